@@ -1,0 +1,187 @@
+// Package config builds the one Config of a cqp process from flags and CQP_* environment
+// variables, validates it, and hands it down explicitly: there are no globals.
+package config
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"net"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Config is everything a cqp process can be told from outside.
+type Config struct {
+	Addr        string // listen address, HOST:PORT
+	DataDir     string // where the SQLite database, backups and stored files live
+	DatabaseURL string // postgres://… to use PostgreSQL; empty for SQLite in DataDir
+	Demo        bool   // load demo data at start
+	BaseURL     string // public URL used in mails and QR codes; defaults from Addr
+
+	AdminEmail    string // first secretariat account, created when no user exists
+	AdminPassword string
+
+	SMTPAddr     string // host:port; empty sends mail to the outbox shown in the UI
+	SMTPUser     string
+	SMTPPassword string
+	MailFrom     string
+
+	SessionLifetime time.Duration
+	// InsecureCookies drops the Secure attribute and the __Host- prefix, for plain-HTTP
+	// development on 127.0.0.1 only. It is set automatically for loopback addresses when
+	// BaseURL is http.
+	InsecureCookies bool
+
+	envProblems []string // environment values that could not be read, reported by Resolve
+}
+
+// Default returns the configuration used when nothing is given.
+func Default() Config {
+	return Config{
+		Addr:            "127.0.0.1:8080",
+		DataDir:         "cqp-data",
+		MailFrom:        "cqp@localhost",
+		SessionLifetime: 12 * time.Hour,
+	}
+}
+
+// Flag describes one setting: its flag name, environment variable and help.
+type Flag struct {
+	Name  string
+	Env   string
+	Usage string
+}
+
+// Error is an invalid configuration: one line a person can act on.
+type Error struct{ Msg string }
+
+func (e *Error) Error() string { return e.Msg }
+
+// Bind registers the settings named in names on fs, with their environment defaults applied.
+// Call Resolve after fs.Parse.
+func Bind(fs *flag.FlagSet, c *Config, names ...string) {
+	for _, n := range names {
+		switch n {
+		case "addr":
+			fs.StringVar(&c.Addr, "addr", envOr("CQP_ADDR", c.Addr), "listen address HOST:PORT (CQP_ADDR)")
+		case "data":
+			fs.StringVar(&c.DataDir, "data", envOr("CQP_DATA", c.DataDir), "data directory for the SQLite database and files (CQP_DATA)")
+		case "database":
+			fs.StringVar(&c.DatabaseURL, "database", envOr("CQP_DATABASE_URL", c.DatabaseURL), "PostgreSQL URL postgres://…; empty for SQLite in the data directory (CQP_DATABASE_URL)")
+		case "demo":
+			fs.BoolVar(&c.Demo, "demo", c.envBool("CQP_DEMO", c.Demo), "load demo data (CQP_DEMO)")
+		case "base-url":
+			fs.StringVar(&c.BaseURL, "base-url", envOr("CQP_BASE_URL", c.BaseURL), "public URL used in mails and QR codes (CQP_BASE_URL)")
+		case "smtp":
+			fs.StringVar(&c.SMTPAddr, "smtp", envOr("CQP_SMTP_ADDR", c.SMTPAddr), "SMTP server HOST:PORT; empty keeps mail in the outbox (CQP_SMTP_ADDR)")
+			fs.StringVar(&c.SMTPUser, "smtp-user", envOr("CQP_SMTP_USER", c.SMTPUser), "SMTP user (CQP_SMTP_USER)")
+			fs.StringVar(&c.SMTPPassword, "smtp-password", envOr("CQP_SMTP_PASSWORD", c.SMTPPassword), "SMTP password (CQP_SMTP_PASSWORD)")
+			fs.StringVar(&c.MailFrom, "mail-from", envOr("CQP_MAIL_FROM", c.MailFrom), "sender address of mails (CQP_MAIL_FROM)")
+		case "admin":
+			fs.StringVar(&c.AdminEmail, "admin-email", envOr("CQP_ADMIN_EMAIL", c.AdminEmail), "e-mail of the first secretariat account (CQP_ADMIN_EMAIL)")
+			fs.StringVar(&c.AdminPassword, "admin-password", envOr("CQP_ADMIN_PASSWORD", c.AdminPassword), "password of the first secretariat account (CQP_ADMIN_PASSWORD)")
+		case "session":
+			fs.DurationVar(&c.SessionLifetime, "session-lifetime", c.envDuration("CQP_SESSION_LIFETIME", c.SessionLifetime), "how long a login lasts (CQP_SESSION_LIFETIME)")
+		default:
+			panic("config: unknown setting " + n)
+		}
+	}
+}
+
+// Resolve validates c and fills derived values. Its error is one line for the operator.
+func (c *Config) Resolve() error {
+	if len(c.envProblems) > 0 {
+		return &Error{c.envProblems[0]}
+	}
+	if c.DatabaseURL != "" {
+		u, err := url.Parse(c.DatabaseURL)
+		if err != nil || (u.Scheme != "postgres" && u.Scheme != "postgresql") || u.Host == "" {
+			return &Error{"invalid database URL: expected postgres://USER@HOST:PORT/DB (CQP_DATABASE_URL)"}
+		}
+	}
+	if c.DataDir == "" {
+		return &Error{"the data directory must not be empty (--data, CQP_DATA)"}
+	}
+	if c.Addr != "" {
+		host, port, err := net.SplitHostPort(c.Addr)
+		if err != nil {
+			return &Error{fmt.Sprintf("invalid listen address %q: expected HOST:PORT (--addr, CQP_ADDR)", c.Addr)}
+		}
+		if p, err := strconv.Atoi(port); err != nil || p < 0 || p > 65535 {
+			return &Error{fmt.Sprintf("invalid port in listen address %q (--addr, CQP_ADDR)", c.Addr)}
+		}
+		if c.BaseURL == "" {
+			if host == "" || host == "0.0.0.0" || host == "::" {
+				host = "127.0.0.1"
+			}
+			c.BaseURL = "http://" + net.JoinHostPort(host, port)
+		}
+	}
+	if c.BaseURL != "" {
+		u, err := url.Parse(c.BaseURL)
+		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			return &Error{fmt.Sprintf("invalid base URL %q: expected http(s)://HOST (--base-url, CQP_BASE_URL)", c.BaseURL)}
+		}
+		c.BaseURL = strings.TrimRight(c.BaseURL, "/")
+		if u.Scheme == "http" {
+			c.InsecureCookies = true
+		}
+	}
+	if (c.AdminEmail == "") != (c.AdminPassword == "") {
+		return &Error{"CQP_ADMIN_EMAIL and CQP_ADMIN_PASSWORD go together: give both or neither"}
+	}
+	if c.AdminPassword != "" && len(c.AdminPassword) < 12 {
+		return &Error{"CQP_ADMIN_PASSWORD must have at least 12 characters"}
+	}
+	if c.SessionLifetime < time.Minute {
+		return &Error{"the session lifetime must be at least one minute (CQP_SESSION_LIFETIME)"}
+	}
+	return nil
+}
+
+// SQLitePath is the database file used when no PostgreSQL URL is given.
+func (c Config) SQLitePath() string { return filepath.Join(c.DataDir, "cqp.db") }
+
+// IsConfigError reports whether err is an invalid configuration.
+func IsConfigError(err error) bool {
+	var ce *Error
+	return errors.As(err, &ce)
+}
+
+func envOr(key, def string) string {
+	if v, ok := os.LookupEnv(key); ok {
+		return v
+	}
+	return def
+}
+
+func (c *Config) envBool(key string, def bool) bool {
+	v, ok := os.LookupEnv(key)
+	if !ok {
+		return def
+	}
+	b, err := strconv.ParseBool(v)
+	if err != nil {
+		c.envProblems = append(c.envProblems, fmt.Sprintf("%s=%q is not a boolean: use true or false", key, v))
+		return def
+	}
+	return b
+}
+
+func (c *Config) envDuration(key string, def time.Duration) time.Duration {
+	v, ok := os.LookupEnv(key)
+	if !ok {
+		return def
+	}
+	d, err := time.ParseDuration(v)
+	if err != nil {
+		c.envProblems = append(c.envProblems, fmt.Sprintf("%s=%q is not a duration: use for example 12h or 30m", key, v))
+		return def
+	}
+	return d
+}

@@ -1,0 +1,259 @@
+package domain
+
+import (
+	"strings"
+	"time"
+	"unicode"
+
+	"golang.org/x/text/unicode/norm"
+)
+
+// Sex as the national register records it.
+type Sex string
+
+const (
+	SexMale   Sex = "M"
+	SexFemale Sex = "F"
+)
+
+// Candidate is a person who seeks a CQP, with the identity the national register needs.
+type Candidate struct {
+	ID           string
+	Number       string // the branch's candidate number, e.g. C-2026-00042
+	BirthName    string // nom de naissance
+	UsedName     string // nom d'usage, when different
+	FirstNames   string // prénoms, in civil-register order
+	BirthDate    Date
+	Sex          Sex
+	BirthINSEE   string // INSEE commune code when born in France
+	BirthCountry string // country when born abroad
+	BirthCity    string
+	Email        string
+	UserID       string
+	CreatedAt    time.Time
+	Enrolments   []Enrolment
+}
+
+// DisplayName is "Prénom NOM" with the used name when there is one.
+func (c Candidate) DisplayName() string {
+	name := c.BirthName
+	if c.UsedName != "" {
+		name = c.UsedName
+	}
+	return strings.TrimSpace(firstOf(c.FirstNames) + " " + strings.ToUpper(name))
+}
+
+// FullName is "NOM (née NAISSANCE) Prénoms" for official lists.
+func (c Candidate) FullName() string {
+	if c.UsedName != "" && !strings.EqualFold(c.UsedName, c.BirthName) {
+		return strings.ToUpper(c.UsedName) + " (né·e " + strings.ToUpper(c.BirthName) + ") " + c.FirstNames
+	}
+	return strings.ToUpper(c.BirthName) + " " + c.FirstNames
+}
+
+func firstOf(names string) string {
+	f := strings.FieldsFunc(names, func(r rune) bool { return r == ',' || r == ' ' })
+	if len(f) == 0 {
+		return ""
+	}
+	return f[0]
+}
+
+// Validate checks the identity fields and returns field-level French messages.
+func (c Candidate) Validate(today Date) FieldErrors {
+	fe := FieldErrors{}
+	if strings.TrimSpace(c.BirthName) == "" {
+		fe.Add("birth_name", "Indiquez le nom de naissance.")
+	}
+	if strings.TrimSpace(c.FirstNames) == "" {
+		fe.Add("first_names", "Indiquez au moins un prénom.")
+	}
+	switch {
+	case c.BirthDate.IsZero():
+		fe.Add("birth_date", "Indiquez la date de naissance au format JJ/MM/AAAA.")
+	case !c.BirthDate.Before(today):
+		fe.Add("birth_date", "La date de naissance doit être dans le passé.")
+	case c.BirthDate.YearsAt(today) < 15 || c.BirthDate.YearsAt(today) > 100:
+		fe.Add("birth_date", "La date de naissance donne un âge hors de 15 à 100 ans : vérifiez-la.")
+	}
+	if c.Sex != SexMale && c.Sex != SexFemale {
+		fe.Add("sex", "Indiquez le sexe tel qu'il figure à l'état civil (M ou F).")
+	}
+	switch {
+	case c.BirthINSEE == "" && strings.TrimSpace(c.BirthCountry) == "":
+		fe.Add("birth_insee", "Indiquez le code INSEE de la commune de naissance, ou le pays de naissance si elle est à l'étranger.")
+	case c.BirthINSEE != "" && !validINSEE(c.BirthINSEE):
+		fe.Add("birth_insee", "Le code INSEE comporte 5 caractères (chiffres, ou 2A/2B pour la Corse), par exemple 75056.")
+	}
+	if c.Email != "" && !LooksLikeEmail(c.Email) {
+		fe.Add("email", "Cette adresse e-mail n'est pas valide.")
+	}
+	return fe
+}
+
+func validINSEE(s string) bool {
+	if len(s) != 5 {
+		return false
+	}
+	for i, r := range s {
+		if r >= '0' && r <= '9' {
+			continue
+		}
+		if i == 1 && (r == 'A' || r == 'B') && s[0] == '2' {
+			continue
+		}
+		return false
+	}
+	return true
+}
+
+// LooksLikeEmail is a plain check that catches typing mistakes, not a full RFC parser.
+func LooksLikeEmail(s string) bool {
+	at := strings.LastIndex(s, "@")
+	return at > 0 && at < len(s)-3 && strings.Contains(s[at:], ".") && !strings.ContainsAny(s, " \t<>,;")
+}
+
+// NormalizeEmail lower-cases and trims an address so that one person has one account.
+func NormalizeEmail(s string) string { return strings.ToLower(strings.TrimSpace(s)) }
+
+// Fold removes accents and case so that "Éloïse" matches "eloise".
+func Fold(s string) string {
+	var b strings.Builder
+	for _, r := range norm.NFD.String(s) {
+		if unicode.Is(unicode.Mn, r) {
+			continue
+		}
+		switch r {
+		case 'œ', 'Œ':
+			b.WriteString("oe")
+			continue
+		case 'æ', 'Æ':
+			b.WriteString("ae")
+			continue
+		case '’', '\'', '-':
+			b.WriteRune(' ')
+			continue
+		}
+		b.WriteRune(unicode.ToLower(r))
+	}
+	return strings.Join(strings.Fields(b.String()), " ")
+}
+
+// SortKey orders candidates by name.
+func (c Candidate) SortKey() string {
+	name := c.BirthName
+	if c.UsedName != "" {
+		name = c.UsedName
+	}
+	return Fold(name + " " + c.FirstNames)
+}
+
+// SearchKey holds every term a search may match: names, number and birth date in both forms.
+func (c Candidate) SearchKey() string {
+	return Fold(strings.Join([]string{c.UsedName, c.BirthName, c.FirstNames, c.Number, c.BirthDate.String(), c.BirthDate.ISO()}, " "))
+}
+
+// EnrolmentStatus is where a candidate stands on one enrolment.
+type EnrolmentStatus string
+
+const (
+	StatusEnrolled        EnrolmentStatus = "enrolled"
+	StatusInTraining      EnrolmentStatus = "in_training"
+	StatusFinalEvaluation EnrolmentStatus = "final_evaluation"
+	StatusAwaitingJury    EnrolmentStatus = "awaiting_jury"
+	StatusCertified       EnrolmentStatus = "certified"
+	StatusPartial         EnrolmentStatus = "partial"
+	StatusNotCertified    EnrolmentStatus = "not_certified"
+	StatusWithdrawn       EnrolmentStatus = "withdrawn"
+	// VAE before the enrolment proper.
+	StatusAdmissibility EnrolmentStatus = "admissibility"
+)
+
+// EnrolmentStatuses lists the statuses in the order of a candidate's path.
+var EnrolmentStatuses = []EnrolmentStatus{StatusAdmissibility, StatusEnrolled, StatusInTraining,
+	StatusFinalEvaluation, StatusAwaitingJury, StatusPartial, StatusCertified, StatusNotCertified, StatusWithdrawn}
+
+// Valid reports whether s is a known status.
+func (s EnrolmentStatus) Valid() bool {
+	for _, x := range EnrolmentStatuses {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+// Label is the French name of the status.
+func (s EnrolmentStatus) Label() string {
+	switch s {
+	case StatusAdmissibility:
+		return "Recevabilité"
+	case StatusEnrolled:
+		return "Inscrit"
+	case StatusInTraining:
+		return "En formation"
+	case StatusFinalEvaluation:
+		return "Évaluation finale"
+	case StatusAwaitingJury:
+		return "En attente du jury"
+	case StatusCertified:
+		return "Certifié"
+	case StatusPartial:
+		return "Validation partielle"
+	case StatusNotCertified:
+		return "Non certifié"
+	case StatusWithdrawn:
+		return "Abandon"
+	}
+	return string(s)
+}
+
+// Enrolment is a candidate's inscription to one qualification, under one framework version.
+type Enrolment struct {
+	ID                       string
+	CandidateID              string
+	FrameworkID              string
+	FrameworkVersion         int
+	QualificationID          string
+	QualificationCode        string
+	QualificationTitle       string
+	Route                    Route
+	Public                   Public
+	Status                   EnrolmentStatus
+	TrainingOrganisationID   string
+	TrainingOrganisationName string
+	CompanyID                string
+	CompanyName              string
+	ReferentUserID           string
+	ReferentName             string
+	Blocks                   []string // chosen block codes, framework order
+	CreatedAt                time.Time
+	UpdatedAt                time.Time
+	History                  []StatusChange
+}
+
+// StatusChange is one entry of an enrolment's status history.
+type StatusChange struct {
+	Status EnrolmentStatus
+	Reason string
+	At     time.Time
+	ByName string
+}
+
+// AuditEntry is one line of the append-only audit trail: who, in which role, when, what,
+// on what, the state before and after, and why.
+type AuditEntry struct {
+	ID          string
+	At          time.Time
+	ActorID     string
+	ActorName   string
+	ActorRole   string
+	Action      string // e.g. "candidate.create"
+	EntityType  string
+	EntityID    string
+	CandidateID string // set when the change concerns a candidate, for their timeline
+	Before      string // JSON, or "" for a creation
+	After       string // JSON, or "" for a removal
+	Reason      string
+	RequestID   string
+}
