@@ -1,0 +1,232 @@
+// Package store keeps cqp's data in SQLite (default) or PostgreSQL through database/sql.
+// One SQL code path serves both: $N placeholders, IDs and timestamps from Go, no dialect-only
+// types in shared queries. Each aggregate has its own file.
+package store
+
+import (
+	"context"
+	"database/sql"
+	"embed"
+	"errors"
+	"fmt"
+	"io/fs"
+	"net/url"
+	"os"
+	"path/filepath"
+	"time"
+
+	_ "github.com/jackc/pgx/v5/stdlib" // registers the "pgx" driver
+	"github.com/pressly/goose/v3"
+	"github.com/pressly/goose/v3/lock"
+	_ "modernc.org/sqlite" // registers the "sqlite" driver
+)
+
+//go:embed migrations/sqlite/*.sql migrations/postgres/*.sql
+var migrationFiles embed.FS
+
+// Dialect names the database engine.
+type Dialect string
+
+const (
+	SQLite   Dialect = "sqlite"
+	Postgres Dialect = "postgres"
+)
+
+// Store is the database. For SQLite it holds one writer connection and a separate read pool;
+// for PostgreSQL both are the same pool.
+type Store struct {
+	dialect Dialect
+	writer  *sql.DB
+	reader  *sql.DB
+	path    string // SQLite file, for backups
+}
+
+// Options say where the database is.
+type Options struct {
+	SQLitePath  string // used when PostgresURL is empty
+	PostgresURL string
+}
+
+// Open connects to the database. It does not migrate: call Migrate.
+func Open(ctx context.Context, o Options) (*Store, error) {
+	if o.PostgresURL != "" {
+		db, err := sql.Open("pgx", o.PostgresURL)
+		if err != nil {
+			return nil, fmt.Errorf("open postgres: %w", err)
+		}
+		db.SetMaxOpenConns(20)
+		db.SetMaxIdleConns(10)
+		db.SetConnMaxIdleTime(5 * time.Minute)
+		if err := db.PingContext(ctx); err != nil {
+			db.Close()
+			return nil, fmt.Errorf("connect to postgres at %s: %w", redactURL(o.PostgresURL), err)
+		}
+		return &Store{dialect: Postgres, writer: db, reader: db}, nil
+	}
+	if err := os.MkdirAll(filepath.Dir(o.SQLitePath), 0o750); err != nil {
+		return nil, fmt.Errorf("create data directory: %w", err)
+	}
+	pragmas := "_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_pragma=foreign_keys(1)&_pragma=synchronous(NORMAL)&_time_format=sqlite"
+	w, err := sql.Open("sqlite", "file:"+o.SQLitePath+"?"+pragmas+"&_txlock=immediate")
+	if err != nil {
+		return nil, fmt.Errorf("open sqlite: %w", err)
+	}
+	w.SetMaxOpenConns(1)
+	w.SetConnMaxIdleTime(0)
+	if err := w.PingContext(ctx); err != nil {
+		w.Close()
+		return nil, fmt.Errorf("open sqlite database %s: %w", o.SQLitePath, err)
+	}
+	r, err := sql.Open("sqlite", "file:"+o.SQLitePath+"?"+pragmas+"&_pragma=query_only(1)")
+	if err != nil {
+		w.Close()
+		return nil, fmt.Errorf("open sqlite: %w", err)
+	}
+	r.SetMaxOpenConns(4)
+	return &Store{dialect: SQLite, writer: w, reader: r, path: o.SQLitePath}, nil
+}
+
+func redactURL(s string) string {
+	u, err := url.Parse(s)
+	if err != nil {
+		return "(unparsable URL)"
+	}
+	return u.Redacted()
+}
+
+// Dialect returns the database engine in use.
+func (s *Store) Dialect() Dialect { return s.dialect }
+
+// Close closes every connection.
+func (s *Store) Close() error {
+	err := s.writer.Close()
+	if s.reader != s.writer {
+		err = errors.Join(err, s.reader.Close())
+	}
+	return err
+}
+
+// Ping checks that the database answers.
+func (s *Store) Ping(ctx context.Context) error {
+	if err := s.reader.PingContext(ctx); err != nil {
+		return normalize(err)
+	}
+	var one int
+	return normalize(s.reader.QueryRowContext(ctx, "SELECT 1").Scan(&one))
+}
+
+func (s *Store) migrations() (fs.FS, goose.Dialect, error) {
+	sub, err := fs.Sub(migrationFiles, "migrations/"+string(s.dialect))
+	if err != nil {
+		return nil, "", err
+	}
+	if s.dialect == Postgres {
+		return sub, goose.DialectPostgres, nil
+	}
+	return sub, goose.DialectSQLite3, nil
+}
+
+func (s *Store) provider() (*goose.Provider, error) {
+	fsys, dialect, err := s.migrations()
+	if err != nil {
+		return nil, err
+	}
+	var opts []goose.ProviderOption
+	if s.dialect == Postgres {
+		locker, err := lock.NewPostgresSessionLocker()
+		if err != nil {
+			return nil, err
+		}
+		opts = append(opts, goose.WithSessionLocker(locker))
+	}
+	return goose.NewProvider(dialect, s.writer, fsys, opts...)
+}
+
+// ErrSchemaTooNew means the database was migrated by a newer cqp than this one.
+var ErrSchemaTooNew = errors.New("database schema is newer than this cqp")
+
+// Migrate applies pending migrations. Several servers may call it at once on PostgreSQL: an
+// advisory lock lets one migrate while the others wait. It refuses a schema newer than the
+// migrations this binary holds.
+func (s *Store) Migrate(ctx context.Context) error {
+	p, err := s.provider()
+	if err != nil {
+		return fmt.Errorf("prepare migrations: %w", err)
+	}
+	current, err := p.GetDBVersion(ctx)
+	if err != nil {
+		return fmt.Errorf("read schema version: %w", err)
+	}
+	if latest := LatestVersion(); current > latest {
+		return fmt.Errorf("%w: database at version %d, this cqp knows up to %d; upgrade cqp", ErrSchemaTooNew, current, latest)
+	}
+	if _, err := p.Up(ctx); err != nil {
+		return fmt.Errorf("apply migrations: %w", err)
+	}
+	return nil
+}
+
+// SchemaVersion returns the version the database is at.
+func (s *Store) SchemaVersion(ctx context.Context) (int64, error) {
+	p, err := s.provider()
+	if err != nil {
+		return 0, err
+	}
+	return p.GetDBVersion(ctx)
+}
+
+// LatestVersion is the newest migration this binary holds.
+func LatestVersion() int64 {
+	var latest int64
+	entries, _ := fs.ReadDir(migrationFiles, "migrations/sqlite")
+	for _, e := range entries {
+		var v int64
+		if _, err := fmt.Sscanf(e.Name(), "%d_", &v); err == nil && v > latest {
+			latest = v
+		}
+	}
+	return latest
+}
+
+// Backup writes a consistent copy of the SQLite database to path while the server runs.
+func (s *Store) Backup(ctx context.Context, path string) error {
+	if s.dialect != SQLite {
+		return errors.New("backup copies SQLite databases only; for PostgreSQL use pg_dump")
+	}
+	if _, err := os.Stat(path); err == nil {
+		return fmt.Errorf("%s already exists: choose another file", path)
+	}
+	_, err := s.writer.ExecContext(ctx, "VACUUM INTO $1", path)
+	return normalize(err)
+}
+
+// dbtx is what both *sql.DB and *sql.Tx offer.
+type dbtx interface {
+	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+}
+
+// Q runs queries, either on the read pool or inside a write transaction. Every aggregate's
+// methods hang on Q so that the same code serves reads and transactions.
+type Q struct {
+	db      dbtx
+	dialect Dialect
+}
+
+// Read returns a Q on the read pool.
+func (s *Store) Read() Q { return Q{db: s.reader, dialect: s.dialect} }
+
+// Write runs fn in one transaction on the writer. fn's error rolls everything back, so a
+// refused batch leaves nothing behind.
+func (s *Store) Write(ctx context.Context, fn func(Q) error) error {
+	tx, err := s.writer.BeginTx(ctx, nil)
+	if err != nil {
+		return normalize(err)
+	}
+	if err := fn(Q{db: tx, dialect: s.dialect}); err != nil {
+		_ = tx.Rollback()
+		return normalize(err)
+	}
+	return normalize(tx.Commit())
+}

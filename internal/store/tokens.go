@@ -1,0 +1,205 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"time"
+
+	"cqp/internal/domain"
+)
+
+// OneTimeToken is a password-reset or setup token; only its hash is stored.
+type OneTimeToken struct {
+	Hash      string
+	Purpose   string // "password_reset" or "setup"
+	UserID    string
+	ExpiresAt time.Time
+	CreatedAt time.Time
+}
+
+// CreateOneTimeToken stores a token hash.
+func (q Q) CreateOneTimeToken(ctx context.Context, t OneTimeToken) error {
+	_, err := q.db.ExecContext(ctx,
+		`INSERT INTO one_time_tokens (token_hash, purpose, user_id, expires_at, created_at) VALUES ($1, $2, $3, $4, $5)`,
+		t.Hash, t.Purpose, t.UserID, t.ExpiresAt.UTC(), t.CreatedAt.UTC())
+	return normalize(err)
+}
+
+// UseOneTimeToken marks the token used and returns it, if it is unused, unexpired and of the
+// given purpose; otherwise "not found". It is safe against two servers using it at once.
+func (q Q) UseOneTimeToken(ctx context.Context, hash, purpose string, now time.Time) (OneTimeToken, error) {
+	res, err := q.db.ExecContext(ctx,
+		`UPDATE one_time_tokens SET used_at = $1 WHERE token_hash = $2 AND purpose = $3 AND used_at IS NULL AND expires_at > $1`,
+		now.UTC(), hash, purpose)
+	if err := mustAffect(res, err); err != nil {
+		if domain.ErrorCode(err) == domain.ENOTFOUND {
+			return OneTimeToken{}, domain.Errorf(domain.ENOTFOUND, "Ce lien n'est plus valable : il a expiré ou a déjà servi. Demandez-en un nouveau.")
+		}
+		return OneTimeToken{}, err
+	}
+	t := OneTimeToken{Hash: hash, Purpose: purpose}
+	err = q.db.QueryRowContext(ctx, `SELECT user_id, expires_at, created_at FROM one_time_tokens WHERE token_hash = $1`, hash).
+		Scan(&t.UserID, &t.ExpiresAt, &t.CreatedAt)
+	return t, normalize(err)
+}
+
+// ValidOneTimeToken reports whether an unused, unexpired token of that purpose exists.
+func (q Q) ValidOneTimeToken(ctx context.Context, hash, purpose string, now time.Time) (bool, error) {
+	var n int
+	err := q.db.QueryRowContext(ctx,
+		`SELECT COUNT(*) FROM one_time_tokens WHERE token_hash = $1 AND purpose = $2 AND used_at IS NULL AND expires_at > $3`,
+		hash, purpose, now.UTC()).Scan(&n)
+	return n > 0, normalize(err)
+}
+
+// APIToken is a bearer token a user created for themselves.
+type APIToken struct {
+	ID         string
+	UserID     string
+	Name       string
+	Hash       string
+	CreatedAt  time.Time
+	LastUsedAt *time.Time
+	RevokedAt  *time.Time
+}
+
+// CreateAPIToken stores a new token (its hash only).
+func (q Q) CreateAPIToken(ctx context.Context, t APIToken) error {
+	_, err := q.db.ExecContext(ctx,
+		`INSERT INTO api_tokens (id, user_id, name, token_hash, created_at) VALUES ($1, $2, $3, $4, $5)`,
+		t.ID, t.UserID, t.Name, t.Hash, t.CreatedAt.UTC())
+	return normalize(err)
+}
+
+// APITokenByHash returns an unrevoked token.
+func (q Q) APITokenByHash(ctx context.Context, hash string) (APIToken, error) {
+	var t APIToken
+	var last, revoked sql.NullTime
+	err := q.db.QueryRowContext(ctx,
+		`SELECT id, user_id, name, token_hash, created_at, last_used_at, revoked_at FROM api_tokens
+		 WHERE token_hash = $1 AND revoked_at IS NULL`, hash).
+		Scan(&t.ID, &t.UserID, &t.Name, &t.Hash, &t.CreatedAt, &last, &revoked)
+	t.LastUsedAt, t.RevokedAt = timePtr(last), timePtr(revoked)
+	return t, normalize(err)
+}
+
+// TouchAPIToken records that a token was used.
+func (q Q) TouchAPIToken(ctx context.Context, id string, at time.Time) error {
+	_, err := q.db.ExecContext(ctx, `UPDATE api_tokens SET last_used_at = $1 WHERE id = $2`, at.UTC(), id)
+	return normalize(err)
+}
+
+// APITokensOfUser lists a user's tokens, newest first.
+func (q Q) APITokensOfUser(ctx context.Context, userID string) ([]APIToken, error) {
+	rows, err := q.db.QueryContext(ctx,
+		`SELECT id, user_id, name, token_hash, created_at, last_used_at, revoked_at FROM api_tokens
+		 WHERE user_id = $1 ORDER BY created_at DESC`, userID)
+	if err != nil {
+		return nil, normalize(err)
+	}
+	defer rows.Close()
+	var out []APIToken
+	for rows.Next() {
+		var t APIToken
+		var last, revoked sql.NullTime
+		if err := rows.Scan(&t.ID, &t.UserID, &t.Name, &t.Hash, &t.CreatedAt, &last, &revoked); err != nil {
+			return nil, normalize(err)
+		}
+		t.LastUsedAt, t.RevokedAt = timePtr(last), timePtr(revoked)
+		out = append(out, t)
+	}
+	return out, normalize(rows.Err())
+}
+
+// RevokeAPIToken revokes one of the user's tokens.
+func (q Q) RevokeAPIToken(ctx context.Context, userID, id string, at time.Time) error {
+	res, err := q.db.ExecContext(ctx, `UPDATE api_tokens SET revoked_at = $1 WHERE id = $2 AND user_id = $3 AND revoked_at IS NULL`,
+		at.UTC(), id, userID)
+	return mustAffect(res, err)
+}
+
+// RecordLoginFailure remembers a failed login for key ("account:…" or "ip:…").
+func (q Q) RecordLoginFailure(ctx context.Context, id, key string, at time.Time) error {
+	_, err := q.db.ExecContext(ctx, `INSERT INTO login_failures (id, key, at) VALUES ($1, $2, $3)`, id, key, at.UTC())
+	return normalize(err)
+}
+
+// LoginFailuresSince counts failures for key since t.
+func (q Q) LoginFailuresSince(ctx context.Context, key string, t time.Time) (int, error) {
+	var n int
+	err := q.db.QueryRowContext(ctx, `SELECT COUNT(*) FROM login_failures WHERE key = $1 AND at > $2`, key, t.UTC()).Scan(&n)
+	return n, normalize(err)
+}
+
+// ClearLoginFailures forgets failures for key after a successful login, and old ones.
+func (q Q) ClearLoginFailures(ctx context.Context, key string, olderThan time.Time) error {
+	_, err := q.db.ExecContext(ctx, `DELETE FROM login_failures WHERE key = $1 OR at < $2`, key, olderThan.UTC())
+	return normalize(err)
+}
+
+// Mail is one message in the outbox.
+type Mail struct {
+	ID        string
+	To        string
+	Subject   string
+	Body      string
+	CreatedAt time.Time
+	SentAt    *time.Time
+	Error     string
+}
+
+// QueueMail puts a message in the outbox.
+func (q Q) QueueMail(ctx context.Context, m Mail) error {
+	_, err := q.db.ExecContext(ctx, `INSERT INTO outbox (id, to_addr, subject, body, created_at) VALUES ($1, $2, $3, $4, $5)`,
+		m.ID, m.To, m.Subject, m.Body, m.CreatedAt.UTC())
+	return normalize(err)
+}
+
+// MarkMail records the outcome of sending a message.
+func (q Q) MarkMail(ctx context.Context, id string, sentAt *time.Time, sendErr string) error {
+	_, err := q.db.ExecContext(ctx, `UPDATE outbox SET sent_at = $1, error = $2 WHERE id = $3`, nullTime(sentAt), sendErr, id)
+	return normalize(err)
+}
+
+// ListMail returns the outbox, newest first.
+func (q Q) ListMail(ctx context.Context, limit int) ([]Mail, error) {
+	if limit <= 0 {
+		limit = 100
+	}
+	rows, err := q.db.QueryContext(ctx, `SELECT id, to_addr, subject, body, created_at, sent_at, error FROM outbox
+		ORDER BY created_at DESC, id DESC LIMIT $1`, limit)
+	if err != nil {
+		return nil, normalize(err)
+	}
+	defer rows.Close()
+	var out []Mail
+	for rows.Next() {
+		var m Mail
+		var sent sql.NullTime
+		if err := rows.Scan(&m.ID, &m.To, &m.Subject, &m.Body, &m.CreatedAt, &sent, &m.Error); err != nil {
+			return nil, normalize(err)
+		}
+		m.SentAt = timePtr(sent)
+		out = append(out, m)
+	}
+	return out, normalize(rows.Err())
+}
+
+// UnsentMail returns messages not sent yet, oldest first, for the SMTP sender.
+func (q Q) UnsentMail(ctx context.Context, limit int) ([]Mail, error) {
+	rows, err := q.db.QueryContext(ctx, `SELECT id, to_addr, subject, body, created_at FROM outbox
+		WHERE sent_at IS NULL AND error = '' ORDER BY created_at, id LIMIT $1`, limit)
+	if err != nil {
+		return nil, normalize(err)
+	}
+	defer rows.Close()
+	var out []Mail
+	for rows.Next() {
+		var m Mail
+		if err := rows.Scan(&m.ID, &m.To, &m.Subject, &m.Body, &m.CreatedAt); err != nil {
+			return nil, normalize(err)
+		}
+		out = append(out, m)
+	}
+	return out, normalize(rows.Err())
+}
