@@ -148,8 +148,8 @@ func TestComposition(t *testing.T) {
 			fw:     func(fw *domain.Framework) { fw.Composition.Optional = 1 },
 			blocks: []string{"CO1", "CO2", "CO3", "SP1", "SP2", "OP4"}},
 		{name: "a framework without enough optional blocks is reported",
-			fw:       func(fw *domain.Framework) { fw.Blocks = fw.Blocks[:6] },
-			blocks:   []string{"CO1", "CO2", "CO3", "SP1", "SP2", "OP1"},
+			fw:     func(fw *domain.Framework) { fw.Blocks = fw.Blocks[:6] },
+			blocks: []string{"CO1", "CO2", "CO3", "SP1", "SP2", "OP1"},
 			problems: []string{"le référentiel définit 3 blocs communs, 2 blocs de spécialité et 1 bloc optionnel alors que sa composition demande 3 + 2 + 2 : le secrétariat doit compléter le référentiel",
 				"il faut choisir exactement 2 blocs optionnels, 1 est choisi (OP1)"}},
 	}
