@@ -1,0 +1,299 @@
+package service
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	"cqp/internal/domain"
+	"cqp/internal/store"
+)
+
+// Login throttling: after this many failures in the window, the account or the address must wait.
+const (
+	maxFailuresPerAccount = 5
+	maxFailuresPerIP      = 20
+	failureWindow         = 15 * time.Minute
+)
+
+// Login checks an e-mail and password and returns the user. Failures are counted per account
+// and per IP address in the database, so every server shares the count.
+func (s *Service) Login(ctx context.Context, email, password, ip string) (domain.User, error) {
+	email = domain.NormalizeEmail(email)
+	accountKey, ipKey := "account:"+email, "ip:"+ip
+	since := s.Now().Add(-failureWindow)
+	r := s.store.Read()
+	for _, k := range []struct {
+		key string
+		max int
+	}{{accountKey, maxFailuresPerAccount}, {ipKey, maxFailuresPerIP}} {
+		n, err := r.LoginFailuresSince(ctx, k.key, since)
+		if err != nil {
+			return domain.User{}, err
+		}
+		if n >= k.max {
+			return domain.User{}, domain.Errorf(domain.ETOOMANY, "Trop de tentatives de connexion. Réessayez dans %d minutes ou réinitialisez votre mot de passe.", int(failureWindow.Minutes()))
+		}
+	}
+	u, err := r.UserByEmail(ctx, email)
+	if err != nil && domain.ErrorCode(err) != domain.ENOTFOUND {
+		return domain.User{}, err
+	}
+	ok := false
+	if err == nil {
+		ok = VerifyPassword(u.PasswordHash, password)
+	} else {
+		VerifyPassword(dummyHash, password)
+	}
+	if !ok || u.Disabled() {
+		werr := s.store.Write(ctx, func(q store.Q) error {
+			if err := q.RecordLoginFailure(ctx, newID(), accountKey, s.Now()); err != nil {
+				return err
+			}
+			return q.RecordLoginFailure(ctx, newID(), ipKey, s.Now())
+		})
+		if werr != nil {
+			return domain.User{}, werr
+		}
+		if ok && u.Disabled() {
+			return domain.User{}, domain.Errorf(domain.EUNAUTHORIZED, "Ce compte est désactivé. Contactez le secrétariat.")
+		}
+		return domain.User{}, domain.Errorf(domain.EUNAUTHORIZED, "Adresse e-mail ou mot de passe incorrect.")
+	}
+	err = s.store.Write(ctx, func(q store.Q) error {
+		return q.ClearLoginFailures(ctx, accountKey, s.Now().Add(-24*time.Hour))
+	})
+	return u, err
+}
+
+// Actor loads the actor for a logged-in user id. A disabled or deleted account is anonymous.
+func (s *Service) Actor(ctx context.Context, userID, requestID string) (domain.Actor, error) {
+	u, err := s.store.Read().UserByID(ctx, userID)
+	if err != nil {
+		if domain.ErrorCode(err) == domain.ENOTFOUND {
+			return domain.Actor{RequestID: requestID}, nil
+		}
+		return domain.Actor{RequestID: requestID}, err
+	}
+	if u.Disabled() {
+		return domain.Actor{RequestID: requestID}, nil
+	}
+	return domain.Actor{UserID: u.ID, Name: u.Name, Roles: u.Roles, RequestID: requestID}, nil
+}
+
+const (
+	purposePasswordReset = "password_reset"
+	purposeSetup         = "setup"
+	resetLifetime        = time.Hour
+	setupLifetime        = 24 * time.Hour
+)
+
+// RequestPasswordReset mails a reset link if the account exists. It says nothing either way,
+// so that the form cannot be used to find out who has an account.
+func (s *Service) RequestPasswordReset(ctx context.Context, email string) error {
+	email = domain.NormalizeEmail(email)
+	if !domain.LooksLikeEmail(email) {
+		return &domain.Error{Code: domain.EINVALID, Message: "Indiquez une adresse e-mail valide.", Fields: map[string]string{"email": "Indiquez une adresse e-mail valide."}}
+	}
+	u, err := s.store.Read().UserByEmail(ctx, email)
+	if domain.ErrorCode(err) == domain.ENOTFOUND || (err == nil && u.Disabled()) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	token, hash := newSecret()
+	return s.store.Write(ctx, func(q store.Q) error {
+		if err := q.CreateOneTimeToken(ctx, store.OneTimeToken{Hash: hash, Purpose: purposePasswordReset, UserID: u.ID,
+			ExpiresAt: s.Now().Add(resetLifetime), CreatedAt: s.Now()}); err != nil {
+			return err
+		}
+		body := fmt.Sprintf("Bonjour %s,\n\nPour choisir un nouveau mot de passe cqp, ouvrez ce lien dans l'heure :\n%s/mot-de-passe/nouveau?jeton=%s\n\nSi vous n'avez rien demandé, ignorez ce message : votre mot de passe ne change pas.\n",
+			u.Name, s.baseURL, token)
+		return s.queueMail(ctx, q, u.Email, "Réinitialisation de votre mot de passe cqp", body)
+	})
+}
+
+// ResetPassword sets a new password with a reset token.
+func (s *Service) ResetPassword(ctx context.Context, token, password string) error {
+	if msg := checkPasswordStrength(password); msg != "" {
+		return &domain.Error{Code: domain.EINVALID, Message: msg, Fields: map[string]string{"password": msg}}
+	}
+	hash, err := HashPassword(password)
+	if err != nil {
+		return err
+	}
+	return s.store.Write(ctx, func(q store.Q) error {
+		t, err := q.UseOneTimeToken(ctx, hashSecret(token), purposePasswordReset, s.Now())
+		if err != nil {
+			return err
+		}
+		if err := q.SetPasswordHash(ctx, t.UserID, hash); err != nil {
+			return err
+		}
+		return s.audit(ctx, q, domain.Actor{UserID: t.UserID, Name: "(lien de réinitialisation)"},
+			change{Action: "user.password_reset", EntityType: "user", EntityID: t.UserID})
+	})
+}
+
+// ValidResetToken reports whether a reset link can still be used, to show the form or not.
+func (s *Service) ValidResetToken(ctx context.Context, token string) (bool, error) {
+	return s.store.Read().ValidOneTimeToken(ctx, hashSecret(token), purposePasswordReset, s.Now())
+}
+
+// ChangePassword lets a logged-in user change their own password.
+func (s *Service) ChangePassword(ctx context.Context, a domain.Actor, current, next string) error {
+	if err := Check(a, ActAccount); err != nil {
+		return err
+	}
+	u, err := s.store.Read().UserByID(ctx, a.UserID)
+	if err != nil {
+		return err
+	}
+	fe := domain.FieldErrors{}
+	if !VerifyPassword(u.PasswordHash, current) {
+		fe.Add("current", "Le mot de passe actuel est incorrect.")
+	}
+	if msg := checkPasswordStrength(next); msg != "" {
+		fe.Add("password", msg)
+	}
+	if err := fe.Err(); err != nil {
+		return err
+	}
+	hash, err := HashPassword(next)
+	if err != nil {
+		return err
+	}
+	return s.store.Write(ctx, func(q store.Q) error {
+		if err := q.SetPasswordHash(ctx, u.ID, hash); err != nil {
+			return err
+		}
+		return s.audit(ctx, q, a, change{Action: "user.password_change", EntityType: "user", EntityID: u.ID})
+	})
+}
+
+// NeedsSetup reports whether no account exists yet.
+func (s *Service) NeedsSetup(ctx context.Context) (bool, error) {
+	n, err := s.store.Read().CountUsers(ctx)
+	return n == 0, err
+}
+
+// CreateSetupToken returns a one-time link token for creating the first secretariat account.
+func (s *Service) CreateSetupToken(ctx context.Context) (string, error) {
+	token, hash := newSecret()
+	err := s.store.Write(ctx, func(q store.Q) error {
+		return q.CreateOneTimeToken(ctx, store.OneTimeToken{Hash: hash, Purpose: purposeSetup,
+			ExpiresAt: s.Now().Add(setupLifetime), CreatedAt: s.Now()})
+	})
+	return token, err
+}
+
+// ValidSetupToken reports whether a setup link can still be used.
+func (s *Service) ValidSetupToken(ctx context.Context, token string) (bool, error) {
+	return s.store.Read().ValidOneTimeToken(ctx, hashSecret(token), purposeSetup, s.Now())
+}
+
+// CompleteSetup creates the first secretariat account with a setup token.
+func (s *Service) CompleteSetup(ctx context.Context, token string, in UserInput) (domain.User, error) {
+	var u domain.User
+	in.Roles = []domain.RoleAssignment{{Role: domain.RoleSecretariat}}
+	err := s.store.Write(ctx, func(q store.Q) error {
+		if _, err := q.UseOneTimeToken(ctx, hashSecret(token), purposeSetup, s.Now()); err != nil {
+			return err
+		}
+		var err error
+		u, err = s.createUser(ctx, q, domain.SystemActor("installation"), in)
+		return err
+	})
+	return u, err
+}
+
+// EnsureAdmin creates the first secretariat account from the configuration when no account
+// exists. It reports whether it created one.
+func (s *Service) EnsureAdmin(ctx context.Context, email, password string) (bool, error) {
+	created := false
+	err := s.store.Write(ctx, func(q store.Q) error {
+		n, err := q.CountUsers(ctx)
+		if err != nil || n > 0 {
+			return err
+		}
+		_, err = s.createUser(ctx, q, domain.SystemActor("configuration"), UserInput{
+			Email: email, Name: "Secrétariat", Password: password,
+			Roles: []domain.RoleAssignment{{Role: domain.RoleSecretariat}},
+		})
+		created = err == nil
+		return err
+	})
+	return created, err
+}
+
+// UserInput is a new account.
+type UserInput struct {
+	Email    string
+	Name     string
+	Password string // empty: the user sets it through a reset link mailed to them
+	Roles    []domain.RoleAssignment
+}
+
+func (s *Service) validateUser(in *UserInput) domain.FieldErrors {
+	fe := domain.FieldErrors{}
+	in.Email = domain.NormalizeEmail(in.Email)
+	in.Name = strings.TrimSpace(in.Name)
+	if !domain.LooksLikeEmail(in.Email) {
+		fe.Add("email", "Indiquez une adresse e-mail valide, par exemple prenom.nom@exemple.fr.")
+	}
+	if in.Name == "" {
+		fe.Add("name", "Indiquez le nom de la personne.")
+	}
+	if in.Password != "" {
+		if msg := checkPasswordStrength(in.Password); msg != "" {
+			fe.Add("password", msg)
+		}
+	}
+	for _, r := range in.Roles {
+		if !r.Role.Valid() {
+			fe.Add("role", "Rôle inconnu.")
+		} else if r.Role.ScopeKind() != "" && r.ScopeID == "" {
+			fe.Add("scope", "Le rôle « "+r.Role.Label()+" » doit être rattaché à un périmètre (organisme, entreprise, candidat ou financeur).")
+		}
+	}
+	return fe
+}
+
+func (s *Service) createUser(ctx context.Context, q store.Q, a domain.Actor, in UserInput) (domain.User, error) {
+	if err := s.validateUser(&in).Err(); err != nil {
+		return domain.User{}, err
+	}
+	u := domain.User{ID: newID(), Email: in.Email, Name: in.Name, CreatedAt: s.Now()}
+	if in.Password != "" {
+		h, err := HashPassword(in.Password)
+		if err != nil {
+			return u, err
+		}
+		u.PasswordHash = h
+	}
+	if err := q.CreateUser(ctx, u); err != nil {
+		return u, err
+	}
+	for _, r := range in.Roles {
+		r.ID, r.UserID, r.CreatedAt = newID(), u.ID, s.Now()
+		if r.Role.ScopeKind() == "" {
+			r.ScopeID = ""
+		}
+		if err := q.AddRole(ctx, r); err != nil {
+			return u, err
+		}
+		u.Roles = append(u.Roles, r)
+	}
+	type auditUser struct {
+		Email string
+		Name  string
+		Roles []string
+	}
+	au := auditUser{Email: u.Email, Name: u.Name}
+	for _, r := range u.Roles {
+		au.Roles = append(au.Roles, string(r.Role)+":"+r.ScopeID)
+	}
+	return u, s.audit(ctx, q, a, change{Action: "user.create", EntityType: "user", EntityID: u.ID, After: au})
+}

@@ -1,0 +1,112 @@
+package service
+
+import "cqp/internal/domain"
+
+// Action is something a user may ask cqp to do. Every web route and API route names one.
+type Action string
+
+const (
+	ActDashboard          Action = "dashboard"           // one's own dashboard
+	ActAccount            Action = "account"             // one's own password and API tokens
+	ActCandidateList      Action = "candidate.list"      // the candidates list
+	ActCandidateRead      Action = "candidate.read"      // a candidate's file
+	ActCandidateCreate    Action = "candidate.create"    // enrol a new candidate
+	ActCandidateUpdate    Action = "candidate.update"    // change a candidate's identity
+	ActFrameworkRead      Action = "framework.read"      // browse frameworks
+	ActFrameworkImport    Action = "framework.import"    // load a new framework version
+	ActOrganisationRead   Action = "organisation.read"   // training organisations
+	ActOrganisationManage Action = "organisation.manage" // create OFs, grant accreditations
+	ActCompanyRead        Action = "company.read"        // companies
+	ActCompanyManage      Action = "company.manage"      // create companies
+	ActUserManage         Action = "user.manage"         // accounts and roles
+	ActAuditRead          Action = "audit.read"          // the audit trail
+	ActOutboxRead         Action = "outbox.read"         // mails kept when no SMTP server is set
+)
+
+// Access is how far a role may carry an action.
+type Access int
+
+const (
+	AccessNone   Access = iota
+	AccessScoped        // only within the role's own scope (its OF, company, candidates…)
+	AccessAll           // across the whole branch
+)
+
+var everyRole = func() map[domain.Role]Access {
+	m := map[domain.Role]Access{}
+	for _, r := range domain.Roles {
+		m[r] = AccessAll
+	}
+	return m
+}
+
+// Permissions is the one table of who may do what: action × role → access. Handlers and
+// services consult it through Can and Check; a test walks every route against it.
+var Permissions = map[Action]map[domain.Role]Access{
+	ActDashboard:     everyRole(),
+	ActAccount:       everyRole(),
+	ActFrameworkRead: everyRole(),
+	ActCandidateList: {
+		domain.RoleSecretariat: AccessAll, domain.RoleBranch: AccessAll,
+		domain.RoleTrainingOrganisation: AccessScoped, domain.RoleCompany: AccessScoped,
+		domain.RoleCompanyReferent: AccessScoped,
+	},
+	ActCandidateRead: {
+		domain.RoleSecretariat: AccessAll, domain.RoleBranch: AccessAll,
+		domain.RoleTrainingOrganisation: AccessScoped, domain.RoleCompany: AccessScoped,
+		domain.RoleCompanyReferent: AccessScoped, domain.RoleCandidate: AccessScoped,
+	},
+	ActCandidateCreate: {
+		domain.RoleSecretariat: AccessAll, domain.RoleTrainingOrganisation: AccessScoped,
+	},
+	ActCandidateUpdate: {
+		domain.RoleSecretariat: AccessAll, domain.RoleTrainingOrganisation: AccessScoped,
+	},
+	ActFrameworkImport: {domain.RoleSecretariat: AccessAll},
+	ActOrganisationRead: {
+		domain.RoleSecretariat: AccessAll, domain.RoleBranch: AccessAll,
+		domain.RoleTrainingOrganisation: AccessScoped,
+	},
+	ActOrganisationManage: {domain.RoleSecretariat: AccessAll},
+	ActCompanyRead: {
+		domain.RoleSecretariat: AccessAll, domain.RoleBranch: AccessAll,
+		domain.RoleTrainingOrganisation: AccessAll, // an OF picks the companies of its candidates
+		domain.RoleCompany:              AccessScoped, domain.RoleCompanyReferent: AccessScoped,
+	},
+	ActCompanyManage: {domain.RoleSecretariat: AccessAll},
+	ActUserManage:    {domain.RoleSecretariat: AccessAll},
+	ActAuditRead:     {domain.RoleSecretariat: AccessAll, domain.RoleBranch: AccessAll},
+	ActOutboxRead:    {domain.RoleSecretariat: AccessAll},
+}
+
+// AccessFor returns the widest access any of the actor's roles gives for the action.
+func AccessFor(a domain.Actor, act Action) Access {
+	if a.System {
+		return AccessAll
+	}
+	best := AccessNone
+	for _, r := range a.Roles {
+		if acc := Permissions[act][r.Role]; acc > best {
+			best = acc
+		}
+	}
+	return best
+}
+
+// Can reports whether the actor may do the action at all (in some scope).
+func Can(a domain.Actor, act Action) bool { return AccessFor(a, act) != AccessNone }
+
+// RoleCan reports whether the role alone may do the action.
+func RoleCan(r domain.Role, act Action) bool { return Permissions[act][r] != AccessNone }
+
+// Check returns an error unless the actor may do the action: "unauthorized" for an anonymous
+// caller, "forbidden" otherwise.
+func Check(a domain.Actor, act Action) error {
+	if Can(a, act) {
+		return nil
+	}
+	if a.UserID == "" && !a.System {
+		return domain.Errorf(domain.EUNAUTHORIZED, "Connectez-vous pour accéder à cette page.")
+	}
+	return domain.Errorf(domain.EFORBIDDEN, "Votre rôle ne permet pas cette action.")
+}
