@@ -160,6 +160,12 @@ type BlockResult struct {
 // Debated reports whether the block was in debate, decided by the jury or not.
 func (b BlockResult) Debated() bool { return b.Outcome == OutcomeDebate || b.Jury != JuryNone }
 
+// Evaluated reports whether the evaluators' verdicts were read: not for a prior block, nor on
+// the formation and blocs routes for a block without its continuous mark or below the minimum.
+func (b BlockResult) Evaluated() bool {
+	return !b.Prior && !(b.MarkGate && (!b.HasMark || b.Mark.Value < b.Minimum))
+}
+
 // PresentEvaluators returns the results of the evaluators that take part, in display order.
 func (b BlockResult) PresentEvaluators() []EvaluatorResult {
 	var out []EvaluatorResult
