@@ -159,7 +159,8 @@ type Qualification struct {
 	RNCP      string // optional official codes, kept verbatim
 	NSF       string
 	Level     string
-	ToConfirm bool // some of this item is inferred or a placeholder: the branch must confirm it
+	ToConfirm bool   // some of this item is inferred or a placeholder: the branch must confirm it
+	Note      string // why it must be confirmed, or any remark of the branch
 }
 
 // Framework is one version of a qualification's référentiel de certification. A candidate is
@@ -197,6 +198,7 @@ type Prerequisites struct {
 	VAEMinRelatedMonths         int
 	VAERecommendedRelatedMonths int
 	ToConfirm                   bool
+	Note                        string
 }
 
 // Block is a bloc de compétences: the unit of certification.
@@ -207,6 +209,7 @@ type Block struct {
 	RNCPCode      string // optional official code such as RNCP12345BC01, kept verbatim
 	TrainingHours int    // hours of training for this block when known, else 0
 	ToConfirm     bool
+	Note          string
 	Competences   []Competence
 }
 
@@ -225,6 +228,7 @@ type Competence struct {
 	Title     string
 	Detailed  int // number of detailed competences it holds (≥ 1)
 	ToConfirm bool
+	Note      string
 }
 
 // Block returns the block with the given code.

@@ -1,0 +1,163 @@
+// Package app wires cqp together: configuration → store → service → web and API. Tests boot
+// the real server through it on port 0.
+package app
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"time"
+
+	"cqp/internal/config"
+	"cqp/internal/domain"
+	"cqp/internal/frameworkfile"
+	"cqp/internal/service"
+	"cqp/internal/store"
+	"cqp/internal/web"
+)
+
+// App is one running cqp server.
+type App struct {
+	Config  config.Config
+	Log     *slog.Logger
+	Store   *store.Store
+	Service *service.Service
+	Web     *web.Server
+
+	listener net.Listener
+	server   *http.Server
+}
+
+// Open connects to the database, migrates it, loads the shipped framework when the database
+// holds none, and builds the service and the web server. It does not listen yet.
+func Open(ctx context.Context, cfg config.Config, log *slog.Logger, now func() time.Time) (*App, error) {
+	st, err := OpenStore(ctx, cfg)
+	if err != nil {
+		return nil, err
+	}
+	svc := service.New(st, now, log, cfg.BaseURL)
+	if err := EnsureShippedFramework(ctx, svc); err != nil {
+		st.Close()
+		return nil, err
+	}
+	a := &App{Config: cfg, Log: log, Store: st, Service: svc}
+	a.Web, err = web.New(svc, log, web.Options{
+		BaseURL: cfg.BaseURL, InsecureCookies: cfg.InsecureCookies, SessionLifetime: cfg.SessionLifetime,
+		API: newAPI(svc, log),
+	})
+	if err != nil {
+		st.Close()
+		return nil, err
+	}
+	return a, nil
+}
+
+// OpenStore opens and migrates the configured database.
+func OpenStore(ctx context.Context, cfg config.Config) (*store.Store, error) {
+	st, err := store.Open(ctx, store.Options{SQLitePath: cfg.SQLitePath(), PostgresURL: cfg.DatabaseURL})
+	if err != nil {
+		return nil, err
+	}
+	if err := st.Migrate(ctx); err != nil {
+		st.Close()
+		return nil, err
+	}
+	return st, nil
+}
+
+// EnsureShippedFramework loads the framework embedded in the binary when no framework exists.
+func EnsureShippedFramework(ctx context.Context, svc *service.Service) error {
+	sys := domain.SystemActor("installation")
+	fws, err := svc.Frameworks(ctx, sys)
+	if err != nil {
+		return err
+	}
+	if len(fws) > 0 {
+		return nil
+	}
+	f, err := frameworkfile.Shipped()
+	if err != nil {
+		return fmt.Errorf("shipped framework: %w", err)
+	}
+	_, err = svc.ImportFrameworks(ctx, sys, f.Branch, frameworkfile.WithNotes(f))
+	return err
+}
+
+// Listen binds the configured address (":0" picks a free port).
+func (a *App) Listen() error {
+	l, err := net.Listen("tcp", a.Config.Addr)
+	if err != nil {
+		return fmt.Errorf("listen on %s: %w", a.Config.Addr, err)
+	}
+	a.listener = l
+	return nil
+}
+
+// URL is the address the server answers on, once listening.
+func (a *App) URL() string { return "http://" + a.listener.Addr().String() }
+
+// Run serves until ctx is cancelled, then shuts down gracefully: requests in flight get up to
+// 15 seconds to finish.
+func (a *App) Run(ctx context.Context) error {
+	if a.listener == nil {
+		if err := a.Listen(); err != nil {
+			return err
+		}
+	}
+	a.server = &http.Server{
+		Handler:           a.Web.Handler(),
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       60 * time.Second,
+		WriteTimeout:      120 * time.Second,
+		IdleTimeout:       120 * time.Second,
+		ErrorLog:          slog.NewLogLogger(a.Log.Handler(), slog.LevelWarn),
+	}
+	bg, stop := context.WithCancel(ctx)
+	defer stop()
+	go a.housekeeping(bg)
+	errc := make(chan error, 1)
+	go func() { errc <- a.server.Serve(a.listener) }()
+	select {
+	case err := <-errc:
+		if errors.Is(err, http.ErrServerClosed) {
+			return nil
+		}
+		return err
+	case <-ctx.Done():
+	}
+	a.Log.Info("shutting down")
+	shutdownCtx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
+	defer cancel()
+	return a.server.Shutdown(shutdownCtx)
+}
+
+// housekeeping sends queued mail (when SMTP is configured) and removes expired sessions.
+func (a *App) housekeeping(ctx context.Context) {
+	tick := time.NewTicker(15 * time.Second)
+	defer tick.Stop()
+	sessions := a.Store.Sessions(a.Service.Now)
+	for i := 0; ; i++ {
+		if a.Config.SMTPAddr != "" {
+			if _, err := a.Service.SendPendingMail(ctx, service.SMTP{Addr: a.Config.SMTPAddr, User: a.Config.SMTPUser,
+				Password: a.Config.SMTPPassword, From: a.Config.MailFrom}); err != nil && ctx.Err() == nil {
+				a.Log.Warn("mail sender", "error", err)
+			}
+		}
+		if i%240 == 0 {
+			if err := sessions.DeleteExpired(ctx); err != nil && ctx.Err() == nil {
+				a.Log.Warn("session cleanup", "error", err)
+			}
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-tick.C:
+		}
+	}
+}
+
+// Close releases the database.
+func (a *App) Close() error { return a.Store.Close() }

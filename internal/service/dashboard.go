@@ -1,0 +1,81 @@
+package service
+
+import (
+	"context"
+	"net/url"
+
+	"cqp/internal/domain"
+	"cqp/internal/store"
+)
+
+// DashboardCard is one "what waits for me" item: a count and where to act on it.
+type DashboardCard struct {
+	Label string
+	Count int
+	Href  string
+	Hint  string
+}
+
+// Dashboard returns the cards of the actor's dashboard, by role.
+func (s *Service) Dashboard(ctx context.Context, a domain.Actor) ([]DashboardCard, error) {
+	if err := Check(a, ActDashboard); err != nil {
+		return nil, err
+	}
+	var cards []DashboardCard
+	if Can(a, ActCandidateList) {
+		sc, err := candidateScope(a, ActCandidateList)
+		if err != nil {
+			return nil, err
+		}
+		for _, st := range []domain.EnrolmentStatus{domain.StatusAdmissibility, domain.StatusEnrolled, domain.StatusInTraining,
+			domain.StatusFinalEvaluation, domain.StatusAwaitingJury} {
+			page, err := s.store.Read().ListCandidates(ctx, store.CandidateFilter{Status: st, Scope: sc, Limit: 1})
+			if err != nil {
+				return nil, err
+			}
+			cards = append(cards, DashboardCard{Label: "Candidats — " + st.Label(), Count: page.Total,
+				Href: "/candidats?statut=" + url.QueryEscape(string(st))})
+		}
+	}
+	if AccessFor(a, ActOrganisationManage) == AccessAll {
+		orgs, err := s.store.Read().ListTrainingOrganisations(ctx, nil)
+		if err != nil {
+			return nil, err
+		}
+		today, limit := s.Today(), s.Today().AddDays(60)
+		expiring := 0
+		for _, o := range orgs {
+			for _, acc := range o.Accreditations {
+				if !acc.ValidUntil.Before(today) && acc.ValidUntil.Before(limit) {
+					expiring++
+				}
+			}
+		}
+		cards = append(cards, DashboardCard{Label: "Habilitations expirant sous 60 jours", Count: expiring, Href: "/organismes"})
+	}
+	if Can(a, ActFrameworkImport) {
+		fws, err := s.store.Read().LatestFrameworks(ctx)
+		if err != nil {
+			return nil, err
+		}
+		n := 0
+		for _, f := range fws {
+			n += f.ToConfirmCount
+		}
+		cards = append(cards, DashboardCard{Label: "Éléments de référentiel à confirmer par la branche", Count: n, Href: "/referentiels"})
+	}
+	if Can(a, ActOutboxRead) {
+		mails, err := s.store.Read().ListMail(ctx, 200)
+		if err != nil {
+			return nil, err
+		}
+		failed := 0
+		for _, m := range mails {
+			if m.Error != "" {
+				failed++
+			}
+		}
+		cards = append(cards, DashboardCard{Label: "Courriels en échec", Count: failed, Href: "/courriels"})
+	}
+	return cards, nil
+}

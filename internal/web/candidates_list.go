@@ -1,0 +1,91 @@
+package web
+
+import (
+	"net/http"
+	"net/url"
+	"strconv"
+
+	"cqp/internal/domain"
+	"cqp/internal/service"
+	"cqp/internal/store"
+)
+
+const candidatesPerPage = 50
+
+type candidatesListPage struct {
+	Filter         url.Values
+	Rows           []store.CandidateRow
+	Total          int
+	Page, Pages    int
+	Prev, Next     string
+	Qualifications []option
+	Routes         []option
+	Statuses       []option
+	Organisations  []option
+}
+
+func (s *Server) candidatesList(w http.ResponseWriter, r *http.Request) error {
+	ctx, a := r.Context(), actorFrom(r.Context())
+	q := r.URL.Query()
+	pageNum, _ := strconv.Atoi(q.Get("page"))
+	if pageNum < 1 {
+		pageNum = 1
+	}
+	f := store.CandidateFilter{
+		Search: q.Get("q"), QualificationCode: q.Get("qualification"), Route: domain.Route(q.Get("voie")),
+		Status: domain.EnrolmentStatus(q.Get("statut")), TrainingOrganisationID: q.Get("organisme"),
+		Limit: candidatesPerPage, Offset: (pageNum - 1) * candidatesPerPage,
+	}
+	if f.Route != "" && !f.Route.Valid() {
+		f.Route = ""
+	}
+	if f.Status != "" && !f.Status.Valid() {
+		f.Status = ""
+	}
+	res, err := s.svc.Candidates(ctx, a, f)
+	if err != nil {
+		return err
+	}
+	p := candidatesListPage{Filter: q, Rows: res.Rows, Total: res.Total, Page: pageNum}
+	p.Pages = max(1, (res.Total+candidatesPerPage-1)/candidatesPerPage)
+	link := func(n int) string {
+		v := url.Values{}
+		for k, vs := range q {
+			v[k] = vs
+		}
+		v.Set("page", strconv.Itoa(n))
+		return "/candidats?" + v.Encode()
+	}
+	if pageNum > 1 {
+		p.Prev = link(pageNum - 1)
+	}
+	if pageNum < p.Pages {
+		p.Next = link(pageNum + 1)
+	}
+	quals, err := s.svc.Qualifications(ctx)
+	if err != nil {
+		return err
+	}
+	for _, qu := range quals {
+		p.Qualifications = append(p.Qualifications, option{qu.Code, qu.Title})
+	}
+	for _, rt := range domain.Routes {
+		p.Routes = append(p.Routes, option{string(rt), rt.Label()})
+	}
+	for _, st := range domain.EnrolmentStatuses {
+		p.Statuses = append(p.Statuses, option{string(st), st.Label()})
+	}
+	if service.Can(a, service.ActOrganisationRead) {
+		orgs, err := s.svc.TrainingOrganisations(ctx, a)
+		if err != nil {
+			return err
+		}
+		if len(orgs) > 1 {
+			for _, o := range orgs {
+				p.Organisations = append(p.Organisations, option{o.ID, o.Name})
+			}
+		}
+	}
+	s.render(w, r, http.StatusOK, "candidates_list.html", "Candidats", p)
+	return nil
+}

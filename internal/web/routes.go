@@ -1,0 +1,46 @@
+package web
+
+import (
+	"io/fs"
+	"net/http"
+
+	"cqp/internal/service"
+)
+
+// registerRoutes is the map of the site: every route and the action it needs ("" = public).
+func (s *Server) registerRoutes() {
+	static, _ := fs.Sub(staticFiles, "static")
+	fileServer := http.StripPrefix("/static/", http.FileServerFS(static))
+	s.handle("GET /static/", "", func(w http.ResponseWriter, r *http.Request) error {
+		w.Header().Set("Cache-Control", "public, max-age=3600")
+		fileServer.ServeHTTP(w, r)
+		return nil
+	})
+	s.handle("GET /healthz", "", s.healthz)
+
+	s.handle("GET /connexion", "", s.loginForm)
+	s.handle("POST /connexion", "", s.loginSubmit)
+	s.handle("POST /deconnexion", "", s.logout)
+	s.handle("GET /mot-de-passe/oubli", "", s.resetRequestForm)
+	s.handle("POST /mot-de-passe/oubli", "", s.resetRequestSubmit)
+	s.handle("GET /mot-de-passe/nouveau", "", s.resetForm)
+	s.handle("POST /mot-de-passe/nouveau", "", s.resetSubmit)
+	s.handle("GET /installation", "", s.setupForm)
+	s.handle("POST /installation", "", s.setupSubmit)
+
+	s.handle("GET /{$}", service.ActDashboard, s.dashboardShow)
+	s.handle("GET /compte", service.ActAccount, s.accountShow)
+	s.handle("POST /compte/mot-de-passe", service.ActAccount, s.accountPasswordSubmit)
+
+	s.handle("GET /candidats", service.ActCandidateList, s.candidatesList)
+	s.handle("GET /candidats/nouveau", service.ActCandidateCreate, s.candidateNewForm)
+	s.handle("POST /candidats/nouveau", service.ActCandidateCreate, s.candidateNewSubmit)
+	s.handle("GET /candidats/{id}", service.ActCandidateRead, s.candidateShow)
+
+	s.registerAdminRoutes()
+
+	if s.opts.API != nil {
+		s.mux.Handle("/api/v1/", s.opts.API)
+	}
+	s.handle("/", "", s.notFound)
+}
