@@ -82,15 +82,42 @@ func Run(r io.Reader, w io.Writer) error {
 	return Deliberate(data, w)
 }
 
-// readAll reads r to the end, in one allocation when r can tell its size (a regular file).
+// readAll reads r to the end. A regular file is read in one allocation of its size. Anything
+// else (a pipe) is read in chunks copied once into a buffer of the exact size: the peak is twice
+// the input, where growing one buffer by doubling would reach three times.
 func readAll(r io.Reader) ([]byte, error) {
-	size := 0
 	if st, ok := r.(interface{ Stat() (fs.FileInfo, error) }); ok {
 		if fi, err := st.Stat(); err == nil && fi.Mode().IsRegular() {
-			size = int(fi.Size())
+			return readSized(r, int(fi.Size()))
 		}
 	}
-	buf := make([]byte, 0, size+512)
+	var chunks [][]byte
+	total, size := 0, 64<<10
+	for {
+		chunk := make([]byte, size)
+		n, err := io.ReadFull(r, chunk)
+		chunks = append(chunks, chunk[:n])
+		total += n
+		if errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) {
+			break
+		}
+		if err != nil {
+			return nil, err
+		}
+		size = min(size*2, 8<<20)
+	}
+	buf := make([]byte, 0, total)
+	for i, c := range chunks {
+		buf = append(buf, c...)
+		chunks[i] = nil
+	}
+	return buf, nil
+}
+
+// readSized reads r to the end into a buffer sized for size bytes, growing it only if the
+// file grew meanwhile.
+func readSized(r io.Reader, size int) ([]byte, error) {
+	buf := make([]byte, 0, size+1)
 	for {
 		if len(buf) == cap(buf) {
 			buf = append(buf, 0)[:len(buf)]
@@ -203,7 +230,7 @@ func (d *deliberation) qualification(s *scanner) error {
 	var seen uint8
 	field := ""
 	qerr := func(msg string) error { return &Error{Where: "qualification", Field: field, Message: msg} }
-	err := s.object(func(key string) error {
+	read := func(key string) error {
 		field = key
 		var bit uint8
 		switch key {
@@ -267,9 +294,19 @@ func (d *deliberation) qualification(s *scanner) error {
 				field = "blocks[" + strconv.Itoa(i) + "]"
 				b, err := d.block(s, &field)
 				fw.Blocks = append(fw.Blocks, b)
+				if err == nil {
+					field = "blocks"
+				}
 				return err
 			})
 		}
+		return nil
+	}
+	err := s.object(func(key string) error {
+		if err := read(key); err != nil {
+			return err
+		}
+		field = ""
 		return nil
 	})
 	if err != nil {
@@ -295,7 +332,7 @@ func (d *deliberation) block(s *scanner, field *string) (domain.Block, error) {
 		return b, &Error{Where: "qualification", Field: base, Message: "objet attendu : {\"code\": …, \"competences\": […]}"}
 	}
 	var seen uint8
-	err := s.object(func(key string) error {
+	read := func(key string) error {
 		*field = base + "." + key
 		ferr := func(msg string) error { return &Error{Where: "qualification", Field: *field, Message: msg} }
 		var bit uint8
@@ -326,8 +363,18 @@ func (d *deliberation) block(s *scanner, field *string) (domain.Block, error) {
 			*field = base + ".competences[" + strconv.Itoa(i) + "]"
 			c, err := competence(s, *field)
 			b.Competences = append(b.Competences, c)
+			if err == nil {
+				*field = base + ".competences"
+			}
 			return err
 		})
+	}
+	err := s.object(func(key string) error {
+		if err := read(key); err != nil {
+			return err
+		}
+		*field = base
+		return nil
 	})
 	if err == nil && seen&1 == 0 {
 		err = &Error{Where: "qualification", Field: base + ".code", Message: "champ manquant"}
@@ -421,7 +468,14 @@ func (d *deliberation) candidate(s *scanner, i int) error {
 	if s.peek() != '{' {
 		return c.err("", "objet candidat attendu")
 	}
-	if err := s.object(c.field); err != nil {
+	err := s.object(func(key string) error {
+		if err := c.field(key); err != nil {
+			return err
+		}
+		c.at("", "", "")
+		return nil
+	})
+	if err != nil {
 		var e *Error
 		if errors.As(err, &e) {
 			return e
@@ -430,7 +484,7 @@ func (d *deliberation) candidate(s *scanner, i int) error {
 		if errors.As(err, &ie) {
 			return c.err(ie.Field, ie.Message)
 		}
-		return d.wrapSyntax(err, c.where(), c.cur)
+		return d.wrapSyntax(err, c.where(), c.path())
 	}
 	if !c.hasID {
 		return c.err("id", "champ manquant")
@@ -454,7 +508,22 @@ type candidateReader struct {
 	id    string
 	hasID bool
 	seen  uint8
-	cur   string // the field being read, for syntax errors
+	// The field being read, for errors: cur, or cur + "." + sub + "." + key when set; built
+	// only on error.
+	cur, sub, key string
+}
+
+func (c *candidateReader) at(cur, sub, key string) { c.cur, c.sub, c.key = cur, sub, key }
+
+func (c *candidateReader) path() string {
+	p := c.cur
+	if c.sub != "" {
+		p += "." + c.sub
+	}
+	if c.key != "" {
+		p += "." + c.key
+	}
+	return p
 }
 
 func (c *candidateReader) where() string {
@@ -471,7 +540,7 @@ func (c *candidateReader) err(field, msg string) error {
 
 func (c *candidateReader) field(key string) error {
 	s, sheet := c.s, c.d.sheet
-	c.cur = key
+	c.at(key, "", "")
 	var bit uint8
 	switch key {
 	case "id":
@@ -556,9 +625,9 @@ func (c *candidateReader) field(key string) error {
 			return c.err(key, "objet attendu : code de bloc → note sur 20")
 		}
 		return s.object(func(code string) error {
-			c.cur = "continuous_marks." + code
+			c.at(key, "", code)
 			if !isNumber(s.peek()) {
-				return c.err(c.cur, "note sur 20 attendue sous forme de nombre")
+				return c.err(c.path(), "note sur 20 attendue sous forme de nombre")
 			}
 			raw, err := s.number()
 			if err != nil {
@@ -566,12 +635,13 @@ func (c *candidateReader) field(key string) error {
 			}
 			n := scaled(raw, 2)
 			if n.neg || n.big || n.abs > int64(domain.MaxMark) || (n.abs == int64(domain.MaxMark) && !n.exact) {
-				return c.err(c.cur, "note "+french(raw)+" hors de 0 à 20")
+				return c.err(c.path(), "note "+french(raw)+" hors de 0 à 20")
 			}
 			m := rules.ContinuousMark{Value: domain.Mark(n.abs)}
 			if !n.exact {
 				m.Text = french(raw)
 			}
+			c.at(key, "", "")
 			return sheet.SetMark(code, m)
 		})
 	case "evaluations":
@@ -579,36 +649,45 @@ func (c *candidateReader) field(key string) error {
 			return c.err(key, "objet attendu : évaluateur → compétence → note")
 		}
 		return s.object(func(name string) error {
-			c.cur = "evaluations." + name
+			c.at(key, name, "")
 			if err := sheet.AddEvaluator(name); err != nil {
 				return err
 			}
 			if s.peek() != '{' {
-				return c.err(c.cur, "objet attendu : compétence → « A », « NA » ou nombre de compétences détaillées acquises")
+				return c.err(c.path(), "objet attendu : compétence → « A », « NA » ou nombre de compétences détaillées acquises")
 			}
 			e := domain.Evaluator(name)
-			return s.object(func(comp string) error {
-				c.cur = "evaluations." + name + "." + comp
+			err := s.object(func(comp string) error {
+				c.at(key, name, comp)
 				g, err := c.grade()
 				if err != nil {
 					return err
 				}
-				return sheet.SetGrade(e, comp, g)
+				if err := sheet.SetGrade(e, comp, g); err != nil {
+					return err
+				}
+				c.at(key, name, "")
+				return nil
 			})
+			if err == nil {
+				c.at(key, "", "")
+			}
+			return err
 		})
 	case "jury_decisions":
 		if s.peek() != '{' {
 			return c.err(key, "objet attendu : code de bloc → « A » ou « NA »")
 		}
 		return s.object(func(code string) error {
-			c.cur = "jury_decisions." + code
+			c.at(key, "", code)
 			if s.peek() != '"' {
-				return c.err(c.cur, "décision attendue : « A » (acquis) ou « NA » (non acquis)")
+				return c.err(c.path(), "décision attendue : « A » (acquis) ou « NA » (non acquis)")
 			}
 			v, err := s.str()
 			if err != nil {
 				return err
 			}
+			c.at(key, "", "")
 			return sheet.SetJuryDecision(code, rules.JuryDecision(v))
 		})
 	}
@@ -632,7 +711,7 @@ func (c *candidateReader) grade() (rules.Grade, error) {
 		case "NA":
 			return rules.GradeNotAcquired, nil
 		}
-		return 0, c.err(c.cur, "note « "+v+" » invalide : "+gradeExpected)
+		return 0, c.err(c.path(), "note « "+v+" » invalide : "+gradeExpected)
 	case isNumber(b):
 		raw, err := s.number()
 		if err != nil {
@@ -641,11 +720,11 @@ func (c *candidateReader) grade() (rules.Grade, error) {
 		n := scaled(raw, 0)
 		switch {
 		case !n.exact:
-			return 0, c.err(c.cur, "note "+french(raw)+" invalide : "+gradeExpected)
+			return 0, c.err(c.path(), "note "+french(raw)+" invalide : "+gradeExpected)
 		case n.neg || n.big:
-			return 0, c.err(c.cur, "note "+french(raw)+" hors limites : "+gradeExpected)
+			return 0, c.err(c.path(), "note "+french(raw)+" hors limites : "+gradeExpected)
 		}
 		return rules.Grade(n.abs), nil
 	}
-	return 0, c.err(c.cur, "note invalide : "+gradeExpected)
+	return 0, c.err(c.path(), "note invalide : "+gradeExpected)
 }

@@ -221,16 +221,15 @@ func (s *Sheet) AddPriorBlock(code string) error {
 
 // SetMark sets a block's continuous mark out of 20.
 func (s *Sheet) SetMark(code string, m ContinuousMark) error {
-	field := "continuous_marks." + code
 	bi, ok := s.panel.blockIdx[code]
 	if !ok {
-		return &InputError{Field: field, Message: "bloc inconnu « " + code + " »"}
+		return &InputError{Field: "continuous_marks." + code, Message: "bloc inconnu « " + code + " »"}
 	}
 	if s.hasMark[bi] {
-		return &InputError{Field: field, Message: "note donnée deux fois pour le bloc " + code}
+		return &InputError{Field: "continuous_marks." + code, Message: "note donnée deux fois pour le bloc " + code}
 	}
 	if m.Value < 0 || m.Value > domain.MaxMark {
-		return &InputError{Field: field, Message: "note " + m.String() + " hors de 0 à 20"}
+		return &InputError{Field: "continuous_marks." + code, Message: "note " + m.String() + " hors de 0 à 20"}
 	}
 	s.hasMark[bi] = true
 	s.marks[bi] = m
@@ -252,24 +251,24 @@ func (s *Sheet) AddEvaluator(name string) error {
 
 // SetGrade records an evaluator's grade on a competence; the evaluator must have been added.
 func (s *Sheet) SetGrade(e domain.Evaluator, comp string, g Grade) error {
-	field := "evaluations." + string(e) + "." + comp
+	field := func() string { return "evaluations." + string(e) + "." + comp }
 	ei := evaluatorIndex(e)
 	if ei < 0 || !s.present[ei] {
 		return &InputError{Field: "evaluations." + string(e), Message: "évaluateur inconnu « " + string(e) + " » : training_organisation, company_referent ou commission"}
 	}
 	ci, ok := s.panel.compIdx[comp]
 	if !ok {
-		return &InputError{Field: field, Message: "compétence inconnue « " + comp + " »"}
+		return &InputError{Field: field(), Message: "compétence inconnue « " + comp + " »"}
 	}
 	if s.grades[ei][ci] != unmarked {
-		return &InputError{Field: field, Message: "compétence notée deux fois"}
+		return &InputError{Field: field(), Message: "compétence notée deux fois"}
 	}
 	detailed := s.panel.comps[ci].detailed
 	switch {
 	case g == GradeAcquired:
 		s.grades[ei][ci] = int32(detailed)
 	case g < 0 || int(g) > detailed:
-		return &InputError{Field: field, Message: "note " + strconv.Itoa(int(g)) + " hors de 0 à " + strconv.Itoa(detailed) + " (compétences détaillées de " + comp + ") : attendu « A », « NA » ou un entier de 0 à " + strconv.Itoa(detailed)}
+		return &InputError{Field: field(), Message: "note " + strconv.Itoa(int(g)) + " hors de 0 à " + strconv.Itoa(detailed) + " (compétences détaillées de " + comp + ") : attendu « A », « NA » ou un entier de 0 à " + strconv.Itoa(detailed)}
 	default:
 		s.grades[ei][ci] = int32(g)
 	}
@@ -279,16 +278,16 @@ func (s *Sheet) SetGrade(e domain.Evaluator, comp string, g Grade) error {
 // SetJuryDecision records the jury's decision on a block; Judge refuses it unless the block is
 // in debate.
 func (s *Sheet) SetJuryDecision(code string, d JuryDecision) error {
-	field := "jury_decisions." + code
+	field := func() string { return "jury_decisions." + code }
 	bi, ok := s.panel.blockIdx[code]
 	if !ok {
-		return &InputError{Field: field, Message: "bloc inconnu « " + code + " »"}
+		return &InputError{Field: field(), Message: "bloc inconnu « " + code + " »"}
 	}
 	if !d.Valid() {
-		return &InputError{Field: field, Message: "décision « " + string(d) + " » invalide : « A » (acquis) ou « NA » (non acquis)"}
+		return &InputError{Field: field(), Message: "décision « " + string(d) + " » invalide : « A » (acquis) ou « NA » (non acquis)"}
 	}
 	if s.jury[bi] != JuryNone {
-		return &InputError{Field: field, Message: "décision donnée deux fois pour le bloc " + code}
+		return &InputError{Field: field(), Message: "décision donnée deux fois pour le bloc " + code}
 	}
 	s.jury[bi] = d
 	return nil
