@@ -106,3 +106,9 @@ func (q Q) statusHistory(ctx context.Context, enrolmentID string) ([]domain.Stat
 	}
 	return out, normalize(rows.Err())
 }
+
+// SetEnrolmentReferent names the company referent who follows a candidate's enrolments.
+func (q Q) SetEnrolmentReferent(ctx context.Context, candidateID, referentUserID string) error {
+	res, err := q.db.ExecContext(ctx, `UPDATE enrolments SET referent_user_id = $1 WHERE candidate_id = $2`, referentUserID, candidateID)
+	return mustAffect(res, err)
+}

@@ -198,7 +198,7 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name
 	}
 	a := actorFrom(r.Context())
 	p := page{Title: title, Actor: a, Nav: s.nav(a, r.URL.Path), Path: r.URL.Path, RequestID: requestID(r.Context()), Data: data}
-	if s.sessions != nil {
+	if r.Context().Value(sessionLoadedKey) != nil {
 		p.Flash = s.sessions.PopString(r.Context(), flashKey)
 	}
 	var buf bytes.Buffer
@@ -221,8 +221,13 @@ type form struct {
 	Error  string // a message for the whole form
 }
 
+// newForm copies the posted values, so that handlers may drop secrets from what is shown again.
 func newForm(r *http.Request) *form {
-	return &form{Values: r.PostForm, Errors: map[string]string{}}
+	v := url.Values{}
+	for k, vs := range r.PostForm {
+		v[k] = append([]string(nil), vs...)
+	}
+	return &form{Values: v, Errors: map[string]string{}}
 }
 
 func emptyForm() *form { return &form{Values: url.Values{}, Errors: map[string]string{}} }

@@ -122,6 +122,7 @@ type ctxKey int
 const (
 	actorKey ctxKey = iota
 	requestIDKey
+	sessionLoadedKey // set once the session middleware has run: flash messages are readable
 )
 
 func actorFrom(ctx context.Context) domain.Actor {
@@ -149,6 +150,7 @@ func (s *Server) loadActor(next http.Handler) http.Handler {
 				return
 			}
 		}
+		ctx = context.WithValue(ctx, sessionLoadedKey, true)
 		next.ServeHTTP(w, r.WithContext(context.WithValue(ctx, actorKey, a)))
 	})
 }

@@ -1,0 +1,280 @@
+package web_test
+
+import (
+	"html"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/cookiejar"
+	"net/http/httptest"
+	"net/url"
+	"strings"
+	"testing"
+
+	"cqp/internal/domain"
+	"cqp/internal/service"
+	"cqp/internal/service/servicetest"
+	"cqp/internal/store/storetest"
+	"cqp/internal/web"
+)
+
+// site is a running web server over a fixture world.
+type site struct {
+	*httptest.Server
+	world  *servicetest.World
+	routes []web.Route
+}
+
+func newSite(t *testing.T) *site {
+	t.Helper()
+	target := storetest.Targets(t)[0]
+	st := storetest.Open(t, target)
+	w := servicetest.New(t, st)
+	srv, err := web.New(w.Service, slog.New(slog.NewTextHandler(io.Discard, nil)), web.Options{InsecureCookies: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ts := httptest.NewServer(srv.Handler())
+	t.Cleanup(ts.Close)
+	return &site{Server: ts, world: w, routes: srv.Routes()}
+}
+
+// client returns an HTTP client that does not follow redirects, logged in as email ("" for
+// an anonymous visitor).
+func (s *site) client(t *testing.T, email string) *http.Client {
+	t.Helper()
+	jar, _ := cookiejar.New(nil)
+	c := &http.Client{Jar: jar, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	if email == "" {
+		return c
+	}
+	res, err := c.PostForm(s.URL+"/connexion", url.Values{"email": {email}, "password": {servicetest.Password}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	if res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("login as %s: status %d", email, res.StatusCode)
+	}
+	return c
+}
+
+func (s *site) do(t *testing.T, c *http.Client, method, path string) (int, string) {
+	t.Helper()
+	var body io.Reader
+	if method == http.MethodPost {
+		body = strings.NewReader("")
+	}
+	req, err := http.NewRequest(method, s.URL+path, body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if method == http.MethodPost {
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	}
+	res, err := c.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	b, _ := io.ReadAll(res.Body)
+	return res.StatusCode, html.UnescapeString(string(b))
+}
+
+// samplePath gives, for each route pattern with parameters, a concrete path to a record of
+// side A of the fixture. A new route with a parameter must be added here: the test fails
+// until it is, so that no route escapes the walk.
+func samplePath(w *servicetest.World, pattern string) (string, bool) {
+	_, path, _ := strings.Cut(pattern, " ")
+	path = strings.TrimSuffix(path, "{$}")
+	if !strings.Contains(path, "{") {
+		return path, true
+	}
+	samples := map[string]string{
+		"/candidats/{id}":                "/candidats/" + w.CandidateA,
+		"/organismes/{id}":               "/organismes/" + w.OrgA,
+		"/organismes/{id}/habilitations": "/organismes/" + w.OrgA + "/habilitations",
+		"/entreprises/{id}":              "/entreprises/" + w.CompanyA,
+		"/referentiels/{id}":             "/referentiels/" + w.FrameworkCC,
+		"/comptes/{id}":                  "/comptes/" + w.UserIDs[w.Accounts[domain.RoleCompany]],
+		"/comptes/{id}/roles":            "/comptes/" + w.UserIDs[w.Accounts[domain.RoleCompany]] + "/roles",
+		"/comptes/{id}/desactivation":    "/comptes/" + w.UserIDs[w.Accounts[domain.RoleCompany]] + "/desactivation",
+		"/comptes/{id}/activation":       "/comptes/" + w.UserIDs[w.Accounts[domain.RoleCompany]] + "/activation",
+		"/compte/jetons/{id}/revocation": "/compte/jetons/none/revocation",
+		"/referentiels/{code}/versions":  "/referentiels/CC/versions",
+		"/referentiels/{code}/export":    "/referentiels/CC/export",
+	}
+	p, ok := samples[path]
+	return p, ok
+}
+
+// crossScopePath gives the same kind of record on side B, for routes whose records are scoped.
+func crossScopePath(w *servicetest.World, pattern string) (string, bool) {
+	_, path, _ := strings.Cut(pattern, " ")
+	switch path {
+	case "/candidats/{id}":
+		return "/candidats/" + w.CandidateB, true
+	case "/organismes/{id}":
+		return "/organismes/" + w.OrgB, true
+	case "/entreprises/{id}":
+		return "/entreprises/" + w.CompanyB, true
+	}
+	return "", false
+}
+
+func TestEveryRouteGivesEachRoleExactlyWhatThePermissionTableAllows(t *testing.T) {
+	s := newSite(t)
+	clients := map[domain.Role]*http.Client{}
+	for _, role := range domain.Roles {
+		clients[role] = s.client(t, s.world.Accounts[role])
+	}
+	anonymous := s.client(t, "")
+	for _, r := range s.routes {
+		method, _, _ := strings.Cut(r.Pattern, " ")
+		if r.Pattern == "/" || strings.HasPrefix(r.Pattern, "GET /static/") || method == "" {
+			continue
+		}
+		if method == http.MethodPost && (strings.Contains(r.Pattern, "deconnexion")) {
+			continue
+		}
+		path, ok := samplePath(s.world, r.Pattern)
+		if !ok {
+			t.Errorf("route %q has no sample path in samplePath: add one so the walk covers it", r.Pattern)
+			continue
+		}
+		t.Run(r.Pattern, func(t *testing.T) {
+			if r.Action == "" {
+				status, _ := s.do(t, anonymous, method, path)
+				if status == http.StatusForbidden || status >= 500 {
+					t.Errorf("public route answered %d to an anonymous visitor", status)
+				}
+				return
+			}
+			status, _ := s.do(t, anonymous, method, path)
+			want := http.StatusUnauthorized
+			if method == http.MethodGet {
+				want = http.StatusSeeOther
+			}
+			if status != want {
+				t.Errorf("anonymous: got %d, want %d", status, want)
+			}
+			for _, role := range domain.Roles {
+				status, body := s.do(t, clients[role], method, path)
+				if service.RoleCan(role, r.Action) {
+					if status == http.StatusUnauthorized || status == http.StatusForbidden || status == http.StatusNotFound || status >= 500 {
+						t.Errorf("%s may %s but got %d: %.200s", role, r.Action, status, body)
+					}
+				} else if status != http.StatusForbidden {
+					t.Errorf("%s may not %s but got %d", role, r.Action, status)
+				}
+			}
+			if other, ok := crossScopePath(s.world, r.Pattern); ok && method == http.MethodGet {
+				for _, role := range domain.Roles {
+					if service.Permissions[r.Action][role] != service.AccessScoped {
+						continue
+					}
+					status, _ := s.do(t, clients[role], method, other)
+					if status != http.StatusNotFound {
+						t.Errorf("%s scoped to side A read a side B record at %s: got %d, want 404", role, other, status)
+					}
+				}
+			}
+		})
+	}
+}
+
+func TestATrainingOrganisationCannotReadAnotherOrganisationsCandidate(t *testing.T) {
+	s := newSite(t)
+	ofB := s.client(t, s.world.OrgBAccount)
+	if status, _ := s.do(t, ofB, http.MethodGet, "/candidats/"+s.world.CandidateA); status != http.StatusNotFound {
+		t.Fatalf("got %d, want 404", status)
+	}
+	status, body := s.do(t, ofB, http.MethodGet, "/candidats")
+	if status != http.StatusOK || strings.Contains(body, "LEFÈVRE") || !strings.Contains(body, "MARTIN") {
+		t.Fatalf("organisation B's list shows another organisation's candidate or misses its own (status %d)", status)
+	}
+}
+
+func TestLoginFormRefusesWrongPasswordInFrenchAndKeepsTheEmail(t *testing.T) {
+	s := newSite(t)
+	c := s.client(t, "")
+	res, err := c.PostForm(s.URL+"/connexion", url.Values{"email": {"secretariat@cqp.test"}, "password": {"faux"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ := io.ReadAll(res.Body)
+	res.Body.Close()
+	body := string(b)
+	if res.StatusCode != http.StatusUnauthorized || !strings.Contains(body, "Adresse e-mail ou mot de passe incorrect") ||
+		!strings.Contains(body, `value="secretariat@cqp.test"`) {
+		t.Fatalf("status %d, body %.400s", res.StatusCode, body)
+	}
+}
+
+func TestLoginIsThrottledAfterRepeatedFailures(t *testing.T) {
+	s := newSite(t)
+	c := s.client(t, "")
+	var last int
+	for i := 0; i < 6; i++ {
+		res, err := c.PostForm(s.URL+"/connexion", url.Values{"email": {"secretariat@cqp.test"}, "password": {"faux"}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		res.Body.Close()
+		last = res.StatusCode
+	}
+	if last != http.StatusTooManyRequests {
+		t.Fatalf("sixth failure answered %d, want 429", last)
+	}
+	res, err := c.PostForm(s.URL+"/connexion", url.Values{"email": {"secretariat@cqp.test"}, "password": {servicetest.Password}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	if res.StatusCode != http.StatusTooManyRequests {
+		t.Fatalf("the right password got through the throttle: %d", res.StatusCode)
+	}
+}
+
+func TestPagesCarrySecurityHeadersAndFrenchLanguage(t *testing.T) {
+	s := newSite(t)
+	res, err := http.Get(s.URL + "/connexion")
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ := io.ReadAll(res.Body)
+	res.Body.Close()
+	csp := res.Header.Get("Content-Security-Policy")
+	if !strings.Contains(csp, "frame-ancestors 'none'") || strings.Contains(csp, "unsafe-inline") {
+		t.Errorf("CSP %q", csp)
+	}
+	if !strings.Contains(string(b), `<html lang="fr">`) {
+		t.Error("page is not declared French")
+	}
+	if strings.Contains(string(b), "<script>") {
+		t.Error("page has an inline script")
+	}
+}
+
+func TestCrossOriginFormPostsAreRefused(t *testing.T) {
+	s := newSite(t)
+	req, _ := http.NewRequest(http.MethodPost, s.URL+"/connexion", strings.NewReader("email=a&password=b"))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.Header.Set("Sec-Fetch-Site", "cross-site")
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	if res.StatusCode != http.StatusForbidden {
+		t.Fatalf("cross-site POST answered %d, want 403", res.StatusCode)
+	}
+}
+
+func TestUnknownPageIsAFrench404(t *testing.T) {
+	s := newSite(t)
+	status, body := s.do(t, s.client(t, ""), http.MethodGet, "/nulle-part")
+	if status != http.StatusNotFound || !strings.Contains(body, "Cette page n'existe pas") {
+		t.Fatalf("status %d body %.300s", status, body)
+	}
+}
