@@ -1,0 +1,178 @@
+package deliberatejson
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"strings"
+	"testing"
+
+	"cqp/internal/deliberatejson/benchinput"
+)
+
+// fuzzInput is what the invariants need from an accepted input, decoded by encoding/json.
+type fuzzInput struct {
+	Qualification struct {
+		ThresholdPercent *int `json:"threshold_percent"`
+		Blocks           []struct {
+			Code string `json:"code"`
+		} `json:"blocks"`
+	} `json:"qualification"`
+	Candidates []struct {
+		ID            string            `json:"id"`
+		Route         string            `json:"route"`
+		Blocks        []string          `json:"blocks"`
+		PriorBlocks   []string          `json:"prior_blocks"`
+		JuryDecisions map[string]string `json:"jury_decisions"`
+	} `json:"candidates"`
+}
+
+func FuzzDeliberate(f *testing.F) {
+	f.Add([]byte(issueExample))
+	f.Add([]byte(`{"qualification":` + guideQualification + `,"candidates":[` + guideCandidate("") + `]}`))
+	f.Add([]byte(`{"qualification":` + guideQualification + `,"candidates":[` + guideCandidate(`,"jury_decisions":{"BC2":"A","BC3":"NA"},"prior_blocks":["BC5"]`) + `]}`))
+	f.Add([]byte(`{"candidates":[{"id":"a","route":"vae","evaluations":{"commission":{"C1":3}}}],"qualification":{"threshold_percent":50,"continuous_min":9.5,"blocks":[{"code":"B","competences":[{"code":"C1","detailed":6}]}]}}`))
+	f.Add([]byte(`{"qualification":{"blocks":[{"code":"B","competences":[{"code":"C1","detailed":1}]}]},"candidates":[{"id":"\u00e9\"","route":"blocs","continuous_marks":{"B":9.995},"evaluations":{"commission":{"C1":"A"}}}]}`))
+	var gen bytes.Buffer
+	if err := benchinput.Write(&gen, 5, 7); err != nil {
+		f.Fatal(err)
+	}
+	f.Add(gen.Bytes())
+
+	f.Fuzz(func(t *testing.T, data []byte) {
+		var out bytes.Buffer
+		err := Deliberate(data, &out)
+		if err != nil {
+			var e *Error
+			if !errors.As(err, &e) {
+				t.Fatalf("error is not an *Error: %v", err)
+			}
+			if out.Len() != 0 {
+				t.Fatalf("refused input wrote %d bytes", out.Len())
+			}
+			if strings.ContainsAny(e.Error(), "\n\r") {
+				t.Fatalf("error spans several lines: %q", e.Error())
+			}
+			return
+		}
+		if !json.Valid(data) {
+			t.Fatalf("accepted invalid JSON %q", data)
+		}
+		if !json.Valid(out.Bytes()) {
+			t.Fatalf("wrote invalid JSON %q", out.Bytes())
+		}
+		var in fuzzInput
+		if err := json.Unmarshal(data, &in); err != nil {
+			t.Fatalf("accepted input that encoding/json refuses: %v", err)
+		}
+		threshold := 70
+		if in.Qualification.ThresholdPercent != nil {
+			threshold = *in.Qualification.ThresholdPercent
+		}
+		o := decode(t, out.String())
+		if len(o.Candidates) != len(in.Candidates) {
+			t.Fatalf("%d candidates out for %d in", len(o.Candidates), len(in.Candidates))
+		}
+		for i, c := range o.Candidates {
+			ic := in.Candidates[i]
+			if c.ID != ic.ID {
+				t.Fatalf("candidate %d: id %q, want %q (input order)", i, c.ID, ic.ID)
+			}
+			want := ic.Blocks
+			if want == nil {
+				for _, b := range in.Qualification.Blocks {
+					want = append(want, b.Code)
+				}
+			}
+			if len(c.Blocks) != len(want) {
+				t.Fatalf("candidate %q: %d blocks, want %d", c.ID, len(c.Blocks), len(want))
+			}
+			acquired, open := 0, false
+			for j, b := range c.Blocks {
+				if b.Code != want[j] {
+					t.Fatalf("candidate %q block %d: %q, want %q (input order)", c.ID, j, b.Code, want[j])
+				}
+				prior := contains(ic.PriorBlocks, b.Code)
+				jury, decided := ic.JuryDecisions[b.Code]
+				if !strings.HasPrefix(b.Explanation, b.Code+" ") {
+					t.Errorf("candidate %q %s: explanation %q does not name the block", c.ID, b.Code, b.Explanation)
+				}
+				var com, others []string
+				if b.Evaluators != nil {
+					for name, e := range *b.Evaluators {
+						if e.Verdict != "incomplete" && (e.Verdict == "acquired") != (e.Acquired*100 >= threshold*e.Total) {
+							t.Errorf("candidate %q %s %s: verdict %s for %d/%d at %d %%", c.ID, b.Code, name, e.Verdict, e.Acquired, e.Total, threshold)
+						}
+						if e.Acquired < 0 || e.Acquired > e.Total {
+							t.Errorf("candidate %q %s %s: %d/%d", c.ID, b.Code, name, e.Acquired, e.Total)
+						}
+						if name == "commission" {
+							com = append(com, e.Verdict)
+						} else {
+							others = append(others, e.Verdict)
+						}
+					}
+				}
+				if prior && (b.Outcome != "acquired" || b.Evaluators != nil) {
+					t.Errorf("candidate %q %s: a prior block must be acquired without evaluators, got %s", c.ID, b.Code, b.Outcome)
+				}
+				if (b.Outcome == "not_admitted") && b.Evaluators != nil {
+					t.Errorf("candidate %q %s: a not admitted block has evaluators", c.ID, b.Code)
+				}
+				if decided && (contains(com, "not_acquired") || !contains(com, "acquired") || !contains(others, "not_acquired") || contains(others, "incomplete")) {
+					t.Errorf("candidate %q %s: jury decision on a block that was not in debate", c.ID, b.Code)
+				}
+				switch b.Outcome {
+				case "acquired":
+					acquired++
+					if !prior && !(decided && jury == "A") && (contains(others, "not_acquired") || !contains(com, "acquired") && ic.Route != "formation" && len(others) == 0) {
+						t.Errorf("candidate %q %s: acquired without every evaluator's award or a jury A", c.ID, b.Code)
+					}
+					if !prior && !(decided && jury == "A") && (contains(com, "not_acquired") || contains(others, "incomplete") || contains(com, "incomplete")) {
+						t.Errorf("candidate %q %s: acquired against a verdict", c.ID, b.Code)
+					}
+				case "not_acquired":
+					if !contains(com, "not_acquired") && !(decided && jury == "NA") {
+						t.Errorf("candidate %q %s: not acquired without the commission's not acquired or a jury NA", c.ID, b.Code)
+					}
+				case "debate":
+					open = true
+					if decided || !contains(com, "acquired") || !contains(others, "not_acquired") {
+						t.Errorf("candidate %q %s: debate without commission A and another NA, or already decided", c.ID, b.Code)
+					}
+				case "incomplete":
+					open = true
+				case "not_admitted":
+					if ic.Route == "vae" {
+						t.Errorf("candidate %q %s: a VAE block is not gated by a continuous mark", c.ID, b.Code)
+					}
+				default:
+					t.Errorf("candidate %q %s: unknown outcome %q", c.ID, b.Code, b.Outcome)
+				}
+			}
+			var wantOutcome string
+			switch {
+			case open:
+				wantOutcome = "pending"
+			case acquired == len(c.Blocks):
+				wantOutcome = "certified"
+			case acquired > 0:
+				wantOutcome = "partial"
+			default:
+				wantOutcome = "not_certified"
+			}
+			if c.Outcome != wantOutcome {
+				t.Errorf("candidate %q: %s, want %s", c.ID, c.Outcome, wantOutcome)
+			}
+		}
+	})
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
