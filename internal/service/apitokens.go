@@ -1,0 +1,168 @@
+package service
+
+import (
+	"context"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"cqp/internal/domain"
+	"cqp/internal/store"
+)
+
+// APITokenPrefix starts every API token, so that a leaked token is recognisable in a file or a
+// secret scanner.
+const APITokenPrefix = "cqp_"
+
+const (
+	// maxActiveAPITokens bounds how many unrevoked tokens one account may hold.
+	maxActiveAPITokens = 20
+	// maxAPITokenName bounds a token's name, in characters.
+	maxAPITokenName = 100
+	// apiTokenTouchEvery is how stale last_used_at may get before a request records it again:
+	// a busy script must not turn every read into a write.
+	apiTokenTouchEvery = time.Minute
+)
+
+// CreateAPIToken creates a bearer token for the actor's own account and returns its secret,
+// shown this once: only its SHA-256 hash is stored. The token acts with the roles its owner
+// holds when it is used, never more.
+func (s *Service) CreateAPIToken(ctx context.Context, a domain.Actor, name string) (string, store.APIToken, error) {
+	if err := Check(a, ActAccount); err != nil {
+		return "", store.APIToken{}, err
+	}
+	if a.UserID == "" {
+		return "", store.APIToken{}, domain.Errorf(domain.EFORBIDDEN, "Un jeton d'API appartient à un compte : connectez-vous avec le vôtre pour en créer un.")
+	}
+	name = strings.TrimSpace(name)
+	fe := domain.FieldErrors{}
+	switch {
+	case name == "":
+		fe.Add("name", "Donnez un nom au jeton, par exemple le script ou l'outil qui l'utilisera.")
+	case utf8.RuneCountInString(name) > maxAPITokenName:
+		fe.Add("name", "Le nom du jeton ne peut dépasser 100 caractères.")
+	}
+	if err := fe.Err(); err != nil {
+		return "", store.APIToken{}, err
+	}
+	random, _ := newSecret()
+	secret := APITokenPrefix + random
+	t := store.APIToken{ID: newID(), UserID: a.UserID, Name: name, Hash: hashSecret(secret), CreatedAt: s.Now()}
+	err := s.store.Write(ctx, func(q store.Q) error {
+		existing, err := q.APITokensOfUser(ctx, a.UserID)
+		if err != nil {
+			return err
+		}
+		active := 0
+		for _, x := range existing {
+			if x.RevokedAt == nil {
+				active++
+			}
+		}
+		if active >= maxActiveAPITokens {
+			return domain.Errorf(domain.ECONFLICT, "Vous avez déjà %d jetons d'API actifs : révoquez ceux qui ne servent plus avant d'en créer un autre.", active)
+		}
+		if err := q.CreateAPIToken(ctx, t); err != nil {
+			return err
+		}
+		return s.audit(ctx, q, a, change{Action: "api_token.create", EntityType: "api_token", EntityID: t.ID,
+			After: map[string]string{"name": t.Name}})
+	})
+	if err != nil {
+		return "", store.APIToken{}, err
+	}
+	return secret, t, nil
+}
+
+// APITokens lists the actor's own tokens, revoked ones included, newest first.
+func (s *Service) APITokens(ctx context.Context, a domain.Actor) ([]store.APIToken, error) {
+	if err := Check(a, ActAccount); err != nil {
+		return nil, err
+	}
+	if a.UserID == "" {
+		return nil, nil
+	}
+	return s.store.Read().APITokensOfUser(ctx, a.UserID)
+}
+
+// RevokeAPIToken revokes one of the actor's own tokens. Someone else's token is "not found".
+func (s *Service) RevokeAPIToken(ctx context.Context, a domain.Actor, id string) error {
+	if err := Check(a, ActAccount); err != nil {
+		return err
+	}
+	notFound := domain.Errorf(domain.ENOTFOUND, "Jeton d'API introuvable ou déjà révoqué.")
+	if a.UserID == "" {
+		return notFound
+	}
+	return s.store.Write(ctx, func(q store.Q) error {
+		tokens, err := q.APITokensOfUser(ctx, a.UserID)
+		if err != nil {
+			return err
+		}
+		var t *store.APIToken
+		for i := range tokens {
+			if tokens[i].ID == id && tokens[i].RevokedAt == nil {
+				t = &tokens[i]
+			}
+		}
+		if t == nil {
+			return notFound
+		}
+		if err := q.RevokeAPIToken(ctx, a.UserID, id, s.Now()); err != nil {
+			if domain.ErrorCode(err) == domain.ENOTFOUND {
+				return notFound
+			}
+			return err
+		}
+		return s.audit(ctx, q, a, change{Action: "api_token.revoke", EntityType: "api_token", EntityID: id,
+			Before: map[string]any{"name": t.Name, "revoked": false}, After: map[string]any{"name": t.Name, "revoked": true}})
+	})
+}
+
+// ActorForAPIToken returns the actor a bearer token acts for: its owner, with the roles the
+// owner holds now. An unknown or revoked token, or a disabled owner, is "unauthorized". The
+// token's last use is recorded at most once a minute.
+func (s *Service) ActorForAPIToken(ctx context.Context, token, requestID string) (domain.Actor, error) {
+	anonymous := domain.Actor{RequestID: requestID}
+	invalid := domain.Errorf(domain.EUNAUTHORIZED, "Jeton d'API inconnu ou révoqué : créez-en un nouveau depuis la page « Mon compte ».")
+	if !strings.HasPrefix(token, APITokenPrefix) || len(token) > 200 {
+		return anonymous, invalid
+	}
+	r := s.store.Read()
+	t, err := r.APITokenByHash(ctx, hashSecret(token))
+	if domain.ErrorCode(err) == domain.ENOTFOUND {
+		return anonymous, invalid
+	}
+	if err != nil {
+		return anonymous, err
+	}
+	u, err := r.UserByID(ctx, t.UserID)
+	if domain.ErrorCode(err) == domain.ENOTFOUND {
+		return anonymous, invalid
+	}
+	if err != nil {
+		return anonymous, err
+	}
+	if u.Disabled() {
+		return anonymous, domain.Errorf(domain.EUNAUTHORIZED, "Le compte de ce jeton d'API est désactivé. Contactez le secrétariat.")
+	}
+	now := s.Now()
+	if t.LastUsedAt == nil || now.Sub(*t.LastUsedAt) >= apiTokenTouchEvery {
+		if err := s.store.Write(ctx, func(q store.Q) error { return q.TouchAPIToken(ctx, t.ID, now) }); err != nil && s.log != nil {
+			// The request may go on: the last-use date is information, not a guard.
+			s.log.Warn("record api token use", "token_id", t.ID, "error", err, "request_id", requestID)
+		}
+	}
+	return domain.Actor{UserID: u.ID, Name: u.Name, Roles: u.Roles, RequestID: requestID}, nil
+}
+
+// Me returns the actor's own account with its roles.
+func (s *Service) Me(ctx context.Context, a domain.Actor) (domain.User, error) {
+	if err := Check(a, ActAccount); err != nil {
+		return domain.User{}, err
+	}
+	if a.UserID == "" {
+		return domain.User{}, domain.Errorf(domain.ENOTFOUND, "Aucun compte n'est associé à cette action.")
+	}
+	return s.store.Read().UserByID(ctx, a.UserID)
+}
