@@ -102,7 +102,11 @@ Format décrit dans docs/framework-format.md ; « cqp framework import » le rel
 // writing a file that Parse would reject or read differently, when f is not a valid
 // framework (the error is then a *ValidationError) or cannot be written exactly (a note
 // about an item f does not hold, a text with spaces around it).
+//
+// A note may be given in f.Notes or in the Note field of the domain item it explains; when
+// both are set, f.Notes wins. Parse puts every note in Notes and leaves the Note fields empty.
 func Encode(f File) ([]byte, error) {
+	f = notesInMap(f)
 	if err := checkNotes(f); err != nil {
 		return nil, err
 	}
@@ -155,6 +159,52 @@ func Equal(a, b File) bool {
 		a.Notes, b.Notes = nil, nil
 	}
 	return reflect.DeepEqual(a, b)
+}
+
+// notesInMap returns a copy of f whose notes are all in Notes, the Note fields of its domain
+// items being moved there (unless Notes already holds a note for the item) and emptied.
+func notesInMap(f File) File {
+	notes := make(map[Ref]string, len(f.Notes))
+	for r, n := range f.Notes {
+		notes[r] = n
+	}
+	move := func(r Ref, field *string) {
+		if _, ok := notes[r]; !ok && *field != "" {
+			notes[r] = *field
+		}
+		*field = ""
+	}
+	frameworks := make([]domain.Framework, len(f.Frameworks))
+	for i, fw := range f.Frameworks {
+		q := fw.Qualification.Code
+		move(QualificationRef(q), &fw.Qualification.Note)
+		move(PrerequisitesRef(q), &fw.Prerequisites.Note)
+		blocks := make([]domain.Block, len(fw.Blocks))
+		for j, b := range fw.Blocks {
+			move(BlockRef(q, b.Code), &b.Note)
+			comps := make([]domain.Competence, len(b.Competences))
+			for k, c := range b.Competences {
+				move(CompetenceRef(q, b.Code, c.Code), &c.Note)
+				comps[k] = c
+			}
+			if b.Competences == nil {
+				comps = nil
+			}
+			b.Competences = comps
+			blocks[j] = b
+		}
+		if fw.Blocks == nil {
+			blocks = nil
+		}
+		fw.Blocks = blocks
+		frameworks[i] = fw
+	}
+	if f.Frameworks == nil {
+		frameworks = nil
+	}
+	f.Frameworks = frameworks
+	f.Notes = notes
+	return f
 }
 
 // checkNotes refuses notes about items the file does not hold: they would be lost.

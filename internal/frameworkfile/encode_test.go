@@ -2,6 +2,7 @@ package frameworkfile
 
 import (
 	"errors"
+	"reflect"
 	"strings"
 	"testing"
 
@@ -129,6 +130,35 @@ func TestEncodeTreatsNilAndEmptyNotesAlike(t *testing.T) {
 	f.Notes = map[Ref]string{}
 	f.Frameworks[0].Blocks[2].ToConfirm = false
 	roundTrip(t, f)
+}
+
+func TestEncodeTakesNotesFromTheDomainItems(t *testing.T) {
+	f := handBuilt()
+	f.Notes = nil
+	f.Frameworks[0].Qualification.Note = "note de Q1"
+	f.Frameworks[0].Prerequisites.Note = "note des prérequis"
+	f.Frameworks[1].Blocks[0].Note = "note de S1"
+	f.Frameworks[1].Blocks[0].Competences[0].Note = "note de K1"
+	out, err := Encode(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	back, err := Parse("export.yaml", out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[Ref]string{
+		QualificationRef("Q1"):          "note de Q1",
+		PrerequisitesRef("Q1"):          "note des prérequis",
+		BlockRef("Q2", "S1"):            "note de S1",
+		CompetenceRef("Q2", "S1", "K1"): "note de K1",
+	}
+	if !reflect.DeepEqual(back.Notes, want) {
+		t.Errorf("notes read back = %v, want %v", back.Notes, want)
+	}
+	if f.Frameworks[0].Qualification.Note != "note de Q1" {
+		t.Error("Encode changed the caller's frameworks")
+	}
 }
 
 func TestEncodeRefusesAnInvalidFramework(t *testing.T) {

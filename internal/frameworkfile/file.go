@@ -16,7 +16,8 @@ const FormatVersion = 1
 // File is the decoded content of a framework file: one branch and one framework per
 // qualification. Every framework lists all its blocks, common ones included, each with its
 // kind. The to_confirm flags live in the domain types (ToConfirm fields); the notes that
-// explain them live in Notes.
+// explain them live in Notes, and Parse leaves the domain items' Note fields empty (WithNotes
+// copies the notes into them).
 type File struct {
 	Branch domain.Branch
 	// BranchToConfirm is set when the branch's own description must be confirmed.
