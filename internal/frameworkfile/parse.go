@@ -320,7 +320,13 @@ func (c *checker) sequence(f fields, key, path, subject string, required bool, w
 	return kv.value.Content, true
 }
 
+// missing reports a required key that is absent (on the line where its item starts) or
+// present without a value (on its own line).
 func (c *checker) missing(f fields, key, path, subject string) {
+	if kv, ok := f.keys[key]; ok {
+		c.add(kv.key.Line, join(path, key), subject, "la clé « %s » est obligatoire mais n'a pas de valeur", key)
+		return
+	}
 	c.add(f.node.Line, join(path, key), subject, "la clé « %s » est obligatoire", key)
 }
 
@@ -757,19 +763,19 @@ func (c *checker) checkComposition(fw domain.Framework, path, subject string, li
 	comp := fw.Composition
 	if common != comp.Common {
 		c.add(lines["common"], join(path, "common"), subject,
-			"la composition demande %s mais le référentiel en contient %d : le candidat présente tous les blocs communs, les deux nombres doivent être égaux",
-			plural(comp.Common, "bloc commun", "blocs communs"), common)
+			"la composition demande %s mais le référentiel %s : le candidat présente tous les blocs communs, les deux nombres doivent être égaux",
+			plural(comp.Common, "bloc commun", "blocs communs"), holds(common))
 	}
 	if specialty != comp.Specialty {
 		c.add(lines["specialty"], join(path, "specialty"), subject,
-			"la composition demande %s mais le référentiel en contient %d : les blocs de spécialité sont tous obligatoires, les deux nombres doivent être égaux",
-			plural(comp.Specialty, "bloc de spécialité", "blocs de spécialité"), specialty)
+			"la composition demande %s mais le référentiel %s : les blocs de spécialité sont tous obligatoires, les deux nombres doivent être égaux",
+			plural(comp.Specialty, "bloc de spécialité", "blocs de spécialité"), holds(specialty))
 	}
 	switch {
 	case optional < comp.Optional:
 		c.add(lines["optional"], join(path, "optional"), subject,
-			"la composition fait choisir %s mais le référentiel n'en propose que %d : ajoutez des blocs de type optional",
-			plural(comp.Optional, "bloc optionnel", "blocs optionnels"), optional)
+			"la composition fait choisir %s mais le référentiel %s : ajoutez des blocs de type optional",
+			plural(comp.Optional, "bloc optionnel", "blocs optionnels"), offers(optional))
 	case comp.Optional == 0 && optional > 0:
 		c.add(lines["optional"], join(path, "optional"), subject,
 			"le référentiel propose %s mais la composition n'en fait choisir aucun : indiquez combien le candidat en choisit",
@@ -804,6 +810,25 @@ func (c *checker) prerequisites(q fields, path, subject, code string, out *domai
 	if s := c.note(f, path, subject); s != "" {
 		notes[PrerequisitesRef(code)] = s
 	}
+}
+
+// holds says how many blocks of a kind a framework holds: « en contient 2 ».
+func holds(n int) string {
+	if n == 0 {
+		return "n'en contient aucun"
+	}
+	return fmt.Sprintf("en contient %d", n)
+}
+
+// offers says how few optional blocks a framework offers: « n'en propose qu'un ».
+func offers(n int) string {
+	switch n {
+	case 0:
+		return "n'en propose aucun"
+	case 1:
+		return "n'en propose qu'un"
+	}
+	return fmt.Sprintf("n'en propose que %d", n)
 }
 
 func plural(n int, one, many string) string {

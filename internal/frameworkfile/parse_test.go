@@ -297,6 +297,12 @@ func TestBadFilesAreReportedInFrenchWithTheirLine(t *testing.T) {
 			want: "qualification REC : la composition fait choisir 3 blocs optionnels mais le référentiel n'en propose que 2 : ajoutez des blocs de type optional",
 		},
 		{
+			name: "a single optional block when two must be chosen is refused",
+			text: edit(t, example[:strings.Index(example, "      - code: BO2")], "optional: 1", "optional: 2"),
+			at:   "optional: 2",
+			want: "qualification REC : la composition fait choisir 2 blocs optionnels mais le référentiel n'en propose qu'un : ajoutez des blocs de type optional",
+		},
+		{
 			name: "optional blocks that no candidate may choose are refused",
 			text: edit(t, example, "optional: 1", "optional: 0"),
 			at:   "optional: 0",
@@ -343,6 +349,12 @@ func TestBadFilesAreReportedInFrenchWithTheirLine(t *testing.T) {
 			text: edit(t, example, "        title: Tenir la caisse\n", ""),
 			at:   "- code: BO2",
 			want: "bloc BO2 : la clé « title » est obligatoire",
+		},
+		{
+			name: "a required key without a value is reported on its own line",
+			text: edit(t, example, "title: Tenir la caisse", "title:"),
+			at:   "title:\n        kind: optional\n        competences:\n          - code: C5",
+			want: "bloc BO2 : la clé « title » est obligatoire mais n'a pas de valeur",
 		},
 		{
 			name: "an empty title is refused",
