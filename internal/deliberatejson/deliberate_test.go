@@ -4,9 +4,12 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
+	"strconv"
 	"strings"
 	"testing"
+	"unicode/utf8"
 )
+
 
 // issueExample is the input of issue 3, as printed there.
 const issueExample = `{ "qualification": { "code": "CC", "threshold_percent": 70, "continuous_min": 10,
@@ -402,4 +405,19 @@ func TestReadAllFromAPipe(t *testing.T) {
 			t.Fatalf("read %d bytes, %v", len(got), err)
 		}
 	})
+}
+
+func TestAppendString(t *testing.T) {
+	for _, s := range []string{"", "BC1", `a"b\c`, "l'a jugé acquis ≥ 70 %", "\x00\x1f\n\r\t", "\u2028\u2029\u2027\u202a", "😀 é", "\xe2\x80"} {
+		t.Run("writes "+strconv.Quote(s)+" so that encoding/json reads it back", func(t *testing.T) {
+			out := appendString(nil, s)
+			var back string
+			if err := json.Unmarshal(out, &back); err != nil || (back != s && utf8.ValidString(s)) {
+				t.Fatalf("%s read back as %q (%v)", out, back, err)
+			}
+			if bytes.Contains(out, []byte("\u2028")) || bytes.Contains(out, []byte("\u2029")) {
+				t.Fatalf("%s keeps a raw line separator", out)
+			}
+		})
+	}
 }

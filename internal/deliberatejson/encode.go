@@ -3,7 +3,6 @@ package deliberatejson
 import (
 	"bufio"
 	"strconv"
-	"unicode/utf8"
 	"unsafe"
 
 	"cqp/internal/domain"
@@ -74,27 +73,26 @@ func (d *deliberation) appendCandidate(dst []byte) []byte {
 
 const hexDigits = "0123456789abcdef"
 
-// appendString writes s, valid UTF-8, as a JSON string.
+// appendString writes s, valid UTF-8, as a JSON string. Besides quotes, backslashes and
+// control characters, it escapes U+2028 and U+2029 (bytes E2 80 A8/A9), as encoding/json does,
+// so that the output is also valid JavaScript; other bytes are copied as they are.
 func appendString(dst []byte, s string) []byte {
 	dst = append(dst, '"')
 	start := 0
-	for i := 0; i < len(s); {
+	for i := 0; i < len(s); i++ {
 		c := s[i]
-		if c >= 0x20 && c != '"' && c != '\\' && c < 0x80 {
-			i++
+		if c >= 0x20 && c != '"' && c != '\\' && c != 0xE2 {
 			continue
 		}
-		if c >= 0x80 {
-			r, size := utf8.DecodeRuneInString(s[i:])
-			if r != '\u2028' && r != '\u2029' {
-				i += size
+		if c == 0xE2 {
+			if i+2 >= len(s) || s[i+1] != 0x80 || (s[i+2] != 0xA8 && s[i+2] != 0xA9) {
 				continue
 			}
 			dst = append(dst, s[start:i]...)
 			dst = append(dst, `\u202`...)
-			dst = append(dst, hexDigits[r&0xf])
-			i += size
-			start = i
+			dst = append(dst, hexDigits[s[i+2]&0xf])
+			i += 2
+			start = i + 1
 			continue
 		}
 		dst = append(dst, s[start:i]...)
@@ -110,8 +108,7 @@ func appendString(dst []byte, s string) []byte {
 		default:
 			dst = append(dst, '\\', 'u', '0', '0', hexDigits[c>>4], hexDigits[c&0xf])
 		}
-		i++
-		start = i
+		start = i + 1
 	}
 	dst = append(dst, s[start:]...)
 	return append(dst, '"')
