@@ -10,7 +10,6 @@ import (
 	"unicode/utf8"
 )
 
-
 // issueExample is the input of issue 3, as printed there.
 const issueExample = `{ "qualification": { "code": "CC", "threshold_percent": 70, "continuous_min": 10,
     "blocks": [ { "code": "BC1", "competences": [ { "code": "C1", "detailed": 2 } ] } ] },
