@@ -1,0 +1,429 @@
+// Package demo fills a cqp database with demonstration data: Load creates, through the use
+// cases (so everything is validated and audited), a small deterministic set in which every role
+// has an account and something to look at; Synthetic adds large generated sets of candidates
+// for performance measurements.
+package demo
+
+import (
+	"context"
+	"fmt"
+	"math/rand/v2"
+	"strconv"
+	"time"
+
+	"cqp/internal/domain"
+	"cqp/internal/frameworkfile"
+	"cqp/internal/service"
+	"cqp/internal/store"
+)
+
+const (
+	// Password is every demo account's password.
+	Password = "demo-cqp-2026"
+	// Domain is the mail domain of every demo address (a reserved .test domain: nothing is
+	// delivered there).
+	Domain = "demo.cqp.test"
+	// SecretariatEmail is the demo secretariat's login. Its presence tells that the demo data
+	// is already loaded: Load creates it last.
+	SecretariatEmail = "secretariat@" + Domain
+	// actorName is who the audit trail says loaded the demo data.
+	actorName = "démo"
+)
+
+// planSeed fixes the pseudo-random choices of the demo set (birth dates, optional blocks).
+const planSeed = 2247
+
+// Account is one demo login, for the CLI and the README to print.
+type Account struct {
+	Role     string // the role's French label
+	Name     string
+	Email    string
+	Password string
+	Sees     string // what the account gives access to, in French
+}
+
+// Accounts lists the demo logins, role by role in the order menus show roles, and the
+// password they share.
+type Accounts struct {
+	Password string
+	List     []Account
+}
+
+// candidatePlan is one demo candidate: who they are and where their enrolment stands.
+// Organisation and Company index organisations and companies, -1 for none.
+type candidatePlan struct {
+	Person       person
+	BirthDate    domain.Date
+	Route        domain.Route
+	Public       domain.Public
+	Status       domain.EnrolmentStatus
+	Organisation int
+	Company      int
+	Account      bool
+}
+
+// Email is the candidate's address, which is also their login when they have an account.
+func (c candidatePlan) Email() string {
+	return email("candidat." + slug(firstOf(c.Person.FirstNames)) + "." + slug(c.Person.BirthName))
+}
+
+func firstOf(names string) string {
+	for i, r := range names {
+		if r == ' ' || r == ',' {
+			return names[:i]
+		}
+	}
+	return names
+}
+
+// Statuses each route's candidates take in turn, so that every step of every route has
+// someone to show.
+var statusCycle = map[domain.Route][]domain.EnrolmentStatus{
+	domain.RouteFormation: {domain.StatusEnrolled, domain.StatusInTraining, domain.StatusFinalEvaluation, domain.StatusAwaitingJury,
+		domain.StatusCertified, domain.StatusInTraining, domain.StatusPartial, domain.StatusWithdrawn, domain.StatusAwaitingJury,
+		domain.StatusNotCertified, domain.StatusCertified, domain.StatusFinalEvaluation, domain.StatusInTraining, domain.StatusEnrolled},
+	domain.RouteVAE: {domain.StatusAdmissibility, domain.StatusEnrolled, domain.StatusFinalEvaluation, domain.StatusAwaitingJury,
+		domain.StatusCertified, domain.StatusAdmissibility, domain.StatusPartial, domain.StatusWithdrawn, domain.StatusAwaitingJury,
+		domain.StatusEnrolled, domain.StatusCertified, domain.StatusNotCertified, domain.StatusFinalEvaluation},
+	domain.RouteBlocs: {domain.StatusEnrolled, domain.StatusInTraining, domain.StatusFinalEvaluation, domain.StatusAwaitingJury,
+		domain.StatusPartial, domain.StatusInTraining, domain.StatusCertified, domain.StatusWithdrawn, domain.StatusAwaitingJury,
+		domain.StatusFinalEvaluation, domain.StatusPartial, domain.StatusEnrolled, domain.StatusNotCertified},
+}
+
+// vaeOrganisations is the training organisation each VAE candidate's file is reviewed by, in
+// turn (-1: none yet). The organisation whose accreditation expired keeps VAE files to review.
+var vaeOrganisations = []int{3, -1, 0, 1, 2}
+
+// plan returns the 40 demo candidates. The route follows the candidate's rank, the
+// qualification is chosen at load time among the frameworks present.
+func plan() []candidatePlan {
+	rng := rand.New(rand.NewPCG(planSeed, 1))
+	routeRank := map[domain.Route]int{}
+	accredited := 0 // candidates placed with an accredited organisation so far, to take turns
+	accounts := map[int]bool{}
+	for _, i := range candidateAccounts {
+		accounts[i] = true
+	}
+	out := make([]candidatePlan, len(people))
+	for i, p := range people {
+		route := domain.Routes[i%len(domain.Routes)]
+		k := routeRank[route]
+		routeRank[route]++
+		c := candidatePlan{Person: p, Route: route, Status: statusCycle[route][k%len(statusCycle[route])],
+			BirthDate: domain.NewDate(1972+rng.IntN(32), time.Month(1+rng.IntN(12)), 1+rng.IntN(28)),
+			Company:   i % len(companies), Account: accounts[i]}
+		switch route {
+		case domain.RouteFormation:
+			c.Public = domain.PublicRecentGraduate
+			if k%2 == 1 {
+				c.Public = domain.PublicJobSeeker
+			}
+			c.Organisation = accredited % accreditedOrganisations
+			accredited++
+		case domain.RouteVAE:
+			c.Public = domain.PublicEmployee
+			if k%4 == 3 {
+				c.Public, c.Company = domain.PublicJobSeeker, -1
+			}
+			c.Organisation = vaeOrganisations[k%len(vaeOrganisations)]
+		case domain.RouteBlocs:
+			c.Public = domain.PublicEmployee
+			if k%3 == 2 {
+				c.Public, c.Company = domain.PublicJobSeeker, -1
+			}
+			c.Organisation = accredited % accreditedOrganisations
+			accredited++
+		}
+		out[i] = c
+	}
+	return out
+}
+
+// accountsOf lists the demo logins and what each one sees, role by role.
+func accountsOf(cands []candidatePlan) Accounts {
+	perOrganisation := make([]int, len(organisations))
+	perCompany := make([]int, len(companies))
+	for _, c := range cands {
+		if c.Organisation >= 0 {
+			perOrganisation[c.Organisation]++
+		}
+		if c.Company >= 0 {
+			perCompany[c.Company]++
+		}
+	}
+	acc := func(r domain.Role, name, local, sees string) Account {
+		return Account{Role: r.Label(), Name: name, Email: email(local), Password: Password, Sees: sees}
+	}
+	out := []Account{acc(domain.RoleSecretariat, secretariatName, "secretariat",
+		"tout : candidats, organismes et habilitations, entreprises, référentiels, comptes, courriels et journal d'audit")}
+	for j, o := range organisations {
+		sees := "les " + count(perOrganisation[j], "candidat inscrit", "candidats inscrits") + " chez « " + o.Name + " », habilité pour chaque CQP"
+		if !o.Accredited {
+			sees = "les " + count(perOrganisation[j], "dossier VAE", "dossiers VAE") + " qu'examine « " + o.Name + " » ; son habilitation a expiré : il ne peut plus inscrire en formation"
+		}
+		out = append(out, acc(domain.RoleTrainingOrganisation, o.Contact, "of."+o.Slug, sees))
+	}
+	for j, c := range companies {
+		if c.HR != "" {
+			out = append(out, acc(domain.RoleCompany, c.HR, "entreprise."+c.Slug,
+				"les "+count(perCompany[j], "candidat", "candidats")+" de « "+c.Name+" » et leur progression"))
+		}
+	}
+	for j, c := range companies {
+		out = append(out, acc(domain.RoleCompanyReferent, c.Referent, "referent."+c.Slug,
+			"les "+count(perCompany[j], "candidat", "candidats")+" de « "+c.Name+" » qu'il ou elle suit comme tuteur"))
+	}
+	for _, r := range []domain.Role{domain.RoleCommissionMember, domain.RoleJuryMember, domain.RoleJuryPresident} {
+		for _, s := range staff {
+			if s.Role == r {
+				out = append(out, acc(s.Role, s.Name, s.Local, s.Sees))
+			}
+		}
+	}
+	for _, c := range cands {
+		if c.Account {
+			a := acc(domain.RoleCandidate, firstOf(c.Person.FirstNames)+" "+c.Person.BirthName, "", "son propre dossier : parcours ("+c.Route.Label()+"), statut, résultats")
+			a.Email = c.Email()
+			out = append(out, a)
+		}
+	}
+	for _, s := range staff {
+		if s.Role == domain.RoleBranch {
+			out = append(out, acc(s.Role, s.Name, s.Local, s.Sees))
+		}
+	}
+	out = append(out, acc(domain.RoleFunder, funderContact, "financeur", "les actions financées par « "+funderName+" »"))
+	return Accounts{Password: Password, List: out}
+}
+
+func count(n int, one, many string) string {
+	if n == 1 {
+		return "1 " + one
+	}
+	return strconv.Itoa(n) + " " + many
+}
+
+// Load creates the demo data set through the use cases, as the platform itself ("démo" in the
+// audit trail): the shipped framework when no framework exists yet, 4 training organisations
+// (3 accredited for every qualification, 1 whose accreditation expired), 8 companies with a
+// referent each and an account for 4 of them, an OPCO, the branch, commission and jury members,
+// 40 candidates across the qualifications and the three routes at every step of their route,
+// 4 of them with an account, and the secretariat. Every account's password is Password.
+//
+// Load is idempotent: when the demo secretariat exists it changes nothing and returns the
+// accounts. It creates the secretariat last, so a load that was interrupted is not mistaken
+// for a complete one; run it again on a fresh database.
+func Load(ctx context.Context, svc *service.Service) (Accounts, error) {
+	sys := domain.SystemActor(actorName)
+	cands := plan()
+	accounts := accountsOf(cands)
+	switch _, err := svc.UserByEmail(ctx, sys, SecretariatEmail); domain.ErrorCode(err) {
+	case "":
+		return accounts, nil
+	case domain.ENOTFOUND:
+	default:
+		return Accounts{}, fmt.Errorf("demo: look for the demo secretariat: %w", err)
+	}
+	l := loader{svc: svc, a: sys}
+	if err := l.load(ctx, cands); err != nil {
+		return Accounts{}, fmt.Errorf("demo: %w", err)
+	}
+	return accounts, nil
+}
+
+type loader struct {
+	svc *service.Service
+	a   domain.Actor
+}
+
+func (l loader) user(ctx context.Context, name, mail string, r domain.Role, scopeID string) (string, error) {
+	u, err := l.svc.CreateUser(ctx, l.a, service.UserInput{Email: mail, Name: name, Password: Password,
+		Roles: []domain.RoleAssignment{{Role: r, ScopeID: scopeID}}})
+	if err != nil {
+		return "", fmt.Errorf("create account %s: %w", mail, err)
+	}
+	return u.ID, nil
+}
+
+func (l loader) load(ctx context.Context, cands []candidatePlan) error {
+	fws, err := l.frameworks(ctx)
+	if err != nil {
+		return err
+	}
+	today := l.svc.Today()
+	orgIDs := make([]string, len(organisations))
+	for j, o := range organisations {
+		created, err := l.svc.CreateTrainingOrganisation(ctx, l.a, domain.TrainingOrganisation{
+			Name: o.Name, SIRET: siret(j), City: o.City, Email: email("of." + o.Slug)})
+		if err != nil {
+			return fmt.Errorf("create training organisation %s: %w", o.Name, err)
+		}
+		orgIDs[j] = created.ID
+		for k, fw := range fws {
+			acc := domain.Accreditation{TrainingOrganisationID: created.ID, QualificationID: fw.QualificationID,
+				ValidFrom: today.AddDays(-400), ValidUntil: today.AddDays(3*365 - 400)}
+			switch {
+			case !o.Accredited && k > 0:
+				continue
+			case !o.Accredited:
+				acc.ValidFrom, acc.ValidUntil = today.AddDays(-4*365), today.AddDays(-30)
+			case j == accreditedOrganisations-1 && k == len(fws)-1:
+				// Expires within 60 days: the secretariat's dashboard has one to renew.
+				acc.ValidUntil = today.AddDays(45)
+			}
+			if err := l.svc.AddAccreditation(ctx, l.a, acc); err != nil {
+				return fmt.Errorf("accredit %s: %w", o.Name, err)
+			}
+		}
+	}
+	companyIDs := make([]string, len(companies))
+	for j, c := range companies {
+		created, err := l.svc.CreateCompany(ctx, l.a, domain.Company{Name: c.Name, SIRET: siret(len(organisations) + j), City: c.City})
+		if err != nil {
+			return fmt.Errorf("create company %s: %w", c.Name, err)
+		}
+		companyIDs[j] = created.ID
+	}
+	funder, err := l.svc.CreateFunder(ctx, l.a, domain.Funder{Name: funderName})
+	if err != nil {
+		return fmt.Errorf("create funder: %w", err)
+	}
+
+	for j, o := range organisations {
+		if _, err := l.user(ctx, o.Contact, email("of."+o.Slug), domain.RoleTrainingOrganisation, orgIDs[j]); err != nil {
+			return err
+		}
+	}
+	referentIDs := make([]string, len(companies))
+	for j, c := range companies {
+		if c.HR != "" {
+			if _, err := l.user(ctx, c.HR, email("entreprise."+c.Slug), domain.RoleCompany, companyIDs[j]); err != nil {
+				return err
+			}
+		}
+		if referentIDs[j], err = l.user(ctx, c.Referent, email("referent."+c.Slug), domain.RoleCompanyReferent, companyIDs[j]); err != nil {
+			return err
+		}
+	}
+	if _, err := l.user(ctx, funderContact, email("financeur"), domain.RoleFunder, funder.ID); err != nil {
+		return err
+	}
+	for _, s := range staff {
+		if _, err := l.user(ctx, s.Name, email(s.Local), s.Role, ""); err != nil {
+			return err
+		}
+	}
+
+	rng := rand.New(rand.NewPCG(planSeed, 2))
+	for i, c := range cands {
+		fw := fws[(i/len(domain.Routes))%len(fws)]
+		in := service.EnrolmentInput{QualificationCode: fw.Framework.Qualification.Code, Route: c.Route, Public: c.Public,
+			Blocks: chooseOptional(rng, fw.Framework)}
+		if c.Organisation >= 0 {
+			in.TrainingOrganisationID = orgIDs[c.Organisation]
+		}
+		if c.Company >= 0 {
+			in.CompanyID = companyIDs[c.Company]
+		}
+		p := c.Person
+		created, err := l.svc.CreateCandidate(ctx, l.a, service.CandidateInput{
+			Candidate: domain.Candidate{BirthName: p.BirthName, UsedName: p.UsedName, FirstNames: p.FirstNames,
+				BirthDate: c.BirthDate, Sex: p.Sex, BirthINSEE: p.BirthINSEE, BirthCountry: p.BirthCountry,
+				BirthCity: p.City, Email: c.Email()},
+			Enrolment: &in})
+		if err != nil {
+			return fmt.Errorf("create candidate %s %s: %w", p.FirstNames, p.BirthName, err)
+		}
+		if c.Company >= 0 {
+			if err := l.svc.SetCandidateReferent(ctx, l.a, created.ID, referentIDs[c.Company]); err != nil {
+				return fmt.Errorf("name the referent of %s %s: %w", p.FirstNames, p.BirthName, err)
+			}
+		}
+		for _, st := range steps(c.Route, c.Status) {
+			if _, err := l.svc.SetEnrolmentStatus(ctx, l.a, created.ID, created.Enrolments[0].ID, st.Status, st.Reason); err != nil {
+				return fmt.Errorf("move candidate %s %s to %s: %w", p.FirstNames, p.BirthName, st.Status, err)
+			}
+		}
+		if c.Account {
+			if _, err := l.user(ctx, firstOf(p.FirstNames)+" "+p.BirthName, c.Email(), domain.RoleCandidate, created.ID); err != nil {
+				return err
+			}
+		}
+	}
+	_, err = l.user(ctx, secretariatName, SecretariatEmail, domain.RoleSecretariat, "")
+	return err
+}
+
+// frameworks returns the latest framework of every qualification, importing the shipped
+// framework file first when the database holds none.
+func (l loader) frameworks(ctx context.Context) ([]store.FrameworkRecord, error) {
+	fws, err := l.svc.Frameworks(ctx, l.a)
+	if err != nil || len(fws) > 0 {
+		return fws, err
+	}
+	f, err := frameworkfile.Shipped()
+	if err != nil {
+		return nil, err
+	}
+	if _, err := l.svc.ImportFrameworks(ctx, l.a, f.Branch, frameworkfile.WithNotes(f)); err != nil {
+		return nil, fmt.Errorf("import the shipped framework: %w", err)
+	}
+	fws, err = l.svc.Frameworks(ctx, l.a)
+	if err == nil && len(fws) == 0 {
+		err = fmt.Errorf("the shipped framework holds no qualification")
+	}
+	return fws, err
+}
+
+// chooseOptional picks the framework's number of optional blocks among its optional blocks.
+func chooseOptional(rng *rand.Rand, fw domain.Framework) []string {
+	var codes []string
+	for _, b := range fw.BlocksOfKind(domain.BlockOptional) {
+		codes = append(codes, b.Code)
+	}
+	rng.Shuffle(len(codes), func(i, j int) { codes[i], codes[j] = codes[j], codes[i] })
+	return codes[:min(fw.Composition.Optional, len(codes))]
+}
+
+type step struct {
+	Status domain.EnrolmentStatus
+	Reason string
+}
+
+// steps returns the status changes that take a new enrolment on route to status, each with
+// the reason a secretariat would record.
+func steps(route domain.Route, status domain.EnrolmentStatus) []step {
+	path := []step{
+		{domain.StatusInTraining, "Entrée en formation"},
+		{domain.StatusFinalEvaluation, "Évaluations continues terminées : blocs admis à l'évaluation finale"},
+		{domain.StatusAwaitingJury, "Évaluations finales complètes : dossier transmis au jury"},
+	}
+	withdrawal := step{domain.StatusWithdrawn, "Abandon : a repris un emploi hors de la branche"}
+	if route == domain.RouteVAE {
+		path = []step{
+			{domain.StatusEnrolled, "Dossier de recevabilité déclaré recevable par le secrétariat"},
+			{domain.StatusFinalEvaluation, "Dossier de validation déposé : oral devant la commission"},
+			{domain.StatusAwaitingJury, "Avis argumenté de la commission rendu : dossier transmis au jury"},
+		}
+		withdrawal = step{domain.StatusWithdrawn, "Abandon : dossier de recevabilité non retourné"}
+	}
+	outcomes := map[domain.EnrolmentStatus]string{
+		domain.StatusCertified:    "Délibération du jury : tous les blocs acquis",
+		domain.StatusPartial:      "Délibération du jury : validation partielle, les blocs non acquis restent à valider",
+		domain.StatusNotCertified: "Délibération du jury : aucun bloc acquis",
+	}
+	switch {
+	case status == domain.StatusWithdrawn && route == domain.RouteVAE:
+		return []step{withdrawal}
+	case status == domain.StatusWithdrawn:
+		return []step{path[0], withdrawal}
+	case outcomes[status] != "":
+		return append(path, step{status, outcomes[status]})
+	}
+	for i, st := range path {
+		if st.Status == status {
+			return path[:i+1]
+		}
+	}
+	return nil // the status a new enrolment starts in
+}

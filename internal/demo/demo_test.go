@@ -1,0 +1,307 @@
+package demo
+
+import (
+	"context"
+	"log/slog"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"cqp/internal/domain"
+	"cqp/internal/service"
+	"cqp/internal/store"
+	"cqp/internal/store/storetest"
+)
+
+var clock = time.Date(2026, time.March, 16, 9, 30, 0, 0, time.UTC)
+
+func newService(s *store.Store) *service.Service {
+	return service.New(s, func() time.Time { return clock }, slog.New(slog.DiscardHandler), "http://127.0.0.1:8080")
+}
+
+// actorOf logs in as a demo account and returns its actor.
+func actorOf(t *testing.T, svc *service.Service, email string) domain.Actor {
+	t.Helper()
+	ctx := context.Background()
+	u, err := svc.Login(ctx, email, Password, "192.0.2.1")
+	if err != nil {
+		t.Fatalf("log in as %s: %v", email, err)
+	}
+	a, err := svc.Actor(ctx, u.ID, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return a
+}
+
+type counts struct{ users, candidates, audit int }
+
+func countAll(t *testing.T, svc *service.Service) counts {
+	t.Helper()
+	ctx := context.Background()
+	sys := domain.SystemActor("test")
+	users, err := svc.Users(ctx, sys, store.UserFilter{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	page, err := svc.Candidates(ctx, sys, store.CandidateFilter{Limit: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, audit, err := svc.Audit(ctx, sys, store.AuditFilter{Limit: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return counts{len(users), page.Total, audit}
+}
+
+func TestLoad(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		ctx := context.Background()
+		svc := newService(s)
+		accounts, err := Load(ctx, svc)
+		if err != nil {
+			t.Fatal(err)
+		}
+		secretariat := actorOf(t, svc, SecretariatEmail)
+
+		t.Run("the secretariat sees 40 candidates across every qualification, route and many statuses", func(t *testing.T) {
+			page, err := svc.Candidates(ctx, secretariat, store.CandidateFilter{Limit: 100})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if page.Total != 40 || len(page.Rows) != 40 {
+				t.Fatalf("got %d candidates (%d rows), want 40", page.Total, len(page.Rows))
+			}
+			quals, routes, statuses := map[string]int{}, map[domain.Route]int{}, map[domain.EnrolmentStatus]int{}
+			for _, r := range page.Rows {
+				quals[r.Enrolment.QualificationCode]++
+				routes[r.Enrolment.Route]++
+				statuses[r.Enrolment.Status]++
+			}
+			if len(quals) != 3 || len(routes) != 3 {
+				t.Fatalf("qualifications %v, routes %v: want 3 of each", quals, routes)
+			}
+			for _, st := range domain.EnrolmentStatuses {
+				if statuses[st] == 0 {
+					t.Errorf("no candidate has status %s (%v)", st, statuses)
+				}
+			}
+		})
+
+		t.Run("the accounts cover every role and each one logs in with the demo password", func(t *testing.T) {
+			if len(accounts.List) != 31 || accounts.Password != Password {
+				t.Fatalf("got %d accounts with password %q, want 31 with %q", len(accounts.List), accounts.Password, Password)
+			}
+			roles := map[string]bool{}
+			for _, a := range accounts.List {
+				roles[a.Role] = true
+				if a.Password != Password || !strings.HasSuffix(a.Email, "@"+Domain) || a.Sees == "" || a.Name == "" {
+					t.Errorf("incomplete account %+v", a)
+				}
+				u, err := svc.UserByEmail(ctx, domain.SystemActor("test"), a.Email)
+				if err != nil {
+					t.Fatalf("account %s: %v", a.Email, err)
+				}
+				if len(u.Roles) != 1 || u.Roles[0].Role.Label() != a.Role {
+					t.Errorf("account %s has roles %+v, the list says %s", a.Email, u.Roles, a.Role)
+				}
+			}
+			for _, r := range domain.Roles {
+				if !roles[r.Label()] {
+					t.Errorf("no demo account for %s", r.Label())
+				}
+			}
+			for _, email := range []string{"of.lyon@demo.cqp.test", "referent.nantes@demo.cqp.test", "candidat.eloise.lefevre@demo.cqp.test"} {
+				actorOf(t, svc, email)
+			}
+		})
+
+		t.Run("a search for lefevre finds the three Lefèvre whatever their accents", func(t *testing.T) {
+			page, err := svc.Candidates(ctx, secretariat, store.CandidateFilter{Search: "lefevre"})
+			if err != nil {
+				t.Fatal(err)
+			}
+			var names []string
+			for _, r := range page.Rows {
+				names = append(names, r.Candidate.DisplayName())
+			}
+			slices.Sort(names)
+			want := []string{"Chloé LEFÈVRE", "Frédéric LEFÈVRE", "Éloïse LEFÈVRE"}
+			if !slices.Equal(names, want) {
+				t.Fatalf("got %q, want %q", names, want)
+			}
+		})
+
+		t.Run("a training organisation sees only its own candidates", func(t *testing.T) {
+			of := actorOf(t, svc, "of.lyon@demo.cqp.test")
+			ofID := of.Scopes(domain.RoleTrainingOrganisation)[0]
+			own, err := svc.Candidates(ctx, of, store.CandidateFilter{Limit: 100})
+			if err != nil {
+				t.Fatal(err)
+			}
+			all, err := svc.Candidates(ctx, secretariat, store.CandidateFilter{TrainingOrganisationID: ofID, Limit: 100})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if own.Total == 0 || own.Total != all.Total || own.Total >= 40 {
+				t.Fatalf("the organisation sees %d candidates, the secretariat counts %d with it", own.Total, all.Total)
+			}
+			for _, r := range own.Rows {
+				if r.Enrolment.TrainingOrganisationName != "École Supérieure du Courtage de Lyon" {
+					t.Errorf("the Lyon organisation sees %s enrolled with %q", r.Candidate.DisplayName(), r.Enrolment.TrainingOrganisationName)
+				}
+			}
+			other, err := svc.Candidates(ctx, secretariat, store.CandidateFilter{Search: "eloise lefevre"})
+			if err != nil || other.Total != 1 {
+				t.Fatalf("find Éloïse: %+v %v", other, err)
+			}
+			if name := other.Rows[0].Enrolment.TrainingOrganisationName; name != organisations[0].Name {
+				t.Fatalf("Éloïse is enrolled with %q, the plan says %q", name, organisations[0].Name)
+			}
+			if _, err := svc.Candidate(ctx, of, other.Rows[0].Candidate.ID); domain.ErrorCode(err) != domain.ENOTFOUND {
+				t.Fatalf("the Lyon organisation reads another organisation's candidate: %v", err)
+			}
+		})
+
+		t.Run("a referent sees the candidates of their company, each followed by them", func(t *testing.T) {
+			ref := actorOf(t, svc, "referent.nantes@demo.cqp.test")
+			page, err := svc.Candidates(ctx, ref, store.CandidateFilter{Limit: 100})
+			if err != nil {
+				t.Fatal(err)
+			}
+			want := 0
+			for _, c := range plan() {
+				if c.Company >= 0 && companies[c.Company].Slug == "nantes" {
+					want++
+				}
+			}
+			if want == 0 || page.Total != want {
+				t.Fatalf("the Nantes referent sees %d candidates, the plan gives the company %d", page.Total, want)
+			}
+			for _, r := range page.Rows {
+				c, err := svc.Candidate(ctx, ref, r.Candidate.ID)
+				if err != nil || c.Enrolments[0].CompanyName != "Atlantique Assurances Conseil" || c.Enrolments[0].ReferentName != "Yannick Le Goff" {
+					t.Fatalf("the referent reads %+v, %v", c.Enrolments, err)
+				}
+			}
+		})
+
+		t.Run("a candidate reads their own file with its status history and nobody else's", func(t *testing.T) {
+			me := actorOf(t, svc, "candidat.mamadou.n-diaye@demo.cqp.test")
+			id := me.Scopes(domain.RoleCandidate)[0]
+			c, err := svc.Candidate(ctx, me, id)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if c.BirthName != "N'Diaye" || c.BirthCountry != "Sénégal" || len(c.Enrolments) != 1 {
+				t.Fatalf("own file: %+v", c)
+			}
+			e := c.Enrolments[0]
+			if len(e.History) != len(steps(e.Route, e.Status))+1 || e.History[len(e.History)-1].Status != e.Status {
+				t.Fatalf("history %+v does not lead to status %s", e.History, e.Status)
+			}
+			page, err := svc.Candidates(ctx, secretariat, store.CandidateFilter{Search: "oeuvray"})
+			if err != nil || page.Total != 1 {
+				t.Fatalf("find Œuvray: %+v %v", page, err)
+			}
+			if _, err := svc.Candidate(ctx, me, page.Rows[0].Candidate.ID); domain.ErrorCode(err) != domain.ENOTFOUND {
+				t.Fatalf("a candidate reads another candidate's file: %v", err)
+			}
+		})
+
+		t.Run("loading again changes nothing and returns the same accounts", func(t *testing.T) {
+			before := countAll(t, svc)
+			again, err := Load(ctx, svc)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if after := countAll(t, svc); after != before {
+				t.Fatalf("second load changed the database: %+v → %+v", before, after)
+			}
+			if again.Password != accounts.Password || !slices.Equal(again.List, accounts.List) {
+				t.Fatal("second load returned other accounts")
+			}
+		})
+	})
+}
+
+func TestSynthetic(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		ctx := context.Background()
+		svc := newService(s)
+		sys := domain.SystemActor("test")
+
+		if err := Synthetic(ctx, s, 10, 1); err == nil || !strings.Contains(err.Error(), "load the demo data first") {
+			t.Fatalf("synthetic on an empty database: got %v, want a request to load the demo data", err)
+		}
+		if _, err := Load(ctx, svc); err != nil {
+			t.Fatal(err)
+		}
+		before := countAll(t, svc)
+		for range 2 { // twice with the same seed: numbers continue, nothing collides
+			if err := Synthetic(ctx, s, 2000, 7); err != nil {
+				t.Fatal(err)
+			}
+		}
+		after := countAll(t, svc)
+		if after.candidates != before.candidates+4000 {
+			t.Fatalf("candidates %d → %d, want 4000 more", before.candidates, after.candidates)
+		}
+		if after.audit != before.audit+2 {
+			t.Fatalf("audit entries %d → %d, want one per load", before.audit, after.audit)
+		}
+		entries, _, err := svc.Audit(ctx, sys, store.AuditFilter{Action: "demo.synthetic"})
+		if err != nil || len(entries) != 2 || entries[0].After != `{"count":2000,"seed":7}` {
+			t.Fatalf("audit of the synthetic loads: %+v %v", entries, err)
+		}
+
+		page, err := svc.Candidates(ctx, sys, store.CandidateFilter{Search: "lefevre", Limit: 500})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if page.Total <= 3 {
+			t.Fatalf("a search for lefevre finds %d rows among 4040 candidates", page.Total)
+		}
+		c, err := svc.Candidate(ctx, sys, page.Rows[len(page.Rows)-1].Candidate.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(c.Enrolments) != 1 || len(c.Enrolments[0].History) != 1 || c.Enrolments[0].History[0].Status != c.Enrolments[0].Status {
+			t.Fatalf("a synthetic candidate's enrolment: %+v", c.Enrolments)
+		}
+		if !strings.Contains(c.SearchKey(), "lefevre") {
+			t.Fatalf("candidate %s matched lefevre", c.DisplayName())
+		}
+	})
+}
+
+func TestSIRETsAreValid(t *testing.T) {
+	seen := map[string]bool{}
+	for n := range len(organisations) + len(companies) {
+		s := siret(n)
+		if msg := domain.CheckSIRET(s); msg != "" || seen[s] {
+			t.Fatalf("siret(%d) = %s: %q (duplicate %v)", n, s, msg, seen[s])
+		}
+		if !luhnOK(s[:9]) {
+			t.Fatalf("SIREN %s of siret(%d) fails the Luhn check", s[:9], n)
+		}
+		seen[s] = true
+	}
+}
+
+// luhnOK is the Luhn check written independently of luhnComplete.
+func luhnOK(s string) bool {
+	sum := 0
+	for i := range len(s) {
+		d := int(s[len(s)-1-i] - '0')
+		if i%2 == 1 {
+			if d *= 2; d > 9 {
+				d -= 9
+			}
+		}
+		sum += d
+	}
+	return sum%10 == 0
+}

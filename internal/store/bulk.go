@@ -1,0 +1,89 @@
+package store
+
+import (
+	"context"
+	"strings"
+
+	"cqp/internal/domain"
+)
+
+// BulkCandidate is one generated candidate with their single enrolment.
+type BulkCandidate struct {
+	Candidate domain.Candidate
+	Enrolment domain.Enrolment
+}
+
+// bulkParams caps the parameters of one INSERT. Both engines accept far more (SQLite 32 766,
+// PostgreSQL 65 535), but SQLite looks each $N name up in a list as long as the statement's
+// parameters, so that a statement's preparation grows with the square of its size.
+const bulkParams = 250
+
+// InsertCandidatesBulk inserts candidates, their enrolment and each enrolment's first status
+// (its current status, at its UpdatedAt, with reason) with multi-row INSERTs, for large
+// generated data sets (demo, benchmarks). It writes no audit entry: the caller records one
+// entry for the whole load. Run it inside Write so that a failed load leaves nothing behind.
+// The folded sort and search keys are computed as CreateCandidate computes them, so that the
+// list and the search treat these rows like any other.
+func (q Q) InsertCandidatesBulk(ctx context.Context, rows []BulkCandidate, reason string) error {
+	if err := q.bulkCandidates(ctx, rows); err != nil {
+		return err
+	}
+	if err := q.bulkEnrolments(ctx, rows); err != nil {
+		return err
+	}
+	return q.bulkFirstStatuses(ctx, rows, reason)
+}
+
+// multiInsert runs "INSERT INTO table (cols) VALUES (…), (…)" with one tuple per row, as many
+// statements as bulkParams requires.
+func (q Q) multiInsert(ctx context.Context, table string, cols []string, n int, row func(i int) []any) error {
+	per := max(1, bulkParams/len(cols))
+	for start := 0; start < n; start += per {
+		end := min(start+per, n)
+		var b strings.Builder
+		b.WriteString("INSERT INTO " + table + " (" + strings.Join(cols, ", ") + ") VALUES ")
+		values := make([]any, 0, (end-start)*len(cols))
+		for i := start; i < end; i++ {
+			if i > start {
+				b.WriteString(", ")
+			}
+			b.WriteString("(" + placeholders(len(values)+1, len(cols)) + ")")
+			values = append(values, row(i)...)
+		}
+		if _, err := q.db.ExecContext(ctx, b.String(), values...); err != nil {
+			return normalize(err)
+		}
+	}
+	return nil
+}
+
+func (q Q) bulkCandidates(ctx context.Context, rows []BulkCandidate) error {
+	cols := []string{"id", "number", "birth_name", "used_name", "first_names", "birth_date", "sex", "birth_insee",
+		"birth_country", "birth_city", "email", "sort_key", "search_key", "user_id", "created_at"}
+	return q.multiInsert(ctx, "candidates", cols, len(rows), func(i int) []any {
+		c := rows[i].Candidate
+		return []any{c.ID, c.Number, c.BirthName, c.UsedName, c.FirstNames, c.BirthDate.ISO(), string(c.Sex), c.BirthINSEE,
+			c.BirthCountry, c.BirthCity, c.Email, c.SortKey(), c.SearchKey(), nullString(c.UserID), c.CreatedAt.UTC()}
+	})
+}
+
+func (q Q) bulkEnrolments(ctx context.Context, rows []BulkCandidate) error {
+	cols := []string{"id", "candidate_id", "framework_id", "qualification_id", "route", "public", "status",
+		"training_organisation_id", "company_id", "referent_user_id", "blocks", "created_at", "updated_at"}
+	return q.multiInsert(ctx, "enrolments", cols, len(rows), func(i int) []any {
+		e := rows[i].Enrolment
+		return []any{e.ID, e.CandidateID, e.FrameworkID, e.QualificationID, string(e.Route), string(e.Public), string(e.Status),
+			nullString(e.TrainingOrganisationID), nullString(e.CompanyID), nullString(e.ReferentUserID),
+			strings.Join(e.Blocks, " "), e.CreatedAt.UTC(), e.UpdatedAt.UTC()}
+	})
+}
+
+// bulkFirstStatuses records each enrolment's current status as the first line of its history,
+// with the id CreateEnrolment gives it.
+func (q Q) bulkFirstStatuses(ctx context.Context, rows []BulkCandidate, reason string) error {
+	cols := []string{"id", "enrolment_id", "status", "reason", "at", "by_user_id"}
+	return q.multiInsert(ctx, "enrolment_status_history", cols, len(rows), func(i int) []any {
+		e := rows[i].Enrolment
+		return []any{e.ID + "-0", e.ID, string(e.Status), reason, e.UpdatedAt.UTC(), nullString("")}
+	})
+}
