@@ -60,6 +60,7 @@ var funcs = template.FuncMap{
 		}
 		return ""
 	},
+	"actionLabel": actionLabel,
 	"dict": func(kv ...any) (map[string]any, error) {
 		if len(kv)%2 != 0 {
 			return nil, fmt.Errorf("dict needs key/value pairs")

@@ -1,0 +1,156 @@
+package web
+
+import (
+	"encoding/json"
+	"fmt"
+	"sort"
+	"strings"
+
+	"cqp/internal/domain"
+)
+
+// actionLabels names in French every action the service writes to the audit trail. A test
+// reads the service's sources and fails when an action has no label here.
+var actionLabels = map[string]string{
+	"candidate.create":      "Candidat enregistré",
+	"enrolment.create":      "Inscription enregistrée",
+	"enrolment.status":      "Statut d'inscription modifié",
+	"organisation.create":   "Organisme de formation créé",
+	"accreditation.create":  "Habilitation accordée",
+	"company.create":        "Entreprise créée",
+	"funder.create":         "Financeur créé",
+	"user.create":           "Compte créé",
+	"user.role_add":         "Rôle ajouté à un compte",
+	"user.disable":          "Compte désactivé",
+	"user.enable":           "Compte réactivé",
+	"user.password_reset":   "Mot de passe choisi par lien",
+	"user.password_change":  "Mot de passe changé",
+	"api_token.create":      "Jeton d'API créé",
+	"api_token.revoke":      "Jeton d'API révoqué",
+	"framework.created":     "Référentiel créé",
+	"framework.new_version": "Nouvelle version de référentiel",
+	"framework.updated":     "Référentiel mis à jour",
+}
+
+// actionFamilies are the action prefixes the audit page filters by, in menu order.
+var actionFamilies = []option{
+	{"candidate.", "Candidats"},
+	{"enrolment.", "Inscriptions"},
+	{"framework.", "Référentiels"},
+	{"organisation.", "Organismes de formation"},
+	{"accreditation.", "Habilitations"},
+	{"company.", "Entreprises"},
+	{"funder.", "Financeurs"},
+	{"user.", "Comptes"},
+	{"api_token.", "Jetons d'API"},
+}
+
+// actionLabel is the French label of an audited action; an action without a label is shown
+// as recorded rather than hidden.
+func actionLabel(action string) string {
+	if l, ok := actionLabels[action]; ok {
+		return l
+	}
+	return action
+}
+
+// entityLabels names the kinds of record the audit trail is about.
+var entityLabels = map[string]string{
+	"candidate":             "Candidat",
+	"enrolment":             "Inscription",
+	"training_organisation": "Organisme de formation",
+	"company":               "Entreprise",
+	"funder":                "Financeur",
+	"user":                  "Compte",
+	"framework":             "Référentiel",
+	"api_token":             "Jeton d'API",
+}
+
+func entityLabel(kind string) string {
+	if l, ok := entityLabels[kind]; ok {
+		return l
+	}
+	return kind
+}
+
+// auditRoleLabel names the role recorded with an entry.
+func auditRoleLabel(role string) string {
+	switch role {
+	case "":
+		return ""
+	case "system":
+		return "Plateforme"
+	}
+	return domain.Role(role).Label()
+}
+
+// auditFieldLabels names the keys of the before/after states in French.
+var auditFieldLabels = map[string]string{
+	"name": "nom", "siret": "SIRET", "city": "ville", "email": "e-mail", "Email": "e-mail", "Name": "nom",
+	"Roles": "rôles", "role": "rôle", "scope": "périmètre", "qualification": "qualification",
+	"valid_from": "du", "valid_until": "au", "version": "version", "blocks": "blocs", "status": "statut",
+	"disabled": "désactivé", "route": "voie", "public": "public", "framework_version": "version du référentiel",
+	"training_organisation": "organisme", "company": "entreprise", "number": "numéro",
+	"birth_name": "nom de naissance", "used_name": "nom d'usage", "first_names": "prénoms",
+	"birth_date": "né·e le", "sex": "sexe", "birth_insee": "INSEE de naissance", "birth_country": "pays de naissance",
+}
+
+// compactState shows a JSON state of the audit trail on one line: « nom : Organisme A ·
+// SIRET : 73282932000074 ». Empty values are left out; a text that is not JSON is shown as is.
+func compactState(raw string) string {
+	raw = strings.TrimSpace(raw)
+	if raw == "" {
+		return ""
+	}
+	var v any
+	dec := json.NewDecoder(strings.NewReader(raw))
+	dec.UseNumber()
+	if err := dec.Decode(&v); err != nil {
+		return raw
+	}
+	return compactValue(v)
+}
+
+func compactValue(v any) string {
+	switch x := v.(type) {
+	case nil:
+		return ""
+	case bool:
+		if x {
+			return "oui"
+		}
+		return "non"
+	case string:
+		return x
+	case json.Number:
+		return x.String()
+	case []any:
+		parts := make([]string, 0, len(x))
+		for _, e := range x {
+			if s := compactValue(e); s != "" {
+				parts = append(parts, s)
+			}
+		}
+		return strings.Join(parts, ", ")
+	case map[string]any:
+		keys := make([]string, 0, len(x))
+		for k := range x {
+			keys = append(keys, k)
+		}
+		sort.Strings(keys)
+		parts := make([]string, 0, len(keys))
+		for _, k := range keys {
+			s := compactValue(x[k])
+			if s == "" {
+				continue
+			}
+			label := k
+			if l, ok := auditFieldLabels[k]; ok {
+				label = l
+			}
+			parts = append(parts, label+" : "+s)
+		}
+		return strings.Join(parts, " · ")
+	}
+	return fmt.Sprint(v)
+}
