@@ -15,6 +15,7 @@ var actionLabels = map[string]string{
 	"candidate.create":      "Candidat enregistré",
 	"enrolment.create":      "Inscription enregistrée",
 	"enrolment.status":      "Statut d'inscription modifié",
+	"enrolment.referent":    "Référent entreprise désigné",
 	"organisation.create":   "Organisme de formation créé",
 	"accreditation.create":  "Habilitation accordée",
 	"company.create":        "Entreprise créée",
@@ -92,6 +93,7 @@ var auditFieldLabels = map[string]string{
 	"disabled": "désactivé", "route": "voie", "public": "public", "framework_version": "version du référentiel",
 	"training_organisation": "organisme", "company": "entreprise", "number": "numéro",
 	"birth_name": "nom de naissance", "used_name": "nom d'usage", "first_names": "prénoms",
+	"referent": "référent", "referents": "référents précédents",
 	"birth_date": "né·e le", "sex": "sexe", "birth_insee": "INSEE de naissance", "birth_country": "pays de naissance",
 }
 
