@@ -129,6 +129,14 @@ func TestCreatingRecords(t *testing.T) {
 				t.Errorf("errors = %v", p.Errors)
 			}
 		})
+		t.Run("no personal data reaches the logs", func(t *testing.T) {
+			logs := f.logs.String()
+			for _, personal := range []string{"Diaye", "Moussa", "Lefèvre", "example.fr", "1998-11-03", f.company.SIRET} {
+				if strings.Contains(logs, personal) {
+					t.Errorf("the logs hold %q:\n%s", personal, logs)
+				}
+			}
+		})
 	})
 }
 
