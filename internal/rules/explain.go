@@ -202,7 +202,8 @@ func AppendInt(dst []byte, n int) []byte {
 		dst = append(dst, '-')
 		n = -n
 	}
-	s := strconv.Itoa(n)
+	var tmp [20]byte
+	s := strconv.AppendInt(tmp[:0], int64(n), 10)
 	for i := 0; i < len(s); i++ {
 		if i > 0 && (len(s)-i)%3 == 0 {
 			dst = append(dst, "\u202f"...)
