@@ -40,8 +40,9 @@ func (s *Service) SetUserStatus(ctx context.Context, a domain.Actor, id string, 
 // AuditPerson is an account as the audit trail names it: enough to filter by actor and to
 // name the accounts an entry is about.
 type AuditPerson struct {
-	ID   string
-	Name string
+	ID            string
+	Name          string
+	CandidateOnly bool // the account holds no role but the candidate's
 }
 
 // AuditPeople lists every account by name for the audit trail's filters. Whoever may read
@@ -56,7 +57,11 @@ func (s *Service) AuditPeople(ctx context.Context, a domain.Actor) ([]AuditPerso
 	}
 	out := make([]AuditPerson, 0, len(users))
 	for _, u := range users {
-		out = append(out, AuditPerson{ID: u.ID, Name: u.Name})
+		p := AuditPerson{ID: u.ID, Name: u.Name, CandidateOnly: len(u.Roles) > 0}
+		for _, r := range u.Roles {
+			p.CandidateOnly = p.CandidateOnly && r.Role == domain.RoleCandidate
+		}
+		out = append(out, p)
 	}
 	return out, nil
 }

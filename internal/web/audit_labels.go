@@ -98,8 +98,10 @@ var auditFieldLabels = map[string]string{
 }
 
 // compactState shows a JSON state of the audit trail on one line: « nom : Organisme A ·
-// SIRET : 73282932000074 ». Empty values are left out; a text that is not JSON is shown as is.
-func compactState(raw string) string {
+// SIRET : 73282932000074 ». Codes are said in French (statuses, routes, roles) and the ids
+// of records in names are replaced by their names. Empty values are left out; a text that is
+// not JSON is shown as is.
+func compactState(raw string, names map[string]string) string {
 	raw = strings.TrimSpace(raw)
 	if raw == "" {
 		return ""
@@ -110,10 +112,10 @@ func compactState(raw string) string {
 	if err := dec.Decode(&v); err != nil {
 		return raw
 	}
-	return compactValue(v)
+	return compactValue("", v, names)
 }
 
-func compactValue(v any) string {
+func compactValue(key string, v any, names map[string]string) string {
 	switch x := v.(type) {
 	case nil:
 		return ""
@@ -123,13 +125,13 @@ func compactValue(v any) string {
 		}
 		return "non"
 	case string:
-		return x
+		return stateValue(key, x, names)
 	case json.Number:
 		return x.String()
 	case []any:
 		parts := make([]string, 0, len(x))
 		for _, e := range x {
-			if s := compactValue(e); s != "" {
+			if s := compactValue(key, e, names); s != "" {
 				parts = append(parts, s)
 			}
 		}
@@ -142,7 +144,7 @@ func compactValue(v any) string {
 		sort.Strings(keys)
 		parts := make([]string, 0, len(keys))
 		for _, k := range keys {
-			s := compactValue(x[k])
+			s := compactValue(k, x[k], names)
 			if s == "" {
 				continue
 			}
@@ -155,4 +157,39 @@ func compactValue(v any) string {
 		return strings.Join(parts, " · ")
 	}
 	return fmt.Sprint(v)
+}
+
+// stateValue says one recorded value in French, by the key it is recorded under.
+func stateValue(key, v string, names map[string]string) string {
+	switch key {
+	case "status":
+		return domain.EnrolmentStatus(v).Label()
+	case "route":
+		return domain.Route(v).Label()
+	case "public":
+		return domain.Public(v).Label()
+	case "role":
+		return domain.Role(v).Label()
+	case "Roles": // "role:scope" as user.create records them
+		role, scope, _ := strings.Cut(v, ":")
+		out := domain.Role(role).Label()
+		if scope != "" {
+			out += " — " + nameOr(names, scope)
+		}
+		return out
+	case "scope", "training_organisation", "company", "referent", "referents":
+		return nameOr(names, v)
+	case "birth_date", "valid_from", "valid_until":
+		if d, err := domain.ParseISODate(v); err == nil {
+			return d.String()
+		}
+	}
+	return v
+}
+
+func nameOr(names map[string]string, id string) string {
+	if n, ok := names[id]; ok && n != "" {
+		return n
+	}
+	return id
 }

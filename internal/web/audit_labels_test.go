@@ -121,10 +121,15 @@ func TestCompactStateShowsAStateOnOneLine(t *testing.T) {
 		{"lists are joined and numbers kept exact", `{"blocks":["BC1","BC2"],"version":12345678901}`, "blocs : BC1, BC2 · version : 12345678901"},
 		{"empty values are left out", `{"used_name":"","birth_name":"Lefèvre"}`, "nom de naissance : Lefèvre"},
 		{"unknown keys are shown as recorded", `{"zzz":"x"}`, "zzz : x"},
+		{"codes are said in French", `{"status":"awaiting_jury","route":"vae","public":"employee"}`,
+			"public : Salarié · voie : VAE · statut : En attente du jury"},
+		{"ids of known records are named", `{"training_organisation":"org-1","company":"co-9"}`, "entreprise : co-9 · organisme : Organisme A"},
+		{"dates are French", `{"valid_from":"2026-09-01","valid_until":"demain"}`, "du : 01/09/2026 · au : demain"},
+		{"roles with their scope are named", `{"Roles":["training_organisation:org-1","branch:"]}`, "rôles : Organisme de formation — Organisme A, Branche (CPNEFP)"},
 		{"a text that is not JSON is shown as is", "pas du json", "pas du json"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			if got := compactState(tc.raw); got != tc.want {
+			if got := compactState(tc.raw, map[string]string{"org-1": "Organisme A"}); got != tc.want {
 				t.Errorf("compactState(%q) = %q, want %q", tc.raw, got, tc.want)
 			}
 		})

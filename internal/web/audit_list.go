@@ -18,8 +18,9 @@ const auditPerPage = 50
 // auditRow is one entry of the trail as a person reads it.
 type auditRow struct {
 	domain.AuditEntry
-	EntityName string // the record's name when known
-	EntityHref string // its page, when the viewer may open it
+	EntityName string            // the record's name when known
+	EntityHref string            // its page, when the viewer may open it
+	names      map[string]string // record ids to names, for the states
 }
 
 // ActionLabel is the action in French.
@@ -32,8 +33,8 @@ func (e auditRow) RoleLabel() string { return auditRoleLabel(e.ActorRole) }
 func (e auditRow) EntityLabel() string { return entityLabel(e.EntityType) }
 
 // BeforeText and AfterText are the states on one line.
-func (e auditRow) BeforeText() string { return compactState(e.Before) }
-func (e auditRow) AfterText() string  { return compactState(e.After) }
+func (e auditRow) BeforeText() string { return compactState(e.Before, e.names) }
+func (e auditRow) AfterText() string  { return compactState(e.After, e.names) }
 
 type auditListPage struct {
 	Filter      url.Values
@@ -91,12 +92,16 @@ func (s *Server) auditList(w http.ResponseWriter, r *http.Request) error {
 		}
 		*d.into = parisMidnight(day)
 	}
+	people, err := s.svc.AuditPeople(ctx, a)
+	if err != nil {
+		return err
+	}
 	if !nothing {
 		entries, total, err := s.svc.Audit(ctx, a, f)
 		if err != nil {
 			return err
 		}
-		names, err := s.auditNames(r, entries)
+		names, err := s.auditNames(r, entries, people)
 		if err != nil {
 			return err
 		}
@@ -129,12 +134,12 @@ func (s *Server) auditList(w http.ResponseWriter, r *http.Request) error {
 	for _, k := range []string{"candidate", "enrolment", "framework", "training_organisation", "company", "funder", "user", "api_token"} {
 		p.Entities = append(p.Entities, option{k, entityLabel(k)})
 	}
-	people, err := s.svc.AuditPeople(ctx, a)
-	if err != nil {
-		return err
-	}
+	// Candidates are found by their number; the list of authors holds everyone else, and
+	// the author chosen even when it is a candidate.
 	for _, pe := range people {
-		p.People = append(p.People, option{pe.ID, pe.Name})
+		if !pe.CandidateOnly || pe.ID == f.ActorID {
+			p.People = append(p.People, option{pe.ID, pe.Name})
+		}
 	}
 	s.render(w, r, http.StatusOK, "audit_list.html", "Journal d'audit", p)
 	return nil
@@ -160,14 +165,18 @@ func sortedActions(prefix string) []string {
 
 // auditNames maps the ids of organisations, companies, frameworks and accounts to their
 // names, to say what each entry is about.
-func (s *Server) auditNames(r *http.Request, entries []domain.AuditEntry) (map[string]string, error) {
+func (s *Server) auditNames(r *http.Request, entries []domain.AuditEntry, people []service.AuditPerson) (map[string]string, error) {
 	ctx, a := r.Context(), actorFrom(r.Context())
 	names := map[string]string{}
 	need := map[string]bool{}
 	for _, e := range entries {
 		need[e.EntityType] = true
 	}
-	if need["training_organisation"] && service.Can(a, service.ActOrganisationRead) {
+	if len(entries) == 0 {
+		return names, nil
+	}
+	// Organisations, companies and accounts are named in the states of many kinds of entry.
+	if service.Can(a, service.ActOrganisationRead) {
 		orgs, err := s.svc.TrainingOrganisations(ctx, a)
 		if err != nil {
 			return nil, err
@@ -176,7 +185,7 @@ func (s *Server) auditNames(r *http.Request, entries []domain.AuditEntry) (map[s
 			names[o.ID] = o.Name
 		}
 	}
-	if need["company"] && service.Can(a, service.ActCompanyRead) {
+	if service.Can(a, service.ActCompanyRead) {
 		cos, err := s.svc.Companies(ctx, a)
 		if err != nil {
 			return nil, err
@@ -200,20 +209,14 @@ func (s *Server) auditNames(r *http.Request, entries []domain.AuditEntry) (map[s
 			}
 		}
 	}
-	if need["user"] {
-		people, err := s.svc.AuditPeople(ctx, a)
-		if err != nil {
-			return nil, err
-		}
-		for _, pe := range people {
-			names[pe.ID] = pe.Name
-		}
+	for _, pe := range people {
+		names[pe.ID] = pe.Name
 	}
 	return names, nil
 }
 
 func (s *Server) auditRowOf(a domain.Actor, e domain.AuditEntry, names map[string]string) auditRow {
-	row := auditRow{AuditEntry: e, EntityName: names[e.EntityID]}
+	row := auditRow{AuditEntry: e, EntityName: names[e.EntityID], names: names}
 	switch e.EntityType {
 	case "training_organisation":
 		if row.EntityName != "" {

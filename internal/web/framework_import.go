@@ -65,7 +65,10 @@ func (s *Server) frameworkImportSubmit(w http.ResponseWriter, r *http.Request) e
 		}
 		p.Problems = ve.Problems
 		n := len(ve.Problems)
-		msg := fmt.Sprintf("Le fichier « %s » n'a pas été importé : il contient %d erreur%s. Rien n'a été enregistré ; corrigez-les puis envoyez-le de nouveau.", header.Filename, n, plural(n))
+		msg := fmt.Sprintf("Le fichier « %s » n'a pas été importé : il contient %d erreurs. Rien n'a été enregistré ; corrigez-les puis envoyez-le de nouveau.", header.Filename, n)
+		if n == 1 {
+			msg = fmt.Sprintf("Le fichier « %s » n'a pas été importé : il contient 1 erreur. Rien n'a été enregistré ; corrigez-la puis envoyez-le de nouveau.", header.Filename)
+		}
 		return refuse(http.StatusUnprocessableEntity, msg)
 	}
 	a := actorFrom(r.Context())
@@ -80,12 +83,4 @@ func (s *Server) frameworkImportSubmit(w http.ResponseWriter, r *http.Request) e
 	p.Results = results
 	s.render(w, r, http.StatusOK, "framework_import.html", "Référentiel importé", p)
 	return nil
-}
-
-// plural returns "s" when n calls for the French plural.
-func plural(n int) string {
-	if n > 1 {
-		return "s"
-	}
-	return ""
 }

@@ -59,8 +59,14 @@ func (s *Server) renderUser(w http.ResponseWriter, r *http.Request, status int, 
 		if err != nil {
 			return err
 		}
+		names := map[string]string{}
+		for _, opts := range [][]option{c.Organisations, c.Companies, c.Funders} {
+			for _, o := range opts {
+				names[o.Value] = o.Label
+			}
+		}
 		for _, e := range entries {
-			p.History = append(p.History, auditRow{AuditEntry: e})
+			p.History = append(p.History, auditRow{AuditEntry: e, names: names})
 		}
 	}
 	s.render(w, r, status, "user_show.html", u.Name, p)
