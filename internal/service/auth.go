@@ -280,6 +280,8 @@ func (s *Service) createUser(ctx context.Context, q store.Q, a domain.Actor, in 
 		r.ID, r.UserID, r.CreatedAt = newID(), u.ID, s.Now()
 		if r.Role.ScopeKind() == "" {
 			r.ScopeID = ""
+		} else if err := checkScope(ctx, q, r); err != nil {
+			return u, err
 		}
 		if err := q.AddRole(ctx, r); err != nil {
 			return u, err
@@ -296,4 +298,18 @@ func (s *Service) createUser(ctx context.Context, q store.Q, a domain.Actor, in 
 		au.Roles = append(au.Roles, string(r.Role)+":"+r.ScopeID)
 	}
 	return u, s.audit(ctx, q, a, change{Action: "user.create", EntityType: "user", EntityID: u.ID, After: au})
+}
+
+// checkScope refuses a role whose scope points at no existing organisation, company,
+// candidate or funder.
+func checkScope(ctx context.Context, q store.Q, r domain.RoleAssignment) error {
+	ok, err := q.ScopeExists(ctx, r.Role.ScopeKind(), r.ScopeID)
+	if err != nil {
+		return err
+	}
+	if !ok {
+		msg := "Le périmètre choisi pour le rôle « " + r.Role.Label() + " » n'existe pas."
+		return &domain.Error{Code: domain.EINVALID, Message: msg, Fields: map[string]string{"scope": msg}}
+	}
+	return nil
 }

@@ -105,6 +105,11 @@ func (s *Service) AddRole(ctx context.Context, a domain.Actor, userID string, r 
 		if _, err := q.UserByID(ctx, userID); err != nil {
 			return err
 		}
+		if r.Role.ScopeKind() != "" {
+			if err := checkScope(ctx, q, r); err != nil {
+				return err
+			}
+		}
 		if err := q.AddRole(ctx, r); err != nil {
 			return err
 		}

@@ -188,3 +188,15 @@ func mustAffect(res sql.Result, err error) error {
 	}
 	return nil
 }
+
+// ScopeExists reports whether the record a role's scope points at exists.
+func (q Q) ScopeExists(ctx context.Context, kind, id string) (bool, error) {
+	table := map[string]string{"training_organisation": "training_organisations", "company": "companies",
+		"candidate": "candidates", "funder": "funders"}[kind]
+	if table == "" {
+		return false, nil
+	}
+	var n int
+	err := q.db.QueryRowContext(ctx, `SELECT COUNT(*) FROM `+table+` WHERE id = $1`, id).Scan(&n)
+	return n > 0, normalize(err)
+}

@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"net/http"
 	"runtime/debug"
+	"strings"
 	"time"
 
 	"cqp/internal/domain"
@@ -48,10 +49,13 @@ func (s *Server) logRequests(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := time.Now()
 		rec := &statusRecorder{ResponseWriter: w}
-		next.ServeHTTP(rec, r)
-		pattern := r.Pattern
+		pattern := ""
+		next.ServeHTTP(rec, r.WithContext(context.WithValue(r.Context(), patternKey, &pattern)))
 		if pattern == "" {
 			pattern = "(unmatched)"
+			if strings.HasPrefix(r.URL.Path, "/api/v1/") {
+				pattern = "/api/v1/"
+			}
 		}
 		s.log.Info("request", "method", r.Method, "route", pattern, "status", rec.status,
 			"duration_ms", time.Since(start).Milliseconds(), "request_id", requestID(r.Context()))

@@ -31,6 +31,8 @@ func (s *Server) registerRoutes() {
 	s.handle("GET /{$}", service.ActDashboard, s.dashboardShow)
 	s.handle("GET /compte", service.ActAccount, s.accountShow)
 	s.handle("POST /compte/mot-de-passe", service.ActAccount, s.accountPasswordSubmit)
+	s.handle("POST /compte/jetons", service.ActAccount, s.accountTokenCreate)
+	s.handle("POST /compte/jetons/{id}/revocation", service.ActAccount, s.accountTokenRevoke)
 
 	s.handle("GET /candidats", service.ActCandidateList, s.candidatesList)
 	s.handle("GET /candidats/nouveau", service.ActCandidateCreate, s.candidateNewForm)
