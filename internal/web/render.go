@@ -2,8 +2,8 @@ package web
 
 import (
 	"bytes"
-	"errors"
 	"embed"
+	"errors"
 	"fmt"
 	"html/template"
 	"io/fs"
