@@ -166,7 +166,9 @@ type deliberation struct {
 func (d *deliberation) check() error {
 	s := &scanner{data: d.data}
 	var haveQual, haveCands bool
-	err := s.object(func(key string) error {
+	field := ""
+	read := func(key string) error {
+		field = key
 		switch key {
 		case "qualification":
 			if haveQual {
@@ -191,6 +193,13 @@ func (d *deliberation) check() error {
 		default:
 			return &Error{Where: "document", Field: key, Message: "champ inconnu : le document n'a que « qualification » et « candidates »"}
 		}
+	}
+	err := s.object(func(key string) error {
+		if err := read(key); err != nil {
+			return err
+		}
+		field = ""
+		return nil
 	})
 	if err == nil {
 		s.ws()
@@ -199,7 +208,7 @@ func (d *deliberation) check() error {
 		}
 	}
 	if err != nil {
-		return d.wrapSyntax(err, "document", "")
+		return d.wrapSyntax(err, "document", field)
 	}
 	if !haveQual {
 		return &Error{Where: "document", Field: "qualification", Message: "champ manquant"}
@@ -209,7 +218,7 @@ func (d *deliberation) check() error {
 	}
 	if !d.checked {
 		s.pos = d.candidates
-		return d.each(s, nil)
+		return d.wrapSyntax(d.each(s, nil), "document", "candidates")
 	}
 	return nil
 }

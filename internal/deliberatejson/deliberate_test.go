@@ -289,6 +289,8 @@ func TestRefusals(t *testing.T) {
 			`candidat « c-2 » (candidates[1]) : JSON invalide ligne 3, colonne 27 : « } » inattendu, un nom de champ entre guillemets attendu`},
 		{"malformed JSON inside evaluations, naming the evaluator", doc(`{"id":"c-1","route":"vae","evaluations":{"commission":{"C1":"A" "C2":"A"}}}`),
 			`candidat « c-1 » (candidates[0]), champ evaluations.commission : JSON invalide ligne 1, colonne 262 : « " » inattendu, « , » ou « } » attendu`},
+		{"a missing comma between candidates", `{"qualification":` + q + `,"candidates":[` + ok + " " + ok + "]}",
+			`document, champ candidates : JSON invalide ligne 1, colonne 282 : « { » inattendu, « , » ou « ] » attendu`},
 		{"an empty input", "", `document : JSON invalide ligne 1, colonne 1 : fin du document inattendue, un objet attendu`},
 		{"content after the document", doc(ok) + " {}", `document : JSON invalide ligne 1, colonne 284 : contenu après la fin du document`},
 		{"a truncated document", doc(ok)[:60], `qualification, champ blocks[0] : JSON invalide ligne 1, colonne 61 : chaîne non terminée`},
