@@ -81,45 +81,73 @@ func (s *site) do(t *testing.T, c *http.Client, method, path string) (int, strin
 	return res.StatusCode, html.UnescapeString(string(b))
 }
 
-// samplePath gives, for each route pattern with parameters, a concrete path to a record of
-// side A of the fixture. A new route with a parameter must be added here: the test fails
-// until it is, so that no route escapes the walk.
-func samplePath(w *servicetest.World, pattern string) (string, bool) {
+// routeSamples are the concrete paths of routes with parameters, built on a fixture world.
+// Each feature adds its own source (usually from an init func in its test file), which may
+// create the records it needs through w.Service. A route with a parameter and no sample fails
+// the walk, so that no route escapes it.
+type routeSamples struct {
+	Paths      map[string]string // route path pattern → a path to a record of side A
+	CrossScope map[string]string // route path pattern → the same kind of record on side B
+}
+
+var sampleSources = []func(t testing.TB, w *servicetest.World) routeSamples{coreSamples}
+
+func coreSamples(t testing.TB, w *servicetest.World) routeSamples {
+	user := w.UserIDs[w.Accounts[domain.RoleCompany]]
+	return routeSamples{
+		Paths: map[string]string{
+			"/candidats/{id}":                "/candidats/" + w.CandidateA,
+			"/organismes/{id}":               "/organismes/" + w.OrgA,
+			"/organismes/{id}/habilitations": "/organismes/" + w.OrgA + "/habilitations",
+			"/entreprises/{id}":              "/entreprises/" + w.CompanyA,
+			"/referentiels/{id}":             "/referentiels/" + w.FrameworkCC,
+			"/comptes/{id}":                  "/comptes/" + user,
+			"/comptes/{id}/roles":            "/comptes/" + user + "/roles",
+			"/comptes/{id}/desactivation":    "/comptes/" + user + "/desactivation",
+			"/comptes/{id}/activation":       "/comptes/" + user + "/activation",
+			"/compte/jetons/{id}/revocation": "/compte/jetons/none/revocation",
+			"/referentiels/{code}/versions":  "/referentiels/CC/versions",
+			"/referentiels/{code}/export":    "/referentiels/CC/export",
+		},
+		CrossScope: map[string]string{
+			"/candidats/{id}":   "/candidats/" + w.CandidateB,
+			"/organismes/{id}":  "/organismes/" + w.OrgB,
+			"/entreprises/{id}": "/entreprises/" + w.CompanyB,
+		},
+	}
+}
+
+// samples merges every source's samples for one world.
+func samples(t testing.TB, w *servicetest.World) routeSamples {
+	all := routeSamples{Paths: map[string]string{}, CrossScope: map[string]string{}}
+	for _, src := range sampleSources {
+		s := src(t, w)
+		for k, v := range s.Paths {
+			all.Paths[k] = v
+		}
+		for k, v := range s.CrossScope {
+			all.CrossScope[k] = v
+		}
+	}
+	return all
+}
+
+// samplePath gives a concrete path for a route pattern.
+func (rs routeSamples) samplePath(pattern string) (string, bool) {
 	_, path, _ := strings.Cut(pattern, " ")
 	path = strings.TrimSuffix(path, "{$}")
 	if !strings.Contains(path, "{") {
 		return path, true
 	}
-	samples := map[string]string{
-		"/candidats/{id}":                "/candidats/" + w.CandidateA,
-		"/organismes/{id}":               "/organismes/" + w.OrgA,
-		"/organismes/{id}/habilitations": "/organismes/" + w.OrgA + "/habilitations",
-		"/entreprises/{id}":              "/entreprises/" + w.CompanyA,
-		"/referentiels/{id}":             "/referentiels/" + w.FrameworkCC,
-		"/comptes/{id}":                  "/comptes/" + w.UserIDs[w.Accounts[domain.RoleCompany]],
-		"/comptes/{id}/roles":            "/comptes/" + w.UserIDs[w.Accounts[domain.RoleCompany]] + "/roles",
-		"/comptes/{id}/desactivation":    "/comptes/" + w.UserIDs[w.Accounts[domain.RoleCompany]] + "/desactivation",
-		"/comptes/{id}/activation":       "/comptes/" + w.UserIDs[w.Accounts[domain.RoleCompany]] + "/activation",
-		"/compte/jetons/{id}/revocation": "/compte/jetons/none/revocation",
-		"/referentiels/{code}/versions":  "/referentiels/CC/versions",
-		"/referentiels/{code}/export":    "/referentiels/CC/export",
-	}
-	p, ok := samples[path]
+	p, ok := rs.Paths[path]
 	return p, ok
 }
 
 // crossScopePath gives the same kind of record on side B, for routes whose records are scoped.
-func crossScopePath(w *servicetest.World, pattern string) (string, bool) {
+func (rs routeSamples) crossScopePath(pattern string) (string, bool) {
 	_, path, _ := strings.Cut(pattern, " ")
-	switch path {
-	case "/candidats/{id}":
-		return "/candidats/" + w.CandidateB, true
-	case "/organismes/{id}":
-		return "/organismes/" + w.OrgB, true
-	case "/entreprises/{id}":
-		return "/entreprises/" + w.CompanyB, true
-	}
-	return "", false
+	p, ok := rs.CrossScope[path]
+	return p, ok
 }
 
 func TestEveryRouteGivesEachRoleExactlyWhatThePermissionTableAllows(t *testing.T) {
@@ -129,6 +157,7 @@ func TestEveryRouteGivesEachRoleExactlyWhatThePermissionTableAllows(t *testing.T
 		clients[role] = s.client(t, s.world.Accounts[role])
 	}
 	anonymous := s.client(t, "")
+	rs := samples(t, s.world)
 	for _, r := range s.routes {
 		method, _, _ := strings.Cut(r.Pattern, " ")
 		if r.Pattern == "/" || strings.HasPrefix(r.Pattern, "GET /static/") || method == "" {
@@ -137,7 +166,7 @@ func TestEveryRouteGivesEachRoleExactlyWhatThePermissionTableAllows(t *testing.T
 		if method == http.MethodPost && (strings.Contains(r.Pattern, "deconnexion")) {
 			continue
 		}
-		path, ok := samplePath(s.world, r.Pattern)
+		path, ok := rs.samplePath(r.Pattern)
 		if !ok {
 			t.Errorf("route %q has no sample path in samplePath: add one so the walk covers it", r.Pattern)
 			continue
@@ -168,7 +197,7 @@ func TestEveryRouteGivesEachRoleExactlyWhatThePermissionTableAllows(t *testing.T
 					t.Errorf("%s may not %s but got %d", role, r.Action, status)
 				}
 			}
-			if other, ok := crossScopePath(s.world, r.Pattern); ok && method == http.MethodGet {
+			if other, ok := rs.crossScopePath(r.Pattern); ok && method == http.MethodGet {
 				for _, role := range domain.Roles {
 					if service.Permissions[r.Action][role] != service.AccessScoped {
 						continue
