@@ -31,6 +31,8 @@ func candidateScope(a domain.Actor, act Action) (store.Scope, error) {
 			sc.ReferentUserID = a.UserID
 		case domain.RoleCandidate:
 			sc.CandidateIDs = append(sc.CandidateIDs, r.ScopeID)
+		case domain.RoleCommissionMember:
+			sc.CommissionMemberUserID = a.UserID
 		}
 	}
 	return sc, nil

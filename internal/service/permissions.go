@@ -21,6 +21,20 @@ const (
 	ActUserManage         Action = "user.manage"         // accounts and roles
 	ActAuditRead          Action = "audit.read"          // the audit trail
 	ActOutboxRead         Action = "outbox.read"         // mails kept when no SMTP server is set
+
+	// The formation route (issue 4).
+	ActActionRead        Action = "action.read"                // actions (fiches action) and their calendar
+	ActActionDeclare     Action = "action.declare"             // declare an action, add its calendar and candidates
+	ActActionReview      Action = "action.review"              // comment on or refuse an action
+	ActEnrolmentManage   Action = "enrolment.manage"           // interview, eligibility data, blocks, company and referent, status, import
+	ActEnrolmentDerogate Action = "enrolment.derogate"         // record a reasoned derogation to eligibility
+	ActTrainingRecord    Action = "training.record"            // training hours, internships, continuous marks
+	ActLogbookWrite      Action = "logbook.write"              // the referent's follow-up entries
+	ActGridOrganisation  Action = "grid.training_organisation" // the OF's final evaluation grid
+	ActGridReferent      Action = "grid.company_referent"      // the referent's final evaluation grid
+	ActGridCommission    Action = "grid.commission"            // the commission's grid and reasoned opinion
+	ActCommissionManage  Action = "commission.manage"          // form commissions, schedule orals, send convocations
+	ActOralRead          Action = "oral.read"                  // orals: the secretariat's planning, a member's own orals
 )
 
 // Access is how far a role may carry an action.
@@ -55,6 +69,7 @@ var Permissions = map[Action]map[domain.Role]Access{
 		domain.RoleSecretariat: AccessAll, domain.RoleBranch: AccessAll,
 		domain.RoleTrainingOrganisation: AccessScoped, domain.RoleCompany: AccessScoped,
 		domain.RoleCompanyReferent: AccessScoped, domain.RoleCandidate: AccessScoped,
+		domain.RoleCommissionMember: AccessScoped, // the candidates of their orals
 	},
 	ActCandidateCreate: {
 		domain.RoleSecretariat: AccessAll, domain.RoleTrainingOrganisation: AccessScoped,
@@ -77,6 +92,24 @@ var Permissions = map[Action]map[domain.Role]Access{
 	ActUserManage:    {domain.RoleSecretariat: AccessAll},
 	ActAuditRead:     {domain.RoleSecretariat: AccessAll, domain.RoleBranch: AccessAll},
 	ActOutboxRead:    {domain.RoleSecretariat: AccessAll},
+
+	ActActionRead: {
+		domain.RoleSecretariat: AccessAll, domain.RoleBranch: AccessAll,
+		domain.RoleTrainingOrganisation: AccessScoped, // its own actions
+		domain.RoleCompany:              AccessScoped, // actions its employees or interns follow
+		domain.RoleFunder:               AccessScoped, // actions it funds
+	},
+	ActActionDeclare:     {domain.RoleSecretariat: AccessAll, domain.RoleTrainingOrganisation: AccessScoped},
+	ActActionReview:      {domain.RoleSecretariat: AccessAll},
+	ActEnrolmentManage:   {domain.RoleSecretariat: AccessAll, domain.RoleTrainingOrganisation: AccessScoped},
+	ActEnrolmentDerogate: {domain.RoleSecretariat: AccessAll},
+	ActTrainingRecord:    {domain.RoleSecretariat: AccessAll, domain.RoleTrainingOrganisation: AccessScoped},
+	ActLogbookWrite:      {domain.RoleCompanyReferent: AccessScoped},
+	ActGridOrganisation:  {domain.RoleTrainingOrganisation: AccessScoped},
+	ActGridReferent:      {domain.RoleCompanyReferent: AccessScoped},
+	ActGridCommission:    {domain.RoleCommissionMember: AccessScoped},
+	ActCommissionManage:  {domain.RoleSecretariat: AccessAll},
+	ActOralRead:          {domain.RoleSecretariat: AccessAll, domain.RoleCommissionMember: AccessScoped},
 }
 
 // AccessFor returns the widest access any of the actor's roles gives for the action.

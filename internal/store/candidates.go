@@ -57,11 +57,12 @@ func scanCandidate(row interface{ Scan(...any) error }, extra ...any) (domain.Ca
 // Scope limits what a query returns to what an actor may see. The zero Scope sees everything;
 // a restricted Scope sees a candidate when any of its lists matches.
 type Scope struct {
-	Restricted             bool
+	Restricted              bool
 	TrainingOrganisationIDs []string // candidates enrolled with these OFs
-	CompanyIDs             []string // candidates enrolled with these companies
-	ReferentUserID         string   // candidates this referent follows
-	CandidateIDs           []string // these candidates (their own file)
+	CompanyIDs              []string // candidates enrolled with these companies
+	ReferentUserID          string   // candidates this referent follows
+	CandidateIDs            []string // these candidates (their own file)
+	CommissionMemberUserID  string   // candidates whose oral is before a commission this user sits on
 }
 
 // candidateScopeSQL returns a condition on candidate alias c, or "" for an unrestricted scope.
@@ -81,6 +82,10 @@ func candidateScopeSQL(s Scope, a *args) string {
 	}
 	if len(s.CandidateIDs) > 0 {
 		parts = append(parts, `c.id IN `+a.in(s.CandidateIDs))
+	}
+	if s.CommissionMemberUserID != "" {
+		parts = append(parts, `c.id IN (SELECT e.candidate_id FROM enrolments e JOIN orals o ON o.enrolment_id = e.id
+			JOIN commission_members m ON m.commission_id = o.commission_id WHERE m.user_id = `+a.add(s.CommissionMemberUserID)+`)`)
 	}
 	if len(parts) == 0 {
 		return "1 = 0"
@@ -219,4 +224,3 @@ func (q Q) NextCandidateNumber(ctx context.Context, now time.Time) (string, erro
 	}
 	return fmt.Sprintf("%s%05d", prefix, n+1), nil
 }
-

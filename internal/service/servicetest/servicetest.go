@@ -25,16 +25,19 @@ var Clock = time.Date(2026, 11, 25, 9, 0, 0, 0, time.UTC)
 
 // World holds the ids and accounts of the fixture.
 type World struct {
-	Service     *service.Service
-	OrgA, OrgB  string
-	CompanyA    string
-	CompanyB    string
-	CandidateA  string                 // enrolled with OrgA and CompanyA, followed by the referent
-	CandidateB  string                 // enrolled with OrgB and CompanyB
-	Accounts    map[domain.Role]string // role → e-mail, all scoped to side A
-	OrgBAccount string                 // e-mail of a training_organisation account of OrgB
-	UserIDs     map[string]string      // e-mail → user id
-	FrameworkCC string                 // id of the Chargé de clientèle framework
+	Service      *service.Service
+	OrgA, OrgB   string
+	CompanyA     string
+	CompanyB     string
+	CandidateA   string                 // enrolled with OrgA and CompanyA, followed by the referent
+	CandidateB   string                 // enrolled with OrgB and CompanyB
+	Accounts     map[domain.Role]string // role → e-mail, all scoped to side A
+	OrgBAccount  string                 // e-mail of a training_organisation account of OrgB
+	UserIDs      map[string]string      // e-mail → user id
+	FrameworkCC  string                 // id of the Chargé de clientèle framework
+	EnrolmentA   string                 // candidate A\'s enrolment
+	CommissionID string                 // a commission on which the commission member sits
+	OralID       string                 // candidate A\'s oral before that commission
 }
 
 // New builds the world on a migrated store.
@@ -118,7 +121,23 @@ func New(t testing.TB, st *store.Store) *World {
 		if err := q.SetCandidateUser(ctx, w.CandidateA, w.UserIDs[w.Accounts[domain.RoleCandidate]]); err != nil {
 			return err
 		}
-		return q.SetEnrolmentReferent(ctx, w.CandidateA, w.UserIDs[w.Accounts[domain.RoleCompanyReferent]])
+		if err := q.SetEnrolmentReferent(ctx, w.CandidateA, w.UserIDs[w.Accounts[domain.RoleCompanyReferent]]); err != nil {
+			return err
+		}
+		// The commission member sits on a commission that hears candidate A.
+		c, err := q.Candidate(ctx, w.CandidateA, store.Scope{})
+		if err != nil {
+			return err
+		}
+		w.CommissionID, w.OralID, w.EnrolmentA = "commission-a", "oral-a", c.Enrolments[0].ID
+		if err := q.CreateCommission(ctx, store.Commission{ID: w.CommissionID, Name: "Commission A", CreatedAt: Clock}); err != nil {
+			return err
+		}
+		if err := q.AddCommissionMember(ctx, w.CommissionID, store.CommissionMember{UserID: w.UserIDs[w.Accounts[domain.RoleCommissionMember]], Voting: true}); err != nil {
+			return err
+		}
+		return q.CreateOral(ctx, store.Oral{ID: w.OralID, CommissionID: w.CommissionID, EnrolmentID: w.EnrolmentA,
+			StartsAt: Clock.Add(14 * 24 * time.Hour), DurationMinutes: 60, Place: "Paris", CreatedAt: Clock})
 	}))
 	return w
 }
