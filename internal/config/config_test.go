@@ -1,0 +1,75 @@
+package config
+
+import (
+	"flag"
+	"io"
+	"strings"
+	"testing"
+	"time"
+)
+
+func parse(t *testing.T, env map[string]string, args ...string) (Config, error) {
+	t.Helper()
+	for k, v := range env {
+		t.Setenv(k, v)
+	}
+	c := Default()
+	fs := flag.NewFlagSet("test", flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	Bind(fs, &c, "addr", "data", "database", "demo", "base-url", "smtp", "admin", "session")
+	if err := fs.Parse(args); err != nil {
+		return c, err
+	}
+	return c, c.Resolve()
+}
+
+func TestDefaultsGiveALocalSQLiteServerWithPlainHTTPCookies(t *testing.T) {
+	c, err := parse(t, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.BaseURL != "http://127.0.0.1:8080" || !c.InsecureCookies || c.SQLitePath() != "cqp-data/cqp.db" {
+		t.Fatalf("%+v", c)
+	}
+}
+
+func TestEnvironmentVariablesSetEveryFlagAndFlagsWin(t *testing.T) {
+	c, err := parse(t, map[string]string{"CQP_ADDR": "0.0.0.0:9000", "CQP_BASE_URL": "https://cqp.example.org/",
+		"CQP_DEMO": "true", "CQP_SESSION_LIFETIME": "8h", "CQP_DATA": "/tmp/x"}, "--data", "/tmp/y")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Addr != "0.0.0.0:9000" || c.BaseURL != "https://cqp.example.org" || c.InsecureCookies || !c.Demo ||
+		c.SessionLifetime != 8*time.Hour || c.DataDir != "/tmp/y" {
+		t.Fatalf("%+v", c)
+	}
+}
+
+func TestInvalidConfigurationIsRefusedWithOneLine(t *testing.T) {
+	tests := []struct {
+		name string
+		env  map[string]string
+		args []string
+		want string
+	}{
+		{"a port out of range", nil, []string{"--addr", "127.0.0.1:70000"}, "port"},
+		{"a MySQL URL", nil, []string{"--database", "mysql://db/cqp"}, "postgres://"},
+		{"a base URL without scheme", nil, []string{"--base-url", "cqp.example.org"}, "base URL"},
+		{"a password without e-mail", map[string]string{"CQP_ADMIN_PASSWORD": "un-mot-de-passe-long"}, nil, "go together"},
+		{"a short admin password", map[string]string{"CQP_ADMIN_EMAIL": "a@b.fr", "CQP_ADMIN_PASSWORD": "court"}, nil, "12 characters"},
+		{"a demo flag that is not a boolean", map[string]string{"CQP_DEMO": "oui"}, nil, "CQP_DEMO"},
+		{"a lifetime that is not a duration", map[string]string{"CQP_SESSION_LIFETIME": "demain"}, nil, "CQP_SESSION_LIFETIME"},
+		{"an empty data directory", nil, []string{"--data", ""}, "data directory"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := parse(t, tt.env, tt.args...)
+			if err == nil || !IsConfigError(err) {
+				t.Fatalf("got %v, want a configuration error", err)
+			}
+			if !strings.Contains(err.Error(), tt.want) || strings.Contains(err.Error(), "\n") {
+				t.Fatalf("message %q should be one line mentioning %q", err, tt.want)
+			}
+		})
+	}
+}
