@@ -35,6 +35,16 @@ const (
 	ActGridCommission    Action = "grid.commission"            // the commission's grid and reasoned opinion
 	ActCommissionManage  Action = "commission.manage"          // form commissions, schedule orals, send convocations
 	ActOralRead          Action = "oral.read"                  // orals: the secretariat's planning, a member's own orals
+
+	// Jury sessions and certificates (issue 5).
+	ActJuryRead          Action = "jury.read"          // sessions, their candidates and debates
+	ActJuryManage        Action = "jury.manage"        // schedule sessions, invite, record attendance, present candidates
+	ActJuryDecide        Action = "jury.decide"        // record the decision and reason on a debated block
+	ActJuryClose         Action = "jury.close"         // close a session: results frozen
+	ActCertificateRead   Action = "certificate.read"   // certificates and attestations, and their PDFs
+	ActCertificateIssue  Action = "certificate.issue"  // issue and send certificates and attestations
+	ActCertificateRevoke Action = "certificate.revoke" // revoke one, with a reason
+	ActBranchSettings    Action = "branch.settings"    // quorum, signatories
 )
 
 // Access is how far a role may carry an action.
@@ -110,6 +120,22 @@ var Permissions = map[Action]map[domain.Role]Access{
 	ActGridCommission:    {domain.RoleCommissionMember: AccessScoped},
 	ActCommissionManage:  {domain.RoleSecretariat: AccessAll},
 	ActOralRead:          {domain.RoleSecretariat: AccessAll, domain.RoleCommissionMember: AccessScoped},
+
+	ActJuryRead: {
+		domain.RoleSecretariat: AccessAll, domain.RoleBranch: AccessAll,
+		domain.RoleJuryMember: AccessAll, domain.RoleJuryPresident: AccessAll,
+	},
+	ActJuryManage: {domain.RoleSecretariat: AccessAll},
+	// The secretariat captures decisions as the jury speaks them; the president may too.
+	ActJuryDecide: {domain.RoleSecretariat: AccessAll, domain.RoleJuryPresident: AccessAll},
+	ActJuryClose:  {domain.RoleJuryPresident: AccessAll},
+	ActCertificateRead: {
+		domain.RoleSecretariat: AccessAll, domain.RoleBranch: AccessAll,
+		domain.RoleCandidate: AccessScoped, // their own
+	},
+	ActCertificateIssue:  {domain.RoleSecretariat: AccessAll},
+	ActCertificateRevoke: {domain.RoleSecretariat: AccessAll},
+	ActBranchSettings:    {domain.RoleSecretariat: AccessAll},
 }
 
 // AccessFor returns the widest access any of the actor's roles gives for the action.

@@ -40,9 +40,11 @@ func (s *Server) registerRoutes() {
 	s.handle("GET /candidats/{id}", service.ActCandidateRead, s.candidateShow)
 
 	s.registerAdminRoutes()
-	s.registerActionRoutes()     // routes_actions.go: actions, enrolment interviews, imports
-	s.registerFollowupRoutes()   // routes_followup.go: hours, internships, logbook, continuous marks, statuses
-	s.registerEvaluationRoutes() // routes_evaluation.go: final grids, commissions, orals
+	s.registerActionRoutes()      // routes_actions.go: actions, enrolment interviews, imports
+	s.registerFollowupRoutes()    // routes_followup.go: hours, internships, logbook, continuous marks, statuses
+	s.registerEvaluationRoutes()  // routes_evaluation.go: final grids, commissions, orals
+	s.registerJuryRoutes()        // routes_jury.go: jury sessions, deliberation, minutes
+	s.registerCertificateRoutes() // routes_certificates.go: certificates, attestations, public verification
 
 	if s.opts.API != nil {
 		s.mux.Handle("/api/v1/", s.opts.API)

@@ -1,0 +1,4 @@
+package web
+
+// registerCertificateRoutes registers the routes of this part of the jury and certification.
+func (s *Server) registerCertificateRoutes() {}

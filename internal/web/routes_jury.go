@@ -1,0 +1,4 @@
+package web
+
+// registerJuryRoutes registers the routes of this part of the jury and certification.
+func (s *Server) registerJuryRoutes() {}
