@@ -1,0 +1,522 @@
+package service
+
+import (
+	"context"
+	"sort"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+
+	"cqp/internal/domain"
+	"cqp/internal/store"
+)
+
+// Continuous evaluation (DOMAIN.md §7, docs/continuous-evaluation.md): the training
+// organisation gives each presented block one or more assessments out of 20; the block's
+// continuous mark is the mean of its assessments, truncated to the hundredth. A block whose
+// mark reaches the framework's minimum is admitted to the final evaluation. Truncating keeps
+// the gate exact: mean ≥ minimum exactly when sum ≥ minimum × count, since the minimum is a
+// whole number of hundredths.
+
+// ParseMark reads a mark out of 20 typed the French way ("12,5") or with a point ("12.5"),
+// with at most two decimals. The message says what is wrong, in French, without naming the
+// field (the caller does).
+func ParseMark(s string) (domain.Mark, string) {
+	t := strings.ReplaceAll(strings.TrimSpace(s), " ", "")
+	if t == "" {
+		return 0, "indiquez une note de 0 à 20"
+	}
+	whole, frac, hasFrac := strings.Cut(strings.Replace(t, ",", ".", 1), ".")
+	bad := "« " + strings.TrimSpace(s) + " » n'est pas une note : tapez un nombre de 0 à 20, avec au plus deux décimales (par exemple 12,5)"
+	if whole == "" || !allDigits(whole) || (hasFrac && (frac == "" || !allDigits(frac))) {
+		return 0, bad
+	}
+	if len(frac) > 2 {
+		return 0, "« " + strings.TrimSpace(s) + " » a plus de deux décimales : arrondissez au centième (par exemple 12,25)"
+	}
+	if len(whole) > 3 {
+		return 0, "« " + strings.TrimSpace(s) + " » est hors de 0 à 20"
+	}
+	w, _ := strconv.Atoi(whole)
+	f := 0
+	if frac != "" {
+		f, _ = strconv.Atoi(frac)
+		if len(frac) == 1 {
+			f *= 10
+		}
+	}
+	m := domain.Mark(w*domain.MarkScale + f)
+	if m > domain.MaxMark {
+		return 0, "« " + strings.TrimSpace(s) + " » est hors de 0 à 20"
+	}
+	return m, ""
+}
+
+func allDigits(s string) bool {
+	for _, r := range s {
+		if r < '0' || r > '9' {
+			return false
+		}
+	}
+	return true
+}
+
+// MeanMark is a block's continuous mark: the mean of its assessments, truncated to the
+// hundredth (marks are never negative, so truncating is rounding down). No assessment gives
+// no mark (false).
+func MeanMark(marks []domain.Mark) (domain.Mark, bool) {
+	if len(marks) == 0 {
+		return 0, false
+	}
+	sum := 0
+	for _, m := range marks {
+		sum += int(m)
+	}
+	return domain.Mark(sum / len(marks)), true
+}
+
+// marksOpen says whether an enrolment's continuous marks may still change: on the formation
+// and blocs routes, until the enrolment moves to its final evaluation (the marks are what let
+// its blocks in).
+func marksOpen(e domain.Enrolment) string {
+	if e.Route == domain.RouteVAE {
+		return "La VAE n'a pas d'évaluation continue : aucune note n'est saisie sur cette voie."
+	}
+	if e.Status != domain.StatusEnrolled && e.Status != domain.StatusInTraining {
+		return "L'inscription est au statut « " + e.Status.Label() + " » : les notes de contrôle continu ne changent plus après l'entrée en évaluation finale."
+	}
+	return ""
+}
+
+// BlockMarks is one presented block's continuous evaluation.
+type BlockMarks struct {
+	Code        string
+	Title       string
+	Assessments []store.ContinuousAssessment
+	Mean        domain.Mark // valid when HasMark
+	HasMark     bool
+	Admitted    bool // HasMark and Mean reaches the framework's minimum
+}
+
+// ContinuousEvaluation is an enrolment's continuous evaluation: every presented block with its
+// assessments and mean, and the framework's minimum.
+type ContinuousEvaluation struct {
+	Candidate domain.Candidate
+	Enrolment domain.Enrolment
+	Minimum   domain.Mark
+	Blocks    []BlockMarks
+	// Closed, when set, says in French why marks may no longer be entered.
+	Closed string
+}
+
+// Marks returns block code → mean for the blocks with at least one assessment.
+func (c ContinuousEvaluation) Marks() map[string]domain.Mark {
+	out := map[string]domain.Mark{}
+	for _, b := range c.Blocks {
+		if b.HasMark {
+			out[b.Code] = b.Mean
+		}
+	}
+	return out
+}
+
+// Missing returns the presented blocks without any assessment.
+func (c ContinuousEvaluation) Missing() []string {
+	var out []string
+	for _, b := range c.Blocks {
+		if !b.HasMark {
+			out = append(out, b.Code)
+		}
+	}
+	return out
+}
+
+func continuousEvaluation(ref followupRef, assessments []store.ContinuousAssessment) ContinuousEvaluation {
+	ev := ContinuousEvaluation{Candidate: ref.Candidate, Enrolment: ref.Enrolment, Minimum: ref.Framework.ContinuousMinimum,
+		Closed: marksOpen(ref.Enrolment)}
+	byBlock := map[string][]store.ContinuousAssessment{}
+	for _, m := range assessments {
+		byBlock[m.BlockCode] = append(byBlock[m.BlockCode], m)
+	}
+	for _, code := range ref.Enrolment.Blocks {
+		b := BlockMarks{Code: code, Assessments: byBlock[code]}
+		if fb, ok := ref.Framework.Block(code); ok {
+			b.Title = fb.Title
+		}
+		marks := make([]domain.Mark, len(b.Assessments))
+		for i, a := range b.Assessments {
+			marks[i] = a.Mark
+		}
+		b.Mean, b.HasMark = MeanMark(marks)
+		b.Admitted = b.HasMark && b.Mean >= ev.Minimum
+		ev.Blocks = append(ev.Blocks, b)
+	}
+	return ev
+}
+
+// ContinuousEvaluation returns an enrolment's continuous evaluation, for whoever may read the
+// candidate's file.
+func (s *Service) ContinuousEvaluation(ctx context.Context, a domain.Actor, enrolmentID string) (ContinuousEvaluation, error) {
+	q := s.store.Read()
+	ref, err := s.followupEnrolment(ctx, q, a, ActCandidateRead, enrolmentID)
+	if err != nil {
+		return ContinuousEvaluation{}, err
+	}
+	ms, err := q.ContinuousAssessments(ctx, ref.Enrolment.ID)
+	if err != nil {
+		return ContinuousEvaluation{}, err
+	}
+	return continuousEvaluation(ref, ms), nil
+}
+
+// ContinuousMarks returns an enrolment's continuous mark per block (the mean of the block's
+// assessments, truncated to the hundredth), only for the blocks with at least one assessment:
+// the rules engine's rules.Candidate.ContinuousMarks.
+func (s *Service) ContinuousMarks(ctx context.Context, a domain.Actor, enrolmentID string) (map[string]domain.Mark, error) {
+	ev, err := s.ContinuousEvaluation(ctx, a, enrolmentID)
+	if err != nil {
+		return nil, err
+	}
+	return ev.Marks(), nil
+}
+
+// AssessmentInput is one assessment as typed: the block, a label ("Étude de cas n° 1"), the
+// date (25/11/2026 or 2026-11-25) and the mark out of 20 ("12,5").
+type AssessmentInput struct {
+	BlockCode string
+	Label     string
+	On        string
+	Mark      string
+}
+
+// checkAssessmentHeader validates the label and the date shared by one or several marks.
+func (s *Service) checkAssessmentHeader(fe domain.FieldErrors, label, on string) (string, domain.Date) {
+	label = strings.TrimSpace(label)
+	switch {
+	case label == "":
+		fe.Add("label", "Indiquez l'intitulé de l'évaluation (par exemple « Étude de cas n° 1 »).")
+	case utf8.RuneCountInString(label) > 200:
+		fe.Add("label", "L'intitulé de l'évaluation dépasse 200 caractères : raccourcissez-le.")
+	}
+	var d domain.Date
+	if strings.TrimSpace(on) == "" {
+		fe.Add("on", "Indiquez la date de l'évaluation au format JJ/MM/AAAA.")
+	} else if x, err := domain.ParseFrenchDate(strings.TrimSpace(on)); err != nil {
+		fe.Add("on", "La date de l'évaluation « "+strings.TrimSpace(on)+" » n'est pas une date au format JJ/MM/AAAA.")
+	} else if s.Today().Before(x) {
+		fe.Add("on", "La date de l'évaluation est dans le futur : une note se saisit une fois l'évaluation passée.")
+	} else {
+		d = x
+	}
+	return label, d
+}
+
+// AddContinuousAssessment records one assessment of one block of an enrolment.
+func (s *Service) AddContinuousAssessment(ctx context.Context, a domain.Actor, enrolmentID string, in AssessmentInput) (store.ContinuousAssessment, error) {
+	var m store.ContinuousAssessment
+	err := s.store.Write(ctx, func(q store.Q) error {
+		ref, err := s.followupEnrolment(ctx, q, a, ActTrainingRecord, enrolmentID)
+		if err != nil {
+			return err
+		}
+		if msg := marksOpen(ref.Enrolment); msg != "" {
+			return domain.Errorf(domain.ECONFLICT, "%s", msg)
+		}
+		fe := domain.FieldErrors{}
+		code := strings.TrimSpace(in.BlockCode)
+		if !contains(ref.Enrolment.Blocks, code) {
+			fe.Add("block", "Choisissez un des blocs présentés par le candidat ("+strings.Join(ref.Enrolment.Blocks, ", ")+").")
+		}
+		label, on := s.checkAssessmentHeader(fe, in.Label, in.On)
+		mark, msg := ParseMark(in.Mark)
+		if msg != "" {
+			name := code
+			if name == "" {
+				name = "choisi"
+			}
+			fe.Add("mark", "Note du bloc "+name+" : "+msg+".")
+		}
+		if err := fe.Err(); err != nil {
+			return err
+		}
+		m = store.ContinuousAssessment{ID: newID(), EnrolmentID: ref.Enrolment.ID, BlockCode: code, Label: label, Mark: mark,
+			AssessedOn: on, CreatedAt: s.Now(), CreatedBy: a.UserID, CreatedByName: a.Name}
+		if err := q.AddContinuousAssessment(ctx, m); err != nil {
+			return err
+		}
+		return s.audit(ctx, q, a, change{Action: "continuous_mark.create", EntityType: "enrolment", EntityID: ref.Enrolment.ID,
+			CandidateID: ref.Candidate.ID, After: assessmentState(m)})
+	})
+	return m, err
+}
+
+func assessmentState(m store.ContinuousAssessment) map[string]string {
+	return map[string]string{"block": m.BlockCode, "label": m.Label, "assessed_on": m.AssessedOn.ISO(), "mark": m.Mark.String()}
+}
+
+// RemoveContinuousAssessment removes an assessment entered by mistake. The reason is required;
+// the removed mark stays in the audit trail with it.
+func (s *Service) RemoveContinuousAssessment(ctx context.Context, a domain.Actor, enrolmentID, assessmentID, reason string) error {
+	reason = strings.TrimSpace(reason)
+	return s.store.Write(ctx, func(q store.Q) error {
+		ref, err := s.followupEnrolment(ctx, q, a, ActTrainingRecord, enrolmentID)
+		if err != nil {
+			return err
+		}
+		m, err := q.ContinuousAssessment(ctx, ref.Enrolment.ID, assessmentID)
+		if err != nil {
+			return err
+		}
+		if reason == "" {
+			msg := "Indiquez pourquoi cette note est retirée : la raison est gardée au journal."
+			return &domain.Error{Code: domain.EINVALID, Message: msg, Fields: map[string]string{"reason": msg}}
+		}
+		if msg := marksOpen(ref.Enrolment); msg != "" {
+			return domain.Errorf(domain.ECONFLICT, "%s", msg)
+		}
+		if err := q.DeleteContinuousAssessment(ctx, ref.Enrolment.ID, m.ID); err != nil {
+			return err
+		}
+		return s.audit(ctx, q, a, change{Action: "continuous_mark.remove", EntityType: "enrolment", EntityID: ref.Enrolment.ID,
+			CandidateID: ref.Candidate.ID, Before: assessmentState(m), Reason: reason})
+	})
+}
+
+// GroupBlock is a block some candidates of an action present.
+type GroupBlock struct {
+	Code  string
+	Title string
+}
+
+// GroupRow is one candidate of an action on the group marks screen.
+type GroupRow struct {
+	EnrolmentID     string
+	CandidateID     string
+	CandidateNumber string
+	CandidateName   string
+	Presents        bool   // the candidate presents the chosen block
+	Closed          string // why marks may not be entered for this candidate, in French
+	Assessments     []store.ContinuousAssessment
+	Mean            domain.Mark
+	HasMark         bool
+	Admitted        bool
+}
+
+// Markable reports whether the screen offers an input for this candidate.
+func (r GroupRow) Markable() bool { return r.Presents && r.Closed == "" }
+
+// GroupMarks is the continuous-evaluation screen of an action for one block: every candidate
+// of the action, with their assessments of that block so far.
+type GroupMarks struct {
+	ActionID    string
+	ActionTitle string
+	Blocks      []GroupBlock // the blocks the action's candidates present, in framework order
+	Block       GroupBlock   // the chosen block; zero when none is chosen
+	Minimum     domain.Mark
+	Rows        []GroupRow
+}
+
+// groupOf loads an action's enrolments within the actor's scope for act.
+func (s *Service) groupOf(ctx context.Context, q store.Q, a domain.Actor, act Action, actionID string) (store.MarksGroup, map[string]domain.Framework, error) {
+	if err := Check(a, act); err != nil {
+		return store.MarksGroup{}, nil, err
+	}
+	g, err := q.MarksGroup(ctx, actionID)
+	if err != nil {
+		return g, nil, err
+	}
+	if AccessFor(a, act) != AccessAll {
+		orgs := a.Scopes(domain.RoleTrainingOrganisation)
+		if !contains(orgs, g.TrainingOrganisationID) {
+			return store.MarksGroup{}, nil, domain.Errorf(domain.ENOTFOUND, "Action introuvable.")
+		}
+		var own []store.MarksGroupMember
+		for _, m := range g.Members {
+			if contains(orgs, m.Enrolment.TrainingOrganisationID) {
+				own = append(own, m)
+			}
+		}
+		g.Members = own
+	}
+	fws := map[string]domain.Framework{}
+	for _, m := range g.Members {
+		if _, ok := fws[m.Enrolment.FrameworkID]; ok {
+			continue
+		}
+		r, err := q.Framework(ctx, m.Enrolment.FrameworkID)
+		if err != nil {
+			return g, nil, err
+		}
+		fws[m.Enrolment.FrameworkID] = r.Framework
+	}
+	return g, fws, nil
+}
+
+// groupMarks builds the screen for one block ("" for none chosen yet).
+func groupMarks(ctx context.Context, q store.Q, g store.MarksGroup, fws map[string]domain.Framework, blockCode string) (GroupMarks, error) {
+	out := GroupMarks{ActionID: g.ActionID, ActionTitle: g.Title}
+	type pos struct{ fw, i int }
+	order := map[string]pos{}
+	titles := map[string]string{}
+	fwIndex := map[string]int{}
+	for _, m := range g.Members {
+		fw := fws[m.Enrolment.FrameworkID]
+		if _, ok := fwIndex[m.Enrolment.FrameworkID]; !ok {
+			fwIndex[m.Enrolment.FrameworkID] = len(fwIndex)
+		}
+		for _, code := range m.Enrolment.Blocks {
+			if _, ok := order[code]; ok {
+				continue
+			}
+			for i, b := range fw.Blocks {
+				if b.Code == code {
+					order[code], titles[code] = pos{fwIndex[m.Enrolment.FrameworkID], i}, b.Title
+				}
+			}
+		}
+	}
+	for code := range order {
+		out.Blocks = append(out.Blocks, GroupBlock{Code: code, Title: titles[code]})
+	}
+	sort.Slice(out.Blocks, func(i, j int) bool {
+		a, b := order[out.Blocks[i].Code], order[out.Blocks[j].Code]
+		if a.fw != b.fw {
+			return a.fw < b.fw
+		}
+		return a.i < b.i
+	})
+	if blockCode == "" {
+		return out, nil
+	}
+	if _, ok := order[blockCode]; !ok {
+		return out, domain.Errorf(domain.ENOTFOUND, "Aucun candidat de cette action ne présente le bloc « %s ».", blockCode)
+	}
+	out.Block = GroupBlock{Code: blockCode, Title: titles[blockCode]}
+	for _, m := range g.Members {
+		fw := fws[m.Enrolment.FrameworkID]
+		if out.Minimum == 0 {
+			out.Minimum = fw.ContinuousMinimum
+		}
+		row := GroupRow{EnrolmentID: m.Enrolment.ID, CandidateID: m.Enrolment.CandidateID, CandidateNumber: m.CandidateNumber,
+			CandidateName: m.CandidateName, Presents: contains(m.Enrolment.Blocks, blockCode), Closed: marksOpen(m.Enrolment)}
+		if row.Presents {
+			all, err := q.ContinuousAssessments(ctx, m.Enrolment.ID)
+			if err != nil {
+				return out, err
+			}
+			var marks []domain.Mark
+			for _, x := range all {
+				if x.BlockCode == blockCode {
+					row.Assessments = append(row.Assessments, x)
+					marks = append(marks, x.Mark)
+				}
+			}
+			row.Mean, row.HasMark = MeanMark(marks)
+			row.Admitted = row.HasMark && row.Mean >= fw.ContinuousMinimum
+		}
+		out.Rows = append(out.Rows, row)
+	}
+	return out, nil
+}
+
+// GroupMarks returns an action's continuous-evaluation screen for one block ("" lists the
+// blocks only). A training organisation reaches only its own actions.
+func (s *Service) GroupMarks(ctx context.Context, a domain.Actor, actionID, blockCode string) (GroupMarks, error) {
+	q := s.store.Read()
+	g, fws, err := s.groupOf(ctx, q, a, ActTrainingRecord, actionID)
+	if err != nil {
+		return GroupMarks{}, err
+	}
+	return groupMarks(ctx, q, g, fws, strings.TrimSpace(blockCode))
+}
+
+// GroupMarksInput is the group screen as typed: one assessment (label and date) of one block,
+// and each candidate's mark by enrolment id. An empty mark leaves the candidate out (absent).
+type GroupMarksInput struct {
+	BlockCode string
+	Label     string
+	On        string
+	Marks     map[string]string
+}
+
+// GroupMarkField is the form field of a candidate's mark on the group screen.
+func GroupMarkField(enrolmentID string) string { return "note-" + enrolmentID }
+
+// RecordGroupMarks records one assessment of one block for several candidates of an action,
+// all or nothing: any wrong mark refuses the whole form, each error naming the block and the
+// candidate. It returns how many marks were recorded.
+func (s *Service) RecordGroupMarks(ctx context.Context, a domain.Actor, actionID string, in GroupMarksInput) (int, error) {
+	n := 0
+	err := s.store.Write(ctx, func(q store.Q) error {
+		g, fws, err := s.groupOf(ctx, q, a, ActTrainingRecord, actionID)
+		if err != nil {
+			return err
+		}
+		code := strings.TrimSpace(in.BlockCode)
+		screen, err := groupMarks(ctx, q, g, fws, code)
+		if err != nil {
+			if domain.ErrorCode(err) == domain.ENOTFOUND {
+				msg := "Choisissez un bloc présenté par les candidats de l'action."
+				return &domain.Error{Code: domain.EINVALID, Message: msg, Fields: map[string]string{"block": msg}}
+			}
+			return err
+		}
+		fe := domain.FieldErrors{}
+		label, on := s.checkAssessmentHeader(fe, in.Label, in.On)
+		known := map[string]bool{}
+		type entry struct {
+			row  GroupRow
+			mark domain.Mark
+		}
+		var entries []entry
+		for _, row := range screen.Rows {
+			known[row.EnrolmentID] = true
+			typed := strings.TrimSpace(in.Marks[row.EnrolmentID])
+			if typed == "" {
+				continue
+			}
+			field := GroupMarkField(row.EnrolmentID)
+			who := "Bloc " + code + " — " + row.CandidateName
+			switch {
+			case !row.Presents:
+				fe.Add(field, who+" : ce candidat ne présente pas ce bloc.")
+			case row.Closed != "":
+				fe.Add(field, who+" : "+row.Closed)
+			default:
+				m, msg := ParseMark(typed)
+				if msg != "" {
+					fe.Add(field, who+" : "+msg+".")
+					continue
+				}
+				entries = append(entries, entry{row, m})
+			}
+		}
+		for id, typed := range in.Marks {
+			if !known[id] && strings.TrimSpace(typed) != "" {
+				fe.Add(GroupMarkField(id), "Une note vise une inscription qui n'appartient pas à cette action : rechargez la page.")
+			}
+		}
+		if len(fe) == 0 && len(entries) == 0 {
+			fe.Add("marks", "Tapez au moins une note : une case laissée vide signifie que le candidat n'a pas passé l'évaluation.")
+		}
+		if err := fe.Err(); err != nil {
+			return err
+		}
+		for _, e := range entries {
+			m := store.ContinuousAssessment{ID: newID(), EnrolmentID: e.row.EnrolmentID, BlockCode: code, Label: label, Mark: e.mark,
+				AssessedOn: on, CreatedAt: s.Now(), CreatedBy: a.UserID, CreatedByName: a.Name}
+			if err := q.AddContinuousAssessment(ctx, m); err != nil {
+				return err
+			}
+			st := assessmentState(m)
+			st["action"] = g.ActionID
+			if err := s.audit(ctx, q, a, change{Action: "continuous_mark.create", EntityType: "enrolment", EntityID: e.row.EnrolmentID,
+				CandidateID: e.row.CandidateID, After: st}); err != nil {
+				return err
+			}
+		}
+		n = len(entries)
+		return nil
+	})
+	return n, err
+}
