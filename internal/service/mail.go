@@ -1,10 +1,16 @@
 package service
 
 import (
+	"bytes"
 	"context"
+	"encoding/base64"
 	"fmt"
+	"io"
+	"mime"
+	"mime/multipart"
 	"net"
 	"net/smtp"
+	"net/textproto"
 	"strings"
 	"time"
 
@@ -16,6 +22,19 @@ import (
 // if the change that caused it was committed.
 func (s *Service) queueMail(ctx context.Context, q store.Q, to, subject, body string) error {
 	return q.QueueMail(ctx, store.Mail{ID: newID(), To: to, Subject: subject, Body: body, CreatedAt: s.Now()})
+}
+
+// Attachment is a file sent with a mail.
+type Attachment struct {
+	Name    string // file name shown to the recipient, e.g. "convocation.ics"
+	Type    string // MIME type, e.g. "text/calendar; charset=UTF-8; method=PUBLISH"
+	Content []byte
+}
+
+// queueMailWithAttachment is queueMail with one attached file.
+func (s *Service) queueMailWithAttachment(ctx context.Context, q store.Q, to, subject, body string, att Attachment) error {
+	return q.QueueMail(ctx, store.Mail{ID: newID(), To: to, Subject: subject, Body: body, CreatedAt: s.Now(),
+		AttachmentName: att.Name, AttachmentType: att.Type, Attachment: att.Content})
 }
 
 // Outbox lists the mails, newest first, for the secretariat.
@@ -69,9 +88,64 @@ func sendSMTP(cfg SMTP, m store.Mail) error {
 	if cfg.User != "" {
 		auth = smtp.PlainAuth("", cfg.User, cfg.Password, host)
 	}
+	msg, err := formatMail(cfg.From, m)
+	if err != nil {
+		return err
+	}
+	return smtp.SendMail(cfg.Addr, auth, cfg.From, []string{m.To}, msg)
+}
+
+// formatMail writes the message as sent: plain UTF-8 text, or, with an attachment, a
+// multipart/mixed message whose first part is the text and second the file in base64.
+func formatMail(from string, m store.Mail) ([]byte, error) {
 	var b strings.Builder
-	fmt.Fprintf(&b, "From: %s\r\nTo: %s\r\nSubject: =?UTF-8?B?%s?=\r\nMIME-Version: 1.0\r\nContent-Type: text/plain; charset=UTF-8\r\nContent-Transfer-Encoding: 8bit\r\nDate: %s\r\nMessage-ID: <%s@cqp>\r\n\r\n",
-		cfg.From, m.To, b64(m.Subject), m.CreatedAt.Format(time.RFC1123Z), m.ID)
-	b.WriteString(strings.ReplaceAll(m.Body, "\n", "\r\n"))
-	return smtp.SendMail(cfg.Addr, auth, cfg.From, []string{m.To}, []byte(b.String()))
+	fmt.Fprintf(&b, "From: %s\r\nTo: %s\r\nSubject: =?UTF-8?B?%s?=\r\nMIME-Version: 1.0\r\nDate: %s\r\nMessage-ID: <%s@cqp>\r\n",
+		from, m.To, b64(m.Subject), m.CreatedAt.Format(time.RFC1123Z), m.ID)
+	text := strings.ReplaceAll(m.Body, "\n", "\r\n")
+	if !m.HasAttachment() {
+		b.WriteString("Content-Type: text/plain; charset=UTF-8\r\nContent-Transfer-Encoding: 8bit\r\n\r\n")
+		b.WriteString(text)
+		return []byte(b.String()), nil
+	}
+	var body bytes.Buffer
+	w := multipart.NewWriter(&body)
+	fmt.Fprintf(&b, "Content-Type: multipart/mixed; boundary=%q\r\n\r\n", w.Boundary())
+	part, err := w.CreatePart(textproto.MIMEHeader{
+		"Content-Type":              {"text/plain; charset=UTF-8"},
+		"Content-Transfer-Encoding": {"8bit"},
+	})
+	if err != nil {
+		return nil, err
+	}
+	if _, err := io.WriteString(part, text); err != nil {
+		return nil, err
+	}
+	ctype := m.AttachmentType
+	if ctype == "" {
+		ctype = "application/octet-stream"
+	}
+	name := mime.QEncoding.Encode("UTF-8", m.AttachmentName)
+	part, err = w.CreatePart(textproto.MIMEHeader{
+		"Content-Type":              {ctype + "; name=\"" + name + "\""},
+		"Content-Disposition":       {"attachment; filename=\"" + name + "\""},
+		"Content-Transfer-Encoding": {"base64"},
+	})
+	if err != nil {
+		return nil, err
+	}
+	enc := base64.StdEncoding.EncodeToString(m.Attachment)
+	for len(enc) > 76 {
+		if _, err := io.WriteString(part, enc[:76]+"\r\n"); err != nil {
+			return nil, err
+		}
+		enc = enc[76:]
+	}
+	if _, err := io.WriteString(part, enc+"\r\n"); err != nil {
+		return nil, err
+	}
+	if err := w.Close(); err != nil {
+		return nil, err
+	}
+	b.Write(body.Bytes())
+	return []byte(b.String()), nil
 }

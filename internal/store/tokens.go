@@ -3,6 +3,8 @@ package store
 import (
 	"context"
 	"database/sql"
+	"encoding/base64"
+	"fmt"
 	"time"
 
 	"cqp/internal/domain"
@@ -146,12 +148,21 @@ type Mail struct {
 	CreatedAt time.Time
 	SentAt    *time.Time
 	Error     string
+	// One optional attachment (a convocation's calendar file): its file name, MIME type and
+	// content. The content is kept base64-encoded in the outbox, so any file fits.
+	AttachmentName string
+	AttachmentType string
+	Attachment     []byte
 }
+
+// HasAttachment reports whether the message carries a file.
+func (m Mail) HasAttachment() bool { return m.AttachmentName != "" }
 
 // QueueMail puts a message in the outbox.
 func (q Q) QueueMail(ctx context.Context, m Mail) error {
-	_, err := q.db.ExecContext(ctx, `INSERT INTO outbox (id, to_addr, subject, body, created_at) VALUES ($1, $2, $3, $4, $5)`,
-		m.ID, m.To, m.Subject, m.Body, m.CreatedAt.UTC())
+	_, err := q.db.ExecContext(ctx, `INSERT INTO outbox (id, to_addr, subject, body, created_at, attachment_name, attachment_type, attachment)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
+		m.ID, m.To, m.Subject, m.Body, m.CreatedAt.UTC(), m.AttachmentName, m.AttachmentType, base64.StdEncoding.EncodeToString(m.Attachment))
 	return normalize(err)
 }
 
@@ -166,7 +177,8 @@ func (q Q) ListMail(ctx context.Context, limit int) ([]Mail, error) {
 	if limit <= 0 {
 		limit = 100
 	}
-	rows, err := q.db.QueryContext(ctx, `SELECT id, to_addr, subject, body, created_at, sent_at, error FROM outbox
+	rows, err := q.db.QueryContext(ctx, `SELECT id, to_addr, subject, body, created_at, sent_at, error,
+		attachment_name, attachment_type, attachment FROM outbox
 		ORDER BY created_at DESC, id DESC LIMIT $1`, limit)
 	if err != nil {
 		return nil, normalize(err)
@@ -176,10 +188,15 @@ func (q Q) ListMail(ctx context.Context, limit int) ([]Mail, error) {
 	for rows.Next() {
 		var m Mail
 		var sent sql.NullTime
-		if err := rows.Scan(&m.ID, &m.To, &m.Subject, &m.Body, &m.CreatedAt, &sent, &m.Error); err != nil {
+		var att string
+		if err := rows.Scan(&m.ID, &m.To, &m.Subject, &m.Body, &m.CreatedAt, &sent, &m.Error,
+			&m.AttachmentName, &m.AttachmentType, &att); err != nil {
 			return nil, normalize(err)
 		}
 		m.SentAt = timePtr(sent)
+		if m.Attachment, err = decodeAttachment(m.ID, att); err != nil {
+			return nil, err
+		}
 		out = append(out, m)
 	}
 	return out, normalize(rows.Err())
@@ -187,7 +204,8 @@ func (q Q) ListMail(ctx context.Context, limit int) ([]Mail, error) {
 
 // UnsentMail returns messages not sent yet, oldest first, for the SMTP sender.
 func (q Q) UnsentMail(ctx context.Context, limit int) ([]Mail, error) {
-	rows, err := q.db.QueryContext(ctx, `SELECT id, to_addr, subject, body, created_at FROM outbox
+	rows, err := q.db.QueryContext(ctx, `SELECT id, to_addr, subject, body, created_at,
+		attachment_name, attachment_type, attachment FROM outbox
 		WHERE sent_at IS NULL AND error = '' ORDER BY created_at, id LIMIT $1`, limit)
 	if err != nil {
 		return nil, normalize(err)
@@ -196,10 +214,25 @@ func (q Q) UnsentMail(ctx context.Context, limit int) ([]Mail, error) {
 	var out []Mail
 	for rows.Next() {
 		var m Mail
-		if err := rows.Scan(&m.ID, &m.To, &m.Subject, &m.Body, &m.CreatedAt); err != nil {
+		var att string
+		if err := rows.Scan(&m.ID, &m.To, &m.Subject, &m.Body, &m.CreatedAt, &m.AttachmentName, &m.AttachmentType, &att); err != nil {
 			return nil, normalize(err)
+		}
+		if m.Attachment, err = decodeAttachment(m.ID, att); err != nil {
+			return nil, err
 		}
 		out = append(out, m)
 	}
 	return out, normalize(rows.Err())
+}
+
+func decodeAttachment(mailID, s string) ([]byte, error) {
+	if s == "" {
+		return nil, nil
+	}
+	b, err := base64.StdEncoding.DecodeString(s)
+	if err != nil {
+		return nil, fmt.Errorf("outbox message %s: attachment is not base64: %w", mailID, err)
+	}
+	return b, nil
 }
