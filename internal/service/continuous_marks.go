@@ -103,6 +103,7 @@ type BlockMarks struct {
 type ContinuousEvaluation struct {
 	Candidate domain.Candidate
 	Enrolment domain.Enrolment
+	Framework domain.Framework // the version frozen on the enrolment
 	Minimum   domain.Mark
 	Blocks    []BlockMarks
 	// Closed, when set, says in French why marks may no longer be entered.
@@ -132,7 +133,7 @@ func (c ContinuousEvaluation) Missing() []string {
 }
 
 func continuousEvaluation(ref followupRef, assessments []store.ContinuousAssessment) ContinuousEvaluation {
-	ev := ContinuousEvaluation{Candidate: ref.Candidate, Enrolment: ref.Enrolment, Minimum: ref.Framework.ContinuousMinimum,
+	ev := ContinuousEvaluation{Candidate: ref.Candidate, Enrolment: ref.Enrolment, Framework: ref.Framework, Minimum: ref.Framework.ContinuousMinimum,
 		Closed: marksOpen(ref.Enrolment)}
 	byBlock := map[string][]store.ContinuousAssessment{}
 	for _, m := range assessments {
