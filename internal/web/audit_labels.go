@@ -31,6 +31,13 @@ var actionLabels = map[string]string{
 	"framework.created":     "Référentiel créé",
 	"framework.new_version": "Nouvelle version de référentiel",
 	"framework.updated":     "Référentiel mis à jour",
+
+	"training.hours":             "Heures de formation enregistrées",
+	"training.internship_add":    "Stage enregistré",
+	"training.internship_remove": "Stage retiré",
+	"continuous_mark.create":     "Note de contrôle continu saisie",
+	"continuous_mark.remove":     "Note de contrôle continu retirée",
+	"logbook.entry":              "Entrée au livret d'accompagnement",
 }
 
 // actionFamilies are the action prefixes the audit page filters by, in menu order.
@@ -44,6 +51,9 @@ var actionFamilies = []option{
 	{"funder.", "Financeurs"},
 	{"user.", "Comptes"},
 	{"api_token.", "Jetons d'API"},
+	{"training.", "Suivi de formation"},
+	{"continuous_mark.", "Évaluation continue"},
+	{"logbook.", "Livret d'accompagnement"},
 }
 
 // actionLabel is the French label of an audited action; an action without a label is shown
@@ -95,6 +105,9 @@ var auditFieldLabels = map[string]string{
 	"birth_name": "nom de naissance", "used_name": "nom d'usage", "first_names": "prénoms",
 	"referent": "référent", "referents": "référents précédents",
 	"birth_date": "né·e le", "sex": "sexe", "birth_insee": "INSEE de naissance", "birth_country": "pays de naissance",
+	"block": "bloc", "planned_hours": "heures prévues", "done_hours": "heures effectuées", "starts_on": "du", "ends_on": "au",
+	"hours": "heures", "label": "évaluation", "assessed_on": "le", "mark": "note", "action": "action", "on": "le",
+	"body": "compte rendu", "competence": "compétence", "assessment": "évaluation du savoir-faire",
 }
 
 // compactState shows a JSON state of the audit trail on one line: « nom : Organisme A ·
@@ -179,7 +192,14 @@ func stateValue(key, v string, names map[string]string) string {
 		return out
 	case "scope", "training_organisation", "company", "referent", "referents":
 		return nameOr(names, v)
-	case "birth_date", "valid_from", "valid_until":
+	case "assessment":
+		switch v {
+		case "A":
+			return "acquis"
+		case "NA":
+			return "non acquis"
+		}
+	case "birth_date", "valid_from", "valid_until", "starts_on", "ends_on", "assessed_on", "on":
 		if d, err := domain.ParseISODate(v); err == nil {
 			return d.String()
 		}
