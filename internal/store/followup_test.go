@@ -161,6 +161,48 @@ func TestFollowupStore(t *testing.T) {
 			}
 		})
 
+		t.Run("an action lists its enrolments by name, and its end date ends their training", func(t *testing.T) {
+			write(func(q store.Q) error {
+				fw, err := q.Framework(ctx, "f1")
+				if err != nil {
+					return err
+				}
+				if err := q.CreateAction(ctx, store.Action{ID: "a1", TrainingOrganisationID: "of1", QualificationID: fw.QualificationID,
+					Route: domain.RouteFormation, Title: "CC Paris 2026", StartsOn: domain.NewDate(2026, 9, 1), EndsOn: domain.NewDate(2027, 3, 31),
+					Status: "declared", CreatedAt: t0}); err != nil {
+					return err
+				}
+				for i, name := range []string{"Zola", "Abadie"} {
+					id := "c" + string(rune('2'+i))
+					c := domain.Candidate{ID: id, Number: "C-2026-0000" + string(rune('2'+i)), BirthName: name, FirstNames: "Jeanne",
+						BirthDate: domain.NewDate(1992, 1, 2), Sex: domain.SexFemale, BirthINSEE: "75056", CreatedAt: t0}
+					if err := q.CreateCandidate(ctx, c); err != nil {
+						return err
+					}
+					e := domain.Enrolment{ID: "e" + id, CandidateID: id, FrameworkID: "f1", QualificationID: fw.QualificationID,
+						Route: domain.RouteFormation, Public: domain.PublicEmployee, Status: domain.StatusInTraining,
+						TrainingOrganisationID: "of1", Blocks: []string{"BC1"}, CreatedAt: t0, UpdatedAt: t0}
+					if err := q.CreateEnrolmentRecord(ctx, store.EnrolmentRecord{Enrolment: e, ActionID: "a1"}, ""); err != nil {
+						return err
+					}
+				}
+				return nil
+			})
+			g, err := s.Read().MarksGroup(ctx, "a1")
+			if err != nil || g.Title != "CC Paris 2026" || g.TrainingOrganisationID != "of1" || g.EndsOn != domain.NewDate(2027, 3, 31) || len(g.Members) != 2 {
+				t.Fatalf("group %+v %v", g, err)
+			}
+			m := g.Members[0]
+			if m.CandidateName != "ABADIE Jeanne" || m.Enrolment.ID != "ec3" || m.Enrolment.Status != domain.StatusInTraining ||
+				m.Enrolment.Blocks[0] != "BC1" || m.Enrolment.FrameworkID != "f1" || m.CandidateNumber != "C-2026-00003" {
+				t.Fatalf("first member %+v", m)
+			}
+			d, src, err := s.Read().TrainingEnd(ctx, "ec2")
+			if err != nil || d != domain.NewDate(2027, 3, 31) || src != store.TrainingEndAction {
+				t.Fatalf("training end %s %q %v", d, src, err)
+			}
+		})
+
 		t.Run("an unknown action is not found", func(t *testing.T) {
 			if _, err := s.Read().MarksGroup(ctx, "nope"); domain.ErrorCode(err) != domain.ENOTFOUND {
 				t.Fatalf("got %v", err)
