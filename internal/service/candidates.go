@@ -91,6 +91,18 @@ type EnrolmentInput struct {
 	TrainingOrganisationID string
 	CompanyID              string
 	Blocks                 []string // empty: the framework's common and specialty blocks only
+
+	// ActionID enrols the candidate in an action (fiche action): the action's qualification,
+	// route and training organisation apply, and the interview (Intake) is required.
+	ActionID string
+	// ReferentUserID names the company referent who follows the candidate: an account with the
+	// company referent role for CompanyID.
+	ReferentUserID string
+	// Intake is the interview and what eligibility depends on. When given, eligibility is
+	// checked by the rules engine against the framework version frozen on the enrolment.
+	Intake *store.Intake
+	// Derogation is the secretariat's reason to enrol a candidate the eligibility rules refuse.
+	Derogation string
 }
 
 // CandidateInput is a new candidate with, optionally, their first enrolment.
@@ -104,68 +116,186 @@ func (s *Service) CreateCandidate(ctx context.Context, a domain.Actor, in Candid
 	if err := Check(a, ActCandidateCreate); err != nil {
 		return domain.Candidate{}, err
 	}
+	var out Enrolled
+	err := s.store.Write(ctx, func(q store.Q) error {
+		var err error
+		out, err = s.createCandidate(ctx, q, a, in, createOptions{})
+		return err
+	})
+	return out.Candidate, err
+}
+
+// Enrolled is what the creation of a candidate and their enrolment produced.
+type Enrolled struct {
+	Candidate   domain.Candidate
+	Enrolment   store.EnrolmentRecord // zero when the candidate was created without enrolment
+	Eligibility *rules.Eligibility    // nil when no interview was given
+}
+
+// createOptions tune createCandidate for the import.
+type createOptions struct {
+	reason string // recorded on the audit entries, e.g. the imported file
+	// inAction holds the identity keys of the candidates already in the action, when the
+	// caller has read them; createCandidate adds the new one. nil: read them here.
+	inAction map[string]bool
+}
+
+// createCandidate checks and records a candidate and their enrolment inside the caller's
+// transaction, with their audit entries.
+func (s *Service) createCandidate(ctx context.Context, q store.Q, a domain.Actor, in CandidateInput, o createOptions) (Enrolled, error) {
 	c := in.Candidate
 	c.BirthName, c.UsedName, c.FirstNames = strings.TrimSpace(c.BirthName), strings.TrimSpace(c.UsedName), strings.TrimSpace(c.FirstNames)
 	c.BirthINSEE, c.BirthCountry = strings.ToUpper(strings.TrimSpace(c.BirthINSEE)), strings.TrimSpace(c.BirthCountry)
+	c.BirthCity = strings.TrimSpace(c.BirthCity)
 	c.Email = domain.NormalizeEmail(c.Email)
 	fe := c.Validate(s.Today())
-	scoped := AccessFor(a, ActCandidateCreate) == AccessScoped
-	if scoped {
+	out := Enrolled{}
+	var b *builtEnrolment
+	if in.Enrolment != nil {
+		built, efe, err := s.buildEnrolment(ctx, q, a, *in.Enrolment)
+		if err != nil {
+			return out, err
+		}
+		for k, v := range efe {
+			fe.Add(k, v)
+		}
+		b = &built
+		if b.action != nil && !c.BirthDate.IsZero() && c.BirthName != "" && c.FirstNames != "" {
+			if o.inAction == nil {
+				if o.inAction, err = s.identitiesInAction(ctx, q, b.action.ID); err != nil {
+					return out, err
+				}
+			}
+			if o.inAction[identityKey(c)] {
+				fe.Add("birth_name", "Ce candidat (même nom de naissance, mêmes prénoms, même date de naissance) est déjà inscrit dans cette action.")
+			}
+		}
+	}
+	if AccessFor(a, ActCandidateCreate) == AccessScoped {
 		// An OF enrols only into its own organisation.
-		if in.Enrolment == nil {
+		if b == nil {
 			fe.Add("qualification", "Choisissez la qualification visée.")
-		} else if !contains(a.Scopes(domain.RoleTrainingOrganisation), in.Enrolment.TrainingOrganisationID) {
+		} else if !contains(a.Scopes(domain.RoleTrainingOrganisation), b.rec.TrainingOrganisationID) {
 			fe.Add("training_organisation", "Vous ne pouvez inscrire un candidat que dans votre propre organisme.")
 		}
 	}
-	err := s.store.Write(ctx, func(q store.Q) error {
-		var enrolment *domain.Enrolment
-		if in.Enrolment != nil {
-			e, efe, err := s.buildEnrolment(ctx, q, *in.Enrolment)
-			if err != nil {
-				return err
+	if err := fe.Err(); err != nil {
+		return out, err
+	}
+	num, err := q.NextCandidateNumber(ctx, s.Now())
+	if err != nil {
+		return out, err
+	}
+	c.ID, c.Number, c.CreatedAt = newID(), num, s.Now()
+	if err := q.CreateCandidate(ctx, c); err != nil {
+		return out, err
+	}
+	if err := s.audit(ctx, q, a, change{Action: "candidate.create", EntityType: "candidate", EntityID: c.ID,
+		CandidateID: c.ID, After: identityOf(c), Reason: o.reason}); err != nil {
+		return out, err
+	}
+	out.Candidate = c
+	if b == nil {
+		return out, nil
+	}
+	e := b.rec
+	e.ID, e.CandidateID, e.CreatedAt, e.UpdatedAt = newID(), c.ID, s.Now(), s.Now()
+	if err := q.CreateEnrolmentRecord(ctx, e, a.UserID); err != nil {
+		return out, err
+	}
+	c.Enrolments = append(c.Enrolments, e.Enrolment)
+	out.Candidate, out.Enrolment, out.Eligibility = c, e, b.eligibility
+	after := map[string]any{"qualification": b.framework.Framework.Qualification.Code, "route": e.Route,
+		"public": e.Public, "blocks": e.Blocks, "framework_version": e.FrameworkVersion,
+		"training_organisation": e.TrainingOrganisationID, "company": e.CompanyID}
+	if b.action != nil {
+		after["action"] = b.action.ID
+		after["action_title"] = b.action.Title
+	}
+	if e.ReferentUserID != "" {
+		after["referent"] = e.ReferentUserID
+	}
+	if e.Intake.Recorded() {
+		after["interview_on"] = e.Intake.InterviewOn.ISO()
+		after["diploma_level"] = e.Intake.DiplomaLevel
+		after["experience_months"] = e.Intake.ExperienceMonths
+		after["related_experience_months"] = e.Intake.RelatedExperienceMonths
+	}
+	if b.eligibility != nil {
+		after["eligible"] = b.eligibility.Eligible
+	}
+	if err := s.audit(ctx, q, a, change{Action: "enrolment.create", EntityType: "enrolment", EntityID: e.ID,
+		CandidateID: c.ID, After: after, Reason: o.reason}); err != nil {
+		return out, err
+	}
+	if e.Derogation.Reason != "" {
+		if err := s.audit(ctx, q, a, change{Action: "enrolment.derogation", EntityType: "enrolment", EntityID: e.ID,
+			CandidateID: c.ID, After: map[string]any{"eligible": false, "rule": string(b.eligibility.Rule), "refusal": b.eligibility.Reason},
+			Reason: e.Derogation.Reason}); err != nil {
+			return out, err
+		}
+	}
+	if b.action != nil {
+		if o.inAction != nil {
+			o.inAction[identityKey(c)] = true
+		}
+		if e.CompanyID != "" && !b.actionHasCompany(e.CompanyID) {
+			// The company of a candidate becomes one of the action's companies, so that it sees
+			// the action its employee or intern follows.
+			if err := q.AddActionCompany(ctx, b.action.ID, e.CompanyID); err != nil {
+				return out, err
 			}
-			for k, v := range efe {
-				fe.Add(k, v)
+			b.action.Companies = append(b.action.Companies, domain.Company{ID: e.CompanyID})
+			if err := s.audit(ctx, q, a, change{Action: "action.company_add", EntityType: "action", EntityID: b.action.ID,
+				After: map[string]string{"company": e.CompanyID}, Reason: "Entreprise d'un candidat inscrit"}); err != nil {
+				return out, err
 			}
-			enrolment = &e
 		}
-		if err := fe.Err(); err != nil {
-			return err
+	}
+	return out, nil
+}
+
+// builtEnrolment is an enrolment checked and ready to insert, with what it was checked against.
+type builtEnrolment struct {
+	rec         store.EnrolmentRecord
+	framework   store.FrameworkRecord
+	action      *store.Action      // the action it joins, or nil
+	eligibility *rules.Eligibility // nil without intake
+}
+
+func (b builtEnrolment) actionHasCompany(id string) bool {
+	for _, c := range b.action.Companies {
+		if c.ID == id {
+			return true
 		}
-		num, err := q.NextCandidateNumber(ctx, s.Now())
-		if err != nil {
-			return err
-		}
-		c.ID, c.Number, c.CreatedAt = newID(), num, s.Now()
-		if err := q.CreateCandidate(ctx, c); err != nil {
-			return err
-		}
-		if err := s.audit(ctx, q, a, change{Action: "candidate.create", EntityType: "candidate", EntityID: c.ID,
-			CandidateID: c.ID, After: identityOf(c)}); err != nil {
-			return err
-		}
-		if enrolment != nil {
-			e := *enrolment
-			e.ID, e.CandidateID, e.CreatedAt, e.UpdatedAt = newID(), c.ID, s.Now(), s.Now()
-			if err := q.CreateEnrolment(ctx, e, a.UserID); err != nil {
-				return err
-			}
-			c.Enrolments = append(c.Enrolments, e)
-			return s.audit(ctx, q, a, change{Action: "enrolment.create", EntityType: "enrolment", EntityID: e.ID,
-				CandidateID: c.ID, After: map[string]any{"qualification": in.Enrolment.QualificationCode, "route": e.Route,
-					"public": e.Public, "blocks": e.Blocks, "framework_version": e.FrameworkVersion,
-					"training_organisation": e.TrainingOrganisationID, "company": e.CompanyID}})
-		}
-		return nil
-	})
-	return c, err
+	}
+	return false
 }
 
 // buildEnrolment checks an enrolment against the qualification's latest framework version,
-// which it freezes on the enrolment.
-func (s *Service) buildEnrolment(ctx context.Context, q store.Q, in EnrolmentInput) (domain.Enrolment, domain.FieldErrors, error) {
+// which it freezes on the enrolment. With an action, the action's qualification, route and
+// organisation apply; with an intake, eligibility is checked and a refusal needs the
+// secretariat's reasoned derogation.
+func (s *Service) buildEnrolment(ctx context.Context, q store.Q, a domain.Actor, in EnrolmentInput) (builtEnrolment, domain.FieldErrors, error) {
 	fe := domain.FieldErrors{}
+	var b builtEnrolment
+	if in.ActionID != "" {
+		act, err := q.Action(ctx, in.ActionID, store.ActionScope{})
+		if err != nil {
+			return b, fe, err
+		}
+		if act.Status == store.ActionRefused {
+			return b, fe, domain.Errorf(domain.ECONFLICT, "L'action « %s » a été refusée par le secrétariat : elle ne prend plus de candidat.", act.Title)
+		}
+		if in.TrainingOrganisationID != "" && in.TrainingOrganisationID != act.TrainingOrganisationID {
+			fe.Add("training_organisation", "Le candidat d'une action est inscrit auprès de l'organisme qui la porte.")
+		}
+		in.QualificationCode, in.Route, in.TrainingOrganisationID = act.QualificationCode, act.Route, act.TrainingOrganisationID
+		b.action = &act
+		if in.Intake == nil {
+			fe.Add("interview_on", "Enregistrez l'entretien préalable du candidat (date, projet, motivation).")
+		}
+	}
 	e := domain.Enrolment{Route: in.Route, Public: in.Public, Status: domain.StatusEnrolled,
 		TrainingOrganisationID: in.TrainingOrganisationID, CompanyID: in.CompanyID}
 	if !in.Route.Valid() {
@@ -177,9 +307,10 @@ func (s *Service) buildEnrolment(ctx context.Context, q store.Q, in EnrolmentInp
 	if in.Route == domain.RouteVAE {
 		e.Status = domain.StatusAdmissibility
 	}
+	b.rec.Enrolment = e
 	fws, err := q.LatestFrameworks(ctx)
 	if err != nil {
-		return e, fe, err
+		return b, fe, err
 	}
 	var fw *store.FrameworkRecord
 	for i := range fws {
@@ -189,17 +320,23 @@ func (s *Service) buildEnrolment(ctx context.Context, q store.Q, in EnrolmentInp
 	}
 	if fw == nil {
 		fe.Add("qualification", "Choisissez une qualification existante.")
-		return e, fe, nil
+		return b, fe, nil
 	}
+	b.framework = *fw
 	e.FrameworkID, e.FrameworkVersion, e.QualificationID = fw.ID, fw.Version, fw.QualificationID
-	e.QualificationCode = fw.Framework.Qualification.Code
+	e.QualificationCode, e.QualificationTitle = fw.Framework.Qualification.Code, fw.Framework.Qualification.Title
 	if in.TrainingOrganisationID != "" {
 		o, err := q.TrainingOrganisation(ctx, in.TrainingOrganisationID)
 		switch {
 		case domain.ErrorCode(err) == domain.ENOTFOUND:
 			fe.Add("training_organisation", "Organisme de formation inconnu.")
 		case err != nil:
-			return e, fe, err
+			return b, fe, err
+		case b.action != nil:
+			// The accreditation must cover the action's whole period, as when it was declared.
+			if msg := accreditationGap(o, fw.QualificationID, fw.Framework.Qualification.Title, b.action.StartsOn, b.action.EndsOn); msg != "" {
+				fe.Add("training_organisation", msg)
+			}
 		default:
 			ok := false
 			for _, acc := range o.Accreditations {
@@ -218,21 +355,41 @@ func (s *Service) buildEnrolment(ctx context.Context, q store.Q, in EnrolmentInp
 		if _, err := q.Company(ctx, in.CompanyID); domain.ErrorCode(err) == domain.ENOTFOUND {
 			fe.Add("company", "Entreprise inconnue.")
 		} else if err != nil {
-			return e, fe, err
+			return b, fe, err
 		}
+	}
+	if in.ReferentUserID != "" {
+		msg, err := s.checkReferent(ctx, q, in.ReferentUserID, in.CompanyID)
+		if err != nil {
+			return b, fe, err
+		}
+		if msg != "" {
+			fe.Add("referent", msg)
+		}
+		e.ReferentUserID = in.ReferentUserID
 	}
 	// The common and specialty blocks are always presented; the person chooses the optional ones.
 	blocks := append([]string(nil), in.Blocks...)
-	for _, b := range fw.Framework.Blocks {
-		if b.Kind != domain.BlockOptional && !contains(blocks, b.Code) {
-			blocks = append(blocks, b.Code)
+	for _, bl := range fw.Framework.Blocks {
+		if bl.Kind != domain.BlockOptional && !contains(blocks, bl.Code) {
+			blocks = append(blocks, bl.Code)
 		}
 	}
 	if err := rules.CheckComposition(fw.Framework, blocks); err != nil {
 		fe.Add("blocks", err.Error())
 	}
 	e.Blocks = inFrameworkOrder(fw.Framework, blocks)
-	return e, fe, nil
+	b.rec.Enrolment = e
+	if b.action != nil {
+		b.rec.ActionID, b.rec.ActionTitle = b.action.ID, b.action.Title
+	}
+	if in.Intake != nil {
+		elig, derogation := s.checkIntake(a, fe, fw.Framework, in.Route, *in.Intake, in.Derogation)
+		b.rec.Intake, b.rec.Derogation, b.eligibility = cleanIntake(*in.Intake), derogation, elig
+	} else if strings.TrimSpace(in.Derogation) != "" {
+		fe.Add("derogation", "Une dérogation porte sur l'éligibilité : enregistrez d'abord l'entretien et les données d'éligibilité.")
+	}
+	return b, fe, nil
 }
 
 func inFrameworkOrder(f domain.Framework, codes []string) []string {

@@ -37,6 +37,7 @@ func (s *Service) Dashboard(ctx context.Context, a domain.Actor) ([]DashboardCar
 				Href: "/candidats?statut=" + url.QueryEscape(string(st))})
 		}
 	}
+	cards = append(cards, s.actionCards(ctx, a)...)
 	if AccessFor(a, ActOrganisationManage) == AccessAll {
 		orgs, err := s.store.Read().ListTrainingOrganisations(ctx, nil)
 		if err != nil {

@@ -7,6 +7,9 @@ import (
 	"strings"
 
 	"cqp/internal/domain"
+	"cqp/internal/rules"
+	"cqp/internal/service"
+	"cqp/internal/store"
 )
 
 // actionLabels names in French every action the service writes to the audit trail. A test
@@ -16,6 +19,15 @@ var actionLabels = map[string]string{
 	"enrolment.create":      "Inscription enregistrée",
 	"enrolment.status":      "Statut d'inscription modifié",
 	"enrolment.referent":    "Référent entreprise désigné",
+	"enrolment.derogation":  "Dérogation aux conditions d'éligibilité accordée",
+	"enrolment.intake":      "Entretien et données d'éligibilité enregistrés",
+	"action.declare":        "Action de formation déclarée",
+	"action.calendar":       "Séance ajoutée au calendrier d'une action",
+	"action.comment":        "Action de formation commentée par le secrétariat",
+	"action.review":         "Action de formation examinée",
+	"action.refuse":         "Action de formation refusée",
+	"action.company_add":    "Entreprise ajoutée à une action",
+	"action.import":         "Candidats importés dans une action",
 	"organisation.create":   "Organisme de formation créé",
 	"accreditation.create":  "Habilitation accordée",
 	"company.create":        "Entreprise créée",
@@ -38,12 +50,21 @@ var actionLabels = map[string]string{
 	"continuous_mark.create":     "Note de contrôle continu saisie",
 	"continuous_mark.remove":     "Note de contrôle continu retirée",
 	"logbook.entry":              "Entrée au livret d'accompagnement",
+
+	"grid.save":               "Grille d'évaluation finale enregistrée en brouillon",
+	"grid.submit":             "Grille d'évaluation finale soumise",
+	"grid.correction":         "Correction d'une grille d'évaluation finale (nouvelle version)",
+	"commission.create":       "Commission d'évaluation formée",
+	"commission.affiliations": "Rattachements d'un membre de commission modifiés",
+	"oral.schedule":           "Oral de certification programmé et convocations envoyées",
+	"oral.convocations":       "Convocations à un oral renvoyées",
 }
 
 // actionFamilies are the action prefixes the audit page filters by, in menu order.
 var actionFamilies = []option{
 	{"candidate.", "Candidats"},
 	{"enrolment.", "Inscriptions"},
+	{"action.", "Actions de formation"},
 	{"framework.", "Référentiels"},
 	{"organisation.", "Organismes de formation"},
 	{"accreditation.", "Habilitations"},
@@ -54,6 +75,9 @@ var actionFamilies = []option{
 	{"training.", "Suivi de formation"},
 	{"continuous_mark.", "Évaluation continue"},
 	{"logbook.", "Livret d'accompagnement"},
+	{"grid.", "Grilles d'évaluation finale"},
+	{"commission.", "Commissions d'évaluation"},
+	{"oral.", "Oraux de certification"},
 }
 
 // actionLabel is the French label of an audited action; an action without a label is shown
@@ -69,12 +93,16 @@ func actionLabel(action string) string {
 var entityLabels = map[string]string{
 	"candidate":             "Candidat",
 	"enrolment":             "Inscription",
+	"action":                "Action de formation",
 	"training_organisation": "Organisme de formation",
 	"company":               "Entreprise",
 	"funder":                "Financeur",
 	"user":                  "Compte",
 	"framework":             "Référentiel",
 	"api_token":             "Jeton d'API",
+	"evaluation_grid":       "Grille d'évaluation finale",
+	"commission":            "Commission d'évaluation",
+	"oral":                  "Oral de certification",
 }
 
 func entityLabel(kind string) string {
@@ -108,6 +136,16 @@ var auditFieldLabels = map[string]string{
 	"block": "bloc", "planned_hours": "heures prévues", "done_hours": "heures effectuées", "starts_on": "du", "ends_on": "au",
 	"hours": "heures", "label": "évaluation", "assessed_on": "le", "mark": "note", "action": "action", "on": "le",
 	"body": "compte rendu", "competence": "compétence", "assessment": "évaluation du savoir-faire",
+	"title": "intitulé", "place": "lieu", "funder": "financeur", "companies": "entreprises", "calendar_entries": "séances",
+	"action_title": "intitulé de l'action", "action_status": "statut de l'action", "comment": "commentaire", "day": "jour",
+	"start_time": "de", "end_time": "à", "session_label": "séance", "interview_on": "entretien le", "project": "projet",
+	"motivation": "motivation", "diploma_level": "niveau de diplôme", "experience_months": "expérience (mois)",
+	"related_experience_months": "expérience en lien (mois)", "eligible": "éligible", "rule": "règle",
+	"refusal": "motif du refus", "file": "fichier", "rows": "candidats",
+	"evaluator": "évaluateur", "marks": "notes", "reasoned_opinion": "avis argumenté", "members": "membres",
+	"representative": "représentant des organismes", "starts_at": "le", "duration_minutes": "durée (minutes)",
+	"video_link": "visioconférence", "recipients": "destinataires", "training_organisations": "organismes",
+	"enrolment": "inscription", "commission": "commission", "grid_status": "état de la grille",
 }
 
 // compactState shows a JSON state of the audit trail on one line: « nom : Organisme A ·
@@ -190,8 +228,21 @@ func stateValue(key, v string, names map[string]string) string {
 			out += " — " + nameOr(names, scope)
 		}
 		return out
-	case "scope", "training_organisation", "company", "referent", "referents":
+	case "scope", "training_organisation", "company", "companies", "referent", "referents", "training_organisations":
 		return nameOr(names, v)
+	case "evaluator":
+		return domain.Evaluator(v).Label()
+	case "grid_status":
+		switch v {
+		case "draft":
+			return "brouillon"
+		case "submitted":
+			return "soumise"
+		}
+	case "action_status":
+		return store.ActionStatus(v).Label()
+	case "rule":
+		return service.EligibilityRuleLabel(rules.Rule(v))
 	case "assessment":
 		switch v {
 		case "A":
@@ -199,7 +250,7 @@ func stateValue(key, v string, names map[string]string) string {
 		case "NA":
 			return "non acquis"
 		}
-	case "birth_date", "valid_from", "valid_until", "starts_on", "ends_on", "assessed_on", "on":
+	case "birth_date", "valid_from", "valid_until", "starts_on", "ends_on", "assessed_on", "on", "interview_on", "day":
 		if d, err := domain.ParseISODate(v); err == nil {
 			return d.String()
 		}
