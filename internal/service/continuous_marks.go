@@ -454,6 +454,10 @@ func (s *Service) RecordGroupMarks(ctx context.Context, a domain.Actor, actionID
 			return err
 		}
 		code := strings.TrimSpace(in.BlockCode)
+		if code == "" {
+			msg := "Choisissez le bloc à noter."
+			return &domain.Error{Code: domain.EINVALID, Message: msg, Fields: map[string]string{"block": msg}}
+		}
 		screen, err := groupMarks(ctx, q, g, fws, code)
 		if err != nil {
 			if domain.ErrorCode(err) == domain.ENOTFOUND {

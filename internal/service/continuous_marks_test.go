@@ -193,3 +193,168 @@ func TestContinuousAssessments(t *testing.T) {
 		})
 	})
 }
+
+// seedAction stores an action of the organisation with new candidates enrolled in it, in
+// training, presenting the framework's common and specialty blocks and its first optional
+// ones. It goes through the store: declaring actions and enrolling into them is another part
+// of the formation route, tested with it.
+func seedAction(t *testing.T, w *servicetest.World, orgID, title string, names ...string) (string, []string) {
+	t.Helper()
+	ctx := context.Background()
+	sys := domain.SystemActor("test")
+	fw, err := w.Service.Framework(ctx, sys, w.FrameworkCC)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var blocks []string
+	optional := 0
+	for _, b := range fw.Framework.Blocks {
+		if b.Kind == domain.BlockOptional {
+			if optional == fw.Framework.Composition.Optional {
+				continue
+			}
+			optional++
+		}
+		blocks = append(blocks, b.Code)
+	}
+	actionID := "action-" + strings.ToLower(strings.ReplaceAll(title, " ", "-"))
+	var enrolments []string
+	err = w.Service.Store().Write(ctx, func(q store.Q) error {
+		return q.CreateAction(ctx, store.Action{ID: actionID, TrainingOrganisationID: orgID, QualificationID: fw.QualificationID,
+			Route: domain.RouteFormation, Title: title, StartsOn: domain.NewDate(2026, 9, 1), EndsOn: domain.NewDate(2027, 2, 26),
+			Status: "declared", CreatedAt: servicetest.Clock})
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, name := range names {
+		c, err := w.Service.CreateCandidate(ctx, sys, service.CandidateInput{Candidate: domain.Candidate{BirthName: name, FirstNames: "Camille",
+			BirthDate: domain.NewDate(1998, 6, 1), Sex: domain.SexFemale, BirthINSEE: "75056", BirthCity: "Paris"}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		id := "enrolment-" + c.ID
+		err = w.Service.Store().Write(ctx, func(q store.Q) error {
+			return q.CreateEnrolmentRecord(ctx, store.EnrolmentRecord{ActionID: actionID, Enrolment: domain.Enrolment{ID: id, CandidateID: c.ID,
+				FrameworkID: fw.ID, QualificationID: fw.QualificationID, Route: domain.RouteFormation, Public: domain.PublicRecentGraduate,
+				Status: domain.StatusInTraining, TrainingOrganisationID: orgID, Blocks: blocks, CreatedAt: servicetest.Clock, UpdatedAt: servicetest.Clock}}, "")
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		enrolments = append(enrolments, id)
+	}
+	return actionID, enrolments
+}
+
+func TestGroupMarks(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		ctx := context.Background()
+		w := servicetest.New(t, st)
+		svc := w.Service
+		orgA := w.Actor(t, w.Accounts[domain.RoleTrainingOrganisation])
+		secretariat := w.Actor(t, w.Accounts[domain.RoleSecretariat])
+		action, es := seedAction(t, w, w.OrgA, "CC Paris", "Roux", "Bernard", "Dupont")
+		bernard, dupont, roux := es[1], es[2], es[0]
+		record := func(marks map[string]string) (int, error) {
+			return svc.RecordGroupMarks(ctx, orgA, action, service.GroupMarksInput{BlockCode: "BC1", Label: "Étude de cas n° 1", On: "24/11/2026", Marks: marks})
+		}
+		saved := func(id string) map[string]domain.Mark {
+			m, err := svc.ContinuousMarks(ctx, secretariat, id)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return m
+		}
+
+		t.Run("the screen lists the action's blocks, then its candidates by name for the chosen block", func(t *testing.T) {
+			g, err := svc.GroupMarks(ctx, orgA, action, "")
+			if err != nil || len(g.Blocks) != 7 || g.Blocks[0].Code != "BC1" || len(g.Rows) != 0 {
+				t.Fatalf("blocks %+v %v", g, err)
+			}
+			g, err = svc.GroupMarks(ctx, orgA, action, "BC1")
+			if err != nil || len(g.Rows) != 3 || g.Rows[0].EnrolmentID != bernard || g.Rows[2].EnrolmentID != roux || !g.Rows[0].Markable() || g.Minimum != 1000 {
+				t.Fatalf("rows %+v %v", g.Rows, err)
+			}
+			if _, err := svc.GroupMarks(ctx, orgA, action, "OPT3"); domain.ErrorCode(err) != domain.ENOTFOUND {
+				t.Fatalf("a block nobody presents: %v", err)
+			}
+		})
+
+		t.Run("one wrong mark refuses the whole group, naming the block and the candidate, and saves nothing", func(t *testing.T) {
+			for _, bad := range []string{"21", "douze"} {
+				_, err := record(map[string]string{bernard: "12,5", dupont: bad, roux: "9"})
+				msg := fieldOf(err, service.GroupMarkField(dupont))
+				if domain.ErrorCode(err) != domain.EINVALID || !strings.Contains(msg, "Bloc BC1 — DUPONT Camille") || !strings.Contains(msg, bad) {
+					t.Fatalf("mark %q: got %v (%q)", bad, err, msg)
+				}
+				for _, id := range es {
+					if len(saved(id)) != 0 {
+						t.Fatalf("mark %q: a refused group saved marks", bad)
+					}
+				}
+			}
+		})
+
+		t.Run("an empty form, or a missing label, is refused", func(t *testing.T) {
+			if _, err := record(map[string]string{bernard: " ", dupont: ""}); fieldOf(err, "marks") == "" {
+				t.Fatalf("empty: %v", err)
+			}
+			_, err := svc.RecordGroupMarks(ctx, orgA, action, service.GroupMarksInput{BlockCode: "BC1", On: "24/11/2026", Marks: map[string]string{bernard: "12"}})
+			if fieldOf(err, "label") == "" {
+				t.Fatalf("no label: %v", err)
+			}
+			_, err = svc.RecordGroupMarks(ctx, orgA, action, service.GroupMarksInput{BlockCode: "", Label: "x", On: "24/11/2026", Marks: map[string]string{bernard: "12"}})
+			if fieldOf(err, "block") == "" {
+				t.Fatalf("no block: %v", err)
+			}
+		})
+
+		t.Run("a clean group is recorded in one go, an absent candidate left out", func(t *testing.T) {
+			n, err := record(map[string]string{bernard: "12,5", dupont: "9.75", roux: ""})
+			if err != nil || n != 2 {
+				t.Fatalf("%d marks, %v", n, err)
+			}
+			if saved(bernard)["BC1"] != 1250 || saved(dupont)["BC1"] != 975 || len(saved(roux)) != 0 {
+				t.Fatal("marks not saved as typed")
+			}
+			g, _ := svc.GroupMarks(ctx, orgA, action, "BC1")
+			if !g.Rows[0].Admitted || g.Rows[1].Admitted || g.Rows[1].Mean != 975 {
+				t.Fatalf("rows %+v", g.Rows)
+			}
+			entries, _, err := svc.Audit(ctx, secretariat, store.AuditFilter{Action: "continuous_mark.create"})
+			if err != nil || len(entries) != 2 || !strings.Contains(entries[0].After, action) {
+				t.Fatalf("audit %+v %v", entries, err)
+			}
+		})
+
+		t.Run("a candidate in final evaluation has no input, and a mark for them is refused", func(t *testing.T) {
+			c, err := svc.Candidate(ctx, secretariat, strings.TrimPrefix(roux, "enrolment-"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if _, err := svc.SetEnrolmentStatus(ctx, domain.SystemActor("test"), c.ID, roux, domain.StatusFinalEvaluation, "Reprise"); err != nil {
+				t.Fatal(err)
+			}
+			g, _ := svc.GroupMarks(ctx, orgA, action, "BC1")
+			if g.Rows[2].Markable() || g.Rows[2].Closed == "" {
+				t.Fatalf("row %+v", g.Rows[2])
+			}
+			if _, err := record(map[string]string{roux: "14"}); !strings.Contains(fieldOf(err, service.GroupMarkField(roux)), "évaluation finale") {
+				t.Fatalf("got %v", err)
+			}
+		})
+
+		t.Run("another organisation does not find the action; a company may not mark", func(t *testing.T) {
+			if _, err := svc.GroupMarks(ctx, w.Actor(t, w.OrgBAccount), action, "BC1"); domain.ErrorCode(err) != domain.ENOTFOUND {
+				t.Fatalf("organisation B: %v", err)
+			}
+			if _, err := svc.RecordGroupMarks(ctx, w.Actor(t, w.OrgBAccount), action, service.GroupMarksInput{}); domain.ErrorCode(err) != domain.ENOTFOUND {
+				t.Fatalf("organisation B records: %v", err)
+			}
+			if _, err := svc.GroupMarks(ctx, w.Actor(t, w.Accounts[domain.RoleCompany]), action, "BC1"); domain.ErrorCode(err) != domain.EFORBIDDEN {
+				t.Fatalf("company: %v", err)
+			}
+		})
+	})
+}

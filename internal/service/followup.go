@@ -560,3 +560,50 @@ func (s *Service) AddLogbookEntries(ctx context.Context, a domain.Actor, enrolme
 	})
 	return n, err
 }
+
+// Progress is where a candidate stands on one enrolment, as their page shows it: the status,
+// the hours, the continuous marks per block and the convocations to the certification oral.
+type Progress struct {
+	Enrolment domain.Enrolment
+	Followup  Followup
+	Marks     ContinuousEvaluation
+	Orals     []OralView // oldest first
+}
+
+// CandidateProgress returns the progress of each of the candidate's enrolments the actor may
+// see, in the candidate file's order.
+func (s *Service) CandidateProgress(ctx context.Context, a domain.Actor, candidateID string) ([]Progress, error) {
+	c, err := s.Candidate(ctx, a, candidateID)
+	if err != nil {
+		return nil, err
+	}
+	q := s.store.Read()
+	var out []Progress
+	for _, e := range c.Enrolments {
+		ref, err := s.followupEnrolment(ctx, q, a, ActCandidateRead, e.ID)
+		if domain.ErrorCode(err) == domain.ENOTFOUND {
+			continue
+		}
+		if err != nil {
+			return nil, err
+		}
+		p := Progress{Enrolment: ref.Enrolment}
+		if p.Followup, err = s.followup(ctx, q, ref); err != nil {
+			return nil, err
+		}
+		ms, err := q.ContinuousAssessments(ctx, ref.Enrolment.ID)
+		if err != nil {
+			return nil, err
+		}
+		p.Marks = continuousEvaluation(ref, ms)
+		orals, err := q.ListOrals(ctx, store.OralFilter{EnrolmentID: ref.Enrolment.ID})
+		if err != nil {
+			return nil, err
+		}
+		for _, o := range orals {
+			p.Orals = append(p.Orals, oralView(o))
+		}
+		out = append(out, p)
+	}
+	return out, nil
+}
