@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -138,70 +139,200 @@ type CandidatePage struct {
 	Total int
 }
 
-// ListCandidates returns one page of candidates ordered by name.
+// ListCandidates returns one page of candidates ordered by name, and how many rows match.
+//
+// It is written for lists of 100 000 candidates and more (docs/PERFORMANCE.md): the total is
+// counted from the smallest set that answers it, while the page is read; the page's rows are
+// found on indexed columns alone before their displayed columns are read; and a page deep in
+// the whole list starts from the candidate it begins with instead of skipping every row before.
 func (q Q) ListCandidates(ctx context.Context, f CandidateFilter) (CandidatePage, error) {
 	var a args
-	var conds []string
-	if cond := candidateScopeSQL(f.Scope, &a); cond != "" {
-		conds = append(conds, cond)
+	// Conditions on the candidate (c), on the enrolment (e), and on the enrolment's
+	// training organisation, which the page query places apart (see below).
+	var cand, enrol, orgs []string
+	if organisationOnly(f.Scope) {
+		// An OF sees its own enrolments only, not the candidate's enrolments with other OFs;
+		// that alone keeps every row within its scope.
+		orgs = append(orgs, `e.training_organisation_id IN `+a.in(f.Scope.TrainingOrganisationIDs))
+	} else if cond := candidateScopeSQL(f.Scope, &a); cond != "" {
+		cand = append(cand, cond)
 	}
 	for _, term := range strings.Fields(domain.Fold(f.Search)) {
-		conds = append(conds, `c.search_key LIKE `+a.add("%"+escapeLike(term)+"%")+` ESCAPE '\'`)
-	}
-	if f.QualificationCode != "" {
-		conds = append(conds, `qu.code = `+a.add(f.QualificationCode))
-	}
-	if f.Route != "" {
-		conds = append(conds, `e.route = `+a.add(string(f.Route)))
-	}
-	if f.Status != "" {
-		conds = append(conds, `e.status = `+a.add(string(f.Status)))
+		cand = append(cand, `c.search_key LIKE `+a.add("%"+escapeLike(term)+"%")+` ESCAPE '\'`)
 	}
 	if f.TrainingOrganisationID != "" {
-		conds = append(conds, `e.training_organisation_id = `+a.add(f.TrainingOrganisationID))
+		orgs = append(orgs, `e.training_organisation_id = `+a.add(f.TrainingOrganisationID))
 	}
-	if f.Scope.Restricted && len(f.Scope.TrainingOrganisationIDs) > 0 && len(f.Scope.CompanyIDs) == 0 &&
-		f.Scope.ReferentUserID == "" && len(f.Scope.CandidateIDs) == 0 {
-		// An OF sees its own enrolments only, not the candidate's enrolments with other OFs.
-		conds = append(conds, `e.training_organisation_id IN `+a.in(f.Scope.TrainingOrganisationIDs))
+	if f.QualificationCode != "" {
+		enrol = append(enrol, `e.qualification_id IN (SELECT id FROM qualifications WHERE code = `+a.add(f.QualificationCode)+`)`)
 	}
-	from := ` FROM candidates c
-		LEFT JOIN enrolments e ON e.candidate_id = c.id
-		LEFT JOIN qualifications qu ON qu.id = e.qualification_id
-		LEFT JOIN training_organisations o ON o.id = e.training_organisation_id`
-	where := ""
-	if len(conds) > 0 {
-		where = " WHERE " + strings.Join(conds, " AND ")
+	if f.Route != "" {
+		enrol = append(enrol, `e.route = `+a.add(string(f.Route)))
 	}
-	var page CandidatePage
-	if err := q.db.QueryRowContext(ctx, `SELECT COUNT(*)`+from+where, a...).Scan(&page.Total); err != nil {
-		return page, normalize(err)
+	if f.Status != "" {
+		enrol = append(enrol, `e.status = `+a.add(string(f.Status)))
 	}
 	limit := f.Limit
 	if limit <= 0 || limit > 500 {
 		limit = 50
 	}
-	query := `SELECT ` + candidateColumns + `, COALESCE(e.id, ''), COALESCE(qu.code, ''), COALESCE(qu.title, ''),
-		COALESCE(e.route, ''), COALESCE(e.status, ''), COALESCE(o.name, '')` + from + where +
-		` ORDER BY c.sort_key, c.id, e.created_at LIMIT ` + a.add(limit) + ` OFFSET ` + a.add(f.Offset)
-	rows, err := q.db.QueryContext(ctx, query, a...)
+	offset := max(f.Offset, 0)
+
+	// A row is a candidate with one of their enrolments, or alone when they have none.
+	if len(cand)+len(enrol)+len(orgs) == 0 {
+		return q.listEveryCandidate(ctx, limit, offset)
+	}
+	var count string
+	if len(enrol)+len(orgs) > 0 { // only candidates with a matching enrolment: count enrolments
+		count = `SELECT COUNT(*) FROM enrolments e`
+		if len(cand) > 0 {
+			count += ` JOIN candidates c ON c.id = e.candidate_id`
+		}
+		count += whereAll(cand, enrol, orgs)
+	} else {
+		count = `SELECT COUNT(*) FROM candidates c LEFT JOIN enrolments e ON e.candidate_id = c.id` + whereAll(cand)
+	}
+	join, conds := `LEFT JOIN enrolments e ON e.candidate_id = c.id`, slices.Concat(cand, enrol)
+	if len(orgs) > 0 && len(enrol) == 0 {
+		// An organisation's enrolments are a large share of all of them: walking the candidates in
+		// name order finds a page sooner than sorting them all. Put in the join, with a condition
+		// that drops the candidates left without a matching enrolment but that SQLite does not
+		// turn back into an inner join, the organisation condition keeps SQLite on that walk even
+		// without statistics; PostgreSQL chooses from its own.
+		join += ` AND ` + strings.Join(orgs, ` AND `)
+		conds = append(conds, `COALESCE(e.id, '') <> ''`)
+	} else {
+		conds = append(conds, orgs...)
+	}
+	return q.candidatePage(ctx, count, slices.Clone(a), join, conds, a, limit, offset)
+}
+
+func whereAll(conds ...[]string) string {
+	all := slices.Concat(conds...)
+	if len(all) == 0 {
+		return ""
+	}
+	return " WHERE " + strings.Join(all, " AND ")
+}
+
+// candidatePage counts the rows with the count query while it reads the page of rows that
+// join and conds select, from offset. On the read pool the two queries run side by side.
+func (q Q) candidatePage(ctx context.Context, count string, countArgs args, join string, conds []string, a args, limit, offset int) (CandidatePage, error) {
+	var page CandidatePage
+	var countErr error
+	counted := make(chan struct{})
+	countRows := func() {
+		defer close(counted)
+		countErr = normalize(q.db.QueryRowContext(ctx, count, countArgs...).Scan(&page.Total))
+	}
+	if _, pool := q.db.(*sql.DB); pool {
+		go countRows()
+	} else {
+		countRows() // a transaction runs one query at a time
+	}
+	rows, err := q.pageRows(ctx, join, conds, a, limit, offset)
+	<-counted
+	if err != nil {
+		return page, err
+	}
+	page.Rows = rows
+	return page, countErr
+}
+
+// deepOffset is where the whole list stops skipping rows and starts from a candidate instead:
+// below it, skipping is cheaper than finding where to start. Tests lower it.
+var deepOffset = 5000
+
+// listEveryCandidate is the whole list: every candidate once, and once more for each
+// enrolment after their first. Deep in it, the page starts from the candidate at the right
+// position in the candidates' own index, which is cheap to walk, and skips from there only the
+// extra rows of the candidates before it that have several enrolments.
+func (q Q) listEveryCandidate(ctx context.Context, limit, offset int) (CandidatePage, error) {
+	const candidates, enrolments, enrolled = `(SELECT COUNT(*) FROM candidates)`, `(SELECT COUNT(*) FROM enrolments)`,
+		`(SELECT COUNT(*) FROM (SELECT DISTINCT candidate_id FROM enrolments) d)`
+	join := `LEFT JOIN enrolments e ON e.candidate_id = c.id`
+	if offset < deepOffset {
+		return q.candidatePage(ctx, `SELECT `+candidates+` + `+enrolments+` - `+enrolled, nil, join, nil, nil, limit, offset)
+	}
+	var page CandidatePage
+	var nc, ne, nd int
+	err := q.db.QueryRowContext(ctx, `SELECT `+candidates+`, `+enrolments+`, `+enrolled).Scan(&nc, &ne, &nd)
 	if err != nil {
 		return page, normalize(err)
 	}
+	page.Total = nc + ne - nd
+	extra := ne - nd // rows beyond one per candidate
+	// The candidate at position offset-extra starts at a row no later than offset.
+	var sortKey, id string
+	err = q.db.QueryRowContext(ctx, `SELECT sort_key, id FROM candidates ORDER BY sort_key, id LIMIT 1 OFFSET $1`,
+		max(offset-extra, 0)).Scan(&sortKey, &id)
+	if err == sql.ErrNoRows {
+		return page, nil // past the end
+	}
+	if err != nil {
+		return page, normalize(err)
+	}
+	// It starts at its position plus the extra rows of the candidates before it.
+	start := max(offset-extra, 0)
+	if extra > 0 {
+		var before int
+		err := q.db.QueryRowContext(ctx, `SELECT COALESCE(SUM(m.n - 1), 0)
+			FROM (SELECT candidate_id, COUNT(*) AS n FROM enrolments GROUP BY candidate_id HAVING COUNT(*) > 1) m
+			JOIN candidates c ON c.id = m.candidate_id WHERE (c.sort_key, c.id) < ($1, $2)`, sortKey, id).Scan(&before)
+		if err != nil {
+			return page, normalize(err)
+		}
+		start += before
+	}
+	var a args
+	from := []string{`(c.sort_key, c.id) >= (` + a.add(sortKey) + `, ` + a.add(id) + `)`}
+	page.Rows, err = q.pageRows(ctx, join, from, a, limit, offset-start)
+	return page, err
+}
+
+// pageRows reads limit rows from offset of the rows that join and conds select, in list order:
+// first their keys, on indexed columns, then the displayed columns of those rows only.
+func (q Q) pageRows(ctx context.Context, join string, conds []string, a args, limit, offset int) ([]CandidateRow, error) {
+	keys := `SELECT c.sort_key AS sk, c.id AS cid, e.created_at AS ec, e.id AS eid FROM candidates c ` + join + whereAll(conds) +
+		` ORDER BY c.sort_key, c.id, e.created_at, e.id LIMIT ` + a.add(limit) + ` OFFSET ` + a.add(offset)
+	query := `SELECT ` + candidateColumns + `, COALESCE(e.id, ''), COALESCE(qu.code, ''), COALESCE(qu.title, ''),
+		COALESCE(e.route, ''), COALESCE(e.status, ''), COALESCE(o.name, '')
+		FROM (` + keys + `) p
+		JOIN candidates c ON c.id = p.cid
+		LEFT JOIN enrolments e ON e.id = p.eid
+		LEFT JOIN qualifications qu ON qu.id = e.qualification_id
+		LEFT JOIN training_organisations o ON o.id = e.training_organisation_id
+		ORDER BY p.sk, p.cid, p.ec, p.eid`
+	rows, err := q.db.QueryContext(ctx, query, a...)
+	if err != nil {
+		return nil, normalize(err)
+	}
 	defer rows.Close()
+	var out []CandidateRow
 	for rows.Next() {
 		var r CandidateRow
 		var route, status string
 		c, err := scanCandidate(rows, &r.Enrolment.ID, &r.Enrolment.QualificationCode, &r.Enrolment.QualificationTitle,
 			&route, &status, &r.Enrolment.TrainingOrganisationName)
 		if err != nil {
-			return page, normalize(err)
+			return nil, normalize(err)
 		}
 		r.Candidate = c
 		r.Enrolment.Route, r.Enrolment.Status = domain.Route(route), domain.EnrolmentStatus(status)
-		page.Rows = append(page.Rows, r)
+		out = append(out, r)
 	}
-	return page, normalize(rows.Err())
+	return out, normalize(rows.Err())
+}
+
+// organisationOnly reports whether s is a training organisation's scope and nothing more.
+func organisationOnly(s Scope) bool {
+	if !s.Restricted || len(s.TrainingOrganisationIDs) == 0 {
+		return false
+	}
+	rest := s
+	rest.TrainingOrganisationIDs = nil
+	var unused args
+	return candidateScopeSQL(rest, &unused) == "1 = 0"
 }
 
 func escapeLike(s string) string {

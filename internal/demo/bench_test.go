@@ -1,0 +1,218 @@
+package demo
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"log/slog"
+	"net/url"
+	"os"
+	"path/filepath"
+	"slices"
+	"testing"
+	"time"
+
+	"cqp/internal/domain"
+	"cqp/internal/service"
+	"cqp/internal/store"
+	"cqp/internal/store/storetest"
+)
+
+// The benchmark's data set: the demo data plus benchCandidates synthetic candidates. Bump
+// benchDataVersion when Load or Synthetic change what they generate, so that cached sets are
+// rebuilt.
+const (
+	benchCandidates  = 100_000
+	benchSeed        = 1
+	benchDataVersion = 6
+	benchSchema      = "bench_100k"
+)
+
+// BenchmarkCandidateList measures the candidates list as people use it, over the demo data
+// and 100 000 synthetic candidates, on SQLite and, when CQP_TEST_POSTGRES_URL is set, on
+// PostgreSQL. It reports the median and 95th percentile of each query in milliseconds; run it
+// with a fixed count of iterations so that the percentiles rest on enough samples:
+//
+//	go test -run '^$' -bench BenchmarkCandidateList -benchtime 200x ./internal/demo/
+//
+// The first run builds the data sets (about a minute each): a SQLite file cached in the
+// system's temporary directory, and the PostgreSQL schema bench_100k, kept between runs.
+func BenchmarkCandidateList(b *testing.B) {
+	targets := []struct {
+		name string
+		open func(testing.TB) *store.Store
+	}{{"sqlite", benchSQLite}}
+	if base := os.Getenv(storetest.PostgresURLEnv); base != "" {
+		targets = append(targets, struct {
+			name string
+			open func(testing.TB) *store.Store
+		}{"postgres", func(tb testing.TB) *store.Store { return benchPostgres(tb, base) }})
+	}
+	for _, target := range targets {
+		b.Run(target.name, func(b *testing.B) {
+			s := target.open(b)
+			svc := service.New(s, time.Now, slog.New(slog.DiscardHandler), "")
+			secretariat := benchActor(b, svc, SecretariatEmail)
+			organisation := benchActor(b, svc, email("of."+organisations[1].Slug))
+			queries := []struct {
+				name   string
+				actor  domain.Actor
+				filter store.CandidateFilter
+			}{
+				{"first-page", secretariat, store.CandidateFilter{Limit: 50}},
+				{"search-lefevre", secretariat, store.CandidateFilter{Search: "lefevre", Limit: 50}},
+				{"qualification-status", secretariat, store.CandidateFilter{QualificationCode: "CC", Status: domain.StatusAwaitingJury, Limit: 50}},
+				{"page-1001", secretariat, store.CandidateFilter{Limit: 50, Offset: 50_000}},
+				{"organisation-scoped", organisation, store.CandidateFilter{Limit: 50}},
+			}
+			for _, q := range queries {
+				b.Run(q.name, func(b *testing.B) {
+					ctx := context.Background()
+					var durations []time.Duration
+					for b.Loop() {
+						start := time.Now()
+						page, err := svc.Candidates(ctx, q.actor, q.filter)
+						durations = append(durations, time.Since(start))
+						if err != nil {
+							b.Fatal(err)
+						}
+						if len(page.Rows) == 0 {
+							b.Fatalf("%s returned no row (total %d)", q.name, page.Total)
+						}
+					}
+					slices.Sort(durations)
+					b.ReportMetric(percentile(durations, 50), "p50-ms")
+					b.ReportMetric(percentile(durations, 95), "p95-ms")
+				})
+			}
+		})
+	}
+}
+
+// percentile returns the p-th percentile of sorted durations, in milliseconds (nearest rank).
+func percentile(sorted []time.Duration, p int) float64 {
+	if len(sorted) == 0 {
+		return 0
+	}
+	i := (len(sorted)*p+99)/100 - 1
+	return float64(sorted[max(i, 0)]) / float64(time.Millisecond)
+}
+
+func benchActor(tb testing.TB, svc *service.Service, mail string) domain.Actor {
+	tb.Helper()
+	ctx := context.Background()
+	u, err := svc.UserByEmail(ctx, domain.SystemActor("benchmark"), mail)
+	if err != nil {
+		tb.Fatalf("demo account %s: %v", mail, err)
+	}
+	a, err := svc.Actor(ctx, u.ID, "")
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return a
+}
+
+// fill loads the demo data and the synthetic candidates into a migrated store.
+func fill(tb testing.TB, s *store.Store) {
+	tb.Helper()
+	ctx := context.Background()
+	start := time.Now()
+	svc := service.New(s, time.Now, slog.New(slog.DiscardHandler), "")
+	if _, err := Load(ctx, svc); err != nil {
+		tb.Fatal(err)
+	}
+	loaded := time.Now()
+	if err := Synthetic(ctx, s, benchCandidates, benchSeed); err != nil {
+		tb.Fatal(err)
+	}
+	tb.Logf("%s: demo data in %v, %d synthetic candidates in %v", s.Dialect(), loaded.Sub(start).Round(time.Millisecond),
+		benchCandidates, time.Since(loaded).Round(time.Millisecond))
+}
+
+func openMigrated(tb testing.TB, o store.Options) *store.Store {
+	tb.Helper()
+	ctx := context.Background()
+	s, err := store.Open(ctx, o)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	if err := s.Migrate(ctx); err != nil {
+		s.Close()
+		tb.Fatal(err)
+	}
+	return s
+}
+
+// benchSQLite opens the cached SQLite data set, building it first when absent. It is built
+// under another name and renamed once complete, so that an interrupted build is never used.
+func benchSQLite(tb testing.TB) *store.Store {
+	tb.Helper()
+	path := filepath.Join(os.TempDir(), fmt.Sprintf("cqp-bench-v%d-n%d-seed%d.db", benchDataVersion, benchCandidates, benchSeed))
+	if _, err := os.Stat(path); err != nil {
+		building := path + ".building"
+		for _, suffix := range []string{"", "-wal", "-shm"} {
+			_ = os.Remove(building + suffix)
+		}
+		s := openMigrated(tb, store.Options{SQLitePath: building})
+		fill(tb, s)
+		if err := s.Close(); err != nil { // the last connection folds the WAL into the file
+			tb.Fatal(err)
+		}
+		if err := os.Rename(building, path); err != nil {
+			tb.Fatal(err)
+		}
+	}
+	s := openMigrated(tb, store.Options{SQLitePath: path})
+	tb.Cleanup(func() { s.Close() })
+	return s
+}
+
+// benchPostgres opens the schema bench_100k of the database at base, building it when absent,
+// incomplete or from another version of the data set.
+func benchPostgres(tb testing.TB, base string) *store.Store {
+	tb.Helper()
+	ctx := context.Background()
+	admin, err := sql.Open("pgx", base)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	defer admin.Close()
+	u, err := url.Parse(base)
+	if err != nil {
+		tb.Fatalf("parse %s: %v", storetest.PostgresURLEnv, err)
+	}
+	q := u.Query()
+	q.Set("search_path", benchSchema)
+	u.RawQuery = q.Encode()
+
+	// The schema's comment names the data set once it is complete.
+	marker := fmt.Sprintf("cqp benchmark data v%d: %d candidates, seed %d", benchDataVersion, benchCandidates, benchSeed)
+	var comment sql.NullString
+	err = admin.QueryRowContext(ctx, `SELECT obj_description(oid, 'pg_namespace') FROM pg_namespace WHERE nspname = $1`, benchSchema).Scan(&comment)
+	if err != nil && err != sql.ErrNoRows {
+		tb.Fatal(err)
+	}
+	complete := comment.String == marker
+	if !complete {
+		if _, err := admin.ExecContext(ctx, `DROP SCHEMA IF EXISTS `+benchSchema+` CASCADE`); err != nil {
+			tb.Fatal(err)
+		}
+		if _, err := admin.ExecContext(ctx, `CREATE SCHEMA `+benchSchema); err != nil {
+			tb.Fatal(err)
+		}
+	}
+	s := openMigrated(tb, store.Options{PostgresURL: u.String()})
+	tb.Cleanup(func() { s.Close() })
+	if !complete {
+		fill(tb, s)
+		// What autovacuum does shortly after a bulk load: plans rest on real statistics, and
+		// index-only scans on a visibility map.
+		if _, err := admin.ExecContext(ctx, `VACUUM ANALYZE `+benchSchema+`.candidates, `+benchSchema+`.enrolments`); err != nil {
+			tb.Fatal(err)
+		}
+		if _, err := admin.ExecContext(ctx, `COMMENT ON SCHEMA `+benchSchema+` IS '`+marker+`'`); err != nil {
+			tb.Fatal(err)
+		}
+	}
+	return s
+}

@@ -1,0 +1,9 @@
+package store
+
+// SetDeepOffset makes the whole candidates list start deep pages from a candidate from offset
+// n on, so that tests reach that path with a few rows; it returns what restores the default.
+func SetDeepOffset(n int) (restore func()) {
+	old := deepOffset
+	deepOffset = n
+	return func() { deepOffset = old }
+}
