@@ -1,0 +1,321 @@
+package docs
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/go-pdf/fpdf"
+
+	"cqp/internal/domain"
+)
+
+// Kinds of CertificateDoc.
+const (
+	KindCertificate = "certificate" // certificat de qualification professionnelle: every block acquired
+	KindAttestation = "attestation" // attestation de blocs de compétences: a partial result
+)
+
+// DocBlock is a block of competences as printed on a certificate.
+type DocBlock struct{ Code, Title string }
+
+// CertificateDoc is everything printed on a certificate or a block attestation.
+type CertificateDoc struct {
+	Kind               string // KindCertificate (all blocks) or KindAttestation (the blocks acquired)
+	Number             string // unique number, e.g. COURTAGE-2026-000042
+	VerificationCode   string
+	VerificationURL    string // encoded in the QR code and printed
+	HolderName         string // « Éloïse LEFÈVRE »
+	HolderBirthDate    domain.Date
+	BranchName         string
+	QualificationCode  string
+	QualificationTitle string
+	RNCP               string // optional
+	Blocks             []DocBlock
+	AwardedOn          domain.Date // the jury session's date
+	Place              string      // « Paris »
+	Signatories        []Signatory // jury president, CSCA president, CPNE president
+	CreatedAt          time.Time   // PDF creation date metadata: fixed, so the bytes are reproducible
+}
+
+func (d CertificateDoc) check() error {
+	if d.Kind != KindCertificate && d.Kind != KindAttestation {
+		return fmt.Errorf("unknown document kind %q: want %q or %q", d.Kind, KindCertificate, KindAttestation)
+	}
+	required := []struct{ name, value string }{
+		{"number", d.Number},
+		{"verification code", d.VerificationCode},
+		{"verification URL", d.VerificationURL},
+		{"holder's name", d.HolderName},
+		{"branch name", d.BranchName},
+		{"qualification code", d.QualificationCode},
+		{"qualification title", d.QualificationTitle},
+		{"place", d.Place},
+	}
+	for _, r := range required {
+		if strings.TrimSpace(r.value) == "" {
+			return fmt.Errorf("the %s is required", r.name)
+		}
+	}
+	if len(d.Blocks) == 0 {
+		return errors.New("at least one block is required")
+	}
+	for _, b := range d.Blocks {
+		if strings.TrimSpace(b.Code) == "" || strings.TrimSpace(b.Title) == "" {
+			return errors.New("every block needs a code and a title")
+		}
+	}
+	if d.AwardedOn.IsZero() {
+		return errors.New("the award date is required")
+	}
+	if d.CreatedAt.IsZero() {
+		return errors.New("the creation date is required so that the PDF is reproducible")
+	}
+	return checkSignatories(d.Signatories)
+}
+
+// GroupCode prints a verification code in groups of four characters separated by spaces, as
+// on the documents: K7QM9XRT2P → « K7QM 9XRT 2P ».
+func GroupCode(code string) string {
+	r := []rune(strings.TrimSpace(code))
+	var b strings.Builder
+	for i, c := range r {
+		if i > 0 && i%4 == 0 {
+			b.WriteByte(' ')
+		}
+		b.WriteRune(c)
+	}
+	return b.String()
+}
+
+// Page geometry of the certificate (A4 landscape, millimetres). The top (titles and holder)
+// flows downwards, the bottom (place and date, signatures, verification) is anchored to the
+// foot of the page, and the blocks are centred in what is left between them.
+const (
+	certW          = 297.0
+	certH          = 210.0
+	certMargin     = 22.0  // text margin inside the frame
+	certQR         = 26.0  // side of the QR code, quiet zone included
+	certQRInset    = 14.0  // from the page's right and bottom edges to the QR code
+	certSignatureY = 140.0 // top of the signature blocks
+	certMiddleEnd  = 128.0 // the blocks end above this
+)
+
+// CertificatePDF renders a certificate or a block attestation: one A4 landscape page with the
+// branch, the qualification, the holder, the blocks, the place and date, the signatures, the
+// number, the verification code and a QR code of the verification URL.
+func CertificatePDF(d CertificateDoc) ([]byte, error) {
+	if err := d.check(); err != nil {
+		return nil, fmt.Errorf("certificate %s: %w", d.Number, err)
+	}
+	modules, err := qrModules(strings.TrimSpace(d.VerificationURL))
+	if err != nil {
+		return nil, fmt.Errorf("certificate %s: %w", d.Number, err)
+	}
+	attestation := d.Kind == KindAttestation
+	docTitle := "Certificat de Qualification Professionnelle"
+	if attestation {
+		docTitle = "Attestation de blocs de compétences"
+	}
+	pdf := newPDF("L", d.CreatedAt, docTitle+" n° "+clean(d.Number, false), clean(d.BranchName, false))
+	pdf.AddPage()
+	frame(pdf)
+
+	textW := certW - 2*certMargin
+	y := 21.0
+	setFont(pdf, "B", 11, colourTitle)
+	y = paragraph(pdf, certMargin, y, textW, 11, "C", strings.ToUpper(clean(d.BranchName, false)))
+	pdf.SetDrawColor(colourTitle.r, colourTitle.g, colourTitle.b)
+	pdf.SetLineWidth(0.3)
+	pdf.Line(certW/2-20, y+2, certW/2+20, y+2)
+	y += 6
+
+	setFont(pdf, "B", 22, colourTitle)
+	y = paragraph(pdf, certMargin, y, textW, 22, "C", docTitle)
+	y += 1
+	if attestation {
+		setFont(pdf, "", 11, colourText)
+		y = paragraph(pdf, certMargin, y, textW, 11, "C", "du Certificat de Qualification Professionnelle")
+		y += 0.5
+	}
+	setFont(pdf, "B", 16, colourText)
+	y = paragraph(pdf, certMargin, y, textW, 16, "C", clean(d.QualificationTitle, false))
+	setFont(pdf, "", 10, colourLabel)
+	y = paragraph(pdf, certMargin, y, textW, 10, "C", qualificationReference(d))
+	y += 4
+
+	setFont(pdf, "", 11, colourLabel)
+	delivered := "délivré à"
+	if attestation {
+		delivered = "délivrée à"
+	}
+	y = paragraph(pdf, certMargin, y, textW, 11, "C", delivered)
+	setFont(pdf, "B", 20, colourText)
+	y = paragraph(pdf, certMargin, y+0.5, textW, 20, "C", clean(d.HolderName, false))
+	if !d.HolderBirthDate.IsZero() {
+		setFont(pdf, "", 10, colourText)
+		y = paragraph(pdf, certMargin, y, textW, 10, "C", "né(e) le "+d.HolderBirthDate.String())
+	}
+	y += 3
+
+	// The middle: the jury's decision, the blocks and, on an attestation, what it means.
+	decision := "par décision du jury de certification du " + d.AwardedOn.String() +
+		", pour avoir acquis l’ensemble des blocs de compétences qui le composent :"
+	note := ""
+	if attestation {
+		decision = "par décision du jury de certification du " + d.AwardedOn.String() +
+			", pour avoir acquis les blocs de compétences suivants :"
+		note = "Les blocs de compétences acquis le restent définitivement ; le certificat est délivré lorsque tous les blocs du CQP sont acquis."
+	}
+	setFont(pdf, "", 10.5, colourText)
+	decisionLines := wrap(pdf, decision, textW)
+	setFont(pdf, "", 8.5, colourLabel)
+	noteLines := wrap(pdf, note, textW)
+	if note == "" {
+		noteLines = nil
+	}
+	fixed := float64(len(decisionLines))*lineHeight(10.5) + 2
+	if len(noteLines) > 0 {
+		fixed += 2 + float64(len(noteLines))*lineHeight(8.5)
+	}
+	blocks, err := planBlocks(pdf, d.Blocks, certMiddleEnd-y-fixed)
+	if err != nil {
+		return nil, fmt.Errorf("certificate %s: %w", d.Number, err)
+	}
+	y += (certMiddleEnd - y - fixed - blocks.height) / 2
+	setFont(pdf, "", 10.5, colourText)
+	y = textLines(pdf, certMargin, y, textW, lineHeight(10.5), "C", decisionLines) + 2
+	y = blocks.draw(pdf, y, d.Blocks)
+	if len(noteLines) > 0 {
+		setFont(pdf, "", 8.5, colourLabel)
+		textLines(pdf, certMargin, y+2, textW, lineHeight(8.5), "C", noteLines)
+	}
+
+	setFont(pdf, "", 10.5, colourText)
+	paragraph(pdf, certMargin, certSignatureY-8, textW, 10.5, "C",
+		"Fait à "+clean(d.Place, false)+", le "+d.AwardedOn.String())
+	if bottom := signatureBlocks(pdf, certMargin, certSignatureY, textW, d.Signatories); bottom > certH-certQRInset-certQR-2 {
+		return nil, fmt.Errorf("certificate %s: the signatories' roles and names are too long for the page", d.Number)
+	}
+
+	// Bottom band: the number and the verification code on the left, the QR code on the right.
+	qrX := certW - certQRInset - certQR
+	qrY := certH - certQRInset - certQR
+	drawQR(pdf, modules, qrX, qrY, certQR)
+	infoW := qrX - certMargin - 4
+	setFont(pdf, "", 9, colourLabel)
+	urlLines := wrap(pdf, "Vérifiez l’authenticité sur "+clean(d.VerificationURL, false), infoW)
+	by := qrY + certQR - 3 - float64(2+len(urlLines))*lineHeight(9)
+	pdf.SetXY(certMargin, by)
+	pdf.CellFormat(infoW, lineHeight(9), "N° "+clean(d.Number, false), "", 0, "L", false, 0, "")
+	by += lineHeight(9)
+	pdf.SetXY(certMargin, by)
+	label := "Code de vérification : "
+	pdf.CellFormat(pdf.GetStringWidth(label), lineHeight(9), label, "", 0, "L", false, 0, "")
+	setFont(pdf, "B", 11, colourText)
+	pdf.CellFormat(infoW, lineHeight(9), GroupCode(clean(d.VerificationCode, false)), "", 0, "L", false, 0, "")
+	by += lineHeight(9)
+	setFont(pdf, "", 9, colourLabel)
+	textLines(pdf, certMargin, by, infoW, lineHeight(9), "L", urlLines)
+
+	return output(pdf)
+}
+
+// qualificationReference is the line under the qualification's title: its code, and its RNCP
+// registration when there is one.
+func qualificationReference(d CertificateDoc) string {
+	ref := "CQP " + clean(d.QualificationCode, false)
+	if rncp := clean(d.RNCP, false); rncp != "" {
+		if !strings.HasPrefix(strings.ToUpper(rncp), "RNCP") {
+			rncp = "RNCP " + rncp
+		}
+		ref += " — enregistré au Répertoire national des certifications professionnelles : " + rncp
+	}
+	return ref
+}
+
+// frame draws the double border of the certificate.
+func frame(pdf *fpdf.Fpdf) {
+	pdf.SetDrawColor(colourTitle.r, colourTitle.g, colourTitle.b)
+	pdf.SetLineWidth(1.2)
+	pdf.Rect(8, 8, certW-16, certH-16, "D")
+	pdf.SetLineWidth(0.3)
+	pdf.Rect(10.5, 10.5, certW-21, certH-21, "D")
+}
+
+// blockList is how the blocks are laid out: the code in bold with the title beside it, in one
+// column centred on its longest line, or in two columns.
+type blockList struct {
+	size         float64
+	columns      int
+	perColumn    int
+	x0, colW     float64
+	codeW        float64
+	heights      []float64
+	height       float64
+	columnGutter float64
+}
+
+// planBlocks finds the largest font, from 10.5 down to 7.5 points, in one column and then in
+// two, at which the blocks fit in maxH.
+func planBlocks(pdf *fpdf.Fpdf, blocks []DocBlock, maxH float64) (blockList, error) {
+	const listW = 215.0
+	const gutter = 8.0
+	for _, columns := range []int{1, 2} {
+		colW := (listW - gutter*float64(columns-1)) / float64(columns)
+		for size := 10.5; size >= 7.5; size -= 0.5 {
+			l := blockList{size: size, columns: columns, colW: colW, columnGutter: gutter}
+			setFont(pdf, "B", size, colourTitle)
+			for _, b := range blocks {
+				l.codeW = max(l.codeW, pdf.GetStringWidth(clean(b.Code, false)))
+			}
+			l.codeW += 3
+			setFont(pdf, "", size, colourText)
+			widest := 0.0
+			for _, b := range blocks {
+				lines := wrap(pdf, clean(b.Title, false), colW-l.codeW)
+				for _, line := range lines {
+					widest = max(widest, pdf.GetStringWidth(line))
+				}
+				l.heights = append(l.heights, float64(len(lines))*lineHeight(size)+0.8)
+			}
+			l.perColumn = (len(blocks) + columns - 1) / columns
+			for c := 0; c < columns; c++ {
+				h := 0.0
+				for _, bh := range l.heights[min(c*l.perColumn, len(blocks)):min((c+1)*l.perColumn, len(blocks))] {
+					h += bh
+				}
+				l.height = max(l.height, h)
+			}
+			if l.height > maxH {
+				continue
+			}
+			l.x0 = (certW - listW) / 2
+			if columns == 1 {
+				l.x0 = (certW - l.codeW - widest) / 2
+			}
+			return l, nil
+		}
+	}
+	return blockList{}, fmt.Errorf("%d blocks do not fit on the page", len(blocks))
+}
+
+// draw writes the blocks from top and returns the y below the list.
+func (l blockList) draw(pdf *fpdf.Fpdf, top float64, blocks []DocBlock) float64 {
+	lh := lineHeight(l.size)
+	y := top
+	for i, b := range blocks {
+		if i%l.perColumn == 0 {
+			y = top
+		}
+		x := l.x0 + float64(i/l.perColumn)*(l.colW+l.columnGutter)
+		setFont(pdf, "B", l.size, colourTitle)
+		pdf.SetXY(x, y)
+		pdf.CellFormat(l.codeW, lh, clean(b.Code, false), "", 0, "L", false, 0, "")
+		setFont(pdf, "", l.size, colourText)
+		textLines(pdf, x+l.codeW, y, l.colW-l.codeW, lh, "L", wrap(pdf, clean(b.Title, false), l.colW-l.codeW))
+		y += l.heights[i]
+	}
+	return top + l.height
+}
