@@ -58,6 +58,21 @@ var actionLabels = map[string]string{
 	"commission.affiliations": "Rattachements d'un membre de commission modifiés",
 	"oral.schedule":           "Oral de certification programmé et convocations envoyées",
 	"oral.convocations":       "Convocations à un oral renvoyées",
+
+	"jury.roster_set":      "Membre inscrit sur la liste du jury",
+	"jury.roster_remove":   "Membre retiré de la liste du jury",
+	"branch.settings":      "Quorum et signataires du jury modifiés",
+	"jury.session_create":  "Session de jury programmée",
+	"jury.invite":          "Membres invités à une session de jury",
+	"jury.attendance":      "Présences enregistrées à une session de jury",
+	"jury.present":         "Candidat présenté au jury",
+	"jury.withdraw":        "Candidat retiré d'une session de jury",
+	"jury.open":            "Délibération du jury ouverte",
+	"jury.decide":          "Décision du jury sur un bloc en débat",
+	"jury.decision_remove": "Décision du jury supprimée",
+	"jury.close":           "Session de jury close, résultats figés",
+	"jury.outcome":         "Résultat du jury enregistré",
+	"jury.rectify":         "Session de rectification programmée",
 }
 
 // actionFamilies are the action prefixes the audit page filters by, in menu order.
@@ -78,6 +93,8 @@ var actionFamilies = []option{
 	{"grid.", "Grilles d'évaluation finale"},
 	{"commission.", "Commissions d'évaluation"},
 	{"oral.", "Oraux de certification"},
+	{"jury.", "Jury"},
+	{"branch.", "Paramètres de la branche"},
 }
 
 // actionLabel is the French label of an audited action; an action without a label is shown
@@ -103,6 +120,8 @@ var entityLabels = map[string]string{
 	"evaluation_grid":       "Grille d'évaluation finale",
 	"commission":            "Commission d'évaluation",
 	"oral":                  "Oral de certification",
+	"jury_session":          "Session de jury",
+	"branch":                "Branche",
 }
 
 func entityLabel(kind string) string {
@@ -146,6 +165,12 @@ var auditFieldLabels = map[string]string{
 	"representative": "représentant des organismes", "starts_at": "le", "duration_minutes": "durée (minutes)",
 	"video_link": "visioconférence", "recipients": "destinataires", "training_organisations": "organismes",
 	"enrolment": "inscription", "commission": "commission", "grid_status": "état de la grille",
+	"college": "collège", "invited": "invités", "present": "présents", "candidate": "candidat",
+	"decision": "décision", "reason": "motif", "referent_opinion": "avis du référent", "quorum": "quorum",
+	"rectifies": "rectifie la session", "rectified": "session rectifiée", "session": "session",
+	"session_status": "état de la session", "jury_president": "président du jury",
+	"csca_president": "président de la CSCA", "cpne_president": "président de la CPNE",
+	"certified": "certifiés", "partial": "validations partielles", "not_certified": "non certifiés",
 }
 
 // compactState shows a JSON state of the audit trail on one line: « nom : Organisme A ·
@@ -215,6 +240,8 @@ func stateValue(key, v string, names map[string]string) string {
 	switch key {
 	case "status":
 		return domain.EnrolmentStatus(v).Label()
+	case "session_status":
+		return store.JurySessionStatus(v).Label()
 	case "route":
 		return domain.Route(v).Label()
 	case "public":
