@@ -1,0 +1,1297 @@
+package service
+
+import (
+	"context"
+	"fmt"
+	"net/url"
+	"slices"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"cqp/internal/domain"
+	"cqp/internal/rules"
+	"cqp/internal/store"
+)
+
+// Jury sessions (DOMAIN.md §6–§7, issue 5 items 1–3 and 8).
+//
+// The secretariat keeps the jury roster (who may sit, for which college), schedules a session,
+// invites members from the roster, records who is present, and presents the enrolments that
+// await the jury. Deliberation opens only when the members present reach the quorum the
+// branch set (4 unless configured), copied onto the session when it is scheduled. The jury
+// then decides each block the rules engine puts in debate, with a reason; the president
+// closes the session, which computes every final result and freezes every input and decision
+// in a snapshot that is never written again (jury_close.go). The minutes are printed from that
+// snapshot only (minutes.go).
+//
+// A later session (item 8): an enrolment with a partial result may be presented again. It
+// goes back to "awaiting jury" when presented, and comes back to "partial" if withdrawn before
+// the deliberation; the blocks it acquired stay acquired (they are PriorBlocks for the rules
+// engine) and only its open blocks are judged.
+
+// College is the part of the branch a jury member represents.
+type College string
+
+const (
+	CollegeUnions                College = "unions"
+	CollegeEmployers             College = "employers"
+	CollegeExperts               College = "experts"
+	CollegeTrainingOrganisations College = "training_organisations"
+	CollegeCPNEFPPresident       College = "cpnefp_president"
+)
+
+// Colleges lists the colleges in the order the jury's composition gives them.
+var Colleges = []College{CollegeUnions, CollegeEmployers, CollegeExperts, CollegeTrainingOrganisations, CollegeCPNEFPPresident}
+
+// Valid reports whether c is a known college.
+func (c College) Valid() bool { return slices.Contains(Colleges, c) }
+
+// Label is the French name of the college.
+func (c College) Label() string {
+	switch c {
+	case CollegeUnions:
+		return "Organisations syndicales de salariés"
+	case CollegeEmployers:
+		return "Collège employeurs"
+	case CollegeExperts:
+		return "Experts de la formation professionnelle en assurance"
+	case CollegeTrainingOrganisations:
+		return "Représentant des organismes de formation"
+	case CollegeCPNEFPPresident:
+		return "Président de la CPNEFP"
+	}
+	return string(c)
+}
+
+// Seats is how many members of the college the jury holds (DOMAIN.md §6).
+func (c College) Seats() int {
+	switch c {
+	case CollegeUnions, CollegeEmployers:
+		return 5
+	case CollegeExperts:
+		return 2
+	case CollegeTrainingOrganisations, CollegeCPNEFPPresident:
+		return 1
+	}
+	return 0
+}
+
+// Quorum is how many members are present against how many the session requires.
+type Quorum struct {
+	Required int
+	Present  int
+}
+
+// Reached reports whether the session may deliberate.
+func (q Quorum) Reached() bool { return q.Present >= q.Required }
+
+// Missing is how many more members must be present.
+func (q Quorum) Missing() int { return max(q.Required-q.Present, 0) }
+
+// Message says where the quorum stands, e.g. « Quorum non atteint : 3 présents sur 4 requis,
+// il manque 1 membre. »
+func (q Quorum) Message() string {
+	present := plural(q.Present, "présent", "présents")
+	if q.Reached() {
+		return fmt.Sprintf("Quorum atteint : %s sur %d requis.", present, q.Required)
+	}
+	return fmt.Sprintf("Quorum non atteint : %s sur %d requis, il manque %s.", present, q.Required, plural(q.Missing(), "membre", "membres"))
+}
+
+// plural writes n with its noun; French takes the singular for 0 and 1.
+func plural(n int, singular, pluralForm string) string {
+	if n < 2 {
+		return fmt.Sprintf("%d %s", n, singular)
+	}
+	return fmt.Sprintf("%d %s", n, pluralForm)
+}
+
+// branchID returns the id of the branch the platform runs (the first one loaded).
+func branchID(ctx context.Context, q store.Q) (store.BranchRecord, error) {
+	bs, err := q.Branches(ctx)
+	if err != nil {
+		return store.BranchRecord{}, err
+	}
+	if len(bs) == 0 {
+		return store.BranchRecord{}, domain.Errorf(domain.ECONFLICT, "Aucune branche n'est enregistrée : importez d'abord un référentiel.")
+	}
+	return bs[0], nil
+}
+
+// --- Roster and settings ---------------------------------------------------------------------
+
+// CollegeCount is how many roster members a college has against its seats.
+type CollegeCount struct {
+	College College
+	Seats   int
+	Count   int
+}
+
+// Over reports whether the roster holds more people than the college's seats (substitutes).
+func (c CollegeCount) Over() bool { return c.Count > c.Seats }
+
+// JuryRosterView is the roster page: members by name, counts per college, the jury accounts
+// not on the roster yet, and the branch's settings.
+type JuryRosterView struct {
+	Members   []store.RosterMember
+	Colleges  []CollegeCount
+	Available []domain.User // accounts holding a jury role, not on the roster
+	Settings  store.BranchSettings
+}
+
+// JuryRoster returns the roster and the branch's jury settings.
+func (s *Service) JuryRoster(ctx context.Context, a domain.Actor) (JuryRosterView, error) {
+	if err := Check(a, ActJuryManage); err != nil {
+		return JuryRosterView{}, err
+	}
+	q := s.store.Read()
+	var v JuryRosterView
+	var err error
+	if v.Members, err = q.JuryRoster(ctx); err != nil {
+		return v, err
+	}
+	users, err := q.JuryUsers(ctx)
+	if err != nil {
+		return v, err
+	}
+	on := map[string]bool{}
+	counts := map[string]int{}
+	for _, m := range v.Members {
+		on[m.UserID] = true
+		counts[m.College]++
+	}
+	for _, c := range Colleges {
+		v.Colleges = append(v.Colleges, CollegeCount{College: c, Seats: c.Seats(), Count: counts[string(c)]})
+	}
+	for _, u := range users {
+		if !on[u.ID] {
+			v.Available = append(v.Available, u)
+		}
+	}
+	b, err := branchID(ctx, q)
+	if err != nil {
+		return v, err
+	}
+	v.Settings, err = q.BranchSettings(ctx, b.ID)
+	return v, err
+}
+
+// SetJuryRosterMember puts an account holding a jury role on the roster for a college, or
+// moves it to another college.
+func (s *Service) SetJuryRosterMember(ctx context.Context, a domain.Actor, userID string, college College) error {
+	if err := Check(a, ActJuryManage); err != nil {
+		return err
+	}
+	fe := domain.FieldErrors{}
+	if userID == "" {
+		fe.Add("user", "Choisissez un membre du jury.")
+	}
+	if !college.Valid() {
+		fe.Add("college", "Choisissez le collège que ce membre représente.")
+	}
+	if err := fe.Err(); err != nil {
+		return err
+	}
+	return s.store.Write(ctx, func(q store.Q) error {
+		u, err := q.UserByID(ctx, userID)
+		if domain.ErrorCode(err) == domain.ENOTFOUND {
+			return (domain.FieldErrors{"user": "Ce compte n'existe pas."}).Err()
+		}
+		if err != nil {
+			return err
+		}
+		if u.Disabled() {
+			return (domain.FieldErrors{"user": "Ce compte est désactivé : réactivez-le avant de l'inscrire au jury."}).Err()
+		}
+		if !hasJuryRole(u.Roles) {
+			return (domain.FieldErrors{"user": "Ce compte n'a pas le rôle « Membre du jury » ni « Président du jury » : ajoutez-lui ce rôle d'abord."}).Err()
+		}
+		roster, err := q.JuryRoster(ctx)
+		if err != nil {
+			return err
+		}
+		var before any
+		for _, m := range roster {
+			if m.UserID == userID {
+				if m.College == string(college) {
+					return domain.Errorf(domain.ECONFLICT, "%s siège déjà pour ce collège.", u.Name)
+				}
+				before = map[string]string{"college": College(m.College).Label()}
+			}
+		}
+		if err := q.SetRosterMember(ctx, userID, string(college), s.Now()); err != nil {
+			return err
+		}
+		return s.audit(ctx, q, a, change{Action: "jury.roster_set", EntityType: "user", EntityID: userID,
+			Before: before, After: map[string]string{"name": u.Name, "college": college.Label()}})
+	})
+}
+
+func hasJuryRole(roles []domain.RoleAssignment) bool {
+	for _, r := range roles {
+		if r.Role == domain.RoleJuryMember || r.Role == domain.RoleJuryPresident {
+			return true
+		}
+	}
+	return false
+}
+
+// RemoveJuryRosterMember takes a member off the roster. Their past sessions keep them.
+func (s *Service) RemoveJuryRosterMember(ctx context.Context, a domain.Actor, userID string) error {
+	if err := Check(a, ActJuryManage); err != nil {
+		return err
+	}
+	return s.store.Write(ctx, func(q store.Q) error {
+		u, err := q.UserByID(ctx, userID)
+		if err != nil {
+			return err
+		}
+		if err := q.RemoveRosterMember(ctx, userID); err != nil {
+			if domain.ErrorCode(err) == domain.ENOTFOUND {
+				return domain.Errorf(domain.ENOTFOUND, "%s ne figure pas sur la liste du jury.", u.Name)
+			}
+			return err
+		}
+		return s.audit(ctx, q, a, change{Action: "jury.roster_remove", EntityType: "user", EntityID: userID,
+			Before: map[string]string{"name": u.Name}})
+	})
+}
+
+// JurySettingsInput is the settings form: the quorum and the signatories' names.
+type JurySettingsInput struct {
+	Quorum            string
+	JuryPresidentName string
+	CSCAPresidentName string
+	CPNEPresidentName string
+}
+
+// maxJury is the jury's full composition: a quorum above it could never be reached.
+func maxJury() int {
+	n := 0
+	for _, c := range Colleges {
+		n += c.Seats()
+	}
+	return n
+}
+
+// SaveJurySettings records the branch's quorum and signatories. Sessions already scheduled
+// keep the quorum they were scheduled with.
+func (s *Service) SaveJurySettings(ctx context.Context, a domain.Actor, in JurySettingsInput) (store.BranchSettings, error) {
+	if err := Check(a, ActBranchSettings); err != nil {
+		return store.BranchSettings{}, err
+	}
+	fe := domain.FieldErrors{}
+	quorum, ok := atoi(strings.TrimSpace(in.Quorum))
+	if !ok || quorum < 1 || quorum > maxJury() {
+		fe.Add("quorum", fmt.Sprintf("Le quorum est un nombre entier de membres, de 1 à %d (la composition complète du jury).", maxJury()))
+	}
+	names := []*string{&in.JuryPresidentName, &in.CSCAPresidentName, &in.CPNEPresidentName}
+	for i, field := range []string{"jury_president_name", "csca_president_name", "cpne_president_name"} {
+		*names[i] = strings.Join(strings.Fields(*names[i]), " ")
+		if utf8.RuneCountInString(*names[i]) > 200 {
+			fe.Add(field, "Ce nom dépasse 200 caractères.")
+		}
+	}
+	if err := fe.Err(); err != nil {
+		return store.BranchSettings{}, err
+	}
+	var out store.BranchSettings
+	err := s.store.Write(ctx, func(q store.Q) error {
+		b, err := branchID(ctx, q)
+		if err != nil {
+			return err
+		}
+		before, err := q.BranchSettings(ctx, b.ID)
+		if err != nil {
+			return err
+		}
+		out = store.BranchSettings{BranchID: b.ID, JuryQuorum: quorum, JuryPresidentName: in.JuryPresidentName,
+			CSCAPresidentName: in.CSCAPresidentName, CPNEPresidentName: in.CPNEPresidentName, UpdatedAt: s.Now()}
+		if err := q.SaveBranchSettings(ctx, out); err != nil {
+			return err
+		}
+		return s.audit(ctx, q, a, change{Action: "branch.settings", EntityType: "branch", EntityID: b.ID,
+			Before: settingsState(before), After: settingsState(out)})
+	})
+	return out, err
+}
+
+func settingsState(b store.BranchSettings) map[string]any {
+	return map[string]any{"quorum": b.JuryQuorum, "jury_president": b.JuryPresidentName,
+		"csca_president": b.CSCAPresidentName, "cpne_president": b.CPNEPresidentName}
+}
+
+func atoi(s string) (int, bool) {
+	if s == "" || len(s) > 6 || !allDigits(s) {
+		return 0, false
+	}
+	n := 0
+	for _, r := range s {
+		n = n*10 + int(r-'0')
+	}
+	return n, true
+}
+
+// --- Sessions --------------------------------------------------------------------------------
+
+// JurySessionInput is the scheduling form: the day, the hour, and a place or a video link.
+type JurySessionInput struct {
+	Date      string // 25/11/2026 or 2026-11-25
+	Time      string // 14:00
+	Place     string
+	VideoLink string
+}
+
+// parse checks the form and returns the start time in UTC.
+func (in *JurySessionInput) parse(fe domain.FieldErrors) time.Time {
+	in.Place = strings.Join(strings.Fields(in.Place), " ")
+	in.VideoLink = strings.TrimSpace(in.VideoLink)
+	d, err := domain.ParseFrenchDate(strings.TrimSpace(in.Date))
+	switch {
+	case strings.TrimSpace(in.Date) == "":
+		fe.Add("date", "Indiquez le jour de la session, au format JJ/MM/AAAA.")
+	case err != nil || d.Time().Year() < 2000 || d.Time().Year() > 2100:
+		fe.Add("date", "La date doit être au format JJ/MM/AAAA, par exemple 25/11/2026.")
+	}
+	hm, terr := time.Parse("15:04", strings.TrimSpace(in.Time))
+	if terr != nil {
+		fe.Add("time", "Indiquez l'heure de début au format HH:MM, par exemple 14:00.")
+	}
+	if in.Place == "" && in.VideoLink == "" {
+		fe.Add("place", "Indiquez le lieu de la session, ou un lien de visioconférence.")
+	}
+	if utf8.RuneCountInString(in.Place) > 300 {
+		fe.Add("place", "Le lieu dépasse 300 caractères : raccourcissez-le.")
+	}
+	if in.VideoLink != "" {
+		u, err := url.Parse(in.VideoLink)
+		if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" || len(in.VideoLink) > 500 {
+			fe.Add("video_link", "Le lien de visioconférence doit être une adresse web complète, commençant par https://.")
+		}
+	}
+	if len(fe) > 0 {
+		return time.Time{}
+	}
+	t := d.Time()
+	return time.Date(t.Year(), t.Month(), t.Day(), hm.Hour(), hm.Minute(), 0, 0, domain.Paris()).UTC()
+}
+
+// ScheduleJurySession plans a session with the branch's current quorum.
+func (s *Service) ScheduleJurySession(ctx context.Context, a domain.Actor, in JurySessionInput) (store.JurySession, error) {
+	if err := Check(a, ActJuryManage); err != nil {
+		return store.JurySession{}, err
+	}
+	fe := domain.FieldErrors{}
+	starts := in.parse(fe)
+	if err := fe.Err(); err != nil {
+		return store.JurySession{}, err
+	}
+	var js store.JurySession
+	err := s.store.Write(ctx, func(q store.Q) error {
+		js = store.JurySession{StartsAt: starts, Place: in.Place, VideoLink: in.VideoLink}
+		if err := s.newSession(ctx, q, &js); err != nil {
+			return err
+		}
+		return s.audit(ctx, q, a, change{Action: "jury.session_create", EntityType: "jury_session", EntityID: js.ID,
+			After: sessionState(js)})
+	})
+	return js, err
+}
+
+// newSession completes and stores a planned session with the branch's current quorum.
+func (s *Service) newSession(ctx context.Context, q store.Q, js *store.JurySession) error {
+	b, err := branchID(ctx, q)
+	if err != nil {
+		return err
+	}
+	settings, err := q.BranchSettings(ctx, b.ID)
+	if err != nil {
+		return err
+	}
+	js.ID, js.BranchID, js.Quorum, js.Status, js.CreatedAt = newID(), b.ID, settings.JuryQuorum, store.JuryPlanned, s.Now()
+	return q.CreateJurySession(ctx, *js)
+}
+
+func sessionState(js store.JurySession) map[string]any {
+	m := map[string]any{"starts_at": SessionWhen(js.StartsAt), "quorum": js.Quorum}
+	if js.Place != "" {
+		m["place"] = js.Place
+	}
+	if js.VideoLink != "" {
+		m["video_link"] = js.VideoLink
+	}
+	if js.RectifiesSessionID != "" {
+		m["rectifies"] = js.RectifiesSessionID
+	}
+	return m
+}
+
+// SessionWhen says a session's start in French, in Paris time: « 25/11/2026 à 14:00 ».
+func SessionWhen(t time.Time) string { return t.In(domain.Paris()).Format("02/01/2006 à 15:04") }
+
+// JurySessions returns every session, the most recent first.
+func (s *Service) JurySessions(ctx context.Context, a domain.Actor) ([]store.JurySession, error) {
+	if err := Check(a, ActJuryRead); err != nil {
+		return nil, err
+	}
+	return s.store.Read().JurySessions(ctx)
+}
+
+// openSession returns a session that is not closed, locked for the rest of the transaction.
+func openSession(ctx context.Context, q store.Q, id string) (store.JurySession, error) {
+	js, err := q.LockJurySession(ctx, id)
+	if err != nil {
+		return js, err
+	}
+	if js.Status == store.JuryClosed {
+		return js, errSessionClosed()
+	}
+	return js, nil
+}
+
+func errSessionClosed() error {
+	return domain.Errorf(domain.ECONFLICT, "La session est close : ses résultats sont figés. Une correction passe par une session de rectification.")
+}
+
+// InviteJuryMembers invites roster members to a session, for the college they sit for. Those
+// already invited are left as they are; it returns how many were invited.
+func (s *Service) InviteJuryMembers(ctx context.Context, a domain.Actor, sessionID string, userIDs []string) (int, error) {
+	if err := Check(a, ActJuryManage); err != nil {
+		return 0, err
+	}
+	if len(userIDs) == 0 {
+		return 0, (domain.FieldErrors{"members": "Cochez au moins un membre à inviter."}).Err()
+	}
+	n := 0
+	err := s.store.Write(ctx, func(q store.Q) error {
+		if _, err := openSession(ctx, q, sessionID); err != nil {
+			return err
+		}
+		roster, err := q.JuryRoster(ctx)
+		if err != nil {
+			return err
+		}
+		invited, err := q.JuryInvitations(ctx, sessionID)
+		if err != nil {
+			return err
+		}
+		already := map[string]bool{}
+		for _, in := range invited {
+			already[in.UserID] = true
+		}
+		var names []string
+		for _, id := range userIDs {
+			i := slices.IndexFunc(roster, func(m store.RosterMember) bool { return m.UserID == id })
+			if i < 0 {
+				return (domain.FieldErrors{"members": "Un membre coché ne figure pas sur la liste du jury : rechargez la page."}).Err()
+			}
+			if already[id] {
+				continue
+			}
+			if roster[i].Disabled {
+				return (domain.FieldErrors{"members": roster[i].Name + " a un compte désactivé : il ne peut pas être invité."}).Err()
+			}
+			if err := q.InviteJuryMember(ctx, sessionID, id, roster[i].College); err != nil {
+				return err
+			}
+			already[id] = true
+			names = append(names, roster[i].Name)
+			n++
+		}
+		if n == 0 {
+			return nil
+		}
+		return s.audit(ctx, q, a, change{Action: "jury.invite", EntityType: "jury_session", EntityID: sessionID,
+			After: map[string]any{"invited": names}})
+	})
+	return n, err
+}
+
+// RecordJuryAttendance records who among the invited members is present: those in
+// presentUserIDs, and no one else. It may change during the deliberation; decisions and the
+// closing check the quorum when they are taken.
+func (s *Service) RecordJuryAttendance(ctx context.Context, a domain.Actor, sessionID string, presentUserIDs []string) (Quorum, error) {
+	if err := Check(a, ActJuryManage); err != nil {
+		return Quorum{}, err
+	}
+	var qu Quorum
+	err := s.store.Write(ctx, func(q store.Q) error {
+		js, err := openSession(ctx, q, sessionID)
+		if err != nil {
+			return err
+		}
+		invited, err := q.JuryInvitations(ctx, sessionID)
+		if err != nil {
+			return err
+		}
+		if len(invited) == 0 {
+			return domain.Errorf(domain.ECONFLICT, "Aucun membre n'est invité à cette session : invitez d'abord les membres du jury.")
+		}
+		present := map[string]bool{}
+		for _, id := range presentUserIDs {
+			if !slices.ContainsFunc(invited, func(in store.JuryInvitation) bool { return in.UserID == id }) {
+				return (domain.FieldErrors{"present": "Une personne cochée n'est pas invitée à cette session : rechargez la page."}).Err()
+			}
+			present[id] = true
+		}
+		var before, after []string
+		for _, in := range invited {
+			if in.Present {
+				before = append(before, in.Name)
+			}
+			if present[in.UserID] {
+				after = append(after, in.Name)
+			}
+			if in.Present != present[in.UserID] || in.RecordedAt == nil {
+				if err := q.SetJuryPresence(ctx, sessionID, in.UserID, present[in.UserID], s.Now()); err != nil {
+					return err
+				}
+			}
+		}
+		qu = Quorum{Required: js.Quorum, Present: len(after)}
+		return s.audit(ctx, q, a, change{Action: "jury.attendance", EntityType: "jury_session", EntityID: sessionID,
+			Before: map[string]any{"present": before}, After: map[string]any{"present": after}})
+	})
+	return qu, err
+}
+
+// PresentJuryCandidates presents enrolments to a session. An enrolment must await the jury, or
+// be partially validated (item 8: it comes back for its open blocks, and its status returns to
+// "awaiting jury"); it may sit in one open session at a time. A rectification session only
+// re-examines the candidates of the session it corrects.
+func (s *Service) PresentJuryCandidates(ctx context.Context, a domain.Actor, sessionID string, enrolmentIDs []string) (int, error) {
+	if err := Check(a, ActJuryManage); err != nil {
+		return 0, err
+	}
+	if len(enrolmentIDs) == 0 {
+		return 0, (domain.FieldErrors{"enrolments": "Cochez au moins un candidat à présenter."}).Err()
+	}
+	n := 0
+	err := s.store.Write(ctx, func(q store.Q) error {
+		js, err := openSession(ctx, q, sessionID)
+		if err != nil {
+			return err
+		}
+		if js.RectifiesSessionID != "" {
+			return domain.Errorf(domain.ECONFLICT, "Une session de rectification réexamine les seuls candidats de la session qu'elle corrige : présentez les autres candidats à une session ordinaire.")
+		}
+		for _, id := range enrolmentIDs {
+			c, e, err := enrolmentOf(ctx, q, id)
+			if err != nil {
+				return err
+			}
+			if e.Status != domain.StatusAwaitingJury && e.Status != domain.StatusPartial {
+				return domain.Errorf(domain.ECONFLICT, "%s ne peut pas être présenté au jury : son inscription est au statut « %s » ; seules les inscriptions en attente du jury ou en validation partielle le peuvent.",
+					c.DisplayName(), e.Status.Label())
+			}
+			if other, ok, err := q.OpenJurySessionOf(ctx, e.ID); err != nil {
+				return err
+			} else if ok {
+				if other.ID == js.ID {
+					continue
+				}
+				return domain.Errorf(domain.ECONFLICT, "%s est déjà présenté à la session du %s : retirez-le de cette session d'abord.",
+					c.DisplayName(), SessionWhen(other.StartsAt))
+			}
+			if err := q.AddJuryCandidate(ctx, js.ID, e.ID); err != nil {
+				return err
+			}
+			if e.Status == domain.StatusPartial {
+				e.Status, e.UpdatedAt = domain.StatusAwaitingJury, s.Now()
+				reason := "Présenté à la session du jury du " + SessionWhen(js.StartsAt) + " pour les blocs restant à acquérir"
+				if err := q.SetEnrolmentStatus(ctx, newID(), e, reason, a.UserID); err != nil {
+					return err
+				}
+			}
+			if err := s.audit(ctx, q, a, change{Action: "jury.present", EntityType: "jury_session", EntityID: js.ID, CandidateID: c.ID,
+				After: map[string]any{"candidate": c.DisplayName(), "number": c.Number, "qualification": e.QualificationCode, "status": string(e.Status)}}); err != nil {
+				return err
+			}
+			n++
+		}
+		return nil
+	})
+	return n, err
+}
+
+// enrolmentOf returns an enrolment with its candidate, without scope (the jury sees every
+// candidate presented to it).
+func enrolmentOf(ctx context.Context, q store.Q, enrolmentID string) (domain.Candidate, domain.Enrolment, error) {
+	cid, err := q.CandidateOfEnrolment(ctx, enrolmentID)
+	if err != nil {
+		return domain.Candidate{}, domain.Enrolment{}, err
+	}
+	c, err := q.Candidate(ctx, cid, store.Scope{})
+	if err != nil {
+		return c, domain.Enrolment{}, err
+	}
+	for _, e := range c.Enrolments {
+		if e.ID == enrolmentID {
+			return c, e, nil
+		}
+	}
+	return c, domain.Enrolment{}, domain.Errorf(domain.ENOTFOUND, "Inscription introuvable.")
+}
+
+// WithdrawJuryCandidate takes a candidate off a session that is not closed, before the jury
+// decides anything on them. An enrolment that had acquired blocks at an earlier session goes
+// back to "partial"; otherwise it keeps awaiting the jury.
+func (s *Service) WithdrawJuryCandidate(ctx context.Context, a domain.Actor, sessionID, enrolmentID string) error {
+	if err := Check(a, ActJuryManage); err != nil {
+		return err
+	}
+	return s.store.Write(ctx, func(q store.Q) error {
+		js, err := openSession(ctx, q, sessionID)
+		if err != nil {
+			return err
+		}
+		c, e, err := presentedEnrolment(ctx, q, js.ID, enrolmentID)
+		if err != nil {
+			return err
+		}
+		if js.RectifiesSessionID != "" {
+			return domain.Errorf(domain.ECONFLICT, "Une session de rectification réexamine tous les candidats de la session qu'elle corrige : %s ne peut pas en être retiré.", c.DisplayName())
+		}
+		ds, err := q.JuryDecisions(ctx, js.ID, e.ID)
+		if err != nil {
+			return err
+		}
+		if len(ds) > 0 {
+			return domain.Errorf(domain.ECONFLICT, "Le jury a déjà pris %s sur %s : supprimez-les avant de retirer le candidat.",
+				plural(len(ds), "décision", "décisions"), c.DisplayName())
+		}
+		if err := q.RemoveJuryCandidate(ctx, js.ID, e.ID); err != nil {
+			return err
+		}
+		acquired, err := q.AcquiredBlocks(ctx, e.ID)
+		if err != nil {
+			return err
+		}
+		if len(acquired) > 0 && e.Status == domain.StatusAwaitingJury {
+			e.Status, e.UpdatedAt = domain.StatusPartial, s.Now()
+			if err := q.SetEnrolmentStatus(ctx, newID(), e, "Retiré de la session du jury du "+SessionWhen(js.StartsAt), a.UserID); err != nil {
+				return err
+			}
+		}
+		return s.audit(ctx, q, a, change{Action: "jury.withdraw", EntityType: "jury_session", EntityID: js.ID, CandidateID: c.ID,
+			Before: map[string]any{"candidate": c.DisplayName(), "number": c.Number}, After: map[string]any{"status": string(e.Status)}})
+	})
+}
+
+// presentedEnrolment returns an enrolment presented to the session, or "not found".
+func presentedEnrolment(ctx context.Context, q store.Q, sessionID, enrolmentID string) (domain.Candidate, domain.Enrolment, error) {
+	cands, err := q.JuryCandidates(ctx, sessionID)
+	if err != nil {
+		return domain.Candidate{}, domain.Enrolment{}, err
+	}
+	if !slices.ContainsFunc(cands, func(c store.JuryCandidate) bool { return c.EnrolmentID == enrolmentID }) {
+		return domain.Candidate{}, domain.Enrolment{}, domain.Errorf(domain.ENOTFOUND, "Ce candidat n'est pas présenté à cette session.")
+	}
+	return enrolmentOf(ctx, q, enrolmentID)
+}
+
+// --- What the jury reads ---------------------------------------------------------------------
+
+// JuryMember is a member invited to a session, as the session screen and the minutes list them.
+type JuryMember struct {
+	UserID    string  `json:"user_id"`
+	Name      string  `json:"name"`
+	College   College `json:"college"`
+	Present   bool    `json:"present"`
+	President bool    `json:"president"` // holds the jury president's role
+}
+
+// CollegeLabel is the member's college in French.
+func (m JuryMember) CollegeLabel() string { return m.College.Label() }
+
+// JuryCandidate is one presented candidate with everything the jury weighs: identity, route,
+// each block with the evaluators' verdicts and the continuous mark, the rules engine's
+// explanation, the jury's decision and reason, and what is missing. The same structure is
+// frozen into the session's snapshot at closing.
+type JuryCandidate struct {
+	EnrolmentID        string                 `json:"enrolment_id"`
+	CandidateID        string                 `json:"candidate_id"`
+	Number             string                 `json:"number"`
+	Name               string                 `json:"name"`      // Prénom NOM
+	FullName           string                 `json:"full_name"` // NOM Prénoms, as official lists print it
+	BirthDate          string                 `json:"birth_date"`
+	QualificationCode  string                 `json:"qualification_code"`
+	QualificationTitle string                 `json:"qualification_title"`
+	FrameworkVersion   int                    `json:"framework_version"`
+	Threshold          int                    `json:"threshold_percent"`
+	Route              domain.Route           `json:"route"`
+	Outcome            rules.CandidateOutcome `json:"outcome"`
+	Explanation        string                 `json:"explanation"`
+	Blocks             []JuryBlock            `json:"blocks"`
+	Grids              []JuryGrid             `json:"grids"`
+	Missing            []string               `json:"missing,omitempty"`
+	// NewlyAcquired are the blocks acquired at this session (not at an earlier one).
+	NewlyAcquired []string `json:"newly_acquired,omitempty"`
+}
+
+// RouteLabel is the route in French.
+func (c JuryCandidate) RouteLabel() string { return c.Route.Label() }
+
+// OutcomeLabel is the candidate's outcome in French.
+func (c JuryCandidate) OutcomeLabel() string { return c.Outcome.Label() }
+
+// Debates counts the blocks the rules engine put in debate, decided or not.
+func (c JuryCandidate) Debates() int {
+	n := 0
+	for _, b := range c.Blocks {
+		if b.InDebate {
+			n++
+		}
+	}
+	return n
+}
+
+// Undecided lists the blocks in debate without a decision.
+func (c JuryCandidate) Undecided() []string {
+	var out []string
+	for _, b := range c.Blocks {
+		if b.InDebate && b.Decision == rules.JuryNone {
+			out = append(out, b.Code)
+		}
+	}
+	return out
+}
+
+// Block returns one of the candidate's blocks.
+func (c JuryCandidate) Block(code string) (JuryBlock, bool) {
+	for _, b := range c.Blocks {
+		if b.Code == code {
+			return b, true
+		}
+	}
+	return JuryBlock{}, false
+}
+
+// Acquired lists the codes of the acquired blocks, prior ones included.
+func (c JuryCandidate) Acquired() []string {
+	var out []string
+	for _, b := range c.Blocks {
+		if b.Outcome == rules.OutcomeAcquired {
+			out = append(out, b.Code)
+		}
+	}
+	return out
+}
+
+// JuryBlock is one block of a presented candidate.
+type JuryBlock struct {
+	Code        string        `json:"code"`
+	Title       string        `json:"title"`
+	Outcome     rules.Outcome `json:"outcome"`
+	Explanation string        `json:"explanation"`
+	// Prior blocks were acquired at an earlier session, on PriorOn.
+	Prior          bool   `json:"prior,omitempty"`
+	PriorSessionID string `json:"prior_session_id,omitempty"`
+	PriorOn        string `json:"prior_on,omitempty"`
+	// ContinuousMark is the mean of the block's assessments, in French notation, "" without one.
+	ContinuousMark string        `json:"continuous_mark,omitempty"`
+	MarkMinimum    string        `json:"mark_minimum,omitempty"`
+	Verdicts       []JuryVerdict `json:"verdicts,omitempty"`
+	Competences    []JuryMarks   `json:"competences,omitempty"`
+	// InDebate: the rules engine put the block in debate; the jury decides it.
+	InDebate        bool               `json:"in_debate,omitempty"`
+	Decision        rules.JuryDecision `json:"decision,omitempty"`
+	Reason          string             `json:"reason,omitempty"`
+	ReferentOpinion string             `json:"referent_opinion,omitempty"`
+	DecidedBy       string             `json:"decided_by,omitempty"`
+	DecidedAt       *time.Time         `json:"decided_at,omitempty"`
+	// StaleDecision: a decision is recorded on a block that is no longer in debate (its
+	// evaluations changed since); it is not applied and must be removed before closing.
+	StaleDecision bool `json:"stale_decision,omitempty"`
+}
+
+// OutcomeLabel is the block's outcome in French.
+func (b JuryBlock) OutcomeLabel() string { return b.Outcome.Label() }
+
+// DecisionLabel is the jury's decision in French, "" without one.
+func (b JuryBlock) DecisionLabel() string { return decisionLabel(b.Decision) }
+
+func decisionLabel(d rules.JuryDecision) string {
+	switch d {
+	case rules.JuryAcquired:
+		return "acquis"
+	case rules.JuryNotAcquired:
+		return "non acquis"
+	}
+	return ""
+}
+
+// JuryVerdict is one evaluator's verdict on a block, with its numbers.
+type JuryVerdict struct {
+	Evaluator domain.Evaluator `json:"evaluator"`
+	Present   bool             `json:"present"` // false: a required evaluator that has not submitted
+	Verdict   rules.Verdict    `json:"verdict,omitempty"`
+	Acquired  int              `json:"acquired"`
+	Total     int              `json:"total"`
+	Marked    int              `json:"marked"`
+	Count     int              `json:"competences"`
+	Text      string           `json:"text"` // « acquis : 15 compétences détaillées acquises sur 15, soit 100 % ≥ 70 % »
+}
+
+// EvaluatorLabel names the evaluator in French.
+func (v JuryVerdict) EvaluatorLabel() string { return v.Evaluator.Label() }
+
+// VerdictLabel is « acquis », « non acquis », « incomplet » or « grille non soumise ».
+func (v JuryVerdict) VerdictLabel() string {
+	if !v.Present {
+		return "grille non soumise"
+	}
+	return verdictLabel(v.Verdict)
+}
+
+// JuryMarks is one competence of a block with each evaluator's mark as entered ("A", "NA", a
+// number of detailed competences, "" when not marked), in domain.Evaluators order.
+type JuryMarks struct {
+	Code     string    `json:"code"`
+	Title    string    `json:"title"`
+	Detailed int       `json:"detailed"`
+	Marks    [3]string `json:"marks"`
+}
+
+// JuryGrid is where one evaluator's grid stands for a presented candidate.
+type JuryGrid struct {
+	Evaluator       domain.Evaluator `json:"evaluator"`
+	Required        bool             `json:"required"`
+	Version         int              `json:"version,omitempty"` // the submitted version that counts, 0 if none
+	SubmittedAt     *time.Time       `json:"submitted_at,omitempty"`
+	SubmittedBy     string           `json:"submitted_by,omitempty"`
+	Draft           bool             `json:"draft,omitempty"` // a newer draft exists (not counted)
+	Comment         string           `json:"comment,omitempty"`
+	ReasonedOpinion string           `json:"reasoned_opinion,omitempty"` // the commission's
+}
+
+// Title names the grid in French.
+func (g JuryGrid) Title() string { return GridTitle(g.Evaluator) }
+
+// juryInput is what one enrolment's deliberation reads, in the caller's transaction.
+type juryInput struct {
+	candidate domain.Candidate
+	enrolment domain.Enrolment
+	framework domain.Framework
+	marks     map[string]domain.Mark
+	submitted [3]*store.Grid // latest submitted version per evaluator, domain.Evaluators order
+	draft     [3]bool        // a draft newer than the submitted version
+	prior     map[string]store.AcquiredBlock
+}
+
+// loadJuryInput reads an enrolment's deliberation input. It mirrors EnrolmentEvaluation
+// (continuous marks as means of the assessments, the latest submitted grid of each evaluator,
+// grades on the presented blocks only) but reads through q, so that the closing judges inside
+// its own transaction, and adds the blocks acquired at earlier sessions, leaving out those of
+// the session being rectified (excludeSession).
+func loadJuryInput(ctx context.Context, q store.Q, fws map[string]domain.Framework, c domain.Candidate, e domain.Enrolment, excludeSession string) (juryInput, error) {
+	in := juryInput{candidate: c, enrolment: e, marks: map[string]domain.Mark{}, prior: map[string]store.AcquiredBlock{}}
+	fw, ok := fws[e.FrameworkID]
+	if !ok {
+		rec, err := q.Framework(ctx, e.FrameworkID)
+		if err != nil {
+			return in, err
+		}
+		fw = rec.Framework
+		fws[e.FrameworkID] = fw
+	}
+	in.framework = fw
+	presented := map[string]bool{}
+	for _, code := range e.Blocks {
+		presented[code] = true
+	}
+	assessments, err := q.ContinuousAssessments(ctx, e.ID)
+	if err != nil {
+		return in, err
+	}
+	byBlock := map[string][]domain.Mark{}
+	for _, m := range assessments {
+		if presented[m.BlockCode] {
+			byBlock[m.BlockCode] = append(byBlock[m.BlockCode], m.Mark)
+		}
+	}
+	for code, ms := range byBlock {
+		if mean, ok := MeanMark(ms); ok {
+			in.marks[code] = mean
+		}
+	}
+	grids, err := q.GridVersions(ctx, e.ID, "")
+	if err != nil {
+		return in, err
+	}
+	for ei, ev := range domain.Evaluators {
+		newest := true
+		for i := range grids {
+			g := &grids[i]
+			if g.Evaluator != ev {
+				continue
+			}
+			if g.Status == store.GridSubmitted {
+				in.submitted[ei] = g
+				break
+			}
+			if newest {
+				in.draft[ei] = true
+			}
+			newest = false
+		}
+	}
+	acquired, err := q.AcquiredBlocks(ctx, e.ID)
+	if err != nil {
+		return in, err
+	}
+	for _, b := range acquired {
+		if b.SessionID != excludeSession && presented[b.BlockCode] {
+			in.prior[b.BlockCode] = b
+		}
+	}
+	return in, nil
+}
+
+// rulesCandidate builds the rules engine's input, with the given jury decisions.
+func (in juryInput) rulesCandidate(decisions map[string]rules.JuryDecision) rules.Candidate {
+	comps := map[string]bool{}
+	for _, code := range in.enrolment.Blocks {
+		if b, ok := in.framework.Block(code); ok {
+			for _, cp := range b.Competences {
+				comps[cp.Code] = true
+			}
+		}
+	}
+	rc := rules.Candidate{Route: in.enrolment.Route, Blocks: in.enrolment.Blocks, ContinuousMarks: in.marks,
+		Evaluations: map[domain.Evaluator]map[string]rules.Grade{}, JuryDecisions: decisions}
+	for code := range in.prior {
+		rc.PriorBlocks = append(rc.PriorBlocks, code)
+	}
+	slices.Sort(rc.PriorBlocks)
+	for ei, ev := range domain.Evaluators {
+		g := in.submitted[ei]
+		if g == nil {
+			continue
+		}
+		grades := map[string]rules.Grade{}
+		for code, m := range g.Marks {
+			if !comps[code] {
+				continue
+			}
+			if gr, ok := storedGrade(m.Mark); ok {
+				grades[code] = gr
+			}
+		}
+		rc.Evaluations[ev] = grades
+	}
+	return rc
+}
+
+// judge deliberates one enrolment with the session's decisions: decisions on blocks in debate
+// are applied, the others are reported as stale.
+func (in juryInput) judge(decisions []store.JuryDecision) (JuryCandidate, error) {
+	base, err := rules.Deliberate(in.framework, in.rulesCandidate(nil))
+	if err != nil {
+		return JuryCandidate{}, fmt.Errorf("deliberate enrolment %s: %w", in.enrolment.ID, err)
+	}
+	debate := map[string]bool{}
+	for _, b := range base.Blocks {
+		if b.Outcome == rules.OutcomeDebate {
+			debate[b.Code] = true
+		}
+	}
+	applied := map[string]rules.JuryDecision{}
+	byBlock := map[string]store.JuryDecision{}
+	for _, d := range decisions {
+		byBlock[d.BlockCode] = d
+		if debate[d.BlockCode] {
+			applied[d.BlockCode] = rules.JuryDecision(d.Decision)
+		}
+	}
+	result := base
+	if len(applied) > 0 {
+		if result, err = rules.Deliberate(in.framework, in.rulesCandidate(applied)); err != nil {
+			return JuryCandidate{}, fmt.Errorf("deliberate enrolment %s with the jury's decisions: %w", in.enrolment.ID, err)
+		}
+	}
+	return in.view(result, debate, byBlock), nil
+}
+
+// view turns the rules engine's result into what the jury reads.
+func (in juryInput) view(r rules.CandidateResult, debate map[string]bool, decisions map[string]store.JuryDecision) JuryCandidate {
+	c, e, fw := in.candidate, in.enrolment, in.framework
+	jc := JuryCandidate{EnrolmentID: e.ID, CandidateID: c.ID, Number: c.Number, Name: c.DisplayName(), FullName: c.FullName(),
+		BirthDate: c.BirthDate.ISO(), QualificationCode: e.QualificationCode, QualificationTitle: e.QualificationTitle,
+		FrameworkVersion: e.FrameworkVersion, Threshold: fw.ThresholdPercent, Route: e.Route, Outcome: r.Outcome,
+		Explanation: r.Explanation()}
+	if jc.QualificationTitle == "" {
+		jc.QualificationTitle = fw.Qualification.Title
+	}
+	required := map[domain.Evaluator]bool{}
+	for _, ev := range rules.RequiredEvaluators(e.Route) {
+		required[ev] = true
+	}
+	for ei, ev := range domain.Evaluators {
+		g := JuryGrid{Evaluator: ev, Required: required[ev], Draft: in.draft[ei]}
+		if s := in.submitted[ei]; s != nil {
+			g.Version, g.SubmittedAt, g.SubmittedBy, g.Comment, g.ReasonedOpinion = s.Version, s.SubmittedAt, s.SubmittedByName, s.Comment, s.ReasonedOpinion
+		}
+		if g.Required || g.Version > 0 || g.Draft {
+			jc.Grids = append(jc.Grids, g)
+		}
+		switch {
+		case g.Required && g.Version == 0 && g.Draft:
+			jc.Missing = append(jc.Missing, GridTitle(ev)+" en brouillon, non soumise")
+		case g.Required && g.Version == 0:
+			jc.Missing = append(jc.Missing, GridTitle(ev)+" non soumise")
+		case ev == domain.EvaluatorCommission && g.Version > 0 && strings.TrimSpace(g.ReasonedOpinion) == "":
+			jc.Missing = append(jc.Missing, "Avis motivé de la commission absent")
+		}
+	}
+	for _, br := range r.Blocks {
+		fb, _ := fw.Block(br.Code)
+		b := JuryBlock{Code: br.Code, Title: fb.Title, Outcome: br.Outcome, Explanation: br.Explanation(), Prior: br.Prior,
+			InDebate: debate[br.Code]}
+		if p, ok := in.prior[br.Code]; ok && br.Prior {
+			b.PriorSessionID, b.PriorOn = p.SessionID, p.AcquiredOn.ISO()
+		}
+		if br.MarkGate {
+			b.MarkMinimum = br.Minimum.String()
+			if br.HasMark {
+				b.ContinuousMark = br.Mark.String()
+			} else if !br.Prior {
+				jc.Missing = append(jc.Missing, "Note d'évaluation continue manquante pour "+br.Code)
+			}
+		}
+		if br.Evaluated() {
+			for ei, er := range br.Evaluators {
+				if !er.Present && !br.Required[ei] {
+					continue
+				}
+				v := JuryVerdict{Evaluator: er.Evaluator, Present: er.Present}
+				if er.Present {
+					v.Verdict, v.Acquired, v.Total, v.Marked, v.Count = er.Verdict, er.Acquired, er.Total, er.Marked, er.Competences
+					v.Text = verdictText(er, br.Threshold)
+				}
+				b.Verdicts = append(b.Verdicts, v)
+			}
+			for _, cp := range fb.Competences {
+				m := JuryMarks{Code: cp.Code, Title: cp.Title, Detailed: cp.Detailed}
+				for ei := range domain.Evaluators {
+					if g := in.submitted[ei]; g != nil {
+						m.Marks[ei] = g.Marks[cp.Code].Mark
+					}
+				}
+				b.Competences = append(b.Competences, m)
+			}
+		}
+		if br.Outcome == rules.OutcomeIncomplete && (!br.MarkGate || br.HasMark) {
+			jc.Missing = append(jc.Missing, "Évaluations incomplètes pour "+br.Code)
+		}
+		if d, ok := decisions[br.Code]; ok {
+			at := d.DecidedAt
+			b.Decision, b.Reason, b.ReferentOpinion, b.DecidedBy, b.DecidedAt = rules.JuryDecision(d.Decision), d.Reason, d.ReferentOpinion, d.DecidedByName, &at
+			b.StaleDecision = !b.InDebate
+		}
+		if b.Outcome == rules.OutcomeAcquired && !b.Prior {
+			jc.NewlyAcquired = append(jc.NewlyAcquired, b.Code)
+		}
+		jc.Blocks = append(jc.Blocks, b)
+	}
+	return jc
+}
+
+// sessionCandidates judges every candidate presented to a session, in presentation order.
+func sessionCandidates(ctx context.Context, q store.Q, js store.JurySession) ([]JuryCandidate, []juryInput, error) {
+	presented, err := q.JuryCandidates(ctx, js.ID)
+	if err != nil {
+		return nil, nil, err
+	}
+	decisions, err := q.JuryDecisions(ctx, js.ID, "")
+	if err != nil {
+		return nil, nil, err
+	}
+	byEnrolment := map[string][]store.JuryDecision{}
+	for _, d := range decisions {
+		byEnrolment[d.EnrolmentID] = append(byEnrolment[d.EnrolmentID], d)
+	}
+	fws := map[string]domain.Framework{}
+	var out []JuryCandidate
+	var inputs []juryInput
+	for _, p := range presented {
+		c, e, err := enrolmentOf(ctx, q, p.EnrolmentID)
+		if err != nil {
+			return nil, nil, err
+		}
+		in, err := loadJuryInput(ctx, q, fws, c, e, js.RectifiesSessionID)
+		if err != nil {
+			return nil, nil, err
+		}
+		jc, err := in.judge(byEnrolment[e.ID])
+		if err != nil {
+			return nil, nil, err
+		}
+		out = append(out, jc)
+		inputs = append(inputs, in)
+	}
+	return out, inputs, nil
+}
+
+// JurySessionView is the session screen: the session, its members and quorum, its candidates
+// (debates first), and, for the secretariat, what can be invited or presented. Once the
+// session is closed, members and candidates come from the frozen snapshot.
+type JurySessionView struct {
+	Session     store.JurySession
+	Rectifies   *store.JurySession // the closed session this one corrects
+	RectifiedBy *store.JurySession // the session that corrects this one
+	Members     []JuryMember
+	Quorum      Quorum
+	Candidates  []JuryCandidate
+	// For those who manage the session, while it is open.
+	Invitable   []store.RosterMember
+	Presentable []store.PresentableEnrolment
+	// Blocking says, while deliberating, why the session cannot be closed yet.
+	Blocking []string
+	Snapshot *JurySnapshot
+}
+
+// When says the session's start in French.
+func (v JurySessionView) When() string { return SessionWhen(v.Session.StartsAt) }
+
+// WithDebates counts the candidates with a block in debate.
+func (v JurySessionView) WithDebates() int {
+	n := 0
+	for _, c := range v.Candidates {
+		if c.Debates() > 0 {
+			n++
+		}
+	}
+	return n
+}
+
+// JurySession returns a session as the jury and the secretariat see it.
+func (s *Service) JurySession(ctx context.Context, a domain.Actor, id string) (JurySessionView, error) {
+	if err := Check(a, ActJuryRead); err != nil {
+		return JurySessionView{}, err
+	}
+	q := s.store.Read()
+	js, err := q.JurySession(ctx, id)
+	if err != nil {
+		return JurySessionView{}, err
+	}
+	v := JurySessionView{Session: js}
+	if js.RectifiesSessionID != "" {
+		r, err := q.JurySession(ctx, js.RectifiesSessionID)
+		if err != nil {
+			return v, err
+		}
+		v.Rectifies = &r
+	}
+	if r, ok, err := q.RectificationOf(ctx, js.ID); err != nil {
+		return v, err
+	} else if ok {
+		v.RectifiedBy = &r
+	}
+	if js.Status == store.JuryClosed {
+		snap, err := ParseJurySnapshot(js.Snapshot)
+		if err != nil {
+			return v, err
+		}
+		v.Snapshot, v.Members, v.Candidates = &snap, snap.Members, snap.Candidates
+		v.Quorum = Quorum{Required: snap.Quorum, Present: snap.PresentCount}
+		return v, nil
+	}
+	invited, err := q.JuryInvitations(ctx, js.ID)
+	if err != nil {
+		return v, err
+	}
+	v.Members = juryMembers(invited)
+	v.Quorum = quorumOf(js, v.Members)
+	cands, _, err := sessionCandidates(ctx, q, js)
+	if err != nil {
+		return v, err
+	}
+	v.Blocking = closingProblems(js, v.Quorum, cands)
+	v.Candidates = debatesFirst(cands)
+	if Can(a, ActJuryManage) {
+		roster, err := q.JuryRoster(ctx)
+		if err != nil {
+			return v, err
+		}
+		for _, m := range roster {
+			if !m.Disabled && !slices.ContainsFunc(invited, func(in store.JuryInvitation) bool { return in.UserID == m.UserID }) {
+				v.Invitable = append(v.Invitable, m)
+			}
+		}
+		if js.RectifiesSessionID == "" {
+			if v.Presentable, err = q.PresentableEnrolments(ctx); err != nil {
+				return v, err
+			}
+		}
+	}
+	return v, nil
+}
+
+func juryMembers(invited []store.JuryInvitation) []JuryMember {
+	out := make([]JuryMember, 0, len(invited))
+	for _, in := range invited {
+		out = append(out, JuryMember{UserID: in.UserID, Name: in.Name, College: College(in.College), Present: in.Present,
+			President: slices.Contains(in.Roles, domain.RoleJuryPresident)})
+	}
+	return out
+}
+
+func quorumOf(js store.JurySession, members []JuryMember) Quorum {
+	q := Quorum{Required: js.Quorum}
+	for _, m := range members {
+		if m.Present {
+			q.Present++
+		}
+	}
+	return q
+}
+
+// debatesFirst orders the candidates with a block in debate before the others, keeping the
+// presentation order within each group.
+func debatesFirst(cs []JuryCandidate) []JuryCandidate {
+	out := slices.Clone(cs)
+	slices.SortStableFunc(out, func(a, b JuryCandidate) int {
+		da, db := a.Debates() > 0, b.Debates() > 0
+		switch {
+		case da && !db:
+			return -1
+		case db && !da:
+			return 1
+		}
+		return 0
+	})
+	return out
+}
+
+// JuryCandidateView is one presented candidate on their own page (a tablet during the debate).
+type JuryCandidateView struct {
+	Session   store.JurySession
+	Quorum    Quorum
+	Candidate JuryCandidate
+	// Previous and Next are the neighbouring candidates in the session's order, "" at the ends.
+	Previous, Next string
+}
+
+// JuryCandidate returns one presented candidate of a session.
+func (s *Service) JuryCandidate(ctx context.Context, a domain.Actor, sessionID, enrolmentID string) (JuryCandidateView, error) {
+	v, err := s.JurySession(ctx, a, sessionID)
+	if err != nil {
+		return JuryCandidateView{}, err
+	}
+	for i, c := range v.Candidates {
+		if c.EnrolmentID != enrolmentID {
+			continue
+		}
+		out := JuryCandidateView{Session: v.Session, Quorum: v.Quorum, Candidate: c}
+		if i > 0 {
+			out.Previous = v.Candidates[i-1].EnrolmentID
+		}
+		if i+1 < len(v.Candidates) {
+			out.Next = v.Candidates[i+1].EnrolmentID
+		}
+		return out, nil
+	}
+	return JuryCandidateView{}, domain.Errorf(domain.ENOTFOUND, "Ce candidat n'est pas présenté à cette session.")
+}
