@@ -27,6 +27,7 @@ type GridState struct {
 	Required  bool        // the route requires this evaluator (formation: all three)
 	Latest    *store.Grid // the newest version, draft or submitted; nil before the first save
 	Submitted *store.Grid // the newest submitted version, the one that counts; nil if none
+	Mine      bool        // the actor fills this grid
 	// Versions holds every version, newest first, when the actor may read this grid's detail:
 	// its own evaluator, or the secretariat and the branch. Others see the verdicts only.
 	Versions []store.Grid
@@ -143,11 +144,12 @@ func (s *Service) EnrolmentEvaluation(ctx context.Context, a domain.Actor, enrol
 				break
 			}
 		}
-		detail, err := s.mayReadGridDetail(ctx, q, a, e, ev)
-		if err != nil {
-			return EnrolmentEvaluation{}, err
+		if !a.System {
+			if st.Mine, err = s.isGridEvaluator(ctx, q, a, e, ev); err != nil {
+				return EnrolmentEvaluation{}, err
+			}
 		}
-		if detail {
+		if st.Mine || AccessFor(a, ActCandidateRead) == AccessAll {
 			st.Versions = versions
 		}
 		if st.Submitted != nil {
@@ -194,13 +196,4 @@ func (s *Service) scopedEnrolment(ctx context.Context, a domain.Actor, enrolment
 		}
 	}
 	return c, domain.Enrolment{}, domain.Errorf(domain.ENOTFOUND, "Inscription introuvable.")
-}
-
-// mayReadGridDetail says whether the actor sees an evaluator's marks, comments and versions:
-// the evaluator itself, and those who see every candidate (secretariat, branch).
-func (s *Service) mayReadGridDetail(ctx context.Context, q store.Q, a domain.Actor, e domain.Enrolment, ev domain.Evaluator) (bool, error) {
-	if AccessFor(a, ActCandidateRead) == AccessAll {
-		return true, nil
-	}
-	return s.isGridEvaluator(ctx, q, a, e, ev)
 }

@@ -458,7 +458,7 @@ func (s *Service) writeGrid(ctx context.Context, a domain.Actor, enrolmentID str
 			}
 			g.Status, g.SubmittedAt, g.SubmittedBy = store.GridSubmitted, &now, a.UserID
 			if err := s.audit(ctx, q, a, change{Action: "grid.submit", EntityType: "evaluation_grid", EntityID: g.ID,
-				CandidateID: c.ID, After: map[string]any{"evaluator": ev, "version": g.Version, "status": "submitted"},
+				CandidateID: c.ID, After: map[string]any{"evaluator": ev, "version": g.Version, "grid_status": "submitted"},
 				Reason: g.CorrectionReason}); err != nil {
 				return err
 			}
@@ -475,7 +475,7 @@ func gridState(g store.Grid) map[string]any {
 	for code, m := range g.Marks {
 		marks[code] = m.Mark
 	}
-	st := map[string]any{"evaluator": g.Evaluator, "version": g.Version, "status": string(g.Status), "marks": marks}
+	st := map[string]any{"evaluator": g.Evaluator, "version": g.Version, "grid_status": string(g.Status), "marks": marks}
 	if g.ReasonedOpinion != "" {
 		st["reasoned_opinion"] = g.ReasonedOpinion
 	}
