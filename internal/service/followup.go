@@ -125,7 +125,7 @@ func (f Followup) TrainingEndLabel() string {
 	case store.TrainingEndAction:
 		return "date de fin de l'action de formation"
 	case store.TrainingEndLastHours:
-		return "dernière mise à jour des heures de formation (l'inscription n'est rattachée à aucune action)"
+		return "dernière mise à jour des heures de formation, l'inscription n'étant rattachée à aucune action"
 	}
 	return "inconnue : ni action de formation ni heures enregistrées"
 }

@@ -4,11 +4,15 @@ import (
 	"net/http"
 
 	"cqp/internal/domain"
+	"cqp/internal/service"
 )
 
 type candidatePage struct {
 	Candidate domain.Candidate
 	Timeline  []domain.AuditEntry
+	// Progress is where the candidate stands on each enrolment: hours, continuous marks,
+	// convocations (routes_followup.go's pages hold the detail).
+	Progress []service.Progress
 }
 
 func (s *Server) candidateShow(w http.ResponseWriter, r *http.Request) error {
@@ -21,6 +25,39 @@ func (s *Server) candidateShow(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	s.render(w, r, http.StatusOK, "candidate_show.html", c.DisplayName(), candidatePage{Candidate: c, Timeline: timeline})
+	progress, err := s.svc.CandidateProgress(ctx, a, c.ID)
+	if err != nil {
+		return err
+	}
+	s.render(w, r, http.StatusOK, "candidate_show.html", c.DisplayName(), candidatePage{Candidate: c, Timeline: timeline, Progress: progress})
 	return nil
+}
+
+// progressStep is one step of an enrolment's path, for the progress section.
+type progressStep struct {
+	Label   string
+	Done    bool
+	Current bool
+}
+
+// Steps lists the path of the enrolment's route up to the jury, or the withdrawal and the
+// jury's outcome once there.
+func (p candidatePage) Steps(e domain.Enrolment) []progressStep {
+	path := []domain.EnrolmentStatus{domain.StatusEnrolled, domain.StatusInTraining, domain.StatusFinalEvaluation, domain.StatusAwaitingJury}
+	if e.Route == domain.RouteVAE {
+		path = []domain.EnrolmentStatus{domain.StatusAdmissibility, domain.StatusEnrolled, domain.StatusFinalEvaluation, domain.StatusAwaitingJury}
+	}
+	reached := map[domain.EnrolmentStatus]bool{}
+	for _, h := range e.History {
+		reached[h.Status] = true
+	}
+	var out []progressStep
+	for _, st := range path {
+		out = append(out, progressStep{Label: st.Label(), Done: reached[st] && st != e.Status, Current: st == e.Status})
+	}
+	switch e.Status {
+	case domain.StatusWithdrawn, domain.StatusCertified, domain.StatusPartial, domain.StatusNotCertified:
+		out = append(out, progressStep{Label: e.Status.Label(), Current: true})
+	}
+	return out
 }
