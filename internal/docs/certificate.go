@@ -3,7 +3,10 @@ package docs
 import (
 	"errors"
 	"fmt"
+	"runtime"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/go-pdf/fpdf"
@@ -220,6 +223,39 @@ func CertificatePDF(d CertificateDoc) ([]byte, error) {
 	textLines(pdf, certMargin, by, infoW, lineHeight(9), "L", urlLines)
 
 	return output(pdf)
+}
+
+// CertificatePDFs renders many certificates and attestations, as a session issues them, on as
+// many goroutines as there are processors (each document is independent, so the bytes are the
+// same as one CertificatePDF call each). The result is in the order of ds; the first error
+// stops the work.
+func CertificatePDFs(ds []CertificateDoc) ([][]byte, error) {
+	out := make([][]byte, len(ds))
+	errs := make([]error, len(ds))
+	var next atomic.Int64
+	var failed atomic.Bool
+	var wg sync.WaitGroup
+	for range min(runtime.GOMAXPROCS(0), len(ds)) {
+		wg.Go(func() {
+			for !failed.Load() {
+				i := int(next.Add(1)) - 1
+				if i >= len(ds) {
+					return
+				}
+				out[i], errs[i] = CertificatePDF(ds[i])
+				if errs[i] != nil {
+					failed.Store(true)
+				}
+			}
+		})
+	}
+	wg.Wait()
+	for _, err := range errs {
+		if err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
 }
 
 // qualificationReference is the line under the qualification's title: its code, and its RNCP

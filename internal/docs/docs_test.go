@@ -356,6 +356,41 @@ func TestTheQRCodeDrawnIsTheVerificationURL(t *testing.T) {
 			}
 		}
 	}
+	// When a QR reader is installed (Debian's zbar-tools), it must read the URL back.
+	if zbar, err := exec.LookPath("zbarimg"); err == nil {
+		out, err := exec.Command(zbar, "-q", "--raw", prefix+".png").Output()
+		if err != nil {
+			t.Fatalf("zbarimg cannot read the QR code: %v", err)
+		}
+		if got := strings.TrimSpace(string(out)); got != d.VerificationURL {
+			t.Fatalf("zbarimg reads %q, want %q", got, d.VerificationURL)
+		}
+	}
+}
+
+func TestCertificatePDFsGivesTheBytesOfOneCallEach(t *testing.T) {
+	ds := certificatesOf(bigMinutes(7))
+	ds[3].Kind = KindAttestation
+	got, err := CertificatePDFs(ds)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != len(ds) {
+		t.Fatalf("%d documents for %d", len(got), len(ds))
+	}
+	for i, d := range ds {
+		want, err := CertificatePDF(d)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !bytes.Equal(got[i], want) {
+			t.Errorf("document %d (%s) differs from its own rendering", i, d.Number)
+		}
+	}
+	ds[5].HolderName = ""
+	if _, err := CertificatePDFs(ds); err == nil || !strings.Contains(err.Error(), ds[5].Number) {
+		t.Fatalf("a batch with an invalid document gives %v, want an error naming %s", err, ds[5].Number)
+	}
 }
 
 func TestRefusals(t *testing.T) {
@@ -522,8 +557,8 @@ func BenchmarkMinutesPDF300(b *testing.B) {
 	}
 }
 
-// BenchmarkIssueSession300 is the documents of a 300-candidate session one after the other:
-// the minutes and 300 certificates.
+// BenchmarkIssueSession300 is the documents of a 300-candidate session: the minutes and 300
+// certificates one after the other.
 func BenchmarkIssueSession300(b *testing.B) {
 	m := bigMinutes(300)
 	certs := certificatesOf(m)
@@ -535,6 +570,21 @@ func BenchmarkIssueSession300(b *testing.B) {
 			if _, err := CertificatePDF(d); err != nil {
 				b.Fatal(err)
 			}
+		}
+	}
+}
+
+// BenchmarkIssueSession300Parallel is the same session with the certificates rendered by
+// CertificatePDFs on every processor.
+func BenchmarkIssueSession300Parallel(b *testing.B) {
+	m := bigMinutes(300)
+	certs := certificatesOf(m)
+	for b.Loop() {
+		if _, err := MinutesPDF(m); err != nil {
+			b.Fatal(err)
+		}
+		if _, err := CertificatePDFs(certs); err != nil {
+			b.Fatal(err)
 		}
 	}
 }

@@ -15,6 +15,7 @@ import (
 	"sync"
 	"time"
 	"unicode"
+	"unicode/utf8"
 
 	"github.com/go-pdf/fpdf"
 	"golang.org/x/text/unicode/norm"
@@ -166,8 +167,12 @@ func clean(s string, keepBreaks bool) string {
 }
 
 // wrap breaks text into lines no wider than w with the current font: at spaces, at line breaks,
-// and inside a word only when the word alone is wider than w.
+// and inside a word only when the word alone is wider than w. Widths are summed in the font's
+// integer units, as fpdf does, so a line measures exactly what GetStringWidth says.
 func wrap(pdf *fpdf.Fpdf, text string, w float64) []string {
+	_, unit := pdf.GetFontSize()
+	fits := func(symbols int) bool { return float64(symbols)*unit/1000 <= w }
+	space := pdf.GetStringSymbolWidth(" ")
 	var lines []string
 	for _, para := range strings.Split(text, "\n") {
 		words := strings.Fields(para)
@@ -175,28 +180,25 @@ func wrap(pdf *fpdf.Fpdf, text string, w float64) []string {
 			lines = append(lines, "")
 			continue
 		}
-		line := ""
-		for _, word := range words {
-			candidate := word
-			if line != "" {
-				candidate = line + " " + word
-			}
-			if pdf.GetStringWidth(candidate) <= w {
-				line = candidate
+		first, lineW := 0, -1 // the line is words[first:i]; lineW < 0 while it is empty
+		for i := 0; i < len(words); i++ {
+			ww := pdf.GetStringSymbolWidth(words[i])
+			switch {
+			case lineW >= 0 && fits(lineW+space+ww):
+				lineW += space + ww
 				continue
+			case lineW >= 0:
+				lines = append(lines, strings.Join(words[first:i], " "))
 			}
-			if line != "" {
-				lines = append(lines, line)
-				line = ""
+			for !fits(ww) {
+				cut := fitRunes(pdf, words[i], w)
+				lines = append(lines, words[i][:cut])
+				words[i] = words[i][cut:]
+				ww = pdf.GetStringSymbolWidth(words[i])
 			}
-			for pdf.GetStringWidth(word) > w {
-				cut := fitRunes(pdf, word, w)
-				lines = append(lines, word[:cut])
-				word = word[cut:]
-			}
-			line = word
+			first, lineW = i, ww
 		}
-		lines = append(lines, line)
+		lines = append(lines, strings.Join(words[first:], " "))
 	}
 	return lines
 }
@@ -206,7 +208,7 @@ func wrap(pdf *fpdf.Fpdf, text string, w float64) []string {
 func fitRunes(pdf *fpdf.Fpdf, word string, w float64) int {
 	cut := 0
 	for i, r := range word {
-		next := i + len(string(r))
+		next := i + utf8.RuneLen(r)
 		if cut > 0 && pdf.GetStringWidth(word[:next]) > w {
 			break
 		}
