@@ -101,8 +101,7 @@ const (
 	certMargin     = 22.0  // text margin inside the frame
 	certQR         = 26.0  // side of the QR code, quiet zone included
 	certQRInset    = 14.0  // from the page's right and bottom edges to the QR code
-	certSignatureY = 140.0 // top of the signature blocks
-	certMiddleEnd  = 128.0 // the blocks end above this
+	certSignatureY = 140.0 // top of the signature blocks, unless long roles need them higher
 )
 
 // CertificatePDF renders a certificate or a block attestation: one A4 landscape page with the
@@ -122,71 +121,57 @@ func CertificatePDF(d CertificateDoc) ([]byte, error) {
 		docTitle = "Attestation de blocs de compétences"
 	}
 	pdf := newPDF("L", d.CreatedAt, docTitle+" n° "+clean(d.Number, false), clean(d.BranchName, false))
-	pdf.AddPage()
-	frame(pdf)
 
+	// Plan first, before the page exists, so measuring writes nothing into it. The signatures
+	// sit above the QR code, as high as their roles need; the blocks get what the top leaves.
 	textW := certW - 2*certMargin
-	y := 21.0
-	setFont(pdf, "B", 11, colourTitle)
-	y = paragraph(pdf, certMargin, y, textW, 11, "C", strings.ToUpper(clean(d.BranchName, false)))
-	pdf.SetDrawColor(colourTitle.r, colourTitle.g, colourTitle.b)
-	pdf.SetLineWidth(0.3)
-	pdf.Line(certW/2-20, y+2, certW/2+20, y+2)
-	y += 6
-
-	setFont(pdf, "B", 22, colourTitle)
-	y = paragraph(pdf, certMargin, y, textW, 22, "C", docTitle)
-	y += 1
+	signatureY := min(certSignatureY, certH-certQRInset-certQR-3-signatureHeight(pdf, d.Signatories, textW))
+	if signatureY < certSignatureY-15 {
+		return nil, fmt.Errorf("certificate %s: the signatories' roles and names are too long for the page", d.Number)
+	}
+	middleEnd := signatureY - 12
+	// The top in its full size, or tighter when long names leave the blocks too little room.
+	note := ""
 	if attestation {
-		setFont(pdf, "", 11, colourText)
-		y = paragraph(pdf, certMargin, y, textW, 11, "C", "du Certificat de Qualification Professionnelle")
-		y += 0.5
+		note = "Les blocs de compétences acquis le restent définitivement ; le certificat est délivré lorsque tous les blocs du CQP sont acquis."
 	}
-	setFont(pdf, "B", 16, colourText)
-	y = paragraph(pdf, certMargin, y, textW, 16, "C", clean(d.QualificationTitle, false))
-	setFont(pdf, "", 10, colourLabel)
-	y = paragraph(pdf, certMargin, y, textW, 10, "C", qualificationReference(d))
-	y += 4
-
-	setFont(pdf, "", 11, colourLabel)
-	delivered := "délivré à"
-	if attestation {
-		delivered = "délivrée à"
-	}
-	y = paragraph(pdf, certMargin, y, textW, 11, "C", delivered)
-	setFont(pdf, "B", 20, colourText)
-	y = paragraph(pdf, certMargin, y+0.5, textW, 20, "C", clean(d.HolderName, false))
-	if !d.HolderBirthDate.IsZero() {
-		setFont(pdf, "", 10, colourText)
-		y = paragraph(pdf, certMargin, y, textW, 10, "C", "né(e) le "+d.HolderBirthDate.String())
-	}
-	y += 3
-
-	// The middle: the jury's decision, the blocks and, on an attestation, what it means.
 	decision := "par décision du jury de certification du " + d.AwardedOn.String() +
 		", pour avoir acquis l’ensemble des blocs de compétences qui le composent :"
-	note := ""
 	if attestation {
 		decision = "par décision du jury de certification du " + d.AwardedOn.String() +
 			", pour avoir acquis les blocs de compétences suivants :"
-		note = "Les blocs de compétences acquis le restent définitivement ; le certificat est délivré lorsque tous les blocs du CQP sont acquis."
 	}
 	setFont(pdf, "", 10.5, colourText)
 	decisionLines := wrap(pdf, decision, textW)
-	setFont(pdf, "", 8.5, colourLabel)
-	noteLines := wrap(pdf, note, textW)
-	if note == "" {
-		noteLines = nil
+	var noteLines []string
+	if note != "" {
+		setFont(pdf, "", 8.5, colourLabel)
+		noteLines = wrap(pdf, note, textW)
 	}
 	fixed := float64(len(decisionLines))*lineHeight(10.5) + 2
 	if len(noteLines) > 0 {
 		fixed += 2 + float64(len(noteLines))*lineHeight(8.5)
 	}
-	blocks, err := planBlocks(pdf, d.Blocks, certMiddleEnd-y-fixed)
+	var (
+		style  certStyle
+		y      float64
+		blocks blockList
+	)
+	for _, style = range certStyles {
+		y = certificateTop(pdf, d, docTitle, style, false)
+		if blocks, err = planBlocks(pdf, d.Blocks, middleEnd-y-fixed); err == nil {
+			break
+		}
+	}
 	if err != nil {
 		return nil, fmt.Errorf("certificate %s: %w", d.Number, err)
 	}
-	y += (certMiddleEnd - y - fixed - blocks.height) / 2
+	pdf.AddPage()
+	frame(pdf)
+	y = certificateTop(pdf, d, docTitle, style, true)
+
+	// The middle, centred: the jury's decision, the blocks and, on an attestation, what it means.
+	y += (middleEnd - y - fixed - blocks.height) / 2
 	setFont(pdf, "", 10.5, colourText)
 	y = textLines(pdf, certMargin, y, textW, lineHeight(10.5), "C", decisionLines) + 2
 	y = blocks.draw(pdf, y, d.Blocks)
@@ -196,11 +181,9 @@ func CertificatePDF(d CertificateDoc) ([]byte, error) {
 	}
 
 	setFont(pdf, "", 10.5, colourText)
-	paragraph(pdf, certMargin, certSignatureY-8, textW, 10.5, "C",
+	paragraph(pdf, certMargin, signatureY-8, textW, 10.5, "C",
 		"Fait à "+clean(d.Place, false)+", le "+d.AwardedOn.String())
-	if bottom := signatureBlocks(pdf, certMargin, certSignatureY, textW, d.Signatories); bottom > certH-certQRInset-certQR-2 {
-		return nil, fmt.Errorf("certificate %s: the signatories' roles and names are too long for the page", d.Number)
-	}
+	signatureBlocks(pdf, certMargin, signatureY, textW, d.Signatories)
 
 	// Bottom band: the number and the verification code on the left, the QR code on the right.
 	qrX := certW - certQRInset - certQR
@@ -258,6 +241,54 @@ func CertificatePDFs(ds []CertificateDoc) ([][]byte, error) {
 	return out, nil
 }
 
+// certStyle is the size of the top of a certificate: font sizes in points and the gap unit in
+// millimetres.
+type certStyle struct{ title, qualification, holder, gap float64 }
+
+var certStyles = []certStyle{{22, 16, 20, 1}, {18, 13, 16, 0.5}}
+
+// certificateTop writes (or, when draw is false, only measures) the top of the certificate:
+// the branch, the document's title, the qualification and the holder. It returns the y below.
+func certificateTop(pdf *fpdf.Fpdf, d CertificateDoc, docTitle string, st certStyle, draw bool) float64 {
+	textW := certW - 2*certMargin
+	y := 21.0
+	put := func(style string, size float64, c rgb, text string) {
+		setFont(pdf, style, size, c)
+		lines := wrap(pdf, text, textW)
+		if draw {
+			textLines(pdf, certMargin, y, textW, lineHeight(size), "C", lines)
+		}
+		y += float64(len(lines)) * lineHeight(size)
+	}
+	put("B", 11, colourTitle, strings.ToUpper(clean(d.BranchName, false)))
+	if draw {
+		pdf.SetDrawColor(colourTitle.r, colourTitle.g, colourTitle.b)
+		pdf.SetLineWidth(0.3)
+		pdf.Line(certW/2-20, y+2, certW/2+20, y+2)
+	}
+	y += 6 * st.gap
+	put("B", st.title, colourTitle, docTitle)
+	y += st.gap
+	if d.Kind == KindAttestation {
+		put("", 11, colourText, "du Certificat de Qualification Professionnelle")
+		y += 0.5 * st.gap
+	}
+	put("B", st.qualification, colourText, clean(d.QualificationTitle, false))
+	put("", 10, colourLabel, qualificationReference(d))
+	y += 4 * st.gap
+	if d.Kind == KindAttestation {
+		put("", 11, colourLabel, "délivrée à")
+	} else {
+		put("", 11, colourLabel, "délivré à")
+	}
+	y += 0.5 * st.gap
+	put("B", st.holder, colourText, clean(d.HolderName, false))
+	if !d.HolderBirthDate.IsZero() {
+		put("", 10, colourText, "né(e) le "+d.HolderBirthDate.String())
+	}
+	return y + 3*st.gap
+}
+
 // qualificationReference is the line under the qualification's title: its code, and its RNCP
 // registration when there is one.
 func qualificationReference(d CertificateDoc) string {
@@ -293,14 +324,17 @@ type blockList struct {
 	columnGutter float64
 }
 
-// planBlocks finds the largest font, from 10.5 down to 7.5 points, in one column and then in
-// two, at which the blocks fit in maxH.
+// planBlocks finds the largest font, from 10.5 down to 7 points, in one column and then in two
+// or three across the text width, at which the blocks fit in maxH.
 func planBlocks(pdf *fpdf.Fpdf, blocks []DocBlock, maxH float64) (blockList, error) {
-	const listW = 215.0
 	const gutter = 8.0
-	for _, columns := range []int{1, 2} {
+	for _, columns := range []int{1, 2, 3} {
+		listW := 215.0
+		if columns > 1 {
+			listW = certW - 2*certMargin
+		}
 		colW := (listW - gutter*float64(columns-1)) / float64(columns)
-		for size := 10.5; size >= 7.5; size -= 0.5 {
+		for size := 10.5; size >= 7; size -= 0.5 {
 			l := blockList{size: size, columns: columns, colW: colW, columnGutter: gutter}
 			setFont(pdf, "B", size, colourTitle)
 			for _, b := range blocks {

@@ -169,6 +169,31 @@ func TestCertificateText(t *testing.T) {
 	}
 }
 
+func TestLongNamesAndTwelveBlocksStillFitOnOnePage(t *testing.T) {
+	d := demoCertificate()
+	d.HolderName = "Marie-Éloïse Anne-Sophie Bénédicte de LA ROCHEFOUCAULD-D'ESTAING-LEFÈVRE-ŒUVRAY-VAN DER BERGHE"
+	d.QualificationTitle = "Gestionnaire de sinistres et de contrats en assurance de dommages aux biens et de responsabilité civile des entreprises"
+	d.RNCP = "RNCP35342"
+	d.Blocks = nil
+	for i := 1; i <= 12; i++ {
+		d.Blocks = append(d.Blocks, DocBlock{fmt.Sprintf("BC%d", i), fmt.Sprintf("Bloc %d : ", i) + strings.Repeat("conseiller et accompagner le client ", 1+i%3)})
+	}
+	d.Signatories = []Signatory{d.Signatories[0], {"La présidente de la Chambre syndicale des courtiers d’assurances (CSCA)", "Françoise Nguyễn-Dufresne"}, d.Signatories[2]}
+	pdf, err := CertificatePDF(d)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := pageCount(pdf); n != 1 {
+		t.Fatalf("%d pages, want 1", n)
+	}
+	text := strings.Join(pdfPages(t, pdf), " ")
+	assertContains(t, text, "LEFÈVRE-ŒUVRAY-VAN DER BERGHE", "responsabilité civile des entreprises", "RNCP35342",
+		"courtiers d’assurances (CSCA)", "Fait à Paris, le 25/11/2026", "K7QM 9XRT 2P")
+	for _, b := range d.Blocks {
+		assertContains(t, text, b.Code+" "+strings.TrimSpace(b.Title))
+	}
+}
+
 func TestAttestationListsOnlyTheAcquiredBlocks(t *testing.T) {
 	pdf, err := CertificatePDF(demoAttestation())
 	if err != nil {
