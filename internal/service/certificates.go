@@ -1,0 +1,783 @@
+package service
+
+import (
+	"archive/zip"
+	"bytes"
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+	"unicode/utf8"
+
+	"cqp/internal/docs"
+	"cqp/internal/domain"
+	"cqp/internal/store"
+)
+
+// The jury's outcomes for a candidate, written on jury_candidates when a session is closed.
+const (
+	outcomeCertified = "certified"
+	outcomePartial   = "partial"
+)
+
+// OutcomeLabel says a jury outcome in French.
+func OutcomeLabel(outcome string) string {
+	switch outcome {
+	case outcomeCertified:
+		return "certifié"
+	case outcomePartial:
+		return "validation partielle"
+	case "not_certified":
+		return "non certifié"
+	case "":
+		return "non décidé"
+	}
+	return outcome
+}
+
+// The signatories' roles, as printed on the documents (DOMAIN.md §6).
+const (
+	roleJuryPresident = "Président·e du jury"
+	roleCSCAPresident = "Président·e de la CSCA"
+	roleCPNEPresident = "Président·e de la CPNE"
+)
+
+// signatoriesOf returns the three signatories, and the roles whose names are missing. The
+// names are those the branch's settings held when the session closed (its snapshot); a name
+// missing then is taken from the settings now.
+func signatoriesOf(bs store.BranchSettings, snapshot *JurySnapshot) ([]store.CertificateSignatory, []string) {
+	names := [3]string{bs.JuryPresidentName, bs.CSCAPresidentName, bs.CPNEPresidentName}
+	if snapshot != nil {
+		for i, n := range []string{snapshot.Signatories.JuryPresident, snapshot.Signatories.CSCAPresident, snapshot.Signatories.CPNEPresident} {
+			if strings.TrimSpace(n) != "" {
+				names[i] = n
+			}
+		}
+	}
+	sigs := []store.CertificateSignatory{
+		{Role: roleJuryPresident, Name: strings.TrimSpace(names[0])},
+		{Role: roleCSCAPresident, Name: strings.TrimSpace(names[1])},
+		{Role: roleCPNEPresident, Name: strings.TrimSpace(names[2])},
+	}
+	var missing []string
+	for _, s := range sigs {
+		if s.Name == "" {
+			missing = append(missing, s.Role)
+		}
+	}
+	return sigs, missing
+}
+
+// holderName is the name printed on a document: every first name, then the name in capitals
+// (the used name when there is one).
+func holderName(ic store.IssuingCandidate) string {
+	first := strings.Join(strings.FieldsFunc(ic.FirstNames, func(r rune) bool { return r == ',' || r == ' ' }), " ")
+	name := ic.BirthName
+	if strings.TrimSpace(ic.UsedName) != "" {
+		name = ic.UsedName
+	}
+	return strings.TrimSpace(first + " " + strings.ToUpper(strings.TrimSpace(name)))
+}
+
+// plannedDocument is what a candidate of a closed session is owed: a certificate when every
+// block is acquired, an attestation of the blocks acquired at the session for a partial
+// result, nothing otherwise (Note says why).
+type plannedDocument struct {
+	Kind   store.CertificateKind // "" for none
+	Blocks []string
+	Note   string
+}
+
+func planDocument(ic store.IssuingCandidate) plannedDocument {
+	switch ic.Outcome {
+	case outcomeCertified:
+		return plannedDocument{Kind: store.KindCertificate, Blocks: ic.Blocks}
+	case outcomePartial:
+		if len(ic.AcquiredHere) == 0 {
+			return plannedDocument{Note: "Aucun bloc acquis à cette session : pas d'attestation."}
+		}
+		return plannedDocument{Kind: store.KindAttestation, Blocks: ic.AcquiredHere}
+	case "":
+		return plannedDocument{Note: "Résultat non décidé : pas de document."}
+	}
+	return plannedDocument{Note: "Non certifié : pas de document."}
+}
+
+// SessionDocumentRow is one candidate of a closed session with the documents issued to them.
+type SessionDocumentRow struct {
+	Candidate  store.IssuingCandidate
+	HolderName string
+	Outcome    string // in French
+	Planned    store.CertificateKind
+	Note       string
+	Documents  []store.Certificate
+	Elsewhere  string // set when a rectification session issues this candidate's documents instead
+}
+
+// SessionDocuments is the issuing page of a session: its candidates, what each is owed and
+// has received, and what issuing still lacks.
+type SessionDocuments struct {
+	Session            store.JurySession
+	AwardedOn          domain.Date
+	BranchName         string
+	Place              string // where the documents say they were made
+	Signatories        []store.CertificateSignatory
+	MissingSignatories []string // roles whose names are missing from the settings
+	Rows               []SessionDocumentRow
+	Counts             store.CertificateCounts
+	RectifiedBy        *store.JurySession
+	Rectifies          *store.JurySession
+}
+
+// Issued reports whether the session's documents were issued.
+func (d SessionDocuments) Issued() bool { return d.Counts.Documents > 0 }
+
+// Owed is the number of documents the session's results call for.
+func (d SessionDocuments) Owed() int {
+	n := 0
+	for _, r := range d.Rows {
+		if r.Planned != "" && r.Elsewhere == "" {
+			n++
+		}
+	}
+	return n
+}
+
+// Problems lists, in French, what prevents issuing; empty when it may go ahead.
+func (d SessionDocuments) Problems() []string {
+	var out []string
+	if d.Session.Status != store.JuryClosed {
+		out = append(out, "La session n'est pas close : les documents se délivrent une fois les résultats figés par la clôture.")
+	}
+	if d.Issued() {
+		out = append(out, "Les documents de cette session ont déjà été délivrés : une décision du jury ne donne lieu qu'à une délivrance. Pour corriger un document, révoquez-le ; une nouvelle décision passe par une session rectificative.")
+	}
+	if len(d.MissingSignatories) > 0 {
+		out = append(out, "Les noms des signataires manquent ("+strings.Join(d.MissingSignatories, ", ")+") : renseignez-les dans les paramètres de la branche.")
+	}
+	if strings.TrimSpace(d.Place) == "" {
+		out = append(out, "Le lieu de signature manque : la session n'a pas de lieu (jury en visioconférence) ; indiquez le lieu de signature dans les paramètres de la branche.")
+	}
+	if d.Session.Status == store.JuryClosed && !d.Issued() && d.Owed() == 0 {
+		if d.RectifiedBy != nil {
+			out = append(out, "Les résultats de cette session sont rectifiés par la session du "+domain.DateOf(d.RectifiedBy.StartsAt).String()+" : délivrez les documents depuis celle-ci.")
+		} else {
+			out = append(out, "Aucun candidat de cette session n'est certifié ni n'a acquis de bloc : il n'y a pas de document à délivrer.")
+		}
+	}
+	return out
+}
+
+// SessionDocuments returns the issuing page of a session for the secretariat.
+func (s *Service) SessionDocuments(ctx context.Context, a domain.Actor, sessionID string) (SessionDocuments, error) {
+	if err := Check(a, ActCertificateIssue); err != nil {
+		return SessionDocuments{}, err
+	}
+	return s.sessionDocuments(ctx, s.store.Read(), sessionID)
+}
+
+func (s *Service) sessionDocuments(ctx context.Context, q store.Q, sessionID string) (SessionDocuments, error) {
+	sess, err := q.JurySession(ctx, sessionID)
+	if err != nil {
+		return SessionDocuments{}, err
+	}
+	d := SessionDocuments{Session: sess, AwardedOn: domain.DateOf(sess.StartsAt)}
+	branches, err := q.Branches(ctx)
+	if err != nil {
+		return d, err
+	}
+	for _, b := range branches {
+		if b.ID == sess.BranchID {
+			d.BranchName = b.Name
+		}
+	}
+	bs, err := q.BranchSettings(ctx, sess.BranchID)
+	if err != nil {
+		return d, err
+	}
+	var snapshot *JurySnapshot
+	if sess.Snapshot != "" {
+		sn, err := ParseJurySnapshot(sess.Snapshot)
+		if err != nil {
+			return d, err
+		}
+		snapshot = &sn
+	}
+	d.Signatories, d.MissingSignatories = signatoriesOf(bs, snapshot)
+	d.Place = strings.TrimSpace(sess.Place)
+	if d.Place == "" {
+		if d.Place, err = q.SignaturePlace(ctx, sess.BranchID); err != nil {
+			return d, err
+		}
+	}
+	if rect, ok, err := q.RectificationOf(ctx, sessionID); err != nil {
+		return d, err
+	} else if ok {
+		d.RectifiedBy = &rect
+	}
+	if sess.RectifiesSessionID != "" {
+		orig, err := q.JurySession(ctx, sess.RectifiesSessionID)
+		if err != nil {
+			return d, err
+		}
+		d.Rectifies = &orig
+	}
+	elsewhere := map[string]bool{}
+	if d.RectifiedBy != nil {
+		cands, err := q.JuryCandidates(ctx, d.RectifiedBy.ID)
+		if err != nil {
+			return d, err
+		}
+		for _, c := range cands {
+			elsewhere[c.EnrolmentID] = true
+		}
+	}
+	cands, err := q.IssuingCandidates(ctx, sessionID)
+	if err != nil {
+		return d, err
+	}
+	issued, err := q.Certificates(ctx, store.CertificateFilter{SessionID: sessionID})
+	if err != nil {
+		return d, err
+	}
+	byEnrolment := map[string][]store.Certificate{}
+	for _, c := range issued.Items {
+		byEnrolment[c.EnrolmentID] = append(byEnrolment[c.EnrolmentID], c)
+		d.Counts.Documents++
+		if c.Revoked() {
+			d.Counts.Revoked++
+		} else if c.MailedAt == nil {
+			d.Counts.Unmailed++
+		}
+	}
+	for _, ic := range cands {
+		p := planDocument(ic)
+		row := SessionDocumentRow{Candidate: ic, HolderName: holderName(ic), Outcome: OutcomeLabel(ic.Outcome),
+			Planned: p.Kind, Note: p.Note, Documents: byEnrolment[ic.EnrolmentID]}
+		if elsewhere[ic.EnrolmentID] {
+			row.Elsewhere = "Résultat rectifié par la session du " + domain.DateOf(d.RectifiedBy.StartsAt).String() + " : ses documents sont délivrés par celle-ci."
+		}
+		d.Rows = append(d.Rows, row)
+	}
+	return d, nil
+}
+
+// IssueReport says what issuing a session did.
+type IssueReport struct {
+	Certificates int
+	Attestations int
+	Replaced     int // documents of the rectified session revoked because this one replaces them
+	Mail         MailReport
+	MailError    error // the documents are issued, but queuing their mails failed: send them again
+}
+
+// IssueSessionDocuments issues, in one transaction, a certificate to every certified
+// candidate of a closed session and a block attestation to every candidate with a partial
+// result (the blocks acquired at that session). Each document takes the next number of its
+// branch and year and a fresh verification code; the signatories are copied from the branch's
+// settings. Issuing a session twice is refused. A rectification session revokes the documents
+// of the session it corrects for the candidates it decides again. Then each holder is sent
+// their document by mail.
+func (s *Service) IssueSessionDocuments(ctx context.Context, a domain.Actor, sessionID string) (IssueReport, error) {
+	if err := Check(a, ActCertificateIssue); err != nil {
+		return IssueReport{}, err
+	}
+	var rep IssueReport
+	err := s.store.Write(ctx, func(q store.Q) error {
+		rep = IssueReport{}
+		if _, err := q.LockJurySession(ctx, sessionID); err != nil {
+			return err
+		}
+		d, err := s.sessionDocuments(ctx, q, sessionID)
+		if err != nil {
+			return err
+		}
+		if problems := d.Problems(); len(problems) > 0 {
+			return domain.Errorf(domain.ECONFLICT, "%s", problems[0])
+		}
+		branchCode := ""
+		branches, err := q.Branches(ctx)
+		if err != nil {
+			return err
+		}
+		for _, b := range branches {
+			if b.ID == d.Session.BranchID {
+				branchCode = strings.ToUpper(b.Code)
+			}
+		}
+		frameworks := map[string]store.FrameworkRecord{}
+		now := s.Now()
+		for _, row := range d.Rows {
+			if row.Planned == "" || row.Elsewhere != "" {
+				continue
+			}
+			ic := row.Candidate
+			fw, ok := frameworks[ic.FrameworkID]
+			if !ok {
+				if fw, err = q.Framework(ctx, ic.FrameworkID); err != nil {
+					return err
+				}
+				frameworks[ic.FrameworkID] = fw
+			}
+			c := store.Certificate{ID: newID(), Kind: row.Planned, EnrolmentID: ic.EnrolmentID, CandidateID: ic.CandidateID,
+				SessionID: sessionID, HolderName: row.HolderName, HolderBirthDate: ic.BirthDate, BranchName: d.BranchName,
+				QualificationCode: ic.QualificationCode, QualificationTitle: ic.QualificationTitle, RNCP: fw.Framework.Qualification.RNCP,
+				AwardedOn: d.AwardedOn, Place: d.Place, Signatories: d.Signatories, IssuedAt: now, IssuedBy: a.UserID}
+			for _, code := range planDocument(ic).Blocks {
+				title := code
+				if b, ok := fw.Framework.Block(code); ok {
+					title = b.Title
+				}
+				c.Blocks = append(c.Blocks, store.CertificateBlock{Code: code, Title: title})
+			}
+			n, err := q.NextCertificateNumber(ctx, branchCode, d.AwardedOn.Time().Year())
+			if err != nil {
+				return err
+			}
+			c.Number = fmt.Sprintf("%s-%d-%06d", branchCode, d.AwardedOn.Time().Year(), n)
+			insert := func(c store.Certificate) (bool, error) { return q.InsertCertificate(ctx, c) }
+			if err := insertWithFreshCode(&c, randomVerificationCode, insert); err != nil {
+				return err
+			}
+			blocks := make([]string, len(c.Blocks))
+			for i, b := range c.Blocks {
+				blocks[i] = b.Code
+			}
+			if err := s.audit(ctx, q, a, change{Action: "certificate.issue", EntityType: "certificate", EntityID: c.ID,
+				CandidateID: c.CandidateID, After: map[string]any{"number": c.Number, "kind": c.Kind.ShortLabel(), "blocks": blocks}}); err != nil {
+				return err
+			}
+			if c.Kind == store.KindCertificate {
+				rep.Certificates++
+			} else {
+				rep.Attestations++
+			}
+			if d.Rectifies != nil {
+				n, err := s.replaceRectified(ctx, q, a, d, ic.EnrolmentID)
+				if err != nil {
+					return err
+				}
+				rep.Replaced += n
+			}
+		}
+		if d.Rectifies != nil {
+			// A candidate decided again who gets no document now loses those of the corrected session too.
+			for _, row := range d.Rows {
+				if row.Planned == "" {
+					n, err := s.replaceRectified(ctx, q, a, d, row.Candidate.EnrolmentID)
+					if err != nil {
+						return err
+					}
+					rep.Replaced += n
+				}
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return IssueReport{}, err
+	}
+	rep.Mail, rep.MailError = s.mailSessionDocuments(ctx, sessionID)
+	if rep.MailError != nil {
+		s.log.Error("certificates issued but not mailed", "session_id", sessionID, "error", rep.MailError)
+	}
+	return rep, nil
+}
+
+// insertWithFreshCode stores c with insert under a code from draw, drawing another while
+// insert reports the code taken.
+func insertWithFreshCode(c *store.Certificate, draw func() (string, error), insert func(store.Certificate) (bool, error)) error {
+	for range 8 {
+		code, err := draw()
+		if err != nil {
+			return err
+		}
+		c.VerificationCode = code
+		ok, err := insert(*c)
+		if err != nil || ok {
+			return err
+		}
+	}
+	return fmt.Errorf("certificate %s: no free verification code after 8 draws", c.Number)
+}
+
+// replaceRectified revokes the valid documents an enrolment received from the session that d
+// rectifies.
+func (s *Service) replaceRectified(ctx context.Context, q store.Q, a domain.Actor, d SessionDocuments, enrolmentID string) (int, error) {
+	old, err := q.Certificates(ctx, store.CertificateFilter{SessionID: d.Rectifies.ID, Status: store.CertificateValid})
+	if err != nil {
+		return 0, err
+	}
+	reason := "Remplacé à la suite de la session rectificative du jury du " + d.AwardedOn.String()
+	if r := strings.TrimSpace(d.Session.RectificationReason); r != "" {
+		reason += " : " + r
+	}
+	n := 0
+	for _, c := range old.Items {
+		if c.EnrolmentID != enrolmentID {
+			continue
+		}
+		if err := q.RevokeCertificate(ctx, c.ID, s.Now(), a.UserID, reason); err != nil {
+			return n, err
+		}
+		if err := s.audit(ctx, q, a, change{Action: "certificate.revoke", EntityType: "certificate", EntityID: c.ID,
+			CandidateID: c.CandidateID, After: map[string]any{"number": c.Number}, Reason: reason}); err != nil {
+			return n, err
+		}
+		n++
+	}
+	return n, nil
+}
+
+// MailReport says what sending a session's documents did.
+type MailReport struct {
+	Queued       int
+	WithoutEmail []string // holders without an e-mail address: hand their document over otherwise
+}
+
+// MailSessionDocuments puts in the outbox, for every valid document of a session not mailed
+// yet, a mail to its holder with the document attached. Each document is mailed once.
+func (s *Service) MailSessionDocuments(ctx context.Context, a domain.Actor, sessionID string) (MailReport, error) {
+	if err := Check(a, ActCertificateIssue); err != nil {
+		return MailReport{}, err
+	}
+	if _, err := s.store.Read().JurySession(ctx, sessionID); err != nil {
+		return MailReport{}, err
+	}
+	return s.mailSessionDocuments(ctx, sessionID)
+}
+
+func (s *Service) mailSessionDocuments(ctx context.Context, sessionID string) (MailReport, error) {
+	var rep MailReport
+	r := s.store.Read()
+	p, err := r.Certificates(ctx, store.CertificateFilter{SessionID: sessionID, Status: store.CertificateValid})
+	if err != nil {
+		return rep, err
+	}
+	cands, err := r.IssuingCandidates(ctx, sessionID)
+	if err != nil {
+		return rep, err
+	}
+	email := map[string]string{}
+	for _, c := range cands {
+		email[c.EnrolmentID] = strings.TrimSpace(c.Email)
+	}
+	var todo []store.Certificate
+	for _, c := range p.Items {
+		switch {
+		case c.MailedAt != nil:
+		case email[c.EnrolmentID] == "":
+			rep.WithoutEmail = append(rep.WithoutEmail, c.HolderName)
+		default:
+			todo = append(todo, c)
+		}
+	}
+	if len(todo) == 0 {
+		return rep, nil
+	}
+	// The PDFs are rendered before the transaction, so that it only writes.
+	pdfs, err := s.renderAll(todo)
+	if err != nil {
+		return rep, err
+	}
+	err = s.store.Write(ctx, func(q store.Q) error {
+		rep.Queued = 0
+		for i, c := range todo {
+			ok, err := q.MarkCertificateMailed(ctx, c.ID, s.Now())
+			if err != nil {
+				return err
+			}
+			if !ok {
+				continue // mailed meanwhile by another request
+			}
+			subject, body := s.certificateMail(c)
+			if err := s.queueMailWithAttachment(ctx, q, email[c.EnrolmentID], subject, body,
+				Attachment{Name: CertificateFileName(c), Type: "application/pdf", Content: pdfs[i]}); err != nil {
+				return err
+			}
+			rep.Queued++
+		}
+		return nil
+	})
+	return rep, err
+}
+
+// certificateMail is the subject and text of the mail that carries a document.
+func (s *Service) certificateMail(c store.Certificate) (string, string) {
+	subject := "Votre certificat de qualification professionnelle « " + c.QualificationTitle + " »"
+	what := "le certificat de qualification professionnelle « " + c.QualificationTitle + " »"
+	if c.Kind == store.KindAttestation {
+		subject = "Votre attestation de blocs de compétences du CQP « " + c.QualificationTitle + " »"
+		codes := make([]string, len(c.Blocks))
+		for i, b := range c.Blocks {
+			codes[i] = b.Code + " " + b.Title
+		}
+		what = "une attestation des blocs de compétences suivants du CQP « " + c.QualificationTitle + " » : " + strings.Join(codes, " ; ")
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, "Bonjour %s,\n\n", c.HolderName)
+	fmt.Fprintf(&b, "Le jury de certification de la branche %s, réuni le %s, vous a délivré %s.\n\n", c.BranchName, c.AwardedOn, what)
+	b.WriteString("Vous trouverez le document en pièce jointe (PDF).\n\n")
+	fmt.Fprintf(&b, "Numéro : %s\nCode de vérification : %s\n\n", c.Number, GroupVerificationCode(c.VerificationCode))
+	fmt.Fprintf(&b, "Toute personne, un employeur par exemple, peut vérifier son authenticité sans compte à l'adresse :\n%s\n\n",
+		s.VerificationURL(c.VerificationCode))
+	b.WriteString("Le secrétariat du jury")
+	return subject, b.String()
+}
+
+// CertificateFileName is the file name of a document: certificat-COURTAGE-2026-000042.pdf.
+func CertificateFileName(c store.Certificate) string {
+	return c.Kind.ShortLabel() + "-" + c.Number + ".pdf"
+}
+
+// documentOf is what the PDF of a stored document prints. Its creation date is the issuing
+// time, so that the same record always gives the same bytes.
+func (s *Service) documentOf(c store.Certificate) docs.CertificateDoc {
+	d := docs.CertificateDoc{Kind: string(c.Kind), Number: c.Number, VerificationCode: c.VerificationCode,
+		VerificationURL: s.VerificationURL(c.VerificationCode), HolderName: c.HolderName, HolderBirthDate: c.HolderBirthDate,
+		BranchName: c.BranchName, QualificationCode: c.QualificationCode, QualificationTitle: c.QualificationTitle, RNCP: c.RNCP,
+		AwardedOn: c.AwardedOn, Place: c.Place, CreatedAt: c.IssuedAt}
+	for _, b := range c.Blocks {
+		d.Blocks = append(d.Blocks, docs.DocBlock{Code: b.Code, Title: b.Title})
+	}
+	for _, sg := range c.Signatories {
+		d.Signatories = append(d.Signatories, docs.Signatory{Role: sg.Role, Name: sg.Name})
+	}
+	return d
+}
+
+// renderAll renders documents on every processor, keeping their order.
+func (s *Service) renderAll(certs []store.Certificate) ([][]byte, error) {
+	ds := make([]docs.CertificateDoc, len(certs))
+	for i, c := range certs {
+		ds[i] = s.documentOf(c)
+	}
+	return docs.CertificatePDFs(ds)
+}
+
+// CertificateFile is a file to download.
+type CertificateFile struct {
+	Name    string
+	Type    string
+	Content []byte
+}
+
+// certificateScope narrows a documents filter to what the actor may read: everything, or a
+// candidate's own documents.
+func certificateScope(a domain.Actor, f store.CertificateFilter) (store.CertificateFilter, error) {
+	switch AccessFor(a, ActCertificateRead) {
+	case AccessAll:
+		return f, nil
+	case AccessNone:
+		return f, Check(a, ActCertificateRead)
+	}
+	f.Restricted, f.CandidateIDs = true, a.Scopes(domain.RoleCandidate)
+	return f, nil
+}
+
+// Certificates lists the documents the actor may read.
+func (s *Service) Certificates(ctx context.Context, a domain.Actor, f store.CertificateFilter) (store.CertificatePage, error) {
+	f, err := certificateScope(a, f)
+	if err != nil {
+		return store.CertificatePage{}, err
+	}
+	return s.store.Read().Certificates(ctx, f)
+}
+
+// Certificate returns one document; outside the actor's scope it is "not found".
+func (s *Service) Certificate(ctx context.Context, a domain.Actor, id string) (store.Certificate, error) {
+	f, err := certificateScope(a, store.CertificateFilter{})
+	if err != nil {
+		return store.Certificate{}, err
+	}
+	c, err := s.store.Read().Certificate(ctx, id)
+	if err != nil {
+		return c, err
+	}
+	if f.Restricted && !slices.Contains(f.CandidateIDs, c.CandidateID) {
+		return store.Certificate{}, domain.Errorf(domain.ENOTFOUND, "Certificat ou attestation introuvable.")
+	}
+	return c, nil
+}
+
+// CertificatePDF renders a document from its record, the same bytes every time.
+func (s *Service) CertificatePDF(ctx context.Context, a domain.Actor, id string) (CertificateFile, error) {
+	c, err := s.Certificate(ctx, a, id)
+	if err != nil {
+		return CertificateFile{}, err
+	}
+	b, err := docs.CertificatePDF(s.documentOf(c))
+	if err != nil {
+		return CertificateFile{}, err
+	}
+	return CertificateFile{Name: CertificateFileName(c), Type: "application/pdf", Content: b}, nil
+}
+
+// SessionDocumentsZIP returns the valid documents of a session in one ZIP file, by number.
+// Each entry carries its document's issuing time, so that the archive is the same every time.
+func (s *Service) SessionDocumentsZIP(ctx context.Context, a domain.Actor, sessionID string) (CertificateFile, error) {
+	if err := Check(a, ActCertificateIssue); err != nil {
+		return CertificateFile{}, err
+	}
+	r := s.store.Read()
+	sess, err := r.JurySession(ctx, sessionID)
+	if err != nil {
+		return CertificateFile{}, err
+	}
+	p, err := r.Certificates(ctx, store.CertificateFilter{SessionID: sessionID, Status: store.CertificateValid})
+	if err != nil {
+		return CertificateFile{}, err
+	}
+	if len(p.Items) == 0 {
+		return CertificateFile{}, domain.Errorf(domain.ENOTFOUND, "Cette session n'a aucun document valide à télécharger : délivrez d'abord ses documents.")
+	}
+	pdfs, err := s.renderAll(p.Items)
+	if err != nil {
+		return CertificateFile{}, err
+	}
+	var buf bytes.Buffer
+	zw := zip.NewWriter(&buf)
+	for i, c := range p.Items {
+		w, err := zw.CreateHeader(&zip.FileHeader{Name: CertificateFileName(c), Method: zip.Deflate, Modified: c.IssuedAt.UTC()})
+		if err != nil {
+			return CertificateFile{}, err
+		}
+		if _, err := w.Write(pdfs[i]); err != nil {
+			return CertificateFile{}, err
+		}
+	}
+	if err := zw.Close(); err != nil {
+		return CertificateFile{}, err
+	}
+	name := "documents-jury-" + domain.DateOf(sess.StartsAt).ISO() + ".zip"
+	return CertificateFile{Name: name, Type: "application/zip", Content: buf.Bytes()}, nil
+}
+
+// maxRevocationReason bounds the reason of a revocation, in characters.
+const maxRevocationReason = 500
+
+// RevokeCertificate revokes a document (fraud, error) with a reason, shown to anyone who
+// verifies it.
+func (s *Service) RevokeCertificate(ctx context.Context, a domain.Actor, id, reason string) (store.Certificate, error) {
+	if err := Check(a, ActCertificateRevoke); err != nil {
+		return store.Certificate{}, err
+	}
+	reason = strings.TrimSpace(reason)
+	fe := domain.FieldErrors{}
+	switch {
+	case reason == "":
+		fe.Add("reason", "Indiquez la raison de la révocation (fraude, erreur…) : elle est affichée à quiconque vérifie le document.")
+	case utf8.RuneCountInString(reason) > maxRevocationReason:
+		fe.Add("reason", fmt.Sprintf("La raison ne peut dépasser %d caractères.", maxRevocationReason))
+	}
+	if err := fe.Err(); err != nil {
+		return store.Certificate{}, err
+	}
+	var c store.Certificate
+	err := s.store.Write(ctx, func(q store.Q) error {
+		var err error
+		if c, err = q.Certificate(ctx, id); err != nil {
+			return err
+		}
+		if err := q.RevokeCertificate(ctx, id, s.Now(), a.UserID, reason); err != nil {
+			return err
+		}
+		if err := s.audit(ctx, q, a, change{Action: "certificate.revoke", EntityType: "certificate", EntityID: id,
+			CandidateID: c.CandidateID, After: map[string]any{"number": c.Number}, Reason: reason}); err != nil {
+			return err
+		}
+		c, err = q.Certificate(ctx, id)
+		return err
+	})
+	return c, err
+}
+
+// IssuingSession is a closed session with the count of its documents.
+type IssuingSession struct {
+	Session store.JurySession
+	Counts  store.CertificateCounts
+}
+
+// IssuingSessions lists the closed sessions, newest first, for the secretariat.
+func (s *Service) IssuingSessions(ctx context.Context, a domain.Actor) ([]IssuingSession, error) {
+	if err := Check(a, ActCertificateIssue); err != nil {
+		return nil, err
+	}
+	r := s.store.Read()
+	sessions, err := r.JurySessions(ctx)
+	if err != nil {
+		return nil, err
+	}
+	counts, err := r.CertificateCountsBySession(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var out []IssuingSession
+	for _, sess := range sessions {
+		if sess.Status == store.JuryClosed {
+			out = append(out, IssuingSession{Session: sess, Counts: counts[sess.ID]})
+		}
+	}
+	return out, nil
+}
+
+// CertificateSettings are the branch's settings as the settings page shows them: the jury's
+// quorum, the signatories' names and where the documents are signed.
+type CertificateSettings struct {
+	store.BranchSettings
+	BranchName         string
+	SignaturePlace     string
+	MissingSignatories []string
+}
+
+// CertificateSettings returns the branch's settings (their defaults when never saved).
+func (s *Service) CertificateSettings(ctx context.Context, a domain.Actor) (CertificateSettings, error) {
+	if err := Check(a, ActBranchSettings); err != nil {
+		return CertificateSettings{}, err
+	}
+	r := s.store.Read()
+	b, err := branchID(ctx, r)
+	if err != nil {
+		return CertificateSettings{}, err
+	}
+	bs, err := r.BranchSettings(ctx, b.ID)
+	if err != nil {
+		return CertificateSettings{}, err
+	}
+	place, err := r.SignaturePlace(ctx, b.ID)
+	if err != nil {
+		return CertificateSettings{}, err
+	}
+	_, missing := signatoriesOf(bs, nil)
+	return CertificateSettings{BranchSettings: bs, BranchName: b.Name, SignaturePlace: place, MissingSignatories: missing}, nil
+}
+
+// maxSignaturePlace bounds the place of signature, in characters.
+const maxSignaturePlace = 120
+
+// SaveSignaturePlace records where the branch's documents are signed when the jury met by
+// video (« Fait à … »). The settings are created with their defaults if they do not exist.
+func (s *Service) SaveSignaturePlace(ctx context.Context, a domain.Actor, place string) error {
+	if err := Check(a, ActBranchSettings); err != nil {
+		return err
+	}
+	place = strings.Join(strings.Fields(place), " ")
+	if utf8.RuneCountInString(place) > maxSignaturePlace {
+		return domain.FieldErrors{"signature_place": fmt.Sprintf("Le lieu de signature ne peut dépasser %d caractères.", maxSignaturePlace)}.Err()
+	}
+	return s.store.Write(ctx, func(q store.Q) error {
+		b, err := branchID(ctx, q)
+		if err != nil {
+			return err
+		}
+		before, err := q.SignaturePlace(ctx, b.ID)
+		if err != nil || before == place {
+			return err
+		}
+		if err := q.SetSignaturePlace(ctx, b.ID, place, s.Now()); err != nil {
+			return err
+		}
+		return s.audit(ctx, q, a, change{Action: "branch.signature_place", EntityType: "branch", EntityID: b.ID,
+			Before: map[string]any{"signature_place": before}, After: map[string]any{"signature_place": place}})
+	})
+}
