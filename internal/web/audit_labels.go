@@ -73,6 +73,10 @@ var actionLabels = map[string]string{
 	"jury.close":           "Session de jury close, résultats figés",
 	"jury.outcome":         "Résultat du jury enregistré",
 	"jury.rectify":         "Session de rectification programmée",
+
+	"certificate.issue":      "Certificat ou attestation de blocs délivré",
+	"certificate.revoke":     "Certificat ou attestation de blocs révoqué",
+	"branch.signature_place": "Lieu de signature des certificats modifié",
 }
 
 // actionFamilies are the action prefixes the audit page filters by, in menu order.
@@ -95,6 +99,7 @@ var actionFamilies = []option{
 	{"oral.", "Oraux de certification"},
 	{"jury.", "Jury"},
 	{"branch.", "Paramètres de la branche"},
+	{"certificate.", "Certificats et attestations"},
 }
 
 // actionLabel is the French label of an audited action; an action without a label is shown
@@ -122,6 +127,7 @@ var entityLabels = map[string]string{
 	"oral":                  "Oral de certification",
 	"jury_session":          "Session de jury",
 	"branch":                "Branche",
+	"certificate":           "Certificat ou attestation de blocs",
 }
 
 func entityLabel(kind string) string {
@@ -171,6 +177,7 @@ var auditFieldLabels = map[string]string{
 	"session_status": "état de la session", "jury_president": "président du jury",
 	"csca_president": "président de la CSCA", "cpne_president": "président de la CPNE",
 	"certified": "certifiés", "partial": "validations partielles", "not_certified": "non certifiés",
+	"kind": "nature", "signature_place": "lieu de signature",
 }
 
 // compactState shows a JSON state of the audit trail on one line: « nom : Organisme A ·
