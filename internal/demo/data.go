@@ -99,9 +99,10 @@ var people = []person{
 	{"Nicolas", "Ollivier", "", domain.SexMale, "", "Belgique", "Liège"},
 }
 
-// candidateAccounts are the indexes in people of the candidates who get a login: one on each
-// route, and one born abroad.
-var candidateAccounts = []int{0, 2, 3, 6}
+// candidateAccounts are the indexes in people of the candidates who get a login: Éloïse
+// Lefèvre and Amélie Œuvray (formation), Gaëlle Moreau (VAE, with a used name) and Mamadou
+// N'Diaye (blocs, born abroad). The route follows the rank (plan).
+var candidateAccounts = []int{0, 1, 2, 3}
 
 // staff are the branch-wide accounts other than the secretariat.
 var staff = []struct {

@@ -116,6 +116,15 @@ func TestLoad(t *testing.T) {
 			for _, email := range []string{"of.lyon@demo.cqp.test", "referent.nantes@demo.cqp.test", "candidat.eloise.lefevre@demo.cqp.test"} {
 				actorOf(t, svc, email)
 			}
+			routes := map[string]bool{}
+			for _, c := range plan() {
+				if c.Account {
+					routes[string(c.Route)] = true
+				}
+			}
+			if len(routes) != len(domain.Routes) {
+				t.Errorf("the candidates with an account follow the routes %v, not all three", routes)
+			}
 		})
 
 		t.Run("a search for lefevre finds the three Lefèvre whatever their accents", func(t *testing.T) {
