@@ -131,10 +131,24 @@ type CollegeCount struct {
 // Over reports whether the roster holds more people than the college's seats (substitutes).
 func (c CollegeCount) Over() bool { return c.Count > c.Seats }
 
+// RosterEntry is a roster member with their college in French.
+type RosterEntry struct{ store.RosterMember }
+
+// CollegeLabel is the member's college in French.
+func (e RosterEntry) CollegeLabel() string { return College(e.College).Label() }
+
+func rosterEntries(ms []store.RosterMember) []RosterEntry {
+	out := make([]RosterEntry, len(ms))
+	for i, m := range ms {
+		out[i] = RosterEntry{m}
+	}
+	return out
+}
+
 // JuryRosterView is the roster page: members by name, counts per college, the jury accounts
 // not on the roster yet, and the branch's settings.
 type JuryRosterView struct {
-	Members   []store.RosterMember
+	Members   []RosterEntry
 	Colleges  []CollegeCount
 	Available []domain.User // accounts holding a jury role, not on the roster
 	Settings  store.BranchSettings
@@ -147,10 +161,11 @@ func (s *Service) JuryRoster(ctx context.Context, a domain.Actor) (JuryRosterVie
 	}
 	q := s.store.Read()
 	var v JuryRosterView
-	var err error
-	if v.Members, err = q.JuryRoster(ctx); err != nil {
+	roster, err := q.JuryRoster(ctx)
+	if err != nil {
 		return v, err
 	}
+	v.Members = rosterEntries(roster)
 	users, err := q.JuryUsers(ctx)
 	if err != nil {
 		return v, err
@@ -809,6 +824,18 @@ type JuryBlock struct {
 // OutcomeLabel is the block's outcome in French.
 func (b JuryBlock) OutcomeLabel() string { return b.Outcome.Label() }
 
+// VerdictOf returns an evaluator's verdict on the block; its Evaluator is empty when the
+// evaluator neither takes part nor is required, or when the verdicts were not read (a prior
+// block, a block not admitted).
+func (b JuryBlock) VerdictOf(ev domain.Evaluator) JuryVerdict {
+	for _, v := range b.Verdicts {
+		if v.Evaluator == ev {
+			return v
+		}
+	}
+	return JuryVerdict{}
+}
+
 // DecisionLabel is the jury's decision in French, "" without one.
 func (b JuryBlock) DecisionLabel() string { return decisionLabel(b.Decision) }
 
@@ -822,6 +849,25 @@ func decisionLabel(d rules.JuryDecision) string {
 	return ""
 }
 
+// VerdictColumns returns VerdictOf for each evaluator in domain.Evaluators order, for a table
+// with one column per evaluator.
+func (b JuryBlock) VerdictColumns() []JuryVerdict {
+	out := make([]JuryVerdict, len(domain.Evaluators))
+	for i, ev := range domain.Evaluators {
+		out[i] = b.VerdictOf(ev)
+	}
+	return out
+}
+
+// PriorDate says in French when a prior block was acquired: « 10/12/2026 ».
+func (b JuryBlock) PriorDate() string {
+	d, err := domain.ParseISODate(b.PriorOn)
+	if err != nil {
+		return b.PriorOn
+	}
+	return d.String()
+}
+
 // JuryVerdict is one evaluator's verdict on a block, with its numbers.
 type JuryVerdict struct {
 	Evaluator domain.Evaluator `json:"evaluator"`
@@ -831,7 +877,31 @@ type JuryVerdict struct {
 	Total     int              `json:"total"`
 	Marked    int              `json:"marked"`
 	Count     int              `json:"competences"`
+	Threshold int              `json:"threshold_percent"`
 	Text      string           `json:"text"` // « acquis : 15 compétences détaillées acquises sur 15, soit 100 % ≥ 70 % »
+}
+
+// Figures says the verdict's numbers briefly: « 5/10 = 50 % < 70 % », or for an incomplete
+// grid « 3 compétences notées sur 5 ».
+func (v JuryVerdict) Figures() string {
+	if !v.Present {
+		return ""
+	}
+	if v.Verdict == rules.VerdictIncomplete {
+		return plural(v.Marked, "compétence notée", "compétences notées") + " sur " + string(rules.AppendInt(nil, v.Count))
+	}
+	b := rules.AppendInt(nil, v.Acquired)
+	b = append(b, '/')
+	b = rules.AppendInt(b, v.Total)
+	b = append(b, " = "...)
+	b = rules.AppendShare(b, v.Acquired, v.Total)
+	if rules.Awards(v.Acquired, v.Total, v.Threshold) {
+		b = append(b, " ≥ "...)
+	} else {
+		b = append(b, " < "...)
+	}
+	b = rules.AppendInt(b, v.Threshold)
+	return string(append(b, " %"...))
 }
 
 // EvaluatorLabel names the evaluator in French.
@@ -868,6 +938,16 @@ type JuryGrid struct {
 
 // Title names the grid in French.
 func (g JuryGrid) Title() string { return GridTitle(g.Evaluator) }
+
+// Commission returns the commission's grid, if it is among the candidate's grids.
+func (c JuryCandidate) Commission() JuryGrid {
+	for _, g := range c.Grids {
+		if g.Evaluator == domain.EvaluatorCommission {
+			return g
+		}
+	}
+	return JuryGrid{}
+}
 
 // juryInput is what one enrolment's deliberation reads, in the caller's transaction.
 type juryInput struct {
@@ -1067,7 +1147,7 @@ func (in juryInput) view(r rules.CandidateResult, debate map[string]bool, decisi
 				}
 				v := JuryVerdict{Evaluator: er.Evaluator, Present: er.Present}
 				if er.Present {
-					v.Verdict, v.Acquired, v.Total, v.Marked, v.Count = er.Verdict, er.Acquired, er.Total, er.Marked, er.Competences
+					v.Verdict, v.Acquired, v.Total, v.Marked, v.Count, v.Threshold = er.Verdict, er.Acquired, er.Total, er.Marked, er.Competences, br.Threshold
 					v.Text = verdictText(er, br.Threshold)
 				}
 				b.Verdicts = append(b.Verdicts, v)
@@ -1145,8 +1225,8 @@ type JurySessionView struct {
 	Quorum      Quorum
 	Candidates  []JuryCandidate
 	// For those who manage the session, while it is open.
-	Invitable   []store.RosterMember
-	Presentable []store.PresentableEnrolment
+	Invitable   []RosterEntry
+	Presentable []PresentableEntry
 	// Blocking says, while deliberating, why the session cannot be closed yet.
 	Blocking []string
 	Snapshot *JurySnapshot
@@ -1217,16 +1297,28 @@ func (s *Service) JurySession(ctx context.Context, a domain.Actor, id string) (J
 		}
 		for _, m := range roster {
 			if !m.Disabled && !slices.ContainsFunc(invited, func(in store.JuryInvitation) bool { return in.UserID == m.UserID }) {
-				v.Invitable = append(v.Invitable, m)
+				v.Invitable = append(v.Invitable, RosterEntry{m})
 			}
 		}
 		if js.RectifiesSessionID == "" {
-			if v.Presentable, err = q.PresentableEnrolments(ctx); err != nil {
+			ps, err := q.PresentableEnrolments(ctx)
+			if err != nil {
 				return v, err
+			}
+			for _, p := range ps {
+				v.Presentable = append(v.Presentable, PresentableEntry{p})
 			}
 		}
 	}
 	return v, nil
+}
+
+// PresentableEntry is an enrolment the secretariat may present to a session.
+type PresentableEntry struct{ store.PresentableEnrolment }
+
+// Name is the candidate's name, « Prénom NOM ».
+func (p PresentableEntry) Name() string {
+	return domain.Candidate{BirthName: p.BirthName, UsedName: p.UsedName, FirstNames: p.FirstNames}.DisplayName()
 }
 
 func juryMembers(invited []store.JuryInvitation) []JuryMember {

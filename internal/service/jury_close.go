@@ -218,6 +218,10 @@ func (s *Service) RemoveJuryDecision(ctx context.Context, a domain.Actor, sessio
 			}
 		}
 		if err := q.DeleteJuryDecision(ctx, js.ID, e.ID, block); err != nil {
+			if domain.ErrorCode(err) == domain.ENOTFOUND {
+				// The candidate and the session exist: what is missing is a state, not a page.
+				return domain.Errorf(domain.ECONFLICT, "Aucune décision du jury n'est enregistrée sur le bloc %s de %s.", block, c.DisplayName())
+			}
 			return err
 		}
 		return s.audit(ctx, q, a, change{Action: "jury.decision_remove", EntityType: "jury_session", EntityID: js.ID, CandidateID: c.ID,
