@@ -144,9 +144,20 @@ func TestDeclaringAnAction(t *testing.T) {
 				t.Errorf("no card counting the action to review: %+v", cards)
 			}
 			cards, _ = svc.Dashboard(ctx, w.orgA)
+			own := false
 			for _, c := range cards {
 				if c.Label == "Actions à examiner" {
 					t.Error("a training organisation sees the secretariat's review card")
+				}
+				own = own || c.Label == "Actions de formation" && c.Count == 1 && c.Href == "/actions"
+			}
+			if !own {
+				t.Errorf("the organisation's dashboard does not lead to its action: %+v", cards)
+			}
+			cards, _ = svc.Dashboard(ctx, w.orgB)
+			for _, c := range cards {
+				if c.Label == "Actions de formation" && c.Count != 0 {
+					t.Errorf("organisation B counts A's action: %+v", c)
 				}
 			}
 		})
