@@ -1,0 +1,117 @@
+package web
+
+import (
+	"fmt"
+	"net/http"
+	"strings"
+
+	"cqp/internal/domain"
+	"cqp/internal/service"
+)
+
+// certificateSessions lists the closed jury sessions with what was issued for each.
+func (s *Server) certificateSessions(w http.ResponseWriter, r *http.Request) error {
+	sessions, err := s.svc.IssuingSessions(r.Context(), actorFrom(r.Context()))
+	if err != nil {
+		return err
+	}
+	s.render(w, r, http.StatusOK, "certificate_sessions.html", "Délivrance des certificats et attestations", sessions)
+	return nil
+}
+
+type certificateSessionPage struct {
+	service.SessionDocuments
+	Error string // why the last issuing was refused
+}
+
+// certificateSessionShow is a closed session's issuing page.
+func (s *Server) certificateSessionShow(w http.ResponseWriter, r *http.Request) error {
+	return s.renderCertificateSession(w, r, http.StatusOK, "")
+}
+
+func (s *Server) renderCertificateSession(w http.ResponseWriter, r *http.Request, status int, msg string) error {
+	d, err := s.svc.SessionDocuments(r.Context(), actorFrom(r.Context()), r.PathValue("session"))
+	if err != nil {
+		return err
+	}
+	s.render(w, r, status, "certificate_session.html", "Délivrance — jury du "+d.AwardedOn.String(),
+		certificateSessionPage{SessionDocuments: d, Error: msg})
+	return nil
+}
+
+// certificateSessionIssue issues a session's documents and mails them.
+func (s *Server) certificateSessionIssue(w http.ResponseWriter, r *http.Request) error {
+	id := r.PathValue("session")
+	rep, err := s.svc.IssueSessionDocuments(r.Context(), actorFrom(r.Context()), id)
+	if err != nil {
+		if code := domain.ErrorCode(err); code != domain.ECONFLICT && code != domain.EINVALID {
+			return err
+		}
+		return s.renderCertificateSession(w, r, statusOf(domain.ErrorCode(err)), domain.ErrorMessage(err))
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, "%s délivré%s", issuedCount(rep.Certificates+rep.Attestations, "document", "documents"), issuedPlural(rep.Certificates+rep.Attestations))
+	fmt.Fprintf(&b, " (%s, %s).", issuedCount(rep.Certificates, "certificat", "certificats"), issuedCount(rep.Attestations, "attestation de blocs", "attestations de blocs"))
+	if rep.Replaced > 0 {
+		fmt.Fprintf(&b, " %s de la session rectifiée révoqué%s.", issuedCount(rep.Replaced, "document", "documents"), issuedPlural(rep.Replaced))
+	}
+	b.WriteString(mailSummary(rep.Mail))
+	if rep.MailError != nil {
+		b.WriteString(" La préparation des courriels a échoué : utilisez « Envoyer par courriel » pour réessayer.")
+	}
+	s.flash(r, b.String())
+	http.Redirect(w, r, "/delivrance/"+id, http.StatusSeeOther)
+	return nil
+}
+
+// certificateSessionMail mails the session's documents not sent yet.
+func (s *Server) certificateSessionMail(w http.ResponseWriter, r *http.Request) error {
+	id := r.PathValue("session")
+	rep, err := s.svc.MailSessionDocuments(r.Context(), actorFrom(r.Context()), id)
+	if err != nil {
+		return err
+	}
+	msg := strings.TrimSpace(mailSummary(rep))
+	if rep.Queued == 0 && len(rep.WithoutEmail) == 0 {
+		msg = "Aucun document à envoyer : chaque document valide a déjà été envoyé à son titulaire."
+	}
+	s.flash(r, msg)
+	http.Redirect(w, r, "/delivrance/"+id, http.StatusSeeOther)
+	return nil
+}
+
+// certificateSessionZIP downloads every valid document of a session in one ZIP file.
+func (s *Server) certificateSessionZIP(w http.ResponseWriter, r *http.Request) error {
+	f, err := s.svc.SessionDocumentsZIP(r.Context(), actorFrom(r.Context()), r.PathValue("session"))
+	if err != nil {
+		return err
+	}
+	sendFile(w, f)
+	return nil
+}
+
+func mailSummary(rep service.MailReport) string {
+	var b strings.Builder
+	if rep.Queued > 0 {
+		fmt.Fprintf(&b, " %s au titulaire avec son document en pièce jointe.", issuedCount(rep.Queued, "courriel préparé", "courriels préparés"))
+	}
+	if len(rep.WithoutEmail) > 0 {
+		fmt.Fprintf(&b, " Sans adresse e-mail, à remettre autrement : %s.", strings.Join(rep.WithoutEmail, ", "))
+	}
+	return b.String()
+}
+
+// countOf writes n with its noun; French takes the singular for 0 and 1.
+func issuedCount(n int, one, many string) string {
+	if n < 2 {
+		return fmt.Sprintf("%d %s", n, one)
+	}
+	return fmt.Sprintf("%d %s", n, many)
+}
+
+func issuedPlural(n int) string {
+	if n < 2 {
+		return ""
+	}
+	return "s"
+}
