@@ -114,6 +114,7 @@ func (s *Server) jurySessionRectify(w http.ResponseWriter, r *http.Request) erro
 	}
 	f := newForm(r)
 	v := r.PostForm
+	isoDate(f)
 	rs, err := s.svc.RectifyJurySession(r.Context(), actorFrom(r.Context()), r.PathValue("id"), service.RectificationInput{
 		JurySessionInput: service.JurySessionInput{Date: v.Get("date"), Time: v.Get("time"), Place: v.Get("place"), VideoLink: v.Get("video_link")},
 		Reason:           v.Get("reason")})

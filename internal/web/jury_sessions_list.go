@@ -2,6 +2,9 @@ package web
 
 import (
 	"net/http"
+	"strings"
+
+	"cqp/internal/domain"
 
 	"cqp/internal/service"
 	"cqp/internal/store"
@@ -46,6 +49,7 @@ func (s *Server) jurySessionCreate(w http.ResponseWriter, r *http.Request) error
 	}
 	f := newForm(r)
 	v := r.PostForm
+	isoDate(f)
 	js, err := s.svc.ScheduleJurySession(r.Context(), actorFrom(r.Context()), service.JurySessionInput{
 		Date: v.Get("date"), Time: v.Get("time"), Place: v.Get("place"), VideoLink: v.Get("video_link")})
 	if err != nil {
@@ -57,4 +61,11 @@ func (s *Server) jurySessionCreate(w http.ResponseWriter, r *http.Request) error
 	s.flash(r, "La session du "+service.SessionWhen(js.StartsAt)+" est programmée : invitez les membres du jury et présentez les candidats.")
 	http.Redirect(w, r, "/jury/sessions/"+js.ID, http.StatusSeeOther)
 	return nil
+}
+
+// isoDate gives a typed date back as YYYY-MM-DD, the only form a date input shows.
+func isoDate(f *form) {
+	if d, err := domain.ParseFrenchDate(strings.TrimSpace(f.Get("date"))); err == nil {
+		f.Values.Set("date", d.ISO())
+	}
 }
