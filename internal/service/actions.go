@@ -39,6 +39,7 @@ func actionScope(a domain.Actor, act Action) (store.ActionScope, error) {
 
 // CalendarInput is one session of an action's calendar as typed.
 type CalendarInput struct {
+	Row       int // the number of the session in field keys and messages; 0: its position from 1
 	Day       domain.Date
 	StartTime string // HH:MM or ""
 	EndTime   string
@@ -47,7 +48,7 @@ type CalendarInput struct {
 }
 
 // ActionInput is a new action (fiche action). Field errors about calendar entries are keyed
-// cal_day_N, cal_start_N, cal_end_N and cal_block_N, N counting the entries from 1.
+// cal_day_N, cal_start_N, cal_end_N and cal_block_N, N being the entry's Row.
 type ActionInput struct {
 	TrainingOrganisationID string
 	QualificationCode      string
@@ -148,7 +149,11 @@ func (s *Service) DeclareAction(ctx context.Context, a domain.Actor, in ActionIn
 			}
 		}
 		for i, c := range in.Calendar {
-			e, ok := checkCalendarEntry(fe, i+1, c, act, fw)
+			n := c.Row
+			if n == 0 {
+				n = i + 1
+			}
+			e, ok := checkCalendarEntry(fe, n, c, act, fw)
 			if ok {
 				act.Calendar = append(act.Calendar, e)
 			}
