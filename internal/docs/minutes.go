@@ -128,28 +128,37 @@ func MinutesPDF(m MinutesDoc) ([]byte, error) {
 	if err := m.check(); err != nil {
 		return nil, fmt.Errorf("minutes of session %s: %w", m.SessionID, err)
 	}
+	// Two passes: the first only counts the pages, so that every footer can print the total
+	// as plain text. (fpdf's page-count alias would be replaced in the user's text too, and
+	// cannot be right-aligned.) The layout does not depend on the total.
+	counted := writeMinutes(m, 0)
+	if err := counted.Error(); err != nil {
+		return nil, fmt.Errorf("minutes of session %s: %w", m.SessionID, err)
+	}
+	return output(writeMinutes(m, counted.PageNo()))
+}
+
+// writeMinutes lays the minutes out, numbering pages « Page n / total ».
+func writeMinutes(m MinutesDoc, total int) *fpdf.Fpdf {
 	title := "Procès-verbal de délibération du jury"
 	pdf := newPDF("P", m.CreatedAt, title+" — session "+clean(m.SessionID, false), clean(m.BranchName, false))
-	pdf.AliasNbPages("{nb}")
 	footer := clean(m.BranchName, false) + " — procès-verbal de délibération, session " + clean(m.SessionID, false)
 	pdf.SetFooterFunc(func() {
 		pdf.SetDrawColor(colourRule.r, colourRule.g, colourRule.b)
 		pdf.SetLineWidth(0.2)
 		pdf.Line(minMargin, minBottom+4, minW-minMargin, minBottom+4)
 		setFont(pdf, "", 7.5, colourLabel)
-		pageLabel := "Page " + strconv.Itoa(pdf.PageNo()) + " / {nb}"
-		labelW := 24.0
+		pageLabel := "Page " + strconv.Itoa(pdf.PageNo()) + " / " + strconv.Itoa(total)
+		labelW := pdf.GetStringWidth(pageLabel)
 		left := footer
-		for pdf.GetStringWidth(left) > minTextW-labelW-4 && len([]rune(left)) > 1 {
+		for pdf.GetStringWidth(left) > minTextW-labelW-6 && len([]rune(left)) > 1 {
 			r := []rune(left)
 			left = string(r[:len(r)-2]) + "…"
 		}
 		pdf.SetXY(minMargin, minBottom+5.5)
-		pdf.CellFormat(minTextW-labelW, 4, left, "", 0, "L", false, 0, "")
+		pdf.CellFormat(minTextW-labelW-6, 4, left, "", 0, "L", false, 0, "")
 		pdf.SetXY(minW-minMargin-labelW, minBottom+5.5)
-		// Left-aligned in a fixed box: the alias is replaced after layout, so a right alignment
-		// would be computed on « {nb} » rather than on the final digits.
-		pdf.CellFormat(labelW, 4, pageLabel, "", 0, "L", false, 0, "")
+		pdf.CellFormat(labelW, 4, pageLabel, "", 0, "R", false, 0, "")
 	})
 	w := &minutes{pdf: pdf}
 	w.newPage()
@@ -226,7 +235,7 @@ func MinutesPDF(m MinutesDoc) ([]byte, error) {
 		}
 		w.y = signatureBlocks(pdf, minMargin, w.y+2, minTextW, row) + 4
 	}
-	return output(pdf)
+	return pdf
 }
 
 // QuorumLine says the quorum and whether it is reached:
