@@ -1,5 +1,6 @@
 // Package api is cqp's JSON API, version 1, served under /api/v1/. Every route but the
-// OpenAPI document needs a bearer token that a user created for themselves; the token acts
+// OpenAPI document and the public verification of a certificate by its code needs a bearer
+// token that a user created for themselves; the token acts
 // with its owner's roles. Every route names the service.Action it serves: the permission table
 // decides whether the role may (403 otherwise), and the service enforces each record's scope
 // (outside it a record is 404, never 403). Responses are JSON documents of their own (DTOs),
@@ -79,6 +80,8 @@ func New(svc *service.Service, log *slog.Logger) *API {
 		a.route("POST", "/users", service.ActUserManage, a.userCreate),
 
 		a.route("GET", "/audit", service.ActAuditRead, a.auditList),
+
+		a.route("GET", "/verify/{code}", "", a.verifyShow),
 	}
 	a.mux = a.buildMux()
 	return a
