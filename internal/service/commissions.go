@@ -658,7 +658,7 @@ func (s *Service) queueConvocations(ctx context.Context, q store.Q, o OralView, 
 // convocationEvent is the oral as a calendar event; its UID stays the same when convocations
 // are sent again, so calendars update the event instead of adding one.
 func (s *Service) convocationEvent(o OralView) CalendarEvent {
-	desc := "Oral de certification de " + o.Candidate.DisplayName() + " (CQP " + o.QualificationTitle + ", blocs " +
+	desc := "Oral de certification — " + o.Candidate.DisplayName() + " (CQP " + o.QualificationTitle + ", blocs " +
 		strings.Join(o.Blocks, ", ") + ") devant la commission « " + o.CommissionName + " »."
 	if s.baseURL != "" {
 		desc += "\nDossier : " + strings.TrimRight(s.baseURL, "/") + "/oraux/" + o.ID
@@ -696,8 +696,8 @@ func (s *Service) memberConvocation(o OralView, m store.CommissionMember, cand d
 	if !m.Voting {
 		role = "Vous assistez, comme représentant des organismes de formation (sans évaluer),"
 	}
-	body := "Bonjour " + m.Name + ",\n\n" + role + " à la commission « " + o.CommissionName + " » pour l'oral de certification de " +
-		cand.DisplayName() + " (CQP « " + o.QualificationTitle + " », blocs " + strings.Join(o.Blocks, ", ") + ") :\n\n" +
+	body := "Bonjour " + m.Name + ",\n\n" + role + " à la commission « " + o.CommissionName + " » pour un oral de certification : " +
+		cand.DisplayName() + " (CQP « " + o.QualificationTitle + " », blocs " + strings.Join(o.Blocks, ", ") + ").\n\n" +
 		oralWhereLines(o) + "\n"
 	if s.baseURL != "" {
 		body += "Le dossier du candidat"

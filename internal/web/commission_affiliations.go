@@ -44,7 +44,7 @@ func (s *Server) renderAffiliations(w http.ResponseWriter, r *http.Request, stat
 	for _, o := range ch.Organisations {
 		p.Organisations = append(p.Organisations, option{Value: o.ID, Label: o.Name + " (" + o.City + ")"})
 	}
-	s.render(w, r, status, "commission_affiliations.html", "Rattachements de "+m.User.Name, p)
+	s.render(w, r, status, "commission_affiliations.html", "Rattachements — "+m.User.Name, p)
 	return nil
 }
 
