@@ -545,6 +545,9 @@ func (s *Service) RectifyJurySession(ctx context.Context, a domain.Actor, sessio
 		}
 		r = store.JurySession{StartsAt: starts, Place: in.Place, VideoLink: in.VideoLink, RectifiesSessionID: x.ID, RectificationReason: in.Reason}
 		if err := s.newSession(ctx, q, &r); err != nil {
+			if domain.ErrorCode(err) == domain.ECONFLICT {
+				return domain.Errorf(domain.ECONFLICT, "Cette session vient d'être rectifiée par ailleurs : rechargez la page.")
+			}
 			return err
 		}
 		for _, ce := range cands {

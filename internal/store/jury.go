@@ -193,9 +193,9 @@ func (q Q) JurySession(ctx context.Context, id string) (JurySession, error) {
 	return all[0], nil
 }
 
-// LockJurySession returns a session after taking its row's write lock, so that the decisions
-// and the closing of one session run one after the other on PostgreSQL (SQLite's single
-// writer already serialises them).
+// LockJurySession returns a session after taking its row's write lock, so that what changes a
+// session or issues from it runs one at a time on PostgreSQL (SQLite's single writer already
+// serialises writes). The lock's update sets no value: a closed session's data stays as it was.
 func (q Q) LockJurySession(ctx context.Context, id string) (JurySession, error) {
 	res, err := q.db.ExecContext(ctx, `UPDATE jury_sessions SET status = status WHERE id = $1`, id)
 	if err := mustAffect(res, err); err != nil {

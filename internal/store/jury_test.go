@@ -279,3 +279,32 @@ func TestJuryStore(t *testing.T) {
 		})
 	})
 }
+
+func TestAClosedSessionIsRectifiedOnce(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		ctx := context.Background()
+		seedJury(t, s)
+		err := s.Write(ctx, func(q store.Q) error {
+			for _, id := range []string{"x", "r1"} {
+				js := store.JurySession{ID: id, BranchID: "b1", StartsAt: t0, Place: "Paris", Quorum: 4, Status: store.JuryPlanned, CreatedAt: t0}
+				if id == "r1" {
+					js.RectifiesSessionID, js.RectificationReason = "x", "Erreur"
+				}
+				if err := q.CreateJurySession(ctx, js); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		err = s.Write(ctx, func(q store.Q) error {
+			return q.CreateJurySession(ctx, store.JurySession{ID: "r2", BranchID: "b1", StartsAt: t0, Place: "Paris", Quorum: 4,
+				Status: store.JuryPlanned, RectifiesSessionID: "x", RectificationReason: "Autre erreur", CreatedAt: t0})
+		})
+		if domain.ErrorCode(err) != domain.ECONFLICT {
+			t.Fatalf("a second rectification of the same session: %v", err)
+		}
+	})
+}
