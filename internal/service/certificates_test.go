@@ -28,7 +28,7 @@ type presented struct {
 
 // closedSession writes, as closing a session does, a closed jury session with its candidates'
 // outcomes, the blocks they acquired there and a snapshot holding the signatories' names.
-func closedSession(t *testing.T, st *store.Store, id, rectifies string, starts time.Time, place string, sigs map[string]string, cands ...presented) {
+func closedSession(t testing.TB, st *store.Store, id, rectifies string, starts time.Time, place string, sigs map[string]string, cands ...presented) {
 	t.Helper()
 	ctx := context.Background()
 	err := st.Write(ctx, func(q store.Q) error {
