@@ -1274,7 +1274,7 @@ func (s *Service) JurySession(ctx context.Context, a domain.Actor, id string) (J
 		if err != nil {
 			return v, err
 		}
-		v.Snapshot, v.Members, v.Candidates = &snap, snap.Members, snap.Candidates
+		v.Snapshot, v.Members, v.Candidates = &snap, snap.Members, debatesFirst(snap.Candidates)
 		v.Quorum = Quorum{Required: snap.Quorum, Present: snap.PresentCount}
 		return v, nil
 	}
