@@ -5,6 +5,7 @@ import (
 
 	"cqp/internal/domain"
 	"cqp/internal/service"
+	"cqp/internal/store"
 )
 
 type candidatePage struct {
@@ -13,6 +14,9 @@ type candidatePage struct {
 	// Progress is where the candidate stands on each enrolment: hours, continuous marks,
 	// convocations (routes_followup.go's pages hold the detail).
 	Progress []service.Progress
+	// Certificates are the certificates and block attestations issued to the candidate, when
+	// the actor may read them.
+	Certificates []store.Certificate
 }
 
 func (s *Server) candidateShow(w http.ResponseWriter, r *http.Request) error {
@@ -29,7 +33,15 @@ func (s *Server) candidateShow(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	s.render(w, r, http.StatusOK, "candidate_show.html", c.DisplayName(), candidatePage{Candidate: c, Timeline: timeline, Progress: progress})
+	p := candidatePage{Candidate: c, Timeline: timeline, Progress: progress}
+	if service.Can(a, service.ActCertificateRead) {
+		certs, err := s.svc.Certificates(ctx, a, store.CertificateFilter{CandidateID: c.ID})
+		if err != nil {
+			return err
+		}
+		p.Certificates = certs.Items
+	}
+	s.render(w, r, http.StatusOK, "candidate_show.html", c.DisplayName(), p)
 	return nil
 }
 

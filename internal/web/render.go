@@ -167,12 +167,18 @@ func (s *Server) nav(a domain.Actor, path string) []navItem {
 	}{
 		{"Tableau de bord", "/", service.ActDashboard},
 		{"Candidats", "/candidats", service.ActCandidateList},
+		{"Actions", "/actions", service.ActActionRead},
+		{"Commissions", "/commissions", service.ActCommissionManage},
+		{"Oraux", "/oraux", service.ActOralRead},
+		{"Jury", "/jury/sessions", service.ActJuryRead},
+		{"Certificats", "/certificats", service.ActCertificateRead},
 		{"Référentiels", "/referentiels", service.ActFrameworkRead},
 		{"Organismes de formation", "/organismes", service.ActOrganisationRead},
 		{"Entreprises", "/entreprises", service.ActCompanyRead},
 		{"Comptes", "/comptes", service.ActUserManage},
 		{"Journal d'audit", "/audit", service.ActAuditRead},
 		{"Courriels", "/courriels", service.ActOutboxRead},
+		{"Paramètres", "/parametres", service.ActBranchSettings},
 	}
 	var out []navItem
 	for _, it := range all {
