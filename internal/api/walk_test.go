@@ -1,0 +1,93 @@
+package api_test
+
+import (
+	"context"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+
+	"cqp/internal/api"
+	"cqp/internal/domain"
+	"cqp/internal/service"
+	"cqp/internal/service/servicetest"
+	"cqp/internal/store/storetest"
+)
+
+// TestEveryAPIRouteGivesEachRoleExactlyWhatThePermissionTableAllows walks every registered
+// API route with a token of every role (scoped to side A of the fixture) and without a token.
+func TestEveryAPIRouteGivesEachRoleExactlyWhatThePermissionTableAllows(t *testing.T) {
+	st := storetest.Open(t, storetest.Targets(t)[0])
+	w := servicetest.New(t, st)
+	a := api.New(w.Service, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	srv := httptest.NewServer(a.Handler())
+	defer srv.Close()
+	ctx := context.Background()
+	tokens := map[domain.Role]string{}
+	for _, role := range domain.Roles {
+		secret, _, err := w.Service.CreateAPIToken(ctx, w.Actor(t, w.Accounts[role]), "walk")
+		if err != nil {
+			t.Fatal(err)
+		}
+		tokens[role] = secret
+	}
+	samples := map[string]string{
+		"/api/v1/candidates/{id}":             "/api/v1/candidates/" + w.CandidateA,
+		"/api/v1/candidates/{id}/timeline":    "/api/v1/candidates/" + w.CandidateA + "/timeline",
+		"/api/v1/frameworks/{id}":             "/api/v1/frameworks/" + w.FrameworkCC,
+		"/api/v1/training-organisations/{id}": "/api/v1/training-organisations/" + w.OrgA,
+		"/api/v1/companies/{id}":              "/api/v1/companies/" + w.CompanyA,
+		"/api/v1/verify/{code}":               "/api/v1/verify/ACDEFGHJKMNP",
+	}
+	do := func(method, path, token string) int {
+		var body io.Reader
+		if method == http.MethodPost {
+			body = strings.NewReader("{}")
+		}
+		req, _ := http.NewRequest(method, srv.URL+path, body)
+		req.Header.Set("Content-Type", "application/json")
+		if token != "" {
+			req.Header.Set("Authorization", "Bearer "+token)
+		}
+		res, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		res.Body.Close()
+		return res.StatusCode
+	}
+	for _, r := range a.Routes() {
+		path := r.Pattern
+		if strings.Contains(path, "{") {
+			p, ok := samples[path]
+			if !ok {
+				t.Errorf("API route %s %s has no sample path: add one so the walk covers it", r.Method, r.Pattern)
+				continue
+			}
+			path = p
+		}
+		t.Run(r.Method+" "+r.Pattern, func(t *testing.T) {
+			if r.Action == "" {
+				if s := do(r.Method, path, ""); s == http.StatusUnauthorized || s == http.StatusForbidden || s >= 500 {
+					t.Errorf("public route answered %d", s)
+				}
+				return
+			}
+			if s := do(r.Method, path, ""); s != http.StatusUnauthorized {
+				t.Errorf("without a token: %d, want 401", s)
+			}
+			for _, role := range domain.Roles {
+				s := do(r.Method, path, tokens[role])
+				if service.RoleCan(role, r.Action) {
+					if s == http.StatusUnauthorized || s == http.StatusForbidden || s == http.StatusNotFound || s >= 500 {
+						t.Errorf("%s may %s but got %d", role, r.Action, s)
+					}
+				} else if s != http.StatusForbidden {
+					t.Errorf("%s may not %s but got %d", role, r.Action, s)
+				}
+			}
+		})
+	}
+}
