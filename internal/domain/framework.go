@@ -251,3 +251,26 @@ func (f Framework) BlocksOfKind(k BlockKind) []Block {
 	}
 	return out
 }
+
+// ToConfirmCount is the number of items flagged to be confirmed by the branch: the
+// qualification, its prerequisites, its blocks and their competences.
+func (f Framework) ToConfirmCount() int {
+	n := 0
+	if f.Qualification.ToConfirm {
+		n++
+	}
+	if f.Prerequisites.ToConfirm {
+		n++
+	}
+	for _, b := range f.Blocks {
+		if b.ToConfirm {
+			n++
+		}
+		for _, c := range b.Competences {
+			if c.ToConfirm {
+				n++
+			}
+		}
+	}
+	return n
+}

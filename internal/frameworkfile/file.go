@@ -70,23 +70,4 @@ func (f File) Framework(qualification string) (domain.Framework, bool) {
 
 // ToConfirmCount is the number of items flagged to_confirm in the framework of the given
 // qualification: the qualification, its prerequisites, its blocks and their competences.
-func ToConfirmCount(fw domain.Framework) int {
-	n := 0
-	if fw.Qualification.ToConfirm {
-		n++
-	}
-	if fw.Prerequisites.ToConfirm {
-		n++
-	}
-	for _, b := range fw.Blocks {
-		if b.ToConfirm {
-			n++
-		}
-		for _, c := range b.Competences {
-			if c.ToConfirm {
-				n++
-			}
-		}
-	}
-	return n
-}
+func ToConfirmCount(fw domain.Framework) int { return fw.ToConfirmCount() }

@@ -416,3 +416,23 @@ func contains(list []string, s string) bool {
 	}
 	return false
 }
+
+// enrolmentUnscoped returns an enrolment and its candidate without checking the caller's
+// scope: for use cases whose permission already covers every candidate (the secretariat
+// planning orals, the jury hearing the candidates presented to it).
+func enrolmentUnscoped(ctx context.Context, q store.Q, enrolmentID string) (domain.Candidate, domain.Enrolment, error) {
+	cid, err := q.CandidateOfEnrolment(ctx, enrolmentID)
+	if err != nil {
+		return domain.Candidate{}, domain.Enrolment{}, err
+	}
+	c, err := q.Candidate(ctx, cid, store.Scope{})
+	if err != nil {
+		return c, domain.Enrolment{}, err
+	}
+	for _, e := range c.Enrolments {
+		if e.ID == enrolmentID {
+			return c, e, nil
+		}
+	}
+	return c, domain.Enrolment{}, domain.Errorf(domain.ENOTFOUND, "Inscription introuvable.")
+}

@@ -424,7 +424,7 @@ func (s *Service) ScheduleOral(ctx context.Context, a domain.Actor, in OralInput
 		var e domain.Enrolment
 		if strings.TrimSpace(in.EnrolmentID) == "" {
 			fe.Add("enrolment", "Choisissez le candidat à entendre.")
-		} else if cand, e, err = enrolmentForOral(ctx, q, strings.TrimSpace(in.EnrolmentID)); err != nil {
+		} else if cand, e, err = enrolmentUnscoped(ctx, q, strings.TrimSpace(in.EnrolmentID)); err != nil {
 			if domain.ErrorCode(err) != domain.ENOTFOUND {
 				return err
 			}
@@ -485,24 +485,6 @@ func (s *Service) parseOralTime(fe domain.FieldErrors, in OralInput) (time.Time,
 		fe.Add("duration", fmt.Sprintf("Indiquez la durée en minutes, de %d à %d.", minOralMinutes, maxOralMinutes))
 	}
 	return start, duration
-}
-
-// enrolmentForOral returns an enrolment and its candidate, without scope: the secretariat's.
-func enrolmentForOral(ctx context.Context, q store.Q, enrolmentID string) (domain.Candidate, domain.Enrolment, error) {
-	cid, err := q.CandidateOfEnrolment(ctx, enrolmentID)
-	if err != nil {
-		return domain.Candidate{}, domain.Enrolment{}, err
-	}
-	c, err := q.Candidate(ctx, cid, store.Scope{})
-	if err != nil {
-		return c, domain.Enrolment{}, err
-	}
-	for _, e := range c.Enrolments {
-		if e.ID == enrolmentID {
-			return c, e, nil
-		}
-	}
-	return c, domain.Enrolment{}, domain.Errorf(domain.ENOTFOUND, "Inscription introuvable.")
 }
 
 // checkOralConflicts refuses an oral that puts a member before a candidate of their own
@@ -609,7 +591,7 @@ func (s *Service) SendConvocations(ctx context.Context, a domain.Actor, oralID s
 			return err
 		}
 		out.Oral = oralView(o)
-		cand, _, err := enrolmentForOral(ctx, q, o.EnrolmentID)
+		cand, _, err := enrolmentUnscoped(ctx, q, o.EnrolmentID)
 		if err != nil {
 			return err
 		}

@@ -58,7 +58,7 @@ func (s *Service) ImportFrameworks(ctx context.Context, a domain.Actor, branch d
 				return err
 			}
 			res := FrameworkImportResult{QualificationCode: fw.Qualification.Code}
-			rec := store.FrameworkRecord{QualificationID: qu.ID, ToConfirmCount: countToConfirm(fw), CreatedAt: s.Now()}
+			rec := store.FrameworkRecord{QualificationID: qu.ID, ToConfirmCount: fw.ToConfirmCount(), CreatedAt: s.Now()}
 			switch {
 			case len(versions) == 0:
 				rec.ID, rec.Version, res.Outcome = newID(), max(fw.Version, 1), "created"
@@ -98,27 +98,6 @@ func sameFramework(a, b domain.Framework) bool {
 	ja, _ := json.Marshal(a)
 	jb, _ := json.Marshal(b)
 	return string(ja) == string(jb)
-}
-
-func countToConfirm(fw domain.Framework) int {
-	n := 0
-	if fw.Qualification.ToConfirm {
-		n++
-	}
-	if fw.Prerequisites.ToConfirm {
-		n++
-	}
-	for _, b := range fw.Blocks {
-		if b.ToConfirm {
-			n++
-		}
-		for _, c := range b.Competences {
-			if c.ToConfirm {
-				n++
-			}
-		}
-	}
-	return n
 }
 
 // Frameworks returns the latest version of every qualification's framework.

@@ -592,7 +592,7 @@ func (s *Service) PresentJuryCandidates(ctx context.Context, a domain.Actor, ses
 			return domain.Errorf(domain.ECONFLICT, "Une session de rectification réexamine les seuls candidats de la session qu'elle corrige : présentez les autres candidats à une session ordinaire.")
 		}
 		for _, id := range enrolmentIDs {
-			c, e, err := enrolmentOf(ctx, q, id)
+			c, e, err := enrolmentUnscoped(ctx, q, id)
 			if err != nil {
 				return err
 			}
@@ -628,25 +628,6 @@ func (s *Service) PresentJuryCandidates(ctx context.Context, a domain.Actor, ses
 		return nil
 	})
 	return n, err
-}
-
-// enrolmentOf returns an enrolment with its candidate, without scope (the jury sees every
-// candidate presented to it).
-func enrolmentOf(ctx context.Context, q store.Q, enrolmentID string) (domain.Candidate, domain.Enrolment, error) {
-	cid, err := q.CandidateOfEnrolment(ctx, enrolmentID)
-	if err != nil {
-		return domain.Candidate{}, domain.Enrolment{}, err
-	}
-	c, err := q.Candidate(ctx, cid, store.Scope{})
-	if err != nil {
-		return c, domain.Enrolment{}, err
-	}
-	for _, e := range c.Enrolments {
-		if e.ID == enrolmentID {
-			return c, e, nil
-		}
-	}
-	return c, domain.Enrolment{}, domain.Errorf(domain.ENOTFOUND, "Inscription introuvable.")
 }
 
 // WithdrawJuryCandidate takes a candidate off a session that is not closed, before the jury
@@ -703,7 +684,7 @@ func presentedEnrolment(ctx context.Context, q store.Q, sessionID, enrolmentID s
 	if !slices.ContainsFunc(cands, func(c store.JuryCandidate) bool { return c.EnrolmentID == enrolmentID }) {
 		return domain.Candidate{}, domain.Enrolment{}, domain.Errorf(domain.ENOTFOUND, "Ce candidat n'est pas présenté à cette session.")
 	}
-	return enrolmentOf(ctx, q, enrolmentID)
+	return enrolmentUnscoped(ctx, q, enrolmentID)
 }
 
 // --- What the jury reads ---------------------------------------------------------------------
@@ -1196,7 +1177,7 @@ func sessionCandidates(ctx context.Context, q store.Q, js store.JurySession) ([]
 	var out []JuryCandidate
 	var inputs []juryInput
 	for _, p := range presented {
-		c, e, err := enrolmentOf(ctx, q, p.EnrolmentID)
+		c, e, err := enrolmentUnscoped(ctx, q, p.EnrolmentID)
 		if err != nil {
 			return nil, nil, err
 		}
