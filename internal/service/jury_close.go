@@ -519,7 +519,7 @@ func (s *Service) RectifyJurySession(ctx context.Context, a domain.Actor, sessio
 		}
 		var cands []candidate
 		for _, p := range presented {
-			c, e, err := enrolmentOf(ctx, q, p.EnrolmentID)
+			c, e, err := enrolmentUnscoped(ctx, q, p.EnrolmentID)
 			if err != nil {
 				return err
 			}
