@@ -94,6 +94,9 @@ func printAccounts(env *environment, accounts demo.Accounts) {
 		fmt.Fprintf(tw, "  %s\t%s\t%s\n", acc.Email, acc.Role, acc.Sees)
 	}
 	_ = tw.Flush()
+	if accounts.SampleVerificationCode != "" {
+		fmt.Fprintln(env.stdout, "A certificate of the demo jury session to verify without login: /verifier/"+accounts.SampleVerificationCode)
+	}
 }
 
 func runMigrate(ctx context.Context, args []string, env *environment) int {

@@ -47,6 +47,9 @@ type Account struct {
 type Accounts struct {
 	Password string
 	List     []Account
+	// SampleVerificationCode is the code of a certificate issued by the demo jury session, for
+	// /verifier/{code}.
+	SampleVerificationCode string
 }
 
 // candidatePlan is one demo candidate: who they are and where their enrolment stands.
@@ -208,7 +211,9 @@ func count(n int, one, many string) string {
 // (3 accredited for every qualification, 1 whose accreditation expired), 8 companies with a
 // referent each and an account for 4 of them, an OPCO, the branch, commission and jury members,
 // 40 candidates across the qualifications and the three routes at every step of their route,
-// 4 of them with an account, and the secretariat. Every account's password is Password.
+// 4 of them with an account, one action per accredited organisation whose candidates stand at
+// every step of the formation route up to a closed jury session and its issued certificates
+// (route.go), and the secretariat. Every account's password is Password.
 //
 // Load is idempotent: when the demo secretariat exists it changes nothing and returns the
 // accounts. It creates the secretariat last, so a load that was interrupted is not mistaken
@@ -217,9 +222,11 @@ func Load(ctx context.Context, svc *service.Service) (Accounts, error) {
 	sys := domain.SystemActor(actorName)
 	cands := plan()
 	accounts := accountsOf(cands)
-	switch _, err := svc.UserByEmail(ctx, sys, SecretariatEmail); domain.ErrorCode(err) {
+	_, err := svc.UserByEmail(ctx, sys, SecretariatEmail)
+	switch domain.ErrorCode(err) {
 	case "":
-		return accounts, nil
+		accounts.SampleVerificationCode, err = sampleVerificationCode(ctx, svc, sys)
+		return accounts, err
 	case domain.ENOTFOUND:
 	default:
 		return Accounts{}, fmt.Errorf("demo: look for the demo secretariat: %w", err)
@@ -228,7 +235,8 @@ func Load(ctx context.Context, svc *service.Service) (Accounts, error) {
 	if err := l.load(ctx, cands); err != nil {
 		return Accounts{}, fmt.Errorf("demo: %w", err)
 	}
-	return accounts, nil
+	accounts.SampleVerificationCode, err = sampleVerificationCode(ctx, svc, sys)
+	return accounts, err
 }
 
 type loader struct {
@@ -349,6 +357,9 @@ func (l loader) load(ctx context.Context, cands []candidatePlan) error {
 				return err
 			}
 		}
+	}
+	if err := l.route(ctx, fws[0], routeIDs{Organisations: orgIDs, Companies: companyIDs, Referents: referentIDs, FunderID: funder.ID}); err != nil {
+		return err
 	}
 	_, err = l.user(ctx, secretariatName, SecretariatEmail, domain.RoleSecretariat, "")
 	return err

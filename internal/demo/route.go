@@ -1,0 +1,338 @@
+package demo
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"cqp/internal/domain"
+	"cqp/internal/service"
+	"cqp/internal/store"
+)
+
+// routeStep is where one candidate of a demo action stands on the formation route.
+type routeStep int
+
+const (
+	routeEnrolled       routeStep = iota // interview recorded, nothing else
+	routeInTraining                      // hours done and continuous marks
+	routeFinal                           // the training organisation's grid submitted
+	routeAwaiting                        // all three grids, every block acquired
+	routeAwaitingDebate                  // all three grids, the referent disagrees on one block
+	routeClosed                          // decided by the closed demo jury session
+	routeClosedDebate                    // decided by the closed session after a debate
+)
+
+// routePeople are the candidates of the demo actions: one row per accredited organisation,
+// one column per step of the route.
+var routePeople = [accreditedOrganisations][]person{
+	{
+		{"Margaux", "Ferrière", "", domain.SexFemale, "75056", "", "Paris"},
+		{"Clément", "Rivière", "", domain.SexMale, "92050", "", "Nanterre"},
+		{"Léa", "Châtelain", "", domain.SexFemale, "94028", "", "Créteil"},
+		{"Hugo", "Lesueur", "", domain.SexMale, "75056", "", "Paris"},
+		{"Chloé", "Abécassis", "", domain.SexFemale, "93066", "", "Saint-Denis"},
+		{"Mathéo", "Duchêne", "", domain.SexMale, "78646", "", "Versailles"},
+		{"Inès", "Ouédraogo", "", domain.SexFemale, "", "Burkina Faso", "Ouagadougou"},
+	},
+	{
+		{"Lucie", "Berthaud", "", domain.SexFemale, "69123", "", "Lyon"},
+		{"Bastien", "Géraud", "", domain.SexMale, "42218", "", "Saint-Étienne"},
+		{"Émilie", "Rochas", "", domain.SexFemale, "38185", "", "Grenoble"},
+		{"Valentin", "Perrichon", "", domain.SexMale, "69266", "", "Villeurbanne"},
+		{"Maëva", "Tissot", "", domain.SexFemale, "01053", "", "Bourg-en-Bresse"},
+		{"Adrien", "Lacôte", "", domain.SexMale, "69123", "", "Lyon"},
+		{"Soraya", "Haddouche", "", domain.SexFemale, "", "Algérie", "Oran"},
+	},
+	{
+		{"Julie", "Agostini", "", domain.SexFemale, "13055", "", "Marseille"},
+		{"Nicolas", "Barthélémy", "", domain.SexMale, "83137", "", "Toulon"},
+		{"Océane", "Giraud", "", domain.SexFemale, "06088", "", "Nice"},
+		{"Kévin", "Amsellem", "", domain.SexMale, "13001", "", "Aix-en-Provence"},
+		{"Laurène", "Pélissier", "", domain.SexFemale, "84007", "", "Avignon"},
+		{"Yanis", "Bouzid", "", domain.SexMale, "13055", "", "Marseille"},
+		{"Mélanie", "Santucci", "", domain.SexFemale, "2B033", "", "Bastia"},
+	},
+}
+
+// cscaPresident signs the demo certificates for the branch's CSCA; the jury president and the
+// CPNEFP president are demo accounts.
+const cscaPresident = "Hélène Marchal"
+
+// routeIDs is what the formation route of the demo needs from the rest of the load.
+type routeIDs struct {
+	Organisations, Companies, Referents []string
+	FunderID                            string
+}
+
+// enrolledOnRoute is one candidate of a demo action.
+type enrolledOnRoute struct {
+	CandidateID, EnrolmentID string
+	Step                     routeStep
+}
+
+// route declares, per accredited organisation, one action of the first qualification whose
+// candidates stand at every step of the formation route, forms a commission with two demo
+// commission members, puts the demo jury members on the roster, and holds one closed jury
+// session whose certificates and block attestations are issued.
+func (l loader) route(ctx context.Context, fw store.FrameworkRecord, ids routeIDs) error {
+	today := l.svc.Today()
+	var all []enrolledOnRoute
+	for j := range accreditedOrganisations {
+		o := organisations[j]
+		act, err := l.svc.DeclareAction(ctx, l.a, service.ActionInput{TrainingOrganisationID: ids.Organisations[j],
+			QualificationCode: fw.Framework.Qualification.Code, Route: domain.RouteFormation,
+			Title:    "CQP " + fw.Framework.Qualification.Title + " — " + o.City + " " + today.ISO()[:4],
+			StartsOn: today.AddDays(-180), EndsOn: today.AddDays(60), Place: o.City, PlannedHours: 600,
+			CompanyIDs: []string{ids.Companies[j]}, FunderID: ids.FunderID,
+			Calendar: []service.CalendarInput{{Day: today.AddDays(-180), StartTime: "09:00", EndTime: "12:30", Label: "Accueil et positionnement"}}})
+		if err != nil {
+			return fmt.Errorf("declare the action of %s: %w", o.Name, err)
+		}
+		for k, p := range routePeople[j] {
+			in := service.CandidateInput{
+				Candidate: domain.Candidate{BirthName: p.BirthName, UsedName: p.UsedName, FirstNames: p.FirstNames,
+					BirthDate: domain.NewDate(1996+k, time.Month(1+j*3+k%3), 3+2*k), Sex: p.Sex, BirthINSEE: p.BirthINSEE,
+					BirthCountry: p.BirthCountry, BirthCity: p.City,
+					Email: email("candidat." + slug(firstOf(p.FirstNames)) + "." + slug(p.BirthName))},
+				Enrolment: &service.EnrolmentInput{Public: []domain.Public{domain.PublicJobSeeker, domain.PublicRecentGraduate}[k%2],
+					CompanyID: ids.Companies[j], ReferentUserID: ids.Referents[j],
+					Blocks: optionalBlocks(fw.Framework),
+					Intake: &store.Intake{InterviewOn: today.AddDays(-200), Project: "Devenir " + fw.Framework.Qualification.Title + " en cabinet de courtage",
+						Motivation: "Reconversion vers le conseil en assurance", DiplomaLevel: 5, ExperienceMonths: 6 + k}}}
+			out, err := l.svc.EnrolInAction(ctx, l.a, act.ID, in)
+			if err != nil {
+				return fmt.Errorf("enrol %s %s: %w", p.FirstNames, p.BirthName, err)
+			}
+			e := enrolledOnRoute{CandidateID: out.Candidate.ID, EnrolmentID: out.Enrolment.ID, Step: routeStep(k)}
+			if err := l.advance(ctx, fw.Framework, e); err != nil {
+				return fmt.Errorf("follow %s %s: %w", p.FirstNames, p.BirthName, err)
+			}
+			all = append(all, e)
+		}
+	}
+	if err := l.commission(ctx, all); err != nil {
+		return err
+	}
+	return l.jury(ctx, all)
+}
+
+// optionalBlocks picks the framework's first optional blocks, as many as its composition asks.
+func optionalBlocks(fw domain.Framework) []string {
+	var codes []string
+	for _, b := range fw.BlocksOfKind(domain.BlockOptional) {
+		codes = append(codes, b.Code)
+	}
+	return codes[:min(fw.Composition.Optional, len(codes))]
+}
+
+// advance records what an enrolment at its step has: hours, continuous marks, grids and the
+// statuses that lead there.
+func (l loader) advance(ctx context.Context, fw domain.Framework, e enrolledOnRoute) error {
+	if e.Step == routeEnrolled {
+		return nil
+	}
+	grid, err := l.svc.Grid(ctx, l.a, e.EnrolmentID, domain.EvaluatorTrainingOrganisation)
+	if err != nil {
+		return err
+	}
+	hours := map[string]service.BlockHoursInput{}
+	for i, b := range grid.Blocks {
+		done := "70"
+		if e.Step == routeInTraining && i%2 == 1 {
+			done = "35"
+		}
+		hours[b.Block.Code] = service.BlockHoursInput{Planned: "70", Done: done}
+	}
+	if err := l.svc.SetTrainingHours(ctx, l.a, e.EnrolmentID, hours); err != nil {
+		return fmt.Errorf("record hours: %w", err)
+	}
+	marks := []string{"12,5", "14", "15,5", "11"}
+	for i, b := range grid.Blocks {
+		if _, err := l.svc.AddContinuousAssessment(ctx, l.a, e.EnrolmentID, service.AssessmentInput{BlockCode: b.Block.Code,
+			Label: "Étude de cas", On: l.svc.Today().AddDays(-30).String(), Mark: marks[i%len(marks)]}); err != nil {
+			return fmt.Errorf("mark block %s: %w", b.Block.Code, err)
+		}
+	}
+	path := []domain.EnrolmentStatus{domain.StatusInTraining}
+	var evaluators []domain.Evaluator
+	switch e.Step {
+	case routeFinal:
+		path = append(path, domain.StatusFinalEvaluation)
+		evaluators = []domain.Evaluator{domain.EvaluatorTrainingOrganisation}
+	case routeAwaiting, routeAwaitingDebate, routeClosed, routeClosedDebate:
+		path = append(path, domain.StatusFinalEvaluation, domain.StatusAwaitingJury)
+		evaluators = domain.Evaluators
+	}
+	debate := e.Step == routeAwaitingDebate || e.Step == routeClosedDebate
+	for _, ev := range evaluators {
+		in := service.GridInput{Marks: map[string]string{}, Comment: "Évaluation finale de la démonstration"}
+		for i, b := range grid.Blocks {
+			for _, c := range b.Block.Competences {
+				in.Marks[c.Code] = "A"
+				if debate && i == 0 && ev == domain.EvaluatorCompanyReferent {
+					in.Marks[c.Code] = "NA"
+				}
+			}
+		}
+		if ev == domain.EvaluatorCommission {
+			in.CareerPresentation = "Parcours présenté avec clarté et recul."
+			in.PracticalCase = "Cas pratique traité avec méthode."
+			in.KnowledgeQuestion = "Réponse juste sur le devoir de conseil."
+			in.OpenQuestions = "Échanges ouverts sur la relation client."
+			in.ReasonedOpinion = "Candidat à l'aise avec la relation client ; argumentaire solide."
+		}
+		if _, err := l.svc.SubmitGrid(ctx, l.a, e.EnrolmentID, ev, in); err != nil {
+			return fmt.Errorf("submit the %s grid: %w", ev, err)
+		}
+	}
+	reasons := map[domain.EnrolmentStatus]string{}
+	for _, st := range steps(domain.RouteFormation, domain.StatusAwaitingJury) {
+		reasons[st.Status] = st.Reason
+	}
+	for _, st := range path {
+		if _, err := l.svc.SetEnrolmentStatus(ctx, l.a, e.CandidateID, e.EnrolmentID, st, reasons[st]); err != nil {
+			return fmt.Errorf("move to %s: %w", st, err)
+		}
+	}
+	return nil
+}
+
+// userID returns the id of a demo staff account.
+func (l loader) userID(ctx context.Context, local string) (string, error) {
+	u, err := l.svc.UserByEmail(ctx, l.a, email(local))
+	if err != nil {
+		return "", fmt.Errorf("find %s: %w", email(local), err)
+	}
+	return u.ID, nil
+}
+
+// commission forms the demo commission of two commission members and schedules the orals of
+// the candidates awaiting the jury, a fortnight ahead.
+func (l loader) commission(ctx context.Context, all []enrolledOnRoute) error {
+	var members []string
+	for _, local := range []string{"commission1", "commission2"} {
+		id, err := l.userID(ctx, local)
+		if err != nil {
+			return err
+		}
+		members = append(members, id)
+	}
+	c, err := l.svc.CreateCommission(ctx, l.a, service.CommissionInput{Name: "Commission d'évaluation Île-de-France", VotingMemberIDs: members})
+	if err != nil {
+		return fmt.Errorf("form the commission: %w", err)
+	}
+	slot := 0
+	for _, e := range all {
+		if e.Step != routeAwaiting && e.Step != routeAwaitingDebate {
+			continue
+		}
+		hour := 9 + slot
+		slot++
+		if _, err := l.svc.ScheduleOral(ctx, l.a, service.OralInput{CommissionID: c.ID, EnrolmentID: e.EnrolmentID,
+			Date: l.svc.Today().AddDays(14).String(), Time: fmt.Sprintf("%02d:00", hour), Duration: "45",
+			Place: "Paris 9e, 12 rue de la Chaussée-d'Antin, salle 3"}); err != nil {
+			return fmt.Errorf("schedule an oral: %w", err)
+		}
+	}
+	return nil
+}
+
+// jury puts the demo jury on the roster and holds one closed session: every member present,
+// the debates decided, the session closed by the president and its documents issued.
+func (l loader) jury(ctx context.Context, all []enrolledOnRoute) error {
+	roster := []struct {
+		local   string
+		college service.College
+	}{
+		{"jury.president", service.CollegeCPNEFPPresident}, {"jury1", service.CollegeUnions}, {"jury2", service.CollegeUnions},
+		{"jury3", service.CollegeEmployers}, {"jury4", service.CollegeExperts},
+	}
+	if _, err := l.svc.SaveJurySettings(ctx, l.a, service.JurySettingsInput{Quorum: "4", JuryPresidentName: "Bernard Lemoine",
+		CSCAPresidentName: cscaPresident, CPNEPresidentName: "Michel Garnier"}); err != nil {
+		return fmt.Errorf("name the signatories: %w", err)
+	}
+	var ids []string
+	for _, r := range roster {
+		id, err := l.userID(ctx, r.local)
+		if err != nil {
+			return err
+		}
+		if err := l.svc.SetJuryRosterMember(ctx, l.a, id, r.college); err != nil {
+			return fmt.Errorf("put %s on the jury roster: %w", r.local, err)
+		}
+		ids = append(ids, id)
+	}
+	js, err := l.svc.ScheduleJurySession(ctx, l.a, service.JurySessionInput{Date: l.svc.Today().AddDays(-7).String(), Time: "14:00",
+		Place: "Paris 8e, siège de la branche, salle du conseil"})
+	if err != nil {
+		return fmt.Errorf("schedule the jury session: %w", err)
+	}
+	if _, err := l.svc.InviteJuryMembers(ctx, l.a, js.ID, ids); err != nil {
+		return fmt.Errorf("invite the jury: %w", err)
+	}
+	if _, err := l.svc.RecordJuryAttendance(ctx, l.a, js.ID, ids); err != nil {
+		return fmt.Errorf("record the attendance: %w", err)
+	}
+	var presented []string
+	for _, e := range all {
+		if e.Step == routeClosed || e.Step == routeClosedDebate {
+			presented = append(presented, e.EnrolmentID)
+		}
+	}
+	if _, err := l.svc.PresentJuryCandidates(ctx, l.a, js.ID, presented); err != nil {
+		return fmt.Errorf("present the candidates: %w", err)
+	}
+	if _, err := l.svc.OpenJuryDeliberation(ctx, l.a, js.ID); err != nil {
+		return fmt.Errorf("open the deliberation: %w", err)
+	}
+	v, err := l.svc.JurySession(ctx, l.a, js.ID)
+	if err != nil {
+		return err
+	}
+	for i, c := range v.Candidates {
+		for _, b := range c.Blocks {
+			if !b.InDebate {
+				continue
+			}
+			in := service.JuryDecisionInput{Block: b.Code, Decision: "A",
+				Reason:          "Le jury retient la maîtrise démontrée à l'oral et en évaluation continue.",
+				ReferentOpinion: "Progrès nets depuis l'évaluation en entreprise."}
+			if i%2 == 1 {
+				in.Decision, in.Reason, in.ReferentOpinion = "NA", "Le jury suit le référent : compétences insuffisamment mises en œuvre en entreprise.", ""
+			}
+			if err := l.svc.DecideJuryBlock(ctx, l.a, js.ID, c.EnrolmentID, in); err != nil {
+				return fmt.Errorf("decide block %s of %s: %w", b.Code, c.Name, err)
+			}
+		}
+	}
+	if _, err := l.svc.CloseJurySession(ctx, l.a, js.ID); err != nil {
+		return fmt.Errorf("close the jury session: %w", err)
+	}
+	if _, err := l.svc.IssueSessionDocuments(ctx, l.a, js.ID); err != nil {
+		return fmt.Errorf("issue the certificates: %w", err)
+	}
+	return nil
+}
+
+// routeCandidates is how many candidates the demo actions hold.
+func routeCandidates() int {
+	n := 0
+	for _, row := range routePeople {
+		n += len(row)
+	}
+	return n
+}
+
+// sampleVerificationCode returns the verification code of the first certificate of the demo
+// jury session, to try /verifier/{code} with.
+func sampleVerificationCode(ctx context.Context, svc *service.Service, a domain.Actor) (string, error) {
+	page, err := svc.Certificates(ctx, a, store.CertificateFilter{Kind: store.KindCertificate, Limit: 1})
+	if err != nil {
+		return "", fmt.Errorf("demo: find a certificate to verify: %w", err)
+	}
+	if len(page.Items) == 0 {
+		return "", nil
+	}
+	return page.Items[0].VerificationCode, nil
+}
