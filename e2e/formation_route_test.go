@@ -108,7 +108,7 @@ func TestFormationRouteOverHTTP(t *testing.T) {
 	rows := []map[string]string{
 		{"organisme": allA, "referent": allA, "commission": allA},
 		{"organisme": "A A A A A NA A A A A A A A A A", "referent": allA, "commission": allA}, // BC2 in debate
-		{"organisme": a13, "referent": a13, "commission": a13},                              // BC5 not admitted: not marked
+		{"organisme": a13, "referent": a13, "commission": a13},                                // BC5 not admitted: not marked
 	}
 	for i, c := range cands {
 		g := "/inscriptions/" + c.enrolment + "/grilles/"
