@@ -3,6 +3,7 @@ package e2e
 import (
 	"context"
 	"fmt"
+	"net/http"
 	"net/url"
 	"strings"
 	"testing"
@@ -82,6 +83,13 @@ func TestFormationRouteOverHTTP(t *testing.T) {
 	for i, c := range cands {
 		e := "/inscriptions/" + c.enrolment
 		of.submit(e+"/statut", url.Values{"status": {"in_training"}})
+		if i == 0 {
+			// A mark outside 0–20 is refused.
+			status, _, body := of.post(e+"/notes", url.Values{"block": {"BC1"}, "label": {"Rattrapage"}, "on": {"21/11/2026"}, "mark": {"25"}})
+			if status != http.StatusUnprocessableEntity || !strings.Contains(body, "« 25 » est hors de 0 à 20") {
+				t.Fatalf("a mark of 25/20: status %d, body %s", status, excerpt(body))
+			}
+		}
 		of.submit(e+"/heures", url.Values{"planned-BC1": {"120"}, "done-BC1": {"118"}, "planned-BC5": {"80"}, "done-BC5": {"80"}})
 		for _, b := range []string{"BC1", "BC2", "BC3", "BC4", "BC5", "OPT1", "OPT2"} {
 			mark := "14"
@@ -98,6 +106,19 @@ func TestFormationRouteOverHTTP(t *testing.T) {
 
 	// The secretariat forms a commission and schedules the three orals.
 	commission := sec.submit("/commissions/nouvelle", url.Values{"name": {"Commission de Paris"}, "member1": {memberID}, "member2": {second.ID}})
+	// A member affiliated with the candidates' company (recorded by the secretariat) cannot hear them.
+	third, err := svc.CreateUser(ctx, sys, service.UserInput{Email: "commission3@cqp.test", Name: "Membre rattaché",
+		Password: servicetest.Password, Roles: []domain.RoleAssignment{{Role: domain.RoleCommissionMember}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	sec.submit("/membres-commission/"+third.ID+"/rattachements", url.Values{"companies": {w.CompanyA}})
+	conflicted := sec.submit("/commissions/nouvelle", url.Values{"name": {"Commission en conflit"}, "member1": {memberID}, "member2": {third.ID}})
+	status, _, body := sec.post(conflicted+"/oraux", url.Values{"enrolment": {cands[0].enrolment}, "date": {"16/12/2026"},
+		"time": {"09:00"}, "duration": {"45"}, "place": {"Paris, salle Colbert"}})
+	if status != http.StatusConflict || !strings.Contains(body, "Conflit d'intérêts : Membre rattaché (membre de la commission) est rattaché·e à l'entreprise « Cabinet A », où Anaïs DUPRÉ travaille") {
+		t.Fatalf("an oral before a member of the candidate's company: status %d, body %s", status, excerpt(body))
+	}
 	for i, c := range cands {
 		sec.submit(commission+"/oraux", url.Values{"enrolment": {c.enrolment}, "date": {"15/12/2026"},
 			"time": {fmt.Sprintf("%d:00", 9+i)}, "duration": {"45"}, "place": {"Paris, salle Colbert"}})
