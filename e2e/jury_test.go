@@ -144,6 +144,9 @@ func TestJurySessionToVerifiedCertificate(t *testing.T) {
 	if status != http.StatusConflict || !strings.Contains(body, "Quorum non atteint : 3 présents sur 4 requis, il manque 1 membre.") {
 		t.Fatalf("opening with 3 present: status %d, body %s", status, excerpt(body))
 	}
+	if body := sec.page(session); !strings.Contains(body, "il manque 1 membre") {
+		t.Fatalf("the session screen does not say how many are missing: %s", excerpt(body))
+	}
 	// Four present: it opens.
 	sec.submit(session+"/presences", url.Values{"present": jurors})
 	sec.submit(session+"/ouverture", nil)
@@ -162,6 +165,17 @@ func TestJurySessionToVerifiedCertificate(t *testing.T) {
 	president.submit(session+"/cloture", nil)
 	if body := president.page(session); !strings.Contains(body, "Mise en situation convaincante devant le jury") {
 		t.Fatalf("the closed session does not show the reason: %s", excerpt(body))
+	}
+
+	// The results are frozen on the enrolments.
+	for id, want := range map[string]domain.EnrolmentStatus{certified: domain.StatusCertified, debated: domain.StatusCertified, partial: domain.StatusPartial} {
+		ev, err := svc.EnrolmentEvaluation(ctx, sys, id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if ev.Enrolment.Status != want {
+			t.Errorf("%s: status %s after closing, want %s", ev.Candidate.BirthName, ev.Enrolment.Status, want)
+		}
 	}
 
 	// The secretariat issues the documents.
@@ -211,6 +225,10 @@ func TestJurySessionToVerifiedCertificate(t *testing.T) {
 	apiGet(cert.VerificationCode)
 	if dto.Status != "valid" || dto.HolderName != cert.HolderName || dto.Number != cert.Number || dto.Kind != "certificate" {
 		t.Fatalf("API verification: %+v", dto)
+	}
+	apiGet(att.VerificationCode)
+	if dto.Status != "valid" || dto.Kind != "attestation" || dto.HolderName != att.HolderName {
+		t.Fatalf("API verification of the attestation: %+v", dto)
 	}
 	if status, _ := visitor.get("/verifier/PAS-UN-CODE"); status != http.StatusNotFound {
 		t.Fatalf("a malformed code: status %d", status)
