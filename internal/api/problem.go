@@ -2,6 +2,7 @@ package api
 
 import (
 	"context"
+	"cqp/internal/httpstatus"
 	"errors"
 	"net/http"
 	"sort"
@@ -102,26 +103,9 @@ func ProblemOf(err error) Problem {
 	return p
 }
 
-// statusOf maps a domain error code to its HTTP status.
-func statusOf(code string) int {
-	switch code {
-	case domain.EINVALID:
-		return http.StatusUnprocessableEntity
-	case domain.ENOTFOUND:
-		return http.StatusNotFound
-	case domain.ECONFLICT:
-		return http.StatusConflict
-	case domain.EFORBIDDEN:
-		return http.StatusForbidden
-	case domain.EUNAUTHORIZED:
-		return http.StatusUnauthorized
-	case domain.EUNAVAILABLE:
-		return http.StatusServiceUnavailable
-	case domain.ETOOMANY:
-		return http.StatusTooManyRequests
-	}
-	return http.StatusInternalServerError
-}
+// statusOf maps a domain error code to its HTTP status, through the table shared with the
+// other HTTP layer.
+func statusOf(code string) int { return httpstatus.Of(code) }
 
 // problem writes err as a problem document and logs, once, what an operator must see: the
 // real error of a 500, the cause of a 503. Logs carry the route pattern, never the path or the

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"cqp/internal/httpstatus"
 	"errors"
 	"net/http"
 	"net/url"
@@ -8,27 +9,9 @@ import (
 	"cqp/internal/domain"
 )
 
-// statusOf maps a domain error code to an HTTP status: the one place where this is decided
-// for pages.
-func statusOf(code string) int {
-	switch code {
-	case domain.EINVALID:
-		return http.StatusUnprocessableEntity
-	case domain.ENOTFOUND:
-		return http.StatusNotFound
-	case domain.ECONFLICT:
-		return http.StatusConflict
-	case domain.EFORBIDDEN:
-		return http.StatusForbidden
-	case domain.EUNAUTHORIZED:
-		return http.StatusUnauthorized
-	case domain.EUNAVAILABLE:
-		return http.StatusServiceUnavailable
-	case domain.ETOOMANY:
-		return http.StatusTooManyRequests
-	}
-	return http.StatusInternalServerError
-}
+// statusOf maps a domain error code to its HTTP status, through the table shared with the
+// other HTTP layer.
+func statusOf(code string) int { return httpstatus.Of(code) }
 
 // renderError shows err as a page. An anonymous visitor asking for a protected page is sent to
 // the login form; internal errors are logged once and shown without detail.
