@@ -2,12 +2,12 @@ package api
 
 import (
 	"context"
-	"cqp/internal/httpstatus"
 	"errors"
 	"net/http"
 	"sort"
 
 	"cqp/internal/domain"
+	"cqp/internal/httpstatus"
 )
 
 // Problem is an error answer in the format of RFC 9457 (application/problem+json). Detail is

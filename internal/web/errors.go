@@ -1,12 +1,12 @@
 package web
 
 import (
-	"cqp/internal/httpstatus"
 	"errors"
 	"net/http"
 	"net/url"
 
 	"cqp/internal/domain"
+	"cqp/internal/httpstatus"
 )
 
 // statusOf maps a domain error code to its HTTP status, through the table shared with the
