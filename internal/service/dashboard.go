@@ -38,6 +38,11 @@ func (s *Service) Dashboard(ctx context.Context, a domain.Actor) ([]DashboardCar
 		}
 	}
 	cards = append(cards, s.actionCards(ctx, a)...)
+	jury, err := s.juryCards(ctx, a)
+	if err != nil {
+		return nil, err
+	}
+	cards = append(cards, jury...)
 	if AccessFor(a, ActOrganisationManage) == AccessAll {
 		orgs, err := s.store.Read().ListTrainingOrganisations(ctx, nil)
 		if err != nil {

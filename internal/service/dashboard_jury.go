@@ -1,0 +1,40 @@
+package service
+
+import (
+	"context"
+
+	"cqp/internal/domain"
+	"cqp/internal/store"
+)
+
+// juryCards are the dashboard's jury and certificate items: sessions still to hold (for the
+// secretariat and the jury) and issued documents not yet mailed (for the secretariat).
+func (s *Service) juryCards(ctx context.Context, a domain.Actor) ([]DashboardCard, error) {
+	var cards []DashboardCard
+	r := s.store.Read()
+	if Can(a, ActJuryRead) {
+		sessions, err := r.JurySessions(ctx)
+		if err != nil {
+			return nil, err
+		}
+		open := 0
+		for _, js := range sessions {
+			if js.Status != store.JuryClosed {
+				open++
+			}
+		}
+		cards = append(cards, DashboardCard{Label: "Sessions de jury à tenir", Count: open, Href: "/jury/sessions"})
+	}
+	if Can(a, ActCertificateIssue) {
+		counts, err := r.CertificateCountsBySession(ctx)
+		if err != nil {
+			return nil, err
+		}
+		unmailed := 0
+		for _, c := range counts {
+			unmailed += c.Unmailed
+		}
+		cards = append(cards, DashboardCard{Label: "Certificats et attestations à envoyer", Count: unmailed, Href: "/delivrance"})
+	}
+	return cards, nil
+}
