@@ -14,17 +14,12 @@ import (
 // actionScope turns the actor's roles into the store's scope of actions for act: a training
 // organisation sees its own actions, a company those it takes part in, a funder those it funds.
 func actionScope(a domain.Actor, act Action) (store.ActionScope, error) {
-	switch AccessFor(a, act) {
-	case AccessAll:
-		return store.ActionScope{}, nil
-	case AccessNone:
-		return store.ActionScope{}, Check(a, act)
+	all, scoped, err := scopedAssignments(a, act)
+	if all || err != nil {
+		return store.ActionScope{}, err
 	}
 	sc := store.ActionScope{Restricted: true}
-	for _, r := range a.Roles {
-		if Permissions[act][r.Role] != AccessScoped {
-			continue
-		}
+	for _, r := range scoped {
 		switch r.Role {
 		case domain.RoleTrainingOrganisation:
 			sc.TrainingOrganisationIDs = append(sc.TrainingOrganisationIDs, r.ScopeID)

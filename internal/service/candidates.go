@@ -11,17 +11,12 @@ import (
 
 // candidateScope turns the actor's roles into the store's scope for a candidate action.
 func candidateScope(a domain.Actor, act Action) (store.Scope, error) {
-	switch AccessFor(a, act) {
-	case AccessAll:
-		return store.Scope{}, nil
-	case AccessNone:
-		return store.Scope{}, Check(a, act)
+	all, scoped, err := scopedAssignments(a, act)
+	if all || err != nil {
+		return store.Scope{}, err
 	}
 	sc := store.Scope{Restricted: true}
-	for _, r := range a.Roles {
-		if Permissions[act][r.Role] != AccessScoped {
-			continue
-		}
+	for _, r := range scoped {
 		switch r.Role {
 		case domain.RoleTrainingOrganisation:
 			sc.TrainingOrganisationIDs = append(sc.TrainingOrganisationIDs, r.ScopeID)

@@ -169,3 +169,22 @@ func Check(a domain.Actor, act Action) error {
 	}
 	return domain.Errorf(domain.EFORBIDDEN, "Votre rôle ne permet pas cette action.")
 }
+
+// scopedAssignments says how far the actor may carry act: all is true when one of their roles
+// carries it across the branch; otherwise scoped lists the assignments whose role carries it
+// within its own scope, for the caller to turn into a store scope. An actor with no such role
+// gets Check's error.
+func scopedAssignments(a domain.Actor, act Action) (all bool, scoped []domain.RoleAssignment, err error) {
+	switch AccessFor(a, act) {
+	case AccessAll:
+		return true, nil, nil
+	case AccessNone:
+		return false, nil, Check(a, act)
+	}
+	for _, r := range a.Roles {
+		if Permissions[act][r.Role] == AccessScoped {
+			scoped = append(scoped, r)
+		}
+	}
+	return false, scoped, nil
+}
