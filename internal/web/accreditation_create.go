@@ -36,11 +36,8 @@ func (s *Server) accreditationCreate(w http.ResponseWriter, r *http.Request) err
 	}
 	err := s.svc.AddAccreditation(r.Context(), actorFrom(r.Context()), acc)
 	if err != nil {
-		if !f.fail(err) {
+		if !f.failWith(err, fe) {
 			return err
-		}
-		for k, m := range fe {
-			f.Errors[k] = m
 		}
 		return s.renderOrganisation(w, r, formStatus(err), f)
 	}

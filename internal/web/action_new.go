@@ -128,11 +128,8 @@ func (s *Server) actionNewSubmit(w http.ResponseWriter, r *http.Request) error {
 	}
 	act, err := s.svc.DeclareAction(r.Context(), actorFrom(r.Context()), in)
 	if err != nil {
-		if !f.fail(err) {
+		if !f.failWith(err, fe) {
 			return err
-		}
-		for k, m := range fe {
-			f.Errors[k] = m
 		}
 		p, derr := s.actionNewData(r, f)
 		if derr != nil {

@@ -120,11 +120,8 @@ func (s *Server) actionCalendarSubmit(w http.ResponseWriter, r *http.Request) er
 	}
 	e, err := s.svc.AddActionCalendarEntry(r.Context(), actorFrom(r.Context()), r.PathValue("id"), in)
 	if err != nil {
-		if !f.fail(err) {
+		if !f.failWith(err, fe) {
 			return err
-		}
-		for k, m := range fe {
-			f.Errors[k] = m
 		}
 		return s.renderAction(w, r, formStatus(err), actionShowPage{CalendarForm: f})
 	}

@@ -2,7 +2,7 @@ package web
 
 import (
 	"net/http"
-	"strings"
+	"net/url"
 
 	"cqp/internal/domain"
 	"cqp/internal/service"
@@ -79,21 +79,10 @@ func (s *Server) candidateNewSubmit(w http.ResponseWriter, r *http.Request) erro
 	}
 	f := newForm(r)
 	v := r.PostForm
-	c := domain.Candidate{
-		BirthName: v.Get("birth_name"), UsedName: v.Get("used_name"), FirstNames: v.Get("first_names"),
-		Sex: domain.Sex(v.Get("sex")), BirthINSEE: v.Get("birth_insee"), BirthCountry: v.Get("birth_country"),
-		BirthCity: v.Get("birth_city"), Email: v.Get("email"),
-	}
 	// An unreadable date leaves BirthDate zero, which the service refuses; fe then replaces
 	// its message with one that says what was wrong with what was typed.
 	fe := domain.FieldErrors{}
-	if raw := strings.TrimSpace(v.Get("birth_date")); raw != "" {
-		d, err := domain.ParseFrenchDate(raw)
-		if err != nil {
-			fe.Add("birth_date", "La date de naissance doit être au format JJ/MM/AAAA, par exemple 04/05/1998.")
-		}
-		c.BirthDate = d
-	}
+	c := candidateIdentityOf(v, fe)
 	qual := v.Get("qualification")
 	in := service.CandidateInput{Candidate: c, Enrolment: &service.EnrolmentInput{
 		QualificationCode: qual, Route: domain.Route(v.Get("route")), Public: domain.Public(v.Get("public")),
@@ -102,11 +91,8 @@ func (s *Server) candidateNewSubmit(w http.ResponseWriter, r *http.Request) erro
 	}}
 	created, err := s.svc.CreateCandidate(r.Context(), actorFrom(r.Context()), in)
 	if err != nil {
-		if !f.fail(err) {
+		if !f.failWith(err, fe) {
 			return err
-		}
-		for k, m := range fe {
-			f.Errors[k] = m
 		}
 		p, derr := s.candidateNewData(r, f)
 		if derr != nil {
@@ -118,4 +104,15 @@ func (s *Server) candidateNewSubmit(w http.ResponseWriter, r *http.Request) erro
 	s.flash(r, "Le candidat "+created.DisplayName()+" est inscrit sous le numéro "+created.Number+".")
 	http.Redirect(w, r, "/candidats/"+created.ID, http.StatusSeeOther)
 	return nil
+}
+
+// candidateIdentityOf reads the identity fields shared by every enrolment form; an unreadable
+// birth date is recorded in fe.
+func candidateIdentityOf(v url.Values, fe domain.FieldErrors) domain.Candidate {
+	return domain.Candidate{
+		BirthName: v.Get("birth_name"), UsedName: v.Get("used_name"), FirstNames: v.Get("first_names"),
+		Sex: domain.Sex(v.Get("sex")), BirthINSEE: v.Get("birth_insee"), BirthCountry: v.Get("birth_country"),
+		BirthCity: v.Get("birth_city"), Email: v.Get("email"),
+		BirthDate: formDate(v, "birth_date", fe, "La date de naissance doit être au format JJ/MM/AAAA, par exemple 04/05/1998."),
+	}
 }

@@ -103,12 +103,7 @@ func (s *Server) enrolmentNewSubmit(w http.ResponseWriter, r *http.Request) erro
 	f := newForm(r)
 	v := r.PostForm
 	fe := domain.FieldErrors{}
-	c := domain.Candidate{
-		BirthName: v.Get("birth_name"), UsedName: v.Get("used_name"), FirstNames: v.Get("first_names"),
-		Sex: domain.Sex(v.Get("sex")), BirthINSEE: v.Get("birth_insee"), BirthCountry: v.Get("birth_country"),
-		BirthCity: v.Get("birth_city"), Email: v.Get("email"),
-		BirthDate: formDate(v, "birth_date", fe, "La date de naissance doit être au format JJ/MM/AAAA, par exemple 04/05/1998."),
-	}
+	c := candidateIdentityOf(v, fe)
 	if strings.TrimSpace(v.Get("experience_months")) == "" {
 		fe.Add("experience_months", "Indiquez l'expérience professionnelle en mois (0 s'il n'y en a pas).")
 	}
@@ -122,11 +117,8 @@ func (s *Server) enrolmentNewSubmit(w http.ResponseWriter, r *http.Request) erro
 	}}
 	out, err := s.svc.EnrolInAction(r.Context(), actorFrom(r.Context()), r.PathValue("id"), in)
 	if err != nil {
-		if !f.fail(err) {
+		if !f.failWith(err, fe) {
 			return err
-		}
-		for k, m := range fe {
-			f.Errors[k] = m
 		}
 		p, derr := s.enrolmentNewData(r, f)
 		if derr != nil {

@@ -105,11 +105,8 @@ func (s *Server) enrolmentIntakeSubmit(w http.ResponseWriter, r *http.Request) e
 	}
 	file, err := s.svc.RecordEnrolmentIntake(r.Context(), actorFrom(r.Context()), r.PathValue("id"), intakeOf(v, fe), v.Get("derogation"))
 	if err != nil {
-		if !f.fail(err) {
+		if !f.failWith(err, fe) {
 			return err
-		}
-		for k, m := range fe {
-			f.Errors[k] = m
 		}
 		return s.renderEnrolment(w, r, formStatus(err), nil, f)
 	}

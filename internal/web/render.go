@@ -285,6 +285,18 @@ func (f *form) fail(err error) bool {
 	return true
 }
 
+// failWith records err like fail, then the handler's own field messages (fe), found while
+// reading the form, which say more precisely what was wrong with what was typed.
+func (f *form) failWith(err error, fe domain.FieldErrors) bool {
+	if !f.fail(err) {
+		return false
+	}
+	for k, m := range fe {
+		f.Errors[k] = m
+	}
+	return true
+}
+
 // formStatus is the status of a form page shown again after a refusal.
 func formStatus(err error) int { return statusOf(domain.ErrorCode(err)) }
 
