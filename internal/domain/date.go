@@ -87,3 +87,25 @@ func (d Date) YearsAt(e Date) int {
 	}
 	return y
 }
+
+// MarshalText writes d as YYYY-MM-DD ("" when unset), for JSON documents.
+func (d Date) MarshalText() ([]byte, error) { return []byte(d.ISO()), nil }
+
+// UnmarshalText reads YYYY-MM-DD; "" is the unset date.
+func (d *Date) UnmarshalText(b []byte) error {
+	if len(b) == 0 {
+		*d = Date{}
+		return nil
+	}
+	x, err := ParseISODate(string(b))
+	if err != nil {
+		return err
+	}
+	*d = x
+	return nil
+}
+
+// Year, Month and Day return the parts of d.
+func (d Date) Year() int         { return d.t.Year() }
+func (d Date) Month() time.Month { return d.t.Month() }
+func (d Date) Day() int          { return d.t.Day() }

@@ -1,0 +1,95 @@
+package domain
+
+import (
+	"bytes"
+	"fmt"
+	"image"
+	_ "image/jpeg" // registers JPEG for image.DecodeConfig
+	_ "image/png"  // registers PNG for image.DecodeConfig
+	"path/filepath"
+	"strings"
+)
+
+// Evidence file types accepted on the experience file, told by their content.
+const (
+	EvidencePDF  = "application/pdf"
+	EvidencePNG  = "image/png"
+	EvidenceJPEG = "image/jpeg"
+)
+
+// EvidenceExtension is the file extension matching an evidence content type.
+func EvidenceExtension(contentType string) string {
+	switch contentType {
+	case EvidencePDF:
+		return ".pdf"
+	case EvidencePNG:
+		return ".png"
+	case EvidenceJPEG:
+		return ".jpg"
+	}
+	return ""
+}
+
+// SniffEvidence tells an evidence file's type from its content, whatever its name says: a
+// PDF, a PNG or a JPEG whose header and structure are readable. Anything else is refused with
+// a French message naming the file and, when it is recognisable, what it really is.
+func SniffEvidence(filename string, content []byte) (string, error) {
+	name := filepath.Base(strings.ReplaceAll(filename, `\`, "/"))
+	if len(content) == 0 {
+		return "", fmt.Errorf("le fichier « %s » est vide", name)
+	}
+	switch {
+	case bytes.HasPrefix(content, []byte("%PDF-")):
+		tail := content
+		if len(tail) > 2048 {
+			tail = tail[len(tail)-2048:]
+		}
+		if !bytes.Contains(tail, []byte("%%EOF")) {
+			return "", fmt.Errorf("le fichier « %s » est un PDF tronqué ou abîmé (sa fin manque) : enregistrez-le de nouveau et recommencez", name)
+		}
+		return EvidencePDF, nil
+	case bytes.HasPrefix(content, []byte("\x89PNG\r\n\x1a\n")):
+		if _, _, err := image.DecodeConfig(bytes.NewReader(content)); err != nil {
+			return "", fmt.Errorf("le fichier « %s » ressemble à une image PNG mais n'est pas lisible", name)
+		}
+		return EvidencePNG, nil
+	case bytes.HasPrefix(content, []byte{0xFF, 0xD8, 0xFF}):
+		if _, _, err := image.DecodeConfig(bytes.NewReader(content)); err != nil {
+			return "", fmt.Errorf("le fichier « %s » ressemble à une image JPEG mais n'est pas lisible", name)
+		}
+		return EvidenceJPEG, nil
+	}
+	what := contentKind(content)
+	if what != "" {
+		return "", fmt.Errorf("le fichier « %s » n'est ni un PDF, ni une image PNG ou JPEG : son contenu est %s. Seuls les PDF, PNG et JPEG sont acceptés", name, what)
+	}
+	return "", fmt.Errorf("le fichier « %s » n'est ni un PDF, ni une image PNG ou JPEG, quel que soit son nom. Seuls les PDF, PNG et JPEG sont acceptés", name)
+}
+
+// contentKind names, in French, a few kinds of file people send by mistake or on purpose.
+func contentKind(b []byte) string {
+	switch {
+	case bytes.HasPrefix(b, []byte("MZ")):
+		return "celui d'un programme exécutable Windows"
+	case bytes.HasPrefix(b, []byte("\x7fELF")):
+		return "celui d'un programme exécutable"
+	case bytes.HasPrefix(b, []byte{0xCF, 0xFA, 0xED, 0xFE}), bytes.HasPrefix(b, []byte{0xFE, 0xED, 0xFA, 0xCF}),
+		bytes.HasPrefix(b, []byte{0xCA, 0xFE, 0xBA, 0xBE}):
+		return "celui d'un programme exécutable"
+	case bytes.HasPrefix(b, []byte("#!")):
+		return "celui d'un script"
+	case bytes.HasPrefix(b, []byte("PK\x03\x04")):
+		return "celui d'une archive ZIP ou d'un document bureautique (Word, Excel…) : enregistrez-le en PDF"
+	case bytes.HasPrefix(b, []byte{0xD0, 0xCF, 0x11, 0xE0}):
+		return "celui d'un ancien document bureautique (Word, Excel…) : enregistrez-le en PDF"
+	case bytes.HasPrefix(b, []byte("GIF8")):
+		return "celui d'une image GIF : enregistrez-la en PNG ou JPEG"
+	case len(b) > 12 && string(b[4:12]) == "ftypheic":
+		return "celui d'une photo HEIC : enregistrez-la en JPEG"
+	}
+	head := strings.ToLower(string(b[:min(len(b), 512)]))
+	if strings.Contains(head, "<html") || strings.Contains(head, "<script") || strings.Contains(head, "<svg") {
+		return "celui d'une page web ou d'une image SVG"
+	}
+	return ""
+}
