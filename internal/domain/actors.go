@@ -13,14 +13,15 @@ const (
 	RoleCommissionMember     Role = "commission_member"     // scope: the orals they are assigned
 	RoleJuryMember           Role = "jury_member"           // whole branch, session by session
 	RoleJuryPresident        Role = "jury_president"
-	RoleCandidate            Role = "candidate" // scope: a candidate
-	RoleBranch               Role = "branch"    // read-only oversight
-	RoleFunder               Role = "funder"    // scope: a funder
+	RoleCandidate            Role = "candidate"   // scope: a candidate
+	RoleBranch               Role = "branch"      // read-only oversight
+	RoleFunder               Role = "funder"      // scope: a funder
+	RoleVAEAdviser           Role = "vae_adviser" // sees and comments the experience files the secretariat assigns them
 )
 
 // Roles lists every role in the order menus show them.
 var Roles = []Role{RoleSecretariat, RoleTrainingOrganisation, RoleCompany, RoleCompanyReferent,
-	RoleCommissionMember, RoleJuryMember, RoleJuryPresident, RoleCandidate, RoleBranch, RoleFunder}
+	RoleCommissionMember, RoleJuryMember, RoleJuryPresident, RoleCandidate, RoleBranch, RoleFunder, RoleVAEAdviser}
 
 // Valid reports whether r is a known role.
 func (r Role) Valid() bool {
@@ -55,6 +56,8 @@ func (r Role) Label() string {
 		return "Branche (CPNEFP)"
 	case RoleFunder:
 		return "Financeur (OPCO)"
+	case RoleVAEAdviser:
+		return "Accompagnateur VAE"
 	}
 	return string(r)
 }

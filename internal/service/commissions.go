@@ -431,6 +431,10 @@ func (s *Service) ScheduleOral(ctx context.Context, a domain.Actor, in OralInput
 			fe.Add("enrolment", "Cette inscription n'existe pas : choisissez le candidat dans la liste.")
 		} else if e.Status == domain.StatusWithdrawn || e.Status == domain.StatusCertified {
 			fe.Add("enrolment", "L'inscription de "+cand.DisplayName()+" est au statut « "+e.Status.Label()+" » : elle n'appelle plus d'oral.")
+		} else if msg, err := vaeOralRefusal(ctx, q, cand, e); err != nil {
+			return err
+		} else if msg != "" {
+			fe.Add("enrolment", msg)
 		}
 		if err := fe.Err(); err != nil {
 			return err

@@ -145,6 +145,11 @@ func (s *Service) SetEnrolmentStatus(ctx context.Context, a domain.Actor, candid
 			return statusRefusal(domain.ECONFLICT, "Le statut de l'inscription vient de changer (« "+x.Status.Label()+" ») : rechargez la page et recommencez.")
 		}
 		e = x
+		if !a.System {
+			if err := checkVAEMove(ctx, q, e, status); err != nil {
+				return err
+			}
+		}
 		if status == domain.StatusFinalEvaluation && !a.System && e.Route != domain.RouteVAE {
 			if err := checkFinalEvaluation(ctx, q, e); err != nil {
 				return err

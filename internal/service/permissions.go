@@ -45,6 +45,14 @@ const (
 	ActCertificateIssue  Action = "certificate.issue"  // issue and send certificates and attestations
 	ActCertificateRevoke Action = "certificate.revoke" // revoke one, with a reason
 	ActBranchSettings    Action = "branch.settings"    // quorum, signatories
+
+	// The VAE route (issue 6).
+	ActVAERead    Action = "vae.read"    // VAE files: requests, admissibility files, experience files and evidence
+	ActVAERequest Action = "vae.request" // record a VAE request (the secretariat, or a company for its employee)
+	ActVAEFill    Action = "vae.fill"    // write the admissibility file and the experience file, upload evidence
+	ActVAEReview  Action = "vae.review"  // give the reasoned opinion on an admissibility file one was asked to review
+	ActVAEDecide  Action = "vae.decide"  // send the file, ask for a review, decide, revoke, name the adviser
+	ActVAEAdvise  Action = "vae.advise"  // comment on the experience file as its VAE adviser
 )
 
 // Access is how far a role may carry an action.
@@ -136,6 +144,21 @@ var Permissions = map[Action]map[domain.Role]Access{
 	ActCertificateIssue:  {domain.RoleSecretariat: AccessAll},
 	ActCertificateRevoke: {domain.RoleSecretariat: AccessAll},
 	ActBranchSettings:    {domain.RoleSecretariat: AccessAll},
+
+	ActVAERead: {
+		domain.RoleSecretariat: AccessAll, domain.RoleBranch: AccessAll,
+		domain.RoleCandidate:            AccessScoped, // their own
+		domain.RoleCompany:              AccessScoped, // its employees' requests
+		domain.RoleTrainingOrganisation: AccessScoped, // the files it was asked to review
+		domain.RoleVAEAdviser:           AccessScoped, // the files it follows
+		domain.RoleCommissionMember:     AccessScoped, // the files of the orals it hears
+	},
+	ActVAERequest: {domain.RoleSecretariat: AccessAll, domain.RoleCompany: AccessScoped},
+	// The secretariat types in a file returned on paper.
+	ActVAEFill:   {domain.RoleSecretariat: AccessAll, domain.RoleCandidate: AccessScoped},
+	ActVAEReview: {domain.RoleTrainingOrganisation: AccessScoped},
+	ActVAEDecide: {domain.RoleSecretariat: AccessAll},
+	ActVAEAdvise: {domain.RoleVAEAdviser: AccessScoped},
 }
 
 // AccessFor returns the widest access any of the actor's roles gives for the action.

@@ -20,6 +20,7 @@ type Service struct {
 	now     func() time.Time
 	log     *slog.Logger
 	baseURL string
+	vae     VAESettings
 }
 
 // New returns a Service. now is the clock (tests pass a fixed one); baseURL prefixes links in mails.
@@ -27,7 +28,7 @@ func New(s *store.Store, now func() time.Time, log *slog.Logger, baseURL string)
 	if now == nil {
 		now = time.Now
 	}
-	return &Service{store: s, now: now, log: log, baseURL: baseURL}
+	return &Service{store: s, now: now, log: log, baseURL: baseURL, vae: DefaultVAESettings()}
 }
 
 // Store exposes the store for wiring (sessions) and health checks.

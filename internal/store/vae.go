@@ -648,3 +648,13 @@ func (q Q) MarkVAEReminded(ctx context.Context, enrolmentID string, at, before t
 	n, err := res.RowsAffected()
 	return n == 1, normalize(err)
 }
+
+// MemberHearing reports whether the user sits on a commission that holds an oral of the
+// enrolment, voting or not: who may read the candidate's VAE file for the oral.
+func (q Q) MemberHearing(ctx context.Context, userID, enrolmentID string) (bool, error) {
+	var n int
+	err := q.db.QueryRowContext(ctx, `SELECT COUNT(*) FROM orals o
+		JOIN commission_members m ON m.commission_id = o.commission_id
+		WHERE o.enrolment_id = $1 AND m.user_id = $2`, enrolmentID, userID).Scan(&n)
+	return n > 0, normalize(err)
+}
