@@ -334,6 +334,9 @@ func (s *Service) VAEFiles(ctx context.Context, a domain.Actor, f VAEListFilter)
 
 // VAERequestInput is a VAE request: who, for which qualification, and which optional blocks.
 type VAERequestInput struct {
+	// CandidateID attaches the request to a candidate already known (another qualification,
+	// or a new attempt); otherwise Candidate is recorded as a new candidate.
+	CandidateID       string
 	Candidate         domain.Candidate // identity and e-mail
 	QualificationCode string
 	Public            domain.Public
@@ -361,12 +364,30 @@ func (s *Service) RequestVAE(ctx context.Context, a domain.Actor, in VAERequestI
 	}
 	var out Enrolled
 	err := s.store.Write(ctx, func(q store.Q) error {
-		var err error
-		out, err = s.createCandidate(ctx, q, domain.SystemActor(a.Name), CandidateInput{Candidate: in.Candidate,
-			Enrolment: &EnrolmentInput{QualificationCode: in.QualificationCode, Route: domain.RouteVAE, Public: in.Public,
-				CompanyID: in.CompanyID, Blocks: in.Blocks}}, createOptions{reason: "Demande de VAE"})
-		if err != nil {
-			return err
+		enrol := EnrolmentInput{QualificationCode: in.QualificationCode, Route: domain.RouteVAE, Public: in.Public,
+			CompanyID: in.CompanyID, Blocks: in.Blocks}
+		if in.CandidateID != "" {
+			c, err := q.Candidate(ctx, strings.TrimSpace(in.CandidateID), store.Scope{})
+			if domain.ErrorCode(err) == domain.ENOTFOUND {
+				return fieldError("candidate", "Candidat inconnu : choisissez-le dans la liste, ou saisissez son identité.")
+			}
+			if err != nil {
+				return err
+			}
+			if by == domain.RequestedByCompany && !candidateOfCompany(c, in.CompanyID) {
+				return fieldError("candidate", "Ce candidat n'est pas rattaché à votre entreprise : saisissez son identité.")
+			}
+			rec, err := s.addEnrolment(ctx, q, a, c.ID, enrol, "Demande de VAE")
+			if err != nil {
+				return err
+			}
+			out = Enrolled{Candidate: c, Enrolment: rec}
+		} else {
+			var err error
+			if out, err = s.createCandidate(ctx, q, a, CandidateInput{Candidate: in.Candidate, Enrolment: &enrol},
+				createOptions{reason: "Demande de VAE"}); err != nil {
+				return err
+			}
 		}
 		now := s.Now()
 		f := store.VAEFile{EnrolmentID: out.Enrolment.ID, Status: domain.VAERequested, RequestedBy: by, RequestMessage: in.Message,
@@ -384,6 +405,15 @@ func (s *Service) RequestVAE(ctx context.Context, a domain.Actor, in VAERequestI
 				out.Enrolment.QualificationTitle, by.Label(), out.Candidate.DisplayName(), out.Candidate.Number, s.vaeURL(out.Enrolment.ID)))
 	})
 	return out, err
+}
+
+func candidateOfCompany(c domain.Candidate, companyID string) bool {
+	for _, e := range c.Enrolments {
+		if e.CompanyID == companyID {
+			return true
+		}
+	}
+	return false
 }
 
 func (s *Service) vaeURL(enrolmentID string) string { return s.baseURL + "/vae/" + enrolmentID }

@@ -293,9 +293,15 @@ func (s *Service) redirectEnrolment(ctx context.Context, q store.Q, a domain.Act
 			optional = append(optional, code)
 		}
 	}
-	b, fe, err := s.buildEnrolment(ctx, q, a, EnrolmentInput{QualificationCode: v.enrolment.QualificationCode, Route: in.RedirectRoute,
+	return s.addEnrolment(ctx, q, a, v.candidate.ID, EnrolmentInput{QualificationCode: v.enrolment.QualificationCode, Route: in.RedirectRoute,
 		Public: v.enrolment.Public, TrainingOrganisationID: strings.TrimSpace(in.TrainingOrganisationID), CompanyID: v.enrolment.CompanyID,
-		Blocks: optional})
+		Blocks: optional}, "Réorientation d'une demande de VAE : "+in.Reason)
+}
+
+// addEnrolment checks and records a new enrolment of an existing candidate, with its audit
+// entry, inside the caller's transaction.
+func (s *Service) addEnrolment(ctx context.Context, q store.Q, a domain.Actor, candidateID string, in EnrolmentInput, reason string) (store.EnrolmentRecord, error) {
+	b, fe, err := s.buildEnrolment(ctx, q, a, in)
 	if err != nil {
 		return store.EnrolmentRecord{}, err
 	}
@@ -303,14 +309,14 @@ func (s *Service) redirectEnrolment(ctx context.Context, q store.Q, a domain.Act
 		return store.EnrolmentRecord{}, err
 	}
 	e := b.rec
-	e.ID, e.CandidateID, e.CreatedAt, e.UpdatedAt = newID(), v.candidate.ID, s.Now(), s.Now()
+	e.ID, e.CandidateID, e.CreatedAt, e.UpdatedAt = newID(), candidateID, s.Now(), s.Now()
 	if err := q.CreateEnrolmentRecord(ctx, e, a.UserID); err != nil {
 		return e, err
 	}
-	return e, s.audit(ctx, q, a, change{Action: "enrolment.create", EntityType: "enrolment", EntityID: e.ID, CandidateID: v.candidate.ID,
+	return e, s.audit(ctx, q, a, change{Action: "enrolment.create", EntityType: "enrolment", EntityID: e.ID, CandidateID: candidateID,
 		After: map[string]any{"qualification": e.QualificationCode, "route": e.Route, "public": e.Public, "blocks": e.Blocks,
 			"framework_version": e.FrameworkVersion, "training_organisation": e.TrainingOrganisationID, "company": e.CompanyID},
-		Reason: "Réorientation d'une demande de VAE : " + in.Reason})
+		Reason: reason})
 }
 
 // decisionLetter prints the decision letter.

@@ -1,0 +1,133 @@
+package servicetest
+
+import (
+	"context"
+	"testing"
+
+	"cqp/internal/domain"
+	"cqp/internal/service"
+)
+
+// TinyPDF is the smallest file SniffEvidence reads as a PDF.
+var TinyPDF = []byte("%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n")
+
+// VAEWorld holds two VAE files built through the service, one on each side of the world.
+type VAEWorld struct {
+	// SideA is candidate A's VAE enrolment (Gestionnaire IARD, company A): sent, filled by the
+	// candidate, reviewed favourably by organisation A, admissible, followed by the VAE adviser,
+	// experience file submitted with one evidence file, heard by commission A. Every scoped
+	// role of side A sees it.
+	SideA, EvidenceA string
+	// SideB is candidate B's VAE enrolment (company B): its file submitted on paper (typed by
+	// the secretariat) and under review by organisation B.
+	SideB string
+}
+
+// PeriodsFor24Months are two related experience periods adding up to 24 months.
+func PeriodsFor24Months() []service.PeriodInput {
+	return []service.PeriodInput{
+		{Employer: "Cabinet Durand", Role: "Assistante de gestion", From: "01/09/2022", Until: "31/08/2023", Related: true,
+			Activities: "Gestion des sinistres IARD"},
+		{Employer: "Courtage Lumière", Role: "Gestionnaire", From: "01/09/2023", Until: "31/08/2024", Related: true,
+			Activities: "Souscription et gestion de contrats"},
+	}
+}
+
+// CompleteAdmissibility is an admissibility file with nothing missing for the enrolment's blocks.
+func CompleteAdmissibility(t testing.TB, w *World, enrolmentID string) service.AdmissibilityInput {
+	t.Helper()
+	v, err := w.Service.VAE(context.Background(), domain.SystemActor("test"), enrolmentID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	in := service.AdmissibilityInput{Address: "3 rue des Lilas, 75011 Paris", Phone: "06 12 34 56 78", Situation: "Salariée",
+		Motivation: "Faire reconnaître mon expérience", Periods: PeriodsFor24Months(), Certified: true,
+		Diplomas:       []domain.Diploma{{Title: "Baccalauréat", Year: "2018", Level: "4"}},
+		SelfAssessment: map[string]domain.SelfAssessment{}}
+	for _, b := range v.Blocks {
+		for _, c := range b.Competences {
+			in.SelfAssessment[c.Code] = domain.SelfAssessment{Level: domain.SelfAcquired, Situation: "Au quotidien chez Courtage Lumière"}
+		}
+	}
+	return in
+}
+
+// NewVAE builds the two VAE files. It needs the world's commission (side A's oral is heard
+// by it).
+func (w *World) NewVAE(t testing.TB) VAEWorld {
+	t.Helper()
+	ctx := context.Background()
+	must := func(err error) {
+		t.Helper()
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	sec := w.Actor(t, w.Accounts[domain.RoleSecretariat])
+	optional := w.optionalBlocks(t, "IARD")
+	var out VAEWorld
+
+	a, err := w.Service.RequestVAE(ctx, sec, service.VAERequestInput{CandidateID: w.CandidateA, QualificationCode: "IARD",
+		Public: domain.PublicEmployee, CompanyID: w.CompanyA, Blocks: optional})
+	must(err)
+	out.SideA = a.Enrolment.ID
+	_, err = w.Service.SendAdmissibilityFile(ctx, sec, out.SideA)
+	must(err)
+	cand := w.Actor(t, w.Accounts[domain.RoleCandidate])
+	_, err = w.Service.SubmitAdmissibility(ctx, cand, out.SideA, CompleteAdmissibility(t, w, out.SideA))
+	must(err)
+	must(w.Service.RequestVAEReview(ctx, sec, out.SideA, w.OrgA))
+	must(w.Service.GiveVAEReview(ctx, w.Actor(t, w.Accounts[domain.RoleTrainingOrganisation]), out.SideA,
+		service.ReviewInput{Opinion: domain.OpinionFavourable, Comment: "Expérience solide et en lien direct."}))
+	_, err = w.Service.DecideVAE(ctx, sec, out.SideA, service.DecisionInput{Decision: domain.DecisionAdmissible,
+		Reason: "Deux ans d'expérience en lien, avis favorable.", ValidUntil: "25/11/2027"})
+	must(err)
+	must(w.Service.AssignAdviser(ctx, sec, out.SideA, w.UserIDs[w.Accounts[domain.RoleVAEAdviser]]))
+	v, err := w.Service.VAE(ctx, sec, out.SideA)
+	must(err)
+	narratives := map[string]string{}
+	for _, b := range v.Blocks {
+		narratives[b.Code] = "J'ai exercé ces activités pendant deux ans, avec des clients particuliers et professionnels."
+	}
+	must(w.Service.SaveExperience(ctx, cand, out.SideA, narratives))
+	ev, err := w.Service.AddEvidence(ctx, cand, out.SideA, service.EvidenceUpload{Title: "Attestation d'employeur",
+		Filename: "attestation.pdf", Content: TinyPDF})
+	must(err)
+	out.EvidenceA = ev.ID
+	must(w.Service.SubmitExperience(ctx, cand, out.SideA))
+	_, err = w.Service.ScheduleOral(ctx, sec, service.OralInput{CommissionID: w.CommissionID, EnrolmentID: out.SideA,
+		Date: "16/12/2026", Time: "14:00", Duration: "60", Place: "Paris"})
+	must(err)
+
+	b, err := w.Service.RequestVAE(ctx, sec, service.VAERequestInput{CandidateID: w.CandidateB, QualificationCode: "IARD",
+		Public: domain.PublicEmployee, CompanyID: w.CompanyB, Blocks: optional})
+	must(err)
+	out.SideB = b.Enrolment.ID
+	_, err = w.Service.SendAdmissibilityFile(ctx, sec, out.SideB)
+	must(err)
+	_, err = w.Service.SubmitAdmissibility(ctx, sec, out.SideB, CompleteAdmissibility(t, w, out.SideB))
+	must(err)
+	must(w.Service.RequestVAEReview(ctx, sec, out.SideB, w.OrgB))
+	return out
+}
+
+// optionalBlocks returns the first optional blocks a qualification's composition asks for.
+func (w *World) optionalBlocks(t testing.TB, qualification string) []string {
+	t.Helper()
+	fws, err := w.Service.Frameworks(context.Background(), domain.SystemActor("test"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range fws {
+		if r.Framework.Qualification.Code != qualification {
+			continue
+		}
+		var out []string
+		for _, b := range r.Framework.BlocksOfKind(domain.BlockOptional)[:r.Framework.Composition.Optional] {
+			out = append(out, b.Code)
+		}
+		return out
+	}
+	t.Fatalf("no framework for %s", qualification)
+	return nil
+}
