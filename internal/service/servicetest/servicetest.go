@@ -38,6 +38,8 @@ type World struct {
 	EnrolmentA   string                 // candidate A\'s enrolment
 	CommissionID string                 // a commission on which the commission member sits
 	OralID       string                 // candidate A\'s oral before that commission
+
+	vae *VAEWorld // built on first call to VAE
 }
 
 // New builds the world on a migrated store.

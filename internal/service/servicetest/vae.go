@@ -52,9 +52,18 @@ func CompleteAdmissibility(t testing.TB, w *World, enrolmentID string) service.A
 	return in
 }
 
-// NewVAE builds the two VAE files. It needs the world's commission (side A's oral is heard
-// by it).
-func (w *World) NewVAE(t testing.TB) VAEWorld {
+// VAE returns the world's two VAE files, built on the first call. Side A's oral is heard by
+// the world's commission.
+func (w *World) VAE(t testing.TB) VAEWorld {
+	t.Helper()
+	if w.vae == nil {
+		v := w.buildVAE(t)
+		w.vae = &v
+	}
+	return *w.vae
+}
+
+func (w *World) buildVAE(t testing.TB) VAEWorld {
 	t.Helper()
 	ctx := context.Background()
 	must := func(err error) {
