@@ -1,7 +1,11 @@
 package servicetest
 
 import (
+	"bytes"
 	"context"
+	"image"
+	"image/color"
+	"image/png"
 	"testing"
 
 	"cqp/internal/domain"
@@ -139,4 +143,16 @@ func (w *World) optionalBlocks(t testing.TB, qualification string) []string {
 	}
 	t.Fatalf("no framework for %s", qualification)
 	return nil
+}
+
+// TinyPNG is a small valid PNG image.
+func TinyPNG(t testing.TB) []byte {
+	t.Helper()
+	var buf bytes.Buffer
+	img := image.NewRGBA(image.Rect(0, 0, 3, 2))
+	img.Set(1, 1, color.RGBA{B: 200, A: 255})
+	if err := png.Encode(&buf, img); err != nil {
+		t.Fatal(err)
+	}
+	return buf.Bytes()
 }
