@@ -189,7 +189,7 @@ type VAEView struct {
 
 	ShowAdmissibility, ShowExperience bool
 	// What the actor may do on this page now.
-	CanFillAdmissibility, CanFillExperience, CanReopenExperience bool
+	CanFillAdmissibility, CanFillExperience, CanReopenExperience   bool
 	CanSend, CanAskReview, CanDecide, CanAssignAdviser, CanComment bool
 	CanReview                                                      bool
 	PendingReview                                                  *store.VAEReview // the review the actor's organisation owes

@@ -183,13 +183,13 @@ func frenchInt(n int) string {
 // periods give (the VAE rule, with its warning under the recommendation), and what is still
 // missing before the file can be sent.
 type AdmissibilityCheck struct {
-	RelatedMonths, TotalMonths int
+	RelatedMonths, TotalMonths   int
 	MinMonths, RecommendedMonths int
-	Eligible                   bool
-	Message                    string
-	Warnings                   []string
-	Competences, Assessed      int
-	Missing                    []string // French, one line per missing part
+	Eligible                     bool
+	Message                      string
+	Warnings                     []string
+	Competences, Assessed        int
+	Missing                      []string // French, one line per missing part
 }
 
 // Ready reports whether the file may be submitted.

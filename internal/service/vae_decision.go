@@ -117,7 +117,7 @@ func (s *Service) GiveVAEReview(ctx context.Context, a domain.Actor, enrolmentID
 		}
 		if err := s.audit(ctx, q, a, change{Action: "vae.review_give", EntityType: "vae_review", EntityID: pending.ID,
 			CandidateID: v.candidate.ID, Before: map[string]string{"status": string(domain.VAEUnderReview)},
-			After: map[string]any{"status": string(domain.VAEReviewed), "opinion": string(in.Opinion), "version": pending.FileVersion},
+			After:  map[string]any{"status": string(domain.VAEReviewed), "opinion": string(in.Opinion), "version": pending.FileVersion},
 			Reason: in.Comment}); err != nil {
 			return err
 		}
