@@ -42,6 +42,7 @@ func commands() []command {
 			return runDeliberate(args, env.stdin, env.stdout, env.stderr)
 		}},
 		{"backup", "write a consistent copy of the SQLite database", runBackup},
+		{"remind", "queue the reminders to VAE candidates who hold a file too long", runRemind},
 		{"version", "print the version", func(_ context.Context, _ []string, env *environment) int {
 			fmt.Fprintf(env.stdout, "cqp %s\n", version)
 			return 0

@@ -42,6 +42,9 @@ func TestInvalidConfigurationIsOneLineAndExitStatus2(t *testing.T) {
 		{"a demo variable that is not a boolean", map[string]string{"CQP_DEMO": "peut-être"}, []string{"serve"}},
 		{"an admin e-mail without password", map[string]string{"CQP_ADMIN_EMAIL": "a@b.fr"}, []string{"serve"}},
 		{"an unknown flag", nil, []string{"migrate", "--colour"}},
+		{"an evidence limit that is not a number", map[string]string{"CQP_EVIDENCE_MAX_MB": "dix"}, []string{"serve"}},
+		{"an evidence limit out of range", nil, []string{"remind", "--evidence-max-mb", "0"}},
+		{"a negative reminder delay", nil, []string{"remind", "--vae-reminder-days", "-1"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -144,6 +147,17 @@ func TestBackupWritesAUsableCopyAndSendsPostgreSQLUsersToPgDump(t *testing.T) {
 	code, _, errOut = runCLI(t, "", "backup", "--database", "postgres://u@127.0.0.1:1/x", "--out", out)
 	if code != 2 || !strings.Contains(errOut, "pg_dump") {
 		t.Fatalf("postgres backup: %d %s", code, errOut)
+	}
+}
+
+func TestRemindQueuesNothingOnAnEmptyDatabaseAndSaysSo(t *testing.T) {
+	code, out, errOut := runCLI(t, "", "remind", "--data", t.TempDir())
+	if code != 0 || !strings.Contains(out, "0 VAE reminder(s) queued") {
+		t.Fatalf("%d %q %q", code, out, errOut)
+	}
+	code, out, _ = runCLI(t, "", "remind", "--data", t.TempDir(), "--vae-reminder-days", "0")
+	if code != 0 || !strings.Contains(out, "off") {
+		t.Fatalf("%d %q", code, out)
 	}
 }
 

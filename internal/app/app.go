@@ -39,6 +39,7 @@ func Open(ctx context.Context, cfg config.Config, log *slog.Logger, now func() t
 		return nil, err
 	}
 	svc := service.New(st, now, log, cfg.BaseURL)
+	svc.SetVAESettings(VAESettings(cfg))
 	if err := EnsureShippedFramework(ctx, svc); err != nil {
 		st.Close()
 		return nil, err
@@ -53,6 +54,14 @@ func Open(ctx context.Context, cfg config.Config, log *slog.Logger, now func() t
 		return nil, err
 	}
 	return a, nil
+}
+
+// VAESettings are the VAE route's limits from the configuration.
+func VAESettings(cfg config.Config) service.VAESettings {
+	v := service.DefaultVAESettings()
+	v.MaxEvidenceBytes = int64(cfg.EvidenceMaxMB) << 20
+	v.ReminderDays = cfg.VAEReminderDays
+	return v
 }
 
 // OpenStore opens and migrates the configured database.
@@ -134,7 +143,9 @@ func (a *App) Run(ctx context.Context) error {
 	return a.server.Shutdown(shutdownCtx)
 }
 
-// housekeeping sends queued mail (when SMTP is configured) and removes expired sessions.
+// housekeeping sends queued mail (when SMTP is configured), removes expired sessions and, every
+// hour, reminds the VAE candidates who hold a file too long (each reminder is recorded once,
+// however many servers run).
 func (a *App) housekeeping(ctx context.Context) {
 	tick := time.NewTicker(15 * time.Second)
 	defer tick.Stop()
@@ -149,6 +160,11 @@ func (a *App) housekeeping(ctx context.Context) {
 		if i%240 == 0 {
 			if err := sessions.DeleteExpired(ctx); err != nil && ctx.Err() == nil {
 				a.Log.Warn("session cleanup", "error", err)
+			}
+			if n, err := a.Service.SendVAEReminders(ctx); err != nil && ctx.Err() == nil {
+				a.Log.Warn("VAE reminders", "error", err)
+			} else if n > 0 {
+				a.Log.Info("VAE reminders queued", "count", n)
 			}
 		}
 		select {

@@ -32,6 +32,11 @@ type Config struct {
 	MailFrom     string
 
 	SessionLifetime time.Duration
+
+	// VAE route: the largest evidence file accepted, in megabytes, and after how many days a
+	// candidate who holds a file is reminded (0: never).
+	EvidenceMaxMB   int
+	VAEReminderDays int
 	// InsecureCookies drops the Secure attribute and the __Host- prefix, for plain-HTTP
 	// development on 127.0.0.1 only. It is set automatically for loopback addresses when
 	// BaseURL is http.
@@ -47,6 +52,8 @@ func Default() Config {
 		DataDir:         "cqp-data",
 		MailFrom:        "cqp@localhost",
 		SessionLifetime: 12 * time.Hour,
+		EvidenceMaxMB:   10,
+		VAEReminderDays: 30,
 	}
 }
 
@@ -87,6 +94,9 @@ func Bind(fs *flag.FlagSet, c *Config, names ...string) {
 			fs.StringVar(&c.AdminPassword, "admin-password", envOr("CQP_ADMIN_PASSWORD", c.AdminPassword), "password of the first secretariat account (CQP_ADMIN_PASSWORD)")
 		case "session":
 			fs.DurationVar(&c.SessionLifetime, "session-lifetime", c.envDuration("CQP_SESSION_LIFETIME", c.SessionLifetime), "how long a login lasts (CQP_SESSION_LIFETIME)")
+		case "vae":
+			fs.IntVar(&c.EvidenceMaxMB, "evidence-max-mb", c.envInt("CQP_EVIDENCE_MAX_MB", c.EvidenceMaxMB), "largest VAE evidence file accepted, in megabytes (CQP_EVIDENCE_MAX_MB)")
+			fs.IntVar(&c.VAEReminderDays, "vae-reminder-days", c.envInt("CQP_VAE_REMINDER_DAYS", c.VAEReminderDays), "days before a VAE candidate holding a file is reminded; 0 for never (CQP_VAE_REMINDER_DAYS)")
 		default:
 			panic("config: unknown setting " + n)
 		}
@@ -138,6 +148,12 @@ func (c *Config) Resolve() error {
 	if c.AdminPassword != "" && len(c.AdminPassword) < 12 {
 		return &Error{"CQP_ADMIN_PASSWORD must have at least 12 characters"}
 	}
+	if c.EvidenceMaxMB < 1 || c.EvidenceMaxMB > 100 {
+		return &Error{fmt.Sprintf("the evidence size limit must be from 1 to 100 megabytes, not %d (--evidence-max-mb, CQP_EVIDENCE_MAX_MB)", c.EvidenceMaxMB)}
+	}
+	if c.VAEReminderDays < 0 || c.VAEReminderDays > 365 {
+		return &Error{fmt.Sprintf("the VAE reminder delay must be from 0 (never) to 365 days, not %d (--vae-reminder-days, CQP_VAE_REMINDER_DAYS)", c.VAEReminderDays)}
+	}
 	if c.SessionLifetime < time.Minute {
 		return &Error{"the session lifetime must be at least one minute (CQP_SESSION_LIFETIME)"}
 	}
@@ -171,6 +187,19 @@ func (c *Config) envBool(key string, def bool) bool {
 		return def
 	}
 	return b
+}
+
+func (c *Config) envInt(key string, def int) int {
+	v := os.Getenv(key)
+	if v == "" {
+		return def
+	}
+	n, err := strconv.Atoi(strings.TrimSpace(v))
+	if err != nil {
+		c.envProblems = append(c.envProblems, fmt.Sprintf("%s=%q is not a whole number", key, v))
+		return def
+	}
+	return n
 }
 
 func (c *Config) envDuration(key string, def time.Duration) time.Duration {

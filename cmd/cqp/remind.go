@@ -1,0 +1,35 @@
+package main
+
+import (
+	"context"
+	"fmt"
+
+	"cqp/internal/app"
+	"cqp/internal/service"
+)
+
+// runRemind queues, once, the reminders that "cqp serve" sends every hour: for a cron job when
+// the platform runs without a long-lived server, or to check the setting.
+func runRemind(ctx context.Context, args []string, env *environment) int {
+	cfg, _, code, ok := parseConfig("remind", args, env, []string{"data", "database", "base-url", "vae"}, nil)
+	if !ok {
+		return code
+	}
+	st, err := app.OpenStore(ctx, cfg)
+	if err != nil {
+		return failure(env, "remind", err)
+	}
+	defer st.Close()
+	svc := service.New(st, nil, newLogger(env.stderr), cfg.BaseURL)
+	svc.SetVAESettings(app.VAESettings(cfg))
+	if cfg.VAEReminderDays == 0 {
+		fmt.Fprintln(env.stdout, "VAE reminders are off (--vae-reminder-days 0).")
+		return 0
+	}
+	n, err := svc.SendVAEReminders(ctx)
+	if err != nil {
+		return failure(env, "remind", err)
+	}
+	fmt.Fprintf(env.stdout, "%d VAE reminder(s) queued (files held for %d days or more).\n", n, cfg.VAEReminderDays)
+	return 0
+}
