@@ -120,6 +120,7 @@ var staff = []struct {
 	{domain.RoleJuryMember, "Didier Faure", "jury2", "les sessions de jury, leurs candidats et leurs débats"},
 	{domain.RoleJuryMember, "Nadia Haddad", "jury3", "les sessions de jury, leurs candidats et leurs débats"},
 	{domain.RoleJuryMember, "Patrick Roussel", "jury4", "les sessions de jury, leurs candidats et leurs débats"},
+	{domain.RoleVAEAdviser, "Sylvie Marchand", "accompagnateur", "les dossiers d'expérience VAE qui lui sont confiés, qu'elle commente"},
 }
 
 const (

@@ -85,17 +85,25 @@ var statusCycle = map[domain.Route][]domain.EnrolmentStatus{
 	domain.RouteFormation: {domain.StatusEnrolled, domain.StatusInTraining, domain.StatusFinalEvaluation, domain.StatusAwaitingJury,
 		domain.StatusCertified, domain.StatusInTraining, domain.StatusPartial, domain.StatusWithdrawn, domain.StatusAwaitingJury,
 		domain.StatusNotCertified, domain.StatusCertified, domain.StatusFinalEvaluation, domain.StatusInTraining, domain.StatusEnrolled},
-	domain.RouteVAE: {domain.StatusAdmissibility, domain.StatusEnrolled, domain.StatusFinalEvaluation, domain.StatusAwaitingJury,
-		domain.StatusCertified, domain.StatusAdmissibility, domain.StatusPartial, domain.StatusWithdrawn, domain.StatusAwaitingJury,
-		domain.StatusEnrolled, domain.StatusCertified, domain.StatusNotCertified, domain.StatusFinalEvaluation},
+	domain.RouteVAE: vaeStatuses(),
 	domain.RouteBlocs: {domain.StatusEnrolled, domain.StatusInTraining, domain.StatusFinalEvaluation, domain.StatusAwaitingJury,
 		domain.StatusPartial, domain.StatusInTraining, domain.StatusCertified, domain.StatusWithdrawn, domain.StatusAwaitingJury,
 		domain.StatusFinalEvaluation, domain.StatusPartial, domain.StatusEnrolled, domain.StatusNotCertified},
 }
 
-// vaeOrganisations is the training organisation each VAE candidate's file is reviewed by, in
-// turn (-1: none yet). The organisation whose accreditation expired keeps VAE files to review.
-var vaeOrganisations = []int{3, -1, 0, 1, 2}
+// vaeStatuses are the enrolment statuses the VAE candidates' stages leave them in (vae.go).
+func vaeStatuses() []domain.EnrolmentStatus {
+	out := make([]domain.EnrolmentStatus, len(vaeStages))
+	for i, s := range vaeStages {
+		out[i] = s.status()
+	}
+	return out
+}
+
+// vaeOrganisations is the training organisation each VAE candidate's file is reviewed by, by
+// rank as in vaeStages (-1: no opinion asked yet). The organisation whose accreditation expired
+// has a file to review.
+var vaeOrganisations = []int{0, -1, -1, -1, 3, 1, 2, 0, 1, 2, 0, 1, 2}
 
 // plan returns the 40 demo candidates. The route follows the candidate's rank, the
 // qualification is chosen at load time among the frameworks present.
@@ -176,7 +184,7 @@ func accountsOf(cands []candidatePlan) Accounts {
 		out = append(out, acc(domain.RoleCompanyReferent, c.Referent, "referent."+c.Slug,
 			"les "+count(perCompany[j], "candidat", "candidats")+" de « "+c.Name+" » qu'il ou elle suit comme tuteur"))
 	}
-	for _, r := range []domain.Role{domain.RoleCommissionMember, domain.RoleJuryMember, domain.RoleJuryPresident} {
+	for _, r := range []domain.Role{domain.RoleCommissionMember, domain.RoleJuryMember, domain.RoleJuryPresident, domain.RoleVAEAdviser} {
 		for _, s := range staff {
 			if s.Role == r {
 				out = append(out, acc(s.Role, s.Name, s.Local, s.Sees))
@@ -316,13 +324,20 @@ func (l loader) load(ctx context.Context, cands []candidatePlan) error {
 	if _, err := l.user(ctx, funderContact, email("financeur"), domain.RoleFunder, funder.ID); err != nil {
 		return err
 	}
+
+	adviserID := ""
 	for _, s := range staff {
-		if _, err := l.user(ctx, s.Name, email(s.Local), s.Role, ""); err != nil {
+		id, err := l.user(ctx, s.Name, email(s.Local), s.Role, "")
+		if err != nil {
 			return err
+		}
+		if s.Role == domain.RoleVAEAdviser {
+			adviserID = id
 		}
 	}
 
 	rng := rand.New(rand.NewPCG(planSeed, 2))
+	vaeRank := 0
 	for i, c := range cands {
 		fw := fws[(i/len(domain.Routes))%len(fws)]
 		in := service.EnrolmentInput{QualificationCode: fw.Framework.Qualification.Code, Route: c.Route, Public: c.Public,
@@ -334,6 +349,19 @@ func (l loader) load(ctx context.Context, cands []candidatePlan) error {
 			in.CompanyID = companyIDs[c.Company]
 		}
 		p := c.Person
+		if c.Route == domain.RouteVAE {
+			created, err := l.vae(ctx, c, vaeRank, in, vaeIDs{Organisations: orgIDs, AdviserID: adviserID})
+			if err != nil {
+				return fmt.Errorf("create VAE candidate %s %s: %w", p.FirstNames, p.BirthName, err)
+			}
+			vaeRank++
+			if c.Company >= 0 {
+				if err := l.svc.SetCandidateReferent(ctx, l.a, created.ID, referentIDs[c.Company]); err != nil {
+					return fmt.Errorf("name the referent of %s %s: %w", p.FirstNames, p.BirthName, err)
+				}
+			}
+			continue
+		}
 		created, err := l.svc.CreateCandidate(ctx, l.a, service.CandidateInput{
 			Candidate: domain.Candidate{BirthName: p.BirthName, UsedName: p.UsedName, FirstNames: p.FirstNames,
 				BirthDate: c.BirthDate, Sex: p.Sex, BirthINSEE: p.BirthINSEE, BirthCountry: p.BirthCountry,

@@ -71,8 +71,9 @@ func TestLoad(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if want := 40 + routeCandidates(); page.Total != want || len(page.Rows) != want {
-				t.Fatalf("got %d candidates (%d rows), want %d", page.Total, len(page.Rows), 40+routeCandidates())
+			// One line per enrolment: the VAE candidate redirected to the blocs route has two.
+			if want := 40 + routeCandidates() + 1; page.Total != want || len(page.Rows) != want {
+				t.Fatalf("got %d candidates (%d rows), want %d", page.Total, len(page.Rows), want)
 			}
 			quals, routes, statuses := map[string]int{}, map[domain.Route]int{}, map[domain.EnrolmentStatus]int{}
 			for _, r := range page.Rows {
@@ -91,8 +92,8 @@ func TestLoad(t *testing.T) {
 		})
 
 		t.Run("the accounts cover every role and each one logs in with the demo password", func(t *testing.T) {
-			if len(accounts.List) != 31 || accounts.Password != Password {
-				t.Fatalf("got %d accounts with password %q, want 31 with %q", len(accounts.List), accounts.Password, Password)
+			if len(accounts.List) != 32 || accounts.Password != Password {
+				t.Fatalf("got %d accounts with password %q, want 32 with %q", len(accounts.List), accounts.Password, Password)
 			}
 			roles := map[string]bool{}
 			for _, a := range accounts.List {
@@ -124,6 +125,39 @@ func TestLoad(t *testing.T) {
 			}
 			if len(routes) != len(domain.Routes) {
 				t.Errorf("the candidates with an account follow the routes %v, not all three", routes)
+			}
+		})
+
+		t.Run("the VAE files stand at every step of the route, each reached through the route's own steps", func(t *testing.T) {
+			files, err := svc.VAEFiles(ctx, secretariat, service.VAEListFilter{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			statuses := map[domain.VAEStatus]int{}
+			for _, f := range files {
+				statuses[f.File.Status]++
+			}
+			for _, st := range domain.VAEStatuses {
+				if statuses[st] == 0 {
+					t.Errorf("no VAE file is %s (%v)", st, statuses)
+				}
+			}
+			gaelle := actorOf(t, svc, "candidat.gaelle.kervella@demo.cqp.test")
+			mine, err := svc.VAEFiles(ctx, gaelle, service.VAEListFilter{})
+			if err != nil || len(mine) != 1 {
+				t.Fatalf("Gaëlle's files: %d %v", len(mine), err)
+			}
+			v, err := svc.VAE(ctx, gaelle, mine[0].File.EnrolmentID)
+			if err != nil || !v.CanFillExperience || len(v.Evidence) != 1 || len(v.Comments) != 1 || len(v.ExperienceMissing) == 0 {
+				t.Fatalf("Gaëlle's experience file: %+v %v", v.File, err)
+			}
+			adviser := actorOf(t, svc, "accompagnateur@demo.cqp.test")
+			if followed, err := svc.VAEFiles(ctx, adviser, service.VAEListFilter{}); err != nil || len(followed) != 1 {
+				t.Fatalf("the adviser follows %d files: %v", len(followed), err)
+			}
+			expired := actorOf(t, svc, "of.lille@demo.cqp.test")
+			if toReview, err := svc.VAEFiles(ctx, expired, service.VAEListFilter{Statuses: []domain.VAEStatus{domain.VAEUnderReview}}); err != nil || len(toReview) != 1 {
+				t.Fatalf("the organisation whose accreditation expired has %d files to review: %v", len(toReview), err)
 			}
 		})
 
