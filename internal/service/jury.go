@@ -600,6 +600,13 @@ func (s *Service) PresentJuryCandidates(ctx context.Context, a domain.Actor, ses
 				return domain.Errorf(domain.ECONFLICT, "%s ne peut pas être présenté au jury : son inscription est au statut « %s » ; seules les inscriptions en attente du jury ou en validation partielle le peuvent.",
 					c.DisplayName(), e.Status.Label())
 			}
+			if e.Status == domain.StatusPartial {
+				if msg, err := vaeOralRefusal(ctx, q, c, e); err != nil {
+					return err
+				} else if msg != "" {
+					return domain.Errorf(domain.ECONFLICT, "%s complète son dossier d'expérience pour les blocs restant à valider : présentez-le au jury une fois le dossier déposé et la commission réunie.", c.DisplayName())
+				}
+			}
 			if other, ok, err := q.OpenJurySessionOf(ctx, e.ID); err != nil {
 				return err
 			} else if ok {

@@ -455,6 +455,13 @@ func TestVAEExperienceFile(t *testing.T) {
 			if err := f.svc.RemoveEvidence(ctx, f.candidate, f.enrolment, v.Evidence[0].ID); domain.ErrorCode(err) != domain.ECONFLICT {
 				t.Fatalf("evidence examined by a commission is kept: %v", err)
 			}
+			js, err := f.svc.ScheduleJurySession(ctx, f.sec, service.JurySessionInput{Date: "20/01/2027", Time: "14:00", Place: "Paris"})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if _, err := f.svc.PresentJuryCandidates(ctx, f.sec, js.ID, []string{f.enrolment}); !strings.Contains(domain.ErrorMessage(err), "complète son dossier") {
+				t.Fatalf("presented while completing the file: %v", err)
+			}
 		})
 	})
 }
