@@ -658,3 +658,35 @@ func (q Q) MemberHearing(ctx context.Context, userID, enrolmentID string) (bool,
 		WHERE o.enrolment_id = $1 AND m.user_id = $2`, enrolmentID, userID).Scan(&n)
 	return n > 0, normalize(err)
 }
+
+// vaeRequestKeyPrefix keys the online VAE requests per address in the counters table the
+// login throttling uses.
+const vaeRequestKeyPrefix = "vae-request:"
+
+// OnlineVAERequestsSince counts the online VAE requests from an address since t.
+func (q Q) OnlineVAERequestsSince(ctx context.Context, ip string, t time.Time) (int, error) {
+	return q.LoginFailuresSince(ctx, vaeRequestKeyPrefix+ip, t)
+}
+
+// RecordOnlineVAERequest counts one online VAE request from an address and forgets that
+// address's requests older than olderThan.
+func (q Q) RecordOnlineVAERequest(ctx context.Context, id, ip string, at, olderThan time.Time) error {
+	if _, err := q.db.ExecContext(ctx, `DELETE FROM login_failures WHERE key = $1 AND at < $2`,
+		vaeRequestKeyPrefix+ip, olderThan.UTC()); err != nil {
+		return normalize(err)
+	}
+	return q.RecordLoginFailure(ctx, id, vaeRequestKeyPrefix+ip, at)
+}
+
+// OpenVAERequestByEmail reports whether a candidate with this e-mail address already has a VAE
+// request for the qualification that is not closed (not admissible, redirected, or ended).
+func (q Q) OpenVAERequestByEmail(ctx context.Context, email, qualificationCode string) (bool, error) {
+	var n int
+	err := q.db.QueryRowContext(ctx, `SELECT COUNT(*) FROM vae_files f
+		JOIN enrolments e ON e.id = f.enrolment_id
+		JOIN candidates c ON c.id = e.candidate_id
+		JOIN qualifications qu ON qu.id = e.qualification_id
+		WHERE c.email = $1 AND qu.code = $2 AND f.status NOT IN ($3, $4) AND e.status <> $5`,
+		email, qualificationCode, string(domain.VAENotAdmissible), string(domain.VAERedirected), string(domain.StatusWithdrawn)).Scan(&n)
+	return n > 0, normalize(err)
+}

@@ -40,11 +40,13 @@ func (s *Server) registerRoutes() {
 	s.handle("GET /candidats/{id}", service.ActCandidateRead, s.candidateShow)
 
 	s.registerAdminRoutes()
-	s.registerActionRoutes()       // routes_actions.go: actions, enrolment interviews, imports
-	s.registerFollowupRoutes()     // routes_followup.go: hours, internships, logbook, continuous marks, statuses
-	s.registerEvaluationRoutes()   // routes_evaluation.go: final grids, commissions, orals
-	s.registerJuryRoutes()         // routes_jury.go: jury sessions, deliberation, minutes
-	s.registerCertificateRoutes()  // routes_certificates.go: certificates, attestations, public verification
+	s.registerActionRoutes()                          // routes_actions.go: actions, enrolment interviews, imports
+	s.registerFollowupRoutes()                        // routes_followup.go: hours, internships, logbook, continuous marks, statuses
+	s.registerEvaluationRoutes()                      // routes_evaluation.go: final grids, commissions, orals
+	s.registerJuryRoutes()                            // routes_jury.go: jury sessions, deliberation, minutes
+	s.registerCertificateRoutes()                     // routes_certificates.go: certificates, attestations, public verification
+	s.handle("GET /demande-vae", "", s.vaeOnlineForm) // a person asks for a VAE, without an account
+	s.handle("POST /demande-vae", "", s.vaeOnlineSubmit)
 	s.registerVAEStaffRoutes()     // routes_vae_staff.go: VAE requests, list, file overview, reviews, decisions
 	s.registerVAECandidateRoutes() // routes_vae_candidate.go: admissibility file, experience file, evidence
 

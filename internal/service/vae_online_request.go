@@ -1,0 +1,121 @@
+package service
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	"cqp/internal/domain"
+	"cqp/internal/store"
+)
+
+// A person asks for a VAE themselves, without an account, from the public page. The request is
+// recorded like any other (candidate, VAE enrolment, VAE file "requested by the candidate");
+// the secretariat then sends the admissibility file, which creates their account. Requests are
+// counted per address (OnlineRequestLimit per OnlineRequestWindow) and one e-mail address holds
+// one open request per qualification, so the form cannot be used to flood the secretariat.
+
+// Limits on online requests from one address.
+const (
+	OnlineRequestLimit  = 5
+	OnlineRequestWindow = time.Hour
+)
+
+// onlineRequester is who the audit trail names for a request made from the public page.
+var onlineRequester = domain.Actor{Name: "Demande en ligne (la personne elle-même)"}
+
+// RequestVAEOnline records a person's own VAE request. The e-mail address is required: the
+// secretariat answers there.
+func (s *Service) RequestVAEOnline(ctx context.Context, in VAERequestInput, ip string) (Enrolled, error) {
+	if ip == "" {
+		ip = "unknown"
+	}
+	in.CandidateID, in.CompanyID = "", ""
+	in.Candidate.Email = domain.NormalizeEmail(in.Candidate.Email)
+	in.Message = strings.TrimSpace(in.Message)
+	if in.Candidate.Email == "" {
+		return Enrolled{}, fieldError("email", "Indiquez votre adresse e-mail : le secrétariat vous y envoie votre dossier de recevabilité.")
+	}
+	if len([]rune(in.Message)) > 4000 {
+		return Enrolled{}, fieldError("message", "Le message dépasse 4 000 caractères : raccourcissez-le.")
+	}
+	now := s.Now()
+	var out Enrolled
+	err := s.store.Write(ctx, func(q store.Q) error {
+		n, err := q.OnlineVAERequestsSince(ctx, ip, now.Add(-OnlineRequestWindow))
+		if err != nil {
+			return err
+		}
+		if n >= OnlineRequestLimit {
+			return domain.Errorf(domain.ETOOMANY, "Trop de demandes depuis votre adresse : %d par heure au plus. Réessayez plus tard ou écrivez au secrétariat des CQP.", OnlineRequestLimit)
+		}
+		if err := q.RecordOnlineVAERequest(ctx, newID(), ip, now, now.Add(-OnlineRequestWindow)); err != nil {
+			return err
+		}
+		return nil
+	})
+	if err != nil {
+		return out, err
+	}
+	err = s.store.Write(ctx, func(q store.Q) error {
+		open, err := q.OpenVAERequestByEmail(ctx, in.Candidate.Email, strings.TrimSpace(in.QualificationCode))
+		if err != nil {
+			return err
+		}
+		if open {
+			return fieldError("email", "Une demande de VAE pour cette qualification est déjà en cours avec cette adresse : le secrétariat vous a écrit ou va le faire.")
+		}
+		enrol := EnrolmentInput{QualificationCode: in.QualificationCode, Route: domain.RouteVAE, Public: in.Public, Blocks: in.Blocks}
+		if out, err = s.createCandidate(ctx, q, onlineRequester, CandidateInput{Candidate: in.Candidate, Enrolment: &enrol},
+			createOptions{reason: "Demande de VAE en ligne"}); err != nil {
+			return err
+		}
+		f := store.VAEFile{EnrolmentID: out.Enrolment.ID, Status: domain.VAERequested, RequestedBy: domain.RequestedByCandidate,
+			RequestMessage: in.Message, ExperienceStatus: domain.ExperienceClosed, CreatedAt: now, UpdatedAt: now}
+		if err := q.CreateVAEFile(ctx, f); err != nil {
+			return err
+		}
+		if err := s.audit(ctx, q, onlineRequester, change{Action: "vae.request", EntityType: "vae_file", EntityID: f.EnrolmentID,
+			CandidateID: out.Candidate.ID, After: map[string]string{"status": string(f.Status), "requested_by": string(f.RequestedBy),
+				"qualification": out.Enrolment.QualificationCode}, Reason: in.Message}); err != nil {
+			return err
+		}
+		if err := s.queueMail(ctx, q, out.Candidate.Email, "Votre demande de VAE a bien été reçue",
+			fmt.Sprintf("Bonjour %s,\n\nVotre demande de validation des acquis de l'expérience (VAE) pour le CQP « %s » a bien été reçue (dossier %s).\n\n"+
+				"Le secrétariat des CQP vous envoie votre dossier de recevabilité à cette adresse : vous le remplirez en ligne, ou sur papier si vous préférez.\n\n"+
+				"Si vous n'êtes pas à l'origine de cette demande, ignorez ce message.\n",
+				out.Candidate.DisplayName(), out.Enrolment.QualificationTitle, out.Candidate.Number)); err != nil {
+			return err
+		}
+		return s.tellSecretariat(ctx, q, "Nouvelle demande de VAE en ligne : "+out.Candidate.DisplayName(),
+			fmt.Sprintf("Bonjour,\n\n%s (%s) demande une VAE pour « %s » depuis le formulaire en ligne.\n\nVérifiez la demande et envoyez le dossier de recevabilité :\n%s\n",
+				out.Candidate.DisplayName(), out.Candidate.Email, out.Enrolment.QualificationTitle, s.vaeURL(out.Enrolment.ID)))
+	})
+	return out, err
+}
+
+// VAEQualification is a qualification a person may ask a VAE for, with its optional blocks.
+type VAEQualification struct {
+	Code, Title       string
+	OptionalBlocks    []domain.Block
+	OptionalToChoose  int
+	MinMonths         int
+	RecommendedMonths int
+}
+
+// VAEQualifications lists the qualifications open to VAE requests, for the public form.
+func (s *Service) VAEQualifications(ctx context.Context) ([]VAEQualification, error) {
+	fws, err := s.store.Read().LatestFrameworks(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var out []VAEQualification
+	for _, r := range fws {
+		fw := r.Framework
+		out = append(out, VAEQualification{Code: fw.Qualification.Code, Title: fw.Qualification.Title,
+			OptionalBlocks: fw.BlocksOfKind(domain.BlockOptional), OptionalToChoose: fw.Composition.Optional,
+			MinMonths: fw.Prerequisites.VAEMinRelatedMonths, RecommendedMonths: fw.Prerequisites.VAERecommendedRelatedMonths})
+	}
+	return out, nil
+}
