@@ -63,10 +63,10 @@ func admissibilityForm(do string, competences []string) url.Values {
 		service.PeriodField(0, "employer"): {"Cabinet Durand"}, service.PeriodField(0, "role"): {"Assistante de clientèle"},
 		service.PeriodField(0, "from"): {"01/09/2022"}, service.PeriodField(0, "until"): {"31/08/2023"}, service.PeriodField(0, "related"): {"1"},
 		service.PeriodField(0, "activities"): {"Accueil et suivi des clients particuliers"},
-		service.PeriodField(1, "employer"): {"Courtage Lumière"}, service.PeriodField(1, "role"): {"Chargée de clientèle"},
+		service.PeriodField(1, "employer"):   {"Courtage Lumière"}, service.PeriodField(1, "role"): {"Chargée de clientèle"},
 		service.PeriodField(1, "from"): {"01/09/2023"}, service.PeriodField(1, "related"): {"1"},
 		service.PeriodField(1, "activities"): {"Conseil, devis et suivi du portefeuille"},
-		service.DiplomaField(0, "title"): {"BTS Assurance"}, service.DiplomaField(0, "year"): {"2021"}, service.DiplomaField(0, "level"): {"5"}}
+		service.DiplomaField(0, "title"):     {"BTS Assurance"}, service.DiplomaField(0, "year"): {"2021"}, service.DiplomaField(0, "level"): {"5"}}
 	for _, c := range competences {
 		v.Set(service.SelfLevelField(c), string(domain.SelfAcquired))
 		v.Set(service.SituationField(c), "Chaque semaine avec les clients du cabinet.")

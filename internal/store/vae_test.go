@@ -23,7 +23,7 @@ func TestVAEStore(t *testing.T) {
 		}
 		sent := t0.Add(time.Hour)
 		draft := domain.AdmissibilityFile{Address: "3 rue des Lilas, 75011 Paris",
-			Periods: []domain.ExperiencePeriod{{Employer: "Cabinet Durand", Role: "Assistante", From: domain.NewDate(2023, 1, 1), Related: true}},
+			Periods:        []domain.ExperiencePeriod{{Employer: "Cabinet Durand", Role: "Assistante", From: domain.NewDate(2023, 1, 1), Related: true}},
 			SelfAssessment: map[string]domain.SelfAssessment{"C1": {Level: domain.SelfAcquired, Situation: "Accueil des clients"}}}
 		write(func(q store.Q) error {
 			return q.CreateVAEFile(ctx, store.VAEFile{EnrolmentID: "e1", Status: domain.VAESent, RequestedBy: domain.RequestedByCompany,
@@ -79,7 +79,9 @@ func TestVAEStore(t *testing.T) {
 			if err != nil || !bytes.Equal(letter, []byte("%PDF-1.4 lettre\x00\xff")) {
 				t.Fatalf("letter: %q %v", letter, err)
 			}
-			write(func(q store.Q) error { return q.RevokeVAEDecision(ctx, "d1", t0.Add(4*time.Hour), "u1", "Erreur de saisie") })
+			write(func(q store.Q) error {
+				return q.RevokeVAEDecision(ctx, "d1", t0.Add(4*time.Hour), "u1", "Erreur de saisie")
+			})
 			if err := s.Write(ctx, func(q store.Q) error { return q.RevokeVAEDecision(ctx, "d1", t0, "u1", "encore") }); domain.ErrorCode(err) != domain.ENOTFOUND {
 				t.Fatalf("a decision is revoked once: %v", err)
 			}
