@@ -137,6 +137,9 @@ func plan() []candidatePlan {
 				c.Public, c.Company = domain.PublicJobSeeker, -1
 			}
 			c.Organisation = vaeOrganisations[k%len(vaeOrganisations)]
+			if vaeStages[k%len(vaeStages)] == vaeRequested {
+				c.Company = -1 // asked on their own, from the public page
+			}
 		case domain.RouteBlocs:
 			c.Public = domain.PublicEmployee
 			if k%3 == 2 {
@@ -354,12 +357,12 @@ func (l loader) load(ctx context.Context, cands []candidatePlan) error {
 			if err != nil {
 				return fmt.Errorf("create VAE candidate %s %s: %w", p.FirstNames, p.BirthName, err)
 			}
-			vaeRank++
 			if c.Company >= 0 {
 				if err := l.svc.SetCandidateReferent(ctx, l.a, created.ID, referentIDs[c.Company]); err != nil {
 					return fmt.Errorf("name the referent of %s %s: %w", p.FirstNames, p.BirthName, err)
 				}
 			}
+			vaeRank++
 			continue
 		}
 		created, err := l.svc.CreateCandidate(ctx, l.a, service.CandidateInput{

@@ -69,11 +69,24 @@ type vaeIDs struct {
 func (l loader) vae(ctx context.Context, c candidatePlan, k int, in service.EnrolmentInput, ids vaeIDs) (domain.Candidate, error) {
 	stage := vaeStages[k%len(vaeStages)]
 	p := c.Person
-	req, err := l.svc.RequestVAE(ctx, l.a, service.VAERequestInput{
+	request := service.VAERequestInput{
 		Candidate: domain.Candidate{BirthName: p.BirthName, UsedName: p.UsedName, FirstNames: p.FirstNames,
 			BirthDate: c.BirthDate, Sex: p.Sex, BirthINSEE: p.BirthINSEE, BirthCountry: p.BirthCountry, BirthCity: p.City, Email: c.Email()},
 		QualificationCode: in.QualificationCode, Public: in.Public, CompanyID: in.CompanyID, Blocks: in.Blocks,
-		Message: "Je souhaite faire reconnaître mon expérience en cabinet de courtage."})
+		Message: "Je souhaite faire reconnaître mon expérience en cabinet de courtage."}
+	// Who asks: the person from the public page, their company, or the secretariat.
+	var req service.Enrolled
+	var err error
+	switch {
+	case in.CompanyID == "":
+		// Asked on their own from the public page (the plan gives them no company).
+		req, err = l.svc.RequestVAEOnline(ctx, request, "demo")
+	case k%2 == 0:
+		company := domain.Actor{Name: "Service RH (démo)", Roles: []domain.RoleAssignment{{Role: domain.RoleCompany, ScopeID: in.CompanyID}}}
+		req, err = l.svc.RequestVAE(ctx, company, request)
+	default:
+		req, err = l.svc.RequestVAE(ctx, l.a, request)
+	}
 	if err != nil {
 		return domain.Candidate{}, err
 	}
