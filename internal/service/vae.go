@@ -191,6 +191,7 @@ type VAEView struct {
 	// What the actor may do on this page now.
 	CanFillAdmissibility, CanFillExperience, CanReopenExperience   bool
 	CanSend, CanAskReview, CanDecide, CanAssignAdviser, CanComment bool
+	CanExtend                                                      bool // move the end of the admissibility's validity
 	CanReview                                                      bool
 	PendingReview                                                  *store.VAEReview // the review the actor's organisation owes
 	LatestDecision                                                 *store.VAEDecision
@@ -290,6 +291,7 @@ func (s *Service) vaeAbilities(a domain.Actor, v *VAEView) {
 	v.CanAskReview = decide && (st == domain.VAESubmitted || st == domain.VAEReviewed)
 	v.CanDecide = decide && (st == domain.VAESubmitted || st == domain.VAEReviewed)
 	v.CanAssignAdviser = decide && st == domain.VAEAdmissible
+	v.CanExtend = decide && st == domain.VAEAdmissible
 	v.CanComment = Can(a, ActVAEAdvise) && v.File.AdviserUserID == a.UserID && v.File.ExperienceStatus == domain.ExperienceOpen
 	if Can(a, ActVAEReview) && st == domain.VAEUnderReview {
 		for i := range v.Reviews {

@@ -477,3 +477,60 @@ func (s *Service) RevokeVAEDecision(ctx context.Context, a domain.Actor, enrolme
 				v.candidate.DisplayName(), strings.ToLower(d.Decision.Label()), domain.DateOf(d.DecidedAt), reason, s.vaeURL(enrolmentID)))
 	})
 }
+
+// ExtendVAEValidity moves the end of an admissible request's validity, with a reason (the
+// candidate needs more time for the experience file, a jury session was postponed…). The new
+// date must be after today and after the current one; the decision letter stays as it was, the
+// change is in the file, the audit trail and a mail to the candidate.
+func (s *Service) ExtendVAEValidity(ctx context.Context, a domain.Actor, enrolmentID, until, reason string) error {
+	if err := Check(a, ActVAEDecide); err != nil {
+		return err
+	}
+	reason, until = strings.TrimSpace(reason), strings.TrimSpace(until)
+	fe := domain.FieldErrors{}
+	newUntil, err := domain.ParseFrenchDate(until)
+	switch {
+	case until == "":
+		fe.Add("extend_until", "Indiquez la nouvelle fin de validité (JJ/MM/AAAA).")
+	case err != nil:
+		fe.Add("extend_until", "La date « "+until+" » n'est pas au format JJ/MM/AAAA.")
+	case !s.Today().Before(newUntil):
+		fe.Add("extend_until", "La nouvelle fin de validité doit être après aujourd'hui.")
+	}
+	if reason == "" {
+		fe.Add("extend_reason", "Indiquez pourquoi la validité est prolongée : le motif est gardé et communiqué au candidat.")
+	} else if utf8.RuneCountInString(reason) > maxLongText {
+		fe.Add("extend_reason", "Le motif dépasse 4 000 caractères : raccourcissez-le.")
+	}
+	if err := fe.Err(); err != nil {
+		return err
+	}
+	return s.store.Write(ctx, func(q store.Q) error {
+		v, err := s.loadVAE(ctx, q, a, ActVAEDecide, enrolmentID)
+		if err != nil {
+			return err
+		}
+		if v.file.Status != domain.VAEAdmissible {
+			return domain.Errorf(domain.ECONFLICT, "Seule une demande recevable a une validité à prolonger ; celle-ci est « %s ».", v.file.Status.Label())
+		}
+		if !v.file.ValidUntil.Before(newUntil) {
+			return fieldError("extend_until", "La nouvelle fin de validité doit être après l'actuelle ("+v.file.ValidUntil.String()+").")
+		}
+		before := v.file.ValidUntil
+		v.file.ValidUntil, v.file.UpdatedAt = newUntil, s.Now()
+		if err := q.UpdateVAEFile(ctx, v.file); err != nil {
+			return err
+		}
+		if err := s.audit(ctx, q, a, change{Action: "vae.validity_extend", EntityType: "vae_file", EntityID: enrolmentID,
+			CandidateID: v.candidate.ID, Before: map[string]string{"valid_until": before.ISO()},
+			After: map[string]string{"valid_until": newUntil.ISO()}, Reason: reason}); err != nil {
+			return err
+		}
+		if v.candidate.Email == "" {
+			return nil
+		}
+		return s.queueMail(ctx, q, v.candidate.Email, "Votre demande de VAE : validité prolongée",
+			fmt.Sprintf("Bonjour %s,\n\nLa recevabilité de votre demande de VAE pour « %s » est prolongée jusqu'au %s (elle courait jusqu'au %s).\n\nMotif : %s\n\nVotre dossier : %s\n",
+				v.candidate.DisplayName(), v.enrolment.QualificationTitle, newUntil, before, reason, s.vaeURL(enrolmentID)))
+	})
+}

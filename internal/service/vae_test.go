@@ -297,6 +297,24 @@ func TestVAEAdmissibility(t *testing.T) {
 			f.decide(t, service.DecisionInput{Decision: domain.DecisionAdmissible, Reason: "Deux ans d'expérience en lien.", ValidUntil: "25/11/2027"})
 		})
 
+		t.Run("the validity is extended with a reason, never shortened", func(t *testing.T) {
+			if err := f.svc.ExtendVAEValidity(ctx, f.sec, f.enrolment, "25/12/2027", ""); fieldOf(err, "extend_reason") == "" {
+				t.Fatalf("extension without reason: %v", err)
+			}
+			if err := f.svc.ExtendVAEValidity(ctx, f.sec, f.enrolment, "01/01/2027", "plus tôt"); !strings.Contains(fieldOf(err, "extend_until"), "25/11/2027") {
+				t.Fatalf("a shorter validity: %v", err)
+			}
+			if err := f.svc.ExtendVAEValidity(ctx, f.candidate, f.enrolment, "25/12/2027", "moi"); domain.ErrorCode(err) != domain.EFORBIDDEN {
+				t.Fatalf("the candidate extends: %v", err)
+			}
+			if err := f.svc.ExtendVAEValidity(ctx, f.sec, f.enrolment, "25/05/2028", "Arrêt maladie de trois mois."); err != nil {
+				t.Fatal(err)
+			}
+			if v := f.view(t); v.File.ValidUntil != domain.NewDate(2028, 5, 25) {
+				t.Fatalf("validity %s", v.File.ValidUntil)
+			}
+		})
+
 		t.Run("the company sees where the request stands, not what the candidate wrote", func(t *testing.T) {
 			company := w.Actor(t, w.Accounts[domain.RoleCompany])
 			v, err := f.svc.VAE(ctx, company, f.enrolment)

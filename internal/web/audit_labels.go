@@ -43,6 +43,7 @@ var actionLabels = map[string]string{
 	"vae.evidence_remove":      "Pièce justificative VAE retirée",
 	"vae.adviser_assign":       "Accompagnateur VAE désigné",
 	"vae.adviser_comment":      "Commentaire de l'accompagnateur VAE",
+	"vae.validity_extend":      "Validité d'une recevabilité VAE prolongée",
 	"vae.reminder":             "Relance VAE envoyée",
 	"organisation.create":      "Organisme de formation créé",
 	"accreditation.create":     "Habilitation accordée",

@@ -19,5 +19,6 @@ func (s *Server) registerVAEStaffRoutes() {
 	s.handle("POST /vae/{id}/decisions/{decision}/revocation", service.ActVAEDecide, s.vaeRevokeSubmit)
 	s.handle("GET /vae/{id}/decisions/{decision}/lettre.pdf", service.ActVAERead, s.vaeDecisionLetter)
 	s.handle("POST /vae/{id}/accompagnateur", service.ActVAEDecide, s.vaeAdviserSubmit)
+	s.handle("POST /vae/{id}/validite", service.ActVAEDecide, s.vaeExtendSubmit)
 	s.handle("POST /vae/{id}/commentaires", service.ActVAEAdvise, s.vaeCommentSubmit)
 }

@@ -153,3 +153,18 @@ func (s *Server) vaeCommentSubmit(w http.ResponseWriter, r *http.Request) error 
 	http.Redirect(w, r, "/vae/"+r.PathValue("id")+"#commentaires", http.StatusSeeOther)
 	return nil
 }
+
+// vaeExtendSubmit moves the end of an admissible request's validity, with the reason.
+func (s *Server) vaeExtendSubmit(w http.ResponseWriter, r *http.Request) error {
+	if err := parseForm(w, r); err != nil {
+		return err
+	}
+	f := newForm(r)
+	err := s.svc.ExtendVAEValidity(r.Context(), actorFrom(r.Context()), r.PathValue("id"), r.PostForm.Get("extend_until"), r.PostForm.Get("extend_reason"))
+	if err != nil {
+		return s.vaeFormFailed(w, r, err, f, nil, vaeShowPage{Extend: f})
+	}
+	s.flash(r, "La validité de la recevabilité est prolongée ; le candidat en est informé par courriel.")
+	http.Redirect(w, r, "/vae/"+r.PathValue("id"), http.StatusSeeOther)
+	return nil
+}

@@ -26,7 +26,7 @@ type vaeShowPage struct {
 	RedirectRoutes   []option
 	CommentBlocks    []option
 	// The forms of the page, each shown again with its errors after a refusal.
-	Send, AskReview, Decide, Revoke, Adviser, Comment *form
+	Send, AskReview, Decide, Revoke, Adviser, Comment, Extend *form
 }
 
 // vaeDecisionChoice is one decision of the radio group, with when it applies.
@@ -195,8 +195,8 @@ func (s *Server) renderVAE(w http.ResponseWriter, r *http.Request, status int, p
 	if d := v.LatestDecision; d != nil && service.Can(a, service.ActVAEDecide) && d.Decision.Status() == v.File.Status {
 		p.CanRevoke = !(d.Decision == domain.DecisionAdmissible && v.File.ExperienceStatus == domain.ExperienceSubmitted)
 	}
-	p.HasActions = v.CanSend || v.CanAskReview || v.CanDecide || v.CanAssignAdviser || p.CanRevoke || v.CanComment
-	for _, f := range []**form{&p.Send, &p.AskReview, &p.Decide, &p.Revoke, &p.Adviser, &p.Comment} {
+	p.HasActions = v.CanSend || v.CanAskReview || v.CanDecide || v.CanAssignAdviser || p.CanRevoke || v.CanComment || v.CanExtend
+	for _, f := range []**form{&p.Send, &p.AskReview, &p.Decide, &p.Revoke, &p.Adviser, &p.Comment, &p.Extend} {
 		if *f == nil {
 			*f = emptyForm()
 		}

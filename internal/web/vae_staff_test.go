@@ -33,6 +33,7 @@ func vaeStaffSamples(t testing.TB, w *servicetest.World) routeSamples {
 			"/vae/{id}/decisions/{decision}/revocation": a + "/decisions/" + decision + "/revocation",
 			"/vae/{id}/decisions/{decision}/lettre.pdf": a + "/decisions/" + decision + "/lettre.pdf",
 			"/vae/{id}/accompagnateur":                  a + "/accompagnateur",
+			"/vae/{id}/validite":                        a + "/validite",
 			"/vae/{id}/commentaires":                    a + "/commentaires",
 		},
 		CrossScope: map[string]string{
