@@ -189,7 +189,26 @@ type AdmissibilityCheck struct {
 	Message                      string
 	Warnings                     []string
 	Competences, Assessed        int
-	Missing                      []string // French, one line per missing part
+	Missing                      []MissingPart // one per missing part, in the order of the form
+	// FieldMessages says, field by field, what each field still needs (every unassessed
+	// competence, every missing situation), for the form to show at the field.
+	FieldMessages map[string]string
+}
+
+// MissingPart is one part of the file still missing, and the form field where it is filled
+// (or "periods" for the experience periods as a whole).
+type MissingPart struct {
+	Field   string
+	Message string
+}
+
+// MissingMessages returns the missing parts' messages.
+func (c AdmissibilityCheck) MissingMessages() []string {
+	out := make([]string, len(c.Missing))
+	for i, m := range c.Missing {
+		out[i] = m.Message
+	}
+	return out
 }
 
 // Ready reports whether the file may be submitted.
@@ -201,14 +220,21 @@ func CheckAdmissibility(fw domain.Framework, e domain.Enrolment, f domain.Admiss
 	c := AdmissibilityCheck{RelatedMonths: r.Months, TotalMonths: r.TotalMonths, MinMonths: fw.Prerequisites.VAEMinRelatedMonths,
 		RecommendedMonths: fw.Prerequisites.VAERecommendedRelatedMonths, Eligible: r.Eligibility.Eligible,
 		Message: r.Eligibility.Reason, Warnings: r.Eligibility.Warnings}
+	c.FieldMessages = map[string]string{}
+	missing := func(field, summary, atField string) {
+		c.Missing = append(c.Missing, MissingPart{Field: field, Message: summary})
+		if atField != "" {
+			c.FieldMessages[field] = atField
+		}
+	}
 	if f.Address == "" {
-		c.Missing = append(c.Missing, "Votre adresse postale (pour la lettre de décision).")
+		missing("address", "Votre adresse postale (pour la lettre de décision).", "Indiquez votre adresse postale : la lettre de décision y est envoyée.")
 	}
 	if len(f.Periods) == 0 {
-		c.Missing = append(c.Missing, "Au moins une période d'expérience professionnelle.")
+		missing(PeriodField(0, "employer"), "Au moins une période d'expérience professionnelle.", "Indiquez au moins une période d'expérience professionnelle.")
 	} else if !r.Eligibility.Eligible {
-		c.Missing = append(c.Missing, fmt.Sprintf("Au moins %d mois d'expérience en lien avec la qualification : vos périodes en donnent %d.",
-			c.MinMonths, c.RelatedMonths))
+		missing("periods", fmt.Sprintf("Au moins %d mois d'expérience en lien avec la qualification : vos périodes en donnent %d.",
+			c.MinMonths, c.RelatedMonths), "")
 	}
 	var unassessed, noSituation []string
 	for _, b := range fw.Blocks {
@@ -221,22 +247,26 @@ func CheckAdmissibility(fw domain.Framework, e domain.Enrolment, f domain.Admiss
 			switch {
 			case !ok || sa.Level == "":
 				unassessed = append(unassessed, comp.Code)
+				c.FieldMessages[SelfLevelField(comp.Code)] = comp.Code + " : choisissez votre niveau (acquise, partiellement acquise ou non acquise)."
 			default:
 				c.Assessed++
 				if sa.Level != domain.SelfNotAcquired && sa.Situation == "" {
 					noSituation = append(noSituation, comp.Code)
+					c.FieldMessages[SituationField(comp.Code)] = comp.Code + " : décrivez une situation de travail qui montre cette compétence."
 				}
 			}
 		}
 	}
 	if len(unassessed) > 0 {
-		c.Missing = append(c.Missing, "L'auto-évaluation de "+plural(len(unassessed), "compétence", "compétences")+" : "+strings.Join(unassessed, ", ")+".")
+		c.Missing = append(c.Missing, MissingPart{Field: SelfLevelField(unassessed[0]),
+			Message: "L'auto-évaluation de " + plural(len(unassessed), "compétence", "compétences") + " : " + strings.Join(unassessed, ", ") + "."})
 	}
 	if len(noSituation) > 0 {
-		c.Missing = append(c.Missing, "La situation qui montre chaque compétence acquise ou partiellement acquise : "+strings.Join(noSituation, ", ")+".")
+		c.Missing = append(c.Missing, MissingPart{Field: SituationField(noSituation[0]),
+			Message: "La situation qui montre chaque compétence acquise ou partiellement acquise : " + strings.Join(noSituation, ", ") + "."})
 	}
 	if !f.Certified {
-		c.Missing = append(c.Missing, "Votre attestation sur l'honneur que les informations sont exactes (case à cocher).")
+		missing("certified", "Votre attestation sur l'honneur que les informations sont exactes (case à cocher).", "Cochez cette case pour envoyer le dossier.")
 	}
 	return c
 }
@@ -273,8 +303,12 @@ func (s *Service) writeAdmissibility(ctx context.Context, a domain.Actor, enrolm
 		}
 		check = CheckAdmissibility(v.framework, v.enrolment, f, s.Today())
 		if submit && !check.Ready() {
-			return &domain.Error{Code: domain.EINVALID, Message: "Le dossier ne peut pas encore être envoyé. Il manque : " +
-				strings.Join(check.Missing, " "), Fields: map[string]string{"submit": strings.Join(check.Missing, " ")}}
+			missing := strings.Join(check.MissingMessages(), " ")
+			fields := map[string]string{"submit": missing}
+			for k, m := range check.FieldMessages {
+				fields[k] = m
+			}
+			return &domain.Error{Code: domain.EINVALID, Message: "Le dossier ne peut pas encore être envoyé. Il manque : " + missing, Fields: fields}
 		}
 		now := s.Now()
 		before := map[string]any{"status": string(st), "version": v.file.Version}

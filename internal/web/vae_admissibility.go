@@ -88,8 +88,7 @@ func (p admissibilityPage) Blank() bool {
 type admissibilityState struct {
 	Form                        *form // nil: the saved draft
 	BlankPeriods, BlankDiplomas int
-	Missing                     []string
-	MissingIn                   service.AdmissibilityInput // the submission refused for Missing
+	Missing                     service.AdmissibilityCheck // a submission refused for missing parts
 }
 
 func (s *Server) vaeAdmissibilityShow(w http.ResponseWriter, r *http.Request) error {
@@ -174,9 +173,15 @@ func (s *Server) renderAdmissibility(w http.ResponseWriter, r *http.Request, sta
 		p.Diplomas = append(p.Diplomas, admissibilityDiplomaRow{N: i + 1, Title: service.DiplomaField(i, "title"),
 			Year: service.DiplomaField(i, "year"), Level: service.DiplomaField(i, "level")})
 	}
-	if len(st.Missing) > 0 {
-		p.Missing = admissibilityMissingLinks(st.Missing, st.MissingIn, p.Blocks)
-		for k, m := range admissibilityMissingFields(st.MissingIn, p.Blocks) {
+	if len(st.Missing.Missing) > 0 {
+		for _, m := range st.Missing.Missing {
+			anchor := "f-" + m.Field
+			if m.Field == "periods" {
+				anchor = "periodes"
+			}
+			p.Missing = append(p.Missing, admissibilityLink{Text: m.Message, Anchor: anchor})
+		}
+		for k, m := range st.Missing.FieldMessages {
 			p.Form.Errors[k] = m
 		}
 	} else {
@@ -349,7 +354,7 @@ func (s *Server) vaeAdmissibilitySubmit(w http.ResponseWriter, r *http.Request) 
 			return s.admissibilityRefused(w, r, serr, st)
 		}
 		f.Error = "Le dossier ne peut pas encore être envoyé : votre brouillon est enregistré, complétez ce qui manque."
-		st.Missing, st.MissingIn = check.Missing, in
+		st.Missing = check
 		return s.renderAdmissibility(w, r, formStatus(err), st)
 	}
 
@@ -389,68 +394,6 @@ func admissibilityRefusedForMissing(err error) bool {
 	}
 	_, ok := de.Fields["submit"]
 	return ok
-}
-
-// admissibilityMissingFields puts a message at each field a refused submission needs, by the rules of
-// service.CheckAdmissibility.
-func admissibilityMissingFields(in service.AdmissibilityInput, blocks []admissibilityBlock) domain.FieldErrors {
-	fe := domain.FieldErrors{}
-	if strings.TrimSpace(in.Address) == "" {
-		fe.Add("address", "Indiquez votre adresse postale : la lettre de décision y est envoyée.")
-	}
-	if len(in.Periods) == 0 {
-		fe.Add(service.PeriodField(0, "employer"), "Indiquez au moins une période d'expérience professionnelle.")
-	}
-	for _, b := range blocks {
-		for _, c := range b.Competences {
-			sa := in.SelfAssessment[c.Code]
-			switch {
-			case sa.Level == "":
-				fe.Add(c.LevelField, c.Code+" : choisissez votre niveau (acquise, partiellement acquise ou non acquise).")
-			case sa.Level != domain.SelfNotAcquired && strings.TrimSpace(sa.Situation) == "":
-				fe.Add(c.SituationField, c.Code+" : décrivez une situation de travail qui montre cette compétence.")
-			}
-		}
-	}
-	if !in.Certified {
-		fe.Add("certified", "Cochez cette case pour envoyer le dossier.")
-	}
-	return fe
-}
-
-// admissibilityMissingLinks pairs each missing part with the place on the page where it is filled.
-func admissibilityMissingLinks(missing []string, in service.AdmissibilityInput, blocks []admissibilityBlock) []admissibilityLink {
-	firstOf := func(want func(domain.SelfAssessment) bool, field func(admissibilityCompetence) string) string {
-		for _, b := range blocks {
-			for _, c := range b.Competences {
-				if want(in.SelfAssessment[c.Code]) {
-					return "f-" + field(c)
-				}
-			}
-		}
-		return ""
-	}
-	var out []admissibilityLink
-	for _, m := range missing {
-		l := admissibilityLink{Text: m}
-		switch {
-		case strings.Contains(m, "auto-évaluation"):
-			l.Anchor = firstOf(func(sa domain.SelfAssessment) bool { return sa.Level == "" },
-				func(c admissibilityCompetence) string { return c.LevelField })
-		case strings.Contains(m, "situation"):
-			l.Anchor = firstOf(func(sa domain.SelfAssessment) bool {
-				return sa.Level != "" && sa.Level != domain.SelfNotAcquired && strings.TrimSpace(sa.Situation) == ""
-			}, func(c admissibilityCompetence) string { return c.SituationField })
-		case strings.Contains(m, "adresse"):
-			l.Anchor = "f-address"
-		case strings.Contains(m, "période"), strings.Contains(m, "mois d'expérience"):
-			l.Anchor = "periodes"
-		case strings.Contains(m, "attestation"):
-			l.Anchor = "f-certified"
-		}
-		out = append(out, l)
-	}
-	return out
 }
 
 // admissibilityErrors lists the field messages in the order of the page, then any other.
