@@ -57,11 +57,11 @@ func (s *Service) VAEDashboard(ctx context.Context, a domain.Actor) (VAEDashboar
 				[]domain.VAEStatus{domain.VAESubmitted, domain.VAEReviewed}},
 			{"Avis d'organisme attendus sur des dossiers de VAE", "", []domain.VAEStatus{domain.VAEUnderReview}},
 		} {
-			files, err := list(store.VAEScope{}, c.statuses...)
+			n, err := q.CountVAEFiles(ctx, store.VAEFilter{Statuses: c.statuses})
 			if err != nil {
 				return out, err
 			}
-			out.Cards = append(out.Cards, DashboardCard{Label: c.label, Count: len(files), Href: vaeListHref(c.statuses...), Hint: c.hint})
+			out.Cards = append(out.Cards, DashboardCard{Label: c.label, Count: n, Href: vaeListHref(c.statuses...), Hint: c.hint})
 		}
 	}
 	if orgs := a.Scopes(domain.RoleTrainingOrganisation); len(orgs) > 0 && Can(a, ActVAEReview) {

@@ -189,9 +189,8 @@ type VAEFilter struct {
 	Limit    int // 0: 500
 }
 
-// VAEFiles returns the VAE files the filter selects, oldest change first, as a queue.
-func (q Q) VAEFiles(ctx context.Context, f VAEFilter) ([]VAEListing, error) {
-	var a args
+// where returns the filter's condition on vae_files f joined with enrolments e.
+func (f VAEFilter) where(a *args) string {
 	var conds []string
 	if len(f.Statuses) > 0 {
 		st := make([]string, len(f.Statuses))
@@ -200,13 +199,27 @@ func (q Q) VAEFiles(ctx context.Context, f VAEFilter) ([]VAEListing, error) {
 		}
 		conds = append(conds, `f.status IN `+a.in(st))
 	}
-	if cond := vaeScopeSQL(f.Scope, &a); cond != "" {
+	if cond := vaeScopeSQL(f.Scope, a); cond != "" {
 		conds = append(conds, cond)
 	}
-	where := ""
-	if len(conds) > 0 {
-		where = " WHERE " + strings.Join(conds, " AND ")
+	if len(conds) == 0 {
+		return ""
 	}
+	return " WHERE " + strings.Join(conds, " AND ")
+}
+
+// CountVAEFiles counts the VAE files the filter selects.
+func (q Q) CountVAEFiles(ctx context.Context, f VAEFilter) (int, error) {
+	var a args
+	var n int
+	err := q.db.QueryRowContext(ctx, `SELECT COUNT(*) FROM vae_files f JOIN enrolments e ON e.id = f.enrolment_id`+f.where(&a), a...).Scan(&n)
+	return n, normalize(err)
+}
+
+// VAEFiles returns the VAE files the filter selects, oldest change first, as a queue.
+func (q Q) VAEFiles(ctx context.Context, f VAEFilter) ([]VAEListing, error) {
+	var a args
+	where := f.where(&a)
 	limit := f.Limit
 	if limit <= 0 {
 		limit = 500

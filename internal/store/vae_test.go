@@ -145,6 +145,9 @@ func TestVAEStore(t *testing.T) {
 				if err != nil || (len(list) == 1) != c.sees {
 					t.Errorf("%s: list %d err=%v", c.name, len(list), err)
 				}
+				if n, err := s.Read().CountVAEFiles(ctx, store.VAEFilter{Scope: c.scope}); err != nil || n != len(list) {
+					t.Errorf("%s: count %d, list %d, err=%v", c.name, n, len(list), err)
+				}
 			}
 			list, _ := s.Read().VAEFiles(ctx, store.VAEFilter{Statuses: []domain.VAEStatus{domain.VAESent}})
 			if len(list) != 1 || list[0].Candidate.BirthName != "Lefèvre" || list[0].ReviewerName != "Organisme" || list[0].ReviewOpinion != domain.OpinionFavourable {
