@@ -319,6 +319,41 @@ func acquiredBlocks(ctx context.Context, q store.Q, enrolmentID string) (map[str
 // VAEListFilter selects VAE files for the list.
 type VAEListFilter struct {
 	Statuses []domain.VAEStatus
+	Page     int // from 1, for VAEFilesPage
+}
+
+// VAEPageSize is how many files one page of the list shows.
+const VAEPageSize = 100
+
+// VAEPage is one page of the VAE files list.
+type VAEPage struct {
+	Files             []store.VAEListing
+	Total, Page, Pages int
+}
+
+// VAEFilesPage returns one page of the VAE files the actor may see, oldest change first, with
+// how many there are in all.
+func (s *Service) VAEFilesPage(ctx context.Context, a domain.Actor, f VAEListFilter) (VAEPage, error) {
+	sc, err := vaeScope(a, ActVAERead)
+	if err != nil {
+		return VAEPage{}, err
+	}
+	q := s.store.Read()
+	filter := store.VAEFilter{Statuses: f.Statuses, Scope: sc, Limit: VAEPageSize}
+	p := VAEPage{Page: max(f.Page, 1)}
+	if p.Total, err = q.CountVAEFiles(ctx, filter); err != nil {
+		return p, err
+	}
+	p.Pages = max((p.Total+VAEPageSize-1)/VAEPageSize, 1)
+	p.Page = min(p.Page, p.Pages)
+	filter.Offset = (p.Page - 1) * VAEPageSize
+	if p.Files, err = q.VAEFiles(ctx, filter); err != nil {
+		return p, err
+	}
+	for i := range p.Files {
+		p.Files[i].File.Draft, p.Files[i].File.RequestMessage = domain.AdmissibilityFile{}, ""
+	}
+	return p, nil
 }
 
 // VAEFiles returns the VAE files the actor may see, oldest change first.

@@ -5,6 +5,7 @@ import (
 	"context"
 	"io"
 	"log/slog"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -589,6 +590,42 @@ func TestVAEReminders(t *testing.T) {
 		off.SetVAESettings(service.VAESettings{ReminderDays: 0})
 		if n, _ := off.SendVAEReminders(ctx); n != 0 {
 			t.Fatal("reminders sent while disabled")
+		}
+	})
+}
+
+func TestVAEFilesArePagedOldestChangeFirst(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		ctx := context.Background()
+		w := servicetest.New(t, st)
+		sec := w.Actor(t, w.Accounts[domain.RoleSecretariat])
+		optional := []string{"OPT1", "OPT2"}
+		for i := range service.VAEPageSize + 5 {
+			if _, err := w.Service.RequestVAE(ctx, sec, service.VAERequestInput{
+				Candidate: domain.Candidate{BirthName: "Moreau", FirstNames: "Gaëlle " + strconv.Itoa(i), BirthDate: domain.NewDate(1988, 6, 2),
+					Sex: domain.SexFemale, BirthINSEE: "69123"},
+				QualificationCode: "CC", Public: domain.PublicEmployee, Blocks: optional}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		first, err := w.Service.VAEFilesPage(ctx, sec, service.VAEListFilter{})
+		if err != nil || first.Total != service.VAEPageSize+5 || first.Pages != 2 || first.Page != 1 || len(first.Files) != service.VAEPageSize {
+			t.Fatalf("first page: %d files of %d, page %d/%d, %v", len(first.Files), first.Total, first.Page, first.Pages, err)
+		}
+		last, err := w.Service.VAEFilesPage(ctx, sec, service.VAEListFilter{Page: 9})
+		if err != nil || last.Page != 2 || len(last.Files) != 5 {
+			t.Fatalf("a page past the end shows the last one: page %d with %d files, %v", last.Page, len(last.Files), err)
+		}
+		seen := map[string]bool{}
+		for _, f := range append(first.Files, last.Files...) {
+			if seen[f.File.EnrolmentID] {
+				t.Fatalf("%s on both pages", f.Candidate.FirstNames)
+			}
+			seen[f.File.EnrolmentID] = true
+		}
+		orgB, err := w.Service.VAEFilesPage(ctx, w.Actor(t, w.OrgBAccount), service.VAEListFilter{})
+		if err != nil || orgB.Total != 0 || orgB.Pages != 1 {
+			t.Fatalf("organisation B sees %d files: %v", orgB.Total, err)
 		}
 	})
 }

@@ -187,6 +187,7 @@ type VAEFilter struct {
 	Statuses []domain.VAEStatus // any of these; none: every status
 	Scope    VAEScope
 	Limit    int // 0: 500
+	Offset   int
 }
 
 // where returns the filter's condition on vae_files f joined with enrolments e.
@@ -232,7 +233,7 @@ func (q Q) VAEFiles(ctx context.Context, f VAEFilter) ([]VAEListing, error) {
 		vaeFileFrom+` JOIN enrolments e ON e.id = f.enrolment_id
 		JOIN candidates c ON c.id = e.candidate_id
 		JOIN qualifications qu ON qu.id = e.qualification_id`+where+
-		` ORDER BY f.updated_at, f.enrolment_id LIMIT `+a.add(limit), a...)
+		` ORDER BY f.updated_at, f.enrolment_id LIMIT `+a.add(limit)+` OFFSET `+a.add(max(f.Offset, 0)), a...)
 	if err != nil {
 		return nil, normalize(err)
 	}

@@ -2,7 +2,9 @@ package web
 
 import (
 	"net/http"
+	"net/url"
 	"slices"
+	"strconv"
 
 	"cqp/internal/domain"
 	"cqp/internal/service"
@@ -11,6 +13,10 @@ import (
 
 type vaeListPage struct {
 	Files    []store.VAEListing
+	Total    int
+	// The pager.
+	Page, Pages int
+	Prev, Next  string
 	Statuses []option
 	Chosen   []string // the statuses filtered on, as in the URL
 	// CanRequest offers the request form (the secretariat, a company).
@@ -30,16 +36,29 @@ func (s *Server) vaeList(w http.ResponseWriter, r *http.Request) error {
 			p.Chosen = append(p.Chosen, raw)
 		}
 	}
-	files, err := s.svc.VAEFiles(ctx, a, f)
+	f.Page, _ = strconv.Atoi(r.URL.Query().Get("page"))
+	res, err := s.svc.VAEFilesPage(ctx, a, f)
 	if err != nil {
 		return err
 	}
+	files := res.Files
 	if len(files) == 1 && len(f.Statuses) == 0 && service.AccessFor(a, service.ActVAERead) != service.AccessAll &&
 		slices.Contains(a.Scopes(domain.RoleCandidate), files[0].Candidate.ID) {
 		http.Redirect(w, r, "/vae/"+files[0].File.EnrolmentID, http.StatusSeeOther)
 		return nil
 	}
-	p.Files = files
+	p.Files, p.Total, p.Page, p.Pages = files, res.Total, res.Page, res.Pages
+	link := func(n int) string {
+		v := url.Values{"statut": p.Chosen}
+		v.Set("page", strconv.Itoa(n))
+		return "/vae?" + v.Encode()
+	}
+	if p.Page > 1 {
+		p.Prev = link(p.Page - 1)
+	}
+	if p.Page < p.Pages {
+		p.Next = link(p.Page + 1)
+	}
 	for _, st := range domain.VAEStatuses {
 		p.Statuses = append(p.Statuses, option{string(st), st.Label()})
 	}
