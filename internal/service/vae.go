@@ -327,7 +327,7 @@ const VAEPageSize = 100
 
 // VAEPage is one page of the VAE files list.
 type VAEPage struct {
-	Files             []store.VAEListing
+	Files              []store.VAEListing
 	Total, Page, Pages int
 }
 

@@ -12,13 +12,13 @@ import (
 )
 
 type vaeListPage struct {
-	Files    []store.VAEListing
-	Total    int
+	Files []store.VAEListing
+	Total int
 	// The pager.
 	Page, Pages int
 	Prev, Next  string
-	Statuses []option
-	Chosen   []string // the statuses filtered on, as in the URL
+	Statuses    []option
+	Chosen      []string // the statuses filtered on, as in the URL
 	// CanRequest offers the request form (the secretariat, a company).
 	CanRequest bool
 }
