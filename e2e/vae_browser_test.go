@@ -234,3 +234,39 @@ func TestVAEOrganisationReviewsBesideTheFileAndTheSecretariatDecidesInTheBrowser
 	}
 	checkAccessibility(t, ctx, "VAE file overview after the decision")
 }
+
+// TestVAEPagesPassAxe opens every VAE page once, as the person who uses it, and checks it with
+// axe-core: the public request form, the secretariat's list, request form and file overview, a
+// submitted version, the admissibility and experience files as read by the secretariat.
+func TestVAEPagesPassAxe(t *testing.T) {
+	ctx := newBrowser(t)
+	base, w := startServer(t)
+	v := w.VAE(t)
+	pages := []struct{ path, heading string }{
+		{"/demande-vae", "Demander une VAE"},
+	}
+	for _, p := range pages {
+		if err := chromedp.Do(ctx, chromedp.Navigate(base+p.path), chromedp.WaitVisible(`//h1[contains(., "`+p.heading+`")]`)); err != nil {
+			t.Fatalf("%s: %v", p.path, err)
+		}
+		checkAccessibility(t, ctx, p.path)
+	}
+	err := chromedp.Do(ctx,
+		chromedp.Navigate(base+"/connexion"),
+		chromedp.WaitVisible(chromedp.CSS(`#f-email`)),
+		chromedp.SendKeys(chromedp.CSS(`#f-email`), w.Accounts[domain.RoleSecretariat]),
+		chromedp.SendKeys(chromedp.CSS(`#f-password`), servicetest.Password+"\n"),
+		chromedp.WaitVisible(`//h1[contains(., "Tableau de bord")]`),
+	)
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkAccessibility(t, ctx, "secretariat dashboard with the VAE cards")
+	for _, path := range []string{"/vae", "/vae/demande", "/vae/" + v.SideA, "/vae/" + v.SideA + "/versions/1",
+		"/vae/" + v.SideA + "/recevabilite", "/vae/" + v.SideA + "/experience"} {
+		if err := chromedp.Do(ctx, chromedp.Navigate(base+path), chromedp.WaitVisible(`//h1`)); err != nil {
+			t.Fatalf("%s: %v", path, err)
+		}
+		checkAccessibility(t, ctx, path)
+	}
+}
