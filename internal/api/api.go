@@ -76,6 +76,11 @@ func New(svc *service.Service, log *slog.Logger) *API {
 		a.route("POST", "/companies", service.ActCompanyManage, a.companyCreate),
 		a.route("GET", "/companies/{id}", service.ActCompanyRead, a.companyShow),
 
+		a.route("GET", "/vae", service.ActVAERead, a.vaeList),
+		a.route("GET", "/vae/{id}", service.ActVAERead, a.vaeShow),
+		a.route("GET", "/vae/{id}/evidence/{evidence}", service.ActVAERead, a.vaeEvidenceDownload),
+		a.route("POST", "/vae/{id}/review", service.ActVAEReview, a.vaeReviewGive),
+
 		a.route("GET", "/users", service.ActUserManage, a.usersList),
 		a.route("POST", "/users", service.ActUserManage, a.userCreate),
 
