@@ -19,12 +19,15 @@ import (
 )
 
 // Personas of the VAE tests besides those of the main fixture (secretariat, ofA, ofB,
-// candidate): side A's company.
-const companyA = "companyA"
+// candidate): side A's company and the VAE adviser who follows side A.
+const (
+	companyA = "companyA"
+	adviser  = "adviser"
+)
 
 // newVAEFixture serves the service test world, with its two VAE files, through the API: a token
 // for candidate A, company A, organisation A (which reviewed side A), organisation B (asked to
-// review side B) and the secretariat. Answers are checked against the OpenAPI document as in
+// review side B), the VAE adviser who follows side A and the secretariat. Answers are checked against the OpenAPI document as in
 // every other test of the API.
 func newVAEFixture(t *testing.T, st *store.Store) (*fixture, servicetest.VAEWorld) {
 	t.Helper()
@@ -41,6 +44,7 @@ func newVAEFixture(t *testing.T, st *store.Store) (*fixture, servicetest.VAEWorl
 		companyA:    w.Accounts[domain.RoleCompany],
 		ofA:         w.Accounts[domain.RoleTrainingOrganisation],
 		ofB:         w.OrgBAccount,
+		adviser:     w.Accounts[domain.RoleVAEAdviser],
 	} {
 		token, _, err := w.Service.CreateAPIToken(ctx, w.Actor(t, email), "tests")
 		must(t, err)
@@ -184,6 +188,18 @@ func TestVAEFiles(t *testing.T) {
 					t.Errorf("%s: the evidence leaked: %s", persona, r.Body)
 				}
 			}
+		})
+
+		t.Run("the VAE adviser's token reads its account and the file it follows", func(t *testing.T) {
+			me := f.get(t, adviser, "/api/v1/me")
+			wantStatus(t, me, http.StatusOK)
+			if role := me.JSON(t)["roles"].([]any)[0].(map[string]any); role["role"] != "vae_adviser" || role["scope_kind"] != nil {
+				t.Errorf("role = %v", role)
+			}
+			if ids := enrolmentIDs(t, f.get(t, adviser, "/api/v1/vae")); !slices.Equal(ids, []string{v.SideA}) {
+				t.Errorf("files = %v, want side A", ids)
+			}
+			wantStatus(t, f.get(t, adviser, evidenceA), http.StatusOK)
 		})
 
 		t.Run("the company sees where the request stands, not what the candidate wrote", func(t *testing.T) {
