@@ -1,7 +1,6 @@
 package api
 
 import (
-	"context"
 	"errors"
 	"fmt"
 	"net/http"
@@ -275,7 +274,7 @@ func vaeStatusNames() string {
 // vaeList answers GET /vae: the files the token's owner may see, oldest change first, as a
 // queue; `status` (repeatable) keeps the files in any of the statuses given.
 func (a *API) vaeList(w http.ResponseWriter, r *http.Request, actor domain.Actor) error {
-	q := newQuery(r, "status")
+	q := newQuery(r, "status", "limit", "offset")
 	var f service.VAEListFilter
 	for _, raw := range q.values["status"] {
 		st := domain.VAEStatus(strings.TrimSpace(raw))
@@ -287,54 +286,22 @@ func (a *API) vaeList(w http.ResponseWriter, r *http.Request, actor domain.Actor
 			f.Statuses = append(f.Statuses, st)
 		}
 	}
+	f.Limit = q.intIn("limit", service.VAEPageSize, 1, 500)
+	f.Offset = q.intIn("offset", 0, 0, maxOffset)
 	if err := q.err(); err != nil {
 		return err
 	}
-	files, err := a.svc.VAEFiles(r.Context(), actor, f)
+	p, err := a.svc.VAEFilesPage(r.Context(), actor, f)
 	if err != nil {
 		return err
 	}
-	codes, err := a.vaeQualificationCodes(r.Context(), actor, files)
-	if err != nil {
-		return err
-	}
-	items := make([]vaeSummaryDTO, 0, len(files))
-	for _, l := range files {
+	items := make([]vaeSummaryDTO, 0, len(p.Files))
+	for _, l := range p.Files {
 		items = append(items, vaeSummaryOf(l.File, l.Candidate,
-			vaeQualificationDTO{Code: codes[l.File.EnrolmentID], Title: l.QualificationTitle},
+			vaeQualificationDTO{Code: l.QualificationCode, Title: l.QualificationTitle},
 			l.EnrolmentStatus, l.ReviewerName, l.ReviewOpinion))
 	}
-	return ok(w, listOf(items))
-}
-
-// vaeQualificationCodes gives each listed file the code of its qualification (enrolment id →
-// code). A line of the list names its qualification by title only: the titles are matched
-// against the qualifications, and a title two qualifications share is read from the file itself.
-func (a *API) vaeQualificationCodes(ctx context.Context, actor domain.Actor, files []store.VAEListing) (map[string]string, error) {
-	out := make(map[string]string, len(files))
-	if len(files) == 0 {
-		return out, nil
-	}
-	quals, err := a.svc.Qualifications(ctx)
-	if err != nil {
-		return nil, err
-	}
-	byTitle := map[string][]string{}
-	for _, q := range quals {
-		byTitle[q.Title] = append(byTitle[q.Title], q.Code)
-	}
-	for _, l := range files {
-		if codes := byTitle[l.QualificationTitle]; len(codes) == 1 {
-			out[l.File.EnrolmentID] = codes[0]
-			continue
-		}
-		v, err := a.svc.VAE(ctx, actor, l.File.EnrolmentID)
-		if err != nil {
-			return nil, err
-		}
-		out[l.File.EnrolmentID] = v.Enrolment.QualificationCode
-	}
-	return out, nil
+	return ok(w, page[vaeSummaryDTO]{Items: items, Total: p.Total, Limit: p.Limit, Offset: p.Offset})
 }
 
 // vaeShow answers GET /vae/{id}: the file, with the sections the caller may read.

@@ -74,6 +74,9 @@ func TestVAEFiles(t *testing.T) {
 			if ids := enrolmentIDs(t, r); !slices.Equal(ids, []string{v.SideB}) {
 				t.Fatalf("files = %v, want only side B %s", ids, v.SideB)
 			}
+			if page := r.JSON(t); page["total"] != float64(1) || page["limit"] != float64(100) || page["offset"] != float64(0) {
+				t.Fatalf("page: total %v, limit %v, offset %v", page["total"], page["limit"], page["offset"])
+			}
 			it := r.Items(t)[0]
 			if it["status"] != "under_review" || it["status_label"] != "En cours d'examen par un organisme" ||
 				it["reviewer_organisation"] != "Organisme B" || it["review_opinion"] != nil || it["valid_until"] != nil ||
@@ -215,6 +218,13 @@ func TestVAEFiles(t *testing.T) {
 				}
 			}
 			wantStatus(t, f.get(t, companyA, evidenceA), http.StatusNotFound)
+			list := f.get(t, companyA, "/api/v1/vae")
+			wantStatus(t, list, http.StatusOK)
+			for _, it := range list.Items(t) {
+				if it["enrolment_id"] == v.SideA && (it["reviewer_organisation"] != nil || it["review_opinion"] != nil) {
+					t.Errorf("the company's list shows the organisation's opinion: %v", it)
+				}
+			}
 		})
 
 		t.Run("organisation B gives its reasoned opinion once", func(t *testing.T) {

@@ -319,54 +319,70 @@ func acquiredBlocks(ctx context.Context, q store.Q, enrolmentID string) (map[str
 // VAEListFilter selects VAE files for the list.
 type VAEListFilter struct {
 	Statuses []domain.VAEStatus
-	Page     int // from 1, for VAEFilesPage
+	Limit    int // VAEFilesPage: files per page, VAEPageSize when 0, at most 500
+	Offset   int
 }
 
-// VAEPageSize is how many files one page of the list shows.
+// VAEPageSize is how many files one page of the list shows by default.
 const VAEPageSize = 100
 
-// VAEPage is one page of the VAE files list.
+// VAEPage is one page of the VAE files list, with how many files there are in all.
 type VAEPage struct {
-	Files              []store.VAEListing
-	Total, Page, Pages int
+	Files                []store.VAEListing
+	Total, Limit, Offset int
+}
+
+// VAEFiles returns the VAE files the actor may see, oldest change first (at most 500).
+func (s *Service) VAEFiles(ctx context.Context, a domain.Actor, f VAEListFilter) ([]store.VAEListing, error) {
+	f.Limit, f.Offset = 500, 0
+	p, err := s.VAEFilesPage(ctx, a, f)
+	return p.Files, err
 }
 
 // VAEFilesPage returns one page of the VAE files the actor may see, oldest change first, with
-// how many there are in all.
+// how many there are in all. What the candidate wrote is never in the list; who reviews the
+// file and their opinion are left out for a reader who may not read the admissibility file
+// (a company sees where its employees' requests stand, not the organisation's opinion).
 func (s *Service) VAEFilesPage(ctx context.Context, a domain.Actor, f VAEListFilter) (VAEPage, error) {
 	sc, err := vaeScope(a, ActVAERead)
 	if err != nil {
 		return VAEPage{}, err
 	}
 	q := s.store.Read()
-	filter := store.VAEFilter{Statuses: f.Statuses, Scope: sc, Limit: VAEPageSize}
-	p := VAEPage{Page: max(f.Page, 1)}
+	p := VAEPage{Limit: f.Limit, Offset: max(f.Offset, 0)}
+	if p.Limit <= 0 {
+		p.Limit = VAEPageSize
+	}
+	p.Limit = min(p.Limit, 500)
+	filter := store.VAEFilter{Statuses: f.Statuses, Scope: sc, Limit: p.Limit, Offset: p.Offset}
 	if p.Total, err = q.CountVAEFiles(ctx, filter); err != nil {
 		return p, err
 	}
-	p.Pages = max((p.Total+VAEPageSize-1)/VAEPageSize, 1)
-	p.Page = min(p.Page, p.Pages)
-	filter.Offset = (p.Page - 1) * VAEPageSize
 	if p.Files, err = q.VAEFiles(ctx, filter); err != nil {
 		return p, err
 	}
+	statusOnly := !readsAdmissibilityOfAny(a)
 	for i := range p.Files {
 		p.Files[i].File.Draft, p.Files[i].File.RequestMessage = domain.AdmissibilityFile{}, ""
+		if statusOnly {
+			p.Files[i].ReviewerName, p.Files[i].ReviewOpinion = "", ""
+		}
 	}
 	return p, nil
 }
 
-// VAEFiles returns the VAE files the actor may see, oldest change first.
-func (s *Service) VAEFiles(ctx context.Context, a domain.Actor, f VAEListFilter) ([]store.VAEListing, error) {
-	sc, err := vaeScope(a, ActVAERead)
-	if err != nil {
-		return nil, err
+// readsAdmissibilityOfAny reports whether one of the actor's roles reads admissibility files
+// (vaeSectionsFor): every role that sees VAE files but the company.
+func readsAdmissibilityOfAny(a domain.Actor) bool {
+	if a.System || AccessFor(a, ActVAERead) == AccessAll {
+		return true
 	}
-	list, err := s.store.Read().VAEFiles(ctx, store.VAEFilter{Statuses: f.Statuses, Scope: sc})
-	for i := range list {
-		list[i].File.Draft, list[i].File.RequestMessage = domain.AdmissibilityFile{}, ""
+	for _, r := range a.Roles {
+		if r.Role != domain.RoleCompany && RoleCan(r.Role, ActVAERead) {
+			return true
+		}
 	}
-	return list, err
+	return false
 }
 
 // VAERequestInput is a VAE request: who, for which qualification, and which optional blocks.

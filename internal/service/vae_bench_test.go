@@ -69,7 +69,7 @@ func BenchmarkVAEList1000(b *testing.B) {
 	}
 	b.ResetTimer()
 	for range b.N {
-		page, err := w.Service.VAEFilesPage(ctx, sec, service.VAEListFilter{Page: 5})
+		page, err := w.Service.VAEFilesPage(ctx, sec, service.VAEListFilter{Offset: 4 * service.VAEPageSize})
 		if err != nil || len(page.Files) != service.VAEPageSize || page.Total != 1000 {
 			b.Fatalf("%d of %d: %v", len(page.Files), page.Total, err)
 		}

@@ -176,6 +176,7 @@ func (q Q) VAEFileVisible(ctx context.Context, enrolmentID string, s VAEScope) (
 type VAEListing struct {
 	File               VAEFile
 	Candidate          domain.Candidate // identity
+	QualificationCode  string
 	QualificationTitle string
 	EnrolmentStatus    domain.EnrolmentStatus
 	ReviewerName       string // the organisation asked for the latest review, if any
@@ -225,7 +226,7 @@ func (q Q) VAEFiles(ctx context.Context, f VAEFilter) ([]VAEListing, error) {
 	if limit <= 0 {
 		limit = 500
 	}
-	rows, err := q.db.QueryContext(ctx, `SELECT `+candidateColumns+`, `+vaeFileColumns+`, qu.title, e.status,
+	rows, err := q.db.QueryContext(ctx, `SELECT `+candidateColumns+`, `+vaeFileColumns+`, qu.code, qu.title, e.status,
 		COALESCE((SELECT o.name FROM vae_reviews r JOIN training_organisations o ON o.id = r.training_organisation_id
 		  WHERE r.enrolment_id = f.enrolment_id ORDER BY r.requested_at DESC, r.id DESC LIMIT 1), ''),
 		COALESCE((SELECT r.opinion FROM vae_reviews r
@@ -243,7 +244,7 @@ func (q Q) VAEFiles(ctx context.Context, f VAEFilter) ([]VAEListing, error) {
 		var l VAEListing
 		var raw rawVAEFile
 		var status, opinion string
-		c, err := scanCandidate(rows, append(raw.dest(), &l.QualificationTitle, &status, &l.ReviewerName, &opinion)...)
+		c, err := scanCandidate(rows, append(raw.dest(), &l.QualificationCode, &l.QualificationTitle, &status, &l.ReviewerName, &opinion)...)
 		if err != nil {
 			return nil, normalize(err)
 		}

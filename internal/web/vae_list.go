@@ -36,7 +36,9 @@ func (s *Server) vaeList(w http.ResponseWriter, r *http.Request) error {
 			p.Chosen = append(p.Chosen, raw)
 		}
 	}
-	f.Page, _ = strconv.Atoi(r.URL.Query().Get("page"))
+	page, _ := strconv.Atoi(r.URL.Query().Get("page"))
+	page = max(page, 1)
+	f.Limit, f.Offset = service.VAEPageSize, (page-1)*service.VAEPageSize
 	res, err := s.svc.VAEFilesPage(ctx, a, f)
 	if err != nil {
 		return err
@@ -47,7 +49,8 @@ func (s *Server) vaeList(w http.ResponseWriter, r *http.Request) error {
 		http.Redirect(w, r, "/vae/"+files[0].File.EnrolmentID, http.StatusSeeOther)
 		return nil
 	}
-	p.Files, p.Total, p.Page, p.Pages = files, res.Total, res.Page, res.Pages
+	p.Files, p.Total, p.Page = files, res.Total, page
+	p.Pages = max((res.Total+service.VAEPageSize-1)/service.VAEPageSize, 1)
 	link := func(n int) string {
 		v := url.Values{"statut": p.Chosen}
 		v.Set("page", strconv.Itoa(n))
