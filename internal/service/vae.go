@@ -330,6 +330,7 @@ const VAEPageSize = 100
 type VAEPage struct {
 	Files                []store.VAEListing
 	Total, Limit, Offset int
+	ShowsReviews         bool // the lines name the reviewing organisation and its opinion
 }
 
 // VAEFiles returns the VAE files the actor may see, oldest change first (at most 500).
@@ -361,10 +362,10 @@ func (s *Service) VAEFilesPage(ctx context.Context, a domain.Actor, f VAEListFil
 	if p.Files, err = q.VAEFiles(ctx, filter); err != nil {
 		return p, err
 	}
-	statusOnly := !readsAdmissibilityOfAny(a)
+	p.ShowsReviews = readsAdmissibilityOfAny(a)
 	for i := range p.Files {
 		p.Files[i].File.Draft, p.Files[i].File.RequestMessage = domain.AdmissibilityFile{}, ""
-		if statusOnly {
+		if !p.ShowsReviews {
 			p.Files[i].ReviewerName, p.Files[i].ReviewOpinion = "", ""
 		}
 	}
