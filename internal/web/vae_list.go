@@ -14,6 +14,8 @@ import (
 type vaeListPage struct {
 	Files []store.VAEListing
 	Total int
+	// ShowsReviews: the reader sees which organisation reviews each file (not a company).
+	ShowsReviews bool
 	// The pager.
 	Page, Pages int
 	Prev, Next  string
@@ -49,7 +51,7 @@ func (s *Server) vaeList(w http.ResponseWriter, r *http.Request) error {
 		http.Redirect(w, r, "/vae/"+files[0].File.EnrolmentID, http.StatusSeeOther)
 		return nil
 	}
-	p.Files, p.Total, p.Page = files, res.Total, page
+	p.Files, p.Total, p.Page, p.ShowsReviews = files, res.Total, page, res.ShowsReviews
 	p.Pages = max((res.Total+service.VAEPageSize-1)/service.VAEPageSize, 1)
 	link := func(n int) string {
 		v := url.Values{"statut": p.Chosen}
