@@ -203,7 +203,7 @@ func TestVAERouteOverHTTP(t *testing.T) {
 	sec.submit("/inscriptions/"+id+"/statut", url.Values{"status": {"awaiting_jury"}})
 
 	// The jury decides the debate and closes; the certificate is issued and verified.
-	session := juryReady(t, base, w, sec)
+	session, _ := juryReady(t, base, w, sec)
 	sec.submit(session+"/candidats", url.Values{"enrolments": {id}})
 	sec.submit(session+"/ouverture", nil)
 	sec.submit(session+"/candidats/"+id+"/decisions", url.Values{"block": {"BC2"}, "decision": {"A"},
@@ -253,8 +253,8 @@ func TestVAERouteOverHTTP(t *testing.T) {
 }
 
 // juryReady names four jurors on the roster, schedules a session, invites them and records
-// them present; it returns the session's path.
-func juryReady(t *testing.T, base string, w *servicetest.World, sec *httpActor) string {
+// them present; it returns the session's path and the jurors.
+func juryReady(t *testing.T, base string, w *servicetest.World, sec *httpActor) (string, []string) {
 	t.Helper()
 	ctx := context.Background()
 	sec.submit("/parametres", url.Values{"signature_place": {"Paris"}, "quorum": {"4"},
@@ -271,8 +271,126 @@ func juryReady(t *testing.T, base string, w *servicetest.World, sec *httpActor) 
 	for i, college := range []string{"cpnefp_president", "unions", "employers", "experts"} {
 		sec.submit("/jury/membres", url.Values{"user": {jurors[i]}, "college": {college}})
 	}
-	session := sec.submit("/jury/sessions", url.Values{"date": {"2026-12-18"}, "time": {"14:00"}, "place": {"Paris, salle Turgot"}})
+	return juryOpen(sec, "2026-12-18", jurors), jurors
+}
+
+// juryOpen schedules a session on day (YYYY-MM-DD), invites the jurors and records them present.
+func juryOpen(sec *httpActor, day string, jurors []string) string {
+	session := sec.submit("/jury/sessions", url.Values{"date": {day}, "time": {"14:00"}, "place": {"Paris, salle Turgot"}})
 	sec.submit(session+"/invitations", url.Values{"members": jurors})
 	sec.submit(session+"/presences", url.Values{"present": jurors})
 	return session
+}
+
+// TestVAEPartialResultThenTheMissingBlockWithoutStartingOver: the commission withholds BC5, the
+// jury gives a partial result (an attestation for the six other blocks); the candidate reopens
+// the experience file, where the acquired blocks are locked and BC5 is open, completes BC5 and
+// submits it again; a second oral and a corrected commission grid; a second jury session judges
+// BC5 only and the candidate is certified.
+func TestVAEPartialResultThenTheMissingBlockWithoutStartingOver(t *testing.T) {
+	base, w := startServer(t)
+	ctx := context.Background()
+	sys := domain.SystemActor("test")
+	svc := w.Service
+	sec := login(t, base, w.Accounts[domain.RoleSecretariat])
+	cand := login(t, base, w.Accounts[domain.RoleCandidate])
+	member := login(t, base, w.Accounts[domain.RoleCommissionMember])
+
+	// Candidate A asks for a VAE on the Chargé de clientèle CQP; it runs as far as the commission.
+	secActor := w.Actor(t, w.Accounts[domain.RoleSecretariat])
+	req, err := svc.RequestVAE(ctx, secActor, service.VAERequestInput{CandidateID: w.CandidateA, QualificationCode: "CC",
+		Public: domain.PublicEmployee, CompanyID: w.CompanyA, Blocks: []string{"OPT1", "OPT2"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	id := req.Enrolment.ID
+	vae := "/vae/" + id
+	sec.submit(vae+"/envoi", nil)
+	v, err := svc.VAE(ctx, sys, id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var competences []string
+	for _, b := range v.Blocks {
+		for _, c := range b.Competences {
+			competences = append(competences, c.Code)
+		}
+	}
+	cand.submit(vae+"/recevabilite", admissibilityForm("submit", competences))
+	sec.submit(vae+"/avis-demande", url.Values{"training_organisation": {w.OrgA}})
+	login(t, base, w.Accounts[domain.RoleTrainingOrganisation]).submit(vae+"/avis", url.Values{"opinion": {"favourable"}, "comment": {"Expérience en lien."}})
+	sec.submit(vae+"/decision", url.Values{"decision": {"admissible"}, "valid_until": {"25/11/2027"}, "reason": {"Avis favorable, expérience suffisante."}})
+	narratives := url.Values{"do": {"save"}}
+	for _, b := range v.Blocks {
+		narratives.Set(service.NarrativeField(b.Code), "Pour « "+b.Title+" », voici ce que j'ai fait pendant deux ans au cabinet.")
+	}
+	cand.submit(vae+"/experience", narratives)
+	if status, _, body := cand.upload(vae+"/preuves", "attestation.pdf", servicetest.TinyPDF, nil); status != http.StatusSeeOther {
+		t.Fatalf("upload: %d %s", status, excerpt(body))
+	}
+	cand.submit(vae+"/experience", url.Values{"do": {"submit"}})
+
+	// First oral: the commission withholds C14 and C15, so BC5 is not acquired (its voice prevails).
+	sec.submit("/commissions/"+w.CommissionID+"/oraux", url.Values{"enrolment": {id}, "date": {"16/12/2026"}, "time": {"10:00"},
+		"duration": {"60"}, "place": {"Paris"}})
+	member.submit("/inscriptions/"+id+"/grilles/commission", gridForm("A A A A A A A A A A A A A NA NA", true))
+	sec.submit("/inscriptions/"+id+"/statut", url.Values{"status": {"awaiting_jury"}})
+	session, jurors := juryReady(t, base, w, sec)
+	sec.submit(session+"/candidats", url.Values{"enrolments": {id}})
+	sec.submit(session+"/ouverture", nil)
+	president := login(t, base, w.Accounts[domain.RoleJuryPresident])
+	president.submit(session+"/cloture", nil)
+	v, _ = svc.VAE(ctx, sys, id)
+	if v.Enrolment.Status != domain.StatusPartial || !v.Acquired["BC1"] || v.Acquired["BC5"] {
+		t.Fatalf("after the first jury: %s, acquired %v", v.Enrolment.Status, v.Acquired)
+	}
+	if body := cand.page(vae + "/experience"); !strings.Contains(body, "Rouvrir le dossier pour les blocs encore à valider") {
+		t.Fatalf("the candidate is not offered to complete the file: %s", excerpt(body))
+	}
+
+	// The candidate reopens the file: the acquired blocks are locked, BC5 is open, nothing was lost.
+	cand.submit(vae+"/experience/reouverture", nil)
+	body := cand.page(vae + "/experience")
+	if !strings.Contains(body, "voici ce que j'ai fait") || !strings.Contains(body, `name="`+service.NarrativeField("BC5")+`"`) ||
+		strings.Contains(body, `name="`+service.NarrativeField("BC1")+`"`) {
+		t.Fatalf("the reopened experience file: %s", excerpt(body))
+	}
+	cand.post(vae+"/experience", url.Values{"do": {"save"}, service.NarrativeField("BC1"): {"Réécrit"}})
+	if v, _ = svc.VAE(ctx, sys, id); v.Experience["BC1"].Narrative == "Réécrit" {
+		t.Fatal("an acquired block's narrative was rewritten")
+	}
+	// The oral waits for the completed file; so does the jury.
+	if status, _, body := sec.post("/commissions/"+w.CommissionID+"/oraux", url.Values{"enrolment": {id}, "date": {"13/01/2027"},
+		"time": {"10:00"}, "duration": {"60"}, "place": {"Paris"}}); status != http.StatusUnprocessableEntity || !strings.Contains(body, "dossier d'expérience") {
+		t.Fatalf("an oral before the completed file: %d %s", status, excerpt(body))
+	}
+	cand.submit(vae+"/experience", url.Values{"do": {"save"}, service.NarrativeField("BC5"): {
+		"J'ai repris seul un portefeuille de 120 clients professionnels et développé les renouvellements avec mon responsable."}})
+	cand.submit(vae+"/experience", url.Values{"do": {"submit"}})
+	v, _ = svc.VAE(ctx, sys, id)
+	if len(v.Submissions) != 2 || strings.Join(v.Submissions[0].Blocks, ",") != "BC5" {
+		t.Fatalf("submissions: %+v", v.Submissions)
+	}
+
+	// Second oral on BC5: the commission corrects its grid, with the reason.
+	sec.submit("/commissions/"+w.CommissionID+"/oraux", url.Values{"enrolment": {id}, "date": {"13/01/2027"}, "time": {"10:00"},
+		"duration": {"60"}, "place": {"Paris"}})
+	corrected := gridForm("A A A A A A A A A A A A A A A", true)
+	corrected.Set("correction_reason", "Second oral sur le bloc BC5 après complément du dossier d'expérience.")
+	member.submit("/inscriptions/"+id+"/grilles/commission", corrected)
+
+	// The second session judges BC5 only: certified.
+	second := juryOpen(sec, "2027-01-20", jurors)
+	sec.submit(second+"/candidats", url.Values{"enrolments": {id}})
+	sec.submit(second+"/ouverture", nil)
+	president.submit(second+"/cloture", nil)
+	v, _ = svc.VAE(ctx, sys, id)
+	if v.Enrolment.Status != domain.StatusCertified {
+		t.Fatalf("after the second jury: %s", v.Enrolment.Status)
+	}
+	sec.submit("/delivrance/"+strings.TrimPrefix(second, "/jury/sessions/"), nil)
+	page, err := svc.Certificates(ctx, sys, store.CertificateFilter{SessionID: strings.TrimPrefix(second, "/jury/sessions/")})
+	if err != nil || len(page.Items) != 1 || page.Items[0].Kind != store.KindCertificate {
+		t.Fatalf("second session's documents: %+v %v", page.Items, err)
+	}
 }
