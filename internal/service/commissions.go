@@ -527,7 +527,7 @@ func (s *Service) checkOralConflicts(ctx context.Context, q store.Q, c store.Com
 		return err
 	}
 	for _, other := range others {
-		if !other.Overlaps(o) {
+		if other.ID == o.ID || !other.Overlaps(o) { // an oral being moved does not conflict with itself
 			continue
 		}
 		for _, m := range c.Members {
@@ -544,7 +544,7 @@ func (s *Service) checkOralConflicts(ctx context.Context, q store.Q, c store.Com
 		return err
 	}
 	for _, other := range theirs {
-		if other.Overlaps(o) {
+		if other.ID != o.ID && other.Overlaps(o) {
 			problems = append(problems, cand.DisplayName()+" a déjà un oral à ce moment : "+describeOral(oralView(other)))
 		}
 	}

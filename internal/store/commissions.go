@@ -411,3 +411,18 @@ func (q Q) OralCandidates(ctx context.Context) ([]OralCandidate, error) {
 	}
 	return out, normalize(rows.Err())
 }
+
+// RescheduleOral moves an oral: its start, duration, place and video link.
+func (q Q) RescheduleOral(ctx context.Context, o Oral) error {
+	res, err := q.db.ExecContext(ctx,
+		`UPDATE orals SET starts_at = $1, duration_minutes = $2, place = $3, video_link = $4 WHERE id = $5`,
+		o.StartsAt.UTC(), o.DurationMinutes, o.Place, o.VideoLink, o.ID)
+	return mustAffect(res, err)
+}
+
+// DeleteOral removes a cancelled oral (the service keeps its state and the reason in the
+// audit trail; grids belong to the enrolment, not to the oral).
+func (q Q) DeleteOral(ctx context.Context, id string) error {
+	res, err := q.db.ExecContext(ctx, `DELETE FROM orals WHERE id = $1`, id)
+	return mustAffect(res, err)
+}

@@ -28,6 +28,8 @@ var actionLabels = map[string]string{
 	"action.refuse":            "Action de formation refusée",
 	"action.company_add":       "Entreprise ajoutée à une action",
 	"action.import":            "Candidats importés dans une action",
+	"oral.reschedule":          "Oral de certification déplacé",
+	"oral.cancel":              "Oral de certification annulé",
 	"vae.request":              "Demande de VAE enregistrée",
 	"vae.send":                 "Dossier de recevabilité VAE envoyé au candidat",
 	"vae.admissibility_save":   "Dossier de recevabilité VAE enregistré (brouillon)",

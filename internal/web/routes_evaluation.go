@@ -25,6 +25,8 @@ func (s *Server) registerEvaluationRoutes() {
 	s.handle("GET /oraux", service.ActOralRead, s.oralsList)
 	s.handle("GET /oraux/{id}", service.ActOralRead, s.oralShow)
 	s.handle("POST /oraux/{id}/convocations", service.ActCommissionManage, s.oralConvocations)
+	s.handle("POST /oraux/{id}/report", service.ActCommissionManage, s.oralMove)
+	s.handle("POST /oraux/{id}/annulation", service.ActCommissionManage, s.oralCancel)
 }
 
 // gridRoute is the address of one evaluator's grid.
