@@ -8,7 +8,6 @@ import (
 
 	"cqp/internal/docs"
 	"cqp/internal/domain"
-	"cqp/internal/rules"
 	"cqp/internal/store"
 )
 
@@ -691,11 +690,6 @@ func checkVAEMove(ctx context.Context, q store.Q, e domain.Enrolment, to domain.
 		return statusRefusal(domain.ECONFLICT, "Le dossier d'expérience n'est pas encore déposé : l'évaluation finale commence à son dépôt.")
 	}
 	return nil
-}
-
-// eligibilityOf is the rules engine's VAE check of declared periods.
-func eligibilityOf(fw domain.Framework, periods []domain.ExperiencePeriod, today domain.Date) rules.RelatedExperience {
-	return rules.CheckRelatedExperience(fw, periods, today)
 }
 
 // vaeOralRefusal says why a VAE candidate cannot be called to an oral yet: the commission

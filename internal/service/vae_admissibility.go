@@ -8,6 +8,7 @@ import (
 	"unicode/utf8"
 
 	"cqp/internal/domain"
+	"cqp/internal/rules"
 	"cqp/internal/store"
 )
 
@@ -216,7 +217,7 @@ func (c AdmissibilityCheck) Ready() bool { return len(c.Missing) == 0 }
 
 // CheckAdmissibility applies the rules to an admissibility file.
 func CheckAdmissibility(fw domain.Framework, e domain.Enrolment, f domain.AdmissibilityFile, today domain.Date) AdmissibilityCheck {
-	r := eligibilityOf(fw, f.Periods, today)
+	r := rules.CheckRelatedExperience(fw, f.Periods, today)
 	c := AdmissibilityCheck{RelatedMonths: r.Months, TotalMonths: r.TotalMonths, MinMonths: fw.Prerequisites.VAEMinRelatedMonths,
 		RecommendedMonths: fw.Prerequisites.VAERecommendedRelatedMonths, Eligible: r.Eligibility.Eligible,
 		Message: r.Eligibility.Reason, Warnings: r.Eligibility.Warnings}
