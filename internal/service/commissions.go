@@ -402,18 +402,7 @@ func (s *Service) ScheduleOral(ctx context.Context, a domain.Actor, in OralInput
 	}
 	fe := domain.FieldErrors{}
 	start, duration := s.parseOralTime(fe, in)
-	place, link := strings.TrimSpace(in.Place), strings.TrimSpace(in.VideoLink)
-	if place == "" && link == "" {
-		fe.Add("place", "Indiquez le lieu de l'oral, ou un lien de visioconférence.")
-	}
-	if utf8.RuneCountInString(place) > 300 {
-		fe.Add("place", "Le lieu dépasse 300 caractères : raccourcissez-le.")
-	}
-	if link != "" {
-		if u, err := url.Parse(link); err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
-			fe.Add("video_link", "Le lien de visioconférence doit être une adresse web complète, commençant par https://.")
-		}
-	}
+	place, link := parseOralPlace(fe, in)
 	var out ScheduledOral
 	err := s.store.Write(ctx, func(q store.Q) error {
 		c, err := q.Commission(ctx, strings.TrimSpace(in.CommissionID))
@@ -460,6 +449,23 @@ func (s *Service) ScheduleOral(ctx context.Context, a domain.Actor, in OralInput
 		return err
 	})
 	return out, err
+}
+
+// parseOralPlace reads where the oral is held: a place, a video link, or both.
+func parseOralPlace(fe domain.FieldErrors, in OralInput) (place, link string) {
+	place, link = strings.TrimSpace(in.Place), strings.TrimSpace(in.VideoLink)
+	if place == "" && link == "" {
+		fe.Add("place", "Indiquez le lieu de l'oral, ou un lien de visioconférence.")
+	}
+	if utf8.RuneCountInString(place) > 300 {
+		fe.Add("place", "Le lieu dépasse 300 caractères : raccourcissez-le.")
+	}
+	if link != "" {
+		if u, err := url.Parse(link); err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
+			fe.Add("video_link", "Le lien de visioconférence doit être une adresse web complète, commençant par https://.")
+		}
+	}
+	return place, link
 }
 
 // parseOralTime reads the date, time and duration; the time is in Paris.

@@ -22,10 +22,7 @@ func (s *Service) RescheduleOral(ctx context.Context, a domain.Actor, oralID str
 	}
 	fe := domain.FieldErrors{}
 	start, duration := s.parseOralTime(fe, in)
-	place, link := strings.TrimSpace(in.Place), strings.TrimSpace(in.VideoLink)
-	if place == "" && link == "" {
-		fe.Add("place", "Indiquez le lieu de l'oral, ou un lien de visioconférence.")
-	}
+	place, link := parseOralPlace(fe, in)
 	reason = strings.TrimSpace(reason)
 	checkOralReason(fe, reason, "Indiquez pourquoi l'oral est déplacé : le motif est envoyé au candidat et aux membres.")
 	if err := fe.Err(); err != nil {

@@ -46,6 +46,11 @@ func TestAnOralIsMovedOrCancelledBeforeItStarts(t *testing.T) {
 			if _, err := svc.RescheduleOral(ctx, sec, w.OralID, at("01/01/2020", "09:00"), "Salle indisponible"); fieldOf(err, "date") == "" {
 				t.Fatalf("to the past: %v", err)
 			}
+			online := at("10/12/2026", "09:00")
+			online.Place, online.VideoLink = "", "visio-sans-adresse"
+			if _, err := svc.RescheduleOral(ctx, sec, w.OralID, online, "En visioconférence"); fieldOf(err, "video_link") == "" {
+				t.Fatalf("a video link that is not an address: %v", err)
+			}
 			before, _ := svc.Outbox(ctx, sec)
 			o, err := svc.RescheduleOral(ctx, sec, w.OralID, at("10/12/2026", "09:30"), "Salle indisponible le 09/12")
 			if err != nil {
