@@ -61,15 +61,13 @@ func blockList(codes []string) string {
 // NarrativeField names the form field of a block's narrative.
 func NarrativeField(block string) string { return "narrative_" + block }
 
-// loadOpenExperience reads the file for a change to the experience file: the actor fills it,
-// and it is open.
+// loadOpenExperience reads the file for a change to the experience file: the actor fills it
+// (the scope of vae.fill is the candidate's own file, or every file for the secretariat), and
+// it is open.
 func (s *Service) loadOpenExperience(ctx context.Context, q store.Q, a domain.Actor, enrolmentID string) (vaeFileCtx, map[string]bool, error) {
 	v, err := s.loadVAE(ctx, q, a, ActVAEFill, enrolmentID)
 	if err != nil {
 		return v, nil, err
-	}
-	if AccessFor(a, ActVAEFill) != AccessAll && !contains(a.Scopes(domain.RoleCandidate), v.candidate.ID) {
-		return v, nil, domain.Errorf(domain.ENOTFOUND, "Dossier de VAE introuvable.")
 	}
 	if v.file.Status != domain.VAEAdmissible || v.file.ExperienceStatus != domain.ExperienceOpen {
 		msg := "Le dossier d'expérience s'ouvre quand la demande est déclarée recevable."
@@ -348,9 +346,6 @@ func (s *Service) ReopenExperience(ctx context.Context, a domain.Actor, enrolmen
 		v, err := s.loadVAE(ctx, q, a, ActVAEFill, enrolmentID)
 		if err != nil {
 			return err
-		}
-		if AccessFor(a, ActVAEFill) != AccessAll && !contains(a.Scopes(domain.RoleCandidate), v.candidate.ID) {
-			return domain.Errorf(domain.ENOTFOUND, "Dossier de VAE introuvable.")
 		}
 		if v.file.ExperienceStatus != domain.ExperienceSubmitted || v.enrolment.Status != domain.StatusPartial {
 			return domain.Errorf(domain.ECONFLICT, "Le dossier d'expérience se complète après une validation partielle du jury ; l'inscription est « %s ».", v.enrolment.Status.Label())
