@@ -128,14 +128,14 @@ func (s *Service) VerifyCertificate(ctx context.Context, code, ip string) (Verif
 	}
 	now := s.Now()
 	err := s.store.Write(ctx, func(q store.Q) error {
-		n, err := q.VerificationLookupsSince(ctx, ip, now.Add(-VerifyWindow))
+		n, err := q.AddressHitsSince(ctx, store.HitVerification, ip, now.Add(-VerifyWindow))
 		if err != nil {
 			return err
 		}
 		if n >= VerifyLimit {
 			return domain.Errorf(domain.ETOOMANY, "Trop de vérifications depuis votre adresse : %d par minute au plus. Réessayez dans une minute.", VerifyLimit)
 		}
-		return q.RecordVerificationLookup(ctx, newID(), ip, now, now.Add(-VerifyWindow))
+		return q.RecordAddressHit(ctx, newID(), store.HitVerification, ip, now, now.Add(-VerifyWindow))
 	})
 	if err != nil {
 		return Verification{}, err

@@ -434,23 +434,3 @@ func (q Q) SetSignaturePlace(ctx context.Context, branchID, place string, at tim
 		branchID, DefaultJuryQuorum, at.UTC(), place)
 	return normalize(err)
 }
-
-// verifyKeyPrefix marks, in login_failures, the rows that count public verification lookups
-// per address: the table already serves the login throttle across servers and is pruned of
-// rows older than a day by every successful login, so the lookups need no table of their own.
-const verifyKeyPrefix = "verify:"
-
-// VerificationLookupsSince counts the verification lookups made from an address since t.
-func (q Q) VerificationLookupsSince(ctx context.Context, ip string, t time.Time) (int, error) {
-	return q.LoginFailuresSince(ctx, verifyKeyPrefix+ip, t)
-}
-
-// RecordVerificationLookup counts one lookup from an address and forgets that address's
-// lookups older than olderThan.
-func (q Q) RecordVerificationLookup(ctx context.Context, id, ip string, at, olderThan time.Time) error {
-	if _, err := q.db.ExecContext(ctx, `DELETE FROM login_failures WHERE key = $1 AND at < $2`,
-		verifyKeyPrefix+ip, olderThan.UTC()); err != nil {
-		return normalize(err)
-	}
-	return q.RecordLoginFailure(ctx, id, verifyKeyPrefix+ip, at)
-}

@@ -236,3 +236,25 @@ func decodeAttachment(mailID, s string) ([]byte, error) {
 	}
 	return b, nil
 }
+
+// Hits counted per address in login_failures, each kind under its own key prefix: the table
+// already serves the login throttle across servers and is pruned of rows older than a day by
+// every successful login, so these counters need no table of their own.
+const (
+	HitVerification     = "verify:"      // public certificate verifications
+	HitOnlineVAERequest = "vae-request:" // VAE requests from the public page
+)
+
+// AddressHitsSince counts the hits of a kind (HitVerification…) from an address since t.
+func (q Q) AddressHitsSince(ctx context.Context, kind, ip string, t time.Time) (int, error) {
+	return q.LoginFailuresSince(ctx, kind+ip, t)
+}
+
+// RecordAddressHit counts one hit of a kind from an address and forgets that address's hits of
+// the kind older than olderThan.
+func (q Q) RecordAddressHit(ctx context.Context, id, kind, ip string, at, olderThan time.Time) error {
+	if _, err := q.db.ExecContext(ctx, `DELETE FROM login_failures WHERE key = $1 AND at < $2`, kind+ip, olderThan.UTC()); err != nil {
+		return normalize(err)
+	}
+	return q.RecordLoginFailure(ctx, id, kind+ip, at)
+}

@@ -674,25 +674,6 @@ func (q Q) MemberHearing(ctx context.Context, userID, enrolmentID string) (bool,
 	return n > 0, normalize(err)
 }
 
-// vaeRequestKeyPrefix keys the online VAE requests per address in the counters table the
-// login throttling uses.
-const vaeRequestKeyPrefix = "vae-request:"
-
-// OnlineVAERequestsSince counts the online VAE requests from an address since t.
-func (q Q) OnlineVAERequestsSince(ctx context.Context, ip string, t time.Time) (int, error) {
-	return q.LoginFailuresSince(ctx, vaeRequestKeyPrefix+ip, t)
-}
-
-// RecordOnlineVAERequest counts one online VAE request from an address and forgets that
-// address's requests older than olderThan.
-func (q Q) RecordOnlineVAERequest(ctx context.Context, id, ip string, at, olderThan time.Time) error {
-	if _, err := q.db.ExecContext(ctx, `DELETE FROM login_failures WHERE key = $1 AND at < $2`,
-		vaeRequestKeyPrefix+ip, olderThan.UTC()); err != nil {
-		return normalize(err)
-	}
-	return q.RecordLoginFailure(ctx, id, vaeRequestKeyPrefix+ip, at)
-}
-
 // OpenVAERequestByEmail reports whether a candidate with this e-mail address already has a VAE
 // request for the qualification that is not closed (not admissible, redirected, or ended).
 func (q Q) OpenVAERequestByEmail(ctx context.Context, email, qualificationCode string) (bool, error) {
