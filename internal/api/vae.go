@@ -2,16 +2,12 @@ package api
 
 import (
 	"errors"
-	"fmt"
 	"net/http"
 	"slices"
-	"strconv"
 	"strings"
-	"unicode"
-
-	"golang.org/x/text/unicode/norm"
 
 	"cqp/internal/domain"
+	"cqp/internal/download"
 	"cqp/internal/service"
 	"cqp/internal/store"
 )
@@ -322,62 +318,8 @@ func (a *API) vaeEvidenceDownload(w http.ResponseWriter, r *http.Request, actor 
 	if err != nil {
 		return err
 	}
-	h := w.Header()
-	h.Set("Content-Type", ev.ContentType)
-	h.Set("X-Content-Type-Options", "nosniff")
-	h.Set("Content-Disposition", attachmentDisposition(ev.Filename))
-	h.Set("Content-Length", strconv.Itoa(len(content)))
-	h.Set("Cache-Control", "private, no-store")
-	h.Set("Content-Security-Policy", "default-src 'none'; sandbox")
-	w.WriteHeader(http.StatusOK)
-	if r.Method != http.MethodHead {
-		_, _ = w.Write(content)
-	}
+	_ = download.Write(w, r, ev.Filename, ev.ContentType, content)
 	return nil
-}
-
-// attachmentDisposition is a Content-Disposition for a download under name: an ASCII fallback,
-// and the name itself in UTF-8 (RFC 6266, RFC 5987). The web pages have their own copy: the two
-// HTTP layers do not import each other.
-func attachmentDisposition(name string) string {
-	fallback := asciiFilename(name)
-	if fallback == "" {
-		fallback = "piece"
-	}
-	var enc strings.Builder
-	for _, b := range []byte(name) {
-		if isAttrChar(b) {
-			enc.WriteByte(b)
-		} else {
-			fmt.Fprintf(&enc, "%%%02X", b)
-		}
-	}
-	return `attachment; filename="` + fallback + `"; filename*=UTF-8''` + enc.String()
-}
-
-// isAttrChar reports whether b may stand as itself in an RFC 5987 value.
-func isAttrChar(b byte) bool {
-	switch {
-	case 'a' <= b && b <= 'z', 'A' <= b && b <= 'Z', '0' <= b && b <= '9':
-		return true
-	}
-	return strings.IndexByte("!#$&+-.^_`|~", b) >= 0
-}
-
-// asciiFilename writes a file name with ASCII letters only: accents dropped (« é » → « e »),
-// anything that could end a quoted header value or name a path replaced by « _ ».
-func asciiFilename(name string) string {
-	var b strings.Builder
-	for _, r := range norm.NFD.String(name) {
-		switch {
-		case unicode.Is(unicode.Mn, r):
-		case 'a' <= r && r <= 'z', 'A' <= r && r <= 'Z', '0' <= r && r <= '9', strings.ContainsRune(" -._()", r):
-			b.WriteRune(r)
-		default:
-			b.WriteByte('_')
-		}
-	}
-	return strings.TrimSpace(b.String())
 }
 
 // vaeReviewInput is the body of POST /vae/{id}/review.

@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"cqp/internal/domain"
+	"cqp/internal/download"
 	"cqp/internal/service"
 	"cqp/internal/store"
 )
@@ -454,7 +455,7 @@ func (s *Server) vaeAdmissibilityPDF(w http.ResponseWriter, r *http.Request) err
 		return err
 	}
 	name := "dossier-recevabilite-vae"
-	if n := asciiFilename(v.Candidate.Number); n != "" {
+	if n := download.ASCIIFilename(v.Candidate.Number); n != "" {
 		name += "-" + n
 	}
 	if filled {

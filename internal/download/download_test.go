@@ -1,4 +1,4 @@
-package api
+package download
 
 import "testing"
 
@@ -10,8 +10,8 @@ func TestAnEvidenceFileIsDownloadedUnderItsOwnNameWithAnASCIIFallback(t *testing
 		{"日本.jpg", `attachment; filename="__.jpg"; filename*=UTF-8''%E6%97%A5%E6%9C%AC.jpg`},
 		{"", `attachment; filename="piece"; filename*=UTF-8''`},
 	} {
-		if got := attachmentDisposition(c.name); got != c.want {
-			t.Errorf("attachmentDisposition(%q) = %s, want %s", c.name, got, c.want)
+		if got := Disposition(c.name); got != c.want {
+			t.Errorf("Disposition(%q) = %s, want %s", c.name, got, c.want)
 		}
 	}
 }
