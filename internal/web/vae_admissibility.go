@@ -108,24 +108,48 @@ func admissibilityBlankRows(v string, def int) int {
 	return min(n, vaeMaxBlankRows)
 }
 
-// vaeElsewhere sends a reader who may not see this part of a VAE file to the file's overview,
-// which shows them where the request stands.
-func (s *Server) vaeElsewhere(w http.ResponseWriter, r *http.Request, msg string) error {
-	s.flash(r, msg)
+// vaePart is a part of a VAE file that a page or a form is about.
+type vaePart int
+
+const (
+	vaeAdmissibilityPart vaePart = iota // the admissibility file
+	vaeExperiencePart                   // the experience file and its evidence
+)
+
+// vaePartView reads the VAE file of the request's {id} for a page or form about one of its
+// parts. A reader who may see the file but not that part (a company; a reviewing organisation
+// for the experience file) is sent to the file's overview with the reason when they asked for a
+// page, and told "not found" when they posted a form. ok is false when the handler must stop,
+// with err to return.
+func (s *Server) vaePartView(w http.ResponseWriter, r *http.Request, part vaePart) (v service.VAEView, ok bool, err error) {
+	v, err = s.svc.VAE(r.Context(), actorFrom(r.Context()), r.PathValue("id"))
+	if err != nil {
+		return v, false, err
+	}
+	shown, private := v.ShowAdmissibility, vaeAdmissibilityPrivate
+	if part == vaeExperiencePart {
+		shown, private = v.ShowExperience, vaeExperiencePrivate
+	}
+	switch {
+	case shown:
+		return v, true, nil
+	case r.Method == http.MethodPost:
+		return v, false, domain.Errorf(domain.ENOTFOUND, "Dossier de VAE introuvable.")
+	}
+	s.flash(r, private)
 	http.Redirect(w, r, "/vae/"+r.PathValue("id"), http.StatusSeeOther)
-	return nil
+	return v, false, nil
 }
 
-const vaeAdmissibilityPrivate = "Le dossier de recevabilité est personnel : seuls le candidat, le secrétariat et les personnes qui l'examinent le lisent. Voici où en est la demande."
+const (
+	vaeAdmissibilityPrivate = "Le dossier de recevabilité est personnel : seuls le candidat, le secrétariat et les personnes qui l'examinent le lisent. Voici où en est la demande."
+	vaeExperiencePrivate    = "Le dossier d'expérience est personnel : seuls le candidat, le secrétariat, son accompagnateur et la commission qui l'entend le lisent. Voici où en est la demande."
+)
 
 func (s *Server) renderAdmissibility(w http.ResponseWriter, r *http.Request, status int, st admissibilityState) error {
-	ctx, a := r.Context(), actorFrom(r.Context())
-	v, err := s.svc.VAE(ctx, a, r.PathValue("id"))
-	if err != nil {
+	v, ok, err := s.vaePartView(w, r, vaeAdmissibilityPart)
+	if !ok {
 		return err
-	}
-	if !v.ShowAdmissibility {
-		return s.vaeElsewhere(w, r, vaeAdmissibilityPrivate)
 	}
 	p := admissibilityPage{V: v, Editable: v.CanFillAdmissibility, Form: st.Form, Check: v.Check, Today: s.svc.Today()}
 	for _, l := range domain.SelfLevels {
@@ -319,12 +343,9 @@ func (s *Server) vaeAdmissibilitySubmit(w http.ResponseWriter, r *http.Request) 
 		return err
 	}
 	ctx, a, id := r.Context(), actorFrom(r.Context()), r.PathValue("id")
-	v, err := s.svc.VAE(ctx, a, id)
-	if err != nil {
+	v, ok, err := s.vaePartView(w, r, vaeAdmissibilityPart)
+	if !ok {
 		return err
-	}
-	if !v.ShowAdmissibility {
-		return domain.Errorf(domain.ENOTFOUND, "Dossier de VAE introuvable.")
 	}
 	in, f, blankPeriods, blankDiplomas := readAdmissibility(r, v)
 	st := admissibilityState{Form: f, BlankPeriods: max(blankPeriods, vaeBlankPeriods), BlankDiplomas: max(blankDiplomas, vaeBlankDiplomas)}
@@ -442,12 +463,9 @@ func admissibilityErrors(errs map[string]string, p admissibilityPage) []admissib
 // with what the file holds (?rempli=1).
 func (s *Server) vaeAdmissibilityPDF(w http.ResponseWriter, r *http.Request) error {
 	ctx, a, id := r.Context(), actorFrom(r.Context()), r.PathValue("id")
-	v, err := s.svc.VAE(ctx, a, id)
-	if err != nil {
+	v, ok, err := s.vaePartView(w, r, vaeAdmissibilityPart)
+	if !ok {
 		return err
-	}
-	if !v.ShowAdmissibility {
-		return s.vaeElsewhere(w, r, vaeAdmissibilityPrivate)
 	}
 	filled := r.URL.Query().Get("rempli") == "1"
 	pdf, err := s.svc.AdmissibilityFormPDF(ctx, a, id, filled)

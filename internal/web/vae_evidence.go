@@ -118,12 +118,8 @@ func (s *Server) vaeEvidenceRemove(w http.ResponseWriter, r *http.Request) error
 // content at upload, and headers that keep a browser from sniffing, running or caching it.
 func (s *Server) vaeEvidenceDownload(w http.ResponseWriter, r *http.Request) error {
 	ctx, a, id := r.Context(), actorFrom(r.Context()), r.PathValue("id")
-	v, err := s.svc.VAE(ctx, a, id)
-	if err != nil {
+	if _, ok, err := s.vaePartView(w, r, vaeExperiencePart); !ok {
 		return err
-	}
-	if !v.ShowExperience {
-		return s.vaeElsewhere(w, r, vaeExperiencePrivate)
 	}
 	ev, content, err := s.svc.EvidenceFile(ctx, a, id, r.PathValue("evidence"))
 	if err != nil {

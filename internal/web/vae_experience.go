@@ -78,21 +78,15 @@ func (p experiencePage) OpenCodes() string {
 	return strings.Join(codes, ", ")
 }
 
-const vaeExperiencePrivate = "Le dossier d'expérience est personnel : seuls le candidat, le secrétariat, son accompagnateur et la commission qui l'entend le lisent. Voici où en est la demande."
-
 func (s *Server) vaeExperienceShow(w http.ResponseWriter, r *http.Request) error {
 	return s.renderExperience(w, r, http.StatusOK, experienceForms{})
 }
 
 // renderExperience shows the experience page with its forms.
 func (s *Server) renderExperience(w http.ResponseWriter, r *http.Request, status int, forms experienceForms) error {
-	ctx, a := r.Context(), actorFrom(r.Context())
-	v, err := s.svc.VAE(ctx, a, r.PathValue("id"))
-	if err != nil {
+	v, ok, err := s.vaePartView(w, r, vaeExperiencePart)
+	if !ok {
 		return err
-	}
-	if !v.ShowExperience {
-		return s.vaeElsewhere(w, r, vaeExperiencePrivate)
 	}
 	p := experiencePage{V: v, Editable: v.CanFillExperience, Forms: forms, MaxSize: evidenceSize(v.Settings.MaxEvidenceBytes)}
 	if len(v.Submissions) > 0 {
@@ -172,12 +166,9 @@ func (s *Server) vaeExperienceSubmit(w http.ResponseWriter, r *http.Request) err
 		return err
 	}
 	ctx, a, id := r.Context(), actorFrom(r.Context()), r.PathValue("id")
-	v, err := s.svc.VAE(ctx, a, id)
-	if err != nil {
+	v, ok, err := s.vaePartView(w, r, vaeExperiencePart)
+	if !ok {
 		return err
-	}
-	if !v.ShowExperience {
-		return domain.Errorf(domain.ENOTFOUND, "Dossier de VAE introuvable.")
 	}
 	f := newForm(r)
 	put := func(fs *experienceForms) { fs.Text = f }
