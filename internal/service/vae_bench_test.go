@@ -58,7 +58,7 @@ func BenchmarkVAEList1000(b *testing.B) {
 	ctx := context.Background()
 	w := servicetest.New(b, storetest.Open(b, storetest.Targets(b)[0]))
 	sec := w.Actor(b, w.Accounts[domain.RoleSecretariat])
-	optional := benchOptional(b, w)
+	optional := w.OptionalBlocks(b, "IARD")
 	for i := range 1000 {
 		if _, err := w.Service.RequestVAE(ctx, sec, service.VAERequestInput{
 			Candidate: domain.Candidate{BirthName: fmt.Sprintf("Moreau-%04d", i), FirstNames: "Gaëlle", BirthDate: domain.NewDate(1988, 6, 2),
@@ -76,25 +76,6 @@ func BenchmarkVAEList1000(b *testing.B) {
 	}
 }
 
-func benchOptional(b *testing.B, w *servicetest.World) []string {
-	b.Helper()
-	fws, err := w.Service.Frameworks(context.Background(), domain.SystemActor("bench"))
-	if err != nil {
-		b.Fatal(err)
-	}
-	for _, r := range fws {
-		if r.Framework.Qualification.Code == "IARD" {
-			var out []string
-			for _, bl := range r.Framework.BlocksOfKind(domain.BlockOptional)[:r.Framework.Composition.Optional] {
-				out = append(out, bl.Code)
-			}
-			return out
-		}
-	}
-	b.Fatal("no IARD framework")
-	return nil
-}
-
 type benchVAE struct {
 	enrolment      string
 	sec, candidate domain.Actor
@@ -106,7 +87,7 @@ func benchReviewed(b *testing.B, w *servicetest.World) benchVAE {
 	ctx := context.Background()
 	f := benchVAE{sec: w.Actor(b, w.Accounts[domain.RoleSecretariat])}
 	out, err := w.Service.RequestVAE(ctx, f.sec, service.VAERequestInput{CandidateID: w.CandidateA, QualificationCode: "IARD",
-		Public: domain.PublicEmployee, CompanyID: w.CompanyA, Blocks: benchOptional(b, w)})
+		Public: domain.PublicEmployee, CompanyID: w.CompanyA, Blocks: w.OptionalBlocks(b, "IARD")})
 	if err != nil {
 		b.Fatal(err)
 	}

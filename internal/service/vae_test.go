@@ -35,17 +35,7 @@ func newVAEFixture(t *testing.T, w *servicetest.World, email string) *vaeFixture
 	f := &vaeFixture{w: w, svc: w.Service, sec: w.Actor(t, w.Accounts[domain.RoleSecretariat]),
 		orgA: w.Actor(t, w.Accounts[domain.RoleTrainingOrganisation]), orgB: w.Actor(t, w.OrgBAccount), candidateEmail: email}
 	w.VAE(t) // the shared files exist too: the new one must not mix with them
-	fws, err := w.Service.Frameworks(ctx, f.sec)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, r := range fws {
-		if r.Framework.Qualification.Code == "IARD" {
-			for _, b := range r.Framework.BlocksOfKind(domain.BlockOptional)[:r.Framework.Composition.Optional] {
-				f.optional = append(f.optional, b.Code)
-			}
-		}
-	}
+	f.optional = w.OptionalBlocks(t, "IARD")
 	out, err := w.Service.RequestVAE(ctx, f.sec, service.VAERequestInput{
 		Candidate: domain.Candidate{BirthName: "Moreau", FirstNames: "Gaëlle", BirthDate: domain.NewDate(1988, 6, 2), Sex: domain.SexFemale,
 			BirthINSEE: "69123", BirthCity: "Lyon", Email: email},

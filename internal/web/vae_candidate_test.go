@@ -49,18 +49,7 @@ func sentVAE(t *testing.T, w *servicetest.World) string {
 	t.Helper()
 	ctx := context.Background()
 	sec := w.Actor(t, w.Accounts[domain.RoleSecretariat])
-	fws, err := w.Service.Frameworks(ctx, domain.SystemActor("test"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	var optional []string
-	for _, r := range fws {
-		if r.Framework.Qualification.Code == "ADP" {
-			for _, b := range r.Framework.BlocksOfKind(domain.BlockOptional)[:r.Framework.Composition.Optional] {
-				optional = append(optional, b.Code)
-			}
-		}
-	}
+	optional := w.OptionalBlocks(t, "ADP")
 	e, err := w.Service.RequestVAE(ctx, sec, service.VAERequestInput{CandidateID: w.CandidateA, QualificationCode: "ADP",
 		Public: domain.PublicEmployee, CompanyID: w.CompanyA, Blocks: optional})
 	if err != nil {

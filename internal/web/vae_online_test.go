@@ -35,17 +35,7 @@ func TestAPersonAsksForAVAEWithoutAnAccount(t *testing.T) {
 	form := url.Values{"birth_name": {"Kervella"}, "first_names": {"Gaëlle"}, "birth_date": {"02/06/1988"}, "sex": {"F"},
 		"birth_insee": {"29019"}, "email": {"gaelle.kervella@example.fr"}, "qualification": {"IARD"}, "public": {"employee"},
 		"message": {"Deux ans en cabinet."}}
-	fws, err := s.world.Service.Frameworks(ctx, sec)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, r := range fws {
-		if r.Framework.Qualification.Code == "IARD" {
-			for _, b := range r.Framework.BlocksOfKind(domain.BlockOptional)[:r.Framework.Composition.Optional] {
-				form.Add("blocks_IARD", b.Code)
-			}
-		}
-	}
+	form["blocks_IARD"] = s.world.OptionalBlocks(t, "IARD")
 
 	t.Run("without consent nothing is recorded and what was typed stays", func(t *testing.T) {
 		status, body := post(form)

@@ -56,26 +56,6 @@ func staffLatestDecision(t testing.TB, w *servicetest.World, enrolmentID string)
 	return v.Decisions[0].ID
 }
 
-// staffIARDOptional returns the optional blocks a VAE request for the IARD qualification presents.
-func staffIARDOptional(t *testing.T, w *servicetest.World) []string {
-	t.Helper()
-	fws, err := w.Service.Frameworks(context.Background(), domain.SystemActor("test"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, r := range fws {
-		if r.Framework.Qualification.Code == "IARD" {
-			var out []string
-			for _, b := range r.Framework.BlocksOfKind(domain.BlockOptional)[:r.Framework.Composition.Optional] {
-				out = append(out, b.Code)
-			}
-			return out
-		}
-	}
-	t.Fatal("no IARD framework")
-	return nil
-}
-
 func TestVAEFilesStayWithinEachAccountsScope(t *testing.T) {
 	s := newSite(t)
 	ctx, w := context.Background(), s.world
@@ -123,7 +103,7 @@ func TestTheSecretariatRunsAVAERequestFromTheRequestToARevokedDecision(t *testin
 	s := newSite(t)
 	ctx, w := context.Background(), s.world
 	sec, secActor := s.secretariat(t), w.Actor(t, w.Accounts[domain.RoleSecretariat])
-	optional := staffIARDOptional(t, w)
+	optional := w.OptionalBlocks(t, "IARD")
 
 	form := url.Values{"birth_name": {"Garnier"}, "first_names": {"Inès"}, "birth_date": {"12/02/1990"}, "sex": {"F"},
 		"birth_insee": {"13055"}, "birth_city": {"Marseille"}, "email": {"ines.garnier@example.test"}, "public": {"employee"},
@@ -253,7 +233,7 @@ func TestARedirectedVAERequestCreatesTheFormationEnrolment(t *testing.T) {
 	out, err := w.Service.RequestVAE(ctx, secActor, service.VAERequestInput{
 		Candidate: domain.Candidate{BirthName: "Moreau", FirstNames: "Gaëlle", BirthDate: domain.NewDate(1988, 6, 2), Sex: domain.SexFemale,
 			BirthINSEE: "69123", BirthCity: "Lyon"},
-		QualificationCode: "IARD", Public: domain.PublicEmployee, Blocks: staffIARDOptional(t, w)})
+		QualificationCode: "IARD", Public: domain.PublicEmployee, Blocks: w.OptionalBlocks(t, "IARD")})
 	if err != nil {
 		t.Fatal(err)
 	}

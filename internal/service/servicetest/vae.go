@@ -77,7 +77,7 @@ func (w *World) buildVAE(t testing.TB) VAEWorld {
 		}
 	}
 	sec := w.Actor(t, w.Accounts[domain.RoleSecretariat])
-	optional := w.optionalBlocks(t, "IARD")
+	optional := w.OptionalBlocks(t, "IARD")
 	var out VAEWorld
 
 	a, err := w.Service.RequestVAE(ctx, sec, service.VAERequestInput{CandidateID: w.CandidateA, QualificationCode: "IARD",
@@ -124,8 +124,8 @@ func (w *World) buildVAE(t testing.TB) VAEWorld {
 	return out
 }
 
-// optionalBlocks returns the first optional blocks a qualification's composition asks for.
-func (w *World) optionalBlocks(t testing.TB, qualification string) []string {
+// OptionalBlocks returns the first optional blocks a qualification's composition asks for.
+func (w *World) OptionalBlocks(t testing.TB, qualification string) []string {
 	t.Helper()
 	fws, err := w.Service.Frameworks(context.Background(), domain.SystemActor("test"))
 	if err != nil {
