@@ -75,17 +75,26 @@ func MeanMark(marks []domain.Mark) (domain.Mark, bool) {
 	return domain.Mark(sum / len(marks)), true
 }
 
-// marksOpen says whether an enrolment's continuous marks may still change: on the formation
-// and blocs routes, until the enrolment moves to its final evaluation (the marks are what let
-// its blocks in).
-func marksOpen(e domain.Enrolment) string {
+// marksClosed says, in French, why an enrolment's continuous marks on a block may not change,
+// or "" when they may. On the formation and blocs routes marks are entered during the training
+// (until the final evaluation, since they are what let the blocks in) and again for a retake
+// after a partial or failed result, on the blocks the person does not hold; a certification
+// freezes them. block "" asks about the enrolment as a whole.
+func marksClosed(e domain.Enrolment, rec resultRecord, block string) string {
 	if e.Route == domain.RouteVAE {
 		return "La VAE n'a pas d'évaluation continue : aucune note n'est saisie sur cette voie."
 	}
-	if e.Status != domain.StatusEnrolled && e.Status != domain.StatusInTraining {
-		return "L'inscription est au statut « " + e.Status.Label() + " » : les notes de contrôle continu ne changent plus après l'entrée en évaluation finale."
+	if msg := rec.frozen(e); msg != "" {
+		return msg
 	}
-	return ""
+	switch e.Status {
+	case domain.StatusEnrolled, domain.StatusInTraining, domain.StatusPartial, domain.StatusNotCertified:
+		if block != "" {
+			return rec.heldRefusal(block)
+		}
+		return ""
+	}
+	return "L'inscription est au statut « " + e.Status.Label() + " » : les notes de contrôle continu ne changent plus après l'entrée en évaluation finale."
 }
 
 // BlockMarks is one presented block's continuous evaluation.
@@ -93,10 +102,18 @@ type BlockMarks struct {
 	Code        string
 	Title       string
 	Assessments []store.ContinuousAssessment
-	Mean        domain.Mark // valid when HasMark
+	Mean        domain.Mark // valid when HasMark: the mean of the latest round
 	HasMark     bool
 	Admitted    bool // HasMark and Mean reaches the framework's minimum
+	// Held is set when the person holds the block: it is not marked again.
+	Held *store.AcquiredBlock
+	// Round is the round whose marks make the mean; earlier rounds were read by a jury.
+	Round int
 }
+
+// ReadByJury reports whether an assessment was read by a closed jury session: it is frozen,
+// and a later round's marks replace it in the mean.
+func (b BlockMarks) ReadByJury(m store.ContinuousAssessment) bool { return m.Round < b.Round }
 
 // ContinuousEvaluation is an enrolment's continuous evaluation: every presented block with its
 // assessments and mean, and the framework's minimum.
@@ -108,6 +125,11 @@ type ContinuousEvaluation struct {
 	Blocks    []BlockMarks
 	// Closed, when set, says in French why marks may no longer be entered.
 	Closed string
+	// Retake, when set, says that the enrolment is evaluated again after a jury's result.
+	Retake string
+	// Rounds is the number of closed jury sessions that judged the enrolment: a new mark
+	// belongs to that round.
+	Rounds int
 }
 
 // Marks returns block code → mean for the blocks with at least one assessment.
@@ -134,21 +156,27 @@ func (c ContinuousEvaluation) Missing() []string {
 
 func continuousEvaluation(ref followupRef, assessments []store.ContinuousAssessment) ContinuousEvaluation {
 	ev := ContinuousEvaluation{Candidate: ref.Candidate, Enrolment: ref.Enrolment, Framework: ref.Framework, Minimum: ref.Framework.ContinuousMinimum,
-		Closed: marksOpen(ref.Enrolment)}
+		Closed: marksClosed(ref.Enrolment, ref.Record, ""), Rounds: len(ref.Record.Judged)}
+	if ev.Closed == "" {
+		ev.Retake = ref.Record.retake(ref.Enrolment)
+	}
 	byBlock := map[string][]store.ContinuousAssessment{}
 	for _, m := range assessments {
 		byBlock[m.BlockCode] = append(byBlock[m.BlockCode], m)
 	}
+	means := currentMarks(assessments, ref.Enrolment.Blocks)
 	for _, code := range ref.Enrolment.Blocks {
 		b := BlockMarks{Code: code, Assessments: byBlock[code]}
 		if fb, ok := ref.Framework.Block(code); ok {
 			b.Title = fb.Title
 		}
-		marks := make([]domain.Mark, len(b.Assessments))
-		for i, a := range b.Assessments {
-			marks[i] = a.Mark
+		if h, ok := ref.Record.Held[code]; ok {
+			b.Held = &h
 		}
-		b.Mean, b.HasMark = MeanMark(marks)
+		for _, m := range b.Assessments {
+			b.Round = max(b.Round, m.Round)
+		}
+		b.Mean, b.HasMark = means[code]
 		b.Admitted = b.HasMark && b.Mean >= ev.Minimum
 		ev.Blocks = append(ev.Blocks, b)
 	}
@@ -220,11 +248,11 @@ func (s *Service) AddContinuousAssessment(ctx context.Context, a domain.Actor, e
 		if err != nil {
 			return err
 		}
-		if msg := marksOpen(ref.Enrolment); msg != "" {
+		code := strings.TrimSpace(in.BlockCode)
+		if msg := marksClosed(ref.Enrolment, ref.Record, code); msg != "" {
 			return domain.Errorf(domain.ECONFLICT, "%s", msg)
 		}
 		fe := domain.FieldErrors{}
-		code := strings.TrimSpace(in.BlockCode)
 		if !contains(ref.Enrolment.Blocks, code) {
 			fe.Add("block", "Choisissez un des blocs présentés par le candidat ("+strings.Join(ref.Enrolment.Blocks, ", ")+").")
 		}
@@ -241,7 +269,7 @@ func (s *Service) AddContinuousAssessment(ctx context.Context, a domain.Actor, e
 			return err
 		}
 		m = store.ContinuousAssessment{ID: newID(), EnrolmentID: ref.Enrolment.ID, BlockCode: code, Label: label, Mark: mark,
-			AssessedOn: on, CreatedAt: s.Now(), CreatedBy: a.UserID, CreatedByName: a.Name}
+			AssessedOn: on, CreatedAt: s.Now(), CreatedBy: a.UserID, CreatedByName: a.Name, Round: len(ref.Record.Judged)}
 		if err := q.AddContinuousAssessment(ctx, m); err != nil {
 			return err
 		}
@@ -272,8 +300,12 @@ func (s *Service) RemoveContinuousAssessment(ctx context.Context, a domain.Actor
 			msg := "Indiquez pourquoi cette note est retirée : la raison est gardée au journal."
 			return &domain.Error{Code: domain.EINVALID, Message: msg, Fields: map[string]string{"reason": msg}}
 		}
-		if msg := marksOpen(ref.Enrolment); msg != "" {
+		if msg := marksClosed(ref.Enrolment, ref.Record, ""); msg != "" {
 			return domain.Errorf(domain.ECONFLICT, "%s", msg)
+		}
+		if m.Round < len(ref.Record.Judged) {
+			return domain.Errorf(domain.ECONFLICT, "Cette note a été lue par le jury du %s : elle est figée. Une erreur se corrige par une session de rectification ; une reprise s'évalue par de nouvelles notes.",
+				sessionDay(ref.Record.Judged[m.Round]))
 		}
 		if err := q.DeleteContinuousAssessment(ctx, ref.Enrolment.ID, m.ID); err != nil {
 			return err
@@ -301,6 +333,7 @@ type GroupRow struct {
 	Mean            domain.Mark
 	HasMark         bool
 	Admitted        bool
+	Round           int // the round a new mark belongs to (closed sessions that judged the enrolment)
 }
 
 // Markable reports whether the screen offers an input for this candidate.
@@ -399,21 +432,26 @@ func groupMarks(ctx context.Context, q store.Q, g store.MarksGroup, fws map[stri
 			out.Minimum = fw.ContinuousMinimum
 		}
 		row := GroupRow{EnrolmentID: m.Enrolment.ID, CandidateID: m.Enrolment.CandidateID, CandidateNumber: m.CandidateNumber,
-			CandidateName: m.CandidateName, Presents: contains(m.Enrolment.Blocks, blockCode), Closed: marksOpen(m.Enrolment)}
+			CandidateName: m.CandidateName, Presents: contains(m.Enrolment.Blocks, blockCode)}
 		if row.Presents {
+			rec, err := loadResultRecord(ctx, q, m.Enrolment.ID)
+			if err != nil {
+				return out, err
+			}
+			row.Closed, row.Round = marksClosed(m.Enrolment, rec, blockCode), len(rec.Judged)
 			all, err := q.ContinuousAssessments(ctx, m.Enrolment.ID)
 			if err != nil {
 				return out, err
 			}
-			var marks []domain.Mark
 			for _, x := range all {
 				if x.BlockCode == blockCode {
 					row.Assessments = append(row.Assessments, x)
-					marks = append(marks, x.Mark)
 				}
 			}
-			row.Mean, row.HasMark = MeanMark(marks)
+			row.Mean, row.HasMark = currentMarks(all, []string{blockCode})[blockCode]
 			row.Admitted = row.HasMark && row.Mean >= fw.ContinuousMinimum
+		} else {
+			row.Closed = marksClosed(m.Enrolment, resultRecord{}, "")
 		}
 		out.Rows = append(out.Rows, row)
 	}
@@ -509,7 +547,7 @@ func (s *Service) RecordGroupMarks(ctx context.Context, a domain.Actor, actionID
 		}
 		for _, e := range entries {
 			m := store.ContinuousAssessment{ID: newID(), EnrolmentID: e.row.EnrolmentID, BlockCode: code, Label: label, Mark: e.mark,
-				AssessedOn: on, CreatedAt: s.Now(), CreatedBy: a.UserID, CreatedByName: a.Name}
+				AssessedOn: on, CreatedAt: s.Now(), CreatedBy: a.UserID, CreatedByName: a.Name, Round: e.row.Round}
 			if err := q.AddContinuousAssessment(ctx, m); err != nil {
 				return err
 			}

@@ -2,6 +2,7 @@ package service
 
 import (
 	"context"
+	"slices"
 	"strings"
 
 	"cqp/internal/domain"
@@ -14,22 +15,28 @@ import (
 //	formation, blocs: enrolled → in_training → final_evaluation → awaiting_jury
 //	vae:              admissibility → enrolled → final_evaluation → awaiting_jury
 //
-// then the jury's outcome (certified, partial, not_certified), recorded by the secretariat. A
-// candidate may withdraw at any step before the jury's outcome, with a reason. Each move is
-// written to the enrolment's status history and to the audit trail, with who and why.
+// The status path holds only the steps before the jury. The jury's outcomes (certified,
+// partial, not_certified) are results: only closing a jury or rectification session writes
+// them (DOMAIN.md §7 rule 4, jury_close.go), and no status move sets one, whoever asks —
+// the platform itself included. A partial or failed result is presented again to a later
+// session for a retake (rule 6, PresentJuryCandidates). A candidate may withdraw at any step
+// before a certification, with a reason. Each move is written to the enrolment's status
+// history and to the audit trail, with who and why.
 //
 // Two moves need evidence, checked for every person (the platform itself, which loads demo
 // histories without their evidence, is trusted):
 //   - final_evaluation, on the formation and blocs routes: a continuous mark for every
-//     presented block (a block under the minimum is fine: it is not admitted to the final
-//     evaluation, and the jury records it as not acquired);
+//     presented block the person does not hold yet (a block under the minimum is fine: it is
+//     not admitted to the final evaluation, and the jury records it as not acquired);
 //   - awaiting_jury: no block "incomplete" in the rules engine's result (EnrolmentEvaluation):
 //     every required evaluator has submitted a grid marking every competence of the admitted
 //     blocks. Blocks not admitted, not acquired or in debate are fine: the jury decides them.
 
-// juryOutcomes are the statuses only a jury deliberation gives; a training organisation may
-// not set them.
+// juryOutcomes are the statuses only a jury deliberation gives.
 var juryOutcomes = []domain.EnrolmentStatus{domain.StatusCertified, domain.StatusPartial, domain.StatusNotCertified}
+
+// IsJuryOutcome reports whether a status is a result, which only a closed jury session gives.
+func IsJuryOutcome(s domain.EnrolmentStatus) bool { return slices.Contains(juryOutcomes, s) }
 
 // nextStatuses are the moves the path allows from each status, route aside.
 func nextStatuses(e domain.Enrolment) []domain.EnrolmentStatus {
@@ -45,21 +52,22 @@ func nextStatuses(e domain.Enrolment) []domain.EnrolmentStatus {
 		return []domain.EnrolmentStatus{domain.StatusFinalEvaluation, domain.StatusWithdrawn}
 	case domain.StatusFinalEvaluation:
 		return []domain.EnrolmentStatus{domain.StatusAwaitingJury, domain.StatusWithdrawn}
-	case domain.StatusAwaitingJury:
-		return append(append([]domain.EnrolmentStatus(nil), juryOutcomes...), domain.StatusWithdrawn)
+	case domain.StatusAwaitingJury, domain.StatusPartial, domain.StatusNotCertified:
+		return []domain.EnrolmentStatus{domain.StatusWithdrawn}
 	}
-	return nil // withdrawn and the jury's outcomes are final
+	return nil // withdrawn and certified are final
 }
 
-// secretariatOnly reports whether only a branch-wide role may make the move: the jury's
-// outcomes, and the admissibility decision of a VAE request.
+// secretariatOnly reports whether only a branch-wide role may make the move: the admissibility
+// decision of a VAE request.
 func secretariatOnly(from, to domain.EnrolmentStatus) bool {
-	for _, o := range juryOutcomes {
-		if to == o {
-			return true
-		}
-	}
 	return from == domain.StatusAdmissibility && to == domain.StatusEnrolled
+}
+
+// outcomeRefusal refuses to set a jury's outcome by a status move.
+func outcomeRefusal(to domain.EnrolmentStatus) error {
+	return statusRefusal(domain.EFORBIDDEN, "« "+to.Label()+" » est un résultat : seul le jury le donne, à la clôture d'une session (ou d'une session de rectification). "+
+		"Présentez le candidat à une session du jury depuis la page du jury.")
 }
 
 // EnrolmentTransitions lists the statuses the actor may move the enrolment to, in path order,
@@ -99,6 +107,8 @@ func (s *Service) SetEnrolmentStatus(ctx context.Context, a domain.Actor, candid
 	fe := domain.FieldErrors{}
 	if !status.Valid() {
 		fe.Add("status", "Choisissez un statut dans la liste.")
+	} else if IsJuryOutcome(status) {
+		return domain.Enrolment{}, outcomeRefusal(status)
 	}
 	if status == domain.StatusWithdrawn && reason == "" {
 		fe.Add("reason", "Indiquez la raison de l'abandon : elle est gardée dans l'historique du candidat.")
@@ -188,25 +198,32 @@ func checkMove(a domain.Actor, e domain.Enrolment, to domain.EnrolmentStatus) er
 		return statusRefusal(domain.ECONFLICT, "Depuis « "+e.Status.Label()+" », l'inscription ne peut passer qu'à "+strings.Join(labels, ", ")+
 			" : « "+to.Label()+" » n'est pas l'étape suivante du parcours ("+e.Route.Label()+").")
 	}
+	if IsJuryOutcome(to) {
+		return outcomeRefusal(to)
+	}
 	if secretariatOnly(e.Status, to) && AccessFor(a, ActEnrolmentManage) != AccessAll {
-		if to == domain.StatusEnrolled {
-			return domain.Errorf(domain.EFORBIDDEN, "La recevabilité d'une demande de VAE est décidée par le secrétariat.")
-		}
-		return domain.Errorf(domain.EFORBIDDEN, "Le statut « %s » résulte de la délibération du jury : seul le secrétariat l'enregistre.", to.Label())
+		return domain.Errorf(domain.EFORBIDDEN, "La recevabilité d'une demande de VAE est décidée par le secrétariat.")
 	}
 	return nil
 }
 
-// checkFinalEvaluation refuses the final evaluation while a presented block has no continuous
-// mark.
+// checkFinalEvaluation refuses the final evaluation while a presented block the person does not
+// hold has no continuous mark.
 func checkFinalEvaluation(ctx context.Context, q store.Q, e domain.Enrolment) error {
 	ms, err := q.ContinuousAssessments(ctx, e.ID)
+	if err != nil {
+		return err
+	}
+	held, err := q.AcquiredBlocks(ctx, e.ID)
 	if err != nil {
 		return err
 	}
 	marked := map[string]bool{}
 	for _, m := range ms {
 		marked[m.BlockCode] = true
+	}
+	for _, b := range held {
+		marked[b.BlockCode] = true // acquired for good: not evaluated again
 	}
 	var missing []string
 	for _, b := range e.Blocks {

@@ -180,15 +180,19 @@ func TestSetEnrolmentStatus(t *testing.T) {
 			}
 		})
 
-		t.Run("only the secretariat records a jury outcome", func(t *testing.T) {
-			if err := move(orgA, domain.StatusCertified, ""); domain.ErrorCode(err) != domain.EFORBIDDEN {
-				t.Fatalf("got %v, want forbidden", err)
+		t.Run("no status move sets a jury outcome, whoever asks, the platform included", func(t *testing.T) {
+			for _, a := range []domain.Actor{orgA, secretariat, domain.SystemActor("test")} {
+				for _, to := range []domain.EnrolmentStatus{domain.StatusCertified, domain.StatusPartial, domain.StatusNotCertified} {
+					err := move(a, to, "Délibération")
+					if domain.ErrorCode(err) != domain.EFORBIDDEN || !strings.Contains(fieldOf(err, "status"), "seul le jury le donne") {
+						t.Fatalf("%s sets %s: %v", a.Name, to, err)
+					}
+				}
 			}
-			if got := service.EnrolmentTransitions(orgA, domain.Enrolment{Status: domain.StatusAwaitingJury}); len(got) != 1 || got[0] != domain.StatusWithdrawn {
-				t.Fatalf("the organisation is offered %v", got)
-			}
-			if got := service.EnrolmentTransitions(secretariat, domain.Enrolment{Status: domain.StatusAwaitingJury}); len(got) != 4 {
-				t.Fatalf("the secretariat is offered %v", got)
+			for _, a := range []domain.Actor{orgA, secretariat} {
+				if got := service.EnrolmentTransitions(a, domain.Enrolment{Status: domain.StatusAwaitingJury}); len(got) != 1 || got[0] != domain.StatusWithdrawn {
+					t.Fatalf("%s is offered %v from awaiting the jury", a.Name, got)
+				}
 			}
 		})
 

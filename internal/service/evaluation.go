@@ -82,8 +82,9 @@ func (ev EnrolmentEvaluation) MissingGrids() []domain.Evaluator {
 	return out
 }
 
-// EnrolmentEvaluation deliberates an enrolment as it stands: continuous marks, and the latest
-// submitted grid of each evaluator (drafts do not count). Outside the actor's scope the
+// EnrolmentEvaluation deliberates an enrolment as it stands, as the jury would read it
+// (loadJuryInput): continuous marks, the latest submitted grid of each evaluator (drafts do not
+// count) and the blocks the person already holds. Outside the actor's scope the
 // enrolment is "not found", as for a candidate's file.
 func (s *Service) EnrolmentEvaluation(ctx context.Context, a domain.Actor, enrolmentID string) (EnrolmentEvaluation, error) {
 	c, e, err := s.scopedEnrolment(ctx, a, enrolmentID)
@@ -91,11 +92,13 @@ func (s *Service) EnrolmentEvaluation(ctx context.Context, a domain.Actor, enrol
 		return EnrolmentEvaluation{}, err
 	}
 	q := s.store.Read()
-	fw, err := q.Framework(ctx, e.FrameworkID)
-	if err != nil {
+	rectified := "" // an open rectification session re-examines the blocks the corrected one gave
+	if open, ok, err := q.OpenJurySessionOf(ctx, e.ID); err != nil {
 		return EnrolmentEvaluation{}, err
+	} else if ok {
+		rectified = open.RectifiesSessionID
 	}
-	marks, err := s.ContinuousMarks(ctx, a, e.ID)
+	in, err := loadJuryInput(ctx, q, map[string]domain.Framework{}, c, e, rectified)
 	if err != nil {
 		return EnrolmentEvaluation{}, err
 	}
@@ -103,30 +106,11 @@ func (s *Service) EnrolmentEvaluation(ctx context.Context, a domain.Actor, enrol
 	if err != nil {
 		return EnrolmentEvaluation{}, err
 	}
-	out := EnrolmentEvaluation{Candidate: c, Enrolment: e, Framework: fw.Framework, ContinuousMarks: map[string]domain.Mark{}}
-	presented := map[string]bool{}
-	comps := map[string]bool{} // competences of the presented blocks
-	for _, code := range e.Blocks {
-		presented[code] = true
-		if b, ok := fw.Framework.Block(code); ok {
-			for _, cp := range b.Competences {
-				comps[cp.Code] = true
-			}
-		}
-	}
-	// A mark or a grade on a block the candidate no longer presents (their blocks changed after
-	// it was entered) is left out rather than refused: it says nothing about this deliberation.
-	for code, m := range marks {
-		if presented[code] {
-			out.ContinuousMarks[code] = m
-		}
-	}
+	out := EnrolmentEvaluation{Candidate: c, Enrolment: e, Framework: in.framework, ContinuousMarks: in.marks}
 	required := map[domain.Evaluator]bool{}
 	for _, r := range rules.RequiredEvaluators(e.Route) {
 		required[r] = true
 	}
-	in := rules.Candidate{Route: e.Route, Blocks: e.Blocks, ContinuousMarks: out.ContinuousMarks,
-		Evaluations: map[domain.Evaluator]map[string]rules.Grade{}}
 	for _, ev := range domain.Evaluators {
 		st := GridState{Evaluator: ev, Required: required[ev]}
 		var versions []store.Grid
@@ -152,21 +136,9 @@ func (s *Service) EnrolmentEvaluation(ctx context.Context, a domain.Actor, enrol
 		if st.Mine || AccessFor(a, ActCandidateRead) == AccessAll {
 			st.Versions = versions
 		}
-		if st.Submitted != nil {
-			grades := map[string]rules.Grade{}
-			for code, m := range st.Submitted.Marks {
-				if !comps[code] {
-					continue
-				}
-				if g, ok := storedGrade(m.Mark); ok {
-					grades[code] = g
-				}
-			}
-			in.Evaluations[ev] = grades
-		}
 		out.Grids = append(out.Grids, st)
 	}
-	out.Result, err = rules.Deliberate(fw.Framework, in)
+	out.Result, err = rules.Deliberate(in.framework, in.rulesCandidate(nil))
 	if err != nil {
 		return EnrolmentEvaluation{}, fmt.Errorf("deliberate enrolment %s: %w", e.ID, err)
 	}

@@ -17,6 +17,7 @@ type followupRef struct {
 	Candidate domain.Candidate
 	Enrolment domain.Enrolment
 	Framework domain.Framework
+	Record    resultRecord // what closed jury sessions made of the enrolment
 }
 
 // enrolmentInScope reports whether a restricted scope reaches this enrolment of a candidate it
@@ -64,16 +65,26 @@ func (s *Service) followupEnrolment(ctx context.Context, q store.Q, a domain.Act
 		if err != nil {
 			return followupRef{}, err
 		}
-		return followupRef{Candidate: c, Enrolment: e, Framework: fw.Framework}, nil
+		rec, err := loadResultRecord(ctx, q, e.ID)
+		if err != nil {
+			return followupRef{}, err
+		}
+		return followupRef{Candidate: c, Enrolment: e, Framework: fw.Framework, Record: rec}, nil
 	}
 	return followupRef{}, notFound
 }
 
 // followupOpen says why an enrolment's follow-up (hours, internships, logbook) is closed, or
-// "" while it is open: it closes when the candidate withdraws or the jury has decided.
-func followupOpen(e domain.Enrolment) string {
+// "" while it is open: it closes when the candidate withdraws or the jury has decided, and the
+// session that decided is named.
+func followupOpen(e domain.Enrolment, rec resultRecord) string {
 	switch e.Status {
-	case domain.StatusWithdrawn, domain.StatusCertified, domain.StatusPartial, domain.StatusNotCertified:
+	case domain.StatusWithdrawn:
+		return "L'inscription est au statut « " + e.Status.Label() + " » : son suivi est clos."
+	case domain.StatusCertified, domain.StatusPartial, domain.StatusNotCertified:
+		if js, ok := rec.last(); ok {
+			return "Le jury du " + sessionDay(js) + " a arrêté le résultat (« " + e.Status.Label() + " ») : le suivi qu'il a lu est figé. Une erreur se corrige par une session de rectification."
+		}
 		return "L'inscription est au statut « " + e.Status.Label() + " » : son suivi est clos."
 	}
 	return ""
@@ -131,7 +142,7 @@ func (f Followup) TrainingEndLabel() string {
 }
 
 func (s *Service) followup(ctx context.Context, q store.Q, ref followupRef) (Followup, error) {
-	f := Followup{Candidate: ref.Candidate, Enrolment: ref.Enrolment, Framework: ref.Framework, Closed: followupOpen(ref.Enrolment)}
+	f := Followup{Candidate: ref.Candidate, Enrolment: ref.Enrolment, Framework: ref.Framework, Closed: followupOpen(ref.Enrolment, ref.Record)}
 	hours, err := q.TrainingHours(ctx, ref.Enrolment.ID)
 	if err != nil {
 		return f, err
@@ -227,7 +238,7 @@ func (s *Service) SetTrainingHours(ctx context.Context, a domain.Actor, enrolmen
 		if err != nil {
 			return err
 		}
-		if msg := followupOpen(ref.Enrolment); msg != "" {
+		if msg := followupOpen(ref.Enrolment, ref.Record); msg != "" {
 			return domain.Errorf(domain.ECONFLICT, "%s", msg)
 		}
 		fe := domain.FieldErrors{}
@@ -311,7 +322,7 @@ func (s *Service) AddInternship(ctx context.Context, a domain.Actor, enrolmentID
 		if err != nil {
 			return err
 		}
-		if msg := followupOpen(ref.Enrolment); msg != "" {
+		if msg := followupOpen(ref.Enrolment, ref.Record); msg != "" {
 			return domain.Errorf(domain.ECONFLICT, "%s", msg)
 		}
 		fe := domain.FieldErrors{}
@@ -387,7 +398,7 @@ func (s *Service) RemoveInternship(ctx context.Context, a domain.Actor, enrolmen
 			msg := "Indiquez pourquoi ce stage est retiré : la raison est gardée au journal."
 			return &domain.Error{Code: domain.EINVALID, Message: msg, Fields: map[string]string{"reason": msg}}
 		}
-		if msg := followupOpen(ref.Enrolment); msg != "" {
+		if msg := followupOpen(ref.Enrolment, ref.Record); msg != "" {
 			return domain.Errorf(domain.ECONFLICT, "%s", msg)
 		}
 		if err := q.DeleteInternship(ctx, ref.Enrolment.ID, it.ID); err != nil {
@@ -436,7 +447,7 @@ func (s *Service) Logbook(ctx context.Context, a domain.Actor, enrolmentID strin
 	if err != nil {
 		return Logbook{}, err
 	}
-	lb := Logbook{Candidate: ref.Candidate, Enrolment: ref.Enrolment, Entries: entries, Closed: followupOpen(ref.Enrolment)}
+	lb := Logbook{Candidate: ref.Candidate, Enrolment: ref.Enrolment, Entries: entries, Closed: followupOpen(ref.Enrolment, ref.Record)}
 	for _, code := range ref.Enrolment.Blocks {
 		b, ok := ref.Framework.Block(code)
 		if !ok {
@@ -477,7 +488,7 @@ func (s *Service) AddLogbookEntries(ctx context.Context, a domain.Actor, enrolme
 		if err != nil {
 			return err
 		}
-		if msg := followupOpen(ref.Enrolment); msg != "" {
+		if msg := followupOpen(ref.Enrolment, ref.Record); msg != "" {
 			return domain.Errorf(domain.ECONFLICT, "%s", msg)
 		}
 		fe := domain.FieldErrors{}

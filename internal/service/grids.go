@@ -101,11 +101,20 @@ type GridBlock struct {
 	// Verdict is the rules engine's verdict of this evaluator on the block, for the version shown.
 	Verdict   rules.EvaluatorResult
 	Threshold int
+	// Held is set when the person holds the block (acquired at a closed jury session, on this
+	// enrolment or another in the same qualification): it is not marked again.
+	Held *store.AcquiredBlock
 }
+
+// Markable reports whether the evaluator marks the block: admitted and not held.
+func (b GridBlock) Markable() bool { return b.Admitted && b.Held == nil }
 
 // VerdictText says the verdict in French with its numbers: « acquis : 15 compétences
 // détaillées acquises sur 15, soit 100 % ≥ 70 % », or what is missing when incomplete.
 func (b GridBlock) VerdictText() string {
+	if b.Held != nil {
+		return "acquis définitivement le " + b.Held.AcquiredOn.String() + " (délibération du jury, voie " + b.Held.Route.Label() + ") : il ne se note plus"
+	}
 	if !b.Admitted {
 		return "non admis à l'évaluation finale : note d'évaluation continue de " + b.Mark.String() + "/20 < " + b.Minimum.String() + "/20 ; aucune note n'est attendue"
 	}
@@ -114,6 +123,9 @@ func (b GridBlock) VerdictText() string {
 
 // VerdictLabel is "acquis", "non acquis" or "incomplet".
 func (b GridBlock) VerdictLabel() string {
+	if b.Held != nil {
+		return "acquis définitivement"
+	}
 	if !b.Admitted {
 		return "non admis"
 	}
@@ -178,6 +190,12 @@ type GridView struct {
 	Current   *store.Grid  // the newest version, nil before the first save
 	Versions  []store.Grid // every version, newest first
 	Orals     []OralView   // commission grids: the orals of the candidate before the actor's commissions
+	// Frozen, when set, says in French why the grid no longer changes (a certification).
+	Frozen string
+	// Retake, when set, says that a new version evaluates the blocks still to acquire after a
+	// jury's partial or failed result; RetakeOpen is true while no version was submitted since.
+	Retake     string
+	RetakeOpen bool
 }
 
 // Title is the grid's French name.
@@ -186,14 +204,45 @@ func (v GridView) Title() string { return GridTitle(v.Evaluator) }
 // Locked reports whether the newest version is submitted: a change starts a correction.
 func (v GridView) Locked() bool { return v.Current != nil && v.Current.Status == store.GridSubmitted }
 
-// NeedsReason reports whether saving asks for a correction reason: the grid was submitted once.
+// NeedsReason reports whether saving asks for a correction reason: the grid was submitted
+// once, and this is not the first version of a retake.
 func (v GridView) NeedsReason() bool {
+	if v.RetakeOpen {
+		return false
+	}
 	for _, g := range v.Versions {
 		if g.Status == store.GridSubmitted {
 			return true
 		}
 	}
 	return false
+}
+
+// gridRecord reads what closed sessions made of the enrolment, for its grid: why it is frozen,
+// the retake notice, and whether a new version opens the retake (the newest submitted version
+// is the one the latest session read).
+func gridRecord(ctx context.Context, q store.Q, e domain.Enrolment, ev domain.Evaluator, versions []store.Grid) (rec resultRecord, frozen, retake string, retakeOpen bool, err error) {
+	if rec, err = loadResultRecord(ctx, q, e.ID); err != nil {
+		return rec, "", "", false, err
+	}
+	if frozen = rec.frozen(e); frozen != "" {
+		return rec, frozen, "", false, nil
+	}
+	retake = rec.retake(e)
+	if retake == "" {
+		return rec, "", "", false, nil
+	}
+	read, err := rec.readVersion(e.ID, ev)
+	if err != nil {
+		return rec, "", "", false, err
+	}
+	newest := 0
+	for _, g := range versions {
+		if g.Status == store.GridSubmitted {
+			newest = max(newest, g.Version)
+		}
+	}
+	return rec, "", retake, newest <= read, nil
 }
 
 // IsCommission reports whether the grid records the commission's oral and opinion.
@@ -226,11 +275,16 @@ func (s *Service) Grid(ctx context.Context, a domain.Actor, enrolmentID string, 
 	if len(versions) > 0 {
 		v.Current = &versions[0]
 	}
+	rec, frozen, retake, retakeOpen, err := gridRecord(ctx, q, e, ev, versions)
+	if err != nil {
+		return GridView{}, err
+	}
+	v.Frozen, v.Retake, v.RetakeOpen = frozen, retake, retakeOpen
 	var shown map[string]store.GridMark
 	if v.Current != nil {
 		shown = v.Current.Marks
 	}
-	v.Blocks, err = gridBlocks(fw.Framework, e, marks, ev, shown)
+	v.Blocks, err = gridBlocks(fw.Framework, e, marks, ev, shown, rec.Held)
 	if err != nil {
 		return GridView{}, err
 	}
@@ -247,7 +301,7 @@ func (s *Service) Grid(ctx context.Context, a domain.Actor, enrolmentID string, 
 }
 
 // gridBlocks lays out the candidate's blocks with their admission and this evaluator's verdicts.
-func gridBlocks(fw domain.Framework, e domain.Enrolment, marks map[string]domain.Mark, ev domain.Evaluator, gm map[string]store.GridMark) ([]GridBlock, error) {
+func gridBlocks(fw domain.Framework, e domain.Enrolment, marks map[string]domain.Mark, ev domain.Evaluator, gm map[string]store.GridMark, held map[string]store.AcquiredBlock) ([]GridBlock, error) {
 	grades := map[string]rules.Grade{}
 	var out []GridBlock
 	for _, code := range e.Blocks {
@@ -256,6 +310,9 @@ func gridBlocks(fw domain.Framework, e domain.Enrolment, marks map[string]domain
 			continue
 		}
 		gb := GridBlock{Block: b, Admitted: true, Minimum: fw.ContinuousMinimum, Threshold: fw.ThresholdPercent}
+		if h, ok := held[code]; ok {
+			gb.Held = &h
+		}
 		gb.Mark, gb.HasMark = marks[code]
 		if gated(e.Route) && gb.HasMark && gb.Mark < fw.ContinuousMinimum {
 			gb.Admitted = false
@@ -362,7 +419,14 @@ func (s *Service) writeGrid(ctx context.Context, a domain.Actor, enrolmentID str
 	if err != nil {
 		return store.Grid{}, err
 	}
-	blocks, err := gridBlocks(fw, e, cmarks, ev, nil)
+	rec, err := loadResultRecord(ctx, s.store.Read(), e.ID)
+	if err != nil {
+		return store.Grid{}, err
+	}
+	if msg := rec.frozen(e); msg != "" {
+		return store.Grid{}, domain.Errorf(domain.ECONFLICT, "%s", msg)
+	}
+	blocks, err := gridBlocks(fw, e, cmarks, ev, nil, rec.Held)
 	if err != nil {
 		return store.Grid{}, err
 	}
@@ -394,6 +458,13 @@ func (s *Service) writeGrid(ctx context.Context, a domain.Actor, enrolmentID str
 		if err != nil {
 			return err
 		}
+		_, frozen, retake, retakeOpen, err := gridRecord(ctx, q, e, ev, versions)
+		if err != nil {
+			return err
+		}
+		if frozen != "" {
+			return domain.Errorf(domain.ECONFLICT, "%s", frozen)
+		}
 		var latest *store.Grid
 		submittedOnce := false
 		for i := range versions {
@@ -403,6 +474,12 @@ func (s *Service) writeGrid(ctx context.Context, a domain.Actor, enrolmentID str
 		}
 		if len(versions) > 0 {
 			latest = &versions[0]
+		}
+		if retakeOpen && in.CorrectionReason == "" {
+			in.CorrectionReason = retake
+		}
+		if len(versions) > 0 {
+			keepHeldMarks(blocks, versions[0].Marks, marks)
 		}
 		if submittedOnce && in.CorrectionReason == "" && (latest.Status == store.GridSubmitted || latest.CorrectionReason == "") {
 			fe.Add("correction_reason", "Indiquez le motif de la correction : une grille soumise ne se modifie pas, la correction en est une nouvelle version.")
@@ -524,6 +601,8 @@ func parseGridMarks(fw domain.Framework, e domain.Enrolment, blocks []GridBlock,
 		case !ok:
 			refusals = append(refusals, "la compétence "+code+" relève du bloc "+owner[code]+", que le candidat ne présente pas : elle ne peut pas être notée")
 			continue
+		case gb.Held != nil:
+			continue // acquired for good: what is posted for it is ignored, the earlier marks are kept
 		case !gb.Admitted:
 			if raw != "" {
 				refusals = append(refusals, "la compétence "+code+" relève du bloc "+gb.Block.Code+", non admis à l'évaluation finale (note d'évaluation continue de "+
@@ -552,6 +631,21 @@ func parseGridMarks(fw domain.Framework, e domain.Enrolment, blocks []GridBlock,
 	return out, fe, ""
 }
 
+// keepHeldMarks copies into a new version the previous version's marks on the blocks the person
+// holds: they are not marked again, and the version stays whole.
+func keepHeldMarks(blocks []GridBlock, previous, marks map[string]store.GridMark) {
+	for _, b := range blocks {
+		if b.Held == nil {
+			continue
+		}
+		for _, cp := range b.Block.Competences {
+			if m, ok := previous[cp.Code]; ok {
+				marks[cp.Code] = m
+			}
+		}
+	}
+}
+
 // canonicalMark reads "A", "NA" or a count from 0 to detailed, in any case and with spaces.
 func canonicalMark(raw string, detailed int) (string, bool) {
 	switch strings.ToUpper(strings.ReplaceAll(strings.ReplaceAll(raw, ".", ""), " ", "")) {
@@ -571,7 +665,7 @@ func canonicalMark(raw string, detailed int) (string, bool) {
 func missingCompetences(blocks []GridBlock, marks map[string]store.GridMark) []string {
 	var out []string
 	for _, b := range blocks {
-		if !b.Admitted {
+		if !b.Markable() {
 			continue
 		}
 		for _, cp := range b.Block.Competences {
@@ -587,7 +681,7 @@ func missingCompetences(blocks []GridBlock, marks map[string]store.GridMark) []s
 func missingMarks(blocks []GridBlock, marks map[string]store.GridMark) []string {
 	var out []string
 	for _, b := range blocks {
-		if !b.Admitted {
+		if !b.Markable() {
 			continue
 		}
 		var codes []string

@@ -596,11 +596,12 @@ func (s *Service) PresentJuryCandidates(ctx context.Context, a domain.Actor, ses
 			if err != nil {
 				return err
 			}
-			if e.Status != domain.StatusAwaitingJury && e.Status != domain.StatusPartial {
-				return domain.Errorf(domain.ECONFLICT, "%s ne peut pas être présenté au jury : son inscription est au statut « %s » ; seules les inscriptions en attente du jury ou en validation partielle le peuvent.",
+			retake := e.Status == domain.StatusPartial || e.Status == domain.StatusNotCertified
+			if e.Status != domain.StatusAwaitingJury && !retake {
+				return domain.Errorf(domain.ECONFLICT, "%s ne peut pas être présenté au jury : son inscription est au statut « %s » ; seules les inscriptions en attente du jury, en validation partielle ou non certifiées (reprise) le peuvent.",
 					c.DisplayName(), e.Status.Label())
 			}
-			if e.Status == domain.StatusPartial {
+			if retake {
 				if msg, err := vaeOralRefusal(ctx, q, c, e); err != nil {
 					return err
 				} else if msg != "" {
@@ -619,9 +620,9 @@ func (s *Service) PresentJuryCandidates(ctx context.Context, a domain.Actor, ses
 			if err := q.AddJuryCandidate(ctx, js.ID, e.ID); err != nil {
 				return err
 			}
-			if e.Status == domain.StatusPartial {
+			if retake {
 				e.Status, e.UpdatedAt = domain.StatusAwaitingJury, s.Now()
-				reason := "Présenté à la session du jury du " + SessionWhen(js.StartsAt) + " pour les blocs restant à acquérir"
+				reason := "Reprise : présenté à la session du jury du " + SessionWhen(js.StartsAt) + " pour les blocs restant à acquérir"
 				if err := q.SetEnrolmentStatus(ctx, newID(), e, reason, a.UserID); err != nil {
 					return err
 				}
@@ -638,8 +639,8 @@ func (s *Service) PresentJuryCandidates(ctx context.Context, a domain.Actor, ses
 }
 
 // WithdrawJuryCandidate takes a candidate off a session that is not closed, before the jury
-// decides anything on them. An enrolment that had acquired blocks at an earlier session goes
-// back to "partial"; otherwise it keeps awaiting the jury.
+// decides anything on them. A retake goes back to the outcome an earlier session gave it;
+// otherwise the enrolment keeps awaiting the jury.
 func (s *Service) WithdrawJuryCandidate(ctx context.Context, a domain.Actor, sessionID, enrolmentID string) error {
 	if err := Check(a, ActJuryManage); err != nil {
 		return err
@@ -667,14 +668,15 @@ func (s *Service) WithdrawJuryCandidate(ctx context.Context, a domain.Actor, ses
 		if err := q.RemoveJuryCandidate(ctx, js.ID, e.ID); err != nil {
 			return err
 		}
-		acquired, err := q.AcquiredBlocks(ctx, e.ID)
-		if err != nil {
+		// A retake withdrawn from the session gets back the result the last jury gave it.
+		if last, ok, err := q.LastJuryOutcome(ctx, e.ID); err != nil {
 			return err
-		}
-		if len(acquired) > 0 && e.Status == domain.StatusAwaitingJury {
-			e.Status, e.UpdatedAt = domain.StatusPartial, s.Now()
-			if err := q.SetEnrolmentStatus(ctx, newID(), e, "Retiré de la session du jury du "+SessionWhen(js.StartsAt), a.UserID); err != nil {
-				return err
+		} else if ok && e.Status == domain.StatusAwaitingJury {
+			if status, ok := outcomeStatus(rules.CandidateOutcome(last)); ok {
+				e.Status, e.UpdatedAt = status, s.Now()
+				if err := q.SetEnrolmentStatus(ctx, newID(), e, "Retiré de la session du jury du "+SessionWhen(js.StartsAt)+" : le résultat du jury précédent demeure", a.UserID); err != nil {
+					return err
+				}
 			}
 		}
 		return s.audit(ctx, q, a, change{Action: "jury.withdraw", EntityType: "jury_session", EntityID: js.ID, CandidateID: c.ID,
@@ -948,11 +950,11 @@ type juryInput struct {
 	prior     map[string]store.AcquiredBlock
 }
 
-// loadJuryInput reads an enrolment's deliberation input. It mirrors EnrolmentEvaluation
-// (continuous marks as means of the assessments, the latest submitted grid of each evaluator,
-// grades on the presented blocks only) but reads through q, so that the closing judges inside
-// its own transaction, and adds the blocks acquired at earlier sessions, leaving out those of
-// the session being rectified (excludeSession).
+// loadJuryInput reads an enrolment's deliberation input through q, so that the closing judges
+// inside its own transaction: continuous marks as means of each block's latest round, the
+// latest submitted grid of each evaluator (grades on the presented blocks only), and the blocks
+// the person already holds for the qualification (on this enrolment or another), leaving out
+// those of the session being rectified (excludeSession). EnrolmentEvaluation reads the same.
 func loadJuryInput(ctx context.Context, q store.Q, fws map[string]domain.Framework, c domain.Candidate, e domain.Enrolment, excludeSession string) (juryInput, error) {
 	in := juryInput{candidate: c, enrolment: e, marks: map[string]domain.Mark{}, prior: map[string]store.AcquiredBlock{}}
 	fw, ok := fws[e.FrameworkID]
@@ -973,17 +975,7 @@ func loadJuryInput(ctx context.Context, q store.Q, fws map[string]domain.Framewo
 	if err != nil {
 		return in, err
 	}
-	byBlock := map[string][]domain.Mark{}
-	for _, m := range assessments {
-		if presented[m.BlockCode] {
-			byBlock[m.BlockCode] = append(byBlock[m.BlockCode], m.Mark)
-		}
-	}
-	for code, ms := range byBlock {
-		if mean, ok := MeanMark(ms); ok {
-			in.marks[code] = mean
-		}
-	}
+	in.marks = currentMarks(assessments, e.Blocks)
 	grids, err := q.GridVersions(ctx, e.ID, "")
 	if err != nil {
 		return in, err

@@ -356,7 +356,8 @@ func outcomeStatus(o rules.CandidateOutcome) (domain.EnrolmentStatus, bool) {
 // is undecided, a block is incomplete or a decision no longer applies. In one transaction it
 // judges every candidate again with the jury's decisions and the blocks acquired earlier,
 // writes each outcome, the newly acquired blocks (acquired on the session's date) and each
-// enrolment's status, and freezes the snapshot.
+// enrolment's status, cancels the orals still planned for them (their result is final, the
+// members and the candidate are told), and freezes the snapshot.
 func (s *Service) CloseJurySession(ctx context.Context, a domain.Actor, sessionID string) (JurySnapshot, error) {
 	if err := Check(a, ActJuryClose); err != nil {
 		return JurySnapshot{}, err
@@ -442,6 +443,9 @@ func (s *Service) CloseJurySession(ctx context.Context, a domain.Actor, sessionI
 			before := e.Status
 			e.Status, e.UpdatedAt = status, s.Now()
 			if err := q.SetEnrolmentStatus(ctx, newID(), e, "Délibération du jury du "+day.String(), a.UserID); err != nil {
+				return err
+			}
+			if err := s.cancelOralsAfterResult(ctx, q, a, c.EnrolmentID, day.String()); err != nil {
 				return err
 			}
 			if err := s.audit(ctx, q, a, change{Action: "jury.outcome", EntityType: "enrolment", EntityID: c.EnrolmentID, CandidateID: c.CandidateID,

@@ -441,8 +441,14 @@ func TestJuryDeliberationAndClosing(t *testing.T) {
 			if _, err := svc.InviteJuryMembers(ctx, jw.sec, id, jw.jurors[:1]); domain.ErrorCode(err) != domain.ECONFLICT {
 				t.Errorf("invitation to a closed session: %v", err)
 			}
-			// A grid corrected after the closing does not change what the session decided.
-			submitJuryGrids(t, svc, jw.enrolmentB, guideJuryRows, "Erreur de saisie relevée après le jury")
+			// A certified candidate's grids are frozen: a correction goes through a rectification.
+			for _, ev := range domain.Evaluators {
+				_, err := svc.SubmitGrid(ctx, domain.SystemActor("test"), jw.enrolmentB, ev, juryGridInput(guideJuryRows[ev], ev, "Erreur de saisie relevée après le jury"))
+				if domain.ErrorCode(err) != domain.ECONFLICT || !strings.Contains(messageOf(err), "Le jury du 10/12/2026 a certifié ce candidat") ||
+					!strings.Contains(messageOf(err), "session de rectification") {
+					t.Fatalf("a %s grid corrected after the certification: %v", ev, err)
+				}
+			}
 			after, err := st.Read().JurySession(ctx, id)
 			if err != nil || after.Snapshot != before.Snapshot || after.Status != store.JuryClosed {
 				t.Fatalf("the closed session changed")

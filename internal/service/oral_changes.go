@@ -82,35 +82,59 @@ func (s *Service) CancelOral(ctx context.Context, a domain.Actor, oralID, reason
 		if err != nil {
 			return err
 		}
-		cand, _, err := enrolmentUnscoped(ctx, q, current.EnrolmentID)
-		if err != nil {
-			return err
-		}
-		if err := q.DeleteOral(ctx, oralID); err != nil {
-			return err
-		}
-		o := oralView(current)
-		if err := s.audit(ctx, q, a, change{Action: "oral.cancel", EntityType: "oral", EntityID: oralID, CandidateID: cand.ID,
-			Before: oralState(o), Reason: reason}); err != nil {
-			return err
-		}
-		body := "L'oral de certification prévu " + o.When() + " (commission « " + o.CommissionName + " », " + cand.DisplayName() +
-			", CQP « " + o.QualificationTitle + " ») est annulé.\n\nMotif : " + reason +
-			"\n\nUne nouvelle convocation sera envoyée si un autre oral est programmé. Supprimez ce rendez-vous de votre agenda.\n\nLe secrétariat des CQP\n"
-		recipients := []string{cand.Email}
-		for _, m := range o.Members {
-			recipients = append(recipients, m.Email)
-		}
-		for _, to := range recipients {
-			if to == "" {
-				continue
-			}
-			if err := s.queueMail(ctx, q, to, "Oral de certification annulé — "+o.Day(), "Bonjour,\n\n"+body); err != nil {
-				return err
-			}
-		}
-		return nil
+		return s.cancelOral(ctx, q, a, current, reason)
 	})
+}
+
+// cancelOral removes an oral that has not started, in the caller's transaction, audits it with
+// its reason and tells the candidate and the commission's members by mail.
+func (s *Service) cancelOral(ctx context.Context, q store.Q, a domain.Actor, current store.OralListing, reason string) error {
+	cand, _, err := enrolmentUnscoped(ctx, q, current.EnrolmentID)
+	if err != nil {
+		return err
+	}
+	if err := q.DeleteOral(ctx, current.ID); err != nil {
+		return err
+	}
+	o := oralView(current)
+	if err := s.audit(ctx, q, a, change{Action: "oral.cancel", EntityType: "oral", EntityID: current.ID, CandidateID: cand.ID,
+		Before: oralState(o), Reason: reason}); err != nil {
+		return err
+	}
+	body := "L'oral de certification prévu " + o.When() + " (commission « " + o.CommissionName + " », " + cand.DisplayName() +
+		", CQP « " + o.QualificationTitle + " ») est annulé.\n\nMotif : " + reason +
+		"\n\nUne nouvelle convocation sera envoyée si un autre oral est programmé. Supprimez ce rendez-vous de votre agenda.\n\nLe secrétariat des CQP\n"
+	recipients := []string{cand.Email}
+	for _, m := range o.Members {
+		recipients = append(recipients, m.Email)
+	}
+	for _, to := range recipients {
+		if to == "" {
+			continue
+		}
+		if err := s.queueMail(ctx, q, to, "Oral de certification annulé — "+o.Day(), "Bonjour,\n\n"+body); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// cancelOralsAfterResult cancels the orals not yet held of an enrolment whose result a session
+// has just made final: they would evaluate what the jury has decided.
+func (s *Service) cancelOralsAfterResult(ctx context.Context, q store.Q, a domain.Actor, enrolmentID, day string) error {
+	orals, err := q.ListOrals(ctx, store.OralFilter{EnrolmentID: enrolmentID})
+	if err != nil {
+		return err
+	}
+	for _, o := range orals {
+		if !s.Now().Before(o.StartsAt) {
+			continue
+		}
+		if err := s.cancelOral(ctx, q, a, o, "Le jury du "+day+" a arrêté le résultat du candidat : cet oral n'a plus lieu d'être."); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // changeableOral reads an oral that may still be moved or cancelled: it has not started.

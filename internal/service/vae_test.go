@@ -448,11 +448,27 @@ func TestVAEExperienceFile(t *testing.T) {
 		})
 
 		t.Run("after a partial result the candidate completes the file without starting over", func(t *testing.T) {
+			// The commission withholds the last block; the jury closes on a partial result.
 			sys := domain.SystemActor("test")
-			for _, to := range []domain.EnrolmentStatus{domain.StatusAwaitingJury, domain.StatusPartial} {
-				if _, err := f.svc.SetEnrolmentStatus(ctx, sys, f.cand, f.enrolment, to, "jury"); err != nil {
-					t.Fatal(err)
+			v0 := f.view(t)
+			in := service.GridInput{Marks: map[string]string{}, ReasonedOpinion: "Dossier solide, sauf sur le dernier bloc."}
+			for i, b := range v0.Blocks {
+				for _, c := range b.Competences {
+					in.Marks[c.Code] = "A"
+					if i == len(v0.Blocks)-1 {
+						in.Marks[c.Code] = "NA"
+					}
 				}
+			}
+			if _, err := f.svc.SubmitGrid(ctx, sys, f.enrolment, domain.EvaluatorCommission, in); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := f.svc.SetEnrolmentStatus(ctx, sys, f.cand, f.enrolment, domain.StatusAwaitingJury, "Avis de la commission rendu"); err != nil {
+				t.Fatal(err)
+			}
+			w.Judge(t, "10/12/2026", nil, f.enrolment)
+			if v := f.view(t); v.Enrolment.Status != domain.StatusPartial {
+				t.Fatalf("after the jury: %s", v.Enrolment.Status)
 			}
 			if err := f.svc.ReopenExperience(ctx, f.candidate, f.enrolment); err != nil {
 				t.Fatal(err)

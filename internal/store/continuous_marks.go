@@ -22,19 +22,22 @@ type ContinuousAssessment struct {
 	CreatedAt     time.Time
 	CreatedBy     string // user id, "" for the platform
 	CreatedByName string // filled when read
+	// Round is the number of closed jury sessions that had judged the enrolment when the mark
+	// was recorded: a retake's marks (a later round) replace, block by block, earlier ones.
+	Round int
 }
 
 // AddContinuousAssessment records one assessment.
 func (q Q) AddContinuousAssessment(ctx context.Context, m ContinuousAssessment) error {
 	_, err := q.db.ExecContext(ctx,
-		`INSERT INTO continuous_marks (id, enrolment_id, block_code, label, mark, assessed_on, created_at, created_by)
-		 VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
-		m.ID, m.EnrolmentID, m.BlockCode, m.Label, int(m.Mark), m.AssessedOn.ISO(), m.CreatedAt.UTC(), m.CreatedBy)
+		`INSERT INTO continuous_marks (id, enrolment_id, block_code, label, mark, assessed_on, created_at, created_by, round)
+		 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
+		m.ID, m.EnrolmentID, m.BlockCode, m.Label, int(m.Mark), m.AssessedOn.ISO(), m.CreatedAt.UTC(), m.CreatedBy, m.Round)
 	return normalize(err)
 }
 
 const continuousAssessmentSelect = `SELECT m.id, m.enrolment_id, m.block_code, m.label, m.mark, m.assessed_on,
-	m.created_at, m.created_by, COALESCE(u.name, '')
+	m.created_at, m.created_by, COALESCE(u.name, ''), m.round
 	FROM continuous_marks m LEFT JOIN users u ON u.id = m.created_by`
 
 func scanContinuousAssessments(rows *sql.Rows, err error) ([]ContinuousAssessment, error) {
@@ -47,7 +50,7 @@ func scanContinuousAssessments(rows *sql.Rows, err error) ([]ContinuousAssessmen
 		var m ContinuousAssessment
 		var mark int
 		var on string
-		if err := rows.Scan(&m.ID, &m.EnrolmentID, &m.BlockCode, &m.Label, &mark, &on, &m.CreatedAt, &m.CreatedBy, &m.CreatedByName); err != nil {
+		if err := rows.Scan(&m.ID, &m.EnrolmentID, &m.BlockCode, &m.Label, &mark, &on, &m.CreatedAt, &m.CreatedBy, &m.CreatedByName, &m.Round); err != nil {
 			return nil, normalize(err)
 		}
 		m.Mark, m.AssessedOn = domain.Mark(mark), parseDate(on)

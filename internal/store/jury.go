@@ -383,8 +383,26 @@ func (q Q) JurySessionsOfEnrolment(ctx context.Context, enrolmentID string) ([]J
 		ORDER BY s.starts_at, s.created_at, s.id`, enrolmentID))
 }
 
+// LastJuryOutcome returns the outcome the latest closed session gave the enrolment
+// (certified, partial or not_certified), and false when no closed session judged it.
+func (q Q) LastJuryOutcome(ctx context.Context, enrolmentID string) (string, bool, error) {
+	var outcome string
+	err := q.db.QueryRowContext(ctx,
+		`SELECT jc.outcome FROM jury_candidates jc JOIN jury_sessions s ON s.id = jc.session_id
+		 WHERE jc.enrolment_id = $1 AND s.status = $2 AND jc.outcome <> ''
+		 ORDER BY s.closed_at DESC, s.starts_at DESC, s.id DESC LIMIT 1`, enrolmentID, string(JuryClosed)).Scan(&outcome)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", false, nil
+	}
+	if err != nil {
+		return "", false, normalize(err)
+	}
+	return outcome, true, nil
+}
+
 // PresentableEnrolment is an enrolment the secretariat may present to a session: awaiting the
-// jury, or partially validated with blocks still open, and in no session that is not closed.
+// jury, or partially validated or not certified (a retake), and in no session that is not
+// closed.
 type PresentableEnrolment struct {
 	EnrolmentID        string
 	CandidateID        string
@@ -405,11 +423,11 @@ func (q Q) PresentableEnrolments(ctx context.Context) ([]PresentableEnrolment, e
 		 FROM enrolments e
 		 JOIN candidates c ON c.id = e.candidate_id
 		 JOIN qualifications qu ON qu.id = e.qualification_id
-		 WHERE e.status IN ($1, $2)
+		 WHERE e.status IN ($1, $2, $4)
 		 AND NOT EXISTS (SELECT 1 FROM jury_candidates jc JOIN jury_sessions s ON s.id = jc.session_id
 		                 WHERE jc.enrolment_id = e.id AND s.status <> $3)
 		 ORDER BY c.sort_key, c.number, e.id`,
-		string(domain.StatusAwaitingJury), string(domain.StatusPartial), string(JuryClosed))
+		string(domain.StatusAwaitingJury), string(domain.StatusPartial), string(JuryClosed), string(domain.StatusNotCertified))
 	if err != nil {
 		return nil, normalize(err)
 	}
@@ -509,12 +527,15 @@ func (q Q) JuryDecisions(ctx context.Context, sessionID, enrolmentID string) ([]
 	return out, normalize(rows.Err())
 }
 
-// AcquiredBlock is a block acquired for good by an enrolment at a closed session.
+// AcquiredBlock is a block acquired for good at a closed session. It belongs to the person and
+// the qualification (DOMAIN.md §7 rule 3): EnrolmentID and Route say on which of the person's
+// enrolments it was acquired.
 type AcquiredBlock struct {
 	EnrolmentID string
 	BlockCode   string
 	SessionID   string
 	AcquiredOn  domain.Date
+	Route       domain.Route // the route of the enrolment it was acquired on (filled when read)
 }
 
 // AddAcquiredBlock records a block acquired at a session.
@@ -535,10 +556,18 @@ func (q Q) DeleteAcquiredBlocksOfSession(ctx context.Context, enrolmentID, sessi
 	return normalize(err)
 }
 
-// AcquiredBlocks returns an enrolment's acquired blocks, by block code.
+// AcquiredBlocks returns the blocks the enrolment's candidate holds for the enrolment's
+// qualification, acquired on this enrolment or on any other of theirs in the same
+// qualification, whatever its route or framework version: one per block code (the earliest),
+// by block code.
 func (q Q) AcquiredBlocks(ctx context.Context, enrolmentID string) ([]AcquiredBlock, error) {
 	rows, err := q.db.QueryContext(ctx,
-		`SELECT enrolment_id, block_code, session_id, acquired_on FROM acquired_blocks WHERE enrolment_id = $1 ORDER BY block_code`,
+		`SELECT ab.enrolment_id, ab.block_code, ab.session_id, ab.acquired_on, src.route
+		 FROM enrolments e
+		 JOIN enrolments src ON src.candidate_id = e.candidate_id AND src.qualification_id = e.qualification_id
+		 JOIN acquired_blocks ab ON ab.enrolment_id = src.id
+		 WHERE e.id = $1
+		 ORDER BY ab.block_code, ab.acquired_on, ab.enrolment_id`,
 		enrolmentID)
 	if err != nil {
 		return nil, normalize(err)
@@ -547,11 +576,14 @@ func (q Q) AcquiredBlocks(ctx context.Context, enrolmentID string) ([]AcquiredBl
 	var out []AcquiredBlock
 	for rows.Next() {
 		var b AcquiredBlock
-		var on string
-		if err := rows.Scan(&b.EnrolmentID, &b.BlockCode, &b.SessionID, &on); err != nil {
+		var on, route string
+		if err := rows.Scan(&b.EnrolmentID, &b.BlockCode, &b.SessionID, &on, &route); err != nil {
 			return nil, normalize(err)
 		}
-		b.AcquiredOn = parseDate(on)
+		b.AcquiredOn, b.Route = parseDate(on), domain.Route(route)
+		if n := len(out); n > 0 && out[n-1].BlockCode == b.BlockCode {
+			continue // acquired twice on two enrolments: the first award counts
+		}
 		out = append(out, b)
 	}
 	return out, normalize(rows.Err())
