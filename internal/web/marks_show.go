@@ -36,6 +36,9 @@ func (s *Server) renderMarks(w http.ResponseWriter, r *http.Request, status int,
 	p := marksPage{Ev: ev, Form: f, Remove: remove, RemoveID: removeID,
 		CanRecord: service.Can(a, service.ActTrainingRecord) && ev.Closed == ""}
 	for _, b := range ev.Blocks {
+		if b.Held != nil {
+			continue // acquired for good: not marked again
+		}
 		p.Blocks = append(p.Blocks, option{Value: b.Code, Label: b.Code + " — " + b.Title})
 	}
 	s.render(w, r, status, "marks_show.html", "Évaluation continue — "+ev.Candidate.DisplayName(), p)
