@@ -113,7 +113,7 @@ func (b GridBlock) Markable() bool { return b.Admitted && b.Held == nil }
 // détaillées acquises sur 15, soit 100 % ≥ 70 % », or what is missing when incomplete.
 func (b GridBlock) VerdictText() string {
 	if b.Held != nil {
-		return "acquis définitivement le " + b.Held.AcquiredOn.String() + " (délibération du jury, voie " + b.Held.Route.Label() + ") : il ne se note plus"
+		return "acquis définitivement le " + b.Held.AcquiredOn.String() + " (délibération du jury, voie « " + b.Held.Route.Label() + " ») : il ne se note plus"
 	}
 	if !b.Admitted {
 		return "non admis à l'évaluation finale : note d'évaluation continue de " + b.Mark.String() + "/20 < " + b.Minimum.String() + "/20 ; aucune note n'est attendue"

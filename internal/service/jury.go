@@ -790,10 +790,13 @@ type JuryBlock struct {
 	Title       string        `json:"title"`
 	Outcome     rules.Outcome `json:"outcome"`
 	Explanation string        `json:"explanation"`
-	// Prior blocks were acquired at an earlier session, on PriorOn.
-	Prior          bool   `json:"prior,omitempty"`
-	PriorSessionID string `json:"prior_session_id,omitempty"`
-	PriorOn        string `json:"prior_on,omitempty"`
+	// Prior blocks were acquired at an earlier session, on PriorOn, on an enrolment of the
+	// person in the same qualification: this one, or another (PriorElsewhere) on PriorRoute.
+	Prior          bool         `json:"prior,omitempty"`
+	PriorSessionID string       `json:"prior_session_id,omitempty"`
+	PriorOn        string       `json:"prior_on,omitempty"`
+	PriorRoute     domain.Route `json:"prior_route,omitempty"`
+	PriorElsewhere bool         `json:"prior_elsewhere,omitempty"`
 	// ContinuousMark is the mean of the block's assessments, in French notation, "" without one.
 	ContinuousMark string        `json:"continuous_mark,omitempty"`
 	MarkMinimum    string        `json:"mark_minimum,omitempty"`
@@ -845,6 +848,21 @@ func (b JuryBlock) VerdictColumns() []JuryVerdict {
 	out := make([]JuryVerdict, len(domain.Evaluators))
 	for i, ev := range domain.Evaluators {
 		out[i] = b.VerdictOf(ev)
+	}
+	return out
+}
+
+// PriorOrigin says in French where a prior block comes from: « Acquis le 12/03/2026 par le
+// jury, sur une autre inscription du candidat (voie « Blocs de compétences ») ».
+func (b JuryBlock) PriorOrigin() string {
+	out := "Acquis le " + b.PriorDate() + " par le jury"
+	switch {
+	case b.PriorElsewhere && b.PriorRoute != "":
+		out += ", sur une autre inscription du candidat (voie « " + b.PriorRoute.Label() + " »)"
+	case b.PriorElsewhere:
+		out += ", sur une autre inscription du candidat"
+	default:
+		out += ", lors d'une session antérieure sur cette inscription"
 	}
 	return out
 }
@@ -1110,7 +1128,9 @@ func (in juryInput) view(r rules.CandidateResult, debate map[string]bool, decisi
 		b := JuryBlock{Code: br.Code, Title: fb.Title, Outcome: br.Outcome, Explanation: br.Explanation(), Prior: br.Prior,
 			InDebate: debate[br.Code]}
 		if p, ok := in.prior[br.Code]; ok && br.Prior {
-			b.PriorSessionID, b.PriorOn = p.SessionID, p.AcquiredOn.ISO()
+			b.PriorSessionID, b.PriorOn, b.PriorRoute = p.SessionID, p.AcquiredOn.ISO(), p.Route
+			b.PriorElsewhere = p.EnrolmentID != e.ID
+			b.Explanation = b.PriorOrigin() + " : un bloc acquis l'est définitivement, il n'est pas évalué à nouveau."
 		}
 		if br.MarkGate {
 			b.MarkMinimum = br.Minimum.String()

@@ -89,8 +89,8 @@ func (r resultRecord) heldRefusal(code string) string {
 	if !ok {
 		return ""
 	}
-	return "Le bloc " + code + " est acquis depuis le " + b.AcquiredOn.String() + " (délibération du jury, voie " + b.Route.Label() +
-		") : un bloc acquis l'est définitivement et ne s'évalue plus."
+	return "Le bloc " + code + " est acquis depuis le " + b.AcquiredOn.String() + " (délibération du jury, voie « " + b.Route.Label() +
+		" ») : un bloc acquis l'est définitivement et ne s'évalue plus."
 }
 
 // retake says, in French, that the enrolment is being evaluated again after a partial or
