@@ -149,3 +149,68 @@ func (r resultRecord) readVersion(enrolmentID string, ev domain.Evaluator) (int,
 	}
 	return 0, nil
 }
+
+// HeldBlock is a block a person holds for good in a qualification, with where it comes from
+// and the document that attests it.
+type HeldBlock struct {
+	store.AcquiredBlock
+	QualificationCode  string
+	QualificationTitle string
+	BlockTitle         string
+	// Document is the block attestation or certificate issued for it by its session, when the
+	// actor may read documents and one was issued.
+	Document *store.Certificate
+}
+
+// HeldBlocks lists, qualification by qualification, the blocks the candidate holds for good
+// (DOMAIN.md §7 rule 3), whatever enrolment and route they were acquired on. The candidate is
+// read within the actor's scope.
+func (s *Service) HeldBlocks(ctx context.Context, a domain.Actor, candidateID string) ([]HeldBlock, error) {
+	c, err := s.Candidate(ctx, a, candidateID)
+	if err != nil {
+		return nil, err
+	}
+	q := s.store.Read()
+	var docs []store.Certificate
+	if Can(a, ActCertificateRead) {
+		page, err := s.Certificates(ctx, a, store.CertificateFilter{CandidateID: c.ID})
+		if err != nil {
+			return nil, err
+		}
+		docs = page.Items
+	}
+	var out []HeldBlock
+	seen := map[string]bool{} // qualification code
+	for _, e := range c.Enrolments {
+		if seen[e.QualificationCode] {
+			continue
+		}
+		seen[e.QualificationCode] = true
+		held, err := q.AcquiredBlocks(ctx, e.ID)
+		if err != nil {
+			return nil, err
+		}
+		if len(held) == 0 {
+			continue
+		}
+		fw, err := q.Framework(ctx, e.FrameworkID)
+		if err != nil {
+			return nil, err
+		}
+		for _, b := range held {
+			h := HeldBlock{AcquiredBlock: b, QualificationCode: e.QualificationCode, QualificationTitle: e.QualificationTitle}
+			if fb, ok := fw.Framework.Block(b.BlockCode); ok {
+				h.BlockTitle = fb.Title
+			}
+			for i := range docs {
+				d := &docs[i]
+				if d.SessionID == b.SessionID && d.EnrolmentID == b.EnrolmentID && d.RevokedAt == nil &&
+					slices.ContainsFunc(d.Blocks, func(x store.CertificateBlock) bool { return x.Code == b.BlockCode }) {
+					h.Document = d
+				}
+			}
+			out = append(out, h)
+		}
+	}
+	return out, nil
+}

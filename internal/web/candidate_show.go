@@ -17,6 +17,8 @@ type candidatePage struct {
 	// Certificates are the certificates and block attestations issued to the candidate, when
 	// the actor may read them.
 	Certificates []store.Certificate
+	// Held are the blocks the candidate holds for good, per qualification, whatever the route.
+	Held []service.HeldBlock
 }
 
 func (s *Server) candidateShow(w http.ResponseWriter, r *http.Request) error {
@@ -33,7 +35,11 @@ func (s *Server) candidateShow(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	p := candidatePage{Candidate: c, Timeline: timeline, Progress: progress}
+	held, err := s.svc.HeldBlocks(ctx, a, c.ID)
+	if err != nil {
+		return err
+	}
+	p := candidatePage{Candidate: c, Timeline: timeline, Progress: progress, Held: held}
 	if service.Can(a, service.ActCertificateRead) {
 		certs, err := s.svc.Certificates(ctx, a, store.CertificateFilter{CandidateID: c.ID})
 		if err != nil {
