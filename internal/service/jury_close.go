@@ -356,8 +356,8 @@ func outcomeStatus(o rules.CandidateOutcome) (domain.EnrolmentStatus, bool) {
 // is undecided, a block is incomplete or a decision no longer applies. In one transaction it
 // judges every candidate again with the jury's decisions and the blocks acquired earlier,
 // writes each outcome, the newly acquired blocks (acquired on the session's date) and each
-// enrolment's status, cancels the orals still planned for them (their result is final, the
-// members and the candidate are told), and freezes the snapshot.
+// enrolment's status, cancels their orals planned after the session (their result is final;
+// the members and the candidate are told), and freezes the snapshot.
 func (s *Service) CloseJurySession(ctx context.Context, a domain.Actor, sessionID string) (JurySnapshot, error) {
 	if err := Check(a, ActJuryClose); err != nil {
 		return JurySnapshot{}, err
@@ -445,7 +445,7 @@ func (s *Service) CloseJurySession(ctx context.Context, a domain.Actor, sessionI
 			if err := q.SetEnrolmentStatus(ctx, newID(), e, "Délibération du jury du "+day.String(), a.UserID); err != nil {
 				return err
 			}
-			if err := s.cancelOralsAfterResult(ctx, q, a, c.EnrolmentID, day.String()); err != nil {
+			if err := s.cancelOralsAfterResult(ctx, q, a, c.EnrolmentID, js); err != nil {
 				return err
 			}
 			if err := s.audit(ctx, q, a, change{Action: "jury.outcome", EntityType: "enrolment", EntityID: c.EnrolmentID, CandidateID: c.CandidateID,

@@ -119,24 +119,24 @@ func (s *Service) cancelOral(ctx context.Context, q store.Q, a domain.Actor, cur
 	return nil
 }
 
-// cancelOralsAfterResult cancels the orals not yet held of an enrolment whose result a session
-// has just made final: they would evaluate what the jury has decided.
-func (s *Service) cancelOralsAfterResult(ctx context.Context, q store.Q, a domain.Actor, enrolmentID, day string) error {
+// cancelOralsAfterResult cancels the orals of an enrolment planned after the session that has
+// just made its result final, and not held yet: they would evaluate what the jury has decided.
+func (s *Service) cancelOralsAfterResult(ctx context.Context, q store.Q, a domain.Actor, enrolmentID string, session store.JurySession) error {
 	orals, err := q.ListOrals(ctx, store.OralFilter{EnrolmentID: enrolmentID})
 	if err != nil {
 		return err
 	}
 	for _, o := range orals {
-		if !s.Now().Before(o.StartsAt) {
+		if !o.StartsAt.After(session.StartsAt) || !s.Now().Before(o.StartsAt) {
 			continue
 		}
-		if err := s.cancelOral(ctx, q, a, o, "Le jury du "+day+" a arrêté le résultat du candidat : cet oral n'a plus lieu d'être."); err != nil {
+		reason := "Le jury du " + sessionDay(session) + " a arrêté le résultat du candidat : cet oral, prévu après la délibération, n'a plus lieu d'être."
+		if err := s.cancelOral(ctx, q, a, o, reason); err != nil {
 			return err
 		}
 	}
 	return nil
 }
-
 // changeableOral reads an oral that may still be moved or cancelled: it has not started.
 func (s *Service) changeableOral(ctx context.Context, q store.Q, oralID string) (store.OralListing, error) {
 	o, err := q.Oral(ctx, oralID)
