@@ -308,3 +308,68 @@ func TestAClosedSessionIsRectifiedOnce(t *testing.T) {
 		}
 	})
 }
+
+func TestOnlyAClosedSessionAccountsForAResult(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		ctx := context.Background()
+		seedJury(t, s) // e2 is stored « partial » with no session at all
+		found := func() []string {
+			t.Helper()
+			out, err := s.Read().ResultsWithoutJury(ctx)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return out
+		}
+		if got := found(); len(got) != 1 || got[0] != "enrolment e2: status partial without a closed jury session" {
+			t.Fatalf("a partial result written without a jury: %v", got)
+		}
+		err := s.Write(ctx, func(q store.Q) error {
+			if err := q.CreateJurySession(ctx, store.JurySession{ID: "s9", BranchID: "b1", StartsAt: t0, Quorum: 4, Status: store.JuryDeliberating, CreatedAt: t0}); err != nil {
+				return err
+			}
+			if err := q.AddJuryCandidate(ctx, "s9", "e2"); err != nil {
+				return err
+			}
+			return q.AddAcquiredBlock(ctx, store.AcquiredBlock{EnrolmentID: "e2", BlockCode: "BC1", SessionID: "s9", AcquiredOn: domain.DateOf(t0)})
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := found(); len(got) != 2 || got[0] != "enrolment e2: block BC1 without a closed jury session" {
+			t.Fatalf("a block acquired at a session still deliberating: %v", got)
+		}
+		err = s.Write(ctx, func(q store.Q) error {
+			if err := q.SetJuryOutcome(ctx, "s9", "e2", "partial"); err != nil {
+				return err
+			}
+			return q.CloseJurySession(ctx, "s9", `{"format":1}`, t0, "u-bruno")
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := found(); len(got) != 0 {
+			t.Fatalf("a result given by a closed session: %v", got)
+		}
+
+		// The block belongs to the person and the qualification: a later enrolment holds it.
+		err = s.Write(ctx, func(q store.Q) error {
+			return q.CreateEnrolment(ctx, domain.Enrolment{ID: "e9", CandidateID: "c2", FrameworkID: "f1", QualificationID: "q1",
+				Route: domain.RouteVAE, Public: domain.PublicEmployee, Status: domain.StatusEnrolled, Blocks: []string{"BC1", "BC2"},
+				CreatedAt: t0, UpdatedAt: t0}, "")
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		held, err := s.Read().AcquiredBlocks(ctx, "e9")
+		if err != nil || len(held) != 1 || held[0].BlockCode != "BC1" || held[0].EnrolmentID != "e2" || held[0].Route != domain.RouteFormation {
+			t.Fatalf("blocks held by the later enrolment: %+v %v", held, err)
+		}
+		if other, err := s.Read().AcquiredBlocks(ctx, "e1"); err != nil || len(other) != 0 {
+			t.Fatalf("another person's enrolment holds %+v %v", other, err)
+		}
+		if last, ok, err := s.Read().LastJuryOutcome(ctx, "e2"); err != nil || !ok || last != "partial" {
+			t.Fatalf("last outcome: %q %v %v", last, ok, err)
+		}
+	})
+}
