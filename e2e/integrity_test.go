@@ -20,10 +20,10 @@ import (
 // member, the secretariat and the jury president, each logged in, and a declared formation
 // action on the Chargé de clientèle CQP.
 type integrity struct {
-	t                                   *testing.T
-	w                                   *servicetest.World
+	t                                    *testing.T
+	w                                    *servicetest.World
 	of, sec, referent, member, president *httpActor
-	action, referentID                  string
+	action, referentID                   string
 }
 
 func newIntegrity(t *testing.T) *integrity {

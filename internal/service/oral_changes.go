@@ -137,6 +137,7 @@ func (s *Service) cancelOralsAfterResult(ctx context.Context, q store.Q, a domai
 	}
 	return nil
 }
+
 // changeableOral reads an oral that may still be moved or cancelled: it has not started.
 func (s *Service) changeableOral(ctx context.Context, q store.Q, oralID string) (store.OralListing, error) {
 	o, err := q.Oral(ctx, oralID)
