@@ -14,11 +14,15 @@ import (
 	"cqp/internal/domain"
 	"cqp/internal/service"
 	"cqp/internal/service/servicetest"
+	"cqp/internal/store"
 	"cqp/internal/store/storetest"
 )
 
 // TestEveryAPIRouteGivesEachRoleExactlyWhatThePermissionTableAllows walks every registered
 // API route with a token of every role (scoped to side A of the fixture) and without a token.
+// Every write carries a body full of results (a status, an outcome, a jury decision): only a
+// jury's closing writes a result (DOMAIN.md §7 rule 4), so afterwards none may be found that a
+// closed session does not account for, and no status change names an outcome.
 func TestEveryAPIRouteGivesEachRoleExactlyWhatThePermissionTableAllows(t *testing.T) {
 	st := storetest.Open(t, storetest.Targets(t)[0])
 	w := servicetest.New(t, st)
@@ -56,8 +60,9 @@ func TestEveryAPIRouteGivesEachRoleExactlyWhatThePermissionTableAllows(t *testin
 	}
 	do := func(method, path, token string) int {
 		var body io.Reader
-		if method == http.MethodPost {
-			body = strings.NewReader("{}")
+		if method != http.MethodGet {
+			body = strings.NewReader(`{"status":"certified","outcome":"certified","result":"certified","decision":"A","block":"BC1",` +
+				`"blocks":["BC1"],"reason":"Tentative d'écrire un résultat hors du jury"}`)
 		}
 		req, _ := http.NewRequest(method, srv.URL+path, body)
 		req.Header.Set("Content-Type", "application/json")
@@ -106,5 +111,20 @@ func TestEveryAPIRouteGivesEachRoleExactlyWhatThePermissionTableAllows(t *testin
 				}
 			}
 		})
+	}
+	found, err := st.Read().ResultsWithoutJury(ctx)
+	if err != nil || len(found) > 0 {
+		t.Fatalf("results written without a closed jury session: %v %v", found, err)
+	}
+	entries, _, err := st.Read().ListAudit(ctx, store.AuditFilter{Action: "enrolment.status", Limit: 10000})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range entries {
+		for _, outcome := range []string{"certified", "partial", "not_certified"} {
+			if strings.Contains(e.After, `"`+outcome+`"`) {
+				t.Errorf("%s moved enrolment %s to %s outside a jury's closing", e.ActorName, e.EntityID, outcome)
+			}
+		}
 	}
 }

@@ -620,14 +620,15 @@ func sortUsers(us []domain.User) {
 
 // ResultsWithoutJury lists what only a closed jury session may write and something else wrote
 // (DOMAIN.md §7 rule 4): enrolments whose status is a jury's outcome (certified, partial,
-// not_certified) that no closed session gave them, and acquired blocks whose session is not
-// closed. Each line names the enrolment and what is wrong; a sound database gives none.
+// not_certified) other than the one the latest closed session that judged them gave, and
+// acquired blocks whose session is not closed. Each line names the enrolment and what is wrong; a sound database gives none.
 func (q Q) ResultsWithoutJury(ctx context.Context) ([]string, error) {
 	rows, err := q.db.QueryContext(ctx,
 		`SELECT e.id, 'status ' || e.status FROM enrolments e
 		 WHERE e.status IN ($1, $2, $3)
-		 AND NOT EXISTS (SELECT 1 FROM jury_candidates jc JOIN jury_sessions s ON s.id = jc.session_id
-		                 WHERE jc.enrolment_id = e.id AND s.status = $4 AND jc.outcome = e.status)
+		 AND e.status <> COALESCE((SELECT jc.outcome FROM jury_candidates jc JOIN jury_sessions s ON s.id = jc.session_id
+		                           WHERE jc.enrolment_id = e.id AND s.status = $4
+		                           ORDER BY s.closed_at DESC, s.starts_at DESC, s.id DESC LIMIT 1), '')
 		 UNION ALL
 		 SELECT ab.enrolment_id, 'block ' || ab.block_code FROM acquired_blocks ab JOIN jury_sessions s ON s.id = ab.session_id
 		 WHERE s.status <> $4

@@ -14,6 +14,7 @@ import (
 	"cqp/internal/domain"
 	"cqp/internal/service"
 	"cqp/internal/service/servicetest"
+	"cqp/internal/store"
 	"cqp/internal/store/storetest"
 	"cqp/internal/web"
 )
@@ -22,6 +23,7 @@ import (
 type site struct {
 	*httptest.Server
 	world  *servicetest.World
+	store  *store.Store
 	routes []web.Route
 }
 
@@ -36,7 +38,7 @@ func newSite(t *testing.T) *site {
 	}
 	ts := httptest.NewServer(srv.Handler())
 	t.Cleanup(ts.Close)
-	return &site{Server: ts, world: w, routes: srv.Routes()}
+	return &site{Server: ts, world: w, store: st, routes: srv.Routes()}
 }
 
 // client returns an HTTP client that does not follow redirects, logged in as email ("" for
