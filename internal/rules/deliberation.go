@@ -344,16 +344,26 @@ func (s *Sheet) checkPresented() error {
 			return &InputError{Field: "jury_decisions." + p.blocks[bi].code, Message: "le bloc " + p.blocks[bi].code + " n'est pas parmi les blocs présentés par le candidat"}
 		}
 	}
-	for ei, e := range domain.Evaluators {
-		if !s.present[ei] {
-			continue
+	for ei := range domain.Evaluators {
+		if err := s.checkGrades(ei); err != nil {
+			return err
 		}
-		for ci, g := range s.grades[ei] {
-			if g != unmarked && !s.presented[p.comps[ci].block] {
-				c := p.comps[ci]
-				return &InputError{Field: "evaluations." + string(e) + "." + c.code,
-					Message: "la compétence " + c.code + " relève du bloc " + p.blocks[c.block].code + ", que le candidat ne présente pas"}
-			}
+	}
+	return nil
+}
+
+// checkGrades refuses an evaluator's grade on a competence of a block the candidate does not
+// present.
+func (s *Sheet) checkGrades(ei int) error {
+	if !s.present[ei] {
+		return nil
+	}
+	p := s.panel
+	for ci, g := range s.grades[ei] {
+		if g != unmarked && !s.presented[p.comps[ci].block] {
+			c := p.comps[ci]
+			return &InputError{Field: "evaluations." + string(domain.Evaluators[ei]) + "." + c.code,
+				Message: "la compétence " + c.code + " relève du bloc " + p.blocks[c.block].code + ", que le candidat ne présente pas"}
 		}
 	}
 	return nil
@@ -408,23 +418,11 @@ func (p *Panel) judgeBlock(s *Sheet, bi int) BlockResult {
 			}
 			continue
 		}
-		er.Present = true
-		er.Total = b.total
-		er.Competences = b.end - b.first
-		for ci := b.first; ci < b.end; ci++ {
-			if g := s.grades[ei][ci]; g != unmarked {
-				er.Marked++
-				er.Acquired += int(g)
-			}
-		}
-		switch {
-		case er.Marked < er.Competences:
-			er.Verdict = VerdictIncomplete
+		*er = p.evaluate(s, ei, bi)
+		switch er.Verdict {
+		case VerdictIncomplete:
 			incomplete = true
-		case Awards(er.Acquired, er.Total, p.threshold):
-			er.Verdict = VerdictAcquired
-		default:
-			er.Verdict = VerdictNotAcquired
+		case VerdictNotAcquired:
 			allAcquired = false
 		}
 	}
@@ -440,6 +438,69 @@ func (p *Panel) judgeBlock(s *Sheet, bi int) BlockResult {
 		br.Outcome = OutcomeDebate
 	}
 	return br
+}
+
+// evaluate gives one present evaluator's verdict on one block (DOMAIN.md §7, rule 1).
+func (p *Panel) evaluate(s *Sheet, ei, bi int) EvaluatorResult {
+	b := p.blocks[bi]
+	er := EvaluatorResult{Evaluator: domain.Evaluators[ei], Present: true, Total: b.total, Competences: b.end - b.first}
+	for ci := b.first; ci < b.end; ci++ {
+		if g := s.grades[ei][ci]; g != unmarked {
+			er.Marked++
+			er.Acquired += int(g)
+		}
+	}
+	switch {
+	case er.Marked < er.Competences:
+		er.Verdict = VerdictIncomplete
+	case Awards(er.Acquired, er.Total, p.threshold):
+		er.Verdict = VerdictAcquired
+	default:
+		er.Verdict = VerdictNotAcquired
+	}
+	return er
+}
+
+// GridVerdicts gives one evaluator's own verdict on each block from its grades alone (DOMAIN.md
+// §7, rule 1), whatever the route, whether the evaluator takes part in it, and the continuous
+// marks: what the evaluator's grid shows while it is filled. blocks are the codes of the blocks
+// the candidate presents (nil: every block of the framework); grades are keyed by competence.
+// The result is keyed by block code. It refuses what Deliberate refuses in a grid: an unknown
+// block or competence, a grade out of range, a grade on a block not presented.
+func GridVerdicts(fw domain.Framework, e domain.Evaluator, blocks []string, grades map[string]Grade) (map[string]EvaluatorResult, error) {
+	p, err := NewPanel(fw)
+	if err != nil {
+		return nil, err
+	}
+	s := p.NewSheet()
+	if blocks == nil {
+		for bi := range p.blocks {
+			s.presented[bi] = true
+			s.order = append(s.order, bi)
+		}
+	}
+	for _, code := range blocks {
+		if err := s.AddBlock(code); err != nil {
+			return nil, err
+		}
+	}
+	if err := s.AddEvaluator(string(e)); err != nil {
+		return nil, err
+	}
+	for _, comp := range sortedKeys(grades) {
+		if err := s.SetGrade(e, comp, grades[comp]); err != nil {
+			return nil, err
+		}
+	}
+	ei := evaluatorIndex(e)
+	if err := s.checkGrades(ei); err != nil {
+		return nil, err
+	}
+	out := make(map[string]EvaluatorResult, len(s.order))
+	for _, bi := range s.order {
+		out[p.blocks[bi].code] = p.evaluate(s, ei, bi)
+	}
+	return out, nil
 }
 
 // Awards reports whether an evaluator awards a block (DOMAIN.md §7, rule 1): the acquired

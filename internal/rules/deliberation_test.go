@@ -606,3 +606,54 @@ func TestFrenchNumbers(t *testing.T) {
 		}
 	})
 }
+
+func TestGridVerdicts(t *testing.T) {
+	fw := oneBlock(70, 1000)
+	tests := []struct {
+		name      string
+		evaluator domain.Evaluator
+		blocks    []string
+		grades    grades
+		want      map[string]Verdict
+	}{
+		{"the OF's own verdict is given whatever the route, without continuous marks", domain.EvaluatorTrainingOrganisation, nil,
+			grades{"C1": 4, "C2": 3, "X1": GradeNotAcquired}, map[string]Verdict{"B1": VerdictAcquired, "BX": VerdictNotAcquired}},
+		{"the referent's verdict is read although the referent takes no part in a VAE", domain.EvaluatorCompanyReferent, []string{"B1"},
+			grades{"C1": 4, "C2": 2}, map[string]Verdict{"B1": VerdictNotAcquired}},
+		{"a block not fully marked has no verdict yet", domain.EvaluatorCommission, []string{"BX", "B1"},
+			grades{"C1": GradeAcquired, "X1": GradeAcquired}, map[string]Verdict{"B1": VerdictIncomplete, "BX": VerdictAcquired}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, err := GridVerdicts(fw, tt.evaluator, tt.blocks, tt.grades)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(got) != len(tt.want) {
+				t.Fatalf("got %+v, want %v", got, tt.want)
+			}
+			for code, v := range tt.want {
+				r, ok := got[code]
+				if !ok || !r.Present || r.Verdict != v || r.Evaluator != tt.evaluator {
+					t.Errorf("%s: got %+v, want %s", code, r, v)
+				}
+			}
+		})
+	}
+	t.Run("the numbers behind the verdict are given", func(t *testing.T) {
+		got, err := GridVerdicts(fw, domain.EvaluatorTrainingOrganisation, []string{"B1"}, grades{"C1": 4, "C2": 3})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if r := got["B1"]; r.Acquired != 7 || r.Total != 10 || r.Marked != 2 || r.Competences != 2 {
+			t.Fatalf("got %+v", r)
+		}
+	})
+	t.Run("refuses a grade out of range as Deliberate does", func(t *testing.T) {
+		_, err := GridVerdicts(fw, domain.EvaluatorTrainingOrganisation, nil, grades{"C1": 5})
+		var ie *InputError
+		if !errors.As(err, &ie) || ie.Field != "evaluations.training_organisation.C1" {
+			t.Fatalf("err = %v", err)
+		}
+	})
+}
