@@ -30,7 +30,20 @@ Entrée :
   continuous_marks : note sur 20 par bloc (voies formation et blocs).
   evaluations : évaluateur (training_organisation, company_referent, commission) →
     compétence → "A", "NA" ou nombre de compétences détaillées acquises.
+    Chaque voie ne lit que ses évaluateurs, tous requis (DOMAIN.md §7, règle 2) :
+      formation : training_organisation, company_referent et commission ;
+      vae : commission seule ;
+      blocs : training_organisation et company_referent, sans commission.
+    Les grilles des autres évaluateurs sont ignorées, pas refusées : elles doivent
+    seulement être bien formées (compétences connues, notes valides), ne comptent pas
+    et n'apparaissent pas dans la sortie.
   jury_decisions : bloc → "A" ou "NA", seulement pour un bloc en débat.
+
+Résultat d'un bloc évalué : un évaluateur requis absent ou qui n'a pas tout noté →
+incomplete. Sinon, formation : tous attribuent → acquired, la commission refuse →
+not_acquired, la commission attribue et un autre refuse → debate ; vae : la commission
+attribue → acquired, sinon not_acquired ; blocs : les deux attribuent → acquired,
+sinon → debate (le jury décide).
 
 Sortie, candidats et blocs dans l'ordre de l'entrée :
   {"candidates": [{"id": "c-1", "outcome": "pending|certified|partial|not_certified",
@@ -39,6 +52,8 @@ Sortie, candidats et blocs dans l'ordre de l'entrée :
        "evaluators": {"commission": {"verdict": "acquired|not_acquired|incomplete",
                                      "acquired_detailed": 2, "total_detailed": 2}},
        "explanation": "…"}]}]}
+  evaluators : les évaluateurs de la voie qui ont rendu leur grille ; absent pour un bloc
+    antérieur, non admis ou sans note continue.
 
 Statut de sortie : 0 si l'entrée est valide, même si aucun candidat n'est reçu ;
 2 si elle est invalide (une ligne sur l'erreur standard nomme le candidat et le champ,
@@ -48,7 +63,10 @@ Les champs inconnus et les clés en double sont refusés.
 Reads one JSON document on standard input (a qualification and its candidates) and writes the
 deliberation of every candidate on standard output, in input order. Exit status 0 on valid
 input, 2 on invalid input (one line on standard error naming the candidate and the field,
-nothing on standard output), 1 on I/O errors. See docs/deliberation.md.
+nothing on standard output), 1 on I/O errors. Each route reads only its own evaluators, all
+required: formation all three, vae the commission alone, blocs the training organisation and
+the company referent; other evaluators' grids are checked for form, then ignored and left out of
+the output. See docs/deliberation.md.
 `
 
 // runDeliberate implements `cqp deliberate`: the JSON contract of issue 3 on standard input

@@ -28,6 +28,13 @@ func TestRunDeliberate(t *testing.T) {
 			stderrLine: "cqp deliberate : candidat « c-1 » (candidates[0]), champ route : voie d'accès inconnue « apprentissage »"},
 		{name: "malformed JSON exits 2", stdin: `{"qualification":`, code: 2, stderrLine: "JSON invalide ligne 1, colonne 18"},
 		{name: "-h explains the contract and exits 0", args: []string{"-h"}, code: 0, stdout: "Statut de sortie : 0 si l'entrée est valide"},
+		{name: "-h says which evaluators each route reads", args: []string{"-h"}, code: 0,
+			stdout: "vae : commission seule ;\n      blocs : training_organisation et company_referent, sans commission."},
+		{name: "-h says that the other evaluators' grids are ignored, not refused", args: []string{"-h"}, code: 0,
+			stdout: "Les grilles des autres évaluateurs sont ignorées, pas refusées"},
+		{name: "an OF grid on a VAE candidate is ignored: the commission's award certifies", code: 0,
+			stdin:  strings.Replace(validInput, `"evaluations":{`, `"evaluations":{"training_organisation":{"C1":"NA"},`, 1),
+			stdout: `"outcome":"certified","blocks":[{"code":"B1","outcome":"acquired","evaluators":{"commission":`},
 		{name: "an unknown option exits 2", args: []string{"-x"}, code: 2, stderrLine: "voir cqp deliberate -h"},
 		{name: "a file argument exits 2: the input is read on standard input", args: []string{"in.json"}, code: 2, stderrLine: "argument inattendu « in.json »"},
 	}

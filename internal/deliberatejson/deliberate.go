@@ -1,6 +1,11 @@
 // Package deliberatejson implements the JSON contract of `cqp deliberate` (issue 3): one JSON
 // document in — a qualification and its candidates with their marks — and one out, with every
-// block's outcome, the evaluators' verdicts and a French explanation, in input order.
+// block's outcome, the verdicts of the evaluators the candidate's route reads and a French
+// explanation, in input order. Each route reads its own evaluators, all required (DOMAIN.md §7,
+// rule 2: formation all three, vae the commission, blocs the training organisation and the
+// company referent); another evaluator's grid is checked for form like any grid, then ignored by
+// the rules and left out of the output. The route may come after the evaluations in a candidate:
+// nothing is decided before the whole candidate is read.
 //
 // The whole input is checked before anything is written: on the first error Deliberate returns
 // an *Error, a single French line naming the candidate and the field, and writes nothing. The

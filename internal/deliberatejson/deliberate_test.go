@@ -125,6 +125,45 @@ func TestGuideExampleThroughJSON(t *testing.T) {
 	}
 }
 
+// TestRoutesReadTheirOwnEvaluators checks the whole output for one candidate per route with a
+// grid from an evaluator who takes no part: it is ignored, and absent from "evaluators".
+func TestRoutesReadTheirOwnEvaluators(t *testing.T) {
+	const q = `{"blocks":[{"code":"B1","competences":[{"code":"C1","detailed":4},{"code":"C2","detailed":6}]}]}`
+	tests := []struct {
+		name, candidate, want string
+	}{
+		{"a VAE candidate whose OF grid refuses the block and whose commission awards it is acquired: the VAE reads the commission alone",
+			`{"id":"vae","route":"vae","evaluations":{"training_organisation":{"C1":"NA","C2":"NA"},"company_referent":{"C1":0},"commission":{"C1":"A","C2":3}}}`,
+			`{"id":"vae","outcome":"certified","blocks":[{"code":"B1","outcome":"acquired","evaluators":{"commission":{"verdict":"acquired","acquired_detailed":7,"total_detailed":10}},"explanation":"B1 acquis : la commission d'évaluation l'a attribué (7 compétences détaillées acquises sur 10, soit 70 % ≥ 70 %) ; en VAE, son verdict décide seul."}]}`},
+		{"a VAE candidate whose commission refuses the block is not acquired, whatever the OF and the referent say",
+			`{"id":"vae-na","route":"vae","evaluations":{"training_organisation":{"C1":"A","C2":"A"},"company_referent":{"C1":"A","C2":"A"},"commission":{"C1":"A","C2":2}}}`,
+			`{"id":"vae-na","outcome":"not_certified","blocks":[{"code":"B1","outcome":"not_acquired","evaluators":{"commission":{"verdict":"not_acquired","acquired_detailed":6,"total_detailed":10}},"explanation":"B1 non acquis : la commission d'évaluation ne l'a pas attribué (6 compétences détaillées acquises sur 10, soit 60 % < 70 %) ; en VAE, son verdict décide seul."}]}`},
+		{"a blocs candidate with a commission grid: the commission is ignored, the OF and the referent award the block",
+			`{"id":"blocs","route":"blocs","continuous_marks":{"B1":12},"evaluations":{"commission":{"C1":"NA","C2":"NA"},"training_organisation":{"C1":"A","C2":"A"},"company_referent":{"C1":4,"C2":3}}}`,
+			`{"id":"blocs","outcome":"certified","blocks":[{"code":"B1","outcome":"acquired","evaluators":{"training_organisation":{"verdict":"acquired","acquired_detailed":10,"total_detailed":10},"company_referent":{"verdict":"acquired","acquired_detailed":7,"total_detailed":10}},"explanation":"B1 acquis : l'organisme de formation et le référent entreprise l'ont tous deux attribué ; l'organisme de formation l'a attribué (10 compétences détaillées acquises sur 10, soit 100 % ≥ 70 %) ; le référent entreprise l'a attribué (7 compétences détaillées acquises sur 10, soit 70 % ≥ 70 %)."}]}`},
+		{"a blocs candidate whose OF awards the block and whose referent does not is in debate",
+			`{"id":"blocs-d","route":"blocs","continuous_marks":{"B1":12},"evaluations":{"training_organisation":{"C1":"A","C2":"A"},"company_referent":{"C1":"A","C2":"NA"}}}`,
+			`{"id":"blocs-d","outcome":"pending","blocks":[{"code":"B1","outcome":"debate","evaluators":{"training_organisation":{"verdict":"acquired","acquired_detailed":10,"total_detailed":10},"company_referent":{"verdict":"not_acquired","acquired_detailed":4,"total_detailed":10}},"explanation":"B1 en débat : l'organisme de formation l'a attribué (10 compétences détaillées acquises sur 10, soit 100 % ≥ 70 %) ; le référent entreprise ne l'a pas attribué (4 compétences détaillées acquises sur 10, soit 40 % < 70 %) ; sur la voie blocs, sans commission d'évaluation, leur désaccord revient au jury, qui décide de son attribution."}]}`},
+		{"a blocs candidate whose OF and referent both refuse the block is in debate, not refused",
+			`{"id":"blocs-nn","route":"blocs","continuous_marks":{"B1":12},"evaluations":{"training_organisation":{"C1":"NA","C2":"NA"},"company_referent":{"C1":"NA","C2":"A"},"commission":{"C1":"NA","C2":"NA"}}}`,
+			`{"id":"blocs-nn","outcome":"pending","blocks":[{"code":"B1","outcome":"debate","evaluators":{"training_organisation":{"verdict":"not_acquired","acquired_detailed":0,"total_detailed":10},"company_referent":{"verdict":"not_acquired","acquired_detailed":6,"total_detailed":10}},"explanation":"B1 en débat : l'organisme de formation ne l'a pas attribué (0 compétence détaillée acquise sur 10, soit 0 % < 70 %) ; le référent entreprise ne l'a pas attribué (6 compétences détaillées acquises sur 10, soit 60 % < 70 %) ; sur la voie blocs, sans commission d'évaluation, leur double refus ne le rend pas non acquis d'office : le jury décide de son attribution."}]}`},
+		{"a blocs candidate without the referent's grid is incomplete, even with a commission grid",
+			`{"id":"blocs-i","route":"blocs","continuous_marks":{"B1":12},"evaluations":{"training_organisation":{"C1":"A","C2":"A"},"commission":{"C1":"A","C2":"A"}}}`,
+			`{"id":"blocs-i","outcome":"pending","blocks":[{"code":"B1","outcome":"incomplete","evaluators":{"training_organisation":{"verdict":"acquired","acquired_detailed":10,"total_detailed":10}},"explanation":"B1 incomplet : le référent entreprise n'a pas rendu son évaluation, requise pour cette voie d'accès ; la délibération attend des évaluations complètes."}]}`},
+		{"the route may come after the evaluations it decides to read",
+			`{"id":"late","evaluations":{"training_organisation":{"C1":"NA","C2":"NA"},"commission":{"C1":"A","C2":"A"}},"route":"vae"}`,
+			`{"id":"late","outcome":"certified","blocks":[{"code":"B1","outcome":"acquired","evaluators":{"commission":{"verdict":"acquired","acquired_detailed":10,"total_detailed":10}},"explanation":"B1 acquis : la commission d'évaluation l'a attribué (10 compétences détaillées acquises sur 10, soit 100 % ≥ 70 %) ; en VAE, son verdict décide seul."}]}`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := mustRun(t, `{"qualification":`+q+`,"candidates":[`+tt.candidate+`]}`)
+			if want := `{"candidates":[` + tt.want + "]}\n"; got != want {
+				t.Fatalf("got\n%s\nwant\n%s", got, want)
+			}
+		})
+	}
+}
+
 func TestContract(t *testing.T) {
 	const q1 = `{"blocks":[{"code":"B1","competences":[{"code":"C1","detailed":4},{"code":"C2","detailed":6}]},{"code":"B2","competences":[{"code":"C3","detailed":1}]}]}`
 	vae := func(id, extra string) string {
@@ -196,6 +235,15 @@ func TestContract(t *testing.T) {
 		{name: "grades are checked even on a block whose evaluations are not read",
 			input:    `{"qualification":` + q1 + `,"candidates":[{"id":"a","route":"blocs","blocks":["B1"],"evaluations":{"commission":{"C1":"x"}}}]}`,
 			outcomes: nil},
+		{name: "an ignored grid may mark a block the candidate does not present",
+			input:    `{"qualification":` + q1 + `,"candidates":[{"id":"a","route":"vae","blocks":["B1"],"evaluations":{"commission":{"C1":"A","C2":"A"},"company_referent":{"C3":"NA"}}}]}`,
+			outcomes: []string{"certified"}},
+		{name: "an ignored grid is still checked: a grade out of range is refused",
+			input:    `{"qualification":` + q1 + `,"candidates":[{"id":"a","route":"vae","evaluations":{"commission":{"C1":"A","C2":"A","C3":"A"},"training_organisation":{"C3":2}}}]}`,
+			outcomes: nil},
+		{name: "a vae candidate with only an OF grid is incomplete with an empty evaluators entry",
+			input:    `{"qualification":` + q1 + `,"candidates":[{"id":"a","route":"vae","blocks":["B2"],"evaluations":{"training_organisation":{"C3":"A"}}}]}`,
+			outcomes: []string{"pending"}, evaluators: "empty", explained: "B2 incomplet : la commission d'évaluation n'a pas rendu son évaluation"},
 		{name: "a vae candidate with no evaluation at all is incomplete with an empty evaluators entry",
 			input:    `{"qualification":` + q1 + `,"candidates":[{"id":"a","route":"vae","blocks":["B2"]}]}`,
 			outcomes: []string{"pending"}, evaluators: "empty", explained: "la commission d'évaluation n'a pas rendu son évaluation"},
@@ -278,7 +326,7 @@ func TestRefusals(t *testing.T) {
 	}
 	ok := `{"id":"ok","route":"vae","evaluations":{"commission":{"C1":"A","C2":"A","C3":"A"}}}`
 	debate := func(jury string) string {
-		return `{"id":"c-2","route":"vae","blocks":["B1"],"evaluations":{"training_organisation":{"C1":"NA","C2":"A"},"commission":{"C1":"A","C2":"A"}},"jury_decisions":` + jury + `}`
+		return `{"id":"c-2","route":"blocs","blocks":["B1"],"continuous_marks":{"B1":12},"evaluations":{"training_organisation":{"C1":"NA","C2":"A"},"company_referent":{"C1":"A","C2":"A"}},"jury_decisions":` + jury + `}`
 	}
 	tests := []struct {
 		name  string
@@ -331,8 +379,13 @@ func TestRefusals(t *testing.T) {
 		{"a continuous mark on an unknown block", doc(`{"id":"c-1","route":"formation","continuous_marks":{"B9":12}}`), `candidat « c-1 » (candidates[0]), champ continuous_marks.B9 : bloc inconnu « B9 »`},
 		{"a jury decision that is neither A nor NA", doc(debate(`{"B1":"oui"}`)), `candidat « c-2 » (candidates[0]), champ jury_decisions.B1 : décision « oui » invalide : « A » (acquis) ou « NA » (non acquis)`},
 		{"a jury decision on an unknown block", doc(debate(`{"B9":"A"}`)), `candidat « c-2 » (candidates[0]), champ jury_decisions.B9 : bloc inconnu « B9 »`},
-		{"a jury decision overriding the commission's not acquired", doc(`{"id":"c-3","route":"vae","blocks":["B1"],"evaluations":{"commission":{"C1":"NA","C2":"A"}},"jury_decisions":{"B1":"A"}}`),
+		{"a jury decision overriding the commission's not acquired", doc(`{"id":"c-3","route":"formation","blocks":["B1"],"continuous_marks":{"B1":12},"evaluations":{"training_organisation":{"C1":"A","C2":"A"},"company_referent":{"C1":"A","C2":"A"},"commission":{"C1":"NA","C2":"A"}},"jury_decisions":{"B1":"A"}}`),
 			`candidat « c-3 » (candidates[0]), champ jury_decisions.B1 : le bloc B1 n'est pas en débat (non acquis) : le jury ne décide que des blocs en débat ; la commission d'évaluation ne l'a pas attribué et sa voix est prépondérante`},
+		{"a jury decision overriding a VAE commission's not acquired", doc(`{"id":"c-3","route":"vae","blocks":["B1"],"evaluations":{"commission":{"C1":"NA","C2":"A"}},"jury_decisions":{"B1":"A"}}`),
+			`candidat « c-3 » (candidates[0]), champ jury_decisions.B1 : le bloc B1 n'est pas en débat (non acquis) : le jury ne décide que des blocs en débat ; la commission d'évaluation ne l'a pas attribué et, en VAE, son verdict décide seul`},
+		{"a jury decision on a VAE block that an ignored OF grid refuses", doc(`{"id":"c-4","route":"vae","blocks":["B1"],"evaluations":{"training_organisation":{"C1":"NA","C2":"NA"},"commission":{"C1":"A","C2":"A"}},"jury_decisions":{"B1":"NA"}}`),
+			`candidat « c-4 » (candidates[0]), champ jury_decisions.B1 : le bloc B1 n'est pas en débat (acquis) : le jury ne décide que des blocs en débat`},
+		{"an unknown evaluator, even on a route that reads only the commission", doc(`{"id":"c-1","route":"vae","evaluations":{"jury":{}}}`), `candidat « c-1 » (candidates[0]), champ evaluations.jury : évaluateur inconnu « jury » : training_organisation, company_referent ou commission`},
 		{"a jury decision on an acquired block", doc(ok[:len(ok)-1] + `,"jury_decisions":{"B2":"NA"}}`), `candidat « ok » (candidates[0]), champ jury_decisions.B2 : le bloc B2 n'est pas en débat (acquis) : le jury ne décide que des blocs en débat`},
 		{"a control character in an id is escaped in the one-line message", doc(`{"id":"a\nb","route":"x"}`), `candidat « a\nb » (candidates[0]), champ route : voie d'accès inconnue « x » : formation, vae ou blocs`},
 	}

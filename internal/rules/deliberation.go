@@ -119,8 +119,10 @@ type Candidate struct {
 	PriorBlocks []string
 	// ContinuousMarks gives each block its mark out of 20 (formation and blocs routes).
 	ContinuousMarks map[string]domain.Mark
-	// Evaluations gives, per evaluator taking part, the grade of each competence it marked.
-	// An evaluator is present when it has an entry, even an empty one.
+	// Evaluations gives, per evaluator, the grade of each competence it marked. An evaluator
+	// is present when it has an entry, even an empty one. Only the evaluators who take part in
+	// the route are read (RouteEvaluators); the others' grades are checked against the framework
+	// (known competence, grade in range) and then ignored: not counted, not shown.
 	Evaluations map[domain.Evaluator]map[string]Grade
 	// JuryDecisions holds the jury's decisions, only on blocks in debate.
 	JuryDecisions map[string]JuryDecision
@@ -129,7 +131,7 @@ type Candidate struct {
 // EvaluatorResult is one evaluator's verdict on one block, with the numbers behind it.
 type EvaluatorResult struct {
 	Evaluator   domain.Evaluator
-	Present     bool // the evaluator takes part for this candidate
+	Present     bool // the evaluator takes part in the route and gave its evaluation
 	Verdict     Verdict
 	Acquired    int // detailed competences acquired, among the competences marked
 	Total       int // detailed competences in the block
@@ -140,6 +142,7 @@ type EvaluatorResult struct {
 // BlockResult is the outcome of one block, with everything its explanation needs.
 type BlockResult struct {
 	Code      string
+	Route     domain.Route // the candidate's route, which says who takes part
 	Outcome   Outcome
 	Prior     bool // acquired at an earlier session
 	HasMark   bool // a continuous mark was given (read on formation and blocs routes only)
@@ -150,9 +153,11 @@ type BlockResult struct {
 	// blocs routes); then Evaluators are read only when the mark reaches the minimum.
 	MarkGate bool
 	// Evaluators holds one result per evaluator in domain.Evaluators order; those that do not
-	// take part, and all of them for prior or gated-out blocks, have Present false.
+	// take part in the route (their grades ignored), those whose evaluation is missing, and all
+	// of them for prior or gated-out blocks, have Present false.
 	Evaluators [3]EvaluatorResult
-	// Required marks the evaluators the route requires, in domain.Evaluators order.
+	// Required marks the evaluators who take part in the route, in domain.Evaluators order:
+	// every one of them is required (TakesPart).
 	Required [3]bool
 	Jury     JuryDecision // the jury's decision, when the block was in debate
 }
@@ -344,16 +349,31 @@ func (s *Sheet) checkPresented() error {
 			return &InputError{Field: "jury_decisions." + p.blocks[bi].code, Message: "le bloc " + p.blocks[bi].code + " n'est pas parmi les blocs présentés par le candidat"}
 		}
 	}
-	for ei, e := range domain.Evaluators {
-		if !s.present[ei] {
+	// The grades of an evaluator who takes no part in the route are ignored, wherever they are.
+	take := routeEvaluators(s.route)
+	for ei := range domain.Evaluators {
+		if !take[ei] {
 			continue
 		}
-		for ci, g := range s.grades[ei] {
-			if g != unmarked && !s.presented[p.comps[ci].block] {
-				c := p.comps[ci]
-				return &InputError{Field: "evaluations." + string(e) + "." + c.code,
-					Message: "la compétence " + c.code + " relève du bloc " + p.blocks[c.block].code + ", que le candidat ne présente pas"}
-			}
+		if err := s.checkGrades(ei); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// checkGrades refuses an evaluator's grade on a competence of a block the candidate does not
+// present.
+func (s *Sheet) checkGrades(ei int) error {
+	if !s.present[ei] {
+		return nil
+	}
+	p := s.panel
+	for ci, g := range s.grades[ei] {
+		if g != unmarked && !s.presented[p.comps[ci].block] {
+			c := p.comps[ci]
+			return &InputError{Field: "evaluations." + string(domain.Evaluators[ei]) + "." + c.code,
+				Message: "la compétence " + c.code + " relève du bloc " + p.blocks[c.block].code + ", que le candidat ne présente pas"}
 		}
 	}
 	return nil
@@ -362,7 +382,11 @@ func (s *Sheet) checkPresented() error {
 func juryRefusal(b BlockResult) string {
 	msg := "le bloc " + b.Code + " n'est pas en débat (" + b.Outcome.Label() + ") : le jury ne décide que des blocs en débat"
 	if b.Outcome == OutcomeNotAcquired {
-		msg += " ; la commission d'évaluation ne l'a pas attribué et sa voix est prépondérante"
+		if b.Route == domain.RouteVAE {
+			msg += " ; la commission d'évaluation ne l'a pas attribué et, en VAE, son verdict décide seul"
+		} else {
+			msg += " ; la commission d'évaluation ne l'a pas attribué et sa voix est prépondérante"
+		}
 	}
 	return msg
 }
@@ -376,7 +400,8 @@ func (p *Panel) judgeBlock(s *Sheet, bi int) BlockResult {
 		Threshold: p.threshold,
 		HasMark:   s.hasMark[bi],
 		Mark:      s.marks[bi],
-		Required:  requiredEvaluators(s.route),
+		Route:     s.route,
+		Required:  routeEvaluators(s.route),
 	}
 	for ei, e := range domain.Evaluators {
 		br.Evaluators[ei].Evaluator = e
@@ -398,33 +423,26 @@ func (p *Panel) judgeBlock(s *Sheet, bi int) BlockResult {
 		}
 	}
 
+	// Rule 2: only the evaluators who take part in the route are read, and each is required.
+	// On the blocs route the commission takes no part, so its "not acquired" case below never
+	// applies: the OF and the referent both awarding the block make it acquired, anything else
+	// is a debate.
 	incomplete := false
 	allAcquired := true
 	for ei := range domain.Evaluators {
 		er := &br.Evaluators[ei]
-		if !s.present[ei] {
-			if br.Required[ei] {
-				incomplete = true
-			}
+		if !br.Required[ei] {
 			continue
 		}
-		er.Present = true
-		er.Total = b.total
-		er.Competences = b.end - b.first
-		for ci := b.first; ci < b.end; ci++ {
-			if g := s.grades[ei][ci]; g != unmarked {
-				er.Marked++
-				er.Acquired += int(g)
-			}
-		}
-		switch {
-		case er.Marked < er.Competences:
-			er.Verdict = VerdictIncomplete
+		if !s.present[ei] {
 			incomplete = true
-		case Awards(er.Acquired, er.Total, p.threshold):
-			er.Verdict = VerdictAcquired
-		default:
-			er.Verdict = VerdictNotAcquired
+			continue
+		}
+		*er = p.evaluate(s, ei, bi)
+		switch er.Verdict {
+		case VerdictIncomplete:
+			incomplete = true
+		case VerdictNotAcquired:
 			allAcquired = false
 		}
 	}
@@ -442,6 +460,69 @@ func (p *Panel) judgeBlock(s *Sheet, bi int) BlockResult {
 	return br
 }
 
+// evaluate gives one present evaluator's verdict on one block (DOMAIN.md §7, rule 1).
+func (p *Panel) evaluate(s *Sheet, ei, bi int) EvaluatorResult {
+	b := p.blocks[bi]
+	er := EvaluatorResult{Evaluator: domain.Evaluators[ei], Present: true, Total: b.total, Competences: b.end - b.first}
+	for ci := b.first; ci < b.end; ci++ {
+		if g := s.grades[ei][ci]; g != unmarked {
+			er.Marked++
+			er.Acquired += int(g)
+		}
+	}
+	switch {
+	case er.Marked < er.Competences:
+		er.Verdict = VerdictIncomplete
+	case Awards(er.Acquired, er.Total, p.threshold):
+		er.Verdict = VerdictAcquired
+	default:
+		er.Verdict = VerdictNotAcquired
+	}
+	return er
+}
+
+// GridVerdicts gives one evaluator's own verdict on each block from its grades alone (DOMAIN.md
+// §7, rule 1), whatever the route, whether the evaluator takes part in it, and the continuous
+// marks: what the evaluator's grid shows while it is filled. blocks are the codes of the blocks
+// the candidate presents (nil: every block of the framework); grades are keyed by competence.
+// The result is keyed by block code. It refuses what Deliberate refuses in a grid: an unknown
+// block or competence, a grade out of range, a grade on a block not presented.
+func GridVerdicts(fw domain.Framework, e domain.Evaluator, blocks []string, grades map[string]Grade) (map[string]EvaluatorResult, error) {
+	p, err := NewPanel(fw)
+	if err != nil {
+		return nil, err
+	}
+	s := p.NewSheet()
+	if blocks == nil {
+		for bi := range p.blocks {
+			s.presented[bi] = true
+			s.order = append(s.order, bi)
+		}
+	}
+	for _, code := range blocks {
+		if err := s.AddBlock(code); err != nil {
+			return nil, err
+		}
+	}
+	if err := s.AddEvaluator(string(e)); err != nil {
+		return nil, err
+	}
+	for _, comp := range sortedKeys(grades) {
+		if err := s.SetGrade(e, comp, grades[comp]); err != nil {
+			return nil, err
+		}
+	}
+	ei := evaluatorIndex(e)
+	if err := s.checkGrades(ei); err != nil {
+		return nil, err
+	}
+	out := make(map[string]EvaluatorResult, len(s.order))
+	for _, bi := range s.order {
+		out[p.blocks[bi].code] = p.evaluate(s, ei, bi)
+	}
+	return out, nil
+}
+
 // Awards reports whether an evaluator awards a block (DOMAIN.md §7, rule 1): the acquired
 // detailed competences reach thresholdPercent of the block's, in integers so that 7 of 10 and
 // 21 of 30 are awarded at 70 %.
@@ -451,23 +532,46 @@ func Awards(acquired, total, thresholdPercent int) bool {
 
 const commissionIndex = 2
 
-// requiredEvaluators says which evaluators a route requires (DOMAIN.md §7, rule 2): all three
-// on the formation route, the commission on the vae and blocs routes.
-func requiredEvaluators(r domain.Route) [3]bool {
-	if r == domain.RouteFormation {
+// routeEvaluators says, in domain.Evaluators order, which evaluators take part in a route
+// (DOMAIN.md §7, rule 2): the training organisation, the company referent and the commission
+// on the formation route; the commission alone on the vae route; the training organisation and
+// the company referent on the blocs route (its block stage: no commission). Every evaluator
+// who takes part is required. An unknown route has none.
+func routeEvaluators(r domain.Route) [3]bool {
+	switch r {
+	case domain.RouteFormation:
 		return [3]bool{true, true, true}
+	case domain.RouteVAE:
+		return [3]bool{false, false, true}
+	case domain.RouteBlocs:
+		return [3]bool{true, true, false}
 	}
-	return [3]bool{false, false, true}
+	return [3]bool{}
 }
 
-// RequiredEvaluators lists the evaluators a route requires, in display order.
-func RequiredEvaluators(r domain.Route) []domain.Evaluator {
-	req := requiredEvaluators(r)
+// RouteEvaluators lists, in display order, the evaluators who take part in a route (DOMAIN.md
+// §7, rule 2): all three on formation, the commission on vae, the training organisation and
+// the company referent on blocs. Each of them is required; the evaluations of any other
+// evaluator are ignored. The slice is the caller's.
+func RouteEvaluators(r domain.Route) []domain.Evaluator {
+	take := routeEvaluators(r)
 	var out []domain.Evaluator
 	for i, e := range domain.Evaluators {
-		if req[i] {
+		if take[i] {
 			out = append(out, e)
 		}
 	}
 	return out
 }
+
+// TakesPart reports whether an evaluator takes part in a route, and so is required and read.
+func TakesPart(r domain.Route, e domain.Evaluator) bool {
+	i := evaluatorIndex(e)
+	return i >= 0 && routeEvaluators(r)[i]
+}
+
+// RequiredEvaluators lists the evaluators a route requires: on every route, exactly those who
+// take part in it.
+//
+// Deprecated: use RouteEvaluators, which says the same and names what it means.
+func RequiredEvaluators(r domain.Route) []domain.Evaluator { return RouteEvaluators(r) }

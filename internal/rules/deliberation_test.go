@@ -2,6 +2,7 @@ package rules
 
 import (
 	"errors"
+	"slices"
 	"strings"
 	"testing"
 
@@ -211,8 +212,9 @@ func TestBlockOutcome(t *testing.T) {
 		evals     map[domain.Evaluator]grades
 		jury      JuryDecision
 		want      Outcome
-		verdicts  map[domain.Evaluator]Verdict // nil: no evaluators entry expected
+		verdicts  map[domain.Evaluator]Verdict // the evaluators read, with their verdicts
 		explained string                       // a part of the explanation
+		hidden    string                       // what the explanation must not say
 	}{
 		{
 			name: "formation: all three evaluators award the block, so it is acquired", route: domain.RouteFormation, mark: mark(1000),
@@ -294,9 +296,40 @@ func TestBlockOutcome(t *testing.T) {
 			explained: "B1 non acquis par décision du jury, après débat",
 		},
 		{
+			name: "formation: the referent alone refusing puts the block in debate", route: domain.RouteFormation, mark: mark(1000),
+			evals: map[domain.Evaluator]grades{of: all, ref: six, com: all}, want: OutcomeDebate,
+			verdicts:  map[domain.Evaluator]Verdict{of: VerdictAcquired, ref: VerdictNotAcquired, com: VerdictAcquired},
+			explained: "le référent entreprise ne l'a pas attribué (6 compétences détaillées acquises sur 10, soit 60 % < 70 %)",
+		},
+		{
+			name: "formation: the OF and the referent both refusing a block the commission awards put it in debate", route: domain.RouteFormation, mark: mark(1000),
+			evals: map[domain.Evaluator]grades{of: none, ref: none, com: seven}, want: OutcomeDebate,
+			verdicts:  map[domain.Evaluator]Verdict{of: VerdictNotAcquired, ref: VerdictNotAcquired, com: VerdictAcquired},
+			explained: "B1 en débat : la commission d'évaluation l'a jugé acquis (7 compétences détaillées acquises sur 10, soit 70 % ≥ 70 %)",
+		},
+		{
+			name: "formation: a missing commission leaves the block incomplete", route: domain.RouteFormation, mark: mark(1000),
+			evals: map[domain.Evaluator]grades{of: all, ref: all}, want: OutcomeIncomplete,
+			verdicts:  map[domain.Evaluator]Verdict{of: VerdictAcquired, ref: VerdictAcquired},
+			explained: "la commission d'évaluation n'a pas rendu son évaluation, requise pour cette voie d'accès",
+		},
+		{
+			name: "formation: a missing OF leaves the block incomplete even when the commission refuses it", route: domain.RouteFormation, mark: mark(1000),
+			evals: map[domain.Evaluator]grades{ref: all, com: none}, want: OutcomeIncomplete,
+			verdicts:  map[domain.Evaluator]Verdict{ref: VerdictAcquired, com: VerdictNotAcquired},
+			explained: "l'organisme de formation n'a pas rendu son évaluation",
+		},
+		{
 			name: "vae: the commission alone awards the block", route: domain.RouteVAE,
 			evals: map[domain.Evaluator]grades{com: seven}, want: OutcomeAcquired,
-			verdicts: map[domain.Evaluator]Verdict{com: VerdictAcquired},
+			verdicts:  map[domain.Evaluator]Verdict{com: VerdictAcquired},
+			explained: "B1 acquis : la commission d'évaluation l'a attribué (7 compétences détaillées acquises sur 10, soit 70 % ≥ 70 %) ; en VAE, son verdict décide seul.",
+		},
+		{
+			name: "vae: the commission alone refuses the block", route: domain.RouteVAE,
+			evals: map[domain.Evaluator]grades{com: six}, want: OutcomeNotAcquired,
+			verdicts:  map[domain.Evaluator]Verdict{com: VerdictNotAcquired},
+			explained: "B1 non acquis : la commission d'évaluation ne l'a pas attribué (6 compétences détaillées acquises sur 10, soit 60 % < 70 %) ; en VAE, son verdict décide seul.",
 		},
 		{
 			name: "vae: no continuous mark is needed and a low one is not read", route: domain.RouteVAE, mark: mark(500),
@@ -304,29 +337,125 @@ func TestBlockOutcome(t *testing.T) {
 			verdicts: map[domain.Evaluator]Verdict{com: VerdictAcquired},
 		},
 		{
-			name: "vae: without the commission the block is incomplete", route: domain.RouteVAE,
-			evals: map[domain.Evaluator]grades{of: all}, want: OutcomeIncomplete,
-			verdicts:  map[domain.Evaluator]Verdict{of: VerdictAcquired},
-			explained: "la commission d'évaluation n'a pas rendu son évaluation",
+			name: "vae: an OF grid that refuses the block is ignored, so the commission's award makes it acquired", route: domain.RouteVAE,
+			evals: map[domain.Evaluator]grades{of: none, com: all}, want: OutcomeAcquired,
+			verdicts: map[domain.Evaluator]Verdict{com: VerdictAcquired},
+			hidden:   "organisme de formation",
 		},
 		{
-			name: "vae: an OF present but incomplete leaves the block incomplete", route: domain.RouteVAE,
-			evals: map[domain.Evaluator]grades{of: half, com: all}, want: OutcomeIncomplete,
-			verdicts: map[domain.Evaluator]Verdict{of: VerdictIncomplete, com: VerdictAcquired},
+			name: "vae: a referent grid that refuses the block is ignored too", route: domain.RouteVAE,
+			evals: map[domain.Evaluator]grades{ref: none, com: all}, want: OutcomeAcquired,
+			verdicts: map[domain.Evaluator]Verdict{com: VerdictAcquired},
+			hidden:   "référent",
 		},
 		{
-			name: "vae: an OF present that does not award puts the block in debate", route: domain.RouteVAE,
-			evals: map[domain.Evaluator]grades{of: none, com: all}, want: OutcomeDebate,
-			verdicts: map[domain.Evaluator]Verdict{of: VerdictNotAcquired, com: VerdictAcquired},
-		},
-		{
-			name: "blocs: the commission alone decides once the mark is reached", route: domain.RouteBlocs, mark: mark(1001),
-			evals: map[domain.Evaluator]grades{com: none}, want: OutcomeNotAcquired,
+			name: "vae: OF and referent grids that award the block do not save it from the commission's refusal", route: domain.RouteVAE,
+			evals: map[domain.Evaluator]grades{of: all, ref: all, com: none}, want: OutcomeNotAcquired,
 			verdicts: map[domain.Evaluator]Verdict{com: VerdictNotAcquired},
+			hidden:   "attribué ;",
+		},
+		{
+			name: "vae: an unfinished OF grid is ignored and does not leave the block incomplete", route: domain.RouteVAE,
+			evals: map[domain.Evaluator]grades{of: half, com: all}, want: OutcomeAcquired,
+			verdicts: map[domain.Evaluator]Verdict{com: VerdictAcquired},
+		},
+		{
+			name: "vae: without the commission the block is incomplete, whatever the OF says", route: domain.RouteVAE,
+			evals: map[domain.Evaluator]grades{of: all}, want: OutcomeIncomplete,
+			explained: "B1 incomplet : la commission d'évaluation n'a pas rendu son évaluation, requise pour cette voie d'accès ; la délibération attend des évaluations complètes.",
+		},
+		{
+			name: "vae: a commission that has not marked every competence leaves the block incomplete", route: domain.RouteVAE,
+			evals: map[domain.Evaluator]grades{com: half}, want: OutcomeIncomplete,
+			verdicts:  map[domain.Evaluator]Verdict{com: VerdictIncomplete},
+			explained: "la commission d'évaluation n'a évalué que 1 compétence sur 2",
+		},
+		{
+			name: "blocs: the OF and the referent both awarding the block make it acquired", route: domain.RouteBlocs, mark: mark(1000),
+			evals: map[domain.Evaluator]grades{of: all, ref: seven}, want: OutcomeAcquired,
+			verdicts:  map[domain.Evaluator]Verdict{of: VerdictAcquired, ref: VerdictAcquired},
+			explained: "B1 acquis : l'organisme de formation et le référent entreprise l'ont tous deux attribué ; l'organisme de formation l'a attribué (10 compétences détaillées acquises sur 10, soit 100 % ≥ 70 %) ; le référent entreprise l'a attribué (7 compétences détaillées acquises sur 10, soit 70 % ≥ 70 %).",
+		},
+		{
+			name: "blocs: a commission grid is ignored, even one that refuses the block", route: domain.RouteBlocs, mark: mark(1000),
+			evals: map[domain.Evaluator]grades{of: all, ref: all, com: none}, want: OutcomeAcquired,
+			verdicts: map[domain.Evaluator]Verdict{of: VerdictAcquired, ref: VerdictAcquired},
+			hidden:   "commission",
+		},
+		{
+			name: "blocs: the OF awarding and the referent refusing put the block in debate", route: domain.RouteBlocs, mark: mark(1000),
+			evals: map[domain.Evaluator]grades{of: all, ref: six}, want: OutcomeDebate,
+			verdicts:  map[domain.Evaluator]Verdict{of: VerdictAcquired, ref: VerdictNotAcquired},
+			explained: "B1 en débat : l'organisme de formation l'a attribué (10 compétences détaillées acquises sur 10, soit 100 % ≥ 70 %) ; le référent entreprise ne l'a pas attribué (6 compétences détaillées acquises sur 10, soit 60 % < 70 %) ; sur la voie blocs, sans commission d'évaluation, leur désaccord revient au jury, qui décide de son attribution.",
+		},
+		{
+			name: "blocs: the referent awarding and the OF refusing put the block in debate", route: domain.RouteBlocs, mark: mark(1000),
+			evals: map[domain.Evaluator]grades{of: six, ref: all}, want: OutcomeDebate,
+			verdicts:  map[domain.Evaluator]Verdict{of: VerdictNotAcquired, ref: VerdictAcquired},
+			explained: "leur désaccord revient au jury",
+		},
+		{
+			name: "blocs: the OF and the referent both refusing put the block in debate, not in not acquired", route: domain.RouteBlocs, mark: mark(1000),
+			evals: map[domain.Evaluator]grades{of: none, ref: six}, want: OutcomeDebate,
+			verdicts:  map[domain.Evaluator]Verdict{of: VerdictNotAcquired, ref: VerdictNotAcquired},
+			explained: "B1 en débat : l'organisme de formation ne l'a pas attribué (0 compétence détaillée acquise sur 10, soit 0 % < 70 %) ; le référent entreprise ne l'a pas attribué (6 compétences détaillées acquises sur 10, soit 60 % < 70 %) ; sur la voie blocs, sans commission d'évaluation, leur double refus ne le rend pas non acquis d'office : le jury décide de son attribution.",
+		},
+		{
+			name: "blocs: a commission's award does not settle a disagreement between the OF and the referent", route: domain.RouteBlocs, mark: mark(1000),
+			evals: map[domain.Evaluator]grades{of: all, ref: none, com: all}, want: OutcomeDebate,
+			verdicts: map[domain.Evaluator]Verdict{of: VerdictAcquired, ref: VerdictNotAcquired},
+			hidden:   "commission d'évaluation l'a",
+		},
+		{
+			name: "blocs: a commission's refusal does not prevail over the OF and the referent", route: domain.RouteBlocs, mark: mark(1000),
+			evals: map[domain.Evaluator]grades{of: none, ref: none, com: none}, want: OutcomeDebate,
+			verdicts: map[domain.Evaluator]Verdict{of: VerdictNotAcquired, ref: VerdictNotAcquired},
+			hidden:   "prépondérante",
+		},
+		{
+			name: "blocs: a missing referent leaves the block incomplete", route: domain.RouteBlocs, mark: mark(1000),
+			evals: map[domain.Evaluator]grades{of: all, com: all}, want: OutcomeIncomplete,
+			verdicts:  map[domain.Evaluator]Verdict{of: VerdictAcquired},
+			explained: "B1 incomplet : le référent entreprise n'a pas rendu son évaluation, requise pour cette voie d'accès ; la délibération attend des évaluations complètes.",
+		},
+		{
+			name: "blocs: a missing OF leaves the block incomplete", route: domain.RouteBlocs, mark: mark(1000),
+			evals: map[domain.Evaluator]grades{ref: all}, want: OutcomeIncomplete,
+			verdicts:  map[domain.Evaluator]Verdict{ref: VerdictAcquired},
+			explained: "B1 incomplet : l'organisme de formation n'a pas rendu son évaluation, requise pour cette voie d'accès ;",
+		},
+		{
+			name: "blocs: the commission alone, as before December 2026, leaves the block incomplete", route: domain.RouteBlocs, mark: mark(1001),
+			evals: map[domain.Evaluator]grades{com: none}, want: OutcomeIncomplete,
+			explained: "B1 incomplet : l'organisme de formation n'a pas rendu son évaluation, requise pour cette voie d'accès ; le référent entreprise n'a pas rendu son évaluation, requise pour cette voie d'accès ;",
+		},
+		{
+			name: "blocs: a referent who has not marked every competence leaves the block incomplete", route: domain.RouteBlocs, mark: mark(1000),
+			evals: map[domain.Evaluator]grades{of: none, ref: half}, want: OutcomeIncomplete,
+			verdicts:  map[domain.Evaluator]Verdict{of: VerdictNotAcquired, ref: VerdictIncomplete},
+			explained: "le référent entreprise n'a évalué que 1 compétence sur 2",
+		},
+		{
+			name: "blocs: a jury decision A settles a disagreement as acquired", route: domain.RouteBlocs, mark: mark(1000),
+			evals: map[domain.Evaluator]grades{of: all, ref: none}, jury: JuryAcquired, want: OutcomeAcquired,
+			verdicts:  map[domain.Evaluator]Verdict{of: VerdictAcquired, ref: VerdictNotAcquired},
+			explained: "B1 acquis par décision du jury, après débat : l'organisme de formation l'a attribué (10 compétences détaillées acquises sur 10, soit 100 % ≥ 70 %) ; le référent entreprise ne l'a pas attribué (0 compétence détaillée acquise sur 10, soit 0 % < 70 %).",
+		},
+		{
+			name: "blocs: a jury decision NA settles a double refusal as not acquired", route: domain.RouteBlocs, mark: mark(1000),
+			evals: map[domain.Evaluator]grades{of: none, ref: none}, jury: JuryNotAcquired, want: OutcomeNotAcquired,
+			verdicts:  map[domain.Evaluator]Verdict{of: VerdictNotAcquired, ref: VerdictNotAcquired},
+			explained: "B1 non acquis par décision du jury, après débat : l'organisme de formation ne l'a pas attribué",
 		},
 		{
 			name: "blocs: the continuous mark is required", route: domain.RouteBlocs,
-			evals: map[domain.Evaluator]grades{com: all}, want: OutcomeIncomplete,
+			evals: map[domain.Evaluator]grades{of: all, ref: all}, want: OutcomeIncomplete,
+			explained: "B1 incomplet : aucune note d'évaluation continue",
+		},
+		{
+			name: "blocs: a mark below the minimum means not admitted", route: domain.RouteBlocs, mark: mark(950),
+			evals: map[domain.Evaluator]grades{of: all, ref: all}, want: OutcomeNotAdmitted,
+			explained: "B1 non admis : note d'évaluation continue de 9,5/20 < 10/20",
 		},
 		{
 			name: "a prior block stays acquired whatever this session's commission says", route: domain.RouteFormation, prior: true,
@@ -373,11 +502,150 @@ func TestBlockOutcome(t *testing.T) {
 			if !strings.Contains(b.Explanation(), tt.explained) {
 				t.Errorf("explanation %q lacks %q", b.Explanation(), tt.explained)
 			}
+			if tt.hidden != "" && strings.Contains(b.Explanation(), tt.hidden) {
+				t.Errorf("explanation %q says %q, from an evaluator who takes no part", b.Explanation(), tt.hidden)
+			}
 		})
 	}
 }
 
 func mark(m domain.Mark) *domain.Mark { return &m }
+
+// TestEveryRouteAndVerdictCombination judges every combination of the three evaluators'
+// verdicts (acquired, not acquired, incomplete, no grid) on every route against DOMAIN.md §7
+// rule 2 restated as a table: which evaluators take part, then the route's rule.
+func TestEveryRouteAndVerdictCombination(t *testing.T) {
+	type kind struct {
+		name    string
+		grid    grades // nil: no grid
+		verdict Verdict
+	}
+	kinds := []kind{
+		{"acquired", grades{"C1": GradeAcquired, "C2": 3}, VerdictAcquired},
+		{"not acquired", grades{"C1": 4, "C2": 2}, VerdictNotAcquired},
+		{"incomplete", grades{"C2": GradeAcquired}, VerdictIncomplete},
+		{"absent", nil, ""},
+	}
+	takesPart := map[domain.Route][3]bool{
+		domain.RouteFormation: {true, true, true},
+		domain.RouteVAE:       {false, false, true},
+		domain.RouteBlocs:     {true, true, false},
+	}
+	rule := func(route domain.Route, v [3]Verdict) Outcome {
+		for i, take := range takesPart[route] {
+			if take && (v[i] == "" || v[i] == VerdictIncomplete) {
+				return OutcomeIncomplete
+			}
+		}
+		of, ref, com := v[0] == VerdictAcquired, v[1] == VerdictAcquired, v[2] == VerdictAcquired
+		switch route {
+		case domain.RouteVAE:
+			if com {
+				return OutcomeAcquired
+			}
+			return OutcomeNotAcquired
+		case domain.RouteBlocs:
+			if of && ref {
+				return OutcomeAcquired
+			}
+			return OutcomeDebate
+		}
+		switch {
+		case !com:
+			return OutcomeNotAcquired
+		case of && ref:
+			return OutcomeAcquired
+		}
+		return OutcomeDebate
+	}
+	fw := oneBlock(70, 1000)
+	for _, route := range domain.Routes {
+		for _, of := range kinds {
+			for _, ref := range kinds {
+				for _, com := range kinds {
+					v := [3]Verdict{of.verdict, ref.verdict, com.verdict}
+					want := rule(route, v)
+					name := string(route) + ": OF " + of.name + ", referent " + ref.name + ", commission " + com.name + " gives " + strings.ReplaceAll(string(want), "_", " ")
+					t.Run(name, func(t *testing.T) {
+						c := Candidate{Route: route, Blocks: []string{"B1"}, ContinuousMarks: map[string]domain.Mark{"B1": 1200},
+							Evaluations: map[domain.Evaluator]map[string]Grade{}}
+						if route == domain.RouteVAE {
+							c.ContinuousMarks = nil
+						}
+						for i, k := range []kind{of, ref, com} {
+							if k.grid != nil {
+								c.Evaluations[domain.Evaluators[i]] = k.grid
+							}
+						}
+						r, err := Deliberate(fw, c)
+						if err != nil {
+							t.Fatal(err)
+						}
+						b := r.Blocks[0]
+						if b.Outcome != want {
+							t.Fatalf("outcome %s, want %s (%s)", b.Outcome, want, b.Explanation())
+						}
+						for i, e := range b.Evaluators {
+							read := takesPart[route][i] && v[i] != ""
+							if e.Present != read || (read && e.Verdict != v[i]) {
+								t.Errorf("%s: present %v verdict %q, want present %v verdict %q", e.Evaluator, e.Present, e.Verdict, read, v[i])
+							}
+							if !takesPart[route][i] && strings.Contains(b.Explanation(), evaluatorSubject(e.Evaluator)) {
+								t.Errorf("the explanation names %s, who takes no part: %s", e.Evaluator, b.Explanation())
+							}
+						}
+						if b.Required != takesPart[route] {
+							t.Errorf("required %v, want %v", b.Required, takesPart[route])
+						}
+					})
+				}
+			}
+		}
+	}
+}
+
+func TestRouteEvaluators(t *testing.T) {
+	const of, ref, com = domain.EvaluatorTrainingOrganisation, domain.EvaluatorCompanyReferent, domain.EvaluatorCommission
+	tests := []struct {
+		route domain.Route
+		want  []domain.Evaluator
+	}{
+		{domain.RouteFormation, []domain.Evaluator{of, ref, com}},
+		{domain.RouteVAE, []domain.Evaluator{com}},
+		{domain.RouteBlocs, []domain.Evaluator{of, ref}},
+		{"apprentissage", nil},
+	}
+	for _, tt := range tests {
+		t.Run("the "+string(tt.route)+" route reads "+strings.Join(func() []string {
+			var s []string
+			for _, e := range tt.want {
+				s = append(s, string(e))
+			}
+			if s == nil {
+				return []string{"nobody"}
+			}
+			return s
+		}(), " and "), func(t *testing.T) {
+			if got := RouteEvaluators(tt.route); !equal(got, tt.want) {
+				t.Fatalf("RouteEvaluators = %v, want %v", got, tt.want)
+			}
+			if got := RequiredEvaluators(tt.route); !equal(got, tt.want) {
+				t.Fatalf("RequiredEvaluators = %v, want %v: every evaluator who takes part is required", got, tt.want)
+			}
+			for _, e := range domain.Evaluators {
+				if got, want := TakesPart(tt.route, e), slices.Contains(tt.want, e); got != want {
+					t.Errorf("TakesPart(%s, %s) = %v, want %v", tt.route, e, got, want)
+				}
+			}
+		})
+	}
+	t.Run("the list returned is the caller's to change", func(t *testing.T) {
+		RouteEvaluators(domain.RouteFormation)[0] = "x"
+		if RouteEvaluators(domain.RouteFormation)[0] != of {
+			t.Fatal("a caller's change leaked into the next call")
+		}
+	})
+}
 
 func TestCandidateOutcome(t *testing.T) {
 	fw := oneBlock(70, 1000)
@@ -391,6 +659,10 @@ func TestCandidateOutcome(t *testing.T) {
 		}
 		return c
 	}
+	blocs := func(of, ref grades) Candidate {
+		return Candidate{Route: domain.RouteBlocs, ContinuousMarks: map[string]domain.Mark{"B1": 1200, "BX": 1200},
+			Evaluations: map[domain.Evaluator]map[string]Grade{domain.EvaluatorTrainingOrganisation: of, domain.EvaluatorCompanyReferent: ref}}
+	}
 	tests := []struct {
 		name    string
 		c       Candidate
@@ -400,7 +672,9 @@ func TestCandidateOutcome(t *testing.T) {
 		{"every block acquired certifies the candidate", vae(all, nil), CandidateCertified, "Certifié : 2 blocs acquis sur 2, le certificat peut être délivré."},
 		{"some blocks acquired give a partial validation", vae(allButX, nil), CandidatePartial, "Validation partielle : 1 bloc acquis sur 2 (B1)"},
 		{"no block acquired is not certified", vae(none, nil), CandidateNotCertified, "Non certifié : aucun bloc acquis sur 2."},
-		{"a block in debate keeps the candidate pending", vae(all, allButX), CandidatePending, "En attente : 1 bloc en débat (BX) à soumettre au jury."},
+		{"a block in debate keeps the candidate pending", blocs(all, allButX), CandidatePending, "En attente : 1 bloc en débat (BX) à soumettre au jury."},
+		{"an OF grid on a VAE candidate neither delays nor changes the outcome", vae(all, allButX), CandidateCertified, "Certifié : 2 blocs acquis sur 2"},
+		{"the OF and the referent awarding every block certify a blocs candidate", blocs(all, all), CandidateCertified, "Certifié : 2 blocs acquis sur 2"},
 		{"an incomplete block keeps the candidate pending", vae(grades{"C1": GradeAcquired, "C2": GradeAcquired}, nil), CandidatePending, "En attente : 1 bloc incomplet (BX)."},
 		{"not admitted blocks count as not acquired", Candidate{Route: domain.RouteFormation, ContinuousMarks: map[string]domain.Mark{"B1": 0, "BX": 999}}, CandidateNotCertified, "Non certifié"},
 		{"a prior block with the others acquired certifies", func() Candidate { c := vae(allButX, nil); c.PriorBlocks = []string{"BX"}; return c }(), CandidateCertified, "Certifié"},
@@ -496,6 +770,91 @@ func TestDeliberateRefuses(t *testing.T) {
 			}
 		})
 	}
+}
+
+func TestEvaluationsOfEvaluatorsWhoTakeNoPart(t *testing.T) {
+	fw := oneBlock(70, 1000)
+	const of, ref, com = domain.EvaluatorTrainingOrganisation, domain.EvaluatorCompanyReferent, domain.EvaluatorCommission
+	vae := func() Candidate {
+		return Candidate{Route: domain.RouteVAE, Blocks: []string{"B1"},
+			Evaluations: map[domain.Evaluator]map[string]Grade{com: {"C1": GradeAcquired, "C2": GradeAcquired}}}
+	}
+	blocs := func() Candidate {
+		return Candidate{Route: domain.RouteBlocs, Blocks: []string{"B1"}, ContinuousMarks: map[string]domain.Mark{"B1": 1200},
+			Evaluations: map[domain.Evaluator]map[string]Grade{of: {"C1": GradeAcquired, "C2": GradeAcquired}, ref: {"C1": GradeAcquired, "C2": GradeAcquired}}}
+	}
+	accepted := []struct {
+		name   string
+		c      func() Candidate
+		change func(c *Candidate)
+		want   Outcome
+	}{
+		{"vae: an OF grid on a block the candidate does not present is ignored, not refused", vae,
+			func(c *Candidate) { c.Evaluations[of] = grades{"X1": GradeNotAcquired} }, OutcomeAcquired},
+		{"vae: an empty referent grid is ignored, not counted as unfinished", vae,
+			func(c *Candidate) { c.Evaluations[ref] = grades{} }, OutcomeAcquired},
+		{"blocs: a commission grid on a block the candidate does not present is ignored, not refused", blocs,
+			func(c *Candidate) { c.Evaluations[com] = grades{"X1": GradeNotAcquired} }, OutcomeAcquired},
+	}
+	for _, tt := range accepted {
+		t.Run(tt.name, func(t *testing.T) {
+			c := tt.c()
+			tt.change(&c)
+			r, err := Deliberate(fw, c)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if r.Blocks[0].Outcome != tt.want {
+				t.Fatalf("outcome %s, want %s", r.Blocks[0].Outcome, tt.want)
+			}
+		})
+	}
+	refused := []struct {
+		name   string
+		c      func() Candidate
+		change func(c *Candidate)
+		field  string
+		msg    string
+	}{
+		{"vae: an OF grade out of range is still refused: an ignored grid must still be a grid", vae,
+			func(c *Candidate) { c.Evaluations[of] = grades{"C1": 5} }, "evaluations.training_organisation.C1", "note 5 hors de 0 à 4"},
+		{"blocs: a commission grade on an unknown competence is still refused", blocs,
+			func(c *Candidate) { c.Evaluations[com] = grades{"C9": 1} }, "evaluations.commission.C9", "compétence inconnue « C9 »"},
+		{"vae: a jury decision on a block the OF refuses and the commission awards, which is acquired, not in debate", vae,
+			func(c *Candidate) {
+				c.Evaluations[of] = grades{"C1": GradeNotAcquired, "C2": GradeNotAcquired}
+				c.JuryDecisions = map[string]JuryDecision{"B1": JuryNotAcquired}
+			}, "jury_decisions.B1", "le bloc B1 n'est pas en débat (acquis)"},
+		{"vae: a jury decision on a block the commission refuses", vae,
+			func(c *Candidate) {
+				c.Evaluations[com]["C2"] = 0
+				c.JuryDecisions = map[string]JuryDecision{"B1": JuryAcquired}
+			}, "jury_decisions.B1", "le bloc B1 n'est pas en débat (non acquis) : le jury ne décide que des blocs en débat ; la commission d'évaluation ne l'a pas attribué et, en VAE, son verdict décide seul"},
+		{"blocs: a jury decision on a block the OF and the referent both award", blocs,
+			func(c *Candidate) { c.JuryDecisions = map[string]JuryDecision{"B1": JuryNotAcquired} }, "jury_decisions.B1", "le bloc B1 n'est pas en débat (acquis) : le jury ne décide que des blocs en débat"},
+	}
+	for _, tt := range refused {
+		t.Run("refuses "+tt.name, func(t *testing.T) {
+			c := tt.c()
+			tt.change(&c)
+			_, err := Deliberate(fw, c)
+			var ie *InputError
+			if !errors.As(err, &ie) {
+				t.Fatalf("err = %v, want *InputError", err)
+			}
+			if ie.Field != tt.field || !strings.Contains(ie.Message, tt.msg) {
+				t.Fatalf("got %q / %q, want %q / …%q…", ie.Field, ie.Message, tt.field, tt.msg)
+			}
+		})
+	}
+	t.Run("the jury's refusal on a blocs block does not mention a commission", func(t *testing.T) {
+		c := blocs()
+		c.JuryDecisions = map[string]JuryDecision{"B1": JuryNotAcquired}
+		_, err := Deliberate(fw, c)
+		if err == nil || strings.Contains(err.Error(), "commission") {
+			t.Fatalf("err = %v", err)
+		}
+	})
 }
 
 func TestValidateFramework(t *testing.T) {
@@ -603,6 +962,57 @@ func TestFrenchNumbers(t *testing.T) {
 	t.Run("a mark entered with more decimals is shown as entered", func(t *testing.T) {
 		if got := (ContinuousMark{Value: 999, Text: "9,995"}).String(); got != "9,995" {
 			t.Fatalf("got %q", got)
+		}
+	})
+}
+
+func TestGridVerdicts(t *testing.T) {
+	fw := oneBlock(70, 1000)
+	tests := []struct {
+		name      string
+		evaluator domain.Evaluator
+		blocks    []string
+		grades    grades
+		want      map[string]Verdict
+	}{
+		{"the OF's own verdict is given whatever the route, without continuous marks", domain.EvaluatorTrainingOrganisation, nil,
+			grades{"C1": 4, "C2": 3, "X1": GradeNotAcquired}, map[string]Verdict{"B1": VerdictAcquired, "BX": VerdictNotAcquired}},
+		{"the referent's verdict is read although the referent takes no part in a VAE", domain.EvaluatorCompanyReferent, []string{"B1"},
+			grades{"C1": 4, "C2": 2}, map[string]Verdict{"B1": VerdictNotAcquired}},
+		{"a block not fully marked has no verdict yet", domain.EvaluatorCommission, []string{"BX", "B1"},
+			grades{"C1": GradeAcquired, "X1": GradeAcquired}, map[string]Verdict{"B1": VerdictIncomplete, "BX": VerdictAcquired}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, err := GridVerdicts(fw, tt.evaluator, tt.blocks, tt.grades)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(got) != len(tt.want) {
+				t.Fatalf("got %+v, want %v", got, tt.want)
+			}
+			for code, v := range tt.want {
+				r, ok := got[code]
+				if !ok || !r.Present || r.Verdict != v || r.Evaluator != tt.evaluator {
+					t.Errorf("%s: got %+v, want %s", code, r, v)
+				}
+			}
+		})
+	}
+	t.Run("the numbers behind the verdict are given", func(t *testing.T) {
+		got, err := GridVerdicts(fw, domain.EvaluatorTrainingOrganisation, []string{"B1"}, grades{"C1": 4, "C2": 3})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if r := got["B1"]; r.Acquired != 7 || r.Total != 10 || r.Marked != 2 || r.Competences != 2 {
+			t.Fatalf("got %+v", r)
+		}
+	})
+	t.Run("refuses a grade out of range as Deliberate does", func(t *testing.T) {
+		_, err := GridVerdicts(fw, domain.EvaluatorTrainingOrganisation, nil, grades{"C1": 5})
+		var ie *InputError
+		if !errors.As(err, &ie) || ie.Field != "evaluations.training_organisation.C1" {
+			t.Fatalf("err = %v", err)
 		}
 	})
 }

@@ -8,7 +8,8 @@ import (
 )
 
 // Explanations are French sentences that a jury member can check by hand: every verdict comes
-// with its numbers. Conventions: a plain space before « % » and « : », a plain apostrophe,
+// with its numbers, and only the evaluators who take part in the candidate's route are named
+// (all three on formation, the commission on vae, the OF and the referent on blocs). Conventions: a plain space before « % » and « : », a plain apostrophe,
 // percentages truncated (never rounded) to one decimal so that the sign shown (≥ or <) always
 // agrees with the exact integer comparison, e.g. 20 of 30 is « 66,6 % < 70 % ».
 
@@ -63,7 +64,18 @@ func (b BlockResult) AppendExplanation(dst []byte) []byte {
 	case b.Outcome == OutcomeDebate:
 		dst = append(dst, " en débat : "...)
 		dst = appendDebate(dst, b)
-		dst = append(dst, " ; le jury décide de son attribution."...)
+		switch {
+		case b.Route != domain.RouteBlocs:
+			dst = append(dst, " ; le jury décide de son attribution."...)
+		case b.refusedByAll():
+			dst = append(dst, " ; sur la voie blocs, sans commission d'évaluation, leur double refus ne le rend pas non acquis d'office : le jury décide de son attribution."...)
+		default:
+			dst = append(dst, " ; sur la voie blocs, sans commission d'évaluation, leur désaccord revient au jury, qui décide de son attribution."...)
+		}
+	case b.Outcome == OutcomeNotAcquired && b.Route == domain.RouteVAE:
+		dst = append(dst, " non acquis : "...)
+		dst = appendClause(dst, b.Evaluators[commissionIndex], "ne l'a pas attribué", b.Threshold)
+		dst = append(dst, " ; en VAE, son verdict décide seul."...)
 	case b.Outcome == OutcomeNotAcquired:
 		c := b.Evaluators[commissionIndex]
 		dst = append(dst, " non acquis : "...)
@@ -76,8 +88,16 @@ func (b BlockResult) AppendExplanation(dst []byte) []byte {
 			}
 		}
 		dst = append(dst, '.')
+	case b.Outcome == OutcomeAcquired && b.Route == domain.RouteVAE:
+		dst = append(dst, " acquis : "...)
+		dst = appendClause(dst, b.Evaluators[commissionIndex], "l'a attribué", b.Threshold)
+		dst = append(dst, " ; en VAE, son verdict décide seul."...)
 	case b.Outcome == OutcomeAcquired:
-		dst = append(dst, " acquis : tous les évaluateurs l'ont attribué"...)
+		if b.Route == domain.RouteBlocs {
+			dst = append(dst, " acquis : l'organisme de formation et le référent entreprise l'ont tous deux attribué"...)
+		} else {
+			dst = append(dst, " acquis : tous les évaluateurs l'ont attribué"...)
+		}
 		for _, e := range b.Evaluators {
 			if e.Present {
 				dst = append(dst, " ; "...)
@@ -101,16 +121,32 @@ func sep(dst []byte, first *bool) []byte {
 	return dst
 }
 
-// appendDebate writes the commission's verdict first, then the other evaluators'.
+// appendDebate writes the verdicts behind a debate: on the formation route the commission's
+// first (it awards the block, or there would be no debate), then the others'; on the blocs
+// route, where the commission takes no part, the OF's then the referent's.
 func appendDebate(dst []byte, b BlockResult) []byte {
-	dst = appendClause(dst, b.Evaluators[commissionIndex], "l'a jugé acquis", b.Threshold)
+	first := true
+	if c := b.Evaluators[commissionIndex]; c.Present {
+		dst = appendClause(dst, c, "l'a jugé acquis", b.Threshold)
+		first = false
+	}
 	for ei, e := range b.Evaluators {
 		if ei != commissionIndex && e.Present {
-			dst = append(dst, " ; "...)
+			dst = sep(dst, &first)
 			dst = appendVerdictClause(dst, e, b.Threshold)
 		}
 	}
 	return dst
+}
+
+// refusedByAll reports whether no evaluator read awards the block.
+func (b BlockResult) refusedByAll() bool {
+	for _, e := range b.Evaluators {
+		if e.Present && e.Verdict == VerdictAcquired {
+			return false
+		}
+	}
+	return true
 }
 
 func appendVerdictClause(dst []byte, e EvaluatorResult, threshold int) []byte {

@@ -326,25 +326,14 @@ func gridBlocks(fw domain.Framework, e domain.Enrolment, marks map[string]domain
 		}
 		out = append(out, gb)
 	}
-	// The evaluator's own verdict depends neither on the route (which says which evaluators are
-	// required) nor on the continuous marks (which decide whether verdicts are read): judging the
-	// grid alone on the VAE route, where every block's evaluations are read, gives the verdict
-	// rule 1 of DOMAIN.md §7 gives this evaluator on each block.
-	r, err := rules.Deliberate(fw, rules.Candidate{Route: domain.RouteVAE, Blocks: e.Blocks,
-		Evaluations: map[domain.Evaluator]map[string]rules.Grade{ev: grades}})
+	// The evaluator's own verdict depends neither on the route (which says which evaluators take
+	// part) nor on the continuous marks (which decide whether verdicts are read).
+	verdicts, err := rules.GridVerdicts(fw, ev, e.Blocks, grades)
 	if err != nil {
 		return nil, err
 	}
-	byCode := map[string]rules.BlockResult{}
-	for _, br := range r.Blocks {
-		byCode[br.Code] = br
-	}
 	for i := range out {
-		for _, er := range byCode[out[i].Block.Code].Evaluators {
-			if er.Evaluator == ev {
-				out[i].Verdict = er
-			}
-		}
+		out[i].Verdict = verdicts[out[i].Block.Code]
 	}
 	return out, nil
 }

@@ -1,7 +1,10 @@
 // Package benchinput writes large, valid `cqp deliberate` inputs for benchmarks: the guide's
 // Chargé de clientèle blocks BC1–BC5 plus two optional blocks, so each candidate presents 7
-// blocks, with every route, grades as "A", "NA" and counts, continuous marks with decimals,
-// prior blocks, and jury decisions on blocks in debate only. The same seed gives the same bytes.
+// blocks, with every route and the evaluators it reads (formation: all three; vae: the
+// commission; blocs: the training organisation and the company referent), now and then a grid
+// from an evaluator the route ignores, grades as "A", "NA" and counts, continuous marks with
+// decimals, prior blocks, and jury decisions on blocks in debate only. The same seed gives the
+// same bytes.
 package benchinput
 
 import (
@@ -104,16 +107,24 @@ func candidate(fw domain.Framework, rng *rand.Rand) (rules.Candidate, string) {
 		ContinuousMarks: map[string]domain.Mark{},
 		Evaluations:     map[domain.Evaluator]map[string]rules.Grade{},
 	}
-	evaluators := domain.Evaluators
+	const of, ref, com = domain.EvaluatorTrainingOrganisation, domain.EvaluatorCompanyReferent, domain.EvaluatorCommission
+	var evaluators []domain.Evaluator
 	switch x := rng.IntN(10); {
 	case x < 7:
 		c.Route = domain.RouteFormation
+		evaluators = []domain.Evaluator{of, ref, com}
 	case x < 9:
 		c.Route = domain.RouteVAE
-		evaluators = evaluators[2:]
+		evaluators = []domain.Evaluator{com}
+		if rng.IntN(4) == 0 {
+			evaluators = []domain.Evaluator{of, com} // the OF's grid, ignored by a VAE
+		}
 	default:
 		c.Route = domain.RouteBlocs
-		evaluators = evaluators[1:]
+		evaluators = []domain.Evaluator{of, ref}
+		if rng.IntN(4) == 0 {
+			evaluators = append(evaluators, com) // a commission's grid, ignored on blocs
+		}
 	}
 	var b []byte
 	b = append(b, `"prior_blocks":[`...)
