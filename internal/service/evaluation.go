@@ -107,12 +107,8 @@ func (s *Service) EnrolmentEvaluation(ctx context.Context, a domain.Actor, enrol
 		return EnrolmentEvaluation{}, err
 	}
 	out := EnrolmentEvaluation{Candidate: c, Enrolment: e, Framework: in.framework, ContinuousMarks: in.marks}
-	required := map[domain.Evaluator]bool{}
-	for _, r := range rules.RequiredEvaluators(e.Route) {
-		required[r] = true
-	}
-	for _, ev := range domain.Evaluators {
-		st := GridState{Evaluator: ev, Required: required[ev]}
+	for _, ev := range rules.RouteEvaluators(e.Route) {
+		st := GridState{Evaluator: ev, Required: true}
 		var versions []store.Grid
 		for i := range grids {
 			if grids[i].Evaluator == ev {

@@ -88,7 +88,26 @@ func (s *Service) gridEvaluator(ctx context.Context, q store.Q, a domain.Actor, 
 	if !ok {
 		return domain.Errorf(domain.ENOTFOUND, "Grille introuvable : vous n'êtes pas l'évaluateur de ce candidat pour cette grille.")
 	}
+	if !rules.TakesPart(e.Route, ev) {
+		return domain.Errorf(domain.ENOTFOUND, "Grille introuvable : sur la voie « %s », l'évaluation finale revient à : %s. Une grille « %s » n'y serait pas lue.",
+			e.Route.Label(), evaluatorNames(rules.RouteEvaluators(e.Route)), ev.Label())
+	}
 	return nil
+}
+
+// evaluatorNames lists evaluators in French: « organisme de formation et référent entreprise ».
+func evaluatorNames(evs []domain.Evaluator) string {
+	names := make([]string, len(evs))
+	for i, ev := range evs {
+		names[i] = ev.Label()
+	}
+	switch len(names) {
+	case 0:
+		return ""
+	case 1:
+		return names[0]
+	}
+	return strings.Join(names[:len(names)-1], ", ") + " et " + names[len(names)-1]
 }
 
 // GridBlock is one block of a grid screen.

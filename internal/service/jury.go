@@ -1045,7 +1045,7 @@ func (in juryInput) rulesCandidate(decisions map[string]rules.JuryDecision) rule
 	slices.Sort(rc.PriorBlocks)
 	for ei, ev := range domain.Evaluators {
 		g := in.submitted[ei]
-		if g == nil {
+		if g == nil || !rules.TakesPart(in.enrolment.Route, ev) {
 			continue
 		}
 		grades := map[string]rules.Grade{}
@@ -1102,22 +1102,19 @@ func (in juryInput) view(r rules.CandidateResult, debate map[string]bool, decisi
 	if jc.QualificationTitle == "" {
 		jc.QualificationTitle = fw.Qualification.Title
 	}
-	required := map[domain.Evaluator]bool{}
-	for _, ev := range rules.RequiredEvaluators(e.Route) {
-		required[ev] = true
-	}
 	for ei, ev := range domain.Evaluators {
-		g := JuryGrid{Evaluator: ev, Required: required[ev], Draft: in.draft[ei]}
+		if !rules.TakesPart(e.Route, ev) {
+			continue // not part of this route: its grid, if any, is never read (DOMAIN.md §7 rule 2)
+		}
+		g := JuryGrid{Evaluator: ev, Required: true, Draft: in.draft[ei]}
 		if s := in.submitted[ei]; s != nil {
 			g.Version, g.SubmittedAt, g.SubmittedBy, g.Comment, g.ReasonedOpinion = s.Version, s.SubmittedAt, s.SubmittedByName, s.Comment, s.ReasonedOpinion
 		}
-		if g.Required || g.Version > 0 || g.Draft {
-			jc.Grids = append(jc.Grids, g)
-		}
+		jc.Grids = append(jc.Grids, g)
 		switch {
-		case g.Required && g.Version == 0 && g.Draft:
+		case g.Version == 0 && g.Draft:
 			jc.Missing = append(jc.Missing, GridTitle(ev)+" en brouillon, non soumise")
-		case g.Required && g.Version == 0:
+		case g.Version == 0:
 			jc.Missing = append(jc.Missing, GridTitle(ev)+" non soumise")
 		case ev == domain.EvaluatorCommission && g.Version > 0 && strings.TrimSpace(g.ReasonedOpinion) == "":
 			jc.Missing = append(jc.Missing, "Avis motivé de la commission absent")
@@ -1154,8 +1151,8 @@ func (in juryInput) view(r rules.CandidateResult, debate map[string]bool, decisi
 			}
 			for _, cp := range fb.Competences {
 				m := JuryMarks{Code: cp.Code, Title: cp.Title, Detailed: cp.Detailed}
-				for ei := range domain.Evaluators {
-					if g := in.submitted[ei]; g != nil {
+				for ei, ev := range domain.Evaluators {
+					if g := in.submitted[ei]; g != nil && rules.TakesPart(e.Route, ev) {
 						m.Marks[ei] = g.Marks[cp.Code].Mark
 					}
 				}

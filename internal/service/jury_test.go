@@ -45,7 +45,7 @@ func juryGridInput(row string, ev domain.Evaluator, correction string) service.G
 }
 
 // submitJuryGrids submits (or corrects, with a reason) every evaluator's grid for an enrolment.
-func submitJuryGrids(t *testing.T, svc *service.Service, enrolmentID string, rows juryRows, correction string) {
+func submitJuryGrids(t testing.TB, svc *service.Service, enrolmentID string, rows juryRows, correction string) {
 	t.Helper()
 	sys := domain.SystemActor("test")
 	for _, ev := range domain.Evaluators {
