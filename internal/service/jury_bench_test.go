@@ -58,7 +58,7 @@ func BenchmarkCloseSession300(b *testing.B) {
 			}
 			if k%3 == 0 {
 				if _, err := w.Service.ScheduleOral(ctx, sys, service.OralInput{CommissionID: w.CommissionID, EnrolmentID: e.ID,
-					Date: domain.NewDate(2027, 1, 4).AddDays(k/30).String(), Time: fmt.Sprintf("%02d:00", 8+(k/3)%10), Duration: "30", Place: "Paris"}); err != nil {
+					Date: domain.NewDate(2027, 1, 4).AddDays(k / 30).String(), Time: fmt.Sprintf("%02d:00", 8+(k/3)%10), Duration: "30", Place: "Paris"}); err != nil {
 					b.Fatal(err)
 				}
 			}
