@@ -185,8 +185,9 @@ func TestVAERouteOverHTTP(t *testing.T) {
 	}
 
 	// The commission: the secretariat schedules the oral; the member reads the file and its
-	// evidence, and submits the grid with the reasoned opinion. The referent's grid withholds
-	// C6, which opens a debate on BC2 (VAE rule: another evaluator's "not acquired").
+	// evidence, and submits the grid with the reasoned opinion. The VAE jury works from the file
+	// and the commission's opinion alone (DOMAIN.md §7 rule 2): the referent has no grid to fill,
+	// and no other evaluator's « not acquired » can put a block in debate.
 	sec.submit("/commissions/"+w.CommissionID+"/oraux", url.Values{"enrolment": {id}, "date": {"16/12/2026"}, "time": {"10:00"},
 		"duration": {"60"}, "place": {"Paris, salle Colbert"}})
 	if body := member.page(vae + "/experience"); !strings.Contains(body, "portefeuille.png") || !strings.Contains(body, "clientèle variée") {
@@ -199,15 +200,19 @@ func TestVAERouteOverHTTP(t *testing.T) {
 		t.Fatal(err)
 	}
 	member.submit("/inscriptions/"+id+"/grilles/commission", gridForm(allA, true))
-	referent.submit("/inscriptions/"+id+"/grilles/referent", gridForm("A A A A A NA A A A A A A A A A", false))
+	status, _, body := referent.post("/inscriptions/"+id+"/grilles/referent", gridForm("A A A A A NA A A A A A A A A A", false))
+	if status != http.StatusNotFound || !strings.Contains(body, "sur la voie « VAE », l'évaluation finale revient à : commission d'évaluation") {
+		t.Fatalf("a referent's grid on a VAE: status %d, %s", status, excerpt(body))
+	}
 	sec.submit("/inscriptions/"+id+"/statut", url.Values{"status": {"awaiting_jury"}})
 
-	// The jury decides the debate and closes; the certificate is issued and verified.
+	// Nothing is in debate: the president closes; the certificate is issued and verified.
 	session, _ := juryReady(t, base, w, sec)
 	sec.submit(session+"/candidats", url.Values{"enrolments": {id}})
 	sec.submit(session+"/ouverture", nil)
-	sec.submit(session+"/candidats/"+id+"/decisions", url.Values{"block": {"BC2"}, "decision": {"A"},
-		"reason": {"Le dossier d'expérience et l'oral montrent la coordination interne."}})
+	if body := sec.page(session + "/candidats/" + id); strings.Contains(body, "Référent entreprise") || strings.Contains(body, "en débat") {
+		t.Fatalf("the jury reads a grid the VAE route does not take: %s", excerpt(body))
+	}
 	login(t, base, w.Accounts[domain.RoleJuryPresident]).submit(session+"/cloture", nil)
 	sessionID := strings.TrimPrefix(session, "/jury/sessions/")
 	sec.submit("/delivrance/"+sessionID, nil)
@@ -215,7 +220,7 @@ func TestVAERouteOverHTTP(t *testing.T) {
 	if err != nil || len(page.Items) != 1 || page.Items[0].Kind != store.KindCertificate {
 		t.Fatalf("issued: %+v %v", page.Items, err)
 	}
-	body := login(t, base, "").page("/verifier/" + page.Items[0].VerificationCode)
+	body = login(t, base, "").page("/verifier/" + page.Items[0].VerificationCode)
 	if !strings.Contains(body, "Document authentique et valide") || !strings.Contains(body, "Gaëlle") {
 		t.Fatalf("verifying Gaëlle's certificate: %s", excerpt(body))
 	}

@@ -790,6 +790,8 @@ type JuryBlock struct {
 	Title       string        `json:"title"`
 	Outcome     rules.Outcome `json:"outcome"`
 	Explanation string        `json:"explanation"`
+	// Route is the candidate's route, which says whose verdicts the jury reads.
+	Route domain.Route `json:"-"`
 	// Prior blocks were acquired at an earlier session, on PriorOn, on an enrolment of the
 	// person in the same qualification: this one, or another (PriorElsewhere) on PriorRoute.
 	Prior          bool         `json:"prior,omitempty"`
@@ -842,12 +844,31 @@ func decisionLabel(d rules.JuryDecision) string {
 	return ""
 }
 
-// VerdictColumns returns VerdictOf for each evaluator in domain.Evaluators order, for a table
-// with one column per evaluator.
+// VerdictColumns returns VerdictOf for each evaluator the candidate's route reads, in
+// domain.Evaluators order, for a table with one column per evaluator (JuryCandidate.Columns).
 func (b JuryBlock) VerdictColumns() []JuryVerdict {
-	out := make([]JuryVerdict, len(domain.Evaluators))
-	for i, ev := range domain.Evaluators {
-		out[i] = b.VerdictOf(ev)
+	out := make([]JuryVerdict, 0, len(domain.Evaluators))
+	for _, ev := range domain.Evaluators {
+		if rules.TakesPart(b.Route, ev) {
+			out = append(out, b.VerdictOf(ev))
+		}
+	}
+	return out
+}
+
+// JuryColumn is one evaluator's column on the jury's grid.
+type JuryColumn struct {
+	Evaluator domain.Evaluator
+	Title     string // « Organisme de formation »
+}
+
+// Columns are the evaluators the candidate's route reads, in display order: the jury's grid has
+// one column each, and no other (DOMAIN.md §7 rule 2).
+func (c JuryCandidate) Columns() []JuryColumn {
+	var out []JuryColumn
+	for _, ev := range rules.RouteEvaluators(c.Route) {
+		l := ev.Label()
+		out = append(out, JuryColumn{Evaluator: ev, Title: strings.ToUpper(l[:1]) + l[1:]})
 	}
 	return out
 }
@@ -930,6 +951,16 @@ type JuryMarks struct {
 	Title    string    `json:"title"`
 	Detailed int       `json:"detailed"`
 	Marks    [3]string `json:"marks"`
+}
+
+// Of is one evaluator's mark on the competence, "" without one.
+func (m JuryMarks) Of(ev domain.Evaluator) string {
+	for i, e := range domain.Evaluators {
+		if e == ev {
+			return m.Marks[i]
+		}
+	}
+	return ""
 }
 
 // JuryGrid is where one evaluator's grid stands for a presented candidate.
@@ -1123,7 +1154,7 @@ func (in juryInput) view(r rules.CandidateResult, debate map[string]bool, decisi
 	for _, br := range r.Blocks {
 		fb, _ := fw.Block(br.Code)
 		b := JuryBlock{Code: br.Code, Title: fb.Title, Outcome: br.Outcome, Explanation: br.Explanation(), Prior: br.Prior,
-			InDebate: debate[br.Code]}
+			InDebate: debate[br.Code], Route: e.Route}
 		if p, ok := in.prior[br.Code]; ok && br.Prior {
 			b.PriorSessionID, b.PriorOn, b.PriorRoute = p.SessionID, p.AcquiredOn.ISO(), p.Route
 			b.PriorElsewhere = p.EnrolmentID != e.ID
