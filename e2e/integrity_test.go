@@ -2,12 +2,14 @@ package e2e
 
 import (
 	"context"
+	"errors"
 	"net/http"
 	"net/url"
 	"strings"
 	"testing"
 
 	"cqp/internal/domain"
+	"cqp/internal/service"
 	"cqp/internal/service/servicetest"
 	"cqp/internal/store"
 )
@@ -311,5 +313,130 @@ func TestRetakeAfterAPartialResultThenCertified(t *testing.T) {
 		if gr.Version != 1 {
 			t.Fatalf("the first session's snapshot changed: %s version %d", gr.Evaluator, gr.Version)
 		}
+	}
+}
+
+// The issue's second end-to-end: a person acquires two blocks on the blocs route (the
+// organisation and the referent both award BC1 and BC2; the jury refuses the blocks they both
+// withheld), then asks for a VAE: the VAE enrolment holds BC1 and BC2, the commission marks the
+// other five only, and the jury certifies her, saying where each block comes from.
+func TestBlocksAcquiredOnTheBlocsRouteCountInALaterVAE(t *testing.T) {
+	in := newIntegrity(t)
+	ctx := context.Background()
+	sys := domain.SystemActor("test")
+	svc := in.w.Service
+	in.action = in.of.submit("/actions/nouvelle", url.Values{"training_organisation": {in.w.OrgA}, "qualification": {"CC"},
+		"route": {"blocs"}, "title": {"CQP Chargé de clientèle — blocs BC1 et BC2"}, "place": {"Lyon"},
+		"starts_on": {"04/01/2027"}, "ends_on": {"30/03/2027"}, "planned_hours": {"630"}, "companies": {in.w.CompanyA}})
+	blocs := in.trained("Ruiz", "Maëlle", nil)
+	in.oral(blocs, "15/12/2026")
+	two := "A A A A A A A NA NA NA NA NA NA NA NA" // BC1 (C1–C5) and BC2 (C6, C7)
+	g := "/inscriptions/" + blocs + "/grilles/"
+	of, ref := gridForm(two, false), gridForm(two, false)
+	for _, f := range []url.Values{of, ref} {
+		f.Set("mark_OPT1-C1", "NA")
+		f.Set("mark_OPT2-C1", "NA")
+	}
+	in.of.submit(g+"organisme", of)
+	in.referent.submit(g+"referent", ref)
+	if status, _, body := in.member.post(g+"commission", gridForm(allA, true)); status != http.StatusNotFound ||
+		!strings.Contains(body, "sur la voie « Blocs de compétences », l'évaluation finale revient à : organisme de formation et référent entreprise") {
+		t.Fatalf("a commission grid on the blocs route: status %d, %s", status, excerpt(body))
+	}
+	in.of.submit("/inscriptions/"+blocs+"/statut", url.Values{"status": {"awaiting_jury"}})
+	session, jurors := juryReady(t, in.sec.base, in.w, in.sec)
+	in.sec.submit(session+"/candidats", url.Values{"enrolments": {blocs}})
+	in.sec.submit(session+"/ouverture", nil)
+	for _, b := range []string{"BC3", "BC4", "BC5", "OPT1", "OPT2"} {
+		in.sec.submit(session+"/candidats/"+blocs+"/decisions", url.Values{"block": {b}, "decision": {"NA"},
+			"reason": {"L'organisme et le référent n'ont pas attribué le bloc ; la formation se poursuivra."}})
+	}
+	in.president.submit(session+"/cloture", nil)
+	if s := in.status(blocs); s != domain.StatusPartial {
+		t.Fatalf("after the block jury: %s", s)
+	}
+
+	// A year later she asks for a VAE on the same CQP; the secretariat types her file in.
+	ev, err := svc.EnrolmentEvaluation(ctx, sys, blocs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sec := in.w.Actor(t, in.w.Accounts[domain.RoleSecretariat])
+	req, err := svc.RequestVAE(ctx, sec, service.VAERequestInput{CandidateID: ev.Candidate.ID, QualificationCode: "CC",
+		Public: domain.PublicEmployee, CompanyID: in.w.CompanyA, Blocks: []string{"OPT1", "OPT2"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	vae := req.Enrolment.ID
+	must := func(err error) {
+		t.Helper()
+		if err != nil {
+			var de *domain.Error
+			if errors.As(err, &de) {
+				t.Fatalf("%v %v", err, de.Fields)
+			}
+			t.Fatal(err)
+		}
+	}
+	_, err = svc.SendAdmissibilityFile(ctx, sec, vae)
+	must(err)
+	_, err = svc.SubmitAdmissibility(ctx, sec, vae, servicetest.CompleteAdmissibility(t, in.w, vae))
+	must(err)
+	must(svc.RequestVAEReview(ctx, sec, vae, in.w.OrgA))
+	must(svc.GiveVAEReview(ctx, in.w.Actor(t, in.w.Accounts[domain.RoleTrainingOrganisation]), vae,
+		service.ReviewInput{Opinion: domain.OpinionFavourable, Comment: "Expérience en lien."}))
+	_, err = svc.DecideVAE(ctx, sec, vae, service.DecisionInput{Decision: domain.DecisionAdmissible,
+		Reason: "Expérience en lien, avis favorable.", ValidUntil: "25/11/2027"})
+	must(err)
+	v, err := svc.VAE(ctx, sec, vae)
+	must(err)
+	if !v.Acquired["BC1"] || !v.Acquired["BC2"] || v.Acquired["BC3"] {
+		t.Fatalf("the VAE file does not hold the blocks acquired on the blocs route: %v", v.Acquired)
+	}
+	narratives := map[string]string{}
+	for _, b := range v.Blocks {
+		if !v.Acquired[b.Code] {
+			narratives[b.Code] = "Deux ans en cabinet de courtage sur ces activités."
+		}
+	}
+	must(svc.SaveExperience(ctx, sec, vae, narratives))
+	_, err = svc.AddEvidence(ctx, sec, vae, service.EvidenceUpload{Title: "Attestation d'employeur", Filename: "attestation.pdf", Content: servicetest.TinyPDF})
+	must(err)
+	must(svc.SubmitExperience(ctx, sec, vae))
+
+	// The commission marks the five other blocks; BC1 and BC2 are not marked again.
+	in.oral(vae, "20/01/2027")
+	body := in.member.page("/inscriptions/" + vae + "/grilles/commission")
+	if strings.Count(body, "acquis définitivement : ne se note plus") != 7 || strings.Contains(body, `name="mark_C1"`) || !strings.Contains(body, `name="mark_C8"`) {
+		t.Fatalf("the commission's grid of the VAE: %s", excerpt(body))
+	}
+	in.member.submit("/inscriptions/"+vae+"/grilles/commission", gridForm(allA, true))
+	in.sec.submit("/inscriptions/"+vae+"/statut", url.Values{"status": {"awaiting_jury"}})
+
+	second := juryOpen(in.sec, "2027-02-10", jurors)
+	in.sec.submit(second+"/candidats", url.Values{"enrolments": {vae}})
+	body = in.sec.page(second + "/candidats/" + vae)
+	if !strings.Contains(body, "Acquis le 18/12/2026 par le jury, sur une autre inscription du candidat (voie « Blocs de compétences »)") {
+		t.Fatalf("the jury does not see where BC1 comes from: %s", excerpt(body))
+	}
+	in.sec.submit(second+"/ouverture", nil)
+	in.president.submit(second+"/cloture", nil)
+	if s := in.status(vae); s != domain.StatusCertified {
+		t.Fatalf("after the VAE jury: %s", s)
+	}
+	sessionID := strings.TrimPrefix(second, "/jury/sessions/")
+	view, err := svc.JurySession(ctx, sys, sessionID)
+	must(err)
+	c, _ := view.Snapshot.Candidate(vae)
+	if strings.Join(c.NewlyAcquired, " ") != "BC3 BC4 BC5 OPT1 OPT2" {
+		t.Fatalf("the VAE jury awarded %v", c.NewlyAcquired)
+	}
+	in.sec.submit("/delivrance/"+sessionID, nil)
+	page, err := svc.Certificates(ctx, sys, store.CertificateFilter{SessionID: sessionID})
+	if err != nil || len(page.Items) != 1 || page.Items[0].Kind != store.KindCertificate || len(page.Items[0].Blocks) != 7 {
+		t.Fatalf("the VAE session's documents: %+v %v", page.Items, err)
+	}
+	if body := in.sec.page("/candidats/" + ev.Candidate.ID); !strings.Contains(body, "Blocs acquis définitivement") || !strings.Contains(body, "Blocs de compétences") {
+		t.Fatalf("the candidate's page does not list the held blocks: %s", excerpt(body))
 	}
 }
