@@ -445,12 +445,10 @@ func sessionState(js store.JurySession) map[string]any {
 // SessionWhen says a session's start in French, in Paris time: « 25/11/2026 à 14:00 ».
 func SessionWhen(t time.Time) string { return t.In(domain.Paris()).Format("02/01/2006 à 15:04") }
 
-// JurySessions returns every session, the most recent first.
+// JurySessions returns the sessions the actor may read, the most recent first: every session
+// for the secretariat and the branch, those they are invited to for a jury member.
 func (s *Service) JurySessions(ctx context.Context, a domain.Actor) ([]store.JurySession, error) {
-	if err := Check(a, ActJuryRead); err != nil {
-		return nil, err
-	}
-	return s.store.Read().JurySessions(ctx)
+	return readableJurySessions(ctx, s.store.Read(), a)
 }
 
 // openSession returns a session that is not closed, locked for the rest of the transaction.
@@ -1218,6 +1216,12 @@ type JurySessionView struct {
 	// Blocking says, while deliberating, why the session cannot be closed yet.
 	Blocking []string
 	Snapshot *JurySnapshot
+	// MayDecide and MayClose say whether the reader may record decisions and close the session
+	// now: the secretariat may decide in any session; a president, only in a session they are
+	// invited to and recorded present at. NotPresent says, to an invited president not
+	// recorded present, why they may not.
+	MayDecide, MayClose bool
+	NotPresent          string
 }
 
 // When says the session's start in French.
@@ -1234,13 +1238,11 @@ func (v JurySessionView) WithDebates() int {
 	return n
 }
 
-// JurySession returns a session as the jury and the secretariat see it.
+// JurySession returns a session as the jury and the secretariat see it; a session a jury member
+// is not invited to is "not found".
 func (s *Service) JurySession(ctx context.Context, a domain.Actor, id string) (JurySessionView, error) {
-	if err := Check(a, ActJuryRead); err != nil {
-		return JurySessionView{}, err
-	}
 	q := s.store.Read()
-	js, err := q.JurySession(ctx, id)
+	js, invited, err := readableJurySession(ctx, q, a, id)
 	if err != nil {
 		return JurySessionView{}, err
 	}
@@ -1266,12 +1268,15 @@ func (s *Service) JurySession(ctx context.Context, a domain.Actor, id string) (J
 		v.Quorum = Quorum{Required: snap.Quorum, Present: snap.PresentCount}
 		return v, nil
 	}
-	invited, err := q.JuryInvitations(ctx, js.ID)
-	if err != nil {
-		return v, err
-	}
 	v.Members = juryMembers(invited)
 	v.Quorum = quorumOf(js, v.Members)
+	v.MayClose = actingMember(a, ActJuryClose, invited, whatClose) == nil
+	switch domain.ErrorCode(actingMember(a, ActJuryDecide, invited, whatDecide)) {
+	case "":
+		v.MayDecide = true
+	case domain.ECONFLICT:
+		v.NotPresent = notPresentMessage(whatDecide + " et " + whatClose)
+	}
 	cands, _, err := sessionCandidates(ctx, q, js)
 	if err != nil {
 		return v, err
@@ -1352,6 +1357,9 @@ type JuryCandidateView struct {
 	Candidate JuryCandidate
 	// Previous and Next are the neighbouring candidates in the session's order, "" at the ends.
 	Previous, Next string
+	// MayDecide and NotPresent are the session's (JurySessionView).
+	MayDecide  bool
+	NotPresent string
 }
 
 // JuryCandidate returns one presented candidate of a session.
@@ -1364,7 +1372,7 @@ func (s *Service) JuryCandidate(ctx context.Context, a domain.Actor, sessionID, 
 		if c.EnrolmentID != enrolmentID {
 			continue
 		}
-		out := JuryCandidateView{Session: v.Session, Quorum: v.Quorum, Candidate: c}
+		out := JuryCandidateView{Session: v.Session, Quorum: v.Quorum, Candidate: c, MayDecide: v.MayDecide, NotPresent: v.NotPresent}
 		if i > 0 {
 			out.Previous = v.Candidates[i-1].EnrolmentID
 		}

@@ -18,10 +18,7 @@ type JuryMinutes struct {
 // by its closing: two generations give the same bytes, whatever changed since (names,
 // settings, grids).
 func (s *Service) JuryMinutes(ctx context.Context, a domain.Actor, sessionID string) (JuryMinutes, error) {
-	if err := Check(a, ActJuryRead); err != nil {
-		return JuryMinutes{}, err
-	}
-	js, err := s.store.Read().JurySession(ctx, sessionID)
+	js, _, err := readableJurySession(ctx, s.store.Read(), a, sessionID)
 	if err != nil {
 		return JuryMinutes{}, err
 	}

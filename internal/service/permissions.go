@@ -131,12 +131,13 @@ var Permissions = map[Action]map[domain.Role]Access{
 
 	ActJuryRead: {
 		domain.RoleSecretariat: AccessAll, domain.RoleBranch: AccessAll,
-		domain.RoleJuryMember: AccessAll, domain.RoleJuryPresident: AccessAll,
+		domain.RoleJuryMember: AccessScoped, domain.RoleJuryPresident: AccessScoped, // the sessions they are invited to
 	},
 	ActJuryManage: {domain.RoleSecretariat: AccessAll},
-	// The secretariat captures decisions as the jury speaks them; the president may too.
-	ActJuryDecide: {domain.RoleSecretariat: AccessAll, domain.RoleJuryPresident: AccessAll},
-	ActJuryClose:  {domain.RoleJuryPresident: AccessAll},
+	// The secretariat captures decisions as the jury speaks them; the president may too, in a
+	// session they are invited to and recorded present at, and closes it on the same terms.
+	ActJuryDecide: {domain.RoleSecretariat: AccessAll, domain.RoleJuryPresident: AccessScoped},
+	ActJuryClose:  {domain.RoleJuryPresident: AccessScoped},
 	ActCertificateRead: {
 		domain.RoleSecretariat: AccessAll, domain.RoleBranch: AccessAll,
 		domain.RoleCandidate: AccessScoped, // their own
