@@ -571,8 +571,10 @@ func (s *Service) RecordJuryAttendance(ctx context.Context, a domain.Actor, sess
 
 // PresentJuryCandidates presents enrolments to a session. An enrolment must await the jury, or
 // be partially validated (item 8: it comes back for its open blocks, and its status returns to
-// "awaiting jury"); it may sit in one open session at a time. A rectification session only
-// re-examines the candidates of the session it corrects.
+// "awaiting jury"); it may sit in one open session at a time; it must pass the gates before the
+// jury, or have the secretariat's derogation on those it misses (jury_gates.go). A
+// rectification session only re-examines the candidates of the session it corrects. One
+// refusal presents none of the enrolments.
 func (s *Service) PresentJuryCandidates(ctx context.Context, a domain.Actor, sessionID string, enrolmentIDs []string) (int, error) {
 	if err := Check(a, ActJuryManage); err != nil {
 		return 0, err
@@ -589,6 +591,7 @@ func (s *Service) PresentJuryCandidates(ctx context.Context, a domain.Actor, ses
 		if js.RectifiesSessionID != "" {
 			return domain.Errorf(domain.ECONFLICT, "Une session de rectification réexamine les seuls candidats de la session qu'elle corrige : présentez les autres candidats à une session ordinaire.")
 		}
+		fws := map[string]domain.Framework{}
 		for _, id := range enrolmentIDs {
 			c, e, err := enrolmentUnscoped(ctx, q, id)
 			if err != nil {
@@ -613,6 +616,15 @@ func (s *Service) PresentJuryCandidates(ctx context.Context, a domain.Actor, ses
 				}
 				return domain.Errorf(domain.ECONFLICT, "%s est déjà présenté à la session du %s : retirez-le de cette session d'abord.",
 					c.DisplayName(), SessionWhen(other.StartsAt))
+			}
+			in, err := loadJuryInput(ctx, q, fws, c, e, "")
+			if err != nil {
+				return err
+			}
+			if g, err := juryGates(ctx, q, in); err != nil {
+				return err
+			} else if !g.Presentable() {
+				return gateRefusal(c, g)
 			}
 			if err := q.AddJuryCandidate(ctx, js.ID, e.ID); err != nil {
 				return err
@@ -729,6 +741,11 @@ type JuryCandidate struct {
 	Missing            []string               `json:"missing,omitempty"`
 	// NewlyAcquired are the blocks acquired at this session (not at an earlier one).
 	NewlyAcquired []string `json:"newly_acquired,omitempty"`
+	// Derogations are the secretariat's derogations to the gates before the jury the
+	// candidate is presented with; UnmetGates the hours and internship gates missed without
+	// one, which keep the session from closing (jury_gates.go).
+	Derogations []GateDerogation `json:"derogations,omitempty"`
+	UnmetGates  []string         `json:"unmet_gates,omitempty"`
 }
 
 // RouteLabel is the route in French.
@@ -1194,6 +1211,9 @@ func sessionCandidates(ctx context.Context, q store.Q, js store.JurySession) ([]
 		if err != nil {
 			return nil, nil, err
 		}
+		if err := withGates(ctx, q, in, &jc); err != nil {
+			return nil, nil, err
+		}
 		out = append(out, jc)
 		inputs = append(inputs, in)
 	}
@@ -1298,16 +1318,20 @@ func (s *Service) JurySession(ctx context.Context, a domain.Actor, id string) (J
 			if err != nil {
 				return v, err
 			}
-			for _, p := range ps {
-				v.Presentable = append(v.Presentable, PresentableEntry{p})
+			if v.Presentable, err = presentableEntries(ctx, q, ps); err != nil {
+				return v, err
 			}
 		}
 	}
 	return v, nil
 }
 
-// PresentableEntry is an enrolment the secretariat may present to a session.
-type PresentableEntry struct{ store.PresentableEnrolment }
+// PresentableEntry is an enrolment the secretariat may present to a session, with where it
+// stands against the gates before the jury (jury_gates.go).
+type PresentableEntry struct {
+	store.PresentableEnrolment
+	Gates JuryGates
+}
 
 // Name is the candidate's name, « Prénom NOM ».
 func (p PresentableEntry) Name() string {

@@ -269,6 +269,9 @@ func closingProblems(js store.JurySession, qu Quorum, cands []JuryCandidate) []s
 		if len(stale) > 0 {
 			out = append(out, who+" : la décision enregistrée sur "+strings.Join(stale, ", ")+" ne porte plus sur un bloc en débat (ses évaluations ont changé depuis) ; supprimez-la.")
 		}
+		if len(c.UnmetGates) > 0 {
+			out = append(out, who+" : "+strings.Join(c.UnmetGates, " ; ")+", sans dérogation ; le secrétariat enregistre une dérogation motivée, ou retire le candidat de la session.")
+		}
 	}
 	return out
 }

@@ -55,8 +55,8 @@ func submitJuryGrids(t *testing.T, svc *service.Service, enrolmentID string, row
 	}
 }
 
-// readyForJury gives an enrolment its continuous marks and grids, and moves it to "awaiting
-// jury" along the path.
+// readyForJury gives an enrolment its continuous marks, grids, and the hours and internship
+// the gates before the jury ask, and moves it to "awaiting jury" along the path.
 func readyForJury(t *testing.T, w *servicetest.World, candidateID string, rows juryRows) string {
 	t.Helper()
 	ctx := context.Background()
@@ -73,6 +73,7 @@ func readyForJury(t *testing.T, w *servicetest.World, candidateID string, rows j
 		}
 	}
 	submitJuryGrids(t, w.Service, e.ID, rows, "")
+	w.MeetJuryGates(t, e.ID)
 	for _, st := range []domain.EnrolmentStatus{domain.StatusInTraining, domain.StatusFinalEvaluation, domain.StatusAwaitingJury} {
 		if _, err := w.Service.SetEnrolmentStatus(ctx, sys, candidateID, e.ID, st, ""); err != nil {
 			t.Fatalf("move to %s: %v", st, err)

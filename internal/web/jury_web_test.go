@@ -17,8 +17,9 @@ import (
 func init() { sampleSources = append(sampleSources, jurySamples) }
 
 // juryFixture puts the fixture's jury member and president on the roster, schedules a
-// session, moves candidates A and B to "awaiting jury" (with rows, their grids are submitted
-// first: one string of 15 marks per evaluator for C1–C15) and presents them.
+// session, gives candidates A and B their continuous marks and the hours and internship the
+// gates before the jury ask, moves them to "awaiting jury" (with rows, their grids are
+// submitted first: one string of 15 marks per evaluator for C1–C15) and presents them.
 func juryFixture(t testing.TB, w *servicetest.World, rows map[domain.Evaluator]string) (sessionID, enrolmentA, enrolmentB string) {
 	t.Helper()
 	ctx := context.Background()
@@ -39,11 +40,12 @@ func juryFixture(t testing.TB, w *servicetest.World, rows map[domain.Evaluator]s
 		c, err := svc.Candidate(ctx, sys, id)
 		must(err)
 		e := c.Enrolments[0]
+		for _, b := range e.Blocks {
+			_, err := svc.AddContinuousAssessment(ctx, sys, e.ID, service.AssessmentInput{BlockCode: b, Label: "Étude de cas", On: "20/11/2026", Mark: "14"})
+			must(err)
+		}
+		w.MeetJuryGates(t, e.ID)
 		if rows != nil {
-			for _, b := range e.Blocks {
-				_, err := svc.AddContinuousAssessment(ctx, sys, e.ID, service.AssessmentInput{BlockCode: b, Label: "Étude de cas", On: "20/11/2026", Mark: "14"})
-				must(err)
-			}
 			for _, ev := range domain.Evaluators {
 				in := service.GridInput{Marks: map[string]string{"OPT1-C1": "A", "OPT2-C1": "A"}}
 				for i, m := range strings.Fields(rows[ev]) {
@@ -87,6 +89,11 @@ func otherJurySession(t testing.TB, w *servicetest.World) (sessionID, enrolmentI
 			TrainingOrganisationID: w.OrgB, CompanyID: w.CompanyB, Blocks: []string{"OPT1", "OPT2"}}})
 	must(err)
 	e := c.Enrolments[0]
+	for _, b := range e.Blocks {
+		_, err := svc.AddContinuousAssessment(ctx, sys, e.ID, service.AssessmentInput{BlockCode: b, Label: "Étude de cas", On: "20/11/2026", Mark: "14"})
+		must(err)
+	}
+	w.MeetJuryGates(t, e.ID)
 	for _, st := range []domain.EnrolmentStatus{domain.StatusInTraining, domain.StatusFinalEvaluation, domain.StatusAwaitingJury} {
 		_, err := svc.SetEnrolmentStatus(ctx, sys, c.ID, e.ID, st, "")
 		must(err)
@@ -118,6 +125,7 @@ func jurySamples(t testing.TB, w *servicetest.World) routeSamples {
 		"/jury/sessions/{id}/invitations":                                         s + "/invitations",
 		"/jury/sessions/{id}/presences":                                           s + "/presences",
 		"/jury/sessions/{id}/candidats":                                           s + "/candidats",
+		"/jury/sessions/{id}/derogations":                                         s + "/derogations",
 		"/jury/sessions/{id}/ouverture":                                           s + "/ouverture",
 		"/jury/sessions/{id}/cloture":                                             s + "/cloture",
 		"/jury/sessions/{id}/rectification":                                       s + "/rectification",
