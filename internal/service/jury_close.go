@@ -356,9 +356,9 @@ func outcomeStatus(o rules.CandidateOutcome) (domain.EnrolmentStatus, bool) {
 }
 
 // CloseJurySession closes a deliberating session (the jury president, invited and recorded
-// present: actingSession). It is
-// refused, naming the candidates and blocks, while the quorum is not present, a debated block
-// is undecided, a block is incomplete or a decision no longer applies. In one transaction it
+// present: actingSession). It is refused, naming the candidates and blocks, while the quorum
+// is not present, a debated block is undecided, a block is incomplete, a decision no longer
+// applies or a gate before the jury is missed without a derogation. In one transaction it
 // judges every candidate again with the jury's decisions and the blocks acquired earlier,
 // writes each outcome, the newly acquired blocks (acquired on the session's date) and each
 // enrolment's status, and freezes the snapshot.
