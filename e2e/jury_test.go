@@ -18,8 +18,8 @@ import (
 
 // awaitJury prepares an enrolment through service calls: one continuous mark per block (mark
 // for the blocks of lowMarks, "14" otherwise), the three grids (one row of 15 marks for
-// C1–C15 per evaluator, the optional blocks always acquired), then the statuses up to
-// « En attente du jury ».
+// C1–C15 per evaluator, the optional blocks always acquired), the training hours and the
+// internship the gates before the jury ask, then the statuses up to « En attente du jury ».
 func awaitJury(t *testing.T, w *servicetest.World, candidateID string, rows map[domain.Evaluator]string, lowMarks map[string]string) string {
 	t.Helper()
 	ctx := context.Background()
@@ -51,6 +51,7 @@ func awaitJury(t *testing.T, w *servicetest.World, candidateID string, rows map[
 			t.Fatalf("submit the %s grid: %v", ev, err)
 		}
 	}
+	w.MeetJuryGates(t, e.ID)
 	for _, st := range []domain.EnrolmentStatus{domain.StatusInTraining, domain.StatusFinalEvaluation, domain.StatusAwaitingJury} {
 		if _, err := w.Service.SetEnrolmentStatus(ctx, sys, candidateID, e.ID, st, ""); err != nil {
 			t.Fatalf("move to %s: %v", st, err)

@@ -115,11 +115,11 @@ var staff = []struct {
 	{domain.RoleCommissionMember, "Isabelle Perrin", "commission1", "les oraux de certification qui lui sont confiés (jamais un candidat de son entreprise ou de son organisme)"},
 	{domain.RoleCommissionMember, "Olivier Chauvin", "commission2", "les oraux de certification qui lui sont confiés (jamais un candidat de son entreprise ou de son organisme)"},
 	{domain.RoleCommissionMember, "Fatou Sissoko", "commission3", "les oraux de certification qui lui sont confiés (jamais un candidat de son entreprise ou de son organisme)"},
-	{domain.RoleJuryPresident, "Bernard Lemoine", "jury.president", "les sessions de jury, leurs candidats et leurs débats ; signe les procès-verbaux et les certificats"},
-	{domain.RoleJuryMember, "Catherine Morel", "jury1", "les sessions de jury, leurs candidats et leurs débats"},
-	{domain.RoleJuryMember, "Didier Faure", "jury2", "les sessions de jury, leurs candidats et leurs débats"},
-	{domain.RoleJuryMember, "Nadia Haddad", "jury3", "les sessions de jury, leurs candidats et leurs débats"},
-	{domain.RoleJuryMember, "Patrick Roussel", "jury4", "les sessions de jury, leurs candidats et leurs débats"},
+	{domain.RoleJuryPresident, "Bernard Lemoine", "jury.president", "les sessions de jury auxquelles il est invité, leurs candidats et leurs débats ; présent, il clôt la session et signe les procès-verbaux et les certificats"},
+	{domain.RoleJuryMember, "Catherine Morel", "jury1", "les sessions de jury auxquelles ce membre est invité, leurs candidats et leurs débats"},
+	{domain.RoleJuryMember, "Didier Faure", "jury2", "les sessions de jury auxquelles ce membre est invité, leurs candidats et leurs débats"},
+	{domain.RoleJuryMember, "Nadia Haddad", "jury3", "les sessions de jury auxquelles ce membre est invité, leurs candidats et leurs débats"},
+	{domain.RoleJuryMember, "Patrick Roussel", "jury4", "les sessions de jury auxquelles ce membre est invité, leurs candidats et leurs débats"},
 	{domain.RoleVAEAdviser, "Sylvie Marchand", "accompagnateur", "les dossiers d'expérience VAE qui lui sont confiés, qu'elle commente"},
 }
 

@@ -3,9 +3,11 @@ package demo
 import (
 	"context"
 	"fmt"
+	"strconv"
 	"time"
 
 	"cqp/internal/domain"
+	"cqp/internal/rules"
 	"cqp/internal/service"
 	"cqp/internal/store"
 )
@@ -69,6 +71,33 @@ type routeIDs struct {
 type enrolledOnRoute struct {
 	CandidateID, EnrolmentID string
 	Step                     routeStep
+	Organisation             int // index in organisations
+}
+
+// The gates before the jury (DOMAIN.md §7 rule 5) show on two candidates: one awaiting the
+// jury has not done the internship their public owes, so the session page holds them back with
+// the derogation form; one has cut the internship short and is presented to the closed session
+// by the secretariat's derogation, which their jury page and the minutes show. Every other
+// candidate from the final evaluation on has done the framework's internship.
+const (
+	heldOrganisation       = 1 // the organisation whose routeAwaiting candidate has no internship
+	derogationOrganisation = 0 // the organisation whose routeClosed candidate is presented by derogation
+	shortInternship        = 80
+	derogationReason       = "Stage interrompu après 80 h pour raison de santé (certificat médical transmis au secrétariat) ; " +
+		"la CPNEFP admet la présentation au jury au vu de l'évaluation en entreprise du référent."
+)
+
+// internshipHours is the internship the candidate has done at their step.
+func (e enrolledOnRoute) internshipHours(fw domain.Framework) int {
+	switch {
+	case e.Step < routeFinal:
+		return 0
+	case e.Step == routeAwaiting && e.Organisation == heldOrganisation:
+		return 0
+	case e.Step == routeClosed && e.Organisation == derogationOrganisation:
+		return min(shortInternship, fw.InternshipHours)
+	}
+	return fw.InternshipHours
 }
 
 // route declares, per accredited organisation, one action of the first qualification whose
@@ -104,8 +133,8 @@ func (l loader) route(ctx context.Context, fw store.FrameworkRecord, ids routeID
 			if err != nil {
 				return fmt.Errorf("enrol %s %s: %w", p.FirstNames, p.BirthName, err)
 			}
-			e := enrolledOnRoute{CandidateID: out.Candidate.ID, EnrolmentID: out.Enrolment.ID, Step: routeStep(k)}
-			if err := l.advance(ctx, fw.Framework, e); err != nil {
+			e := enrolledOnRoute{CandidateID: out.Candidate.ID, EnrolmentID: out.Enrolment.ID, Step: routeStep(k), Organisation: j}
+			if err := l.advance(ctx, fw.Framework, e, ids.Companies[j]); err != nil {
 				return fmt.Errorf("follow %s %s: %w", p.FirstNames, p.BirthName, err)
 			}
 			all = append(all, e)
@@ -126,9 +155,10 @@ func optionalBlocks(fw domain.Framework) []string {
 	return codes[:min(fw.Composition.Optional, len(codes))]
 }
 
-// advance records what an enrolment at its step has: hours, continuous marks, grids and the
+// advance records what an enrolment at its step has: hours (the framework's full path, spread
+// over the blocks), an internship at the action's company, continuous marks, grids and the
 // statuses that lead there.
-func (l loader) advance(ctx context.Context, fw domain.Framework, e enrolledOnRoute) error {
+func (l loader) advance(ctx context.Context, fw domain.Framework, e enrolledOnRoute, companyID string) error {
 	if e.Step == routeEnrolled {
 		return nil
 	}
@@ -136,16 +166,27 @@ func (l loader) advance(ctx context.Context, fw domain.Framework, e enrolledOnRo
 	if err != nil {
 		return err
 	}
+	perBlock := 70
+	if n := len(grid.Blocks); n > 0 {
+		perBlock = max(perBlock, (fw.TrainingHours+n-1)/n)
+	}
 	hours := map[string]service.BlockHoursInput{}
 	for i, b := range grid.Blocks {
-		done := "70"
+		done := perBlock
 		if e.Step == routeInTraining && i%2 == 1 {
-			done = "35"
+			done = perBlock / 2
 		}
-		hours[b.Block.Code] = service.BlockHoursInput{Planned: "70", Done: done}
+		hours[b.Block.Code] = service.BlockHoursInput{Planned: strconv.Itoa(perBlock), Done: strconv.Itoa(done)}
 	}
 	if err := l.svc.SetTrainingHours(ctx, l.a, e.EnrolmentID, hours); err != nil {
 		return fmt.Errorf("record hours: %w", err)
+	}
+	if h := e.internshipHours(fw); h > 0 {
+		today := l.svc.Today()
+		if _, err := l.svc.AddInternship(ctx, l.a, e.EnrolmentID, service.InternshipInput{CompanyID: companyID,
+			StartsOn: today.AddDays(-120).String(), EndsOn: today.AddDays(-60).String(), Hours: strconv.Itoa(h)}); err != nil {
+			return fmt.Errorf("record the internship: %w", err)
+		}
 	}
 	marks := []string{"12,5", "14", "15,5", "11"}
 	for i, b := range grid.Blocks {
@@ -239,7 +280,9 @@ func (l loader) commission(ctx context.Context, all []enrolledOnRoute) error {
 }
 
 // jury puts the demo jury on the roster and holds one closed session: every member present,
-// the debates decided, the session closed by the president and its documents issued.
+// the debates decided, the session closed by the president and its documents issued. It then
+// schedules the next session, three weeks ahead, with the jury invited and no candidate yet:
+// the secretariat finds there the candidates awaiting the jury, ready or held back by a gate.
 func (l loader) jury(ctx context.Context, all []enrolledOnRoute) error {
 	roster := []struct {
 		local   string
@@ -276,9 +319,15 @@ func (l loader) jury(ctx context.Context, all []enrolledOnRoute) error {
 	}
 	var presented []string
 	for _, e := range all {
-		if e.Step == routeClosed || e.Step == routeClosedDebate {
-			presented = append(presented, e.EnrolmentID)
+		if e.Step != routeClosed && e.Step != routeClosedDebate {
+			continue
 		}
+		if e.Step == routeClosed && e.Organisation == derogationOrganisation {
+			if _, err := l.svc.RecordJuryGateDerogation(ctx, l.a, e.EnrolmentID, rules.GateInternship, derogationReason); err != nil {
+				return fmt.Errorf("derogate to the internship: %w", err)
+			}
+		}
+		presented = append(presented, e.EnrolmentID)
 	}
 	if _, err := l.svc.PresentJuryCandidates(ctx, l.a, js.ID, presented); err != nil {
 		return fmt.Errorf("present the candidates: %w", err)
@@ -311,6 +360,14 @@ func (l loader) jury(ctx context.Context, all []enrolledOnRoute) error {
 	}
 	if _, err := l.svc.IssueSessionDocuments(ctx, l.a, js.ID); err != nil {
 		return fmt.Errorf("issue the certificates: %w", err)
+	}
+	next, err := l.svc.ScheduleJurySession(ctx, l.a, service.JurySessionInput{Date: l.svc.Today().AddDays(21).String(), Time: "14:00",
+		Place: "Paris 8e, siège de la branche, salle du conseil", VideoLink: "https://visio.demo.cqp.test/jury"})
+	if err != nil {
+		return fmt.Errorf("schedule the next jury session: %w", err)
+	}
+	if _, err := l.svc.InviteJuryMembers(ctx, l.a, next.ID, ids); err != nil {
+		return fmt.Errorf("invite the jury to the next session: %w", err)
 	}
 	return nil
 }

@@ -2,13 +2,35 @@ package demo
 
 import (
 	"context"
+	"strings"
 	"testing"
 
 	"cqp/internal/domain"
+	"cqp/internal/rules"
 	"cqp/internal/service"
 	"cqp/internal/store"
 	"cqp/internal/store/storetest"
 )
+
+// allRouteEnrolments lists the enrolments of the demo actions, every organisation's.
+func allRouteEnrolments(t *testing.T, svc *service.Service, a domain.Actor) []string {
+	t.Helper()
+	page, err := svc.Actions(context.Background(), a, store.ActionFilter{Limit: 50})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out []string
+	for _, act := range page.Actions {
+		rows, err := svc.ActionEnrolments(context.Background(), a, act.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, r := range rows {
+			out = append(out, r.Enrolment.ID)
+		}
+	}
+	return out
+}
 
 func TestLoadFormationRoute(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, s *store.Store) {
@@ -138,11 +160,14 @@ func TestLoadFormationRoute(t *testing.T) {
 			}
 		})
 
+		sessions, err := svc.JurySessions(ctx, secretariat)
+		if err != nil || len(sessions) != 2 || sessions[0].Status != store.JuryPlanned || sessions[1].Status != store.JuryClosed {
+			t.Fatalf("sessions %+v, %v", sessions, err)
+		}
+		next, closed := sessions[0], sessions[1]
+
 		t.Run("one closed session with every juror present, its debates decided and its documents verifiable", func(t *testing.T) {
-			sessions, err := svc.JurySessions(ctx, secretariat)
-			if err != nil || len(sessions) != 1 || sessions[0].Status != store.JuryClosed {
-				t.Fatalf("sessions %+v, %v", sessions, err)
-			}
+			sessions := []store.JurySession{closed}
 			v, err := svc.JurySession(ctx, secretariat, sessions[0].ID)
 			if err != nil {
 				t.Fatal(err)
@@ -182,6 +207,65 @@ func TestLoadFormationRoute(t *testing.T) {
 			again, err := Load(ctx, svc)
 			if err != nil || again.SampleVerificationCode != accounts.SampleVerificationCode {
 				t.Fatalf("a second load gives the code %q, %v", again.SampleVerificationCode, err)
+			}
+		})
+
+		t.Run("the next session lists the candidates awaiting the jury, one held back by a missing internship", func(t *testing.T) {
+			v, err := svc.JurySession(ctx, secretariat, next.ID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(v.Members) != 5 || len(v.Candidates) != 0 {
+				t.Fatalf("%d members invited, %d candidates", len(v.Members), len(v.Candidates))
+			}
+			awaitingJury := map[string]bool{}
+			for _, p := range v.Presentable {
+				if p.Status == domain.StatusAwaitingJury {
+					awaitingJury[p.EnrolmentID] = true
+				}
+			}
+			ready := map[string]bool{}
+			for _, p := range v.ReadyToPresent() {
+				ready[p.EnrolmentID] = true
+			}
+			var routeHeld []service.PresentableEntry
+			for _, p := range v.HeldByGates() {
+				for _, e := range allRouteEnrolments(t, svc, secretariat) {
+					if e == p.EnrolmentID {
+						routeHeld = append(routeHeld, p)
+					}
+				}
+			}
+			if len(routeHeld) != 1 || len(routeHeld[0].Gates.Unmet()) != 1 || routeHeld[0].Gates.Unmet()[0].Kind != rules.GateInternship ||
+				!strings.HasPrefix(routeHeld[0].Gates.Unmet()[0].Text, "Stage : 0 h sur ") {
+				t.Fatalf("route candidates held back: %+v", routeHeld)
+			}
+			for _, e := range allRouteEnrolments(t, svc, secretariat) {
+				if ready[e] == (e == routeHeld[0].EnrolmentID) {
+					if _, awaiting := awaitingJury[e]; awaiting {
+						t.Errorf("route candidate %s awaiting the jury: ready %v", e, ready[e])
+					}
+				}
+			}
+		})
+
+		t.Run("one candidate of the closed session was presented by derogation, which the minutes print", func(t *testing.T) {
+			v, err := svc.JurySession(ctx, secretariat, closed.ID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var derogated []service.JuryCandidate
+			for _, c := range v.Candidates {
+				if len(c.Derogations) > 0 {
+					derogated = append(derogated, c)
+				}
+			}
+			if len(derogated) != 1 || derogated[0].Derogations[0].Reason != derogationReason ||
+				!strings.HasPrefix(derogated[0].Derogations[0].Missing, "Stage : 80 h sur ") {
+				t.Fatalf("candidates presented by derogation: %+v", derogated)
+			}
+			if _, err := svc.JuryMinutes(ctx, secretariat, closed.ID); err != nil {
+				t.Fatal(err)
 			}
 		})
 

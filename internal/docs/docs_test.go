@@ -272,6 +272,27 @@ func TestMinutesOfARectificationSayWhatTheyRectify(t *testing.T) {
 	assertContains(t, strings.Join(pdfPages(t, pdf), " "), "Rectification "+m.Rectification)
 }
 
+func TestMinutesSayTheDerogationsACandidateWasPresentedWith(t *testing.T) {
+	m := demoMinutes()
+	m.Candidates[1].Derogations = []MinutesDerogation{
+		{Missing: "Stage : 0 h sur 175 h dues", Reason: "Stage impossible : reconnaissance de handicap, aménagement validé par la branche le 3 novembre.",
+			By: "Claire Vasseur", On: "20/11/2026"},
+		{Missing: "Heures de formation : 320 h sur 350 h dues", Reason: "Heures antérieures reconnues."},
+	}
+	pdf, err := MinutesPDF(m)
+	if err != nil {
+		t.Fatal(err)
+	}
+	text := strings.Join(pdfPages(t, pdf), " ")
+	assertContains(t, text,
+		"2. Amélie ŒUVRAY — n° CAND-2026-0011",
+		"Dérogation aux conditions de présentation au jury — Stage : 0 h sur 175 h dues. Motif : Stage impossible : reconnaissance de handicap, aménagement validé par la branche le 3 novembre. (accordée par Claire Vasseur le 20/11/2026).",
+		"Dérogation aux conditions de présentation au jury — Heures de formation : 320 h sur 350 h dues. Motif : Heures antérieures reconnues. ")
+	if strings.Count(text, "Dérogation aux conditions") != 2 {
+		t.Errorf("the minutes print %d derogations, want 2", strings.Count(text, "Dérogation aux conditions"))
+	}
+}
+
 func TestMinutesBelowQuorumSayItIsNotReached(t *testing.T) {
 	m := demoMinutes()
 	for i := range m.Members[3:] {
@@ -464,6 +485,9 @@ func TestRefusals(t *testing.T) {
 		{"a present count that contradicts the members", func(m *MinutesDoc) { m.PresentCount = 5 }, "present count is 5 but 6"},
 		{"no signatory", func(m *MinutesDoc) { m.Signatories = nil }, "signatory"},
 		{"a candidate without a name", func(m *MinutesDoc) { m.Candidates[0].Name = "" }, "candidate needs a name"},
+		{"a derogation without a reason", func(m *MinutesDoc) {
+			m.Candidates[0].Derogations = []MinutesDerogation{{Missing: "Stage : 0 h sur 175 h dues", Reason: " "}}
+		}, "derogation needs"},
 	}
 	for _, c := range minutes {
 		t.Run("minutes with "+c.name+" are refused", func(t *testing.T) {

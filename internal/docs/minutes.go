@@ -33,6 +33,37 @@ type MinutesCandidate struct {
 	Name, Number, QualificationTitle, Route string
 	Outcome                                 string // « certifié », « validation partielle », « non certifié »
 	Blocks                                  []MinutesBlock
+	// Derogations are the secretariat's derogations to the gates before the jury the candidate
+	// was presented with (DOMAIN.md §7 rule 5).
+	Derogations []MinutesDerogation
+}
+
+// MinutesDerogation is a derogation to a gate before the jury: what was missing, why it was
+// waived, by whom and when.
+type MinutesDerogation struct {
+	Missing string // « Stage : 0 h sur 175 h dues »
+	Reason  string
+	By      string
+	On      string // French date, « 25/11/2026 »
+}
+
+// text says the derogation as the minutes print it.
+func (d MinutesDerogation) text() string {
+	s := "Dérogation aux conditions de présentation au jury — " + clean(d.Missing, false) + ". Motif : " + clean(d.Reason, true)
+	if by, on := clean(d.By, false), clean(d.On, false); by != "" || on != "" {
+		s += " (accordée"
+		if by != "" {
+			s += " par " + by
+		}
+		if on != "" {
+			s += " le " + on
+		}
+		s += ")"
+	}
+	if !strings.HasSuffix(s, ".") && !strings.HasSuffix(s, "!") && !strings.HasSuffix(s, "?") && !strings.HasSuffix(s, "…") {
+		s += "."
+	}
+	return s
 }
 
 // MinutesDoc is everything the minutes (procès-verbal de délibération) of a jury session say.
@@ -87,6 +118,11 @@ func (m MinutesDoc) check() error {
 		for _, b := range c.Blocks {
 			if strings.TrimSpace(b.Code) == "" {
 				return fmt.Errorf("candidate %s: every block needs a code", c.Number)
+			}
+		}
+		for _, d := range c.Derogations {
+			if strings.TrimSpace(d.Missing) == "" || strings.TrimSpace(d.Reason) == "" {
+				return fmt.Errorf("candidate %s: every derogation needs what was missing and a reason", c.Number)
 			}
 		}
 	}
@@ -505,7 +541,14 @@ func (w *minutes) candidate(n int, c MinutesCandidate) {
 	headLines := wrap(w.pdf, head, minTextW)
 	setFont(w.pdf, "", 9, colourText)
 	detailLines := wrap(w.pdf, strings.Join(append(details, result), " — "), minTextW)
+	var derogationLines [][]string
+	for _, d := range c.Derogations {
+		derogationLines = append(derogationLines, wrap(w.pdf, d.text(), minTextW))
+	}
 	need := float64(len(headLines))*lineHeight(10) + float64(len(detailLines))*lineHeight(9) + 3
+	for _, l := range derogationLines {
+		need += float64(len(l)) * lineHeight(9)
+	}
 	if len(rows) > 0 {
 		need += tableLH() + 2*cellPad + min(rowHeight(rows[0]), 3*tableLH()+2*cellPad)
 	}
@@ -515,6 +558,9 @@ func (w *minutes) candidate(n int, c MinutesCandidate) {
 	w.y = textLines(w.pdf, minMargin, w.y, minTextW, lineHeight(10), "L", headLines)
 	setFont(w.pdf, "", 9, colourText)
 	w.y = textLines(w.pdf, minMargin, w.y, minTextW, lineHeight(9), "L", detailLines)
+	for _, d := range c.Derogations {
+		w.text(9, "", d.text())
+	}
 	w.y += 1
 	if len(rows) == 0 {
 		w.text(9, "", "Aucun bloc présenté.")

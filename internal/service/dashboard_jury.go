@@ -13,7 +13,7 @@ func (s *Service) juryCards(ctx context.Context, a domain.Actor) ([]DashboardCar
 	var cards []DashboardCard
 	r := s.store.Read()
 	if Can(a, ActJuryRead) {
-		sessions, err := r.JurySessions(ctx)
+		sessions, err := readableJurySessions(ctx, r, a)
 		if err != nil {
 			return nil, err
 		}

@@ -445,12 +445,10 @@ func sessionState(js store.JurySession) map[string]any {
 // SessionWhen says a session's start in French, in Paris time: « 25/11/2026 à 14:00 ».
 func SessionWhen(t time.Time) string { return t.In(domain.Paris()).Format("02/01/2006 à 15:04") }
 
-// JurySessions returns every session, the most recent first.
+// JurySessions returns the sessions the actor may read, the most recent first: every session
+// for the secretariat and the branch, those they are invited to for a jury member.
 func (s *Service) JurySessions(ctx context.Context, a domain.Actor) ([]store.JurySession, error) {
-	if err := Check(a, ActJuryRead); err != nil {
-		return nil, err
-	}
-	return s.store.Read().JurySessions(ctx)
+	return readableJurySessions(ctx, s.store.Read(), a)
 }
 
 // openSession returns a session that is not closed, locked for the rest of the transaction.
@@ -573,8 +571,10 @@ func (s *Service) RecordJuryAttendance(ctx context.Context, a domain.Actor, sess
 
 // PresentJuryCandidates presents enrolments to a session. An enrolment must await the jury, or
 // be partially validated (item 8: it comes back for its open blocks, and its status returns to
-// "awaiting jury"); it may sit in one open session at a time. A rectification session only
-// re-examines the candidates of the session it corrects.
+// "awaiting jury"); it may sit in one open session at a time; it must pass the gates before the
+// jury, or have the secretariat's derogation on those it misses (jury_gates.go). A
+// rectification session only re-examines the candidates of the session it corrects. One
+// refusal presents none of the enrolments.
 func (s *Service) PresentJuryCandidates(ctx context.Context, a domain.Actor, sessionID string, enrolmentIDs []string) (int, error) {
 	if err := Check(a, ActJuryManage); err != nil {
 		return 0, err
@@ -591,6 +591,7 @@ func (s *Service) PresentJuryCandidates(ctx context.Context, a domain.Actor, ses
 		if js.RectifiesSessionID != "" {
 			return domain.Errorf(domain.ECONFLICT, "Une session de rectification réexamine les seuls candidats de la session qu'elle corrige : présentez les autres candidats à une session ordinaire.")
 		}
+		fws := map[string]domain.Framework{}
 		for _, id := range enrolmentIDs {
 			c, e, err := enrolmentUnscoped(ctx, q, id)
 			if err != nil {
@@ -616,6 +617,15 @@ func (s *Service) PresentJuryCandidates(ctx context.Context, a domain.Actor, ses
 				}
 				return domain.Errorf(domain.ECONFLICT, "%s est déjà présenté à la session du %s : retirez-le de cette session d'abord.",
 					c.DisplayName(), SessionWhen(other.StartsAt))
+			}
+			in, err := loadJuryInput(ctx, q, fws, c, e, "")
+			if err != nil {
+				return err
+			}
+			if g, err := juryGates(ctx, q, in); err != nil {
+				return err
+			} else if !g.Presentable() {
+				return gateRefusal(c, g)
 			}
 			if err := q.AddJuryCandidate(ctx, js.ID, e.ID); err != nil {
 				return err
@@ -733,6 +743,11 @@ type JuryCandidate struct {
 	Missing            []string               `json:"missing,omitempty"`
 	// NewlyAcquired are the blocks acquired at this session (not at an earlier one).
 	NewlyAcquired []string `json:"newly_acquired,omitempty"`
+	// Derogations are the secretariat's derogations to the gates before the jury the
+	// candidate is presented with; UnmetGates the hours and internship gates missed without
+	// one, which keep the session from closing (jury_gates.go).
+	Derogations []GateDerogation `json:"derogations,omitempty"`
+	UnmetGates  []string         `json:"unmet_gates,omitempty"`
 }
 
 // RouteLabel is the route in French.
@@ -1236,6 +1251,9 @@ func sessionCandidates(ctx context.Context, q store.Q, js store.JurySession) ([]
 		if err != nil {
 			return nil, nil, err
 		}
+		if err := withGates(ctx, q, in, &jc); err != nil {
+			return nil, nil, err
+		}
 		out = append(out, jc)
 		inputs = append(inputs, in)
 	}
@@ -1258,6 +1276,12 @@ type JurySessionView struct {
 	// Blocking says, while deliberating, why the session cannot be closed yet.
 	Blocking []string
 	Snapshot *JurySnapshot
+	// MayDecide and MayClose say whether the reader may record decisions and close the session
+	// now: the secretariat may decide in any session; a president, only in a session they are
+	// invited to and recorded present at. NotPresent says, to an invited president not
+	// recorded present, why they may not.
+	MayDecide, MayClose bool
+	NotPresent          string
 }
 
 // When says the session's start in French.
@@ -1274,13 +1298,11 @@ func (v JurySessionView) WithDebates() int {
 	return n
 }
 
-// JurySession returns a session as the jury and the secretariat see it.
+// JurySession returns a session as the jury and the secretariat see it; a session a jury member
+// is not invited to is "not found".
 func (s *Service) JurySession(ctx context.Context, a domain.Actor, id string) (JurySessionView, error) {
-	if err := Check(a, ActJuryRead); err != nil {
-		return JurySessionView{}, err
-	}
 	q := s.store.Read()
-	js, err := q.JurySession(ctx, id)
+	js, invited, err := readableJurySession(ctx, q, a, id)
 	if err != nil {
 		return JurySessionView{}, err
 	}
@@ -1306,12 +1328,15 @@ func (s *Service) JurySession(ctx context.Context, a domain.Actor, id string) (J
 		v.Quorum = Quorum{Required: snap.Quorum, Present: snap.PresentCount}
 		return v, nil
 	}
-	invited, err := q.JuryInvitations(ctx, js.ID)
-	if err != nil {
-		return v, err
-	}
 	v.Members = juryMembers(invited)
 	v.Quorum = quorumOf(js, v.Members)
+	v.MayClose = actingMember(a, ActJuryClose, invited, whatClose) == nil
+	switch domain.ErrorCode(actingMember(a, ActJuryDecide, invited, whatDecide)) {
+	case "":
+		v.MayDecide = true
+	case domain.ECONFLICT:
+		v.NotPresent = notPresentMessage(whatDecide + " et " + whatClose)
+	}
 	cands, _, err := sessionCandidates(ctx, q, js)
 	if err != nil {
 		return v, err
@@ -1333,16 +1358,20 @@ func (s *Service) JurySession(ctx context.Context, a domain.Actor, id string) (J
 			if err != nil {
 				return v, err
 			}
-			for _, p := range ps {
-				v.Presentable = append(v.Presentable, PresentableEntry{p})
+			if v.Presentable, err = presentableEntries(ctx, q, ps); err != nil {
+				return v, err
 			}
 		}
 	}
 	return v, nil
 }
 
-// PresentableEntry is an enrolment the secretariat may present to a session.
-type PresentableEntry struct{ store.PresentableEnrolment }
+// PresentableEntry is an enrolment the secretariat may present to a session, with where it
+// stands against the gates before the jury (jury_gates.go).
+type PresentableEntry struct {
+	store.PresentableEnrolment
+	Gates JuryGates
+}
 
 // Name is the candidate's name, « Prénom NOM ».
 func (p PresentableEntry) Name() string {
@@ -1392,6 +1421,9 @@ type JuryCandidateView struct {
 	Candidate JuryCandidate
 	// Previous and Next are the neighbouring candidates in the session's order, "" at the ends.
 	Previous, Next string
+	// MayDecide and NotPresent are the session's (JurySessionView).
+	MayDecide  bool
+	NotPresent string
 }
 
 // JuryCandidate returns one presented candidate of a session.
@@ -1404,7 +1436,7 @@ func (s *Service) JuryCandidate(ctx context.Context, a domain.Actor, sessionID, 
 		if c.EnrolmentID != enrolmentID {
 			continue
 		}
-		out := JuryCandidateView{Session: v.Session, Quorum: v.Quorum, Candidate: c}
+		out := JuryCandidateView{Session: v.Session, Quorum: v.Quorum, Candidate: c, MayDecide: v.MayDecide, NotPresent: v.NotPresent}
 		if i > 0 {
 			out.Previous = v.Candidates[i-1].EnrolmentID
 		}

@@ -63,9 +63,10 @@ func sessionQuorum(ctx context.Context, q store.Q, js store.JurySession) (Quorum
 	return quorumOf(js, juryMembers(invited)), nil
 }
 
-// deliberating returns the session locked, if it deliberates with its quorum present.
-func deliberating(ctx context.Context, q store.Q, sessionID string) (store.JurySession, Quorum, error) {
-	js, err := openSession(ctx, q, sessionID)
+// deliberating returns the session locked, if the actor may decide in it (actingSession) and it
+// deliberates with its quorum present.
+func deliberating(ctx context.Context, q store.Q, a domain.Actor, sessionID string) (store.JurySession, Quorum, error) {
+	js, err := actingSession(ctx, q, a, ActJuryDecide, sessionID, whatDecide)
 	if err != nil {
 		return js, Quorum{}, err
 	}
@@ -121,7 +122,7 @@ func (s *Service) DecideJuryBlock(ctx context.Context, a domain.Actor, sessionID
 		return err
 	}
 	return s.store.Write(ctx, func(q store.Q) error {
-		js, _, err := deliberating(ctx, q, sessionID)
+		js, _, err := deliberating(ctx, q, a, sessionID)
 		if err != nil {
 			return err
 		}
@@ -199,7 +200,7 @@ func (s *Service) RemoveJuryDecision(ctx context.Context, a domain.Actor, sessio
 		return err
 	}
 	return s.store.Write(ctx, func(q store.Q) error {
-		js, err := openSession(ctx, q, sessionID)
+		js, err := actingSession(ctx, q, a, ActJuryDecide, sessionID, whatDecide)
 		if err != nil {
 			return err
 		}
@@ -267,6 +268,9 @@ func closingProblems(js store.JurySession, qu Quorum, cands []JuryCandidate) []s
 		}
 		if len(stale) > 0 {
 			out = append(out, who+" : la décision enregistrée sur "+strings.Join(stale, ", ")+" ne porte plus sur un bloc en débat (ses évaluations ont changé depuis) ; supprimez-la.")
+		}
+		if len(c.UnmetGates) > 0 {
+			out = append(out, who+" : "+strings.Join(c.UnmetGates, " ; ")+", sans dérogation ; le secrétariat enregistre une dérogation motivée, ou retire le candidat de la session.")
 		}
 	}
 	return out
@@ -351,9 +355,10 @@ func outcomeStatus(o rules.CandidateOutcome) (domain.EnrolmentStatus, bool) {
 	return "", false
 }
 
-// CloseJurySession closes a deliberating session (the jury president, recorded present). It is
-// refused, naming the candidates and blocks, while the quorum is not present, a debated block
-// is undecided, a block is incomplete or a decision no longer applies. In one transaction it
+// CloseJurySession closes a deliberating session (the jury president, invited and recorded
+// present: actingSession). It is refused, naming the candidates and blocks, while the quorum
+// is not present, a debated block is undecided, a block is incomplete, a decision no longer
+// applies or a gate before the jury is missed without a derogation. In one transaction it
 // judges every candidate again with the jury's decisions and the blocks acquired earlier,
 // writes each outcome, the newly acquired blocks (acquired on the session's date) and each
 // enrolment's status, cancels their orals planned after the session (their result is final;
@@ -364,7 +369,7 @@ func (s *Service) CloseJurySession(ctx context.Context, a domain.Actor, sessionI
 	}
 	var snap JurySnapshot
 	err := s.store.Write(ctx, func(q store.Q) error {
-		js, err := openSession(ctx, q, sessionID)
+		js, err := actingSession(ctx, q, a, ActJuryClose, sessionID, whatClose)
 		if err != nil {
 			return err
 		}
@@ -374,15 +379,6 @@ func (s *Service) CloseJurySession(ctx context.Context, a domain.Actor, sessionI
 		}
 		members := juryMembers(invited)
 		qu := quorumOf(js, members)
-		if !a.System {
-			present := false
-			for _, m := range members {
-				present = present || (m.UserID == a.UserID && m.Present)
-			}
-			if !present {
-				return domain.Errorf(domain.ECONFLICT, "Vous n'êtes pas enregistré comme présent à cette session : seul un président présent clôt la délibération. Demandez au secrétariat d'enregistrer votre présence.")
-			}
-		}
 		cands, inputs, err := sessionCandidates(ctx, q, js)
 		if err != nil {
 			return err

@@ -55,8 +55,8 @@ func submitJuryGrids(t testing.TB, svc *service.Service, enrolmentID string, row
 	}
 }
 
-// readyForJury gives an enrolment its continuous marks and grids, and moves it to "awaiting
-// jury" along the path.
+// readyForJury gives an enrolment its continuous marks, grids, and the hours and internship
+// the gates before the jury ask, and moves it to "awaiting jury" along the path.
 func readyForJury(t *testing.T, w *servicetest.World, candidateID string, rows juryRows) string {
 	t.Helper()
 	ctx := context.Background()
@@ -73,6 +73,7 @@ func readyForJury(t *testing.T, w *servicetest.World, candidateID string, rows j
 		}
 	}
 	submitJuryGrids(t, w.Service, e.ID, rows, "")
+	w.MeetJuryGates(t, e.ID)
 	for _, st := range []domain.EnrolmentStatus{domain.StatusInTraining, domain.StatusFinalEvaluation, domain.StatusAwaitingJury} {
 		if _, err := w.Service.SetEnrolmentStatus(ctx, sys, candidateID, e.ID, st, ""); err != nil {
 			t.Fatalf("move to %s: %v", st, err)
@@ -622,6 +623,164 @@ func TestJuryPresentingWithdrawingAndRectifying(t *testing.T) {
 			entries, _, err := svc.Audit(ctx, jw.sec, store.AuditFilter{Action: "jury.rectify"})
 			if err != nil || len(entries) != 1 || entries[0].Reason != in.Reason {
 				t.Fatalf("rectification audit: %+v %v", entries, err)
+			}
+		})
+	})
+}
+
+// TestJuryMembersActOnlyInTheirSessions: a jury member or president reads only the sessions
+// they are invited to (another session is "not found", as any record outside one's scope),
+// and a president decides and closes only where invited and recorded present; the secretariat
+// reads every session and captures decisions as the jury speaks them.
+func TestJuryMembersActOnlyInTheirSessions(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		ctx := context.Background()
+		jw := newJuryWorld(t, st)
+		svc := jw.Service
+		branch := jw.Actor(t, jw.Accounts[domain.RoleBranch])
+		// Theirs: every juror invited, the president absent (jurors 1 to 4 present).
+		theirs := jw.session(t, "10/12/2026", 0, jw.enrolmentA)
+		if _, err := svc.RecordJuryAttendance(ctx, jw.sec, theirs, jw.jurors[1:5]); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := svc.OpenJuryDeliberation(ctx, jw.sec, theirs); err != nil {
+			t.Fatal(err)
+		}
+		// Another: only the four other jurors, invited and present, deliberating on B.
+		js, err := svc.ScheduleJurySession(ctx, jw.sec, service.JurySessionInput{Date: "11/12/2026", Time: "09:00", Place: "Lyon"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		other := js.ID
+		if _, err := svc.InviteJuryMembers(ctx, jw.sec, other, jw.jurors[2:]); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := svc.RecordJuryAttendance(ctx, jw.sec, other, jw.jurors[2:]); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := svc.PresentJuryCandidates(ctx, jw.sec, other, []string{jw.enrolmentB}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := svc.OpenJuryDeliberation(ctx, jw.sec, other); err != nil {
+			t.Fatal(err)
+		}
+		ids := func(a domain.Actor) []string {
+			t.Helper()
+			ss, err := svc.JurySessions(ctx, a)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var out []string
+			for _, s := range ss {
+				out = append(out, s.ID)
+			}
+			slices.Sort(out)
+			return out
+		}
+		both := []string{theirs, other}
+		slices.Sort(both)
+
+		t.Run("a jury member and a president list only the sessions they are invited to", func(t *testing.T) {
+			for name, a := range map[string]domain.Actor{"member": jw.member, "president": jw.president} {
+				if got := ids(a); !slices.Equal(got, []string{theirs}) {
+					t.Errorf("%s lists %v, want only %s", name, got, theirs)
+				}
+			}
+		})
+
+		t.Run("the secretariat and the branch list every session", func(t *testing.T) {
+			for name, a := range map[string]domain.Actor{"secretariat": jw.sec, "branch": branch} {
+				if got := ids(a); !slices.Equal(got, both) {
+					t.Errorf("%s lists %v, want %v", name, got, both)
+				}
+			}
+		})
+
+		t.Run("another session, its candidates and its minutes are not found for a jury member", func(t *testing.T) {
+			for name, a := range map[string]domain.Actor{"member": jw.member, "president": jw.president} {
+				if _, err := svc.JurySession(ctx, a, other); domain.ErrorCode(err) != domain.ENOTFOUND {
+					t.Errorf("%s read the other session: %v", name, err)
+				}
+				if _, err := svc.JuryCandidate(ctx, a, other, jw.enrolmentB); domain.ErrorCode(err) != domain.ENOTFOUND {
+					t.Errorf("%s read a candidate of the other session: %v", name, err)
+				}
+				if _, err := svc.JuryMinutes(ctx, a, other); domain.ErrorCode(err) != domain.ENOTFOUND {
+					t.Errorf("%s reached the minutes of the other session: %v", name, err)
+				}
+				if _, err := svc.JurySession(ctx, a, theirs); err != nil {
+					t.Errorf("%s cannot read their own session: %v", name, err)
+				}
+			}
+			if _, err := svc.JurySession(ctx, branch, other); err != nil {
+				t.Errorf("the branch cannot read the session: %v", err)
+			}
+		})
+
+		t.Run("the dashboard counts only the sessions a jury member is invited to", func(t *testing.T) {
+			cards, err := svc.Dashboard(ctx, jw.member)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, c := range cards {
+				if c.Label == "Sessions de jury à tenir" && c.Count != 1 {
+					t.Errorf("the member's dashboard counts %d sessions, want 1", c.Count)
+				}
+			}
+		})
+
+		decision := service.JuryDecisionInput{Block: "BC2", Decision: "A", Reason: "Motif"}
+		t.Run("a president not invited decides, removes and closes nothing: the session is not found", func(t *testing.T) {
+			if err := svc.DecideJuryBlock(ctx, jw.president, other, jw.enrolmentB, decision); domain.ErrorCode(err) != domain.ENOTFOUND {
+				t.Errorf("decision: %v", err)
+			}
+			if err := svc.RemoveJuryDecision(ctx, jw.president, other, jw.enrolmentB, "BC2"); domain.ErrorCode(err) != domain.ENOTFOUND {
+				t.Errorf("removal: %v", err)
+			}
+			if _, err := svc.CloseJurySession(ctx, jw.president, other); domain.ErrorCode(err) != domain.ENOTFOUND {
+				t.Errorf("closing: %v", err)
+			}
+		})
+
+		t.Run("a president invited but not recorded present decides, removes and closes nothing, and is told why", func(t *testing.T) {
+			jw.decide(t, theirs, jw.enrolmentA, "BC3", "A") // the secretariat captures it, uninvited
+			v, err := svc.JurySession(ctx, jw.president, theirs)
+			if err != nil || v.MayDecide || v.MayClose || !strings.Contains(v.NotPresent, "pas enregistré comme présent") {
+				t.Fatalf("the absent president's view: may decide %v, may close %v, %q, %v", v.MayDecide, v.MayClose, v.NotPresent, err)
+			}
+			const want = "Vous n'êtes pas enregistré comme présent à cette session"
+			err = svc.DecideJuryBlock(ctx, jw.president, theirs, jw.enrolmentA, decision)
+			if domain.ErrorCode(err) != domain.ECONFLICT || !strings.Contains(messageOf(err), want) {
+				t.Errorf("decision: %v", err)
+			}
+			err = svc.RemoveJuryDecision(ctx, jw.president, theirs, jw.enrolmentA, "BC3")
+			if domain.ErrorCode(err) != domain.ECONFLICT || !strings.Contains(messageOf(err), want) {
+				t.Errorf("removal: %v", err)
+			}
+			_, err = svc.CloseJurySession(ctx, jw.president, theirs)
+			if domain.ErrorCode(err) != domain.ECONFLICT || !strings.Contains(messageOf(err), want) {
+				t.Errorf("closing: %v", err)
+			}
+		})
+
+		t.Run("once recorded present, the president decides and removes decisions", func(t *testing.T) {
+			if _, err := svc.RecordJuryAttendance(ctx, jw.sec, theirs, jw.jurors[:5]); err != nil {
+				t.Fatal(err)
+			}
+			v, err := svc.JurySession(ctx, jw.president, theirs)
+			if err != nil || !v.MayDecide || !v.MayClose || v.NotPresent != "" {
+				t.Fatalf("the present president's view: %v %v %q %v", v.MayDecide, v.MayClose, v.NotPresent, err)
+			}
+			if err := svc.DecideJuryBlock(ctx, jw.president, theirs, jw.enrolmentA, decision); err != nil {
+				t.Fatal(err)
+			}
+			if err := svc.RemoveJuryDecision(ctx, jw.president, theirs, jw.enrolmentA, "BC3"); err != nil {
+				t.Fatal(err)
+			}
+			if v, err := svc.JurySession(ctx, jw.member, theirs); err != nil || v.MayDecide || v.MayClose {
+				t.Fatalf("a jury member's view lets them decide or close: %v %v %v", v.MayDecide, v.MayClose, err)
+			}
+			if v, err := svc.JurySession(ctx, jw.sec, other); err != nil || !v.MayDecide || v.MayClose {
+				t.Fatalf("the secretariat's view: may decide %v, may close %v, %v", v.MayDecide, v.MayClose, err)
 			}
 		})
 	})

@@ -18,10 +18,7 @@ type JuryMinutes struct {
 // by its closing: two generations give the same bytes, whatever changed since (names,
 // settings, grids).
 func (s *Service) JuryMinutes(ctx context.Context, a domain.Actor, sessionID string) (JuryMinutes, error) {
-	if err := Check(a, ActJuryRead); err != nil {
-		return JuryMinutes{}, err
-	}
-	js, err := s.store.Read().JurySession(ctx, sessionID)
+	js, _, err := readableJurySession(ctx, s.store.Read(), a, sessionID)
 	if err != nil {
 		return JuryMinutes{}, err
 	}
@@ -47,7 +44,8 @@ func (s *Service) JuryMinutes(ctx context.Context, a domain.Actor, sessionID str
 // MinutesDoc turns a closed session's snapshot into the minutes' content: the branch, the
 // qualifications, the members with their colleges and attendance, the quorum, every
 // candidate's blocks with the rules engine's explanation and, for debated blocks, the jury's
-// decision, reason and the referent's opinion, the rectification notice, and the signatories
+// decision, reason and the referent's opinion, the derogations to the gates before the jury a
+// candidate was presented with, the rectification notice, and the signatories
 // the branch's settings named at closing.
 func MinutesDoc(sn JurySnapshot) docs.MinutesDoc {
 	m := docs.MinutesDoc{BranchName: sn.Branch.Name, SessionID: sn.SessionID, Date: sn.StartsAt, Quorum: sn.Quorum,
@@ -74,6 +72,9 @@ func MinutesDoc(sn JurySnapshot) docs.MinutesDoc {
 	for _, c := range sn.Candidates {
 		mc := docs.MinutesCandidate{Name: c.FullName, Number: c.Number, QualificationTitle: c.QualificationTitle,
 			Route: c.Route.Label(), Outcome: c.Outcome.Label()}
+		for _, d := range c.Derogations {
+			mc.Derogations = append(mc.Derogations, docs.MinutesDerogation{Missing: d.Missing, Reason: d.Reason, By: d.By, On: d.When()})
+		}
 		for _, b := range c.Blocks {
 			mc.Blocks = append(mc.Blocks, docs.MinutesBlock{Code: b.Code, Title: b.Title, Outcome: b.Outcome.Label(),
 				Explanation: b.Explanation, Debate: b.InDebate, Decision: b.DecisionLabel(), Reason: b.Reason,

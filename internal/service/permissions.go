@@ -41,6 +41,7 @@ const (
 	ActJuryManage        Action = "jury.manage"        // schedule sessions, invite, record attendance, present candidates
 	ActJuryDecide        Action = "jury.decide"        // record the decision and reason on a debated block
 	ActJuryClose         Action = "jury.close"         // close a session: results frozen
+	ActJuryDerogate      Action = "jury.derogate"      // record a reasoned derogation to a gate before the jury
 	ActCertificateRead   Action = "certificate.read"   // certificates and attestations, and their PDFs
 	ActCertificateIssue  Action = "certificate.issue"  // issue and send certificates and attestations
 	ActCertificateRevoke Action = "certificate.revoke" // revoke one, with a reason
@@ -131,12 +132,14 @@ var Permissions = map[Action]map[domain.Role]Access{
 
 	ActJuryRead: {
 		domain.RoleSecretariat: AccessAll, domain.RoleBranch: AccessAll,
-		domain.RoleJuryMember: AccessAll, domain.RoleJuryPresident: AccessAll,
+		domain.RoleJuryMember: AccessScoped, domain.RoleJuryPresident: AccessScoped, // the sessions they are invited to
 	},
 	ActJuryManage: {domain.RoleSecretariat: AccessAll},
-	// The secretariat captures decisions as the jury speaks them; the president may too.
-	ActJuryDecide: {domain.RoleSecretariat: AccessAll, domain.RoleJuryPresident: AccessAll},
-	ActJuryClose:  {domain.RoleJuryPresident: AccessAll},
+	// The secretariat captures decisions as the jury speaks them; the president may too, in a
+	// session they are invited to and recorded present at, and closes it on the same terms.
+	ActJuryDecide:   {domain.RoleSecretariat: AccessAll, domain.RoleJuryPresident: AccessScoped},
+	ActJuryClose:    {domain.RoleJuryPresident: AccessScoped},
+	ActJuryDerogate: {domain.RoleSecretariat: AccessAll},
 	ActCertificateRead: {
 		domain.RoleSecretariat: AccessAll, domain.RoleBranch: AccessAll,
 		domain.RoleCandidate: AccessScoped, // their own

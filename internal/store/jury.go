@@ -212,6 +212,13 @@ func (q Q) JurySessions(ctx context.Context) ([]JurySession, error) {
 	return scanJurySessions(q.db.QueryContext(ctx, jurySessionSelect+` ORDER BY s.starts_at DESC, s.id DESC`))
 }
 
+// JurySessionsOfMember returns the sessions a user is invited to, the most recent first.
+func (q Q) JurySessionsOfMember(ctx context.Context, userID string) ([]JurySession, error) {
+	return scanJurySessions(q.db.QueryContext(ctx, jurySessionSelect+`
+		WHERE s.id IN (SELECT session_id FROM jury_invitations WHERE user_id = $1)
+		ORDER BY s.starts_at DESC, s.id DESC`, userID))
+}
+
 // RectificationOf returns the session that rectifies id, if any (ok false otherwise).
 func (q Q) RectificationOf(ctx context.Context, id string) (JurySession, bool, error) {
 	all, err := scanJurySessions(q.db.QueryContext(ctx, jurySessionSelect+` WHERE s.rectifies_session_id = $1`, id))

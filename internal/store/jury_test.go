@@ -136,6 +136,13 @@ func TestJuryStore(t *testing.T) {
 			if domain.ErrorCode(err) != domain.ECONFLICT {
 				t.Fatalf("second invitation: %v", err)
 			}
+			mine, err := s.Read().JurySessionsOfMember(ctx, "u-anne")
+			if err != nil || len(mine) != 1 || mine[0].ID != "s1" {
+				t.Fatalf("sessions of an invited member: %+v %v", mine, err)
+			}
+			if none, err := s.Read().JurySessionsOfMember(ctx, "u-sec"); err != nil || len(none) != 0 {
+				t.Fatalf("sessions of someone not invited: %+v %v", none, err)
+			}
 			err = write(func(q store.Q) error { return q.AddJuryCandidate(ctx, "s1", "e1") })
 			if domain.ErrorCode(err) != domain.ECONFLICT {
 				t.Fatalf("second presentation: %v", err)

@@ -92,6 +92,7 @@ var actionLabels = map[string]string{
 	"jury.close":           "Session de jury close, résultats figés",
 	"jury.outcome":         "Résultat du jury enregistré",
 	"jury.rectify":         "Session de rectification programmée",
+	"jury.gate_derogation": "Dérogation à une condition de présentation au jury",
 
 	"certificate.issue":      "Certificat ou attestation de blocs délivré",
 	"certificate.revoke":     "Certificat ou attestation de blocs révoqué",
@@ -196,7 +197,7 @@ var auditFieldLabels = map[string]string{
 	"session_status": "état de la session", "jury_president": "président du jury",
 	"csca_president": "président de la CSCA", "cpne_president": "président de la CPNE",
 	"certified": "certifiés", "partial": "validations partielles", "not_certified": "non certifiés",
-	"kind": "nature", "signature_place": "lieu de signature",
+	"kind": "nature", "signature_place": "lieu de signature", "gate": "condition", "missing": "manquait",
 }
 
 // compactState shows a JSON state of the audit trail on one line: « nom : Organisme A ·

@@ -3,6 +3,7 @@ package web
 import (
 	"net/http"
 
+	"cqp/internal/rules"
 	"cqp/internal/service"
 	"cqp/internal/store"
 )
@@ -83,6 +84,16 @@ func (s *Server) jurySessionPresent(w http.ResponseWriter, r *http.Request) erro
 			return "1 candidat est présenté à la session.", err
 		}
 		return frenchNumber(n) + " candidats sont présentés à la session.", err
+	})
+}
+
+// jurySessionDerogate records the secretariat's derogation to a gate before the jury that a
+// presentable candidate misses.
+func (s *Server) jurySessionDerogate(w http.ResponseWriter, r *http.Request) error {
+	return s.sessionAction(w, r, "#presenter", func(f *form) (string, error) {
+		v := r.PostForm
+		d, err := s.svc.RecordJuryGateDerogation(r.Context(), actorFrom(r.Context()), v.Get("enrolment"), rules.GateKind(v.Get("gate")), v.Get("reason"))
+		return "Dérogation enregistrée (" + d.Gate.Label() + ") : elle figurera sur la fiche du candidat et au procès-verbal.", err
 	})
 }
 

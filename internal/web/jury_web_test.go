@@ -17,8 +17,9 @@ import (
 func init() { sampleSources = append(sampleSources, jurySamples) }
 
 // juryFixture puts the fixture's jury member and president on the roster, schedules a
-// session, moves candidates A and B to "awaiting jury" (with rows, their grids are submitted
-// first: one string of 15 marks per evaluator for C1–C15) and presents them.
+// session, gives candidates A and B their continuous marks and the hours and internship the
+// gates before the jury ask, moves them to "awaiting jury" (with rows, their grids are
+// submitted first: one string of 15 marks per evaluator for C1–C15) and presents them.
 func juryFixture(t testing.TB, w *servicetest.World, rows map[domain.Evaluator]string) (sessionID, enrolmentA, enrolmentB string) {
 	t.Helper()
 	ctx := context.Background()
@@ -39,11 +40,12 @@ func juryFixture(t testing.TB, w *servicetest.World, rows map[domain.Evaluator]s
 		c, err := svc.Candidate(ctx, sys, id)
 		must(err)
 		e := c.Enrolments[0]
+		for _, b := range e.Blocks {
+			_, err := svc.AddContinuousAssessment(ctx, sys, e.ID, service.AssessmentInput{BlockCode: b, Label: "Étude de cas", On: "20/11/2026", Mark: "14"})
+			must(err)
+		}
+		w.MeetJuryGates(t, e.ID)
 		if rows != nil {
-			for _, b := range e.Blocks {
-				_, err := svc.AddContinuousAssessment(ctx, sys, e.ID, service.AssessmentInput{BlockCode: b, Label: "Étude de cas", On: "20/11/2026", Mark: "14"})
-				must(err)
-			}
 			for _, ev := range domain.Evaluators {
 				in := service.GridInput{Marks: map[string]string{"OPT1-C1": "A", "OPT2-C1": "A"}}
 				for i, m := range strings.Fields(rows[ev]) {
@@ -67,15 +69,63 @@ func juryFixture(t testing.TB, w *servicetest.World, rows map[domain.Evaluator]s
 	return js.ID, enrolments[0], enrolments[1]
 }
 
+// otherJurySession schedules a session of side B: the fixture's jury member and president are
+// not invited to it, and it hears a third candidate. It returns the session and the enrolment.
+func otherJurySession(t testing.TB, w *servicetest.World) (sessionID, enrolmentID string) {
+	t.Helper()
+	ctx := context.Background()
+	sys := domain.SystemActor("test")
+	svc := w.Service
+	must := func(err error) {
+		t.Helper()
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	c, err := svc.CreateCandidate(ctx, sys, service.CandidateInput{
+		Candidate: domain.Candidate{BirthName: "Nguyễn", FirstNames: "Bérénice", BirthDate: domain.NewDate(1990, 6, 2),
+			Sex: domain.SexFemale, BirthINSEE: "69123", BirthCity: "Lyon"},
+		Enrolment: &service.EnrolmentInput{QualificationCode: "CC", Route: domain.RouteFormation, Public: domain.PublicEmployee,
+			TrainingOrganisationID: w.OrgB, CompanyID: w.CompanyB, Blocks: []string{"OPT1", "OPT2"}}})
+	must(err)
+	e := c.Enrolments[0]
+	for _, b := range e.Blocks {
+		_, err := svc.AddContinuousAssessment(ctx, sys, e.ID, service.AssessmentInput{BlockCode: b, Label: "Étude de cas", On: "20/11/2026", Mark: "14"})
+		must(err)
+	}
+	w.MeetJuryGates(t, e.ID)
+	for _, st := range []domain.EnrolmentStatus{domain.StatusInTraining, domain.StatusFinalEvaluation, domain.StatusAwaitingJury} {
+		_, err := svc.SetEnrolmentStatus(ctx, sys, c.ID, e.ID, st, "")
+		must(err)
+	}
+	js, err := svc.ScheduleJurySession(ctx, sys, service.JurySessionInput{Date: "11/12/2026", Time: "09:00", Place: "Lyon"})
+	must(err)
+	_, err = svc.PresentJuryCandidates(ctx, sys, js.ID, []string{e.ID})
+	must(err)
+	return js.ID, e.ID
+}
+
 func jurySamples(t testing.TB, w *servicetest.World) routeSamples {
 	id, a, b := juryFixture(t, w, nil)
-	s := "/jury/sessions/" + id
-	return routeSamples{Paths: map[string]string{
+	// The fixture's jury member and president are invited to this session (side A), not to
+	// the other one (side B), which they may not read.
+	jurors := []string{w.UserIDs[w.Accounts[domain.RoleJuryMember]], w.UserIDs[w.Accounts[domain.RoleJuryPresident]]}
+	if _, err := w.Service.InviteJuryMembers(context.Background(), domain.SystemActor("test"), id, jurors); err != nil {
+		t.Fatal(err)
+	}
+	otherID, otherEnrolment := otherJurySession(t, w)
+	s, other := "/jury/sessions/"+id, "/jury/sessions/"+otherID
+	return routeSamples{CrossScope: map[string]string{
+		"/jury/sessions/{id}":                       other,
+		"/jury/sessions/{id}/pv.pdf":                other + "/pv.pdf",
+		"/jury/sessions/{id}/candidats/{enrolment}": other + "/candidats/" + otherEnrolment,
+	}, Paths: map[string]string{
 		"/jury/membres/{user}/retrait":                                            "/jury/membres/" + w.UserIDs[w.Accounts[domain.RoleJuryMember]] + "/retrait",
 		"/jury/sessions/{id}":                                                     s,
 		"/jury/sessions/{id}/invitations":                                         s + "/invitations",
 		"/jury/sessions/{id}/presences":                                           s + "/presences",
 		"/jury/sessions/{id}/candidats":                                           s + "/candidats",
+		"/jury/sessions/{id}/derogations":                                         s + "/derogations",
 		"/jury/sessions/{id}/ouverture":                                           s + "/ouverture",
 		"/jury/sessions/{id}/cloture":                                             s + "/cloture",
 		"/jury/sessions/{id}/rectification":                                       s + "/rectification",
@@ -248,4 +298,45 @@ func mainOf(body string) string {
 		return body[i:]
 	}
 	return body
+}
+
+func TestAJuryMemberGets404OnTheSessionsTheyAreNotInvitedTo(t *testing.T) {
+	s := newSite(t)
+	id, a, _ := juryFixture(t, s.world, nil)
+	attend(t, s.world, id)
+	other, enrolment := otherJurySession(t, s.world)
+	for _, role := range []domain.Role{domain.RoleJuryMember, domain.RoleJuryPresident} {
+		c := s.client(t, s.world.Accounts[role])
+		for _, path := range []string{"/jury/sessions/" + other, "/jury/sessions/" + other + "/pv.pdf",
+			"/jury/sessions/" + other + "/candidats/" + enrolment} {
+			if status, _ := s.do(t, c, http.MethodGet, path); status != http.StatusNotFound {
+				t.Errorf("%s read %s: %d, want 404", role, path, status)
+			}
+		}
+		status, body := s.do(t, c, http.MethodGet, "/jury/sessions")
+		if status != http.StatusOK || !strings.Contains(body, "/jury/sessions/"+id) || strings.Contains(body, "/jury/sessions/"+other) {
+			t.Errorf("%s's list of sessions: %d %.600s", role, status, mainOf(body))
+		}
+		if status, _ := s.do(t, c, http.MethodGet, "/jury/sessions/"+id); status != http.StatusOK {
+			t.Errorf("%s cannot read their own session: %d", role, status)
+		}
+	}
+	president := s.client(t, s.world.Accounts[domain.RoleJuryPresident])
+	// Invited but recorded absent, the president reads the session and is told why they may not decide.
+	if _, err := s.world.Service.RecordJuryAttendance(context.Background(), domain.SystemActor("test"), id,
+		[]string{s.world.UserIDs[s.world.Accounts[domain.RoleJuryMember]]}); err != nil {
+		t.Fatal(err)
+	}
+	status, body := s.do(t, president, http.MethodGet, "/jury/sessions/"+id+"/candidats/"+a)
+	if status != http.StatusOK || !strings.Contains(body, "Vous n'êtes pas enregistré comme présent à cette session") ||
+		strings.Contains(body, "Supprimer la décision") || strings.Contains(body, `name="reason"`) {
+		t.Errorf("the absent president's candidate page: %d %.600s", status, mainOf(body))
+	}
+	if status, _, _ := s.post(t, president, "/jury/sessions/"+other+"/cloture", nil); status != http.StatusNotFound {
+		t.Errorf("the president closed a session they are not invited to: %d, want 404", status)
+	}
+	sec := s.client(t, s.world.Accounts[domain.RoleSecretariat])
+	if status, _ := s.do(t, sec, http.MethodGet, "/jury/sessions/"+other); status != http.StatusOK {
+		t.Errorf("the secretariat cannot read the session: %d", status)
+	}
 }

@@ -17,6 +17,7 @@ func (s *Server) registerJuryRoutes() {
 	s.handle("POST /jury/sessions/{id}/invitations", service.ActJuryManage, s.jurySessionInvite)
 	s.handle("POST /jury/sessions/{id}/presences", service.ActJuryManage, s.jurySessionAttendance)
 	s.handle("POST /jury/sessions/{id}/candidats", service.ActJuryManage, s.jurySessionPresent)
+	s.handle("POST /jury/sessions/{id}/derogations", service.ActJuryDerogate, s.jurySessionDerogate)
 	s.handle("POST /jury/sessions/{id}/ouverture", service.ActJuryManage, s.jurySessionOpen)
 	s.handle("POST /jury/sessions/{id}/cloture", service.ActJuryClose, s.jurySessionClose)
 	s.handle("POST /jury/sessions/{id}/rectification", service.ActJuryManage, s.jurySessionRectify)
