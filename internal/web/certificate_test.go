@@ -83,6 +83,7 @@ func issueFixtureSession(t testing.TB, w *servicetest.World, id string) issued {
 	if err != nil {
 		t.Fatal(err)
 	}
+	w.ConfirmFrameworks(t)
 	if _, err := w.Service.IssueSessionDocuments(ctx, sys, id); err != nil {
 		t.Fatal(err)
 	}
