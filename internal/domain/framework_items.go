@@ -59,6 +59,22 @@ func (i FrameworkItem) Name() string {
 	return string(i.Kind)
 }
 
+// KindLabel says in French what kind of item it is, for a list that shows its code and title
+// apart: « bloc », « compétence du bloc BC1 ».
+func (i FrameworkItem) KindLabel() string {
+	switch i.Kind {
+	case ItemQualification:
+		return "qualification"
+	case ItemPrerequisites:
+		return "prérequis"
+	case ItemBlock:
+		return "bloc"
+	case ItemCompetence:
+		return "compétence du bloc " + i.Block
+	}
+	return string(i.Kind)
+}
+
 // Label is the item's name with its title: « bloc OPT1 « Bloc optionnel 1 — … » ».
 func (i FrameworkItem) Label() string {
 	if !i.HasTitle() {
