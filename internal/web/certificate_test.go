@@ -276,7 +276,8 @@ func TestIssuingDownloadingAndRevokingThroughThePages(t *testing.T) {
 			t.Fatal("the issue button is offered while items remain to confirm")
 		}
 		status, _, body := s.post(t, sec, "/delivrance/j2", nil)
-		if status != http.StatusConflict || !strings.Contains(body, "bloc OPT1 « Bloc optionnel 1 — à compléter par la branche »") {
+		if status != http.StatusConflict || !strings.Contains(body, "Délivrance refusée : des éléments du référentiel restent à confirmer ; ils sont listés ci-dessous.") ||
+			!strings.Contains(body, "<li><strong>OPT1</strong> Bloc optionnel 1 — à compléter par la branche") {
 			t.Fatalf("issuing before the confirmation: %d", status)
 		}
 		confirmThroughThePage(t, s, sec, w.FrameworkCC)

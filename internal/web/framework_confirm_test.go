@@ -52,8 +52,8 @@ func TestTheSecretariatConfirmsAndCorrectsFrameworkItemsOnItsPage(t *testing.T) 
 			`<legend>Bloc OPT1</legend>`,
 			`<label for="t-block-OPT1">Intitulé`,
 			`Texte d'attente actuel : « Bloc optionnel 1 — à compléter par la branche »`,
-			`<input type="text" id="t-block-OPT1" name="title" value="" required`,
-			`<input type="text" id="t-block-BC3" name="title" value="Gérer la relation clientèle" required`,
+			`<textarea id="t-block-OPT1" name="title" rows="2" required aria-describedby="h-block-OPT1"></textarea>`,
+			`<textarea id="t-block-BC3" name="title" rows="2" required aria-describedby="h-block-BC3">Gérer la relation clientèle</textarea>`,
 			`<label for="r-block-OPT1">Raison ou référence de la décision`,
 			`<legend>Compétence C1 du bloc BC1</legend>`,
 		} {
@@ -82,10 +82,13 @@ func TestTheSecretariatConfirmsAndCorrectsFrameworkItemsOnItsPage(t *testing.T) 
 		if status != http.StatusUnprocessableEntity {
 			t.Fatalf("status %d", status)
 		}
+		if !strings.Contains(body, `<div class="alert" role="alert"><p><strong>Confirmation refusée (Bloc OPT1) :</strong> <a href="#t-block-OPT1">« Bloc optionnel 1`) {
+			t.Error("the top of the page does not lead to the refused form")
+		}
 		form := body[strings.Index(body, `id="c-block-OPT1"`):]
 		form = form[:strings.Index(form, "</form>")]
-		for _, want := range []string{`<p class="field-error" role="alert" id="e-block-OPT1">« Bloc optionnel 1 — à compléter par la branche » est un texte d'attente`,
-			`value="Bloc optionnel 1 — à compléter par la branche"`, `aria-invalid="true"`, `value="Vu en séance"`} {
+		for _, want := range []string{`<p class="field-error" id="e-block-OPT1">« Bloc optionnel 1 — à compléter par la branche » est un texte d'attente`,
+			`aria-describedby="h-block-OPT1 e-block-OPT1" aria-invalid="true">Bloc optionnel 1 — à compléter par la branche</textarea>`, `value="Vu en séance"`} {
 			if !strings.Contains(form, want) {
 				t.Errorf("the refused form lacks %q: %s", want, form)
 			}

@@ -18,8 +18,10 @@ type frameworkShowPage struct {
 	Latest bool // this version is the qualification's latest
 	// ToConfirm holds one form per item still flagged, for those who may confirm them.
 	ToConfirm []confirmRow
-	// Error is a refusal that concerns no item's form (an unknown or missing item).
-	Error string
+	// Error is a refusal that concerns no item's form (an unknown or missing item); Failed is
+	// the item's form a refusal concerns, which the top of the page links to.
+	Error  string
+	Failed *confirmRow
 	// History lists the confirmations and corrections, for those who read the audit trail;
 	// Changed is the latest of them by item name, to mark each item confirmed.
 	History []service.FrameworkWordingChange
@@ -73,6 +75,11 @@ func (s *Server) renderFrameworkShow(w http.ResponseWriter, r *http.Request, sta
 				failed = nil
 			}
 			p.ToConfirm = append(p.ToConfirm, row)
+		}
+		for i := range p.ToConfirm {
+			if p.ToConfirm[i].Error != "" {
+				p.Failed = &p.ToConfirm[i]
+			}
 		}
 	}
 	if failed != nil {
