@@ -400,7 +400,7 @@ func (s *Service) IssueSessionDocuments(ctx context.Context, a domain.Actor, ses
 				SessionID: sessionID, HolderName: row.HolderName, HolderBirthDate: ic.BirthDate, BranchName: d.BranchName,
 				QualificationCode: ic.QualificationCode, QualificationTitle: ic.QualificationTitle, RNCP: fw.Framework.Qualification.RNCP,
 				AwardedOn: d.AwardedOn, Place: d.Place, Signatories: d.Signatories, IssuedAt: now, IssuedBy: a.UserID}
-			for _, code := range planDocument(ic).Blocks {
+			for _, code := range blocksInFrameworkOrder(fw.Framework, planDocument(ic).Blocks) {
 				title := code
 				if b, ok := fw.Framework.Block(code); ok {
 					title = b.Title
@@ -459,6 +459,19 @@ func (s *Service) IssueSessionDocuments(ctx context.Context, a domain.Actor, ses
 		s.log.Error("certificates issued but not mailed", "session_id", sessionID, "error", rep.MailError)
 	}
 	return rep, nil
+}
+
+// blocksInFrameworkOrder orders block codes as the framework lists its blocks (common,
+// specialty, then optional ones), so that an attestation reads like the certificate; a code
+// the framework does not hold comes last.
+func blocksInFrameworkOrder(fw domain.Framework, codes []string) []string {
+	out := inFrameworkOrder(fw, codes)
+	for _, c := range codes {
+		if !slices.Contains(out, c) {
+			out = append(out, c)
+		}
+	}
+	return out
 }
 
 // insertWithFreshCode stores c with insert under a code from draw, drawing another while
