@@ -12,6 +12,13 @@ import (
 	"cqp/internal/service/servicetest"
 )
 
+func init() { sampleSources = append(sampleSources, confirmationSamples) }
+
+// confirmationSamples gives the route walk a framework version to confirm items of.
+func confirmationSamples(t testing.TB, w *servicetest.World) routeSamples {
+	return routeSamples{Paths: map[string]string{"/referentiels/{id}/confirmation": "/referentiels/" + w.FrameworkCC + "/confirmation"}}
+}
+
 // confirmThroughThePage confirms every item still flagged in a framework version as the
 // secretariat does on its page: placeholders get servicetest.TestTitle, other titles are kept.
 func confirmThroughThePage(t *testing.T, s *site, c *http.Client, frameworkID string) {
