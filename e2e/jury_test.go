@@ -179,7 +179,13 @@ func TestJurySessionToVerifiedCertificate(t *testing.T) {
 		}
 	}
 
-	// The secretariat issues the documents.
+	// The shipped framework still holds placeholders: the issuing page lists them and links to
+	// the framework, where the secretariat confirms them; then it issues the documents.
+	if body := sec.page("/delivrance/" + sessionID); !strings.Contains(body, "éléments à confirmer</h3>") ||
+		!strings.Contains(body, "#a-confirmer") || strings.Contains(body, "Délivrer les documents") {
+		t.Fatalf("the issuing page does not stop at the items to confirm: %s", excerpt(body))
+	}
+	w.ConfirmFrameworks(t)
 	sec.submit("/delivrance/"+sessionID, nil)
 	page, err := svc.Certificates(ctx, sys, store.CertificateFilter{SessionID: sessionID})
 	if err != nil {

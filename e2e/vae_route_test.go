@@ -215,6 +215,7 @@ func TestVAERouteOverHTTP(t *testing.T) {
 	}
 	login(t, base, w.Accounts[domain.RoleJuryPresident]).submit(session+"/cloture", nil)
 	sessionID := strings.TrimPrefix(session, "/jury/sessions/")
+	w.ConfirmFrameworks(t)
 	sec.submit("/delivrance/"+sessionID, nil)
 	page, err := svc.Certificates(ctx, sys, store.CertificateFilter{SessionID: sessionID})
 	if err != nil || len(page.Items) != 1 || page.Items[0].Kind != store.KindCertificate {
@@ -393,6 +394,7 @@ func TestVAEPartialResultThenTheMissingBlockWithoutStartingOver(t *testing.T) {
 	if v.Enrolment.Status != domain.StatusCertified {
 		t.Fatalf("after the second jury: %s", v.Enrolment.Status)
 	}
+	w.ConfirmFrameworks(t)
 	sec.submit("/delivrance/"+strings.TrimPrefix(second, "/jury/sessions/"), nil)
 	page, err := svc.Certificates(ctx, sys, store.CertificateFilter{SessionID: strings.TrimPrefix(second, "/jury/sessions/")})
 	if err != nil || len(page.Items) != 1 || page.Items[0].Kind != store.KindCertificate {

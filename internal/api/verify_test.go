@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"cqp/internal/service"
+	"cqp/internal/service/servicetest"
 	"cqp/internal/store"
 )
 
@@ -41,6 +42,7 @@ func issueCertificate(t *testing.T, f *fixture) store.Certificate {
 		return q.CloseJurySession(f.ctx, "js", `{"format":1,"session_id":"js","signatories":{"jury_president":"Bertrand Lécuyer"}}`, day, "")
 	})
 	must(t, err)
+	servicetest.ConfirmFrameworks(t, f.svc, f.sys)
 	_, err = f.svc.IssueSessionDocuments(f.ctx, f.sys, "js")
 	must(t, err)
 	p, err := f.svc.Certificates(f.ctx, f.sys, store.CertificateFilter{SessionID: "js"})

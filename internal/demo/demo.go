@@ -218,13 +218,15 @@ func count(n int, one, many string) string {
 }
 
 // Load creates the demo data set through the use cases, as the platform itself ("démo" in the
-// audit trail): the shipped framework when no framework exists yet, 4 training organisations
-// (3 accredited for every qualification, 1 whose accreditation expired), 8 companies with a
-// referent each and an account for 4 of them, an OPCO, the branch, commission and jury members,
-// 40 candidates across the qualifications and the three routes at every step of their route,
-// 4 of them with an account, one action per accredited organisation whose candidates stand at
-// every step of the formation route up to a closed jury session and its issued certificates
-// (route.go), and the secretariat. Every account's password is Password.
+// audit trail): the shipped framework when no framework exists yet, every item it flags to
+// confirm confirmed, its placeholders as titles marked as demonstration examples
+// (frameworks.go), 4 training organisations (3 accredited for every qualification, 1 whose
+// accreditation expired), 8 companies with a referent each and an account for 4 of them, an
+// OPCO, the branch, commission and jury members, 40 candidates across the qualifications and
+// the three routes at every step of their route, 4 of them with an account, one action per
+// accredited organisation whose candidates stand at every step of the formation route up to a
+// closed jury session and its issued certificates (route.go), and the secretariat. Every
+// account's password is Password.
 //
 // Load is idempotent: when the demo secretariat exists it changes nothing and returns the
 // accounts. It creates the secretariat last, so a load that was interrupted is not mistaken
@@ -267,6 +269,9 @@ func (l loader) user(ctx context.Context, name, mail string, r domain.Role, scop
 func (l loader) load(ctx context.Context, cands []candidatePlan) error {
 	fws, err := l.frameworks(ctx)
 	if err != nil {
+		return err
+	}
+	if fws, err = l.confirmFrameworks(ctx, fws); err != nil {
 		return err
 	}
 	today := l.svc.Today()

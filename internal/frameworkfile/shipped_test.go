@@ -180,3 +180,23 @@ func TestShippedSourceIsACopy(t *testing.T) {
 		t.Error("ShippedSource exposes the embedded bytes")
 	}
 }
+
+// What a real branch installs must stay flagged: cqp refuses to print an item still flagged,
+// so every placeholder of the shipped file must carry to_confirm.
+func TestEveryShippedPlaceholderIsFlaggedToConfirm(t *testing.T) {
+	f := shippedFile(t)
+	placeholders := 0
+	for _, fw := range f.Frameworks {
+		for _, it := range fw.Items() {
+			if domain.ReadsAsPlaceholder(it.Title) {
+				placeholders++
+				if !it.ToConfirm {
+					t.Errorf("%s: %s reads as a placeholder but is not flagged to_confirm", fw.Qualification.Code, it.Label())
+				}
+			}
+		}
+	}
+	if placeholders == 0 {
+		t.Fatal("no placeholder found: ReadsAsPlaceholder no longer recognises the shipped wording")
+	}
+}

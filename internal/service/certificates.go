@@ -127,6 +127,35 @@ type SessionDocuments struct {
 	Counts             store.CertificateCounts
 	RectifiedBy        *store.JurySession
 	Rectifies          *store.JurySession
+	// ToConfirm lists, while the documents are not issued, the framework versions of the
+	// candidates owed one that still hold items flagged to confirm: a document would print them.
+	ToConfirm []FrameworkToConfirm
+}
+
+// FrameworkToConfirm is a framework version with the items the branch must still confirm.
+type FrameworkToConfirm struct {
+	FrameworkID        string
+	QualificationCode  string
+	QualificationTitle string
+	Version            int
+	Items              []domain.FrameworkItem
+}
+
+// Problem says in French what the items to confirm prevent, listing them, and where to
+// confirm them.
+func (f FrameworkToConfirm) Problem() string {
+	labels := make([]string, len(f.Items))
+	for i, it := range f.Items {
+		labels[i] = it.Label()
+	}
+	n := fmt.Sprintf("%d éléments", len(f.Items))
+	if len(f.Items) == 1 {
+		n = "1 élément"
+	}
+	return fmt.Sprintf("Le référentiel « %s », version %d, a %s à confirmer par la branche : %s. "+
+		"Un certificat ou une attestation n'imprime jamais un élément à confirmer : le secrétariat confirme chacun tel quel "+
+		"ou corrige son intitulé sur la page de ce référentiel (Référentiels → %s → version %d), puis délivre les documents.",
+		f.QualificationTitle, f.Version, n, strings.Join(labels, " ; "), f.QualificationTitle, f.Version)
 }
 
 // Issued reports whether the session's documents were issued.
@@ -143,8 +172,23 @@ func (d SessionDocuments) Owed() int {
 	return n
 }
 
-// Problems lists, in French, what prevents issuing; empty when it may go ahead.
+// Problems lists, in French, what prevents issuing; empty when it may go ahead. Items to
+// confirm come right after the session's own state, each framework's listed in full.
 func (d SessionDocuments) Problems() []string {
+	out := d.sessionProblems()
+	for _, f := range d.ToConfirm {
+		out = append(out, f.Problem())
+	}
+	return append(out, d.settingsProblems()...)
+}
+
+// PageProblems are the problems but the items to confirm, which the issuing page lists item
+// by item with a link to their framework.
+func (d SessionDocuments) PageProblems() []string {
+	return append(d.sessionProblems(), d.settingsProblems()...)
+}
+
+func (d SessionDocuments) sessionProblems() []string {
 	var out []string
 	if d.Session.Status != store.JuryClosed {
 		out = append(out, "La session n'est pas close : les documents se délivrent une fois les résultats figés par la clôture.")
@@ -152,6 +196,11 @@ func (d SessionDocuments) Problems() []string {
 	if d.Issued() {
 		out = append(out, "Les documents de cette session ont déjà été délivrés : une décision du jury ne donne lieu qu'à une délivrance. Pour corriger un document, révoquez-le ; une nouvelle décision passe par une session rectificative.")
 	}
+	return out
+}
+
+func (d SessionDocuments) settingsProblems() []string {
+	var out []string
 	if len(d.MissingSignatories) > 0 {
 		out = append(out, "Les noms des signataires manquent ("+strings.Join(d.MissingSignatories, ", ")+") : renseignez-les dans les paramètres de la branche.")
 	}
@@ -259,7 +308,35 @@ func (s *Service) sessionDocuments(ctx context.Context, q store.Q, sessionID str
 		}
 		d.Rows = append(d.Rows, row)
 	}
+	if !d.Issued() {
+		if d.ToConfirm, err = frameworksToConfirm(ctx, q, d.Rows); err != nil {
+			return d, err
+		}
+	}
 	return d, nil
+}
+
+// frameworksToConfirm returns the framework versions of the candidates owed a document that
+// still hold items to confirm, in the order of the rows.
+func frameworksToConfirm(ctx context.Context, q store.Q, rows []SessionDocumentRow) ([]FrameworkToConfirm, error) {
+	var out []FrameworkToConfirm
+	seen := map[string]bool{}
+	for _, row := range rows {
+		id := row.Candidate.FrameworkID
+		if row.Planned == "" || row.Elsewhere != "" || seen[id] {
+			continue
+		}
+		seen[id] = true
+		fw, err := q.Framework(ctx, id)
+		if err != nil {
+			return nil, err
+		}
+		if items := fw.Framework.ItemsToConfirm(); len(items) > 0 {
+			out = append(out, FrameworkToConfirm{FrameworkID: fw.ID, QualificationCode: fw.Framework.Qualification.Code,
+				QualificationTitle: fw.Framework.Qualification.Title, Version: fw.Version, Items: items})
+		}
+	}
+	return out, nil
 }
 
 // IssueReport says what issuing a session did.
@@ -323,7 +400,7 @@ func (s *Service) IssueSessionDocuments(ctx context.Context, a domain.Actor, ses
 				SessionID: sessionID, HolderName: row.HolderName, HolderBirthDate: ic.BirthDate, BranchName: d.BranchName,
 				QualificationCode: ic.QualificationCode, QualificationTitle: ic.QualificationTitle, RNCP: fw.Framework.Qualification.RNCP,
 				AwardedOn: d.AwardedOn, Place: d.Place, Signatories: d.Signatories, IssuedAt: now, IssuedBy: a.UserID}
-			for _, code := range planDocument(ic).Blocks {
+			for _, code := range blocksInFrameworkOrder(fw.Framework, planDocument(ic).Blocks) {
 				title := code
 				if b, ok := fw.Framework.Block(code); ok {
 					title = b.Title
@@ -382,6 +459,19 @@ func (s *Service) IssueSessionDocuments(ctx context.Context, a domain.Actor, ses
 		s.log.Error("certificates issued but not mailed", "session_id", sessionID, "error", rep.MailError)
 	}
 	return rep, nil
+}
+
+// blocksInFrameworkOrder orders block codes as the framework lists its blocks (common,
+// specialty, then optional ones), so that an attestation reads like the certificate; a code
+// the framework does not hold comes last.
+func blocksInFrameworkOrder(fw domain.Framework, codes []string) []string {
+	out := inFrameworkOrder(fw, codes)
+	for _, c := range codes {
+		if !slices.Contains(out, c) {
+			out = append(out, c)
+		}
+	}
+	return out
 }
 
 // insertWithFreshCode stores c with insert under a code from draw, drawing another while

@@ -19,6 +19,7 @@ func BenchmarkIssueSession300(b *testing.B) {
 	ctx := context.Background()
 	st := storetest.Open(b, storetest.Targets(b)[0])
 	w := servicetest.New(b, st)
+	w.ConfirmFrameworks(b)
 	sys := domain.SystemActor("bench")
 	var enrolments []string
 	for i := range 300 {

@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"slices"
 	"strings"
@@ -123,6 +124,39 @@ func TestIssuingCertificatesAndAttestations(t *testing.T) {
 			presented{eA, "certified", []string{"BC1", "BC2", "BC3", "BC4", "BC5", "OPT1", "OPT2"}},
 			presented{eB, "partial", []string{"BC2", "BC1"}})
 
+		t.Run("while the framework holds items to confirm, issuing is refused with their list and where to confirm them", func(t *testing.T) {
+			d, err := svc.SessionDocuments(ctx, sec, "s1")
+			if err != nil {
+				t.Fatal(err)
+			}
+			cc, _ := svc.Framework(ctx, sec, w.FrameworkCC)
+			if len(d.ToConfirm) != 1 || d.ToConfirm[0].FrameworkID != w.FrameworkCC || len(d.ToConfirm[0].Items) != cc.ToConfirmCount {
+				t.Fatalf("to confirm %+v", d.ToConfirm)
+			}
+			if _, err := svc.ConfirmFrameworkItem(ctx, sec, w.FrameworkCC, service.FrameworkItemInput{Item: "block/OPT2", Title: "Assurance des risques professionnels"}); err != nil {
+				t.Fatal(err)
+			}
+			_, err = svc.IssueSessionDocuments(ctx, sec, "s1")
+			msg := domain.ErrorMessage(err)
+			for _, says := range []string{
+				fmt.Sprintf("Le référentiel « Chargé de clientèle », version 1, a %d éléments à confirmer par la branche", cc.ToConfirmCount-1),
+				"bloc OPT1 « Bloc optionnel 1 — à compléter par la branche »",
+				"compétence C1 du bloc BC1 « Compétence C1 — intitulé à compléter par la branche »",
+				"Référentiels → Chargé de clientèle → version 1",
+			} {
+				if !strings.Contains(msg, says) {
+					t.Errorf("the refusal does not say %q: %v", says, err)
+				}
+			}
+			if domain.ErrorCode(err) != domain.ECONFLICT || strings.Contains(msg, "bloc OPT2 « Bloc") {
+				t.Fatalf("%v", err)
+			}
+			if p, _ := svc.Certificates(ctx, sec, store.CertificateFilter{}); p.Total != 0 {
+				t.Fatalf("a refused issuing left %d documents", p.Total)
+			}
+		})
+		w.ConfirmFrameworks(t)
+
 		t.Run("without the signatories' names or a place, issuing is refused and says what is missing", func(t *testing.T) {
 			d, err := svc.SessionDocuments(ctx, sec, "s1")
 			if err != nil {
@@ -185,6 +219,17 @@ func TestIssuingCertificatesAndAttestations(t *testing.T) {
 			}
 			if attB.Kind != store.KindAttestation || len(attB.Blocks) != 2 || attB.Blocks[0].Code != "BC1" || attB.Blocks[1].Code != "BC2" || attB.HolderName != "Paul MARTIN" {
 				t.Errorf("attestation %+v", attB)
+			}
+			for _, c := range p.Items {
+				for _, b := range c.Blocks {
+					if domain.ReadsAsPlaceholder(b.Title) {
+						t.Errorf("%s prints the placeholder %s « %s »", c.Number, b.Code, b.Title)
+					}
+				}
+			}
+			if i := slices.IndexFunc(certA.Blocks, func(b store.CertificateBlock) bool { return b.Code == "OPT2" }); i < 0 ||
+				certA.Blocks[i].Title != "Assurance des risques professionnels" {
+				t.Errorf("the certificate does not print OPT2's confirmed title: %+v", certA.Blocks)
 			}
 			for _, c := range p.Items {
 				if code, ok := service.NormalizeVerificationCode(c.VerificationCode); !ok || code != c.VerificationCode {

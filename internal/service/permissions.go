@@ -14,6 +14,7 @@ const (
 	ActCandidateUpdate    Action = "candidate.update"    // change a candidate's identity
 	ActFrameworkRead      Action = "framework.read"      // browse frameworks
 	ActFrameworkImport    Action = "framework.import"    // load a new framework version
+	ActFrameworkConfirm   Action = "framework.confirm"   // confirm or correct an item flagged to confirm
 	ActOrganisationRead   Action = "organisation.read"   // training organisations
 	ActOrganisationManage Action = "organisation.manage" // create OFs, grant accreditations
 	ActCompanyRead        Action = "company.read"        // companies
@@ -97,6 +98,8 @@ var Permissions = map[Action]map[domain.Role]Access{
 		domain.RoleSecretariat: AccessAll, domain.RoleTrainingOrganisation: AccessScoped,
 	},
 	ActFrameworkImport: {domain.RoleSecretariat: AccessAll},
+	// Confirming the branch's wording is the secretariat's; the branch (CPNEFP) reads only.
+	ActFrameworkConfirm: {domain.RoleSecretariat: AccessAll},
 	ActOrganisationRead: {
 		domain.RoleSecretariat: AccessAll, domain.RoleBranch: AccessAll,
 		domain.RoleTrainingOrganisation: AccessScoped,

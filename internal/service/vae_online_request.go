@@ -95,13 +95,29 @@ func (s *Service) RequestVAEOnline(ctx context.Context, in VAERequestInput, ip s
 	return out, err
 }
 
-// VAEQualification is a qualification a person may ask a VAE for, with its optional blocks.
+// VAEQualification is a qualification a person may ask a VAE for, with its optional blocks,
+// as the public form shows them: no title the branch has not confirmed.
 type VAEQualification struct {
-	Code, Title       string
-	OptionalBlocks    []domain.Block
+	Code, Title       string // Title is "" while the branch has not confirmed it
+	OptionalBlocks    []PublicBlock
 	OptionalToChoose  int
 	MinMonths         int
 	RecommendedMonths int
+}
+
+// PublicBlock is a block as a public page shows it: its title only once the branch has
+// confirmed it, "" before (the page then says the title is not published yet). The person
+// can still choose it: the composition rule needs its optional blocks chosen now.
+type PublicBlock struct{ Code, Title string }
+
+// Unpublished reports whether some optional block has no title to show.
+func (q VAEQualification) Unpublished() bool {
+	for _, b := range q.OptionalBlocks {
+		if b.Title == "" {
+			return true
+		}
+	}
+	return false
 }
 
 // VAEQualifications lists the qualifications open to VAE requests, for the public form.
@@ -113,9 +129,13 @@ func (s *Service) VAEQualifications(ctx context.Context) ([]VAEQualification, er
 	var out []VAEQualification
 	for _, r := range fws {
 		fw := r.Framework
-		out = append(out, VAEQualification{Code: fw.Qualification.Code, Title: fw.Qualification.Title,
-			OptionalBlocks: fw.BlocksOfKind(domain.BlockOptional), OptionalToChoose: fw.Composition.Optional,
-			MinMonths: fw.Prerequisites.VAEMinRelatedMonths, RecommendedMonths: fw.Prerequisites.VAERecommendedRelatedMonths})
+		q := VAEQualification{Code: fw.Qualification.Code, Title: domain.PublicTitle(fw.Qualification.Title, fw.Qualification.ToConfirm),
+			OptionalToChoose: fw.Composition.Optional,
+			MinMonths:        fw.Prerequisites.VAEMinRelatedMonths, RecommendedMonths: fw.Prerequisites.VAERecommendedRelatedMonths}
+		for _, b := range fw.BlocksOfKind(domain.BlockOptional) {
+			q.OptionalBlocks = append(q.OptionalBlocks, PublicBlock{Code: b.Code, Title: domain.PublicTitle(b.Title, b.ToConfirm)})
+		}
+		out = append(out, q)
 	}
 	return out, nil
 }

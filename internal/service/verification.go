@@ -107,9 +107,9 @@ type Verification struct {
 	HolderName         string
 	BranchName         string
 	QualificationCode  string
-	QualificationTitle string
+	QualificationTitle string // "" while the branch has not confirmed it
 	RNCP               string
-	Blocks             []store.CertificateBlock
+	Blocks             []store.CertificateBlock // a Title is "" while the branch has not confirmed it
 	AwardedOn          domain.Date
 	Revoked            bool
 	RevokedOn          domain.Date
@@ -144,7 +144,8 @@ func (s *Service) VerifyCertificate(ctx context.Context, code, ip string) (Verif
 	if !ok {
 		return Verification{}, domain.Errorf(domain.ENOTFOUND, "%s", malformedCodeMessage)
 	}
-	c, err := s.store.Read().CertificateByCode(ctx, normalized)
+	r := s.store.Read()
+	c, err := r.CertificateByCode(ctx, normalized)
 	if err != nil {
 		if domain.ErrorCode(err) == domain.ENOTFOUND {
 			return Verification{}, domain.Errorf(domain.ENOTFOUND,
@@ -159,7 +160,37 @@ func (s *Service) VerifyCertificate(ctx context.Context, code, ip string) (Verif
 	if c.RevokedAt != nil {
 		v.RevokedOn = domain.DateOf(*c.RevokedAt)
 	}
+	if err := publicWording(ctx, r, c, &v); err != nil {
+		return Verification{}, err
+	}
 	return v, nil
+}
+
+// publicWording blanks, in what the public page shows of a document, every title its
+// framework version still flags to confirm or that reads as placeholder wording: the page then
+// shows the code alone. Documents issued since issuing requires a confirmed framework never
+// hold one; a document issued before may, and the public page does not print it.
+func publicWording(ctx context.Context, r store.Q, c store.Certificate, v *Verification) error {
+	flagged := map[string]bool{}
+	qualificationFlagged := false
+	if e, err := r.Enrolment(ctx, c.EnrolmentID, store.Scope{}); err == nil {
+		fw, err := r.Framework(ctx, e.FrameworkID)
+		if err != nil {
+			return err
+		}
+		qualificationFlagged = fw.Framework.Qualification.ToConfirm
+		for _, b := range fw.Framework.Blocks {
+			flagged[b.Code] = b.ToConfirm
+		}
+	} else if domain.ErrorCode(err) != domain.ENOTFOUND {
+		return err
+	}
+	v.QualificationTitle = domain.PublicTitle(c.QualificationTitle, qualificationFlagged)
+	v.Blocks = make([]store.CertificateBlock, len(c.Blocks))
+	for i, b := range c.Blocks {
+		v.Blocks[i] = store.CertificateBlock{Code: b.Code, Title: domain.PublicTitle(b.Title, flagged[b.Code])}
+	}
+	return nil
 }
 
 // VerificationURL is the public address of a document's verification page, printed and put

@@ -75,6 +75,7 @@ func TestPublicVerification(t *testing.T) {
 		closedSession(t, st, "s1", "", juryDay, "Paris", fullSignatories,
 			presented{eA, "certified", []string{"BC1", "BC2", "BC3", "BC4", "BC5", "OPT1", "OPT2"}},
 			presented{eB, "partial", []string{"BC3"}})
+		w.ConfirmFrameworks(t)
 		if _, err := w.Service.IssueSessionDocuments(ctx, sec, "s1"); err != nil {
 			t.Fatal(err)
 		}

@@ -145,6 +145,46 @@ func (q Q) ReplaceFrameworkDefinition(ctx context.Context, r FrameworkRecord) er
 	return nil
 }
 
+// LockFramework takes the version's row lock for the rest of the caller's transaction (a
+// no-op update, as LockJurySession does) and returns the version, so that two confirmations
+// of its items made at once do not overwrite each other.
+func (q Q) LockFramework(ctx context.Context, id string) (FrameworkRecord, error) {
+	res, err := q.db.ExecContext(ctx, `UPDATE frameworks SET version = version WHERE id = $1`, id)
+	if err := mustAffect(res, err); err != nil {
+		if domain.ErrorCode(err) == domain.ENOTFOUND {
+			return FrameworkRecord{}, &domain.Error{Code: domain.ENOTFOUND, Message: "Référentiel introuvable."}
+		}
+		return FrameworkRecord{}, err
+	}
+	return q.Framework(ctx, id)
+}
+
+// SetFrameworkWording rewrites a version's wording (titles, notes, to-confirm flags), frozen
+// or not. It refuses any other change: codes, kinds, detailed counts and rules stay those the
+// version's candidates are judged under (domain.SameRules).
+func (q Q) SetFrameworkWording(ctx context.Context, id string, fw domain.Framework) error {
+	cur, err := q.Framework(ctx, id)
+	if err != nil {
+		return err
+	}
+	if !domain.SameRules(cur.Framework, fw) {
+		return fmt.Errorf("framework %s: a wording change may not change a rule", id)
+	}
+	def, err := json.Marshal(fw)
+	if err != nil {
+		return fmt.Errorf("encode framework: %w", err)
+	}
+	res, err := q.db.ExecContext(ctx, `UPDATE frameworks SET definition = $1, to_confirm_count = $2 WHERE id = $3`,
+		string(def), fw.ToConfirmCount(), id)
+	return mustAffect(res, err)
+}
+
+// SetQualificationTitle renames a qualification (the title its enrolments and documents show).
+func (q Q) SetQualificationTitle(ctx context.Context, id, title string) error {
+	res, err := q.db.ExecContext(ctx, `UPDATE qualifications SET title = $1 WHERE id = $2`, title, id)
+	return mustAffect(res, err)
+}
+
 const frameworkSelect = `SELECT f.id, f.qualification_id, f.version, f.definition, f.to_confirm_count, f.created_at,
 	(SELECT COUNT(*) FROM enrolments e WHERE e.framework_id = f.id)
 	FROM frameworks f`

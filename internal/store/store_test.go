@@ -205,6 +205,35 @@ func TestStore(t *testing.T) {
 			}
 		})
 
+		t.Run("a frozen version takes a change of wording, and nothing else", func(t *testing.T) {
+			var rec store.FrameworkRecord
+			err := s.Write(ctx, func(q store.Q) error {
+				var err error
+				rec, err = q.LockFramework(ctx, "f1")
+				return err
+			})
+			if err != nil || !rec.Frozen() {
+				t.Fatalf("lock: %+v %v", rec, err)
+			}
+			worded := rec.Framework
+			worded.Qualification.Title, worded.Qualification.ToConfirm = "Chargé de clientèle en courtage", false
+			if err := s.Write(ctx, func(q store.Q) error { return q.SetFrameworkWording(ctx, rec.ID, worded) }); err != nil {
+				t.Fatal(err)
+			}
+			got, err := s.Read().Framework(ctx, rec.ID)
+			if err != nil || got.Framework.Qualification.Title != "Chargé de clientèle en courtage" || got.ToConfirmCount != 0 {
+				t.Fatalf("after the wording change: %+v %v", got, err)
+			}
+			ruled := got.Framework
+			ruled.ThresholdPercent = 60
+			if err := s.Write(ctx, func(q store.Q) error { return q.SetFrameworkWording(ctx, rec.ID, ruled) }); err == nil {
+				t.Fatal("a change of threshold went through as wording")
+			}
+			if err := s.Write(ctx, func(q store.Q) error { _, err := q.LockFramework(ctx, "nope"); return err }); domain.ErrorCode(err) != domain.ENOTFOUND {
+				t.Fatalf("lock of an unknown version: %v", err)
+			}
+		})
+
 		t.Run("the audit trail lists entries newest first and filters by candidate", func(t *testing.T) {
 			err := s.Write(ctx, func(q store.Q) error {
 				for i, id := range []string{"a1", "a2", "a3"} {

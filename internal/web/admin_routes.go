@@ -9,6 +9,7 @@ func (s *Server) registerAdminRoutes() {
 	s.handle("GET /referentiels/import", service.ActFrameworkImport, s.frameworkImportForm)
 	s.handle("POST /referentiels/import", service.ActFrameworkImport, s.frameworkImportSubmit)
 	s.handle("GET /referentiels/{id}", service.ActFrameworkRead, s.frameworkShow)
+	s.handle("POST /referentiels/{id}/confirmation", service.ActFrameworkConfirm, s.frameworkConfirm)
 	s.handle("GET /referentiels/{code}/versions", service.ActFrameworkRead, s.frameworkVersions)
 	s.handle("GET /referentiels/{code}/export", service.ActFrameworkRead, s.frameworkExport)
 

@@ -62,6 +62,8 @@ var actionLabels = map[string]string{
 	"framework.created":        "Référentiel créé",
 	"framework.new_version":    "Nouvelle version de référentiel",
 	"framework.updated":        "Référentiel mis à jour",
+	"framework.confirm":        "Élément de référentiel confirmé tel quel",
+	"framework.correct":        "Élément de référentiel corrigé et confirmé",
 
 	"training.hours":             "Heures de formation enregistrées",
 	"training.internship_add":    "Stage enregistré",
@@ -198,6 +200,7 @@ var auditFieldLabels = map[string]string{
 	"csca_president": "président de la CSCA", "cpne_president": "président de la CPNE",
 	"certified": "certifiés", "partial": "validations partielles", "not_certified": "non certifiés",
 	"kind": "nature", "signature_place": "lieu de signature", "gate": "condition", "missing": "manquait",
+	"item": "élément", "to_confirm": "à confirmer par la branche", "note": "note",
 }
 
 // compactState shows a JSON state of the audit trail on one line: « nom : Organisme A ·

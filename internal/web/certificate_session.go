@@ -34,6 +34,11 @@ func (s *Server) renderCertificateSession(w http.ResponseWriter, r *http.Request
 	if err != nil {
 		return err
 	}
+	for _, f := range d.ToConfirm {
+		if msg == f.Problem() { // the page lists the items below: say it once
+			msg = "Délivrance refusée : des éléments du référentiel restent à confirmer ; ils sont listés ci-dessous."
+		}
+	}
 	s.render(w, r, status, "certificate_session.html", "Délivrance — jury du "+d.AwardedOn.String(),
 		certificateSessionPage{SessionDocuments: d, Error: msg})
 	return nil

@@ -83,6 +83,7 @@ func issueFixtureSession(t testing.TB, w *servicetest.World, id string) issued {
 	if err != nil {
 		t.Fatal(err)
 	}
+	w.ConfirmFrameworks(t)
 	if _, err := w.Service.IssueSessionDocuments(ctx, sys, id); err != nil {
 		t.Fatal(err)
 	}
@@ -258,11 +259,34 @@ func TestIssuingDownloadingAndRevokingThroughThePages(t *testing.T) {
 		if !strings.Contains(body, `href="/delivrance/j2"`) || !strings.Contains(body, "à délivrer") {
 			t.Fatalf("%.2000s", body)
 		}
+		// The framework still holds placeholders: the page lists them and links to the framework.
 		_, body = s.do(t, sec, http.MethodGet, "/delivrance/j2")
-		if !strings.Contains(body, "certificat à délivrer") || !strings.Contains(body, "1 document à délivrer") || !strings.Contains(body, "Fait à</dt><dd>Paris") {
+		for _, want := range []string{
+			"Référentiel Chargé de clientèle, version 1 : 26 éléments à confirmer</h3>",
+			`<a href="/referentiels/` + w.FrameworkCC + `#a-confirmer">page du référentiel Chargé de clientèle, version 1</a>`,
+			"<li><strong>OPT1</strong> Bloc optionnel 1 — à compléter par la branche <span class=\"muted\">(bloc)</span></li>",
+			"<li><strong>C1</strong> Compétence C1 — intitulé à compléter par la branche <span class=\"muted\">(compétence du bloc BC1)</span></li>",
+			`<a class="button" href="/referentiels/` + w.FrameworkCC + `#a-confirmer">Confirmer les éléments du référentiel</a>`,
+		} {
+			if !strings.Contains(body, want) {
+				t.Errorf("the issuing page lacks %q", want)
+			}
+		}
+		if strings.Contains(body, "Délivrer les documents") {
+			t.Fatal("the issue button is offered while items remain to confirm")
+		}
+		status, _, body := s.post(t, sec, "/delivrance/j2", nil)
+		if status != http.StatusConflict || !strings.Contains(body, "Délivrance refusée : des éléments du référentiel restent à confirmer ; ils sont listés ci-dessous.") ||
+			!strings.Contains(body, "<li><strong>OPT1</strong> Bloc optionnel 1 — à compléter par la branche") {
+			t.Fatalf("issuing before the confirmation: %d", status)
+		}
+		confirmThroughThePage(t, s, sec, w.FrameworkCC)
+		_, body = s.do(t, sec, http.MethodGet, "/delivrance/j2")
+		if !strings.Contains(body, "certificat à délivrer") || !strings.Contains(body, "1 document à délivrer") || !strings.Contains(body, "Fait à</dt><dd>Paris") ||
+			strings.Contains(body, "à confirmer") || !strings.Contains(body, "Délivrer les documents") {
 			t.Fatalf("%.3000s", body)
 		}
-		status, _, _ := s.post(t, sec, "/delivrance/j2", nil)
+		status, _, _ = s.post(t, sec, "/delivrance/j2", nil)
 		if status != http.StatusSeeOther {
 			t.Fatalf("issuing: %d", status)
 		}

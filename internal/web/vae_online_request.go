@@ -28,7 +28,7 @@ func (s *Server) vaeOnlineData(r *http.Request, f *form) (vaeOnlinePage, error) 
 	}
 	p.Qualifications = qs
 	for _, q := range qs {
-		p.Options = append(p.Options, option{q.Code, q.Title})
+		p.Options = append(p.Options, option{q.Code, publicQualificationName(q)})
 	}
 	for _, pu := range []domain.Public{domain.PublicEmployee, domain.PublicJobSeeker, domain.PublicRecentGraduate} {
 		p.Publics = append(p.Publics, option{string(pu), pu.Label()})
@@ -89,4 +89,13 @@ func (s *Server) vaeOnlineSubmit(w http.ResponseWriter, r *http.Request) error {
 	}
 	s.render(w, r, formStatus(err), "vae_online_request.html", "Demander une VAE", p)
 	return nil
+}
+
+// publicQualificationName is how the public form names a qualification: its title, or its code
+// while the branch has not confirmed the title.
+func publicQualificationName(q service.VAEQualification) string {
+	if q.Title == "" {
+		return "CQP " + q.Code
+	}
+	return q.Title
 }
