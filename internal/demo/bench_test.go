@@ -235,3 +235,23 @@ func benchPostgres(tb testing.TB, base string) *store.Store {
 	}
 	return s
 }
+
+// BenchmarkLoad measures loading the demo data set into a fresh, migrated SQLite database, as
+// `cqp serve --demo` does on its first start (migrations are not counted):
+//
+//	go test -run '^$' -bench BenchmarkLoad -benchtime 3x ./internal/demo/
+func BenchmarkLoad(b *testing.B) {
+	ctx := context.Background()
+	for b.Loop() {
+		b.StopTimer()
+		s := openMigrated(b, store.Options{SQLitePath: filepath.Join(b.TempDir(), "cqp.db")})
+		svc := service.New(s, time.Now, slog.New(slog.DiscardHandler), "")
+		b.StartTimer()
+		if _, err := Load(ctx, svc); err != nil {
+			b.Fatal(err)
+		}
+		b.StopTimer()
+		s.Close()
+		b.StartTimer()
+	}
+}
