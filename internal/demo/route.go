@@ -63,6 +63,7 @@ const cscaPresident = "Hélène Marchal"
 type routeIDs struct {
 	Organisations, Companies, Referents []string
 	FunderID                            string
+	JuryMembers                         []string // the president first
 }
 
 // enrolledOnRoute is one candidate of a demo action.
@@ -73,8 +74,8 @@ type enrolledOnRoute struct {
 
 // route declares, per accredited organisation, one action of the first qualification whose
 // candidates stand at every step of the formation route, forms a commission with two demo
-// commission members, puts the demo jury members on the roster, and holds one closed jury
-// session whose certificates and block attestations are issued.
+// commission members, and holds the recent closed jury session, whose certificates and block
+// attestations are issued, for those at the end of the route.
 func (l loader) route(ctx context.Context, fw store.FrameworkRecord, ids routeIDs) error {
 	today := l.svc.Today()
 	var all []enrolledOnRoute
@@ -83,7 +84,7 @@ func (l loader) route(ctx context.Context, fw store.FrameworkRecord, ids routeID
 		act, err := l.svc.DeclareAction(ctx, l.a, service.ActionInput{TrainingOrganisationID: ids.Organisations[j],
 			QualificationCode: fw.Framework.Qualification.Code, Route: domain.RouteFormation,
 			Title:    "CQP " + fw.Framework.Qualification.Title + " — " + o.City + " " + today.ISO()[:4],
-			StartsOn: today.AddDays(-180), EndsOn: today.AddDays(60), Place: o.City, PlannedHours: 600,
+			StartsOn: today.AddDays(-180), EndsOn: today.AddDays(60), Place: o.City, PlannedHours: plannedHours(fw.Framework),
 			CompanyIDs: []string{ids.Companies[j]}, FunderID: ids.FunderID,
 			Calendar: []service.CalendarInput{{Day: today.AddDays(-180), StartTime: "09:00", EndTime: "12:30", Label: "Accueil et positionnement"}}})
 		if err != nil {
@@ -105,7 +106,7 @@ func (l loader) route(ctx context.Context, fw store.FrameworkRecord, ids routeID
 				return fmt.Errorf("enrol %s %s: %w", p.FirstNames, p.BirthName, err)
 			}
 			e := enrolledOnRoute{CandidateID: out.Candidate.ID, EnrolmentID: out.Enrolment.ID, Step: routeStep(k)}
-			if err := l.advance(ctx, fw.Framework, e); err != nil {
+			if err := l.advance(ctx, fw.Framework, e, ids.Companies[j]); err != nil {
 				return fmt.Errorf("follow %s %s: %w", p.FirstNames, p.BirthName, err)
 			}
 			all = append(all, e)
@@ -114,7 +115,7 @@ func (l loader) route(ctx context.Context, fw store.FrameworkRecord, ids routeID
 	if err := l.commission(ctx, all); err != nil {
 		return err
 	}
-	return l.jury(ctx, all)
+	return l.jury(ctx, all, ids.JuryMembers)
 }
 
 // optionalBlocks picks the framework's first optional blocks, as many as its composition asks.
@@ -127,8 +128,9 @@ func optionalBlocks(fw domain.Framework) []string {
 }
 
 // advance records what an enrolment at its step has: hours, continuous marks, grids and the
-// statuses that lead there.
-func (l loader) advance(ctx context.Context, fw domain.Framework, e enrolledOnRoute) error {
+// statuses that lead there. Those the jury sees or has seen did every hour of the path and, as
+// job seekers and recent graduates, the internship the framework asks of them.
+func (l loader) advance(ctx context.Context, fw domain.Framework, e enrolledOnRoute, hostID string) error {
 	if e.Step == routeEnrolled {
 		return nil
 	}
@@ -136,22 +138,27 @@ func (l loader) advance(ctx context.Context, fw domain.Framework, e enrolledOnRo
 	if err != nil {
 		return err
 	}
+	blocks := gridBlockCodes(grid)
+	owed := blockHours(fw, blocks)
 	hours := map[string]service.BlockHoursInput{}
-	for i, b := range grid.Blocks {
-		done := "70"
+	for i, code := range blocks {
+		done := owed[code]
 		if e.Step == routeInTraining && i%2 == 1 {
-			done = "35"
+			done /= 2
 		}
-		hours[b.Block.Code] = service.BlockHoursInput{Planned: "70", Done: done}
+		hours[code] = service.BlockHoursInput{Planned: fmt.Sprint(owed[code]), Done: fmt.Sprint(done)}
 	}
 	if err := l.svc.SetTrainingHours(ctx, l.a, e.EnrolmentID, hours); err != nil {
 		return fmt.Errorf("record hours: %w", err)
 	}
-	marks := []string{"12,5", "14", "15,5", "11"}
-	for i, b := range grid.Blocks {
-		if _, err := l.svc.AddContinuousAssessment(ctx, l.a, e.EnrolmentID, service.AssessmentInput{BlockCode: b.Block.Code,
-			Label: "Étude de cas", On: l.svc.Today().AddDays(-30).String(), Mark: marks[i%len(marks)]}); err != nil {
-			return fmt.Errorf("mark block %s: %w", b.Block.Code, err)
+	by := l.svc.Today()
+	if e.Step == routeClosed || e.Step == routeClosedDebate {
+		by = by.AddDays(-recentSessionDaysAgo - 1)
+	}
+	for i, code := range blocks {
+		if _, err := l.svc.AddContinuousAssessment(ctx, l.a, e.EnrolmentID, service.AssessmentInput{BlockCode: code,
+			Label: "Étude de cas", On: by.AddDays(-30).String(), Mark: continuousMarks[i%len(continuousMarks)]}); err != nil {
+			return fmt.Errorf("mark block %s: %w", code, err)
 		}
 	}
 	path := []domain.EnrolmentStatus{domain.StatusInTraining}
@@ -163,27 +170,17 @@ func (l loader) advance(ctx context.Context, fw domain.Framework, e enrolledOnRo
 	case routeAwaiting, routeAwaitingDebate, routeClosed, routeClosedDebate:
 		path = append(path, domain.StatusFinalEvaluation, domain.StatusAwaitingJury)
 		evaluators = domain.Evaluators
+		if err := l.internship(ctx, e.EnrolmentID, grid.Enrolment.Public, hostID, fw.InternshipHours, by); err != nil {
+			return err
+		}
 	}
 	debate := e.Step == routeAwaitingDebate || e.Step == routeClosedDebate
-	for _, ev := range evaluators {
-		in := service.GridInput{Marks: map[string]string{}, Comment: "Évaluation finale de la démonstration"}
-		for i, b := range grid.Blocks {
-			for _, c := range b.Block.Competences {
-				in.Marks[c.Code] = "A"
-				if debate && i == 0 && ev == domain.EvaluatorCompanyReferent {
-					in.Marks[c.Code] = "NA"
-				}
-			}
-		}
-		if ev == domain.EvaluatorCommission {
-			in.CareerPresentation = "Parcours présenté avec clarté et recul."
-			in.PracticalCase = "Cas pratique traité avec méthode."
-			in.KnowledgeQuestion = "Réponse juste sur le devoir de conseil."
-			in.OpenQuestions = "Échanges ouverts sur la relation client."
-			in.ReasonedOpinion = "Candidat à l'aise avec la relation client ; argumentaire solide."
-		}
-		if _, err := l.svc.SubmitGrid(ctx, l.a, e.EnrolmentID, ev, in); err != nil {
-			return fmt.Errorf("submit the %s grid: %w", ev, err)
+	if len(evaluators) > 0 {
+		// In a debate the referent does not award the first block, which the others award.
+		if err := l.submitGrids(ctx, grid, evaluators, func(ev domain.Evaluator, block int, _ string) bool {
+			return debate && block == 0 && ev == domain.EvaluatorCompanyReferent
+		}); err != nil {
+			return err
 		}
 	}
 	reasons := map[domain.EnrolmentStatus]string{}
@@ -238,81 +235,35 @@ func (l loader) commission(ctx context.Context, all []enrolledOnRoute) error {
 	return nil
 }
 
-// jury puts the demo jury on the roster and holds one closed session: every member present,
-// the debates decided, the session closed by the president and its documents issued.
-func (l loader) jury(ctx context.Context, all []enrolledOnRoute) error {
-	roster := []struct {
-		local   string
-		college service.College
-	}{
-		{"jury.president", service.CollegeCPNEFPPresident}, {"jury1", service.CollegeUnions}, {"jury2", service.CollegeUnions},
-		{"jury3", service.CollegeEmployers}, {"jury4", service.CollegeExperts},
-	}
-	if _, err := l.svc.SaveJurySettings(ctx, l.a, service.JurySettingsInput{Quorum: "4", JuryPresidentName: "Bernard Lemoine",
-		CSCAPresidentName: cscaPresident, CPNEPresidentName: "Michel Garnier"}); err != nil {
-		return fmt.Errorf("name the signatories: %w", err)
-	}
-	var ids []string
-	for _, r := range roster {
-		id, err := l.userID(ctx, r.local)
-		if err != nil {
-			return err
-		}
-		if err := l.svc.SetJuryRosterMember(ctx, l.a, id, r.college); err != nil {
-			return fmt.Errorf("put %s on the jury roster: %w", r.local, err)
-		}
-		ids = append(ids, id)
-	}
-	js, err := l.svc.ScheduleJurySession(ctx, l.a, service.JurySessionInput{Date: l.svc.Today().AddDays(-7).String(), Time: "14:00",
-		Place: "Paris 8e, siège de la branche, salle du conseil"})
-	if err != nil {
-		return fmt.Errorf("schedule the jury session: %w", err)
-	}
-	if _, err := l.svc.InviteJuryMembers(ctx, l.a, js.ID, ids); err != nil {
-		return fmt.Errorf("invite the jury: %w", err)
-	}
-	if _, err := l.svc.RecordJuryAttendance(ctx, l.a, js.ID, ids); err != nil {
-		return fmt.Errorf("record the attendance: %w", err)
-	}
+// jury holds the recent demo session for the candidates of the actions the route closes:
+// every member present, the debates decided (acquired for the first candidate in debate, not
+// acquired after the referent's opinion for the second, and so on), the session closed by the
+// president and its documents issued.
+func (l loader) jury(ctx context.Context, all []enrolledOnRoute, members []string) error {
 	var presented []string
 	for _, e := range all {
 		if e.Step == routeClosed || e.Step == routeClosedDebate {
 			presented = append(presented, e.EnrolmentID)
 		}
 	}
-	if _, err := l.svc.PresentJuryCandidates(ctx, l.a, js.ID, presented); err != nil {
-		return fmt.Errorf("present the candidates: %w", err)
-	}
-	if _, err := l.svc.OpenJuryDeliberation(ctx, l.a, js.ID); err != nil {
-		return fmt.Errorf("open the deliberation: %w", err)
-	}
-	v, err := l.svc.JurySession(ctx, l.a, js.ID)
-	if err != nil {
-		return err
-	}
-	for i, c := range v.Candidates {
-		for _, b := range c.Blocks {
-			if !b.InDebate {
-				continue
+	return l.holdSession(ctx, sessionPlan{Day: l.svc.Today().AddDays(-recentSessionDaysAgo), Members: members, Presented: presented,
+		Decide: func(debated int, _ service.JuryCandidate, b service.JuryBlock) service.JuryDecisionInput {
+			if debated%2 == 1 {
+				return service.JuryDecisionInput{Block: b.Code, Decision: "NA",
+					Reason: "Le jury suit le référent : compétences insuffisamment mises en œuvre en entreprise."}
 			}
-			in := service.JuryDecisionInput{Block: b.Code, Decision: "A",
+			return service.JuryDecisionInput{Block: b.Code, Decision: "A",
 				Reason:          "Le jury retient la maîtrise démontrée à l'oral et en évaluation continue.",
 				ReferentOpinion: "Progrès nets depuis l'évaluation en entreprise."}
-			if i%2 == 1 {
-				in.Decision, in.Reason, in.ReferentOpinion = "NA", "Le jury suit le référent : compétences insuffisamment mises en œuvre en entreprise.", ""
-			}
-			if err := l.svc.DecideJuryBlock(ctx, l.a, js.ID, c.EnrolmentID, in); err != nil {
-				return fmt.Errorf("decide block %s of %s: %w", b.Code, c.Name, err)
-			}
-		}
+		}})
+}
+
+// plannedHours is an action's planned hours: the framework's full path.
+func plannedHours(fw domain.Framework) int {
+	if fw.TrainingHours > 0 {
+		return fw.TrainingHours
 	}
-	if _, err := l.svc.CloseJurySession(ctx, l.a, js.ID); err != nil {
-		return fmt.Errorf("close the jury session: %w", err)
-	}
-	if _, err := l.svc.IssueSessionDocuments(ctx, l.a, js.ID); err != nil {
-		return fmt.Errorf("issue the certificates: %w", err)
-	}
-	return nil
+	return 600
 }
 
 // routeCandidates is how many candidates the demo actions hold.

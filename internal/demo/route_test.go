@@ -138,10 +138,18 @@ func TestLoadFormationRoute(t *testing.T) {
 			}
 		})
 
-		t.Run("one closed session with every juror present, its debates decided and its documents verifiable", func(t *testing.T) {
+		t.Run("the actions' candidates are judged by the recent closed session, every juror present, its debates decided and its documents verifiable", func(t *testing.T) {
 			sessions, err := svc.JurySessions(ctx, secretariat)
-			if err != nil || len(sessions) != 1 || sessions[0].Status != store.JuryClosed {
-				t.Fatalf("sessions %+v, %v", sessions, err)
+			if err != nil || len(sessions) != 2 {
+				t.Fatalf("%d sessions, want the historical one and the recent one: %v", len(sessions), err)
+			}
+			for _, js := range sessions {
+				if js.Status != store.JuryClosed {
+					t.Fatalf("the session of %s is %s, want closed", js.StartsAt, js.Status)
+				}
+			}
+			if want := clock.AddDate(0, 0, -recentSessionDaysAgo).Format("2006-01-02"); sessions[0].StartsAt.Format("2006-01-02") != want {
+				t.Fatalf("the latest session is on %s, want %s", sessions[0].StartsAt, want)
 			}
 			v, err := svc.JurySession(ctx, secretariat, sessions[0].ID)
 			if err != nil {
