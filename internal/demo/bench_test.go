@@ -255,3 +255,26 @@ func BenchmarkLoad(b *testing.B) {
 		b.StartTimer()
 	}
 }
+
+// BenchmarkSynthetic measures adding 20 000 synthetic candidates to the demo data set in a
+// fresh SQLite database, as `cqp demo --candidates 20000` does after the demo load (not
+// counted):
+//
+//	go test -run '^$' -bench BenchmarkSynthetic -benchtime 3x ./internal/demo/
+func BenchmarkSynthetic(b *testing.B) {
+	ctx := context.Background()
+	for b.Loop() {
+		b.StopTimer()
+		s := openMigrated(b, store.Options{SQLitePath: filepath.Join(b.TempDir(), "cqp.db")})
+		if _, err := Load(ctx, service.New(s, time.Now, slog.New(slog.DiscardHandler), "")); err != nil {
+			b.Fatal(err)
+		}
+		b.StartTimer()
+		if err := Synthetic(ctx, s, 20_000, benchSeed); err != nil {
+			b.Fatal(err)
+		}
+		b.StopTimer()
+		s.Close()
+		b.StartTimer()
+	}
+}
