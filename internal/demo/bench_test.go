@@ -24,7 +24,7 @@ import (
 const (
 	benchCandidates  = 100_000
 	benchSeed        = 1
-	benchDataVersion = 8
+	benchDataVersion = 9
 	benchSchema      = "bench_100k"
 )
 

@@ -87,3 +87,67 @@ func (q Q) bulkFirstStatuses(ctx context.Context, rows []BulkCandidate, reason s
 		return []any{e.ID + "-0", e.ID, string(e.Status), reason, e.UpdatedAt.UTC(), nullString("")}
 	})
 }
+
+// BulkJurySession is a closed jury session of a generated data set: the members invited, all
+// present, the enrolments presented with the outcome the session gave each, in presentation
+// order, and the blocks they acquired at it.
+type BulkJurySession struct {
+	Session    JurySession // closed: Snapshot, ClosedAt and ClosedBy set
+	Members    []RosterMember
+	Candidates []JuryCandidate // SessionID is the session's; Position and Outcome set
+	Acquired   []AcquiredBlock
+}
+
+// InsertJurySessionsBulk inserts closed jury sessions, their invitations, their candidates with
+// their outcome and the blocks acquired, with multi-row INSERTs, for large generated data sets
+// whose enrolments have a result (demo, benchmarks): a result exists only through a closed
+// session. The enrolments must exist. It writes no audit entry; run it inside Write, after the
+// enrolments, so that a failed load leaves nothing behind.
+func (q Q) InsertJurySessionsBulk(ctx context.Context, sessions []BulkJurySession) error {
+	cols := []string{"id", "branch_id", "starts_at", "place", "video_link", "quorum", "status", "rectification_reason",
+		"snapshot", "closed_at", "closed_by", "created_at"}
+	if err := q.multiInsert(ctx, "jury_sessions", cols, len(sessions), func(i int) []any {
+		s := sessions[i].Session
+		var closed any
+		if s.ClosedAt != nil {
+			closed = s.ClosedAt.UTC()
+		}
+		return []any{s.ID, s.BranchID, s.StartsAt.UTC(), s.Place, s.VideoLink, s.Quorum, string(s.Status), s.RectificationReason,
+			s.Snapshot, closed, s.ClosedBy, s.CreatedAt.UTC()}
+	}); err != nil {
+		return err
+	}
+	type invitation struct {
+		session JurySession
+		member  RosterMember
+	}
+	var invitations []invitation
+	var candidates []JuryCandidate
+	var acquired []AcquiredBlock
+	for _, s := range sessions {
+		for _, m := range s.Members {
+			invitations = append(invitations, invitation{s.Session, m})
+		}
+		candidates = append(candidates, s.Candidates...)
+		acquired = append(acquired, s.Acquired...)
+	}
+	if err := q.multiInsert(ctx, "jury_invitations", []string{"session_id", "user_id", "college", "present", "recorded_at"},
+		len(invitations), func(i int) []any {
+			in := invitations[i]
+			return []any{in.session.ID, in.member.UserID, in.member.College, 1, in.session.StartsAt.UTC()}
+		}); err != nil {
+		return err
+	}
+	if err := q.multiInsert(ctx, "jury_candidates", []string{"session_id", "enrolment_id", "position", "outcome"},
+		len(candidates), func(i int) []any {
+			c := candidates[i]
+			return []any{c.SessionID, c.EnrolmentID, c.Position, c.Outcome}
+		}); err != nil {
+		return err
+	}
+	return q.multiInsert(ctx, "acquired_blocks", []string{"enrolment_id", "block_code", "session_id", "acquired_on"},
+		len(acquired), func(i int) []any {
+			b := acquired[i]
+			return []any{b.EnrolmentID, b.BlockCode, b.SessionID, b.AcquiredOn.ISO()}
+		})
+}
