@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"strings"
 
 	"cqp/internal/domain"
@@ -35,22 +36,45 @@ func (q Q) InsertCandidatesBulk(ctx context.Context, rows []BulkCandidate, reaso
 }
 
 // multiInsert runs "INSERT INTO table (cols) VALUES (…), (…)" with one tuple per row, as many
-// statements as bulkParams requires.
+// statements as bulkParams requires. Every full statement has the same text: inside a
+// transaction it is prepared once and run for each chunk, since preparing it costs SQLite as
+// much as running it.
 func (q Q) multiInsert(ctx context.Context, table string, cols []string, n int, row func(i int) []any) error {
 	per := max(1, bulkParams/len(cols))
-	for start := 0; start < n; start += per {
-		end := min(start+per, n)
+	statement := func(rows int) string {
 		var b strings.Builder
 		b.WriteString("INSERT INTO " + table + " (" + strings.Join(cols, ", ") + ") VALUES ")
-		values := make([]any, 0, (end-start)*len(cols))
-		for i := start; i < end; i++ {
-			if i > start {
+		for i := range rows {
+			if i > 0 {
 				b.WriteString(", ")
 			}
-			b.WriteString("(" + placeholders(len(values)+1, len(cols)) + ")")
-			values = append(values, row(i)...)
+			b.WriteString("(" + placeholders(i*len(cols)+1, len(cols)) + ")")
 		}
-		if _, err := q.db.ExecContext(ctx, b.String(), values...); err != nil {
+		return b.String()
+	}
+	values := func(start, end int) []any {
+		out := make([]any, 0, (end-start)*len(cols))
+		for i := start; i < end; i++ {
+			out = append(out, row(i)...)
+		}
+		return out
+	}
+	start := 0
+	if tx, ok := q.db.(*sql.Tx); ok && n >= 2*per {
+		stmt, err := tx.PrepareContext(ctx, statement(per))
+		if err != nil {
+			return normalize(err)
+		}
+		defer stmt.Close()
+		for ; start+per <= n; start += per {
+			if _, err := stmt.ExecContext(ctx, values(start, start+per)...); err != nil {
+				return normalize(err)
+			}
+		}
+	}
+	for ; start < n; start += per {
+		end := min(start+per, n)
+		if _, err := q.db.ExecContext(ctx, statement(end-start), values(start, end)...); err != nil {
 			return normalize(err)
 		}
 	}
