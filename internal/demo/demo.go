@@ -156,15 +156,33 @@ func plan() []candidatePlan {
 
 // accountsOf lists the demo logins and what each one sees, role by role.
 func accountsOf(cands []candidatePlan) Accounts {
+	// Who each organisation and company has: the planned candidates and those of the demo
+	// actions (route.go). A planned VAE candidate's organisation reviews their file; the one
+	// redirected to the blocs route is enrolled there as well.
 	perOrganisation := make([]int, len(organisations))
+	vaeFiles := make([]int, len(organisations))
 	perCompany := make([]int, len(companies))
+	vaeRank := 0
 	for _, c := range cands {
-		if c.Organisation >= 0 {
+		switch {
+		case c.Route == domain.RouteVAE && c.Organisation >= 0:
+			vaeFiles[c.Organisation]++
+			if vaeStages[vaeRank%len(vaeStages)] == vaeRedirected {
+				perOrganisation[c.Organisation]++
+			}
+		case c.Organisation >= 0:
 			perOrganisation[c.Organisation]++
+		}
+		if c.Route == domain.RouteVAE {
+			vaeRank++
 		}
 		if c.Company >= 0 {
 			perCompany[c.Company]++
 		}
+	}
+	for j, row := range routePeople {
+		perOrganisation[j] += len(row)
+		perCompany[j] += len(row)
 	}
 	acc := func(r domain.Role, name, local, sees string) Account {
 		return Account{Role: r.Label(), Name: name, Email: email(local), Password: Password, Sees: sees}
@@ -172,9 +190,10 @@ func accountsOf(cands []candidatePlan) Accounts {
 	out := []Account{acc(domain.RoleSecretariat, secretariatName, "secretariat",
 		"tout : candidats, organismes et habilitations, entreprises, référentiels, comptes, courriels et journal d'audit")}
 	for j, o := range organisations {
-		sees := "les " + count(perOrganisation[j], "candidat inscrit", "candidats inscrits") + " chez « " + o.Name + " », habilité pour chaque CQP"
+		sees := "les " + count(perOrganisation[j], "candidat inscrit", "candidats inscrits") + " chez « " + o.Name + " » et les " +
+			count(vaeFiles[j], "dossier VAE", "dossiers VAE") + " qu'il examine ; habilité pour chaque CQP"
 		if !o.Accredited {
-			sees = "les " + count(perOrganisation[j], "dossier VAE", "dossiers VAE") + " qu'examine « " + o.Name + " » ; son habilitation a expiré : il ne peut plus inscrire en formation"
+			sees = "les " + count(vaeFiles[j], "dossier VAE", "dossiers VAE") + " qu'examine « " + o.Name + " » ; son habilitation a expiré : il ne peut plus inscrire en formation"
 		}
 		out = append(out, acc(domain.RoleTrainingOrganisation, o.Contact, "of."+o.Slug, sees))
 	}

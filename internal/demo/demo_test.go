@@ -128,6 +128,42 @@ func TestLoad(t *testing.T) {
 			}
 		})
 
+		t.Run("each organisation's, company's and referent's description counts the candidates and files it sees", func(t *testing.T) {
+			for _, a := range accounts.List {
+				var files bool
+				switch a.Role {
+				case domain.RoleTrainingOrganisation.Label():
+					files = true
+				case domain.RoleCompany.Label(), domain.RoleCompanyReferent.Label():
+				default:
+					continue
+				}
+				actor := actorOf(t, svc, a.Email)
+				page, err := svc.Candidates(ctx, actor, store.CandidateFilter{Limit: 500})
+				if err != nil {
+					t.Fatal(err)
+				}
+				seen := map[string]bool{}
+				for _, r := range page.Rows {
+					seen[r.Candidate.ID] = true
+				}
+				got := []int{len(seen)}
+				if files {
+					vae, err := svc.VAEFiles(ctx, actor, service.VAEListFilter{})
+					if err != nil {
+						t.Fatal(err)
+					}
+					got = append(got, len(vae))
+					if strings.Contains(a.Sees, "habilitation a expiré") {
+						got = got[1:] // it enrols nobody: its description counts its files
+					}
+				}
+				if want := numbersIn(a.Sees); !slices.Equal(got, want) {
+					t.Errorf("%s sees %v, its description says %q", a.Email, got, a.Sees)
+				}
+			}
+		})
+
 		t.Run("the VAE files stand at every step of the route, each reached through the route's own steps", func(t *testing.T) {
 			files, err := svc.VAEFiles(ctx, secretariat, service.VAEListFilter{})
 			if err != nil {
@@ -405,6 +441,23 @@ func checkSyntheticResults(t *testing.T, svc *service.Service, s *store.Store) {
 	if checked < 1000 {
 		t.Fatalf("%d results checked", checked)
 	}
+}
+
+// numbersIn returns the whole numbers written in s, in order.
+func numbersIn(s string) []int {
+	var out []int
+	n, in := 0, false
+	for _, r := range s + " " {
+		if r >= '0' && r <= '9' {
+			n, in = n*10+int(r-'0'), true
+			continue
+		}
+		if in {
+			out = append(out, n)
+		}
+		n, in = 0, false
+	}
+	return out
 }
 
 func TestSIRETsAreValid(t *testing.T) {
