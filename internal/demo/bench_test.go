@@ -24,7 +24,7 @@ import (
 const (
 	benchCandidates  = 100_000
 	benchSeed        = 1
-	benchDataVersion = 7
+	benchDataVersion = 9
 	benchSchema      = "bench_100k"
 )
 
@@ -234,4 +234,47 @@ func benchPostgres(tb testing.TB, base string) *store.Store {
 		tb.Fatal(err)
 	}
 	return s
+}
+
+// BenchmarkLoad measures loading the demo data set into a fresh, migrated SQLite database, as
+// `cqp serve --demo` does on its first start (migrations are not counted):
+//
+//	go test -run '^$' -bench BenchmarkLoad -benchtime 3x ./internal/demo/
+func BenchmarkLoad(b *testing.B) {
+	ctx := context.Background()
+	for b.Loop() {
+		b.StopTimer()
+		s := openMigrated(b, store.Options{SQLitePath: filepath.Join(b.TempDir(), "cqp.db")})
+		svc := service.New(s, time.Now, slog.New(slog.DiscardHandler), "")
+		b.StartTimer()
+		if _, err := Load(ctx, svc); err != nil {
+			b.Fatal(err)
+		}
+		b.StopTimer()
+		s.Close()
+		b.StartTimer()
+	}
+}
+
+// BenchmarkSynthetic measures adding 20 000 synthetic candidates to the demo data set in a
+// fresh SQLite database, as `cqp demo --candidates 20000` does after the demo load (not
+// counted):
+//
+//	go test -run '^$' -bench BenchmarkSynthetic -benchtime 3x ./internal/demo/
+func BenchmarkSynthetic(b *testing.B) {
+	ctx := context.Background()
+	for b.Loop() {
+		b.StopTimer()
+		s := openMigrated(b, store.Options{SQLitePath: filepath.Join(b.TempDir(), "cqp.db")})
+		if _, err := Load(ctx, service.New(s, time.Now, slog.New(slog.DiscardHandler), "")); err != nil {
+			b.Fatal(err)
+		}
+		b.StartTimer()
+		if err := Synthetic(ctx, s, 20_000, benchSeed); err != nil {
+			b.Fatal(err)
+		}
+		b.StopTimer()
+		s.Close()
+		b.StartTimer()
+	}
 }

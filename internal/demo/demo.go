@@ -80,7 +80,8 @@ func firstOf(names string) string {
 }
 
 // Statuses each route's candidates take in turn, so that every step of every route has
-// someone to show.
+// someone to show. Those at a jury outcome get it from the historical jury session (jury.go),
+// which judges the evidence recorded for them (evidence.go).
 var statusCycle = map[domain.Route][]domain.EnrolmentStatus{
 	domain.RouteFormation: {domain.StatusEnrolled, domain.StatusInTraining, domain.StatusFinalEvaluation, domain.StatusAwaitingJury,
 		domain.StatusCertified, domain.StatusInTraining, domain.StatusPartial, domain.StatusWithdrawn, domain.StatusAwaitingJury,
@@ -155,15 +156,33 @@ func plan() []candidatePlan {
 
 // accountsOf lists the demo logins and what each one sees, role by role.
 func accountsOf(cands []candidatePlan) Accounts {
+	// Who each organisation and company has: the planned candidates and those of the demo
+	// actions (route.go). A planned VAE candidate's organisation reviews their file; the one
+	// redirected to the blocs route is enrolled there as well.
 	perOrganisation := make([]int, len(organisations))
+	vaeFiles := make([]int, len(organisations))
 	perCompany := make([]int, len(companies))
+	vaeRank := 0
 	for _, c := range cands {
-		if c.Organisation >= 0 {
+		switch {
+		case c.Route == domain.RouteVAE && c.Organisation >= 0:
+			vaeFiles[c.Organisation]++
+			if vaeStages[vaeRank%len(vaeStages)] == vaeRedirected {
+				perOrganisation[c.Organisation]++
+			}
+		case c.Organisation >= 0:
 			perOrganisation[c.Organisation]++
+		}
+		if c.Route == domain.RouteVAE {
+			vaeRank++
 		}
 		if c.Company >= 0 {
 			perCompany[c.Company]++
 		}
+	}
+	for j, row := range routePeople {
+		perOrganisation[j] += len(row)
+		perCompany[j] += len(row)
 	}
 	acc := func(r domain.Role, name, local, sees string) Account {
 		return Account{Role: r.Label(), Name: name, Email: email(local), Password: Password, Sees: sees}
@@ -171,9 +190,10 @@ func accountsOf(cands []candidatePlan) Accounts {
 	out := []Account{acc(domain.RoleSecretariat, secretariatName, "secretariat",
 		"tout : candidats, organismes et habilitations, entreprises, référentiels, comptes, courriels et journal d'audit")}
 	for j, o := range organisations {
-		sees := "les " + count(perOrganisation[j], "candidat inscrit", "candidats inscrits") + " chez « " + o.Name + " », habilité pour chaque CQP"
+		sees := "les " + count(perOrganisation[j], "candidat inscrit", "candidats inscrits") + " chez « " + o.Name + " » et les " +
+			count(vaeFiles[j], "dossier VAE", "dossiers VAE") + " qu'il examine ; habilité pour chaque CQP"
 		if !o.Accredited {
-			sees = "les " + count(perOrganisation[j], "dossier VAE", "dossiers VAE") + " qu'examine « " + o.Name + " » ; son habilitation a expiré : il ne peut plus inscrire en formation"
+			sees = "les " + count(vaeFiles[j], "dossier VAE", "dossiers VAE") + " qu'examine « " + o.Name + " » ; son habilitation a expiré : il ne peut plus inscrire en formation"
 		}
 		out = append(out, acc(domain.RoleTrainingOrganisation, o.Contact, "of."+o.Slug, sees))
 	}
@@ -223,10 +243,12 @@ func count(n int, one, many string) string {
 // (frameworks.go), 4 training organisations (3 accredited for every qualification, 1 whose
 // accreditation expired), 8 companies with a referent each and an account for 4 of them, an
 // OPCO, the branch, commission and jury members, 40 candidates across the qualifications and
-// the three routes at every step of their route, 4 of them with an account, one action per
-// accredited organisation whose candidates stand at every step of the formation route up to a
-// closed jury session and its issued certificates (route.go), and the secretariat. Every
-// account's password is Password.
+// the three routes at every step of their route, 4 of them with an account, those at a result
+// judged by a closed jury session some months ago, one action per accredited organisation whose
+// candidates stand at every step of the formation route up to a recent closed jury session
+// (route.go), the certificates and block attestations of both sessions, and the secretariat. No
+// result is set otherwise: every certified, partial or not certified enrolment comes from a
+// closed session (DOMAIN.md §7 rule 4). Every account's password is Password.
 //
 // Load is idempotent: when the demo secretariat exists it changes nothing and returns the
 // accounts. It creates the secretariat last, so a load that was interrupted is not mistaken
@@ -344,6 +366,11 @@ func (l loader) load(ctx context.Context, cands []candidatePlan) error {
 		}
 	}
 
+	// The candidates the plan puts at a result await the jury, with their evidence, until the
+	// historical session judges them: their evaluations were over the day before it.
+	historical := today.AddDays(-historicalSessionDaysAgo)
+	expected := map[string]domain.EnrolmentStatus{}
+	var judged []string
 	rng := rand.New(rand.NewPCG(planSeed, 2))
 	vaeRank := 0
 	for i, c := range cands {
@@ -353,52 +380,80 @@ func (l loader) load(ctx context.Context, cands []candidatePlan) error {
 		if c.Organisation >= 0 {
 			in.TrainingOrganisationID = orgIDs[c.Organisation]
 		}
+		// The company that hosts a job seeker's internship: their own, or one in turn.
+		hostID := companyIDs[i%len(companyIDs)]
 		if c.Company >= 0 {
 			in.CompanyID = companyIDs[c.Company]
+			hostID = in.CompanyID
 		}
 		p := c.Person
+		var candidateID, enrolmentID string
 		if c.Route == domain.RouteVAE {
-			created, err := l.vae(ctx, c, vaeRank, in, vaeIDs{Organisations: orgIDs, AdviserID: adviserID})
+			created, err := l.vae(ctx, c, vaeRank, in, vaeIDs{Organisations: orgIDs, AdviserID: adviserID, HostID: hostID, By: historical.AddDays(-1)})
 			if err != nil {
 				return fmt.Errorf("create VAE candidate %s %s: %w", p.FirstNames, p.BirthName, err)
 			}
-			if c.Company >= 0 {
-				if err := l.svc.SetCandidateReferent(ctx, l.a, created.ID, referentIDs[c.Company]); err != nil {
-					return fmt.Errorf("name the referent of %s %s: %w", p.FirstNames, p.BirthName, err)
-				}
-			}
-			vaeRank++
-			continue
-		}
-		created, err := l.svc.CreateCandidate(ctx, l.a, service.CandidateInput{
-			Candidate: domain.Candidate{BirthName: p.BirthName, UsedName: p.UsedName, FirstNames: p.FirstNames,
-				BirthDate: c.BirthDate, Sex: p.Sex, BirthINSEE: p.BirthINSEE, BirthCountry: p.BirthCountry,
-				BirthCity: p.City, Email: c.Email()},
-			Enrolment: &in})
-		if err != nil {
-			return fmt.Errorf("create candidate %s %s: %w", p.FirstNames, p.BirthName, err)
-		}
-		if c.Company >= 0 {
-			if err := l.svc.SetCandidateReferent(ctx, l.a, created.ID, referentIDs[c.Company]); err != nil {
-				return fmt.Errorf("name the referent of %s %s: %w", p.FirstNames, p.BirthName, err)
-			}
-		}
-		for _, st := range steps(c.Route, c.Status) {
-			if _, err := l.svc.SetEnrolmentStatus(ctx, l.a, created.ID, created.Enrolments[0].ID, st.Status, st.Reason); err != nil {
-				return fmt.Errorf("move candidate %s %s to %s: %w", p.FirstNames, p.BirthName, st.Status, err)
-			}
-		}
-		if c.Account {
-			if _, err := l.user(ctx, firstOf(p.FirstNames)+" "+p.BirthName, c.Email(), domain.RoleCandidate, created.ID); err != nil {
+			candidateID, enrolmentID = created.Candidate.ID, created.Enrolment.ID
+			if err := l.referent(ctx, c, candidateID, referentIDs); err != nil {
 				return err
 			}
+			vaeRank++
+		} else {
+			created, err := l.svc.CreateCandidate(ctx, l.a, service.CandidateInput{
+				Candidate: domain.Candidate{BirthName: p.BirthName, UsedName: p.UsedName, FirstNames: p.FirstNames,
+					BirthDate: c.BirthDate, Sex: p.Sex, BirthINSEE: p.BirthINSEE, BirthCountry: p.BirthCountry,
+					BirthCity: p.City, Email: c.Email()},
+				Enrolment: &in})
+			if err != nil {
+				return fmt.Errorf("create candidate %s %s: %w", p.FirstNames, p.BirthName, err)
+			}
+			candidateID, enrolmentID = created.ID, created.Enrolments[0].ID
+			if err := l.referent(ctx, c, candidateID, referentIDs); err != nil {
+				return err
+			}
+			f := followed{CandidateID: candidateID, EnrolmentID: enrolmentID, HostID: hostID, Status: c.Status}
+			if isOutcome(c.Status) {
+				f.Status, f.Outcome, f.By = domain.StatusAwaitingJury, c.Status, historical.AddDays(-1)
+			}
+			if err := l.follow(ctx, f); err != nil {
+				return fmt.Errorf("follow candidate %s %s to %s: %w", p.FirstNames, p.BirthName, c.Status, err)
+			}
+			if c.Account {
+				if _, err := l.user(ctx, firstOf(p.FirstNames)+" "+p.BirthName, c.Email(), domain.RoleCandidate, candidateID); err != nil {
+					return err
+				}
+			}
+		}
+		if isOutcome(c.Status) {
+			judged = append(judged, enrolmentID)
+			expected[enrolmentID] = c.Status
 		}
 	}
-	if err := l.route(ctx, fws[0], routeIDs{Organisations: orgIDs, Companies: companyIDs, Referents: referentIDs, FunderID: funder.ID}); err != nil {
+	members, err := l.juryRoster(ctx)
+	if err != nil {
+		return err
+	}
+	if err := l.holdSession(ctx, sessionPlan{Day: historical, Members: members, Presented: judged,
+		Decide: byPlan(expected), Expected: expected}); err != nil {
+		return err
+	}
+	if err := l.route(ctx, fws[0], routeIDs{Organisations: orgIDs, Companies: companyIDs, Referents: referentIDs, FunderID: funder.ID,
+		JuryMembers: members}); err != nil {
 		return err
 	}
 	_, err = l.user(ctx, secretariatName, SecretariatEmail, domain.RoleSecretariat, "")
 	return err
+}
+
+// referent names the referent of the candidate's company as their tutor.
+func (l loader) referent(ctx context.Context, c candidatePlan, candidateID string, referentIDs []string) error {
+	if c.Company < 0 {
+		return nil
+	}
+	if err := l.svc.SetCandidateReferent(ctx, l.a, candidateID, referentIDs[c.Company]); err != nil {
+		return fmt.Errorf("name the referent of %s %s: %w", c.Person.FirstNames, c.Person.BirthName, err)
+	}
+	return nil
 }
 
 // frameworks returns the latest framework of every qualification, importing the shipped
@@ -437,8 +492,9 @@ type step struct {
 	Reason string
 }
 
-// steps returns the status changes that take a new enrolment on route to status, each with
-// the reason a secretariat would record.
+// steps returns the status changes that take a new enrolment on route to status, up to « En
+// attente du jury » or a withdrawal, each with the reason a secretariat would record. The
+// jury's outcomes are not among them: only a closed jury session gives one (jury.go).
 func steps(route domain.Route, status domain.EnrolmentStatus) []step {
 	path := []step{
 		{domain.StatusInTraining, "Entrée en formation"},
@@ -454,18 +510,11 @@ func steps(route domain.Route, status domain.EnrolmentStatus) []step {
 		}
 		withdrawal = step{domain.StatusWithdrawn, "Abandon : dossier de recevabilité non retourné"}
 	}
-	outcomes := map[domain.EnrolmentStatus]string{
-		domain.StatusCertified:    "Délibération du jury : tous les blocs acquis",
-		domain.StatusPartial:      "Délibération du jury : validation partielle, les blocs non acquis restent à valider",
-		domain.StatusNotCertified: "Délibération du jury : aucun bloc acquis",
-	}
 	switch {
 	case status == domain.StatusWithdrawn && route == domain.RouteVAE:
 		return []step{withdrawal}
 	case status == domain.StatusWithdrawn:
 		return []step{path[0], withdrawal}
-	case outcomes[status] != "":
-		return append(path, step{status, outcomes[status]})
 	}
 	for i, st := range path {
 		if st.Status == status {

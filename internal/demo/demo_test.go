@@ -128,6 +128,42 @@ func TestLoad(t *testing.T) {
 			}
 		})
 
+		t.Run("each organisation's, company's and referent's description counts the candidates and files it sees", func(t *testing.T) {
+			for _, a := range accounts.List {
+				var files bool
+				switch a.Role {
+				case domain.RoleTrainingOrganisation.Label():
+					files = true
+				case domain.RoleCompany.Label(), domain.RoleCompanyReferent.Label():
+				default:
+					continue
+				}
+				actor := actorOf(t, svc, a.Email)
+				page, err := svc.Candidates(ctx, actor, store.CandidateFilter{Limit: 500})
+				if err != nil {
+					t.Fatal(err)
+				}
+				seen := map[string]bool{}
+				for _, r := range page.Rows {
+					seen[r.Candidate.ID] = true
+				}
+				got := []int{len(seen)}
+				if files {
+					vae, err := svc.VAEFiles(ctx, actor, service.VAEListFilter{})
+					if err != nil {
+						t.Fatal(err)
+					}
+					got = append(got, len(vae))
+					if strings.Contains(a.Sees, "habilitation a expiré") {
+						got = got[1:] // it enrols nobody: its description counts its files
+					}
+				}
+				if want := numbersIn(a.Sees); !slices.Equal(got, want) {
+					t.Errorf("%s sees %v, its description says %q", a.Email, got, a.Sees)
+				}
+			}
+		})
+
 		t.Run("the VAE files stand at every step of the route, each reached through the route's own steps", func(t *testing.T) {
 			files, err := svc.VAEFiles(ctx, secretariat, service.VAEListFilter{})
 			if err != nil {
@@ -317,7 +353,111 @@ func TestSynthetic(t *testing.T) {
 		if !strings.Contains(c.SearchKey(), "lefevre") {
 			t.Fatalf("candidate %s matched lefevre", c.DisplayName())
 		}
+
+		t.Run("every synthetic result was given by a closed jury session, with its acquired blocks", func(t *testing.T) {
+			checkSyntheticResults(t, svc, s)
+		})
 	})
+}
+
+// checkSyntheticResults checks DOMAIN.md §7 rule 4 over a large data set: every enrolment at
+// a result was last presented to a closed session, which gave it that outcome and its acquired
+// blocks; the sessions have their quorum present, a snapshot the pages and minutes read, and
+// took place before now.
+func checkSyntheticResults(t *testing.T, svc *service.Service, s *store.Store) {
+	t.Helper()
+	ctx := context.Background()
+	sys := domain.SystemActor("test")
+	q := s.Read()
+	sessions, err := q.JurySessions(ctx) // the most recent first
+	if err != nil {
+		t.Fatal(err)
+	}
+	latest := map[string]store.JuryCandidate{} // enrolment → its latest presentation
+	for _, js := range sessions {
+		if js.Status != store.JuryClosed || js.Present < js.Quorum || js.Candidates == 0 || js.Candidates > max(syntheticSessionSize, 10) ||
+			!js.StartsAt.Before(time.Now()) {
+			t.Fatalf("session of %s: %s, %d present for a quorum of %d, %d candidates", js.StartsAt, js.Status, js.Present, js.Quorum, js.Candidates)
+		}
+		presented, err := q.JuryCandidates(ctx, js.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, p := range presented {
+			if _, ok := latest[p.EnrolmentID]; !ok {
+				latest[p.EnrolmentID] = p
+			}
+		}
+	}
+	if len(sessions) < 3 {
+		t.Fatalf("%d jury sessions", len(sessions))
+	}
+	if _, err := svc.JurySession(ctx, sys, sessions[len(sessions)-1].ID); err != nil {
+		t.Fatalf("the oldest session's page: %v", err)
+	}
+	if _, err := svc.JuryMinutes(ctx, sys, sessions[len(sessions)-1].ID); err != nil {
+		t.Fatalf("the oldest session's minutes: %v", err)
+	}
+	if _, err := svc.SessionDocuments(ctx, sys, sessions[len(sessions)-1].ID); err != nil {
+		t.Fatalf("the oldest session's documents: %v", err)
+	}
+	sizes := map[string]int{} // qualification code → blocks presented
+	fws, err := q.LatestFrameworks(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, fw := range fws {
+		c := fw.Framework.Composition
+		sizes[fw.Framework.Qualification.Code] = c.Common + c.Specialty + c.Optional
+	}
+	checked := 0
+	for _, st := range []domain.EnrolmentStatus{domain.StatusCertified, domain.StatusPartial, domain.StatusNotCertified} {
+		for offset := 0; ; offset += 500 {
+			page, err := svc.Candidates(ctx, sys, store.CandidateFilter{Status: st, Limit: 500, Offset: offset})
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, r := range page.Rows {
+				e := r.Enrolment
+				p, ok := latest[e.ID]
+				if !ok || p.Outcome != string(st) {
+					t.Fatalf("%s is %s, its last jury gave %+v", r.Candidate.Number, st, p)
+				}
+				acquired, err := q.AcquiredBlocks(ctx, e.ID)
+				if err != nil {
+					t.Fatal(err)
+				}
+				n, all := len(acquired), sizes[e.QualificationCode]
+				if st == domain.StatusCertified && n != all || st == domain.StatusPartial && (n == 0 || n >= all) || st == domain.StatusNotCertified && n != 0 {
+					t.Fatalf("%s is %s with %d blocks acquired of %d", r.Candidate.Number, st, n, all)
+				}
+				checked++
+			}
+			if len(page.Rows) < 500 {
+				break
+			}
+		}
+	}
+	if checked < 1000 {
+		t.Fatalf("%d results checked", checked)
+	}
+}
+
+// numbersIn returns the whole numbers written in s, in order.
+func numbersIn(s string) []int {
+	var out []int
+	n, in := 0, false
+	for _, r := range s + " " {
+		if r >= '0' && r <= '9' {
+			n, in = n*10+int(r-'0'), true
+			continue
+		}
+		if in {
+			out = append(out, n)
+		}
+		n, in = 0, false
+	}
+	return out
 }
 
 func TestSIRETsAreValid(t *testing.T) {

@@ -3,7 +3,6 @@ package demo
 import (
 	"context"
 	"fmt"
-	"strconv"
 	"time"
 
 	"cqp/internal/domain"
@@ -65,6 +64,7 @@ const cscaPresident = "Hélène Marchal"
 type routeIDs struct {
 	Organisations, Companies, Referents []string
 	FunderID                            string
+	JuryMembers                         []string // the president first
 }
 
 // enrolledOnRoute is one candidate of a demo action.
@@ -76,9 +76,9 @@ type enrolledOnRoute struct {
 
 // The gates before the jury (DOMAIN.md §7 rule 5) show on two candidates: one awaiting the
 // jury has not done the internship their public owes, so the session page holds them back with
-// the derogation form; one has cut the internship short and is presented to the closed session
-// by the secretariat's derogation, which their jury page and the minutes show. Every other
-// candidate from the final evaluation on has done the framework's internship.
+// the derogation form; one has cut the internship short and is presented to the recent closed
+// session by the secretariat's derogation, which their jury page and the minutes show. Every
+// other candidate from the final evaluation on has done the framework's internship.
 const (
 	heldOrganisation       = 1 // the organisation whose routeAwaiting candidate has no internship
 	derogationOrganisation = 0 // the organisation whose routeClosed candidate is presented by derogation
@@ -87,11 +87,9 @@ const (
 		"la CPNEFP admet la présentation au jury au vu de l'évaluation en entreprise du référent."
 )
 
-// internshipHours is the internship the candidate has done at their step.
+// internshipHours is the internship the candidate has done once at the jury's door.
 func (e enrolledOnRoute) internshipHours(fw domain.Framework) int {
 	switch {
-	case e.Step < routeFinal:
-		return 0
 	case e.Step == routeAwaiting && e.Organisation == heldOrganisation:
 		return 0
 	case e.Step == routeClosed && e.Organisation == derogationOrganisation:
@@ -102,8 +100,8 @@ func (e enrolledOnRoute) internshipHours(fw domain.Framework) int {
 
 // route declares, per accredited organisation, one action of the first qualification whose
 // candidates stand at every step of the formation route, forms a commission with two demo
-// commission members, puts the demo jury members on the roster, and holds one closed jury
-// session whose certificates and block attestations are issued.
+// commission members, and holds the recent closed jury session, whose certificates and block
+// attestations are issued, for those at the end of the route.
 func (l loader) route(ctx context.Context, fw store.FrameworkRecord, ids routeIDs) error {
 	today := l.svc.Today()
 	var all []enrolledOnRoute
@@ -112,7 +110,7 @@ func (l loader) route(ctx context.Context, fw store.FrameworkRecord, ids routeID
 		act, err := l.svc.DeclareAction(ctx, l.a, service.ActionInput{TrainingOrganisationID: ids.Organisations[j],
 			QualificationCode: fw.Framework.Qualification.Code, Route: domain.RouteFormation,
 			Title:    "CQP " + fw.Framework.Qualification.Title + " — " + o.City + " " + today.ISO()[:4],
-			StartsOn: today.AddDays(-180), EndsOn: today.AddDays(60), Place: o.City, PlannedHours: 600,
+			StartsOn: today.AddDays(-180), EndsOn: today.AddDays(60), Place: o.City, PlannedHours: plannedHours(fw.Framework),
 			CompanyIDs: []string{ids.Companies[j]}, FunderID: ids.FunderID,
 			Calendar: []service.CalendarInput{{Day: today.AddDays(-180), StartTime: "09:00", EndTime: "12:30", Label: "Accueil et positionnement"}}})
 		if err != nil {
@@ -143,7 +141,7 @@ func (l loader) route(ctx context.Context, fw store.FrameworkRecord, ids routeID
 	if err := l.commission(ctx, all); err != nil {
 		return err
 	}
-	return l.jury(ctx, all)
+	return l.jury(ctx, all, ids.JuryMembers)
 }
 
 // optionalBlocks picks the framework's first optional blocks, as many as its composition asks.
@@ -155,10 +153,10 @@ func optionalBlocks(fw domain.Framework) []string {
 	return codes[:min(fw.Composition.Optional, len(codes))]
 }
 
-// advance records what an enrolment at its step has: hours (the framework's full path, spread
-// over the blocks), an internship at the action's company, continuous marks, grids and the
-// statuses that lead there.
-func (l loader) advance(ctx context.Context, fw domain.Framework, e enrolledOnRoute, companyID string) error {
+// advance records what an enrolment at its step has: hours, continuous marks, grids and the
+// statuses that lead there. Those the jury sees or has seen did every hour of the path and, as
+// job seekers and recent graduates, the internship the framework asks of them.
+func (l loader) advance(ctx context.Context, fw domain.Framework, e enrolledOnRoute, hostID string) error {
 	if e.Step == routeEnrolled {
 		return nil
 	}
@@ -166,33 +164,27 @@ func (l loader) advance(ctx context.Context, fw domain.Framework, e enrolledOnRo
 	if err != nil {
 		return err
 	}
-	perBlock := 70
-	if n := len(grid.Blocks); n > 0 {
-		perBlock = max(perBlock, (fw.TrainingHours+n-1)/n)
-	}
+	blocks := gridBlockCodes(grid)
+	owed := blockHours(fw, blocks)
 	hours := map[string]service.BlockHoursInput{}
-	for i, b := range grid.Blocks {
-		done := perBlock
+	for i, code := range blocks {
+		done := owed[code]
 		if e.Step == routeInTraining && i%2 == 1 {
-			done = perBlock / 2
+			done /= 2
 		}
-		hours[b.Block.Code] = service.BlockHoursInput{Planned: strconv.Itoa(perBlock), Done: strconv.Itoa(done)}
+		hours[code] = service.BlockHoursInput{Planned: fmt.Sprint(owed[code]), Done: fmt.Sprint(done)}
 	}
 	if err := l.svc.SetTrainingHours(ctx, l.a, e.EnrolmentID, hours); err != nil {
 		return fmt.Errorf("record hours: %w", err)
 	}
-	if h := e.internshipHours(fw); h > 0 {
-		today := l.svc.Today()
-		if _, err := l.svc.AddInternship(ctx, l.a, e.EnrolmentID, service.InternshipInput{CompanyID: companyID,
-			StartsOn: today.AddDays(-120).String(), EndsOn: today.AddDays(-60).String(), Hours: strconv.Itoa(h)}); err != nil {
-			return fmt.Errorf("record the internship: %w", err)
-		}
+	by := l.svc.Today()
+	if e.Step == routeClosed || e.Step == routeClosedDebate {
+		by = by.AddDays(-recentSessionDaysAgo - 1)
 	}
-	marks := []string{"12,5", "14", "15,5", "11"}
-	for i, b := range grid.Blocks {
-		if _, err := l.svc.AddContinuousAssessment(ctx, l.a, e.EnrolmentID, service.AssessmentInput{BlockCode: b.Block.Code,
-			Label: "Étude de cas", On: l.svc.Today().AddDays(-30).String(), Mark: marks[i%len(marks)]}); err != nil {
-			return fmt.Errorf("mark block %s: %w", b.Block.Code, err)
+	for i, code := range blocks {
+		if _, err := l.svc.AddContinuousAssessment(ctx, l.a, e.EnrolmentID, service.AssessmentInput{BlockCode: code,
+			Label: "Étude de cas", On: by.AddDays(-30).String(), Mark: continuousMarks[i%len(continuousMarks)]}); err != nil {
+			return fmt.Errorf("mark block %s: %w", code, err)
 		}
 	}
 	path := []domain.EnrolmentStatus{domain.StatusInTraining}
@@ -204,27 +196,17 @@ func (l loader) advance(ctx context.Context, fw domain.Framework, e enrolledOnRo
 	case routeAwaiting, routeAwaitingDebate, routeClosed, routeClosedDebate:
 		path = append(path, domain.StatusFinalEvaluation, domain.StatusAwaitingJury)
 		evaluators = domain.Evaluators
+		if err := l.internship(ctx, e.EnrolmentID, grid.Enrolment.Public, hostID, e.internshipHours(fw), by); err != nil {
+			return err
+		}
 	}
 	debate := e.Step == routeAwaitingDebate || e.Step == routeClosedDebate
-	for _, ev := range evaluators {
-		in := service.GridInput{Marks: map[string]string{}, Comment: "Évaluation finale de la démonstration"}
-		for i, b := range grid.Blocks {
-			for _, c := range b.Block.Competences {
-				in.Marks[c.Code] = "A"
-				if debate && i == 0 && ev == domain.EvaluatorCompanyReferent {
-					in.Marks[c.Code] = "NA"
-				}
-			}
-		}
-		if ev == domain.EvaluatorCommission {
-			in.CareerPresentation = "Parcours présenté avec clarté et recul."
-			in.PracticalCase = "Cas pratique traité avec méthode."
-			in.KnowledgeQuestion = "Réponse juste sur le devoir de conseil."
-			in.OpenQuestions = "Échanges ouverts sur la relation client."
-			in.ReasonedOpinion = "Candidat à l'aise avec la relation client ; argumentaire solide."
-		}
-		if _, err := l.svc.SubmitGrid(ctx, l.a, e.EnrolmentID, ev, in); err != nil {
-			return fmt.Errorf("submit the %s grid: %w", ev, err)
+	if len(evaluators) > 0 {
+		// In a debate the referent does not award the first block, which the others award.
+		if err := l.submitGrids(ctx, grid, evaluators, func(ev domain.Evaluator, block int, _ string) bool {
+			return debate && block == 0 && ev == domain.EvaluatorCompanyReferent
+		}); err != nil {
+			return err
 		}
 	}
 	reasons := map[domain.EnrolmentStatus]string{}
@@ -279,44 +261,14 @@ func (l loader) commission(ctx context.Context, all []enrolledOnRoute) error {
 	return nil
 }
 
-// jury puts the demo jury on the roster and holds one closed session: every member present,
-// the debates decided, the session closed by the president and its documents issued. It then
-// schedules the next session, three weeks ahead, with the jury invited and no candidate yet:
-// the secretariat finds there the candidates awaiting the jury, ready or held back by a gate.
-func (l loader) jury(ctx context.Context, all []enrolledOnRoute) error {
-	roster := []struct {
-		local   string
-		college service.College
-	}{
-		{"jury.president", service.CollegeCPNEFPPresident}, {"jury1", service.CollegeUnions}, {"jury2", service.CollegeUnions},
-		{"jury3", service.CollegeEmployers}, {"jury4", service.CollegeExperts},
-	}
-	if _, err := l.svc.SaveJurySettings(ctx, l.a, service.JurySettingsInput{Quorum: "4", JuryPresidentName: "Bernard Lemoine",
-		CSCAPresidentName: cscaPresident, CPNEPresidentName: "Michel Garnier"}); err != nil {
-		return fmt.Errorf("name the signatories: %w", err)
-	}
-	var ids []string
-	for _, r := range roster {
-		id, err := l.userID(ctx, r.local)
-		if err != nil {
-			return err
-		}
-		if err := l.svc.SetJuryRosterMember(ctx, l.a, id, r.college); err != nil {
-			return fmt.Errorf("put %s on the jury roster: %w", r.local, err)
-		}
-		ids = append(ids, id)
-	}
-	js, err := l.svc.ScheduleJurySession(ctx, l.a, service.JurySessionInput{Date: l.svc.Today().AddDays(-7).String(), Time: "14:00",
-		Place: "Paris 8e, siège de la branche, salle du conseil"})
-	if err != nil {
-		return fmt.Errorf("schedule the jury session: %w", err)
-	}
-	if _, err := l.svc.InviteJuryMembers(ctx, l.a, js.ID, ids); err != nil {
-		return fmt.Errorf("invite the jury: %w", err)
-	}
-	if _, err := l.svc.RecordJuryAttendance(ctx, l.a, js.ID, ids); err != nil {
-		return fmt.Errorf("record the attendance: %w", err)
-	}
+// jury holds the recent demo session for the candidates of the actions the route closes:
+// every member present, the debates decided (acquired for the first candidate in debate, not
+// acquired after the referent's opinion for the second, and so on), one candidate presented by
+// the secretariat's derogation to the internship gate, the session closed by the president and
+// its documents issued. It then schedules the next session, three weeks ahead, with the jury
+// invited and no candidate yet: the secretariat finds there the candidates awaiting the jury,
+// ready or held back by a gate.
+func (l loader) jury(ctx context.Context, all []enrolledOnRoute, members []string) error {
 	var presented []string
 	for _, e := range all {
 		if e.Step != routeClosed && e.Step != routeClosedDebate {
@@ -329,47 +281,35 @@ func (l loader) jury(ctx context.Context, all []enrolledOnRoute) error {
 		}
 		presented = append(presented, e.EnrolmentID)
 	}
-	if _, err := l.svc.PresentJuryCandidates(ctx, l.a, js.ID, presented); err != nil {
-		return fmt.Errorf("present the candidates: %w", err)
-	}
-	if _, err := l.svc.OpenJuryDeliberation(ctx, l.a, js.ID); err != nil {
-		return fmt.Errorf("open the deliberation: %w", err)
-	}
-	v, err := l.svc.JurySession(ctx, l.a, js.ID)
+	err := l.holdSession(ctx, sessionPlan{Day: l.svc.Today().AddDays(-recentSessionDaysAgo), Members: members, Presented: presented,
+		Decide: func(debated int, _ service.JuryCandidate, b service.JuryBlock) service.JuryDecisionInput {
+			if debated%2 == 1 {
+				return service.JuryDecisionInput{Block: b.Code, Decision: "NA",
+					Reason: "Le jury suit le référent : compétences insuffisamment mises en œuvre en entreprise."}
+			}
+			return service.JuryDecisionInput{Block: b.Code, Decision: "A",
+				Reason:          "Le jury retient la maîtrise démontrée à l'oral et en évaluation continue.",
+				ReferentOpinion: "Progrès nets depuis l'évaluation en entreprise."}
+		}})
 	if err != nil {
 		return err
 	}
-	for i, c := range v.Candidates {
-		for _, b := range c.Blocks {
-			if !b.InDebate {
-				continue
-			}
-			in := service.JuryDecisionInput{Block: b.Code, Decision: "A",
-				Reason:          "Le jury retient la maîtrise démontrée à l'oral et en évaluation continue.",
-				ReferentOpinion: "Progrès nets depuis l'évaluation en entreprise."}
-			if i%2 == 1 {
-				in.Decision, in.Reason, in.ReferentOpinion = "NA", "Le jury suit le référent : compétences insuffisamment mises en œuvre en entreprise.", ""
-			}
-			if err := l.svc.DecideJuryBlock(ctx, l.a, js.ID, c.EnrolmentID, in); err != nil {
-				return fmt.Errorf("decide block %s of %s: %w", b.Code, c.Name, err)
-			}
-		}
-	}
-	if _, err := l.svc.CloseJurySession(ctx, l.a, js.ID); err != nil {
-		return fmt.Errorf("close the jury session: %w", err)
-	}
-	if _, err := l.svc.IssueSessionDocuments(ctx, l.a, js.ID); err != nil {
-		return fmt.Errorf("issue the certificates: %w", err)
-	}
 	next, err := l.svc.ScheduleJurySession(ctx, l.a, service.JurySessionInput{Date: l.svc.Today().AddDays(21).String(), Time: "14:00",
-		Place: "Paris 8e, siège de la branche, salle du conseil", VideoLink: "https://visio.demo.cqp.test/jury"})
+		Place: juryPlace, VideoLink: "https://visio.demo.cqp.test/jury"})
 	if err != nil {
 		return fmt.Errorf("schedule the next jury session: %w", err)
 	}
-	if _, err := l.svc.InviteJuryMembers(ctx, l.a, next.ID, ids); err != nil {
+	if _, err := l.svc.InviteJuryMembers(ctx, l.a, next.ID, members); err != nil {
 		return fmt.Errorf("invite the jury to the next session: %w", err)
 	}
 	return nil
+}
+
+func plannedHours(fw domain.Framework) int {
+	if fw.TrainingHours > 0 {
+		return fw.TrainingHours
+	}
+	return 600
 }
 
 // routeCandidates is how many candidates the demo actions hold.

@@ -24,10 +24,16 @@ const syntheticYears = 10
 const syntheticBatch = 2000
 
 // Synthetic adds n generated candidates, each with one enrolment, straight through the store
-// in multi-row INSERTs: fast enough for n = 100 000, for performance measurements. It needs
-// the frameworks, training organisations accredited for them and companies to exist: call
-// Load first. The whole set is one transaction (all or nothing) and one audit entry,
-// "demo.synthetic", records it; the generated rows have no audit entry of their own.
+// in multi-row INSERTs: fast enough for n = 100 000, for performance measurements. The
+// enrolments with a result (certified, partial, not certified) got it from a closed jury
+// session, as every result must (DOMAIN.md §7 rule 4): Synthetic writes those sessions too,
+// for each year and qualification one session per syntheticSessionSize enrolments, with the
+// demo jury present, each enrolment's outcome and the blocks it acquired, and dates the
+// enrolment's last status change at the session's closing. It needs the frameworks, training
+// organisations accredited for them, companies and the jury roster to exist: call Load first.
+// The whole set is one transaction (all or nothing) and one audit entry, "demo.synthetic",
+// records it; the generated rows have no audit entry of their own. No certificate is issued
+// for the synthetic results.
 //
 // The same seed gives the same people, routes, statuses and organisations; identifiers are
 // new, and dates are placed relative to the current year.
@@ -68,6 +74,9 @@ func Synthetic(ctx context.Context, s *store.Store, n int, seed uint64) error {
 				batch = batch[:0]
 			}
 		}
+		if err := g.insertSessions(ctx, q); err != nil {
+			return fmt.Errorf("demo: insert synthetic jury sessions: %w", err)
+		}
 		after, _ := json.Marshal(map[string]uint64{"count": uint64(n), "seed": seed})
 		return q.AppendAudit(ctx, domain.AuditEntry{ID: uuid.Must(uuid.NewV7()).String(), At: g.now,
 			ActorName: actorName, ActorRole: "system", Action: "demo.synthetic", EntityType: "candidate",
@@ -89,7 +98,7 @@ func firstFreeNumber(ctx context.Context, q store.Q, year int) (int, error) {
 }
 
 // generator makes synthetic candidates from the frameworks, organisations and companies in
-// the database.
+// the database, and the jury sessions that judged those with a result.
 type generator struct {
 	rng       *rand.Rand
 	now       time.Time
@@ -97,12 +106,15 @@ type generator struct {
 	fws       []store.FrameworkRecord
 	orgs      map[string][]string // qualification id → organisations ever accredited for it
 	companies []string
+	jury      syntheticJury
 }
 
 func newGenerator(ctx context.Context, r store.Q, seed uint64, now time.Time) (*generator, error) {
 	// The latest year is the one two days ago, so that it always has room before now.
 	g := &generator{rng: rand.New(rand.NewPCG(seed, 0x637170)), now: now.UTC(),
 		thisYear: now.Add(-48 * time.Hour).In(domain.Paris()).Year(), orgs: map[string][]string{}}
+	// The jury's draws have their own stream, so that the people stay those of the seed.
+	g.jury.rng = rand.New(rand.NewPCG(seed, 0x6a757279))
 	var err error
 	if g.fws, err = r.LatestFrameworks(ctx); err != nil {
 		return nil, err
@@ -132,6 +144,9 @@ func newGenerator(ctx context.Context, r store.Q, seed uint64, now time.Time) (*
 		if len(g.orgs[fw.QualificationID]) == 0 {
 			return nil, fmt.Errorf("demo: synthetic candidates: no training organisation is accredited for %s: load the demo data first", fw.Framework.Qualification.Code)
 		}
+	}
+	if err := g.jury.load(ctx, r); err != nil {
+		return nil, err
 	}
 	return g, nil
 }
@@ -216,7 +231,8 @@ func (g *generator) candidate(year, number int) store.BulkCandidate {
 		updated = g.now
 	}
 
-	fw := g.fws[g.rng.IntN(len(g.fws))]
+	fi := g.rng.IntN(len(g.fws))
+	fw := g.fws[fi]
 	e := domain.Enrolment{ID: uuid.Must(uuid.NewV7()).String(), CandidateID: c.ID, FrameworkID: fw.ID,
 		FrameworkVersion: fw.Version, QualificationID: fw.QualificationID, CreatedAt: c.CreatedAt, UpdatedAt: updated}
 	switch r := g.rng.IntN(10); {
@@ -266,6 +282,12 @@ func (g *generator) candidate(year, number int) store.BulkCandidate {
 		if b.Kind != domain.BlockOptional || contains(chosen, b.Code) {
 			e.Blocks = append(e.Blocks, b.Code)
 		}
+	}
+	if e.Status == domain.StatusPartial && len(e.Blocks) < 2 {
+		e.Status = domain.StatusNotCertified // a single block is acquired or not
+	}
+	if isOutcome(e.Status) {
+		e.UpdatedAt = g.judge(year, &g.fws[fi], c, e)
 	}
 	return store.BulkCandidate{Candidate: c, Enrolment: e}
 }

@@ -27,9 +27,9 @@ const (
 	vaeReviewed                            // the secretariat has to decide
 	vaeIncomplete                          // back to the candidate with what is missing
 	vaeExperienceSubmitted                 // the commission has to be organised
-	vaeAwaitingJury
-	vaeCertified
-	vaePartial
+	vaeAwaitingJury                        // heard by the commission, for a jury to come
+	vaeCertified                           // judged by the historical jury session: certified
+	vaePartial                             // judged by the historical jury session: partial
 	vaeNotAdmissible
 	vaeRedirected
 )
@@ -38,7 +38,9 @@ const (
 var vaeStages = []vaeStage{vaeExperienceOpen, vaeRequested, vaeSent, vaeSubmitted, vaeUnderReview, vaeReviewed,
 	vaeIncomplete, vaeExperienceSubmitted, vaeAwaitingJury, vaeCertified, vaePartial, vaeNotAdmissible, vaeRedirected}
 
-// status is the enrolment status the stage leaves the VAE enrolment in.
+// status is the enrolment status the stage leaves the VAE enrolment in: for vaeCertified and
+// vaePartial, the outcome of the jury session that judges it (vae stops at « En attente du
+// jury »).
 func (s vaeStage) status() domain.EnrolmentStatus {
 	switch s {
 	case vaeExperienceOpen:
@@ -61,12 +63,14 @@ func (s vaeStage) status() domain.EnrolmentStatus {
 type vaeIDs struct {
 	Organisations []string
 	AdviserID     string
+	HostID        string      // the company that hosts the internship a job seeker owes
+	By            domain.Date // when the evaluations of those the historical session judges were over
 }
 
 // vae records one VAE candidate through the request and then each step up to its stage. Steps
 // are taken as the platform ("démo"); the file is typed by the secretariat for candidates
 // without an account, as for a file returned on paper.
-func (l loader) vae(ctx context.Context, c candidatePlan, k int, in service.EnrolmentInput, ids vaeIDs) (domain.Candidate, error) {
+func (l loader) vae(ctx context.Context, c candidatePlan, k int, in service.EnrolmentInput, ids vaeIDs) (service.Enrolled, error) {
 	stage := vaeStages[k%len(vaeStages)]
 	p := c.Person
 	request := service.VAERequestInput{
@@ -88,7 +92,7 @@ func (l loader) vae(ctx context.Context, c candidatePlan, k int, in service.Enro
 		req, err = l.svc.RequestVAE(ctx, l.a, request)
 	}
 	if err != nil {
-		return domain.Candidate{}, err
+		return service.Enrolled{}, err
 	}
 	id := req.Enrolment.ID
 	fail := func(what string, err error) error {
@@ -98,33 +102,33 @@ func (l loader) vae(ctx context.Context, c candidatePlan, k int, in service.Enro
 		return nil
 	}
 	if stage == vaeRequested {
-		return req.Candidate, nil
+		return req, nil
 	}
 	if c.Account {
 		if _, err := l.user(ctx, firstOf(p.FirstNames)+" "+p.BirthName, c.Email(), domain.RoleCandidate, req.Candidate.ID); err != nil {
-			return req.Candidate, err
+			return req, err
 		}
 	}
 	if _, err := l.svc.SendAdmissibilityFile(ctx, l.a, id); err != nil {
-		return req.Candidate, fail("send the file", err)
+		return req, fail("send the file", err)
 	}
 	file := l.admissibilityFile(ctx, id, stage == vaeSent)
 	if stage == vaeSent {
 		_, err := l.svc.SaveAdmissibility(ctx, l.a, id, file)
-		return req.Candidate, fail("save the draft", err)
+		return req, fail("save the draft", err)
 	}
 	if _, err := l.svc.SubmitAdmissibility(ctx, l.a, id, file); err != nil {
-		return req.Candidate, fail("submit the file", err)
+		return req, fail("submit the file", err)
 	}
 	if stage == vaeSubmitted {
-		return req.Candidate, nil
+		return req, nil
 	}
 	reviewer := ids.Organisations[max(c.Organisation, 0)]
 	if err := l.svc.RequestVAEReview(ctx, l.a, id, reviewer); err != nil {
-		return req.Candidate, fail("ask an opinion", err)
+		return req, fail("ask an opinion", err)
 	}
 	if stage == vaeUnderReview {
-		return req.Candidate, nil
+		return req, nil
 	}
 	review := service.ReviewInput{Opinion: domain.OpinionFavourable,
 		Comment: "Deux ans d'expérience en cabinet, activités en lien direct avec les blocs présentés ; auto-évaluation cohérente."}
@@ -136,10 +140,10 @@ func (l loader) vae(ctx context.Context, c candidatePlan, k int, in service.Enro
 			Comment: "Expérience surtout commerciale, hors du cœur de la qualification ; une formation par blocs conviendrait mieux."}
 	}
 	if err := l.svc.GiveVAEReview(ctx, l.reviewerActor(reviewer), id, review); err != nil {
-		return req.Candidate, fail("give the opinion", err)
+		return req, fail("give the opinion", err)
 	}
 	if stage == vaeReviewed {
-		return req.Candidate, nil
+		return req, nil
 	}
 	decision := service.DecisionInput{Decision: domain.DecisionAdmissible, ValidUntil: l.svc.Today().AddDays(365).String(),
 		Reason: "Vingt-quatre mois d'expérience en lien avec la qualification ; avis favorable de l'organisme."}
@@ -154,38 +158,49 @@ func (l loader) vae(ctx context.Context, c candidatePlan, k int, in service.Enro
 			TrainingOrganisationID: reviewer, Reason: "Une partie seulement de l'expérience est en lien : les blocs manquants s'acquièrent en formation."}
 	}
 	if _, err := l.svc.DecideVAE(ctx, l.a, id, decision); err != nil {
-		return req.Candidate, fail("decide", err)
+		return req, fail("decide", err)
 	}
 	if decision.Decision != domain.DecisionAdmissible {
-		return req.Candidate, nil
+		return req, nil
 	}
 	if err := l.experienceFile(ctx, id, stage != vaeExperienceOpen); err != nil {
-		return req.Candidate, fail("write the experience file", err)
+		return req, fail("write the experience file", err)
 	}
 	if stage == vaeExperienceOpen {
 		if err := l.svc.AssignAdviser(ctx, l.a, id, ids.AdviserID); err != nil {
-			return req.Candidate, fail("name the adviser", err)
+			return req, fail("name the adviser", err)
 		}
 		adviser, err := l.svc.Actor(ctx, ids.AdviserID, "")
 		if err != nil {
-			return req.Candidate, err
+			return req, err
 		}
 		err = l.svc.AddAdviserComment(ctx, adviser, id, "", "Bon début. Pour chaque bloc, donnez un exemple précis : le client, ce que vous avez proposé, le résultat.")
-		return req.Candidate, fail("comment", err)
+		return req, fail("comment", err)
 	}
-	rest := map[vaeStage][]step{
-		vaeAwaitingJury: {{domain.StatusAwaitingJury, "Avis argumenté de la commission rendu : dossier transmis au jury"}},
-		vaeCertified: {{domain.StatusAwaitingJury, "Avis argumenté de la commission rendu : dossier transmis au jury"},
-			{domain.StatusCertified, "Délibération du jury : tous les blocs acquis"}},
-		vaePartial: {{domain.StatusAwaitingJury, "Avis argumenté de la commission rendu : dossier transmis au jury"},
-			{domain.StatusPartial, "Délibération du jury : validation partielle, les blocs non acquis restent à valider"}},
+	if stage == vaeExperienceSubmitted {
+		return req, nil
 	}
-	for _, st := range rest[stage] {
-		if _, err := l.svc.SetEnrolmentStatus(ctx, l.a, req.Candidate.ID, id, st.Status, st.Reason); err != nil {
-			return req.Candidate, fail("move to "+string(st.Status), err)
-		}
+	// Awaiting the jury, or judged by the historical session: the commission heard the
+	// candidate on their experience file and gave its grid (the only one the VAE route reads).
+	outcome := c.Status
+	if stage == vaeAwaitingJury {
+		outcome = domain.StatusCertified // a jury to come will find every block acquired
 	}
-	return req.Candidate, nil
+	by := l.svc.Today()
+	if isOutcome(c.Status) {
+		by = ids.By
+	}
+	g, err := l.svc.Grid(ctx, l.a, id, domain.EvaluatorCommission)
+	if err != nil {
+		return req, fail("read the commission's grid", err)
+	}
+	if err := l.internship(ctx, id, in.Public, ids.HostID, g.Framework.InternshipHours, by); err != nil {
+		return req, fail("record the internship", err)
+	}
+	if err := l.grids(ctx, g, outcome); err != nil {
+		return req, fail("evaluate", err)
+	}
+	return req, fail("send to the jury", l.move(ctx, req.Candidate.ID, id, steps(domain.RouteVAE, domain.StatusAwaitingJury)[2:]))
 }
 
 // reviewerActor acts as the reviewing organisation's demo account.

@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"strings"
 
 	"cqp/internal/domain"
@@ -35,22 +36,45 @@ func (q Q) InsertCandidatesBulk(ctx context.Context, rows []BulkCandidate, reaso
 }
 
 // multiInsert runs "INSERT INTO table (cols) VALUES (…), (…)" with one tuple per row, as many
-// statements as bulkParams requires.
+// statements as bulkParams requires. Every full statement has the same text: inside a
+// transaction it is prepared once and run for each chunk, since preparing it costs SQLite as
+// much as running it.
 func (q Q) multiInsert(ctx context.Context, table string, cols []string, n int, row func(i int) []any) error {
 	per := max(1, bulkParams/len(cols))
-	for start := 0; start < n; start += per {
-		end := min(start+per, n)
+	statement := func(rows int) string {
 		var b strings.Builder
 		b.WriteString("INSERT INTO " + table + " (" + strings.Join(cols, ", ") + ") VALUES ")
-		values := make([]any, 0, (end-start)*len(cols))
-		for i := start; i < end; i++ {
-			if i > start {
+		for i := range rows {
+			if i > 0 {
 				b.WriteString(", ")
 			}
-			b.WriteString("(" + placeholders(len(values)+1, len(cols)) + ")")
-			values = append(values, row(i)...)
+			b.WriteString("(" + placeholders(i*len(cols)+1, len(cols)) + ")")
 		}
-		if _, err := q.db.ExecContext(ctx, b.String(), values...); err != nil {
+		return b.String()
+	}
+	values := func(start, end int) []any {
+		out := make([]any, 0, (end-start)*len(cols))
+		for i := start; i < end; i++ {
+			out = append(out, row(i)...)
+		}
+		return out
+	}
+	start := 0
+	if tx, ok := q.db.(*sql.Tx); ok && n >= 2*per {
+		stmt, err := tx.PrepareContext(ctx, statement(per))
+		if err != nil {
+			return normalize(err)
+		}
+		defer stmt.Close()
+		for ; start+per <= n; start += per {
+			if _, err := stmt.ExecContext(ctx, values(start, start+per)...); err != nil {
+				return normalize(err)
+			}
+		}
+	}
+	for ; start < n; start += per {
+		end := min(start+per, n)
+		if _, err := q.db.ExecContext(ctx, statement(end-start), values(start, end)...); err != nil {
 			return normalize(err)
 		}
 	}
@@ -86,4 +110,68 @@ func (q Q) bulkFirstStatuses(ctx context.Context, rows []BulkCandidate, reason s
 		e := rows[i].Enrolment
 		return []any{e.ID + "-0", e.ID, string(e.Status), reason, e.UpdatedAt.UTC(), nullString("")}
 	})
+}
+
+// BulkJurySession is a closed jury session of a generated data set: the members invited, all
+// present, the enrolments presented with the outcome the session gave each, in presentation
+// order, and the blocks they acquired at it.
+type BulkJurySession struct {
+	Session    JurySession // closed: Snapshot, ClosedAt and ClosedBy set
+	Members    []RosterMember
+	Candidates []JuryCandidate // SessionID is the session's; Position and Outcome set
+	Acquired   []AcquiredBlock
+}
+
+// InsertJurySessionsBulk inserts closed jury sessions, their invitations, their candidates with
+// their outcome and the blocks acquired, with multi-row INSERTs, for large generated data sets
+// whose enrolments have a result (demo, benchmarks): a result exists only through a closed
+// session. The enrolments must exist. It writes no audit entry; run it inside Write, after the
+// enrolments, so that a failed load leaves nothing behind.
+func (q Q) InsertJurySessionsBulk(ctx context.Context, sessions []BulkJurySession) error {
+	cols := []string{"id", "branch_id", "starts_at", "place", "video_link", "quorum", "status", "rectification_reason",
+		"snapshot", "closed_at", "closed_by", "created_at"}
+	if err := q.multiInsert(ctx, "jury_sessions", cols, len(sessions), func(i int) []any {
+		s := sessions[i].Session
+		var closed any
+		if s.ClosedAt != nil {
+			closed = s.ClosedAt.UTC()
+		}
+		return []any{s.ID, s.BranchID, s.StartsAt.UTC(), s.Place, s.VideoLink, s.Quorum, string(s.Status), s.RectificationReason,
+			s.Snapshot, closed, s.ClosedBy, s.CreatedAt.UTC()}
+	}); err != nil {
+		return err
+	}
+	type invitation struct {
+		session JurySession
+		member  RosterMember
+	}
+	var invitations []invitation
+	var candidates []JuryCandidate
+	var acquired []AcquiredBlock
+	for _, s := range sessions {
+		for _, m := range s.Members {
+			invitations = append(invitations, invitation{s.Session, m})
+		}
+		candidates = append(candidates, s.Candidates...)
+		acquired = append(acquired, s.Acquired...)
+	}
+	if err := q.multiInsert(ctx, "jury_invitations", []string{"session_id", "user_id", "college", "present", "recorded_at"},
+		len(invitations), func(i int) []any {
+			in := invitations[i]
+			return []any{in.session.ID, in.member.UserID, in.member.College, 1, in.session.StartsAt.UTC()}
+		}); err != nil {
+		return err
+	}
+	if err := q.multiInsert(ctx, "jury_candidates", []string{"session_id", "enrolment_id", "position", "outcome"},
+		len(candidates), func(i int) []any {
+			c := candidates[i]
+			return []any{c.SessionID, c.EnrolmentID, c.Position, c.Outcome}
+		}); err != nil {
+		return err
+	}
+	return q.multiInsert(ctx, "acquired_blocks", []string{"enrolment_id", "block_code", "session_id", "acquired_on"},
+		len(acquired), func(i int) []any {
+			b := acquired[i]
+			return []any{b.EnrolmentID, b.BlockCode, b.SessionID, b.AcquiredOn.ISO()}
+		})
 }
