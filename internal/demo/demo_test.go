@@ -375,6 +375,9 @@ func checkSyntheticResults(t *testing.T, svc *service.Service, s *store.Store) {
 	}
 	latest := map[string]store.JuryCandidate{} // enrolment → its latest presentation
 	for _, js := range sessions {
+		if js.Status == store.JuryPlanned && js.Candidates == 0 {
+			continue // the demo's next session, which nobody was presented to yet
+		}
 		if js.Status != store.JuryClosed || js.Present < js.Quorum || js.Candidates == 0 || js.Candidates > max(syntheticSessionSize, 10) ||
 			!js.StartsAt.Before(time.Now()) {
 			t.Fatalf("session of %s: %s, %d present for a quorum of %d, %d candidates", js.StartsAt, js.Status, js.Present, js.Quorum, js.Candidates)

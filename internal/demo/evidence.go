@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"cqp/internal/domain"
+	"cqp/internal/rules"
 	"cqp/internal/service"
 )
 
@@ -53,7 +54,7 @@ func routeEvaluators(r domain.Route) (evaluators, withholders []domain.Evaluator
 	case domain.RouteVAE:
 		return []domain.Evaluator{domain.EvaluatorCommission}, []domain.Evaluator{domain.EvaluatorCommission}
 	case domain.RouteBlocs:
-		return domain.Evaluators, domain.Evaluators
+		return rules.RouteEvaluators(r), rules.RouteEvaluators(r)
 	}
 	return domain.Evaluators, []domain.Evaluator{domain.EvaluatorCommission}
 }

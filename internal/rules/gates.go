@@ -77,8 +77,7 @@ type Gate struct {
 	Kind GateKind
 	// Done and Owed are the hours recorded and owed (hours gates).
 	Done, Owed int
-	// Blocks are the blocks without a continuous mark (continuous_mark), or the blocks whose
-	// training hours the framework does not give (training_hours on the blocs route).
+	// Blocks are the blocks without a continuous mark (continuous_mark).
 	Blocks []string
 	// Text says in French what is missing: « Stage : 0 h sur 175 h dues ».
 	Text string
@@ -123,32 +122,28 @@ func CheckGates(fw domain.Framework, in GateInput) (GateCheck, error) {
 		}
 	}
 	t := Training{Public: in.Public, Route: in.Route, Blocks: in.Blocks, TrainingHours: in.TrainingHours, InternshipHours: in.InternshipHours}
-	var unknown []string
 	if in.Route == domain.RouteBlocs {
-		for _, code := range in.Blocks {
-			if b, _ := fw.Block(code); b.TrainingHours <= 0 && !slices.Contains(unknown, code) {
-				unknown = append(unknown, code)
-			}
-		}
-	}
-	if len(unknown) > 0 {
-		// What the blocs route owes cannot be computed: that is the missing gate. The internship
-		// owed depends on the public alone, so CheckHours still says it, with no training owed.
-		t.Route, t.Blocks = domain.RouteVAE, nil
+		// The blocs route owes the training hours the framework sets for the blocks followed; a
+		// block for which it sets none owes none (no requirement is applied that the framework
+		// does not state, DOMAIN.md §5).
 		if err := checkBlocksCitedOnce(in.Blocks); err != nil {
 			return c, err
+		}
+		t.Blocks = nil
+		for _, code := range in.Blocks {
+			if b, _ := fw.Block(code); b.TrainingHours > 0 {
+				t.Blocks = append(t.Blocks, code)
+			}
+		}
+		if len(t.Blocks) == 0 {
+			t.Route = domain.RouteVAE // no training owed; the internship owed depends on the public alone
 		}
 	}
 	h, err := CheckHours(fw, t)
 	if err != nil {
 		return c, err
 	}
-	switch {
-	case len(unknown) > 0:
-		c.Missing = append(c.Missing, Gate{Kind: GateTrainingHours, Done: in.TrainingHours, Blocks: unknown,
-			Text: GateTrainingHours.Label() + " : le référentiel ne fixe pas les heures " + plural(len(unknown), "du bloc ", "des blocs ") +
-				strings.Join(unknown, ", ") + ", elles ne peuvent pas être vérifiées"})
-	case !h.TrainingMet:
+	if !h.TrainingMet {
 		c.Missing = append(c.Missing, hoursGate(GateTrainingHours, h.TrainingDone, h.TrainingOwed))
 	}
 	if !h.InternshipMet {

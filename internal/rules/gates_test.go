@@ -79,12 +79,14 @@ func TestGatesBeforeTheJury(t *testing.T) {
 			in: GateInput{Public: domain.PublicEmployee, Route: domain.RouteBlocs, Blocks: []string{"SP1", "OP2"},
 				TrainingHours: 150, ContinuousMarks: map[string]domain.Mark{"SP1": 1200, "OP2": 1000}},
 			missing: []string{"Heures de formation : 150 h sur 160 h dues"}, kinds: []GateKind{GateTrainingHours}},
-		{name: "on the blocs route, hours the framework does not give cannot be checked: a missing gate that names the blocks",
+		{name: "on the blocs route, a block whose hours the framework does not give owes none: only the hours it sets are due",
 			in: GateInput{Public: domain.PublicJobSeeker, Route: domain.RouteBlocs, Blocks: []string{"SP1", "OP4"},
 				TrainingHours: 500, ContinuousMarks: map[string]domain.Mark{"SP1": 1200, "OP4": 1000}},
-			missing: []string{"Heures de formation : le référentiel ne fixe pas les heures du bloc OP4, elles ne peuvent pas être vérifiées",
-				"Stage : 0 h sur 300 h dues"},
-			kinds: []GateKind{GateTrainingHours, GateInternship}},
+			missing: []string{"Stage : 0 h sur 300 h dues"},
+			kinds:   []GateKind{GateInternship}},
+		{name: "on the blocs route, blocks without hours in the framework owe no training at all",
+			in: GateInput{Public: domain.PublicEmployee, Route: domain.RouteBlocs, Blocks: []string{"OP4"},
+				ContinuousMarks: map[string]domain.Mark{"OP4": 1000}}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
