@@ -31,6 +31,7 @@ type integrity struct {
 func newIntegrity(t *testing.T) *integrity {
 	t.Helper()
 	base, w := startServer(t)
+	w.ConfirmFrameworks(t) // the documents these tests issue print no placeholder
 	in := &integrity{t: t, w: w,
 		of: login(t, base, w.Accounts[domain.RoleTrainingOrganisation]), sec: login(t, base, w.Accounts[domain.RoleSecretariat]),
 		referent: login(t, base, w.Accounts[domain.RoleCompanyReferent]), member: login(t, base, w.Accounts[domain.RoleCommissionMember]),
