@@ -6,6 +6,7 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 	"testing"
 
@@ -40,7 +41,12 @@ func juryFixture(t testing.TB, w *servicetest.World, rows map[domain.Evaluator]s
 		c, err := svc.Candidate(ctx, sys, id)
 		must(err)
 		e := c.Enrolments[0]
+		held, err := svc.HeldBlocks(ctx, sys, id) // another sample's session may have given some
+		must(err)
 		for _, b := range e.Blocks {
+			if slices.ContainsFunc(held, func(h service.HeldBlock) bool { return h.BlockCode == b }) {
+				continue // acquired for good: not marked again
+			}
 			_, err := svc.AddContinuousAssessment(ctx, sys, e.ID, service.AssessmentInput{BlockCode: b, Label: "Étude de cas", On: "20/11/2026", Mark: "14"})
 			must(err)
 		}
