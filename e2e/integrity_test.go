@@ -356,6 +356,13 @@ func TestBlocksAcquiredOnTheBlocsRouteCountInALaterVAE(t *testing.T) {
 	if s := in.status(blocs); s != domain.StatusPartial {
 		t.Fatalf("after the block jury: %s", s)
 	}
+	// The closed session's page, read from its snapshot, has one column per evaluator of the
+	// blocs route, each with its verdict.
+	body := in.sec.page(session + "/candidats/" + blocs)
+	if !strings.Contains(body, `<th scope="col">Organisme de formation</th><th scope="col">Référent entreprise</th>`) ||
+		strings.Contains(body, `<th scope="col">Commission d'évaluation</th>`) || strings.Count(body, `<span class="nowrap">`) != 14 {
+		t.Fatalf("the closed block jury's page: %s", excerpt(body))
+	}
 
 	// A year later she asks for a VAE on the same CQP; the secretariat types her file in.
 	ev, err := svc.EnrolmentEvaluation(ctx, sys, blocs)
@@ -407,7 +414,7 @@ func TestBlocksAcquiredOnTheBlocsRouteCountInALaterVAE(t *testing.T) {
 
 	// The commission marks the five other blocks; BC1 and BC2 are not marked again.
 	in.oral(vae, "20/01/2027")
-	body := in.member.page("/inscriptions/" + vae + "/grilles/commission")
+	body = in.member.page("/inscriptions/" + vae + "/grilles/commission")
 	if strings.Count(body, "acquis définitivement : ne se note plus") != 7 || strings.Contains(body, `name="mark_C1"`) || !strings.Contains(body, `name="mark_C8"`) {
 		t.Fatalf("the commission's grid of the VAE: %s", excerpt(body))
 	}

@@ -805,8 +805,6 @@ type JuryBlock struct {
 	Title       string        `json:"title"`
 	Outcome     rules.Outcome `json:"outcome"`
 	Explanation string        `json:"explanation"`
-	// Route is the candidate's route, which says whose verdicts the jury reads.
-	Route domain.Route `json:"-"`
 	// Prior blocks were acquired at an earlier session, on PriorOn, on an enrolment of the
 	// person in the same qualification: this one, or another (PriorElsewhere) on PriorRoute.
 	Prior          bool         `json:"prior,omitempty"`
@@ -857,18 +855,6 @@ func decisionLabel(d rules.JuryDecision) string {
 		return "non acquis"
 	}
 	return ""
-}
-
-// VerdictColumns returns VerdictOf for each evaluator the candidate's route reads, in
-// domain.Evaluators order, for a table with one column per evaluator (JuryCandidate.Columns).
-func (b JuryBlock) VerdictColumns() []JuryVerdict {
-	out := make([]JuryVerdict, 0, len(domain.Evaluators))
-	for _, ev := range domain.Evaluators {
-		if rules.TakesPart(b.Route, ev) {
-			out = append(out, b.VerdictOf(ev))
-		}
-	}
-	return out
 }
 
 // JuryColumn is one evaluator's column on the jury's grid.
@@ -1169,7 +1155,7 @@ func (in juryInput) view(r rules.CandidateResult, debate map[string]bool, decisi
 	for _, br := range r.Blocks {
 		fb, _ := fw.Block(br.Code)
 		b := JuryBlock{Code: br.Code, Title: fb.Title, Outcome: br.Outcome, Explanation: br.Explanation(), Prior: br.Prior,
-			InDebate: debate[br.Code], Route: e.Route}
+			InDebate: debate[br.Code]}
 		if p, ok := in.prior[br.Code]; ok && br.Prior {
 			b.PriorSessionID, b.PriorOn, b.PriorRoute = p.SessionID, p.AcquiredOn.ISO(), p.Route
 			b.PriorElsewhere = p.EnrolmentID != e.ID
