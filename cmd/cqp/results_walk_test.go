@@ -8,7 +8,7 @@ import (
 
 	"cqp/internal/app"
 	"cqp/internal/config"
-	"cqp/internal/store"
+	"cqp/internal/service/servicetest"
 )
 
 // TestNoCommandWritesAResultWithoutAJury runs every command of the command line on one SQLite
@@ -55,22 +55,5 @@ func TestNoCommandWritesAResultWithoutAJury(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer st.Close()
-	found, err := st.Read().ResultsWithoutJury(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(found) > 0 {
-		t.Fatalf("%d results written without a closed jury session, first: %s", len(found), found[0])
-	}
-	entries, _, err := st.Read().ListAudit(ctx, store.AuditFilter{Action: "enrolment.status", Limit: 100000})
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, e := range entries {
-		for _, outcome := range []string{"certified", "partial", "not_certified"} {
-			if strings.Contains(e.After, `"`+outcome+`"`) {
-				t.Fatalf("%s moved enrolment %s to %s outside a jury's closing", e.ActorName, e.EntityID, outcome)
-			}
-		}
-	}
+	servicetest.CheckResultsCameFromJuries(t, st)
 }

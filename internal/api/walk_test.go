@@ -14,7 +14,6 @@ import (
 	"cqp/internal/domain"
 	"cqp/internal/service"
 	"cqp/internal/service/servicetest"
-	"cqp/internal/store"
 	"cqp/internal/store/storetest"
 )
 
@@ -112,19 +111,5 @@ func TestEveryAPIRouteGivesEachRoleExactlyWhatThePermissionTableAllows(t *testin
 			}
 		})
 	}
-	found, err := st.Read().ResultsWithoutJury(ctx)
-	if err != nil || len(found) > 0 {
-		t.Fatalf("results written without a closed jury session: %v %v", found, err)
-	}
-	entries, _, err := st.Read().ListAudit(ctx, store.AuditFilter{Action: "enrolment.status", Limit: 10000})
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, e := range entries {
-		for _, outcome := range []string{"certified", "partial", "not_certified"} {
-			if strings.Contains(e.After, `"`+outcome+`"`) {
-				t.Errorf("%s moved enrolment %s to %s outside a jury's closing", e.ActorName, e.EntityID, outcome)
-			}
-		}
-	}
+	servicetest.CheckResultsCameFromJuries(t, st)
 }

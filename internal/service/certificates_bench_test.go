@@ -22,16 +22,7 @@ func BenchmarkIssueSession300(b *testing.B) {
 	w.ConfirmFrameworks(b)
 	sys := domain.SystemActor("bench")
 	var enrolments []string
-	for i := range 300 {
-		c, err := w.Service.CreateCandidate(ctx, sys, service.CandidateInput{
-			Candidate: domain.Candidate{BirthName: fmt.Sprintf("Lefèvre-%03d", i), FirstNames: "Éloïse", BirthDate: domain.NewDate(1995, 3, 14),
-				Sex: domain.SexFemale, BirthINSEE: "75056", Email: fmt.Sprintf("c%03d@example.fr", i)},
-			Enrolment: &service.EnrolmentInput{QualificationCode: "CC", Route: domain.RouteFormation, Public: domain.PublicEmployee,
-				TrainingOrganisationID: w.OrgA, CompanyID: w.CompanyA, Blocks: []string{"OPT1", "OPT2"}},
-		})
-		if err != nil {
-			b.Fatal(err)
-		}
+	for _, c := range benchCandidates(b, w, 300) {
 		enrolments = append(enrolments, c.Enrolments[0].ID)
 	}
 	cands := make([]presented, len(enrolments))
@@ -53,4 +44,24 @@ func BenchmarkIssueSession300(b *testing.B) {
 			b.Fatal(err)
 		}
 	}
+}
+
+// benchCandidates enrols n employees of company A with organisation A on the Chargé de
+// clientèle CQP, formation route.
+func benchCandidates(b *testing.B, w *servicetest.World, n int) []domain.Candidate {
+	b.Helper()
+	out := make([]domain.Candidate, 0, n)
+	for i := range n {
+		c, err := w.Service.CreateCandidate(context.Background(), domain.SystemActor("bench"), service.CandidateInput{
+			Candidate: domain.Candidate{BirthName: fmt.Sprintf("Lefèvre-%03d", i), FirstNames: "Éloïse", BirthDate: domain.NewDate(1995, 3, 14),
+				Sex: domain.SexFemale, BirthINSEE: "75056", Email: fmt.Sprintf("c%03d@example.fr", i)},
+			Enrolment: &service.EnrolmentInput{QualificationCode: "CC", Route: domain.RouteFormation, Public: domain.PublicEmployee,
+				TrainingOrganisationID: w.OrgA, CompanyID: w.CompanyA, Blocks: []string{"OPT1", "OPT2"}},
+		})
+		if err != nil {
+			b.Fatal(err)
+		}
+		out = append(out, c)
+	}
+	return out
 }

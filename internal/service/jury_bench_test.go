@@ -25,16 +25,7 @@ func BenchmarkCloseSession300(b *testing.B) {
 		w := servicetest.New(b, st)
 		sys := domain.SystemActor("bench")
 		var enrolments []string
-		for k := range 300 {
-			c, err := w.Service.CreateCandidate(ctx, sys, service.CandidateInput{
-				Candidate: domain.Candidate{BirthName: fmt.Sprintf("Lefèvre-%03d", k), FirstNames: "Éloïse", BirthDate: domain.NewDate(1995, 3, 14),
-					Sex: domain.SexFemale, BirthINSEE: "75056", Email: fmt.Sprintf("c%03d@example.fr", k)},
-				Enrolment: &service.EnrolmentInput{QualificationCode: "CC", Route: domain.RouteFormation, Public: domain.PublicEmployee,
-					TrainingOrganisationID: w.OrgA, CompanyID: w.CompanyA, Blocks: []string{"OPT1", "OPT2"}},
-			})
-			if err != nil {
-				b.Fatal(err)
-			}
+		for k, c := range benchCandidates(b, w, 300) {
 			e := c.Enrolments[0]
 			if _, err := w.Service.SetEnrolmentStatus(ctx, sys, c.ID, e.ID, domain.StatusInTraining, ""); err != nil {
 				b.Fatal(err)

@@ -8,7 +8,7 @@ import (
 	"testing"
 
 	"cqp/internal/domain"
-	"cqp/internal/store"
+	"cqp/internal/service/servicetest"
 )
 
 // temptingForm is what a page could post to write a result if one let it: every field name
@@ -69,24 +69,5 @@ func TestNoRouteButAJurysClosingWritesAResult(t *testing.T) {
 	if walked < 40 {
 		t.Fatalf("only %d routes walked", walked)
 	}
-	found, err := s.store.Read().ResultsWithoutJury(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(found) > 0 {
-		t.Fatalf("results written without a closed jury session:\n%s", strings.Join(found, "\n"))
-	}
-	// Only the closing writes an outcome into a status; every other status change is audited
-	// as « enrolment.status », and none of them may name an outcome.
-	entries, _, err := s.store.Read().ListAudit(ctx, store.AuditFilter{Action: "enrolment.status", Limit: 10000})
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, e := range entries {
-		for _, outcome := range []string{"certified", "partial", "not_certified"} {
-			if strings.Contains(e.After, `"`+outcome+`"`) {
-				t.Errorf("%s moved enrolment %s to %s outside a jury's closing", e.ActorName, e.EntityID, outcome)
-			}
-		}
-	}
+	servicetest.CheckResultsCameFromJuries(t, s.store)
 }

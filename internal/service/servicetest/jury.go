@@ -3,10 +3,12 @@ package servicetest
 import (
 	"context"
 	"fmt"
+	"strings"
 	"testing"
 
 	"cqp/internal/domain"
 	"cqp/internal/service"
+	"cqp/internal/store"
 )
 
 // Jurors puts the fixture's jury president and member on the roster with four more members
@@ -90,4 +92,31 @@ func (w *World) Judge(t testing.TB, date string, decide func(enrolmentID, block 
 		t.Fatalf("close the session of %s: %v", date, err)
 	}
 	return js.ID
+}
+
+// CheckResultsCameFromJuries fails the test when the database holds a result that no closed
+// jury session accounts for (store.ResultsWithoutJury), or when a status change recorded in
+// the audit trail (« enrolment.status ») names an outcome: only a jury's closing writes one
+// (DOMAIN.md §7 rule 4).
+func CheckResultsCameFromJuries(t testing.TB, st *store.Store) {
+	t.Helper()
+	ctx := context.Background()
+	found, err := st.Read().ResultsWithoutJury(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(found) > 0 {
+		t.Errorf("%d results written without a closed jury session, first: %s", len(found), found[0])
+	}
+	entries, _, err := st.Read().ListAudit(ctx, store.AuditFilter{Action: "enrolment.status", Limit: 100000})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range entries {
+		for _, outcome := range []string{"certified", "partial", "not_certified"} {
+			if strings.Contains(e.After, `"`+outcome+`"`) {
+				t.Errorf("%s moved enrolment %s to %s outside a jury's closing", e.ActorName, e.EntityID, outcome)
+			}
+		}
+	}
 }
