@@ -1,10 +1,15 @@
 package e2e
 
 import (
+	"cmp"
 	"context"
 	"errors"
+	"fmt"
 	"net/http"
 	"net/url"
+	"os"
+	"os/exec"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -26,6 +31,7 @@ type integrity struct {
 	w                                    *servicetest.World
 	of, sec, referent, member, president *httpActor
 	action, referentID                   string
+	public                               string // of the candidates trained next: employee unless set
 }
 
 func newIntegrity(t *testing.T) *integrity {
@@ -52,7 +58,7 @@ func (in *integrity) trained(name, first string, marks map[string]string) string
 	loc := in.of.submit(in.action+"/inscription", url.Values{
 		"birth_name": {name}, "first_names": {first}, "sex": {"F"}, "birth_date": {"12/04/1995"},
 		"birth_insee": {"75056"}, "birth_city": {"Paris"}, "email": {strings.ToLower(first) + "." + strings.ToLower(name) + "@exemple.fr"},
-		"public": {"employee"}, "company": {in.w.CompanyA}, "referent": {in.referentID}, "blocks": {"OPT1", "OPT2"},
+		"public": {cmp.Or(in.public, "employee")}, "company": {in.w.CompanyA}, "referent": {in.referentID}, "blocks": {"OPT1", "OPT2"},
 		"interview_on": {"02/11/2026"}, "project": {"Devenir chargée de clientèle en cabinet de courtage."},
 		"motivation": {"Relation client et conseil."}, "diploma_level": {"5"}, "experience_months": {"24"}, "related_experience_months": {"12"},
 	})
@@ -447,4 +453,112 @@ func TestBlocksAcquiredOnTheBlocsRouteCountInALaterVAE(t *testing.T) {
 	if body := in.sec.page("/candidats/" + ev.Candidate.ID); !strings.Contains(body, "Blocs acquis définitivement") || !strings.Contains(body, "Blocs de compétences") {
 		t.Fatalf("the candidate's page does not list the held blocks: %s", excerpt(body))
 	}
+}
+
+// Defect 3: a jury president recorded decisions in a session he was not invited to nor marked
+// present at, and every jury member read every session.
+func TestAJurorActsOnlyInTheSessionsTheySitIn(t *testing.T) {
+	in := newIntegrity(t)
+	ctx := context.Background()
+	debate := "A A A A A NA A A A A A A A A A" // the organisation withholds C6: BC2 in debate
+	x := in.trained("Perrin", "Albane", nil)
+	in.graded(x, debate, allA, allA)
+	_, jurors := juryReady(t, in.sec.base, in.w, in.sec) // president, member and two others, on the roster
+	for i := range 2 {
+		u, err := in.w.Service.CreateUser(ctx, domain.SystemActor("test"), service.UserInput{Email: fmt.Sprintf("jure-integrite%d@cqp.test", i),
+			Name: fmt.Sprintf("Juré d'intégrité n° %d", i), Password: servicetest.Password, Roles: []domain.RoleAssignment{{Role: domain.RoleJuryMember}}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		in.sec.submit("/jury/membres", url.Values{"user": {u.ID}, "college": {"unions"}})
+		jurors = append(jurors, u.ID)
+	}
+	// A session the president is not invited to: he neither reads it nor acts in it.
+	without := in.sec.submit("/jury/sessions", url.Values{"date": {"2027-01-15"}, "time": {"14:00"}, "place": {"Lyon"}})
+	in.sec.submit(without+"/invitations", url.Values{"members": jurors[1:]})
+	in.sec.submit(without+"/presences", url.Values{"present": jurors[1:]})
+	in.sec.submit(without+"/candidats", url.Values{"enrolments": {x}})
+	in.sec.submit(without+"/ouverture", nil)
+	for _, path := range []string{without, without + "/candidats/" + x, without + "/pv.pdf"} {
+		if status, _ := in.president.get(path); status != http.StatusNotFound {
+			t.Errorf("the president reads %s of a session he is not invited to: %d", path, status)
+		}
+	}
+	if body := in.president.page("/jury/sessions"); strings.Contains(body, without) {
+		t.Errorf("the president's list shows a session he is not invited to")
+	}
+	decision := url.Values{"block": {"BC2"}, "decision": {"A"}, "reason": {"Coordination démontrée à l'oral."}}
+	if status, _, _ := in.president.post(without+"/candidats/"+x+"/decisions", decision); status != http.StatusNotFound {
+		t.Errorf("the president decides in a session he is not invited to: %d", status)
+	}
+	if status, _, _ := in.president.post(without+"/cloture", nil); status != http.StatusNotFound {
+		t.Errorf("the president closes a session he is not invited to: %d", status)
+	}
+	login(t, in.sec.base, in.w.Accounts[domain.RoleJuryMember]).page(without) // an invited jury member reads it
+
+	// Invited but not recorded present: he may neither decide nor close, and is told why.
+	in.sec.submit(without+"/invitations", url.Values{"members": jurors[:1]})
+	status, _, body := in.president.post(without+"/candidats/"+x+"/decisions", decision)
+	if status != http.StatusConflict || !strings.Contains(body, "présent") {
+		t.Fatalf("a decision by a president not recorded present: %d %s", status, excerpt(body))
+	}
+	if status, _, body := in.president.post(without+"/cloture", nil); status != http.StatusConflict || !strings.Contains(body, "présent") {
+		t.Fatalf("a closing by a president not recorded present: %d %s", status, excerpt(body))
+	}
+	in.sec.submit(without+"/presences", url.Values{"present": jurors})
+	in.president.submit(without+"/candidats/"+x+"/decisions", decision)
+	in.president.submit(without+"/cloture", nil)
+	if s := in.status(x); s != domain.StatusCertified {
+		t.Fatalf("after the president, present, decided and closed: %s", s)
+	}
+}
+
+// Defect 5: hours and internships the framework requires were shown but never checked: a job
+// seeker with « Stage 0 h sur 300 h dues » was certified.
+func TestTheGatesBeforeTheJuryHoldBackAJobSeekerWithoutInternship(t *testing.T) {
+	in := newIntegrity(t)
+	in.public = "job_seeker"
+	id := in.trained("Mercier", "Solène", nil)
+	in.graded(id, allA, allA, allA)
+	session, _ := juryReady(t, in.sec.base, in.w, in.sec)
+	status, _, body := in.sec.post(session+"/candidats", url.Values{"enrolments": {id}})
+	if status != http.StatusConflict || !strings.Contains(body, "Stage : 0 h sur 300 h dues") {
+		t.Fatalf("presenting a job seeker without internship: %d %s", status, excerpt(body))
+	}
+	if body := in.sec.page(session); !strings.Contains(body, "Stage : 0 h sur 300 h dues") {
+		t.Fatalf("the session page does not say what holds her back: %s", excerpt(body))
+	}
+	reason := "Stage effectué avant l'inscription, attesté par l'employeur ; la CPNEFP l'admet."
+	in.sec.submit(session+"/derogations", url.Values{"enrolment": {id}, "gate": {"internship"}, "reason": {reason}})
+	in.close(session, id)
+	if s := in.status(id); s != domain.StatusCertified {
+		t.Fatalf("after the jury: %s", s)
+	}
+	pdf := in.sec.page(session + "/pv.pdf")
+	text := pdfText(t, []byte(pdf))
+	if !strings.Contains(text, reason) || !strings.Contains(text, "Stage : 0 h sur 300 h dues") {
+		t.Fatalf("the minutes do not print the derogation: %s", text)
+	}
+}
+
+// pdfText is a PDF's text as pdftotext reads it, whitespace collapsed; pdftotext
+// (poppler-utils) is required in CI and when CQP_E2E is set.
+func pdfText(t *testing.T, pdf []byte) string {
+	t.Helper()
+	tool, err := exec.LookPath("pdftotext")
+	if err != nil {
+		if os.Getenv("CI") != "" || os.Getenv("CQP_E2E") != "" {
+			t.Fatalf("pdftotext is required in CI (Debian package poppler-utils): %v", err)
+		}
+		t.Skipf("pdftotext not installed: %v", err)
+	}
+	path := filepath.Join(t.TempDir(), "document.pdf")
+	if err := os.WriteFile(path, pdf, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	out, err := exec.Command(tool, "-enc", "UTF-8", path, "-").Output()
+	if err != nil {
+		t.Fatalf("pdftotext: %v", err)
+	}
+	return strings.Join(strings.Fields(string(out)), " ")
 }
