@@ -344,7 +344,28 @@ func TestBlocksAcquiredOnTheBlocsRouteCountInALaterVAE(t *testing.T) {
 		f.Set("mark_OPT1-C1", "NA")
 		f.Set("mark_OPT2-C1", "NA")
 	}
+	// The organisation's final tests of each block, and the line manager beside the referent.
+	status, _, body := in.of.post(g+"organisme", of)
+	if status != http.StatusUnprocessableEntity || !strings.Contains(body, "les épreuves finales") || !strings.Contains(body, "BC1, épreuve écrite : indiquez la date") {
+		t.Fatalf("an organisation's grid without its block tests: status %d, %s", status, excerpt(body))
+	}
+	for _, b := range ccBlocks {
+		written, oral := "14,5", "A"
+		if b != "BC1" && b != "BC2" {
+			written, oral = "7", "NA"
+		}
+		of.Set(service.BlockTestField(b, store.BlockTestWritten, "on"), "12/11/2026")
+		of.Set(service.BlockTestField(b, store.BlockTestWritten, "result"), written)
+		of.Set(service.BlockTestField(b, store.BlockTestWritten, "assessor"), "Marc Dupont")
+		of.Set(service.BlockTestField(b, store.BlockTestOralCase, "on"), "2026-11-19")
+		of.Set(service.BlockTestField(b, store.BlockTestOralCase, "result"), oral)
+		of.Set(service.BlockTestField(b, store.BlockTestOralCase, "assessor"), "Inès Roux")
+	}
 	in.of.submit(g+"organisme", of)
+	if status, _, body := in.referent.post(g+"referent", ref); status != http.StatusUnprocessableEntity || !strings.Contains(body, "responsable hiérarchique (N+1)") {
+		t.Fatalf("a referent's grid without the line manager: status %d, %s", status, excerpt(body))
+	}
+	ref.Set("line_manager", "Claire Fontaine, responsable d'agence")
 	in.referent.submit(g+"referent", ref)
 	if status, _, body := in.member.post(g+"commission", gridForm(allA, true)); status != http.StatusNotFound ||
 		!strings.Contains(body, "sur la voie « Blocs de compétences », l'évaluation finale revient à : organisme de formation et référent entreprise") {
@@ -363,10 +384,12 @@ func TestBlocksAcquiredOnTheBlocsRouteCountInALaterVAE(t *testing.T) {
 		t.Fatalf("after the block jury: %s", s)
 	}
 	// The closed session's page, read from its snapshot, has one column per evaluator of the
-	// blocs route, each with its verdict.
-	body := in.sec.page(session + "/candidats/" + blocs)
+	// blocs route, each with its verdict, the organisation's tests and the line manager.
+	body = in.sec.page(session + "/candidats/" + blocs)
 	if !strings.Contains(body, `<th scope="col">Organisme de formation</th><th scope="col">Référent entreprise</th>`) ||
-		strings.Contains(body, `<th scope="col">Commission d'évaluation</th>`) || strings.Count(body, `<span class="nowrap">`) != 14 {
+		strings.Contains(body, `<th scope="col">Commission d'évaluation</th>`) || strings.Count(body, `<span class="nowrap">`) != 14 ||
+		!strings.Contains(body, "Épreuves de l'organisme : Épreuve écrite le 12/11/2026 : 14,5/20 (Marc Dupont) ; Cas pratique à l'oral le 19/11/2026 : A (Inès Roux)") ||
+		!strings.Contains(body, "Évaluée avec le responsable hiérarchique : Claire Fontaine, responsable d'agence") {
 		t.Fatalf("the closed block jury's page: %s", excerpt(body))
 	}
 

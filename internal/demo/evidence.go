@@ -9,6 +9,7 @@ import (
 	"cqp/internal/domain"
 	"cqp/internal/rules"
 	"cqp/internal/service"
+	"cqp/internal/store"
 )
 
 // A demo result comes from a closed jury session only (DOMAIN.md §7, rule 4): the candidates
@@ -245,9 +246,37 @@ func (l loader) submitGrids(ctx context.Context, grid service.GridView, evaluato
 					" n'est pas démontrée : la commission ne l'attribue pas."
 			}
 		}
+		if grid.Enrolment.Route == domain.RouteBlocs {
+			blocsStage(&in, grid, ev, l.svc.Today().AddDays(-140), withheld) // before the demo's sessions
+		}
 		if _, err := l.svc.SubmitGrid(ctx, l.a, enrolmentID, ev, in); err != nil {
 			return fmt.Errorf("submit the %s grid: %w", ev, err)
 		}
 	}
 	return nil
+}
+
+// blocsStage completes a grid of the blocs route's block stage: the organisation's written
+// test and oral practical case of each block it marks (not passed for a withheld block), and
+// the line manager who evaluates with the referent.
+func blocsStage(in *service.GridInput, grid service.GridView, ev domain.Evaluator, on domain.Date, withheld []string) {
+	switch ev {
+	case domain.EvaluatorCompanyReferent:
+		in.LineManager = "Responsable d'agence (démonstration)"
+	case domain.EvaluatorTrainingOrganisation:
+		in.BlockTests = map[string]map[store.BlockTestKind]service.BlockTestInput{}
+		for _, b := range grid.Blocks {
+			if !b.Markable() {
+				continue
+			}
+			written, oral := "14", "A"
+			if slices.Contains(withheld, b.Block.Code) {
+				written, oral = "8", "NA"
+			}
+			in.BlockTests[b.Block.Code] = map[store.BlockTestKind]service.BlockTestInput{
+				store.BlockTestWritten:  {On: on.String(), Result: written, Assessor: "Formatrice référente (démonstration)"},
+				store.BlockTestOralCase: {On: on.AddDays(7).String(), Result: oral, Assessor: "Formateur expert (démonstration)"},
+			}
+		}
+	}
 }

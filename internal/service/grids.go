@@ -4,6 +4,7 @@ import (
 	"context"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"cqp/internal/domain"
 	"cqp/internal/rules"
@@ -209,6 +210,9 @@ type GridView struct {
 	Current   *store.Grid  // the newest version, nil before the first save
 	Versions  []store.Grid // every version, newest first
 	Orals     []OralView   // commission grids: the orals of the candidate before the actor's commissions
+	// TakesBlockTests: the grid records the organisation's final tests of each block (blocs
+	// route); NamesLineManager: it names the line manager who evaluates with the referent.
+	TakesBlockTests, NamesLineManager bool
 	// Frozen, when set, says in French why the grid no longer changes (a certification).
 	Frozen string
 	// Retake, when set, says that a new version evaluates the blocks still to acquire after a
@@ -290,7 +294,8 @@ func (s *Service) Grid(ctx context.Context, a domain.Actor, enrolmentID string, 
 	if err != nil {
 		return GridView{}, err
 	}
-	v := GridView{Candidate: c, Enrolment: e, Framework: fw.Framework, Evaluator: ev, Versions: versions}
+	v := GridView{Candidate: c, Enrolment: e, Framework: fw.Framework, Evaluator: ev, Versions: versions,
+		TakesBlockTests: takesBlockTests(e, ev), NamesLineManager: namesLineManager(e, ev)}
 	if len(versions) > 0 {
 		v.Current = &versions[0]
 	}
@@ -392,6 +397,11 @@ type GridInput struct {
 	ReasonedOpinion    string
 	// CorrectionReason is required once the grid has been submitted: a change is a new version.
 	CorrectionReason string
+	// BlockTests are the training organisation's final tests per block and kind (its grids on
+	// the blocs route); LineManager names the line manager (the referent's grids on the blocs
+	// route). Other grids ignore them.
+	BlockTests  map[string]map[store.BlockTestKind]BlockTestInput
+	LineManager string
 }
 
 // MarkField is the form field of a competence's mark, as field errors name it.
@@ -445,6 +455,20 @@ func (s *Service) writeGrid(ctx context.Context, a domain.Actor, enrolmentID str
 	if ev != domain.EvaluatorCommission {
 		in.CareerPresentation, in.PracticalCase, in.KnowledgeQuestion, in.OpenQuestions, in.ReasonedOpinion = "", "", "", "", ""
 	}
+	var tests []store.BlockTest
+	var untested []string
+	if takesBlockTests(e, ev) {
+		tests, untested = s.parseBlockTests(blocks, in.BlockTests, submit, fe)
+	}
+	in.LineManager = strings.TrimSpace(in.LineManager)
+	switch {
+	case !namesLineManager(e, ev):
+		in.LineManager = ""
+	case utf8.RuneCountInString(in.LineManager) > 200:
+		fe.Add("line_manager", "Le nom du responsable hiérarchique dépasse 200 caractères.")
+	case submit && in.LineManager == "":
+		fe.Add("line_manager", "Indiquez le responsable hiérarchique (N+1) qui a évalué le candidat avec vous.")
+	}
 	in.CorrectionReason = strings.TrimSpace(in.CorrectionReason)
 	var missing []string
 	if submit {
@@ -488,21 +512,28 @@ func (s *Service) writeGrid(ctx context.Context, a domain.Actor, enrolmentID str
 		}
 		if len(versions) > 0 {
 			keepHeldMarks(blocks, versions[0].Marks, marks)
+			if takesBlockTests(e, ev) {
+				tests = append(keepHeldBlockTests(blocks, versions[0].BlockTests), tests...)
+			}
 		}
 		if submittedOnce && in.CorrectionReason == "" && (latest.Status == store.GridSubmitted || latest.CorrectionReason == "") {
 			fe.Add("correction_reason", "Indiquez le motif de la correction : une grille soumise ne se modifie pas, la correction en est une nouvelle version.")
 		}
 		if len(fe) > 0 {
 			msg := "La grille contient des erreurs : corrigez les champs signalés."
-			if len(missing) > 0 {
+			switch {
+			case len(missing) > 0:
 				msg = "La grille ne peut pas être soumise : elle est incomplète. Compétences non notées — " + strings.Join(missing, " ; ") + "."
+			case submit && len(untested) > 0:
+				msg = "La grille ne peut pas être soumise : les épreuves finales (écrit et cas pratique à l'oral, avec leur date, leur résultat et leur évaluateur) manquent pour " +
+					strings.Join(untested, ", ") + "."
 			}
 			return &domain.Error{Code: domain.EINVALID, Message: msg, Fields: fe}
 		}
 		g := store.Grid{EnrolmentID: e.ID, Evaluator: ev, Status: store.GridDraft, Comment: strings.TrimSpace(in.Comment),
 			CareerPresentation: strings.TrimSpace(in.CareerPresentation), PracticalCase: strings.TrimSpace(in.PracticalCase),
 			KnowledgeQuestion: strings.TrimSpace(in.KnowledgeQuestion), OpenQuestions: strings.TrimSpace(in.OpenQuestions),
-			ReasonedOpinion: strings.TrimSpace(in.ReasonedOpinion), Marks: marks}
+			ReasonedOpinion: strings.TrimSpace(in.ReasonedOpinion), Marks: marks, BlockTests: tests, LineManager: in.LineManager}
 		after := gridState(g)
 		switch {
 		case latest != nil && latest.Status == store.GridDraft:
@@ -563,6 +594,16 @@ func gridState(g store.Grid) map[string]any {
 	st := map[string]any{"evaluator": g.Evaluator, "version": g.Version, "grid_status": string(g.Status), "marks": marks}
 	if g.ReasonedOpinion != "" {
 		st["reasoned_opinion"] = g.ReasonedOpinion
+	}
+	if g.LineManager != "" {
+		st["line_manager"] = g.LineManager
+	}
+	if len(g.BlockTests) > 0 {
+		tests := map[string]string{}
+		for _, bt := range g.BlockTests {
+			tests[bt.BlockCode+" "+bt.Kind.Label()] = bt.HeldOn.String() + " : " + bt.Result + " (" + bt.Assessor + ")"
+		}
+		st["block_tests"] = tests
 	}
 	return st
 }

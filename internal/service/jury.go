@@ -827,6 +827,31 @@ type JuryBlock struct {
 	// StaleDecision: a decision is recorded on a block that is no longer in debate (its
 	// evaluations changed since); it is not applied and must be removed before closing.
 	StaleDecision bool `json:"stale_decision,omitempty"`
+	// Tests are the training organisation's final tests of the block (blocs route), from the
+	// version of its grid the session reads.
+	Tests []JuryBlockTest `json:"tests,omitempty"`
+}
+
+// JuryBlockTest is one of the organisation's final tests of a block, as the jury reads it.
+type JuryBlockTest struct {
+	Kind     string `json:"kind"` // « Épreuve écrite », « Cas pratique à l'oral »
+	On       string `json:"on"`   // 12/03/2027
+	Result   string `json:"result"`
+	Assessor string `json:"assessor"`
+}
+
+// TestsText says the block's tests in one French line: « Épreuve écrite le 12/03/2027 :
+// 14/20 (Marc Dupont) ; Cas pratique à l'oral le 19/03/2027 : A (Inès Roux) ».
+func (b JuryBlock) TestsText() string {
+	parts := make([]string, len(b.Tests))
+	for i, t := range b.Tests {
+		result := t.Result
+		if result != "A" && result != "NA" {
+			result += "/20"
+		}
+		parts[i] = t.Kind + " le " + t.On + " : " + result + " (" + t.Assessor + ")"
+	}
+	return strings.Join(parts, " ; ")
 }
 
 // OutcomeLabel is the block's outcome in French.
@@ -974,6 +999,7 @@ type JuryGrid struct {
 	Draft           bool             `json:"draft,omitempty"` // a newer draft exists (not counted)
 	Comment         string           `json:"comment,omitempty"`
 	ReasonedOpinion string           `json:"reasoned_opinion,omitempty"` // the commission's
+	LineManager     string           `json:"line_manager,omitempty"`     // the referent's, on the blocs route
 }
 
 // Title names the grid in French.
@@ -1141,6 +1167,7 @@ func (in juryInput) view(r rules.CandidateResult, debate map[string]bool, decisi
 		g := JuryGrid{Evaluator: ev, Required: true, Draft: in.draft[ei]}
 		if s := in.submitted[ei]; s != nil {
 			g.Version, g.SubmittedAt, g.SubmittedBy, g.Comment, g.ReasonedOpinion = s.Version, s.SubmittedAt, s.SubmittedByName, s.Comment, s.ReasonedOpinion
+			g.LineManager = s.LineManager
 		}
 		jc.Grids = append(jc.Grids, g)
 		switch {
@@ -1198,6 +1225,11 @@ func (in juryInput) view(r rules.CandidateResult, debate map[string]bool, decisi
 			at := d.DecidedAt
 			b.Decision, b.Reason, b.ReferentOpinion, b.DecidedBy, b.DecidedAt = rules.JuryDecision(d.Decision), d.Reason, d.ReferentOpinion, d.DecidedByName, &at
 			b.StaleDecision = !b.InDebate
+		}
+		if e.Route == domain.RouteBlocs && br.Evaluated() {
+			for _, t := range BlockTestsOf(in.submitted[0], br.Code) {
+				b.Tests = append(b.Tests, JuryBlockTest{Kind: t.Kind.Label(), On: t.HeldOn.String(), Result: t.Result, Assessor: t.Assessor})
+			}
 		}
 		if b.Outcome == rules.OutcomeAcquired && !b.Prior {
 			jc.NewlyAcquired = append(jc.NewlyAcquired, b.Code)

@@ -39,6 +39,45 @@ type Grid struct {
 	SubmittedBy        string
 	SubmittedByName    string              // filled when read
 	Marks              map[string]GridMark // competence code → mark
+	// LineManager names the line manager (N+1) who evaluates with the company referent
+	// (referent grids on the blocs route).
+	LineManager string
+	// BlockTests are the training organisation's final tests of each block (its grids on the
+	// blocs route), by block code then kind.
+	BlockTests []BlockTest
+}
+
+// BlockTestKind names one of the training organisation's final tests of a block on the blocs
+// route.
+type BlockTestKind string
+
+const (
+	BlockTestWritten  BlockTestKind = "written"   // épreuve écrite
+	BlockTestOralCase BlockTestKind = "oral_case" // cas pratique à l'oral
+)
+
+// BlockTestKinds lists the tests in the order they are shown.
+var BlockTestKinds = []BlockTestKind{BlockTestWritten, BlockTestOralCase}
+
+// Label is the test's French name.
+func (k BlockTestKind) Label() string {
+	switch k {
+	case BlockTestWritten:
+		return "Épreuve écrite"
+	case BlockTestOralCase:
+		return "Cas pratique à l'oral"
+	}
+	return string(k)
+}
+
+// BlockTest is one final test of a block: when it was held, its result (a mark out of 20 in
+// French notation, « A » or « NA ») and who assessed it.
+type BlockTest struct {
+	BlockCode string
+	Kind      BlockTestKind
+	HeldOn    domain.Date
+	Result    string
+	Assessor  string
 }
 
 // GridMark is the mark of one competence: "A", "NA", or the number of detailed competences
@@ -53,18 +92,32 @@ func (q Q) CreateGrid(ctx context.Context, g Grid) error {
 	_, err := q.db.ExecContext(ctx,
 		`INSERT INTO evaluation_grids (id, enrolment_id, evaluator, version, status, comment, correction_reason,
 		 career_presentation, practical_case, knowledge_question, open_questions, reasoned_opinion,
-		 created_at, created_by, submitted_at, submitted_by)
-		 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)`,
+		 created_at, created_by, submitted_at, submitted_by, line_manager)
+		 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)`,
 		g.ID, g.EnrolmentID, string(g.Evaluator), g.Version, string(g.Status), g.Comment, g.CorrectionReason,
 		g.CareerPresentation, g.PracticalCase, g.KnowledgeQuestion, g.OpenQuestions, g.ReasonedOpinion,
-		g.CreatedAt.UTC(), g.CreatedBy, nullTime(g.SubmittedAt), g.SubmittedBy)
+		g.CreatedAt.UTC(), g.CreatedBy, nullTime(g.SubmittedAt), g.SubmittedBy, g.LineManager)
 	if err = normalize(err); domain.ErrorCode(err) == domain.ECONFLICT {
 		return &domain.Error{Code: domain.ECONFLICT, Message: "Cette grille vient d'être modifiée par ailleurs : rechargez la page et recommencez.", Err: err}
 	}
 	if err != nil {
 		return err
 	}
-	return q.insertGridMarks(ctx, g.ID, g.Marks)
+	if err := q.insertGridMarks(ctx, g.ID, g.Marks); err != nil {
+		return err
+	}
+	return q.insertBlockTests(ctx, g.ID, g.BlockTests)
+}
+
+func (q Q) insertBlockTests(ctx context.Context, gridID string, tests []BlockTest) error {
+	for _, bt := range tests {
+		if _, err := q.db.ExecContext(ctx,
+			`INSERT INTO grid_block_tests (grid_id, block_code, kind, held_on, result, assessor) VALUES ($1, $2, $3, $4, $5, $6)`,
+			gridID, bt.BlockCode, string(bt.Kind), bt.HeldOn.ISO(), bt.Result, bt.Assessor); err != nil {
+			return normalize(err)
+		}
+	}
+	return nil
 }
 
 func (q Q) insertGridMarks(ctx context.Context, gridID string, marks map[string]GridMark) error {
@@ -83,10 +136,10 @@ func (q Q) insertGridMarks(ctx context.Context, gridID string, marks map[string]
 func (q Q) UpdateDraftGrid(ctx context.Context, g Grid) error {
 	res, err := q.db.ExecContext(ctx,
 		`UPDATE evaluation_grids SET comment = $1, correction_reason = $2, career_presentation = $3,
-		 practical_case = $4, knowledge_question = $5, open_questions = $6, reasoned_opinion = $7
-		 WHERE id = $8 AND status = $9`,
+		 practical_case = $4, knowledge_question = $5, open_questions = $6, reasoned_opinion = $7, line_manager = $8
+		 WHERE id = $9 AND status = $10`,
 		g.Comment, g.CorrectionReason, g.CareerPresentation, g.PracticalCase, g.KnowledgeQuestion,
-		g.OpenQuestions, g.ReasonedOpinion, g.ID, string(GridDraft))
+		g.OpenQuestions, g.ReasonedOpinion, g.LineManager, g.ID, string(GridDraft))
 	if err := mustAffect(res, err); err != nil {
 		if domain.ErrorCode(err) == domain.ENOTFOUND {
 			return domain.Errorf(domain.ECONFLICT, "Cette version de la grille est déjà soumise : elle ne peut plus être modifiée.")
@@ -96,7 +149,13 @@ func (q Q) UpdateDraftGrid(ctx context.Context, g Grid) error {
 	if _, err := q.db.ExecContext(ctx, `DELETE FROM grid_marks WHERE grid_id = $1`, g.ID); err != nil {
 		return normalize(err)
 	}
-	return q.insertGridMarks(ctx, g.ID, g.Marks)
+	if err := q.insertGridMarks(ctx, g.ID, g.Marks); err != nil {
+		return err
+	}
+	if _, err := q.db.ExecContext(ctx, `DELETE FROM grid_block_tests WHERE grid_id = $1`, g.ID); err != nil {
+		return normalize(err)
+	}
+	return q.insertBlockTests(ctx, g.ID, g.BlockTests)
 }
 
 // SubmitGrid locks a draft. Submitting a version that is not a draft is a conflict.
@@ -115,7 +174,7 @@ func (q Q) SubmitGrid(ctx context.Context, id string, at time.Time, byUserID str
 
 const gridSelect = `SELECT g.id, g.enrolment_id, g.evaluator, g.version, g.status, g.comment, g.correction_reason,
 	g.career_presentation, g.practical_case, g.knowledge_question, g.open_questions, g.reasoned_opinion,
-	g.created_at, g.created_by, COALESCE(cu.name, ''), g.submitted_at, g.submitted_by, COALESCE(su.name, '')
+	g.created_at, g.created_by, COALESCE(cu.name, ''), g.submitted_at, g.submitted_by, COALESCE(su.name, ''), g.line_manager
 	FROM evaluation_grids g
 	LEFT JOIN users cu ON cu.id = g.created_by
 	LEFT JOIN users su ON su.id = g.submitted_by`
@@ -139,7 +198,7 @@ func (q Q) GridVersions(ctx context.Context, enrolmentID string, evaluator domai
 		var submitted sql.NullTime
 		if err := rows.Scan(&g.ID, &g.EnrolmentID, &ev, &g.Version, &status, &g.Comment, &g.CorrectionReason,
 			&g.CareerPresentation, &g.PracticalCase, &g.KnowledgeQuestion, &g.OpenQuestions, &g.ReasonedOpinion,
-			&g.CreatedAt, &g.CreatedBy, &g.CreatedByName, &submitted, &g.SubmittedBy, &g.SubmittedByName); err != nil {
+			&g.CreatedAt, &g.CreatedBy, &g.CreatedByName, &submitted, &g.SubmittedBy, &g.SubmittedByName, &g.LineManager); err != nil {
 			rows.Close()
 			return nil, normalize(err)
 		}
@@ -180,7 +239,32 @@ func (q Q) GridVersions(ctx context.Context, enrolmentID string, evaluator domai
 			g.Marks[code] = m
 		}
 	}
-	return out, normalize(mrows.Err())
+	if err := mrows.Err(); err != nil {
+		return nil, normalize(err)
+	}
+	a = nil
+	query = `SELECT t.grid_id, t.block_code, t.kind, t.held_on, t.result, t.assessor FROM grid_block_tests t
+		JOIN evaluation_grids g ON g.id = t.grid_id WHERE g.enrolment_id = ` + a.add(enrolmentID)
+	if evaluator != "" {
+		query += ` AND g.evaluator = ` + a.add(string(evaluator))
+	}
+	trows, err := q.db.QueryContext(ctx, query+` ORDER BY t.grid_id, t.block_code, t.kind DESC`, a...)
+	if err != nil {
+		return nil, normalize(err)
+	}
+	defer trows.Close()
+	for trows.Next() {
+		var id, kind, on string
+		var bt BlockTest
+		if err := trows.Scan(&id, &bt.BlockCode, &kind, &on, &bt.Result, &bt.Assessor); err != nil {
+			return nil, normalize(err)
+		}
+		bt.Kind, bt.HeldOn = BlockTestKind(kind), parseDate(on)
+		if g := byID[id]; g != nil {
+			g.BlockTests = append(g.BlockTests, bt)
+		}
+	}
+	return out, normalize(trows.Err())
 }
 
 // CandidateOfEnrolment returns the id of the candidate an enrolment belongs to, or "not found".

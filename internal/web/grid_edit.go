@@ -22,10 +22,18 @@ type gridRow struct {
 	Field, CountField, CommentField string
 }
 
-// gridBlockView is one block on the grid screen with its rows.
+// gridBlockView is one block on the grid screen with its rows, and the organisation's final
+// tests of the block on the blocs route.
 type gridBlockView struct {
 	service.GridBlock
-	Rows []gridRow
+	Rows  []gridRow
+	Tests []blockTestRow
+}
+
+// blockTestRow is one final test of a block on the grid screen.
+type blockTestRow struct {
+	Label                          string
+	OnField, ResultField, ByField string
 }
 
 type gridEditPage struct {
@@ -82,6 +90,12 @@ func gridForm(v service.GridView) *form {
 	f.Values.Set("knowledge_question", g.KnowledgeQuestion)
 	f.Values.Set("open_questions", g.OpenQuestions)
 	f.Values.Set("reasoned_opinion", g.ReasonedOpinion)
+	f.Values.Set("line_manager", g.LineManager)
+	for _, bt := range g.BlockTests {
+		f.Values.Set(service.BlockTestField(bt.BlockCode, bt.Kind, "on"), bt.HeldOn.ISO())
+		f.Values.Set(service.BlockTestField(bt.BlockCode, bt.Kind, "result"), bt.Result)
+		f.Values.Set(service.BlockTestField(bt.BlockCode, bt.Kind, "assessor"), bt.Assessor)
+	}
 	if g.Status == store.GridDraft {
 		f.Values.Set("correction_reason", g.CorrectionReason)
 	}
@@ -92,6 +106,12 @@ func (s *Server) renderGrid(w http.ResponseWriter, r *http.Request, status int, 
 	p := gridEditPage{V: v, Form: f, Action: gridPath(v.Enrolment.ID, v.Evaluator)}
 	for _, b := range v.Blocks {
 		bv := gridBlockView{GridBlock: b}
+		if v.TakesBlockTests && b.Markable() {
+			for _, k := range store.BlockTestKinds {
+				bv.Tests = append(bv.Tests, blockTestRow{Label: k.Label(), OnField: service.BlockTestField(b.Block.Code, k, "on"),
+					ResultField: service.BlockTestField(b.Block.Code, k, "result"), ByField: service.BlockTestField(b.Block.Code, k, "assessor")})
+			}
+		}
 		for _, cp := range b.Block.Competences {
 			bv.Rows = append(bv.Rows, gridRow{Code: cp.Code, Title: cp.Title, Detailed: cp.Detailed,
 				Field: service.MarkField(cp.Code), CountField: countPrefix + cp.Code, CommentField: commentPrefix + cp.Code})
@@ -108,7 +128,27 @@ func gridInput(r *http.Request) (service.GridInput, domain.FieldErrors) {
 	in := service.GridInput{Marks: map[string]string{}, Comments: map[string]string{},
 		Comment: v.Get("comment"), CareerPresentation: v.Get("career_presentation"), PracticalCase: v.Get("practical_case"),
 		KnowledgeQuestion: v.Get("knowledge_question"), OpenQuestions: v.Get("open_questions"),
-		ReasonedOpinion: v.Get("reasoned_opinion"), CorrectionReason: v.Get("correction_reason")}
+		ReasonedOpinion: v.Get("reasoned_opinion"), CorrectionReason: v.Get("correction_reason"),
+		LineManager: v.Get("line_manager"), BlockTests: map[string]map[store.BlockTestKind]service.BlockTestInput{}}
+	for key := range v {
+		block, kind, part, ok := service.ParseBlockTestField(key)
+		if !ok {
+			continue
+		}
+		if in.BlockTests[block] == nil {
+			in.BlockTests[block] = map[store.BlockTestKind]service.BlockTestInput{}
+		}
+		t := in.BlockTests[block][kind]
+		switch part {
+		case "on":
+			t.On = v.Get(key)
+		case "result":
+			t.Result = v.Get(key)
+		case "assessor":
+			t.Assessor = v.Get(key)
+		}
+		in.BlockTests[block][kind] = t
+	}
 	fe := domain.FieldErrors{}
 	markPrefix := service.MarkField("")
 	codes := map[string]bool{}
