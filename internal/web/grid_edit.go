@@ -32,7 +32,7 @@ type gridBlockView struct {
 
 // blockTestRow is one final test of a block on the grid screen.
 type blockTestRow struct {
-	Label                          string
+	Label                         string
 	OnField, ResultField, ByField string
 }
 
