@@ -21,11 +21,12 @@ import (
 func init() { sampleSources = append(sampleSources, certificateSamples) }
 
 // issued is a closed jury session of the fixture world whose documents were issued:
-// candidate A certified, candidate B with two blocks acquired.
+// candidate A certified, candidate B with two blocks acquired, hence two attestations (BC1
+// and BC2).
 type issued struct {
-	session      string
-	certA, attB  store.Certificate
-	enrolA, enrB string
+	session            string
+	certA, attB, attB2 store.Certificate
+	enrolA, enrB       string
 }
 
 // issueFixtureSession closes a session as the jury would (outcomes, acquired blocks, a
@@ -88,10 +89,10 @@ func issueFixtureSession(t testing.TB, w *servicetest.World, id string) issued {
 		t.Fatal(err)
 	}
 	p, err := w.Service.Certificates(ctx, sys, store.CertificateFilter{SessionID: id})
-	if err != nil || p.Total != 2 {
+	if err != nil || p.Total != 3 {
 		t.Fatalf("issued %+v %v", p, err)
 	}
-	out.certA, out.attB = p.Items[0], p.Items[1]
+	out.certA, out.attB, out.attB2 = p.Items[0], p.Items[1], p.Items[2]
 	return out
 }
 
@@ -291,7 +292,7 @@ func TestIssuingDownloadingAndRevokingThroughThePages(t *testing.T) {
 			t.Fatalf("issuing: %d", status)
 		}
 		_, body = s.do(t, sec, http.MethodGet, "/delivrance/j2")
-		if !strings.Contains(body, "1 document délivré (1 certificat, 0 attestation de blocs). 1 courriel préparé") || !strings.Contains(body, "COURTAGE-2026-000001") ||
+		if !strings.Contains(body, "1 document délivré (1 certificat, 0 attestation de bloc). 1 courriel préparé") || !strings.Contains(body, "COURTAGE-2026-000001") ||
 			!strings.Contains(body, "documents.zip") {
 			t.Fatalf("after issuing: %.3000s", body)
 		}
