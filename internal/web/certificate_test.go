@@ -176,8 +176,22 @@ func TestPublicVerificationPages(t *testing.T) {
 		status, body := s.do(t, anon, http.MethodGet, "/verifier/"+is.attB.VerificationCode)
 		if status != http.StatusOK || !strings.Contains(body, "Ce document a été révoqué le 25/11/2026") ||
 			!strings.Contains(body, "Fraude établie à l'évaluation") || strings.Contains(body, "authentique et valide") ||
-			!strings.Contains(body, "Attestation de blocs de compétences") {
+			!strings.Contains(html.UnescapeString(body), "Attestation du bloc BC1 — Exercer son rôle de courtier") {
 			t.Fatalf("status %d %.3000s", status, body)
+		}
+	})
+
+	t.Run("a block attestation names its one block and lists its competences", func(t *testing.T) {
+		status, b := s.do(t, anon, http.MethodGet, "/verifier/"+is.attB2.VerificationCode)
+		body := html.UnescapeString(b)
+		for _, want := range []string{"Document authentique et valide", "Attestation du bloc BC2 — Assurer le relais d'information et la coordination interne",
+			"Paul MARTIN", "Bloc de compétences acquis", "<strong>C6</strong>", "<strong>C7</strong>", is.attB2.Number} {
+			if !strings.Contains(body, want) {
+				t.Errorf("the page lacks %q", want)
+			}
+		}
+		if status != http.StatusOK || strings.Contains(body, "BC1") {
+			t.Errorf("status %d, or the page of BC2's attestation names BC1", status)
 		}
 	})
 
@@ -352,6 +366,47 @@ func TestIssuingDownloadingAndRevokingThroughThePages(t *testing.T) {
 		_, body = s.do(t, sec, http.MethodGet, "/audit")
 		if !strings.Contains(body, "Certificat ou attestation de blocs révoqué") {
 			t.Fatal("the revocation is not in the audit trail")
+		}
+	})
+}
+
+func TestBlockAttestationsOnTheCandidatePageAndTheLists(t *testing.T) {
+	s := newSite(t)
+	is := issueFixtureSession(t, s.world, "jury-blocks")
+	sec := s.client(t, s.world.Accounts[domain.RoleSecretariat])
+
+	t.Run("the candidate's page links each held block to its own attestation and names the block of each", func(t *testing.T) {
+		status, b := s.do(t, sec, http.MethodGet, "/candidats/"+s.world.CandidateB)
+		body := html.UnescapeString(b)
+		for _, want := range []string{
+			`<a href="/certificats/` + is.attB.ID + `">Attestation du bloc BC1 n° ` + is.attB.Number + `</a>`,
+			`<a href="/certificats/` + is.attB2.ID + `">Attestation du bloc BC2 n° ` + is.attB2.Number + `</a>`,
+			`<a href="/certificats/` + is.attB2.ID + `">Attestation du bloc BC2 — Assurer le relais d'information et la coordination interne, n° ` + is.attB2.Number + `</a>`,
+		} {
+			if !strings.Contains(body, want) {
+				t.Errorf("the page lacks %q", want)
+			}
+		}
+		if status != http.StatusOK {
+			t.Fatalf("status %d", status)
+		}
+	})
+
+	t.Run("the list and the document's page name the block, the page lists its competences", func(t *testing.T) {
+		_, b := s.do(t, sec, http.MethodGet, "/certificats?session=jury-blocks")
+		if body := html.UnescapeString(b); !strings.Contains(body, "Attestation du bloc <strong>BC2</strong> — Assurer le relais") {
+			t.Errorf("the list does not name the block: %.3000s", body)
+		}
+		_, b = s.do(t, sec, http.MethodGet, "/certificats/"+is.attB2.ID)
+		body := html.UnescapeString(b)
+		for _, want := range []string{"<h1>Attestation du bloc BC2 — Assurer le relais", "Compétences attestées", "<strong>C6</strong>", "attestation-BC2-" + is.attB2.Number + ".pdf"} {
+			if !strings.Contains(body, want) {
+				t.Errorf("the document's page lacks %q", want)
+			}
+		}
+		_, b = s.do(t, sec, http.MethodGet, "/delivrance/jury-blocks")
+		if body := html.UnescapeString(b); !strings.Contains(body, "(attestation du bloc BC2)") {
+			t.Errorf("the issuing page does not name the block: %.3000s", body)
 		}
 	})
 }
