@@ -34,6 +34,13 @@ type issued struct {
 // documents as the secretariat.
 func issueFixtureSession(t testing.TB, w *servicetest.World, id string) issued {
 	t.Helper()
+	return issueFixtureSessionWith(t, w, id, w.CandidateB)
+}
+
+// issueFixtureSessionWith is issueFixtureSession with another candidate for the partial
+// result.
+func issueFixtureSessionWith(t testing.TB, w *servicetest.World, id, partialCandidateID string) issued {
+	t.Helper()
 	ctx := context.Background()
 	st, sys := w.Service.Store(), domain.SystemActor("test")
 	var out issued
@@ -41,7 +48,7 @@ func issueFixtureSession(t testing.TB, w *servicetest.World, id string) issued {
 	if err != nil {
 		t.Fatal(err)
 	}
-	b, err := w.Service.Candidate(ctx, sys, w.CandidateB)
+	b, err := w.Service.Candidate(ctx, sys, partialCandidateID)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -97,7 +104,17 @@ func issueFixtureSession(t testing.TB, w *servicetest.World, id string) issued {
 }
 
 func certificateSamples(t testing.TB, w *servicetest.World) routeSamples {
-	is := issueFixtureSession(t, w, "jury-walk")
+	// The partial result goes to a candidate of its own: the blocks it acquires are acquired
+	// for good, and other samples still evaluate candidate B's blocks.
+	c, err := w.Service.CreateCandidate(context.Background(), domain.SystemActor("test"), service.CandidateInput{
+		Candidate: domain.Candidate{BirthName: "Roussel", FirstNames: "Anaïs", BirthDate: domain.NewDate(1992, 5, 7),
+			Sex: domain.SexFemale, BirthINSEE: "75056"},
+		Enrolment: &service.EnrolmentInput{QualificationCode: "CC", Route: domain.RouteFormation, Public: domain.PublicEmployee,
+			TrainingOrganisationID: w.OrgA, CompanyID: w.CompanyA, Blocks: []string{"OPT1", "OPT2"}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	is := issueFixtureSessionWith(t, w, "jury-walk", c.ID)
 	return routeSamples{
 		Paths: map[string]string{
 			"/verifier/{code}":                    "/verifier/" + is.certA.VerificationCode,
