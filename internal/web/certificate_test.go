@@ -202,7 +202,7 @@ func TestPublicVerificationPages(t *testing.T) {
 		status, b := s.do(t, anon, http.MethodGet, "/verifier/"+is.attB2.VerificationCode)
 		body := html.UnescapeString(b)
 		for _, want := range []string{"Document authentique et valide", "Attestation du bloc BC2 — Assurer le relais d'information et la coordination interne",
-			"Paul MARTIN", "Bloc de compétences acquis", "<strong>C6</strong>", "<strong>C7</strong>", is.attB2.Number} {
+			"<h1>Vérification d'une attestation</h1>", "Paul MARTIN", "Bloc de compétences acquis", "<strong>C6</strong>", "<strong>C7</strong>", is.attB2.Number} {
 			if !strings.Contains(body, want) {
 				t.Errorf("the page lacks %q", want)
 			}
