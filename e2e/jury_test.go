@@ -191,11 +191,20 @@ func TestJurySessionToVerifiedCertificate(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// One certificate to each certified candidate, one attestation per acquired block to the
+	// partial one (DOMAIN.md §5), never of BC5, which was not admitted.
 	kinds := map[string]store.Certificate{}
+	perEnrolment := map[string]int{}
 	for _, c := range page.Items {
-		kinds[c.EnrolmentID] = c
+		if _, seen := kinds[c.EnrolmentID]; !seen {
+			kinds[c.EnrolmentID] = c
+		}
+		perEnrolment[c.EnrolmentID]++
+		if c.EnrolmentID == partial && (c.Kind != store.KindAttestation || c.BlockCode == "" || len(c.Blocks) != 1 || c.BlockCode == "BC5") {
+			t.Fatalf("the partial candidate's document %s: kind %s, block %q, blocks %+v", c.Number, c.Kind, c.BlockCode, c.Blocks)
+		}
 	}
-	if len(page.Items) != 3 || kinds[certified].Kind != store.KindCertificate ||
+	if perEnrolment[certified] != 1 || perEnrolment[debated] != 1 || perEnrolment[partial] < 2 || kinds[certified].Kind != store.KindCertificate ||
 		kinds[debated].Kind != store.KindCertificate || kinds[partial].Kind != store.KindAttestation {
 		t.Fatalf("issued documents: %+v", page.Items)
 	}
@@ -210,7 +219,8 @@ func TestJurySessionToVerifiedCertificate(t *testing.T) {
 	}
 	att := kinds[partial]
 	body = visitor.page("/verifier/" + att.VerificationCode)
-	if !strings.Contains(body, "Document authentique et valide") || !strings.Contains(body, "Bérénice") || strings.Contains(body, "BC5 ") {
+	if !strings.Contains(body, "Document authentique et valide") || !strings.Contains(body, "Bérénice") || strings.Contains(body, "BC5 ") ||
+		!strings.Contains(body, "Attestation du bloc "+att.BlockCode) {
 		t.Fatalf("verifying the attestation: %s", excerpt(body))
 	}
 	var dto struct {

@@ -14,8 +14,10 @@ import (
 // verification code: the same as the public page /verifier/{code}.
 type verificationDTO struct {
 	Code          string                   `json:"code"`
-	Status        string                   `json:"status"` // valid or revoked
-	Kind          string                   `json:"kind"`   // certificate or attestation
+	Status        string                   `json:"status"`     // valid or revoked
+	Kind          string                   `json:"kind"`       // certificate or attestation
+	BlockCode     *string                  `json:"block_code"` // the block of a block attestation
+	Title         string                   `json:"title"`      // « Attestation du bloc BC2 — … »
 	Number        string                   `json:"number"`
 	HolderName    string                   `json:"holder_name"`
 	Branch        string                   `json:"branch"`
@@ -33,17 +35,26 @@ type verifiedQualificationDTO struct {
 }
 
 type verifiedBlockDTO struct {
+	Code        string                  `json:"code"`
+	Title       string                  `json:"title"`
+	Competences []verifiedCompetenceDTO `json:"competences,omitempty"` // a block attestation's
+}
+
+type verifiedCompetenceDTO struct {
 	Code  string `json:"code"`
 	Title string `json:"title"`
 }
 
 func verificationOf(v service.Verification) verificationDTO {
-	out := verificationDTO{Code: v.Code, Status: store.CertificateValid, Kind: string(v.Kind), Number: v.Number,
+	out := verificationDTO{Code: v.Code, Status: store.CertificateValid, Kind: string(v.Kind), BlockCode: opt(v.BlockCode), Title: v.Title(), Number: v.Number,
 		HolderName: v.HolderName, Branch: v.BranchName, AwardedOn: v.AwardedOn.ISO(),
 		Qualification: verifiedQualificationDTO{Code: v.QualificationCode, Title: v.QualificationTitle, RNCP: opt(v.RNCP)},
 		Blocks:        make([]verifiedBlockDTO, len(v.Blocks))}
 	for i, b := range v.Blocks {
 		out.Blocks[i] = verifiedBlockDTO{Code: b.Code, Title: b.Title}
+		for _, c := range b.Competences {
+			out.Blocks[i].Competences = append(out.Blocks[i].Competences, verifiedCompetenceDTO{Code: c.Code, Title: c.Title})
+		}
 	}
 	if v.Revoked {
 		out.Status, out.RevokedOn, out.RevokedReason = store.CertificateRevoked, optDate(v.RevokedOn), opt(v.RevokedReason)

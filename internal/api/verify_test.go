@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"cqp/internal/domain"
 	"cqp/internal/service"
 	"cqp/internal/service/servicetest"
 	"cqp/internal/store"
@@ -14,6 +15,17 @@ import (
 // issueCertificate closes a jury session that certifies the fixture's candidate, as closing
 // a session does, and issues the certificate. It returns the document.
 func issueCertificate(t *testing.T, f *fixture) store.Certificate {
+	t.Helper()
+	docs := issueSession(t, f, "certified")
+	if len(docs) != 1 {
+		t.Fatalf("%d documents issued", len(docs))
+	}
+	return docs[0]
+}
+
+// issueSession closes a jury session with the fixture's candidate and the given outcome (a
+// partial result acquires the blocks given), issues its documents and returns them.
+func issueSession(t *testing.T, f *fixture, outcome string, acquired ...string) []store.Certificate {
 	t.Helper()
 	day := time.Date(2026, 2, 20, 13, 0, 0, 0, time.UTC)
 	enrolment := f.candidate.Enrolments[0].ID
@@ -36,8 +48,13 @@ func issueCertificate(t *testing.T, f *fixture) store.Certificate {
 		if err := q.SetJurySessionStatus(f.ctx, "js", store.JuryPlanned, store.JuryDeliberating); err != nil {
 			return err
 		}
-		if err := q.SetJuryOutcome(f.ctx, "js", enrolment, "certified"); err != nil {
+		if err := q.SetJuryOutcome(f.ctx, "js", enrolment, outcome); err != nil {
 			return err
+		}
+		for _, b := range acquired {
+			if err := q.AddAcquiredBlock(f.ctx, store.AcquiredBlock{EnrolmentID: enrolment, BlockCode: b, SessionID: "js", AcquiredOn: domain.DateOf(day)}); err != nil {
+				return err
+			}
 		}
 		return q.CloseJurySession(f.ctx, "js", `{"format":1,"session_id":"js","signatories":{"jury_president":"Bertrand Lécuyer"}}`, day, "")
 	})
@@ -47,10 +64,32 @@ func issueCertificate(t *testing.T, f *fixture) store.Certificate {
 	must(t, err)
 	p, err := f.svc.Certificates(f.ctx, f.sys, store.CertificateFilter{SessionID: "js"})
 	must(t, err)
-	if p.Total != 1 {
-		t.Fatalf("%d documents issued", p.Total)
-	}
-	return p.Items[0]
+	return p.Items
+}
+
+func TestPublicVerificationAPIOfABlockAttestation(t *testing.T) {
+	eachStore(t, func(t *testing.T, f *fixture) {
+		docs := issueSession(t, f, "partial", "BC3", "BC1")
+		if len(docs) != 2 || docs[1].BlockCode != "BC3" {
+			t.Fatalf("documents %+v", docs)
+		}
+		v := f.get(t, "", "/api/v1/verify/"+docs[1].VerificationCode).JSON(t)
+		if v["status"] != "valid" || v["kind"] != "attestation" || v["block_code"] != "BC3" ||
+			v["title"] != "Attestation du bloc BC3 — Gérer la relation clientèle" || v["number"] != docs[1].Number {
+			t.Fatalf("%v", v)
+		}
+		blocks := v["blocks"].([]any)
+		if len(blocks) != 1 {
+			t.Fatalf("blocks %v", blocks)
+		}
+		b := blocks[0].(map[string]any)
+		if b["code"] != "BC3" || len(b["competences"].([]any)) == 0 {
+			t.Fatalf("block %v", b)
+		}
+		if c := b["competences"].([]any)[0].(map[string]any); c["code"] == "" || c["title"] == "" {
+			t.Errorf("competence %v", c)
+		}
+	})
 }
 
 func TestPublicVerificationAPI(t *testing.T) {
@@ -64,6 +103,9 @@ func TestPublicVerificationAPI(t *testing.T) {
 			if v["status"] != "valid" || v["kind"] != "certificate" || v["holder_name"] != "Éloïse Marie LEFÈVRE" || v["number"] != c.Number ||
 				v["awarded_on"] != "2026-02-20" || v["revoked_on"] != nil || v["code"] != c.VerificationCode || len(v["blocks"].([]any)) != 7 {
 				t.Errorf("%v", v)
+			}
+			if v["block_code"] != nil || v["title"] != "Certificat de qualification professionnelle" {
+				t.Errorf("a certificate's block_code %v, title %v", v["block_code"], v["title"])
 			}
 			if q := v["qualification"].(map[string]any); q["code"] != "CC" || q["title"] != "Chargé de clientèle" || q["rncp"] != nil {
 				t.Errorf("qualification %v", q)

@@ -17,15 +17,21 @@ import (
 // Kinds of CertificateDoc.
 const (
 	KindCertificate = "certificate" // certificat de qualification professionnelle: every block acquired
-	KindAttestation = "attestation" // attestation de blocs de compétences: a partial result
+	KindAttestation = "attestation" // attestation de blocs de compétences: a partial result, issued before one attestation per block
+	// KindBlockAttestation is the attestation of one block acquired at a partial result
+	// (DOMAIN.md §5): the block, its competences, the jury's date.
+	KindBlockAttestation = "block_attestation"
 )
 
 // DocBlock is a block of competences as printed on a certificate.
 type DocBlock struct{ Code, Title string }
 
+// DocCompetence is a competence of a block as printed on its attestation.
+type DocCompetence struct{ Code, Title string }
+
 // CertificateDoc is everything printed on a certificate or a block attestation.
 type CertificateDoc struct {
-	Kind               string // KindCertificate (all blocks) or KindAttestation (the blocks acquired)
+	Kind               string // KindCertificate (all blocks), KindBlockAttestation (one block) or KindAttestation (several blocks)
 	Number             string // unique number, e.g. COURTAGE-2026-000042
 	VerificationCode   string
 	VerificationURL    string // encoded in the QR code and printed
@@ -36,15 +42,16 @@ type CertificateDoc struct {
 	QualificationTitle string
 	RNCP               string // optional
 	Blocks             []DocBlock
-	AwardedOn          domain.Date // the jury session's date
-	Place              string      // « Paris »
-	Signatories        []Signatory // jury president, CSCA president, CPNE president
-	CreatedAt          time.Time   // PDF creation date metadata: fixed, so the bytes are reproducible
+	Competences        []DocCompetence // a block attestation's: those of its one block
+	AwardedOn          domain.Date     // the jury session's date
+	Place              string          // « Paris »
+	Signatories        []Signatory     // jury president, CSCA president, CPNE president
+	CreatedAt          time.Time       // PDF creation date metadata: fixed, so the bytes are reproducible
 }
 
 func (d CertificateDoc) check() error {
-	if d.Kind != KindCertificate && d.Kind != KindAttestation {
-		return fmt.Errorf("unknown document kind %q: want %q or %q", d.Kind, KindCertificate, KindAttestation)
+	if d.Kind != KindCertificate && d.Kind != KindAttestation && d.Kind != KindBlockAttestation {
+		return fmt.Errorf("unknown document kind %q: want %q, %q or %q", d.Kind, KindCertificate, KindBlockAttestation, KindAttestation)
 	}
 	required := []struct{ name, value string }{
 		{"number", d.Number},
@@ -64,9 +71,20 @@ func (d CertificateDoc) check() error {
 	if len(d.Blocks) == 0 {
 		return errors.New("at least one block is required")
 	}
+	if d.Kind == KindBlockAttestation && len(d.Blocks) != 1 {
+		return fmt.Errorf("a block attestation attests one block, not %d", len(d.Blocks))
+	}
 	for _, b := range d.Blocks {
 		if strings.TrimSpace(b.Code) == "" || strings.TrimSpace(b.Title) == "" {
 			return errors.New("every block needs a code and a title")
+		}
+	}
+	if len(d.Competences) > 0 && d.Kind != KindBlockAttestation {
+		return errors.New("only a block attestation lists competences")
+	}
+	for _, c := range d.Competences {
+		if strings.TrimSpace(c.Code) == "" || strings.TrimSpace(c.Title) == "" {
+			return errors.New("every competence needs a code and a title")
 		}
 	}
 	if d.AwardedOn.IsZero() {
@@ -105,8 +123,9 @@ const (
 )
 
 // CertificatePDF renders a certificate or a block attestation: one A4 landscape page with the
-// branch, the qualification, the holder, the blocks, the place and date, the signatures, the
-// number, the verification code and a QR code of the verification URL.
+// branch, the qualification, the holder, the blocks (for the attestation of one block: that
+// block and its competences), the place and date, the signatures, the number, the
+// verification code and a QR code of the verification URL.
 func CertificatePDF(d CertificateDoc) ([]byte, error) {
 	if err := d.check(); err != nil {
 		return nil, fmt.Errorf("certificate %s: %w", d.Number, err)
@@ -115,9 +134,13 @@ func CertificatePDF(d CertificateDoc) ([]byte, error) {
 	if err != nil {
 		return nil, fmt.Errorf("certificate %s: %w", d.Number, err)
 	}
-	attestation := d.Kind == KindAttestation
+	oneBlock := d.Kind == KindBlockAttestation
+	attestation := d.Kind == KindAttestation || oneBlock
 	docTitle := "Certificat de Qualification Professionnelle"
-	if attestation {
+	switch {
+	case oneBlock:
+		docTitle = "Attestation de bloc de compétences"
+	case attestation:
 		docTitle = "Attestation de blocs de compétences"
 	}
 	pdf := newPDF("L", d.CreatedAt, docTitle+" n° "+clean(d.Number, false), clean(d.BranchName, false))
@@ -141,6 +164,24 @@ func CertificatePDF(d CertificateDoc) ([]byte, error) {
 		decision = "par décision du jury de certification du " + d.AwardedOn.String() +
 			", pour avoir acquis les blocs de compétences suivants :"
 	}
+	// The attestation of one block names the block first, then the decision, then lists the
+	// block's competences where the other documents list blocks.
+	listed := d.Blocks
+	var headingLines []string
+	if oneBlock {
+		b := d.Blocks[0]
+		note = "Ce bloc de compétences reste acquis définitivement ; le certificat est délivré lorsque tous les blocs du CQP sont acquis."
+		decision = "acquis par décision du jury de certification du " + d.AwardedOn.String()
+		if len(d.Competences) > 0 {
+			decision += ", qui atteste les compétences suivantes :"
+		}
+		setFont(pdf, "B", 13, colourTitle)
+		headingLines = wrap(pdf, "Bloc "+clean(b.Code, false)+" — "+clean(b.Title, false), textW)
+		listed = make([]DocBlock, len(d.Competences))
+		for i, c := range d.Competences {
+			listed[i] = DocBlock{Code: c.Code, Title: c.Title}
+		}
+	}
 	setFont(pdf, "", 10.5, colourText)
 	decisionLines := wrap(pdf, decision, textW)
 	var noteLines []string
@@ -149,6 +190,9 @@ func CertificatePDF(d CertificateDoc) ([]byte, error) {
 		noteLines = wrap(pdf, note, textW)
 	}
 	fixed := float64(len(decisionLines))*lineHeight(10.5) + 2
+	if len(headingLines) > 0 {
+		fixed += float64(len(headingLines))*lineHeight(13) + 1.5
+	}
 	if len(noteLines) > 0 {
 		fixed += 2 + float64(len(noteLines))*lineHeight(8.5)
 	}
@@ -159,7 +203,7 @@ func CertificatePDF(d CertificateDoc) ([]byte, error) {
 	)
 	for _, style = range certStyles {
 		y = certificateTop(pdf, d, docTitle, style, false)
-		if blocks, err = planBlocks(pdf, d.Blocks, middleEnd-y-fixed); err == nil {
+		if blocks, err = planBlocks(pdf, listed, middleEnd-y-fixed); err == nil {
 			break
 		}
 	}
@@ -172,9 +216,13 @@ func CertificatePDF(d CertificateDoc) ([]byte, error) {
 
 	// The middle, centred: the jury's decision, the blocks and, on an attestation, what it means.
 	y += (middleEnd - y - fixed - blocks.height) / 2
+	if len(headingLines) > 0 {
+		setFont(pdf, "B", 13, colourTitle)
+		y = textLines(pdf, certMargin, y, textW, lineHeight(13), "C", headingLines) + 1.5
+	}
 	setFont(pdf, "", 10.5, colourText)
 	y = textLines(pdf, certMargin, y, textW, lineHeight(10.5), "C", decisionLines) + 2
-	y = blocks.draw(pdf, y, d.Blocks)
+	y = blocks.draw(pdf, y, listed)
 	if len(noteLines) > 0 {
 		setFont(pdf, "", 8.5, colourLabel)
 		textLines(pdf, certMargin, y+2, textW, lineHeight(8.5), "C", noteLines)
@@ -269,14 +317,14 @@ func certificateTop(pdf *fpdf.Fpdf, d CertificateDoc, docTitle string, st certSt
 	y += 6 * st.gap
 	put("B", st.title, colourTitle, docTitle)
 	y += st.gap
-	if d.Kind == KindAttestation {
+	if d.Kind == KindAttestation || d.Kind == KindBlockAttestation {
 		put("", 11, colourText, "du Certificat de Qualification Professionnelle")
 		y += 0.5 * st.gap
 	}
 	put("B", st.qualification, colourText, clean(d.QualificationTitle, false))
 	put("", 10, colourLabel, qualificationReference(d))
 	y += 4 * st.gap
-	if d.Kind == KindAttestation {
+	if d.Kind == KindAttestation || d.Kind == KindBlockAttestation {
 		put("", 11, colourLabel, "délivrée à")
 	} else {
 		put("", 11, colourLabel, "délivré à")

@@ -82,6 +82,7 @@ func TestDocumentsMatchTheirGoldenFilesAndAreReproducible(t *testing.T) {
 	}{
 		{"certificate", func() ([]byte, error) { return CertificatePDF(demoCertificate()) }, "certificate-example.png"},
 		{"attestation", func() ([]byte, error) { return CertificatePDF(demoAttestation()) }, "attestation-example.png"},
+		{"block_attestation", func() ([]byte, error) { return CertificatePDF(demoBlockAttestation()) }, "block-attestation-example.png"},
 		{"minutes", func() ([]byte, error) { return MinutesPDF(demoMinutes()) }, ""},
 	}
 	for _, c := range cases {
@@ -214,6 +215,47 @@ func TestAttestationListsOnlyTheAcquiredBlocks(t *testing.T) {
 		if strings.Contains(text, absent) {
 			t.Errorf("the attestation mentions %q, a block the holder has not acquired", absent)
 		}
+	}
+}
+
+func TestBlockAttestationAttestsOneBlockAndItsCompetences(t *testing.T) {
+	d := demoBlockAttestation()
+	pdf, err := CertificatePDF(d)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := pageCount(pdf); n != 1 {
+		t.Fatalf("%d pages, want 1", n)
+	}
+	text := strings.Join(pdfPages(t, pdf), " ")
+	assertContains(t, text,
+		"Attestation de bloc de compétences",
+		"du Certificat de Qualification Professionnelle", "Chargé de clientèle", "CQP CC", "RNCP35342",
+		"délivrée à", "Amélie ŒUVRAY", "né(e) le 03/09/1988",
+		"Bloc BC2 — Assurer le relais d'information et la coordination interne",
+		"acquis par décision du jury de certification du 18/12/2026",
+		"C6 Transmettre aux services internes les informations utiles au traitement des dossiers clients",
+		"C7 Coordonner avec les services internes le suivi des contrats et des sinistres",
+		"Ce bloc de compétences reste acquis définitivement",
+		"Fait à Paris, le 18/12/2026",
+		"Le président du jury", "Bertrand Lécuyer", "La présidente de la CSCA", "Le président de la CPNE", "Jean-Noël Œttinger",
+		"N° COURTAGE-2026-000044", "Code de vérification : P3RT 7KWA 9X",
+		"Vérifiez l’authenticité sur https://cqp.example.fr/verifier/P3RT7KWA9X",
+	)
+	for _, absent := range []string{"BC1", "BC4", "blocs de compétences suivants"} {
+		if strings.Contains(text, absent) {
+			t.Errorf("the attestation of BC2 mentions %q", absent)
+		}
+	}
+	two := d
+	two.Blocks = fixtureBlocks[:2]
+	if _, err := CertificatePDF(two); err == nil {
+		t.Error("a block attestation of two blocks was rendered")
+	}
+	cert := demoCertificate()
+	cert.Competences = d.Competences
+	if _, err := CertificatePDF(cert); err == nil {
+		t.Error("a certificate listing competences was rendered")
 	}
 }
 

@@ -66,6 +66,23 @@ func demoAttestation() CertificateDoc {
 	return d
 }
 
+// demoBlockAttestation is the attestation of one block, BC2, with its two competences.
+func demoBlockAttestation() CertificateDoc {
+	d := demoAttestation()
+	d.Kind = KindBlockAttestation
+	d.Number = "COURTAGE-2026-000044"
+	d.VerificationCode = "P3RT7KWA9X"
+	d.VerificationURL = "https://cqp.example.fr/verifier/P3RT7KWA9X"
+	d.RNCP = "RNCP35342"
+	d.AwardedOn = domain.NewDate(2026, time.December, 18)
+	d.Blocks = []DocBlock{fixtureBlocks[1]}
+	d.Competences = []DocCompetence{
+		{"C6", "Transmettre aux services internes les informations utiles au traitement des dossiers clients"},
+		{"C7", "Coordonner avec les services internes le suivi des contrats et des sinistres"},
+	}
+	return d
+}
+
 func demoMembers() []MinutesMember {
 	return []MinutesMember{
 		{Name: "Bertrand Lécuyer", College: "Collège employeurs", Present: true, President: true},

@@ -80,8 +80,8 @@ func holderName(ic store.IssuingCandidate) string {
 }
 
 // plannedDocument is what a candidate of a closed session is owed: a certificate when every
-// block is acquired, an attestation of the blocks acquired at the session for a partial
-// result, nothing otherwise (Note says why).
+// block is acquired, one attestation per block acquired at the session for a partial result
+// (DOMAIN.md §5), nothing otherwise (Note says why).
 type plannedDocument struct {
 	Kind   store.CertificateKind // "" for none
 	Blocks []string
@@ -104,6 +104,7 @@ func planDocument(ic store.IssuingCandidate) plannedDocument {
 }
 
 // SessionDocumentRow is one candidate of a closed session with the documents issued to them.
+// A candidate with a partial result is owed one attestation per block acquired at the session.
 type SessionDocumentRow struct {
 	Candidate  store.IssuingCandidate
 	HolderName string
@@ -112,6 +113,18 @@ type SessionDocumentRow struct {
 	Note       string
 	Documents  []store.Certificate
 	Elsewhere  string // set when a rectification session issues this candidate's documents instead
+}
+
+// Owed is the number of documents the row's candidate is owed by this session: one
+// certificate, one attestation per block acquired here, or none.
+func (r SessionDocumentRow) Owed() int {
+	switch {
+	case r.Planned == "" || r.Elsewhere != "":
+		return 0
+	case r.Planned == store.KindAttestation:
+		return len(r.Candidate.AcquiredHere)
+	}
+	return 1
 }
 
 // SessionDocuments is the issuing page of a session: its candidates, what each is owed and
@@ -165,9 +178,7 @@ func (d SessionDocuments) Issued() bool { return d.Counts.Documents > 0 }
 func (d SessionDocuments) Owed() int {
 	n := 0
 	for _, r := range d.Rows {
-		if r.Planned != "" && r.Elsewhere == "" {
-			n++
-		}
+		n += r.Owed()
 	}
 	return n
 }
@@ -349,8 +360,9 @@ type IssueReport struct {
 }
 
 // IssueSessionDocuments issues, in one transaction, a certificate to every certified
-// candidate of a closed session and a block attestation to every candidate with a partial
-// result (the blocks acquired at that session). Each document takes the next number of its
+// candidate of a closed session and, to every candidate with a partial result, one block
+// attestation per block acquired at that session (DOMAIN.md §5), with the block's
+// competences. Each document takes the next number of its
 // branch and year and a fresh verification code; the signatories are copied from the branch's
 // settings. Issuing a session twice is refused. A rectification session revokes the documents
 // of the session it corrects for the candidates it decides again. Then each holder is sent
@@ -396,38 +408,35 @@ func (s *Service) IssueSessionDocuments(ctx context.Context, a domain.Actor, ses
 				}
 				frameworks[ic.FrameworkID] = fw
 			}
-			c := store.Certificate{ID: newID(), Kind: row.Planned, EnrolmentID: ic.EnrolmentID, CandidateID: ic.CandidateID,
-				SessionID: sessionID, HolderName: row.HolderName, HolderBirthDate: ic.BirthDate, BranchName: d.BranchName,
-				QualificationCode: ic.QualificationCode, QualificationTitle: ic.QualificationTitle, RNCP: fw.Framework.Qualification.RNCP,
-				AwardedOn: d.AwardedOn, Place: d.Place, Signatories: d.Signatories, IssuedAt: now, IssuedBy: a.UserID}
-			for _, code := range blocksInFrameworkOrder(fw.Framework, planDocument(ic).Blocks) {
-				title := code
-				if b, ok := fw.Framework.Block(code); ok {
-					title = b.Title
+			for _, c := range documentsOwed(row, fw.Framework) {
+				c.ID, c.SessionID, c.BranchName, c.AwardedOn, c.Place, c.Signatories = newID(), sessionID, d.BranchName, d.AwardedOn, d.Place, d.Signatories
+				c.IssuedAt, c.IssuedBy = now, a.UserID
+				n, err := q.NextCertificateNumber(ctx, branchCode, d.AwardedOn.Time().Year())
+				if err != nil {
+					return err
 				}
-				c.Blocks = append(c.Blocks, store.CertificateBlock{Code: code, Title: title})
-			}
-			n, err := q.NextCertificateNumber(ctx, branchCode, d.AwardedOn.Time().Year())
-			if err != nil {
-				return err
-			}
-			c.Number = fmt.Sprintf("%s-%d-%06d", branchCode, d.AwardedOn.Time().Year(), n)
-			insert := func(c store.Certificate) (bool, error) { return q.InsertCertificate(ctx, c) }
-			if err := insertWithFreshCode(&c, randomVerificationCode, insert); err != nil {
-				return err
-			}
-			blocks := make([]string, len(c.Blocks))
-			for i, b := range c.Blocks {
-				blocks[i] = b.Code
-			}
-			if err := s.audit(ctx, q, a, change{Action: "certificate.issue", EntityType: "certificate", EntityID: c.ID,
-				CandidateID: c.CandidateID, After: map[string]any{"number": c.Number, "kind": c.Kind.ShortLabel(), "blocks": blocks}}); err != nil {
-				return err
-			}
-			if c.Kind == store.KindCertificate {
-				rep.Certificates++
-			} else {
-				rep.Attestations++
+				c.Number = fmt.Sprintf("%s-%d-%06d", branchCode, d.AwardedOn.Time().Year(), n)
+				insert := func(c store.Certificate) (bool, error) { return q.InsertCertificate(ctx, c) }
+				if err := insertWithFreshCode(&c, randomVerificationCode, insert); err != nil {
+					return err
+				}
+				blocks := make([]string, len(c.Blocks))
+				for i, b := range c.Blocks {
+					blocks[i] = b.Code
+				}
+				after := map[string]any{"number": c.Number, "kind": c.Kind.ShortLabel(), "blocks": blocks}
+				if c.BlockCode != "" {
+					after["block"] = c.BlockCode
+				}
+				if err := s.audit(ctx, q, a, change{Action: "certificate.issue", EntityType: "certificate", EntityID: c.ID,
+					CandidateID: c.CandidateID, After: after}); err != nil {
+					return err
+				}
+				if c.Kind == store.KindCertificate {
+					rep.Certificates++
+				} else {
+					rep.Attestations++
+				}
 			}
 			if d.Rectifies != nil {
 				n, err := s.replaceRectified(ctx, q, a, d, ic.EnrolmentID)
@@ -459,6 +468,42 @@ func (s *Service) IssueSessionDocuments(ctx context.Context, a domain.Actor, ses
 		s.log.Error("certificates issued but not mailed", "session_id", sessionID, "error", rep.MailError)
 	}
 	return rep, nil
+}
+
+// documentsOwed returns the documents a row's candidate is owed, without what the session
+// and the issuing fill in (id, number, code, session, date, place, signatories): one
+// certificate of every block, or one attestation per block acquired at the session, in the
+// framework's order, each printing its block's competences.
+func documentsOwed(row SessionDocumentRow, fw domain.Framework) []store.Certificate {
+	ic := row.Candidate
+	base := store.Certificate{Kind: row.Planned, EnrolmentID: ic.EnrolmentID, CandidateID: ic.CandidateID,
+		HolderName: row.HolderName, HolderBirthDate: ic.BirthDate, QualificationCode: ic.QualificationCode,
+		QualificationTitle: ic.QualificationTitle, RNCP: fw.Qualification.RNCP}
+	block := func(code string, competences bool) store.CertificateBlock {
+		cb := store.CertificateBlock{Code: code, Title: code}
+		if b, ok := fw.Block(code); ok {
+			cb.Title = b.Title
+			if competences {
+				for _, c := range b.Competences {
+					cb.Competences = append(cb.Competences, store.CertificateCompetence{Code: c.Code, Title: c.Title})
+				}
+			}
+		}
+		return cb
+	}
+	codes := blocksInFrameworkOrder(fw, planDocument(ic).Blocks)
+	if row.Planned != store.KindAttestation {
+		for _, code := range codes {
+			base.Blocks = append(base.Blocks, block(code, false))
+		}
+		return []store.Certificate{base}
+	}
+	out := make([]store.Certificate, len(codes))
+	for i, code := range codes {
+		out[i] = base
+		out[i].BlockCode, out[i].Blocks = code, []store.CertificateBlock{block(code, true)}
+	}
+	return out
 }
 
 // blocksInFrameworkOrder orders block codes as the framework lists its blocks (common,
@@ -553,11 +598,15 @@ func (s *Service) mailSessionDocuments(ctx context.Context, sessionID string) (M
 		email[c.EnrolmentID] = strings.TrimSpace(c.Email)
 	}
 	var todo []store.Certificate
+	named := map[string]bool{} // enrolments listed without an address: a holder of several attestations is named once
 	for _, c := range p.Items {
 		switch {
 		case c.MailedAt != nil:
 		case email[c.EnrolmentID] == "":
-			rep.WithoutEmail = append(rep.WithoutEmail, c.HolderName)
+			if !named[c.EnrolmentID] {
+				named[c.EnrolmentID] = true
+				rep.WithoutEmail = append(rep.WithoutEmail, c.HolderName)
+			}
 		default:
 			todo = append(todo, c)
 		}
@@ -596,7 +645,12 @@ func (s *Service) mailSessionDocuments(ctx context.Context, sessionID string) (M
 func (s *Service) certificateMail(c store.Certificate) (string, string) {
 	subject := "Votre certificat de qualification professionnelle « " + c.QualificationTitle + " »"
 	what := "le certificat de qualification professionnelle « " + c.QualificationTitle + " »"
-	if c.Kind == store.KindAttestation {
+	switch {
+	case c.BlockAttestation():
+		b := c.Blocks[0]
+		subject = "Votre attestation du bloc de compétences " + b.Code + " du CQP « " + c.QualificationTitle + " »"
+		what = "l'attestation du bloc de compétences " + b.Code + " « " + b.Title + " » du CQP « " + c.QualificationTitle + " »"
+	case c.Kind == store.KindAttestation:
 		subject = "Votre attestation de blocs de compétences du CQP « " + c.QualificationTitle + " »"
 		codes := make([]string, len(c.Blocks))
 		for i, b := range c.Blocks {
@@ -615,20 +669,43 @@ func (s *Service) certificateMail(c store.Certificate) (string, string) {
 	return subject, b.String()
 }
 
-// CertificateFileName is the file name of a document: certificat-COURTAGE-2026-000042.pdf.
+// CertificateFileName is the file name of a document: certificat-COURTAGE-2026-000042.pdf,
+// attestation-BC2-COURTAGE-2026-000043.pdf for the attestation of a block.
 func CertificateFileName(c store.Certificate) string {
+	if c.BlockAttestation() {
+		return c.Kind.ShortLabel() + "-" + fileSafe(c.BlockCode) + "-" + c.Number + ".pdf"
+	}
 	return c.Kind.ShortLabel() + "-" + c.Number + ".pdf"
+}
+
+// fileSafe keeps the letters, digits and dashes of a block code for a file name.
+func fileSafe(code string) string {
+	return strings.Map(func(r rune) rune {
+		if r >= 'A' && r <= 'Z' || r >= 'a' && r <= 'z' || r >= '0' && r <= '9' || r == '-' {
+			return r
+		}
+		return '_'
+	}, code)
 }
 
 // documentOf is what the PDF of a stored document prints. Its creation date is the issuing
 // time, so that the same record always gives the same bytes.
 func (s *Service) documentOf(c store.Certificate) docs.CertificateDoc {
-	d := docs.CertificateDoc{Kind: string(c.Kind), Number: c.Number, VerificationCode: c.VerificationCode,
+	kind := string(c.Kind)
+	if c.BlockAttestation() {
+		kind = docs.KindBlockAttestation
+	}
+	d := docs.CertificateDoc{Kind: kind, Number: c.Number, VerificationCode: c.VerificationCode,
 		VerificationURL: s.VerificationURL(c.VerificationCode), HolderName: c.HolderName, HolderBirthDate: c.HolderBirthDate,
 		BranchName: c.BranchName, QualificationCode: c.QualificationCode, QualificationTitle: c.QualificationTitle, RNCP: c.RNCP,
 		AwardedOn: c.AwardedOn, Place: c.Place, CreatedAt: c.IssuedAt}
 	for _, b := range c.Blocks {
 		d.Blocks = append(d.Blocks, docs.DocBlock{Code: b.Code, Title: b.Title})
+		if c.BlockAttestation() {
+			for _, cp := range b.Competences {
+				d.Competences = append(d.Competences, docs.DocCompetence{Code: cp.Code, Title: cp.Title})
+			}
+		}
 	}
 	for _, sg := range c.Signatories {
 		d.Signatories = append(d.Signatories, docs.Signatory{Role: sg.Role, Name: sg.Name})

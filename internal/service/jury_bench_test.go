@@ -25,7 +25,7 @@ func BenchmarkCloseSession300(b *testing.B) {
 		w := servicetest.New(b, st)
 		sys := domain.SystemActor("bench")
 		var enrolments []string
-		for k, c := range benchCandidates(b, w, 300) {
+		for k, c := range benchCandidates(b, w, "close", 300) {
 			e := c.Enrolments[0]
 			if _, err := w.Service.SetEnrolmentStatus(ctx, sys, c.ID, e.ID, domain.StatusInTraining, ""); err != nil {
 				b.Fatal(err)

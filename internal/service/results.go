@@ -202,10 +202,14 @@ func (s *Service) HeldBlocks(ctx context.Context, a domain.Actor, candidateID st
 			if fb, ok := fw.Framework.Block(b.BlockCode); ok {
 				h.BlockTitle = fb.Title
 			}
+			// The block's own attestation first; else the certificate or an older attestation
+			// of several blocks that lists it.
 			for i := range docs {
 				d := &docs[i]
-				if d.SessionID == b.SessionID && d.EnrolmentID == b.EnrolmentID && d.RevokedAt == nil &&
-					slices.ContainsFunc(d.Blocks, func(x store.CertificateBlock) bool { return x.Code == b.BlockCode }) {
+				if d.SessionID != b.SessionID || d.EnrolmentID != b.EnrolmentID || d.Revoked() || !d.Covers(b.BlockCode) {
+					continue
+				}
+				if d.BlockCode == b.BlockCode || h.Document == nil {
 					h.Document = d
 				}
 			}

@@ -109,11 +109,21 @@ type Verification struct {
 	QualificationCode  string
 	QualificationTitle string // "" while the branch has not confirmed it
 	RNCP               string
+	BlockCode          string                   // the block of a block attestation; "" otherwise
 	Blocks             []store.CertificateBlock // a Title is "" while the branch has not confirmed it
 	AwardedOn          domain.Date
 	Revoked            bool
 	RevokedOn          domain.Date
 	RevokedReason      string
+}
+
+// Title names the document: « Attestation du bloc BC2 — Gérer un portefeuille » for a block
+// attestation, its kind otherwise.
+func (v Verification) Title() string {
+	if v.BlockCode != "" {
+		return store.BlockAttestationTitle(v.BlockCode, v.Blocks)
+	}
+	return v.Kind.Label()
 }
 
 // GroupedCode is the code as printed on the document.
@@ -155,7 +165,7 @@ func (s *Service) VerifyCertificate(ctx context.Context, code, ip string) (Verif
 		return Verification{}, err
 	}
 	v := Verification{Code: c.VerificationCode, Number: c.Number, Kind: c.Kind, HolderName: c.HolderName, BranchName: c.BranchName,
-		QualificationCode: c.QualificationCode, QualificationTitle: c.QualificationTitle, RNCP: c.RNCP, Blocks: c.Blocks,
+		QualificationCode: c.QualificationCode, QualificationTitle: c.QualificationTitle, RNCP: c.RNCP, BlockCode: c.BlockCode, Blocks: c.Blocks,
 		AwardedOn: c.AwardedOn, Revoked: c.Revoked(), RevokedReason: c.RevokedReason}
 	if c.RevokedAt != nil {
 		v.RevokedOn = domain.DateOf(*c.RevokedAt)
@@ -172,6 +182,7 @@ func (s *Service) VerifyCertificate(ctx context.Context, code, ip string) (Verif
 // hold one; a document issued before may, and the public page does not print it.
 func publicWording(ctx context.Context, r store.Q, c store.Certificate, v *Verification) error {
 	flagged := map[string]bool{}
+	competenceFlagged := map[[2]string]bool{} // block, competence
 	qualificationFlagged := false
 	if e, err := r.Enrolment(ctx, c.EnrolmentID, store.Scope{}); err == nil {
 		fw, err := r.Framework(ctx, e.FrameworkID)
@@ -181,6 +192,9 @@ func publicWording(ctx context.Context, r store.Q, c store.Certificate, v *Verif
 		qualificationFlagged = fw.Framework.Qualification.ToConfirm
 		for _, b := range fw.Framework.Blocks {
 			flagged[b.Code] = b.ToConfirm
+			for _, c := range b.Competences {
+				competenceFlagged[[2]string{b.Code, c.Code}] = c.ToConfirm
+			}
 		}
 	} else if domain.ErrorCode(err) != domain.ENOTFOUND {
 		return err
@@ -189,6 +203,10 @@ func publicWording(ctx context.Context, r store.Q, c store.Certificate, v *Verif
 	v.Blocks = make([]store.CertificateBlock, len(c.Blocks))
 	for i, b := range c.Blocks {
 		v.Blocks[i] = store.CertificateBlock{Code: b.Code, Title: domain.PublicTitle(b.Title, flagged[b.Code])}
+		for _, c := range b.Competences {
+			v.Blocks[i].Competences = append(v.Blocks[i].Competences, store.CertificateCompetence{Code: c.Code,
+				Title: domain.PublicTitle(c.Title, competenceFlagged[[2]string{b.Code, c.Code}])})
+		}
 	}
 	return nil
 }

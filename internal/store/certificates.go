@@ -17,7 +17,7 @@ type CertificateKind string
 
 const (
 	KindCertificate CertificateKind = "certificate" // every block of the enrolment acquired
-	KindAttestation CertificateKind = "attestation" // the blocks acquired at one session
+	KindAttestation CertificateKind = "attestation" // a block acquired at one session (see Certificate.BlockCode)
 )
 
 // Label is the French name of the kind.
@@ -42,8 +42,17 @@ func (k CertificateKind) ShortLabel() string {
 	return string(k)
 }
 
-// CertificateBlock is a block as printed on a document.
+// CertificateBlock is a block as printed on a document. A block attestation also prints the
+// block's competences; a certificate, and an attestation issued before attestations were
+// issued block by block, hold none.
 type CertificateBlock struct {
+	Code        string                  `json:"code"`
+	Title       string                  `json:"title"`
+	Competences []CertificateCompetence `json:"competences,omitempty"`
+}
+
+// CertificateCompetence is a competence of a block as printed on its attestation.
+type CertificateCompetence struct {
 	Code  string `json:"code"`
 	Title string `json:"title"`
 }
@@ -70,22 +79,61 @@ type Certificate struct {
 	QualificationCode  string
 	QualificationTitle string
 	RNCP               string
-	Blocks             []CertificateBlock
-	AwardedOn          domain.Date // the session's date
-	Place              string
-	Signatories        []CertificateSignatory
-	IssuedAt           time.Time
-	IssuedBy           string
-	IssuedByName       string // filled when read
-	MailedAt           *time.Time
-	RevokedAt          *time.Time
-	RevokedReason      string
-	RevokedBy          string
-	RevokedByName      string // filled when read
+	// BlockCode is the block a block attestation attests, the only one in Blocks; "" for a
+	// certificate and for an attestation of several blocks, as issued before one attestation
+	// was issued per block.
+	BlockCode     string
+	Blocks        []CertificateBlock
+	AwardedOn     domain.Date // the session's date
+	Place         string
+	Signatories   []CertificateSignatory
+	IssuedAt      time.Time
+	IssuedBy      string
+	IssuedByName  string // filled when read
+	MailedAt      *time.Time
+	RevokedAt     *time.Time
+	RevokedReason string
+	RevokedBy     string
+	RevokedByName string // filled when read
 }
 
 // Revoked reports whether the document was revoked.
 func (c Certificate) Revoked() bool { return c.RevokedAt != nil }
+
+// BlockAttestation reports whether the document attests one block.
+func (c Certificate) BlockAttestation() bool { return c.Kind == KindAttestation && c.BlockCode != "" }
+
+// Title names the document for a person: « Certificat de qualification professionnelle »,
+// « Attestation du bloc BC2 — Gérer un portefeuille », or « Attestation de blocs de
+// compétences » for an attestation of several blocks.
+func (c Certificate) Title() string {
+	if c.BlockAttestation() {
+		return BlockAttestationTitle(c.BlockCode, c.Blocks)
+	}
+	return c.Kind.Label()
+}
+
+// BlockAttestationTitle is « Attestation du bloc CODE — TITLE », the title taken from blocks
+// (without it when blocks do not hold the block or its title is empty).
+func BlockAttestationTitle(code string, blocks []CertificateBlock) string {
+	t := "Attestation du bloc " + code
+	for _, b := range blocks {
+		if b.Code == code && strings.TrimSpace(b.Title) != "" {
+			t += " — " + b.Title
+		}
+	}
+	return t
+}
+
+// Covers reports whether the document attests the block with the given code.
+func (c Certificate) Covers(code string) bool {
+	for _, b := range c.Blocks {
+		if b.Code == code {
+			return true
+		}
+	}
+	return false
+}
 
 // NextCertificateNumber takes the next number of a branch's year inside the caller's
 // transaction and returns it. The counter row is created at 1 the first time and incremented
@@ -116,7 +164,7 @@ func (q Q) LastCertificateNumber(ctx context.Context, branchCode string, year in
 // InsertCertificate stores an issued document. It returns false, without error and without
 // spoiling the transaction, when its verification code is already taken: the caller draws
 // another code and tries again. Issuing a second document of the same kind for the same
-// enrolment at the same session is a conflict.
+// enrolment at the same session, and for a block attestation the same block, is a conflict.
 func (q Q) InsertCertificate(ctx context.Context, c Certificate) (bool, error) {
 	blocks, err := json.Marshal(c.Blocks)
 	if err != nil {
@@ -133,15 +181,19 @@ func (q Q) InsertCertificate(ctx context.Context, c Certificate) (bool, error) {
 	res, err := q.db.ExecContext(ctx,
 		`INSERT INTO certificates (id, number, kind, verification_code, enrolment_id, candidate_id, session_id,
 		 holder_name, qualification_code, qualification_title, blocks, awarded_on, issued_at, issued_by,
-		 holder_birth_date, branch_name, rncp, place, signatories)
-		 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19)
+		 holder_birth_date, branch_name, rncp, place, signatories, block_code)
+		 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20)
 		 ON CONFLICT (verification_code) DO NOTHING`,
 		c.ID, c.Number, string(c.Kind), c.VerificationCode, c.EnrolmentID, c.CandidateID, c.SessionID,
 		c.HolderName, c.QualificationCode, c.QualificationTitle, string(blocks), c.AwardedOn.ISO(), c.IssuedAt.UTC(), c.IssuedBy,
-		c.HolderBirthDate.ISO(), c.BranchName, c.RNCP, c.Place, string(signatories))
+		c.HolderBirthDate.ISO(), c.BranchName, c.RNCP, c.Place, string(signatories), c.BlockCode)
 	if err != nil {
 		err = normalize(err)
 		switch {
+		case conflictOn(err, "session_id") && c.BlockCode != "":
+			return false, &domain.Error{Code: domain.ECONFLICT, Err: err, Message: fmt.Sprintf(
+				"Une attestation du bloc %s a déjà été délivrée à ce candidat pour cette session : une décision du jury ne donne lieu qu'à une attestation par bloc.",
+				c.BlockCode)}
 		case conflictOn(err, "session_id"):
 			return false, &domain.Error{Code: domain.ECONFLICT, Err: err, Message: fmt.Sprintf(
 				"Un document (%s) a déjà été délivré à ce candidat pour cette session : une décision du jury ne donne lieu qu'à un document.",
@@ -159,7 +211,7 @@ func (q Q) InsertCertificate(ctx context.Context, c Certificate) (bool, error) {
 }
 
 const certificateSelect = `SELECT c.id, c.number, c.kind, c.verification_code, c.enrolment_id, c.candidate_id, c.session_id,
-	c.holder_name, c.holder_birth_date, c.branch_name, c.qualification_code, c.qualification_title, c.rncp, c.blocks,
+	c.holder_name, c.holder_birth_date, c.branch_name, c.qualification_code, c.qualification_title, c.rncp, c.block_code, c.blocks,
 	c.awarded_on, c.place, c.signatories, c.issued_at, c.issued_by, COALESCE(iu.name, ''), c.mailed_at,
 	c.revoked_at, c.revoked_reason, c.revoked_by, COALESCE(ru.name, '')
 	FROM certificates c
@@ -177,7 +229,7 @@ func scanCertificates(rows *sql.Rows, err error) ([]Certificate, error) {
 		var kind, birth, blocks, awarded, sigs string
 		var mailed, revoked sql.NullTime
 		if err := rows.Scan(&c.ID, &c.Number, &kind, &c.VerificationCode, &c.EnrolmentID, &c.CandidateID, &c.SessionID,
-			&c.HolderName, &birth, &c.BranchName, &c.QualificationCode, &c.QualificationTitle, &c.RNCP, &blocks,
+			&c.HolderName, &birth, &c.BranchName, &c.QualificationCode, &c.QualificationTitle, &c.RNCP, &c.BlockCode, &blocks,
 			&awarded, &c.Place, &sigs, &c.IssuedAt, &c.IssuedBy, &c.IssuedByName, &mailed,
 			&revoked, &c.RevokedReason, &c.RevokedBy, &c.RevokedByName); err != nil {
 			return nil, normalize(err)

@@ -11,3 +11,20 @@ func (q Q) InsertFakeMigration(ctx context.Context, version int64) error {
 	_, err := q.db.ExecContext(ctx, `INSERT INTO goose_db_version (version_id, is_applied, tstamp) VALUES ($1, true, $2)`, version, time.Now().UTC())
 	return normalize(err)
 }
+
+// MigrateUpTo applies the migrations up to version and no further, to test a migration on
+// rows written before it.
+func (s *Store) MigrateUpTo(ctx context.Context, version int64) error {
+	p, err := s.provider()
+	if err != nil {
+		return err
+	}
+	_, err = p.UpTo(ctx, version)
+	return err
+}
+
+// ExecRaw runs a statement on the writer, to write rows as an older schema held them.
+func (s *Store) ExecRaw(ctx context.Context, query string, args ...any) error {
+	_, err := s.writer.ExecContext(ctx, query, args...)
+	return normalize(err)
+}

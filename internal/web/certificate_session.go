@@ -56,7 +56,7 @@ func (s *Server) certificateSessionIssue(w http.ResponseWriter, r *http.Request)
 	}
 	var b strings.Builder
 	fmt.Fprintf(&b, "%s délivré%s", issuedCount(rep.Certificates+rep.Attestations, "document", "documents"), issuedPlural(rep.Certificates+rep.Attestations))
-	fmt.Fprintf(&b, " (%s, %s).", issuedCount(rep.Certificates, "certificat", "certificats"), issuedCount(rep.Attestations, "attestation de blocs", "attestations de blocs"))
+	fmt.Fprintf(&b, " (%s, %s).", issuedCount(rep.Certificates, "certificat", "certificats"), issuedCount(rep.Attestations, "attestation de bloc", "attestations de bloc"))
 	if rep.Replaced > 0 {
 		fmt.Fprintf(&b, " %s de la session rectifiée révoqué%s.", issuedCount(rep.Replaced, "document", "documents"), issuedPlural(rep.Replaced))
 	}

@@ -21,17 +21,25 @@ import (
 func init() { sampleSources = append(sampleSources, certificateSamples) }
 
 // issued is a closed jury session of the fixture world whose documents were issued:
-// candidate A certified, candidate B with two blocks acquired.
+// candidate A certified, candidate B with two blocks acquired, hence two attestations (BC1
+// and BC2).
 type issued struct {
-	session      string
-	certA, attB  store.Certificate
-	enrolA, enrB string
+	session            string
+	certA, attB, attB2 store.Certificate
+	enrolA, enrB       string
 }
 
 // issueFixtureSession closes a session as the jury would (outcomes, acquired blocks, a
 // snapshot with the signatories), names the signatories in the settings, and issues its
 // documents as the secretariat.
 func issueFixtureSession(t testing.TB, w *servicetest.World, id string) issued {
+	t.Helper()
+	return issueFixtureSessionWith(t, w, id, w.CandidateB)
+}
+
+// issueFixtureSessionWith is issueFixtureSession with another candidate for the partial
+// result.
+func issueFixtureSessionWith(t testing.TB, w *servicetest.World, id, partialCandidateID string) issued {
 	t.Helper()
 	ctx := context.Background()
 	st, sys := w.Service.Store(), domain.SystemActor("test")
@@ -40,7 +48,7 @@ func issueFixtureSession(t testing.TB, w *servicetest.World, id string) issued {
 	if err != nil {
 		t.Fatal(err)
 	}
-	b, err := w.Service.Candidate(ctx, sys, w.CandidateB)
+	b, err := w.Service.Candidate(ctx, sys, partialCandidateID)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -88,15 +96,25 @@ func issueFixtureSession(t testing.TB, w *servicetest.World, id string) issued {
 		t.Fatal(err)
 	}
 	p, err := w.Service.Certificates(ctx, sys, store.CertificateFilter{SessionID: id})
-	if err != nil || p.Total != 2 {
+	if err != nil || p.Total != 3 {
 		t.Fatalf("issued %+v %v", p, err)
 	}
-	out.certA, out.attB = p.Items[0], p.Items[1]
+	out.certA, out.attB, out.attB2 = p.Items[0], p.Items[1], p.Items[2]
 	return out
 }
 
 func certificateSamples(t testing.TB, w *servicetest.World) routeSamples {
-	is := issueFixtureSession(t, w, "jury-walk")
+	// The partial result goes to a candidate of its own: the blocks it acquires are acquired
+	// for good, and other samples still evaluate candidate B's blocks.
+	c, err := w.Service.CreateCandidate(context.Background(), domain.SystemActor("test"), service.CandidateInput{
+		Candidate: domain.Candidate{BirthName: "Roussel", FirstNames: "Anaïs", BirthDate: domain.NewDate(1992, 5, 7),
+			Sex: domain.SexFemale, BirthINSEE: "75056"},
+		Enrolment: &service.EnrolmentInput{QualificationCode: "CC", Route: domain.RouteFormation, Public: domain.PublicEmployee,
+			TrainingOrganisationID: w.OrgA, CompanyID: w.CompanyA, Blocks: []string{"OPT1", "OPT2"}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	is := issueFixtureSessionWith(t, w, "jury-walk", c.ID)
 	return routeSamples{
 		Paths: map[string]string{
 			"/verifier/{code}":                    "/verifier/" + is.certA.VerificationCode,
@@ -175,8 +193,22 @@ func TestPublicVerificationPages(t *testing.T) {
 		status, body := s.do(t, anon, http.MethodGet, "/verifier/"+is.attB.VerificationCode)
 		if status != http.StatusOK || !strings.Contains(body, "Ce document a été révoqué le 25/11/2026") ||
 			!strings.Contains(body, "Fraude établie à l'évaluation") || strings.Contains(body, "authentique et valide") ||
-			!strings.Contains(body, "Attestation de blocs de compétences") {
+			!strings.Contains(html.UnescapeString(body), "Attestation du bloc BC1 — Exercer son rôle de courtier") {
 			t.Fatalf("status %d %.3000s", status, body)
+		}
+	})
+
+	t.Run("a block attestation names its one block and lists its competences", func(t *testing.T) {
+		status, b := s.do(t, anon, http.MethodGet, "/verifier/"+is.attB2.VerificationCode)
+		body := html.UnescapeString(b)
+		for _, want := range []string{"Document authentique et valide", "Attestation du bloc BC2 — Assurer le relais d'information et la coordination interne",
+			"<h1>Vérification d'une attestation</h1>", "Paul MARTIN", "Bloc de compétences acquis", "<strong>C6</strong>", "<strong>C7</strong>", is.attB2.Number} {
+			if !strings.Contains(body, want) {
+				t.Errorf("the page lacks %q", want)
+			}
+		}
+		if status != http.StatusOK || strings.Contains(body, "BC1") {
+			t.Errorf("status %d, or the page of BC2's attestation names BC1", status)
 		}
 	})
 
@@ -291,7 +323,7 @@ func TestIssuingDownloadingAndRevokingThroughThePages(t *testing.T) {
 			t.Fatalf("issuing: %d", status)
 		}
 		_, body = s.do(t, sec, http.MethodGet, "/delivrance/j2")
-		if !strings.Contains(body, "1 document délivré (1 certificat, 0 attestation de blocs). 1 courriel préparé") || !strings.Contains(body, "COURTAGE-2026-000001") ||
+		if !strings.Contains(body, "1 document délivré (1 certificat, 0 attestation de bloc). 1 courriel préparé") || !strings.Contains(body, "COURTAGE-2026-000001") ||
 			!strings.Contains(body, "documents.zip") {
 			t.Fatalf("after issuing: %.3000s", body)
 		}
@@ -351,6 +383,47 @@ func TestIssuingDownloadingAndRevokingThroughThePages(t *testing.T) {
 		_, body = s.do(t, sec, http.MethodGet, "/audit")
 		if !strings.Contains(body, "Certificat ou attestation de blocs révoqué") {
 			t.Fatal("the revocation is not in the audit trail")
+		}
+	})
+}
+
+func TestBlockAttestationsOnTheCandidatePageAndTheLists(t *testing.T) {
+	s := newSite(t)
+	is := issueFixtureSession(t, s.world, "jury-blocks")
+	sec := s.client(t, s.world.Accounts[domain.RoleSecretariat])
+
+	t.Run("the candidate's page links each held block to its own attestation and names the block of each", func(t *testing.T) {
+		status, b := s.do(t, sec, http.MethodGet, "/candidats/"+s.world.CandidateB)
+		body := html.UnescapeString(b)
+		for _, want := range []string{
+			`<a href="/certificats/` + is.attB.ID + `">Attestation du bloc BC1 n° ` + is.attB.Number + `</a>`,
+			`<a href="/certificats/` + is.attB2.ID + `">Attestation du bloc BC2 n° ` + is.attB2.Number + `</a>`,
+			`<a href="/certificats/` + is.attB2.ID + `">Attestation du bloc BC2 — Assurer le relais d'information et la coordination interne, n° ` + is.attB2.Number + `</a>`,
+		} {
+			if !strings.Contains(body, want) {
+				t.Errorf("the page lacks %q", want)
+			}
+		}
+		if status != http.StatusOK {
+			t.Fatalf("status %d", status)
+		}
+	})
+
+	t.Run("the list and the document's page name the block, the page lists its competences", func(t *testing.T) {
+		_, b := s.do(t, sec, http.MethodGet, "/certificats?session=jury-blocks")
+		if body := html.UnescapeString(b); !strings.Contains(body, "Attestation du bloc <strong>BC2</strong> — Assurer le relais") {
+			t.Errorf("the list does not name the block: %.3000s", body)
+		}
+		_, b = s.do(t, sec, http.MethodGet, "/certificats/"+is.attB2.ID)
+		body := html.UnescapeString(b)
+		for _, want := range []string{"<h1>Attestation du bloc BC2 — Assurer le relais", "Compétences attestées", "<strong>C6</strong>", "attestation-BC2-" + is.attB2.Number + ".pdf"} {
+			if !strings.Contains(body, want) {
+				t.Errorf("the document's page lacks %q", want)
+			}
+		}
+		_, b = s.do(t, sec, http.MethodGet, "/delivrance/jury-blocks")
+		if body := html.UnescapeString(b); !strings.Contains(body, "(attestation du bloc BC2)") {
+			t.Errorf("the issuing page does not name the block: %.3000s", body)
 		}
 	})
 }

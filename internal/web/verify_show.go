@@ -8,6 +8,7 @@ import (
 
 	"cqp/internal/domain"
 	"cqp/internal/service"
+	"cqp/internal/store"
 )
 
 type verifyPage struct {
@@ -49,7 +50,11 @@ func (s *Server) verify(w http.ResponseWriter, r *http.Request, raw string) erro
 	v, err := s.svc.VerifyCertificate(r.Context(), raw, clientIP(r))
 	switch domain.ErrorCode(err) {
 	case "":
-		s.render(w, r, http.StatusOK, "verify.html", "Vérification d'un certificat", verifyPage{Form: emptyForm(), Verification: &v, Example: verifyExample})
+		title := "Vérification d'un certificat"
+		if v.Kind == store.KindAttestation {
+			title = "Vérification d'une attestation"
+		}
+		s.render(w, r, http.StatusOK, "verify.html", title, verifyPage{Form: emptyForm(), Verification: &v, Example: verifyExample})
 		return nil
 	case domain.ENOTFOUND:
 		s.render(w, r, http.StatusNotFound, "verify.html", "Aucun document ne correspond à ce code",
