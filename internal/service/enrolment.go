@@ -16,7 +16,9 @@ import (
 func EligibilityRuleLabel(r rules.Rule) string {
 	switch r {
 	case rules.RuleDiplomaOrExperience:
-		return "niveau de diplôme ou expérience professionnelle (voies formation et blocs)"
+		return "niveau de diplôme ou expérience professionnelle (voie formation)"
+	case rules.RuleNoBlocsPrerequisite:
+		return "aucune condition d'accès (voie par blocs de compétences)"
 	case rules.RuleVAERelatedExperience:
 		return "expérience en lien avec la qualification (VAE)"
 	}
