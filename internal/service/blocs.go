@@ -47,6 +47,12 @@ func (s *Service) EnrolInBlocs(ctx context.Context, a domain.Actor, in BlocsEnro
 	case byCompany && !contains(a.Scopes(domain.RoleCompany), in.CompanyID):
 		return Enrolled{}, domain.Errorf(domain.ENOTFOUND, "Entreprise introuvable.")
 	}
+	if strings.TrimSpace(in.QualificationCode) == "" {
+		fe.Add("qualification", "Choisissez la qualification visée : ses blocs s'affichent ensuite.")
+	}
+	if in.TrainingOrganisationID == "" {
+		fe.Add("training_organisation", "Choisissez l'organisme de formation habilité qui formera le salarié aux blocs choisis.")
+	}
 	if in.ReferentUserID == "" {
 		fe.Add("referent", "Désignez le référent entreprise qui suivra le salarié : il évalue chaque bloc avec l'organisme.")
 	}
@@ -197,7 +203,8 @@ func (s *Service) knownCandidate(ctx context.Context, q store.Q, who KnownCandid
 }
 
 // mergeFields adds the field errors found before a step to that step's field error, so that the
-// form shows every error at once. Other errors pass unchanged.
+// form shows every error at once; the earlier ones, about empty fields, win. Other errors pass
+// unchanged.
 func mergeFields(err error, fe domain.FieldErrors) error {
 	var de *domain.Error
 	if len(fe) == 0 || !errors.As(err, &de) || de.Code != domain.EINVALID {
@@ -207,9 +214,7 @@ func mergeFields(err error, fe domain.FieldErrors) error {
 		de.Fields = map[string]string{}
 	}
 	for k, v := range fe {
-		if _, ok := de.Fields[k]; !ok {
-			de.Fields[k] = v
-		}
+		de.Fields[k] = v // the check before says what is missing, more precisely
 	}
 	return de
 }
@@ -343,4 +348,79 @@ func blocsProgress(fw domain.Framework, chosen []string, held []store.AcquiredBl
 		p.Optional = nil
 	}
 	return p
+}
+
+// BlocsChoices is what the company's blocs enrolment page offers: its employees already known,
+// the qualifications with their blocks, the OFs accredited today and the company's referents.
+type BlocsChoices struct {
+	Company       domain.Company
+	Employees     []domain.Candidate // the company's candidates, by name
+	Frameworks    []store.FrameworkRecord
+	Organisations []AccreditedOrganisation
+	Referents     []ReferentChoice
+}
+
+// AccreditedOrganisation is an OF with the qualifications it is accredited for today.
+type AccreditedOrganisation struct {
+	ID, Name, City     string
+	QualificationCodes []string
+	QualificationNames []string
+}
+
+// BlocsChoices returns the choices of the blocs enrolment page of a company, "not found"
+// outside the actor's scope.
+func (s *Service) BlocsChoices(ctx context.Context, a domain.Actor, companyID string) (BlocsChoices, error) {
+	var out BlocsChoices
+	if err := Check(a, ActBlocsEnrol); err != nil {
+		return out, err
+	}
+	if AccessFor(a, ActBlocsEnrol) == AccessScoped && !contains(a.Scopes(domain.RoleCompany), companyID) {
+		return out, domain.Errorf(domain.ENOTFOUND, "Entreprise introuvable.")
+	}
+	q := s.store.Read()
+	co, err := q.Company(ctx, companyID)
+	if err != nil {
+		return out, err
+	}
+	out.Company = co
+	page, err := q.ListCandidates(ctx, store.CandidateFilter{Scope: store.Scope{Restricted: true, CompanyIDs: []string{co.ID}}, Limit: 500})
+	if err != nil {
+		return out, err
+	}
+	seen := map[string]bool{}
+	for _, row := range page.Rows {
+		if !seen[row.Candidate.ID] {
+			seen[row.Candidate.ID] = true
+			out.Employees = append(out.Employees, row.Candidate)
+		}
+	}
+	if out.Frameworks, err = q.LatestFrameworks(ctx); err != nil {
+		return out, err
+	}
+	orgs, err := q.ListTrainingOrganisations(ctx, nil)
+	if err != nil {
+		return out, err
+	}
+	for _, o := range orgs {
+		ao := AccreditedOrganisation{ID: o.ID, Name: o.Name, City: o.City}
+		for _, acc := range o.Accreditations {
+			if acc.CoversDate(s.Today()) && !contains(ao.QualificationCodes, acc.QualificationCode) {
+				ao.QualificationCodes = append(ao.QualificationCodes, acc.QualificationCode)
+				ao.QualificationNames = append(ao.QualificationNames, acc.QualificationTitle)
+			}
+		}
+		if len(ao.QualificationCodes) > 0 {
+			out.Organisations = append(out.Organisations, ao)
+		}
+	}
+	users, err := q.ListUsers(ctx, store.UserFilter{Role: domain.RoleCompanyReferent, ScopeID: co.ID})
+	if err != nil {
+		return out, err
+	}
+	for _, u := range users {
+		if !u.Disabled() {
+			out.Referents = append(out.Referents, ReferentChoice{UserID: u.ID, Name: u.Name, CompanyID: co.ID, CompanyName: co.Name})
+		}
+	}
+	return out, nil
 }
