@@ -61,7 +61,7 @@ func TestACompanyEnrolsItsEmployeeOnBlocksWithErrorsAtEachField(t *testing.T) {
 	}
 	_, body = s.do(t, company, http.MethodGet, loc)
 	for _, want := range []string{"Blocs choisis", "BC2", "Blocs déjà acquis", "Aucun bloc de ce CQP n'est encore acquis",
-		"Blocs restant à acquérir pour le CQP", "BC1", "1 bloc(s) optionnel(s) à choisir parmi : OPT2, OPT3"} {
+		"Blocs restant à acquérir pour le CQP", "BC1", "1 bloc optionnel à choisir parmi : OPT2, OPT3"} {
 		if !strings.Contains(body, want) {
 			t.Errorf("the enrolment page lacks %q", want)
 		}
