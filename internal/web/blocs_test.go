@@ -130,4 +130,8 @@ func TestAnOrganisationEnrolsAKnownCandidateInABlocsActionByNumberAndBirthDate(t
 	if !strings.Contains(body, "Blocs choisis") || !strings.Contains(body, "Blocs restant à acquérir pour le CQP") {
 		t.Error("the candidate's page does not show the blocs enrolment's blocks")
 	}
+	member := s.client(t, s.world.Accounts[domain.RoleCommissionMember])
+	if status, body := s.do(t, member, http.MethodGet, "/candidats/"+s.world.CandidateA); status != http.StatusOK || strings.Contains(body, "Blocs choisis") {
+		t.Errorf("a commission member reads the candidate of their oral with a blocs enrolment outside it: status %d", status)
+	}
 }

@@ -48,10 +48,14 @@ func (s *Server) candidateShow(w http.ResponseWriter, r *http.Request) error {
 	for _, e := range c.Enrolments {
 		if e.Route == domain.RouteBlocs {
 			f, err := s.svc.Enrolment(ctx, a, e.ID)
-			if err != nil {
+			switch {
+			case domain.ErrorCode(err) == domain.ENOTFOUND:
+				// An enrolment outside the actor's scope (a commission member's other ones) shows no detail.
+			case err != nil:
 				return err
+			default:
+				p.Blocs[e.ID] = f.Blocs
 			}
-			p.Blocs[e.ID] = f.Blocs
 		}
 		if e.CompanyID != "" && p.BlocsCompany == "" && service.Can(a, service.ActBlocsEnrol) &&
 			(service.AccessFor(a, service.ActBlocsEnrol) == service.AccessAll || slices.Contains(a.Scopes(domain.RoleCompany), e.CompanyID)) {
