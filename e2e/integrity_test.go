@@ -50,15 +50,16 @@ func newIntegrity(t *testing.T) *integrity {
 
 var ccBlocks = []string{"BC1", "BC2", "BC3", "BC4", "BC5", "OPT1", "OPT2"}
 
-// trained enrols a candidate in the action, trains them (630 hours, a continuous mark per block,
-// 14/20 unless marks says otherwise) and moves them to the final evaluation; it returns the
-// enrolment's id.
+// trained enrols a candidate in the action with every block (a blocs action presents only the
+// blocks chosen; a formation action adds the common and specialty ones anyway), trains them
+// (630 hours, a continuous mark per block, 14/20 unless marks says otherwise) and moves them to
+// the final evaluation; it returns the enrolment's id.
 func (in *integrity) trained(name, first string, marks map[string]string) string {
 	in.t.Helper()
 	loc := in.of.submit(in.action+"/inscription", url.Values{
 		"birth_name": {name}, "first_names": {first}, "sex": {"F"}, "birth_date": {"12/04/1995"},
 		"birth_insee": {"75056"}, "birth_city": {"Paris"}, "email": {strings.ToLower(first) + "." + strings.ToLower(name) + "@exemple.fr"},
-		"public": {cmp.Or(in.public, "employee")}, "company": {in.w.CompanyA}, "referent": {in.referentID}, "blocks": {"OPT1", "OPT2"},
+		"public": {cmp.Or(in.public, "employee")}, "company": {in.w.CompanyA}, "referent": {in.referentID}, "blocks": ccBlocks,
 		"interview_on": {"02/11/2026"}, "project": {"Devenir chargée de clientèle en cabinet de courtage."},
 		"motivation": {"Relation client et conseil."}, "diploma_level": {"5"}, "experience_months": {"24"}, "related_experience_months": {"12"},
 	})

@@ -377,6 +377,11 @@ func (l loader) load(ctx context.Context, cands []candidatePlan) error {
 		fw := fws[(i/len(domain.Routes))%len(fws)]
 		in := service.EnrolmentInput{QualificationCode: fw.Framework.Qualification.Code, Route: c.Route, Public: c.Public,
 			Blocks: chooseOptional(rng, fw.Framework)}
+		if c.Route == domain.RouteBlocs {
+			// The demo's blocs candidates chose every block of a composition, as they did before
+			// the blocs route presented only the blocks chosen.
+			in.Blocks = append(mandatoryBlocks(fw.Framework), in.Blocks...)
+		}
 		if c.Organisation >= 0 {
 			in.TrainingOrganisationID = orgIDs[c.Organisation]
 		}
@@ -478,6 +483,17 @@ func (l loader) frameworks(ctx context.Context) ([]store.FrameworkRecord, error)
 }
 
 // chooseOptional picks the framework's number of optional blocks among its optional blocks.
+// mandatoryBlocks are the common and specialty blocks of a framework.
+func mandatoryBlocks(fw domain.Framework) []string {
+	var codes []string
+	for _, b := range fw.Blocks {
+		if b.Kind != domain.BlockOptional {
+			codes = append(codes, b.Code)
+		}
+	}
+	return codes
+}
+
 func chooseOptional(rng *rand.Rand, fw domain.Framework) []string {
 	var codes []string
 	for _, b := range fw.BlocksOfKind(domain.BlockOptional) {

@@ -189,8 +189,9 @@ func (c Composition) Total() int { return c.Common + c.Specialty + c.Optional }
 
 // Prerequisites are the eligibility conditions of DOMAIN.md §5, as data.
 type Prerequisites struct {
-	// Formation (and blocs) route: a diploma of at least this EQF level, or this many months of
-	// professional experience in any field, internships included.
+	// Formation route: a diploma of at least this EQF level, or this many months of
+	// professional experience in any field, internships included. The blocs route has no
+	// prerequisite (DOMAIN.md §5): none is stated and the file format has no field for one.
 	MinDiplomaLevel     int
 	MinExperienceMonths int
 	// VAE route: months of experience related to the qualification, and the recommended amount

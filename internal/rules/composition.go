@@ -30,10 +30,7 @@ func CheckComposition(fw domain.Framework, blocks []string) error {
 	specialty := fw.BlocksOfKind(domain.BlockSpecialty)
 	optional := fw.BlocksOfKind(domain.BlockOptional)
 	if len(common) != comp.Common || len(specialty) != comp.Specialty || len(optional) < comp.Optional {
-		problems = append(problems, "le référentiel définit "+count(len(common), "bloc commun", "blocs communs")+", "+
-			count(len(specialty), "bloc de spécialité", "blocs de spécialité")+" et "+count(len(optional), "bloc optionnel", "blocs optionnels")+
-			" alors que sa composition demande "+strconv.Itoa(comp.Common)+" + "+strconv.Itoa(comp.Specialty)+" + "+strconv.Itoa(comp.Optional)+
-			" : le secrétariat doit compléter le référentiel")
+		problems = append(problems, incompleteFramework(comp, len(common), len(specialty), len(optional)))
 	}
 
 	seen := make(map[string]bool, len(blocks))
@@ -88,6 +85,14 @@ func CheckComposition(fw domain.Framework, blocks []string) error {
 		return &CompositionError{Problems: problems}
 	}
 	return nil
+}
+
+// incompleteFramework says that a framework's own blocks cannot satisfy its composition.
+func incompleteFramework(comp domain.Composition, common, specialty, optional int) string {
+	return "le référentiel définit " + count(common, "bloc commun", "blocs communs") + ", " +
+		count(specialty, "bloc de spécialité", "blocs de spécialité") + " et " + count(optional, "bloc optionnel", "blocs optionnels") +
+		" alors que sa composition demande " + strconv.Itoa(comp.Common) + " + " + strconv.Itoa(comp.Specialty) + " + " + strconv.Itoa(comp.Optional) +
+		" : le secrétariat doit compléter le référentiel"
 }
 
 func missingCodes(want []domain.Block, seen map[string]bool) []string {

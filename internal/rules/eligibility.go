@@ -22,9 +22,13 @@ type Applicant struct {
 type Rule string
 
 const (
-	// RuleDiplomaOrExperience: formation and blocs routes need the framework's diploma level or
-	// its months of experience in any field, internships included.
+	// RuleDiplomaOrExperience: the formation route needs the framework's diploma level or its
+	// months of experience in any field, internships included.
 	RuleDiplomaOrExperience Rule = "diploma_or_experience"
+	// RuleNoBlocsPrerequisite: the blocs route has no prerequisite. The guide states none for
+	// it (DOMAIN.md §5) and the framework file has no field to set one, so every applicant is
+	// eligible; a framework field for it would be read here.
+	RuleNoBlocsPrerequisite Rule = "no_blocs_prerequisite"
 	// RuleVAERelatedExperience: the VAE route needs the framework's months of experience
 	// related to the qualification.
 	RuleVAERelatedExperience Rule = "vae_related_experience"
@@ -39,8 +43,9 @@ type Eligibility struct {
 }
 
 // CheckEligibility decides whether an applicant may take a route of the framework's
-// qualification. Every threshold comes from fw.Prerequisites. The blocs route has the
-// formation route's prerequisites, as domain.Prerequisites states. An error means the input
+// qualification. Every threshold comes from fw.Prerequisites. The blocs route has none: the
+// guide states none and the framework file cannot set one (RuleNoBlocsPrerequisite); the
+// formation prerequisites used to be applied to it without being stated. An error means the input
 // itself is wrong (unknown route, negative months, related experience above the total).
 func CheckEligibility(fw domain.Framework, a Applicant) (Eligibility, error) {
 	if !a.Route.Valid() {
@@ -77,6 +82,10 @@ func CheckEligibility(fw domain.Framework, a Applicant) (Eligibility, error) {
 		return e, nil
 	}
 
+	if a.Route == domain.RouteBlocs {
+		return Eligibility{Eligible: true, Rule: RuleNoBlocsPrerequisite,
+			Reason: "Éligible à la voie " + routeName(a.Route) + " : le référentiel ne fixe aucune condition d'accès à cette voie."}, nil
+	}
 	e := Eligibility{Rule: RuleDiplomaOrExperience}
 	route := "Éligible à la voie " + routeName(a.Route) + " : "
 	switch {

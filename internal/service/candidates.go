@@ -98,6 +98,10 @@ type EnrolmentInput struct {
 	Intake *store.Intake
 	// Derogation is the secretariat's reason to enrol a candidate the eligibility rules refuse.
 	Derogation string
+
+	// candidateID is the known candidate a new enrolment is for ("" for a new person): on the
+	// blocs route, the blocks they already hold are refused.
+	candidateID string
 }
 
 // CandidateInput is a new candidate with, optionally, their first enrolment.
@@ -363,15 +367,26 @@ func (s *Service) buildEnrolment(ctx context.Context, q store.Q, a domain.Actor,
 		}
 		e.ReferentUserID = in.ReferentUserID
 	}
-	// The common and specialty blocks are always presented; the person chooses the optional ones.
 	blocks := append([]string(nil), in.Blocks...)
-	for _, bl := range fw.Framework.Blocks {
-		if bl.Kind != domain.BlockOptional && !contains(blocks, bl.Code) {
-			blocks = append(blocks, bl.Code)
+	if in.Route == domain.RouteBlocs {
+		// The blocs route presents only the blocks chosen, never one the person already holds.
+		held, err := heldInQualification(ctx, q, in.candidateID, fw.QualificationID)
+		if err != nil {
+			return b, fe, err
 		}
-	}
-	if err := rules.CheckComposition(fw.Framework, blocks); err != nil {
-		fe.Add("blocks", err.Error())
+		if err := rules.CheckBlocsChoice(fw.Framework, blocks, held); err != nil {
+			fe.Add("blocks", err.Error())
+		}
+	} else {
+		// The common and specialty blocks are always presented; the person chooses the optional ones.
+		for _, bl := range fw.Framework.Blocks {
+			if bl.Kind != domain.BlockOptional && !contains(blocks, bl.Code) {
+				blocks = append(blocks, bl.Code)
+			}
+		}
+		if err := rules.CheckComposition(fw.Framework, blocks); err != nil {
+			fe.Add("blocks", err.Error())
+		}
 	}
 	e.Blocks = inFrameworkOrder(fw.Framework, blocks)
 	b.rec.Enrolment = e
@@ -385,6 +400,33 @@ func (s *Service) buildEnrolment(ctx context.Context, q store.Q, a domain.Actor,
 		fe.Add("derogation", "Une dérogation porte sur l'éligibilité : enregistrez d'abord l'entretien et les données d'éligibilité.")
 	}
 	return b, fe, nil
+}
+
+// heldInQualification returns the blocks a known candidate holds for good in a qualification
+// (DOMAIN.md §7 rule 3), from any of their enrolments; none for a new person.
+func heldInQualification(ctx context.Context, q store.Q, candidateID, qualificationID string) ([]rules.HeldBlock, error) {
+	if candidateID == "" {
+		return nil, nil
+	}
+	c, err := q.Candidate(ctx, candidateID, store.Scope{})
+	if err != nil {
+		return nil, err
+	}
+	for _, e := range c.Enrolments {
+		if e.QualificationID != qualificationID {
+			continue
+		}
+		acquired, err := q.AcquiredBlocks(ctx, e.ID)
+		if err != nil {
+			return nil, err
+		}
+		var out []rules.HeldBlock
+		for _, ab := range acquired {
+			out = append(out, rules.HeldBlock{Code: ab.BlockCode, AcquiredOn: ab.AcquiredOn, Route: ab.Route})
+		}
+		return out, nil // every enrolment of the qualification gives the same held blocks
+	}
+	return nil, nil
 }
 
 func inFrameworkOrder(f domain.Framework, codes []string) []string {

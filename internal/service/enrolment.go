@@ -16,7 +16,9 @@ import (
 func EligibilityRuleLabel(r rules.Rule) string {
 	switch r {
 	case rules.RuleDiplomaOrExperience:
-		return "niveau de diplôme ou expérience professionnelle (voies formation et blocs)"
+		return "niveau de diplôme ou expérience professionnelle (voie formation)"
+	case rules.RuleNoBlocsPrerequisite:
+		return "aucune condition d'accès (voie par blocs de compétences)"
 	case rules.RuleVAERelatedExperience:
 		return "expérience en lien avec la qualification (VAE)"
 	}
@@ -194,6 +196,9 @@ type EnrolmentFile struct {
 	Enrolment   store.EnrolmentRecord
 	Framework   domain.Framework   // the version frozen on the enrolment
 	Eligibility *rules.Eligibility // decided again from the recorded intake; nil without interview
+	// Blocs is, on the blocs route, the blocks chosen apart from those already held and those
+	// still to acquire for the CQP; nil on the other routes.
+	Blocs *BlocsProgress
 }
 
 // Blocks returns the enrolment's blocks with their titles, in framework order.
@@ -233,6 +238,14 @@ func (s *Service) enrolmentFile(ctx context.Context, q store.Q, id string, sc st
 		return f, err
 	}
 	f = EnrolmentFile{Candidate: c, Enrolment: e, Framework: fw.Framework}
+	if e.Route == domain.RouteBlocs {
+		held, err := q.AcquiredBlocks(ctx, e.ID)
+		if err != nil {
+			return f, err
+		}
+		p := blocsProgress(fw.Framework, e.Blocks, held)
+		f.Blocs = &p
+	}
 	if e.Intake.Recorded() {
 		elig, err := rules.CheckEligibility(fw.Framework, rules.Applicant{Route: e.Route, DiplomaLevel: e.Intake.DiplomaLevel,
 			ExperienceMonths: e.Intake.ExperienceMonths, RelatedExperienceMonths: e.Intake.RelatedExperienceMonths})

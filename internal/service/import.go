@@ -56,7 +56,7 @@ var ImportColumns = []ImportColumn{
 	{Key: "email", Description: "Adresse e-mail du candidat.", Example: "eloise.lefevre@example.fr", field: "email",
 		aliases: []string{"e mail", "courriel", "mail", "adresse e mail"}},
 	{Key: "public", Description: "« jeune diplômé », « demandeur d'emploi » ou « salarié ».", Required: true, Example: "demandeur d'emploi", field: "public"},
-	{Key: "blocs_optionnels", Description: "Codes des blocs optionnels choisis, séparés par des espaces ; les blocs communs et de spécialité sont inscrits d'office.",
+	{Key: "blocs_optionnels", Description: "Codes des blocs optionnels choisis, séparés par des espaces ; les blocs communs et de spécialité sont inscrits d'office. Action par blocs : tous les blocs choisis, communs et de spécialité compris.",
 		Required: true, Example: "OPT1 OPT2", field: "blocks", aliases: []string{"blocs", "blocs choisis", "blocs optionnels choisis"}},
 	{Key: "siret_entreprise", Description: "SIRET de l'entreprise (employeur ou lieu de stage) si elle est connue ; elle doit être enregistrée dans cqp.",
 		Example: "40483304800022", field: "company", aliases: []string{"siret", "entreprise siret", "siret de l entreprise"}},

@@ -29,6 +29,7 @@ const (
 	ActActionReview      Action = "action.review"              // comment on or refuse an action
 	ActEnrolmentManage   Action = "enrolment.manage"           // interview, eligibility data, blocks, company and referent, status, import
 	ActEnrolmentDerogate Action = "enrolment.derogate"         // record a reasoned derogation to eligibility
+	ActBlocsEnrol        Action = "enrolment.blocs"            // enrol an employee on the blocs route with an accredited OF
 	ActTrainingRecord    Action = "training.record"            // training hours, internships, continuous marks
 	ActLogbookWrite      Action = "logbook.write"              // the referent's follow-up entries
 	ActGridOrganisation  Action = "grid.training_organisation" // the OF's final evaluation grid
@@ -125,13 +126,15 @@ var Permissions = map[Action]map[domain.Role]Access{
 	ActActionReview:      {domain.RoleSecretariat: AccessAll},
 	ActEnrolmentManage:   {domain.RoleSecretariat: AccessAll, domain.RoleTrainingOrganisation: AccessScoped},
 	ActEnrolmentDerogate: {domain.RoleSecretariat: AccessAll},
-	ActTrainingRecord:    {domain.RoleSecretariat: AccessAll, domain.RoleTrainingOrganisation: AccessScoped},
-	ActLogbookWrite:      {domain.RoleCompanyReferent: AccessScoped},
-	ActGridOrganisation:  {domain.RoleTrainingOrganisation: AccessScoped},
-	ActGridReferent:      {domain.RoleCompanyReferent: AccessScoped},
-	ActGridCommission:    {domain.RoleCommissionMember: AccessScoped},
-	ActCommissionManage:  {domain.RoleSecretariat: AccessAll},
-	ActOralRead:          {domain.RoleSecretariat: AccessAll, domain.RoleCommissionMember: AccessScoped},
+	// A company enrols its own employees on the blocs route; the secretariat may do it for one.
+	ActBlocsEnrol:       {domain.RoleSecretariat: AccessAll, domain.RoleCompany: AccessScoped},
+	ActTrainingRecord:   {domain.RoleSecretariat: AccessAll, domain.RoleTrainingOrganisation: AccessScoped},
+	ActLogbookWrite:     {domain.RoleCompanyReferent: AccessScoped},
+	ActGridOrganisation: {domain.RoleTrainingOrganisation: AccessScoped},
+	ActGridReferent:     {domain.RoleCompanyReferent: AccessScoped},
+	ActGridCommission:   {domain.RoleCommissionMember: AccessScoped},
+	ActCommissionManage: {domain.RoleSecretariat: AccessAll},
+	ActOralRead:         {domain.RoleSecretariat: AccessAll, domain.RoleCommissionMember: AccessScoped},
 
 	ActJuryRead: {
 		domain.RoleSecretariat: AccessAll, domain.RoleBranch: AccessAll,

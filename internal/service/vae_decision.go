@@ -3,11 +3,13 @@ package service
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 	"unicode/utf8"
 
 	"cqp/internal/docs"
 	"cqp/internal/domain"
+	"cqp/internal/rules"
 	"cqp/internal/store"
 )
 
@@ -285,22 +287,35 @@ func (s *Service) moveVAEEnrolment(ctx context.Context, q store.Q, e domain.Enro
 }
 
 // redirectEnrolment creates the enrolment on the route the secretariat redirects to: same
-// qualification, public, company and blocks, with the chosen training organisation.
+// qualification, public, company and blocks, with the chosen training organisation. On the
+// blocs route the blocks are those of the VAE request the person does not hold yet.
 func (s *Service) redirectEnrolment(ctx context.Context, q store.Q, a domain.Actor, v vaeFileCtx, in DecisionInput) (store.EnrolmentRecord, error) {
-	var optional []string
+	var blocks []string
+	held, err := heldInQualification(ctx, q, v.candidate.ID, v.enrolment.QualificationID)
+	if err != nil {
+		return store.EnrolmentRecord{}, err
+	}
 	for _, code := range v.enrolment.Blocks {
-		if b, ok := v.framework.Block(code); ok && b.Kind == domain.BlockOptional {
-			optional = append(optional, code)
+		b, ok := v.framework.Block(code)
+		switch {
+		case !ok:
+		case in.RedirectRoute == domain.RouteBlocs:
+			if !slices.ContainsFunc(held, func(h rules.HeldBlock) bool { return h.Code == code }) {
+				blocks = append(blocks, code)
+			}
+		case b.Kind == domain.BlockOptional:
+			blocks = append(blocks, code)
 		}
 	}
 	return s.addEnrolment(ctx, q, a, v.candidate.ID, EnrolmentInput{QualificationCode: v.enrolment.QualificationCode, Route: in.RedirectRoute,
 		Public: v.enrolment.Public, TrainingOrganisationID: strings.TrimSpace(in.TrainingOrganisationID), CompanyID: v.enrolment.CompanyID,
-		Blocks: optional}, "Réorientation d'une demande de VAE : "+in.Reason)
+		Blocks: blocks}, "Réorientation d'une demande de VAE : "+in.Reason)
 }
 
 // addEnrolment checks and records a new enrolment of an existing candidate, with its audit
 // entry, inside the caller's transaction.
 func (s *Service) addEnrolment(ctx context.Context, q store.Q, a domain.Actor, candidateID string, in EnrolmentInput, reason string) (store.EnrolmentRecord, error) {
+	in.candidateID = candidateID
 	b, fe, err := s.buildEnrolment(ctx, q, a, in)
 	if err != nil {
 		return store.EnrolmentRecord{}, err
@@ -313,10 +328,17 @@ func (s *Service) addEnrolment(ctx context.Context, q store.Q, a domain.Actor, c
 	if err := q.CreateEnrolmentRecord(ctx, e, a.UserID); err != nil {
 		return e, err
 	}
+	after := map[string]any{"qualification": e.QualificationCode, "route": e.Route, "public": e.Public, "blocks": e.Blocks,
+		"framework_version": e.FrameworkVersion, "training_organisation": e.TrainingOrganisationID, "company": e.CompanyID,
+		"referent": e.ReferentUserID}
+	if e.ActionID != "" {
+		after["action"], after["action_title"] = e.ActionID, e.ActionTitle
+	}
+	if e.Intake.Recorded() {
+		after["interview_on"] = e.Intake.InterviewOn.ISO()
+	}
 	return e, s.audit(ctx, q, a, change{Action: "enrolment.create", EntityType: "enrolment", EntityID: e.ID, CandidateID: candidateID,
-		After: map[string]any{"qualification": e.QualificationCode, "route": e.Route, "public": e.Public, "blocks": e.Blocks,
-			"framework_version": e.FrameworkVersion, "training_organisation": e.TrainingOrganisationID, "company": e.CompanyID},
-		Reason: reason})
+		After: after, Reason: reason})
 }
 
 // decisionLetter prints the decision letter.

@@ -2,6 +2,7 @@ package web
 
 import (
 	"net/http"
+	"slices"
 
 	"cqp/internal/domain"
 	"cqp/internal/service"
@@ -19,6 +20,10 @@ type candidatePage struct {
 	Certificates []store.Certificate
 	// Held are the blocks the candidate holds for good, per qualification, whatever the route.
 	Held []service.HeldBlock
+	// Blocs is, per blocs enrolment, its blocks chosen, held and still to acquire.
+	Blocs map[string]*service.BlocsProgress
+	// BlocsCompany is the candidate's company the actor may enrol them on the blocs route for.
+	BlocsCompany string
 }
 
 func (s *Server) candidateShow(w http.ResponseWriter, r *http.Request) error {
@@ -39,7 +44,24 @@ func (s *Server) candidateShow(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	p := candidatePage{Candidate: c, Timeline: timeline, Progress: progress, Held: held}
+	p := candidatePage{Candidate: c, Timeline: timeline, Progress: progress, Held: held, Blocs: map[string]*service.BlocsProgress{}}
+	for _, e := range c.Enrolments {
+		if e.Route == domain.RouteBlocs {
+			f, err := s.svc.Enrolment(ctx, a, e.ID)
+			switch {
+			case domain.ErrorCode(err) == domain.ENOTFOUND:
+				// An enrolment outside the actor's scope (a commission member's other ones) shows no detail.
+			case err != nil:
+				return err
+			default:
+				p.Blocs[e.ID] = f.Blocs
+			}
+		}
+		if e.CompanyID != "" && p.BlocsCompany == "" && service.Can(a, service.ActBlocsEnrol) &&
+			(service.AccessFor(a, service.ActBlocsEnrol) == service.AccessAll || slices.Contains(a.Scopes(domain.RoleCompany), e.CompanyID)) {
+			p.BlocsCompany = e.CompanyID
+		}
+	}
 	if service.Can(a, service.ActCertificateRead) {
 		certs, err := s.svc.Certificates(ctx, a, store.CertificateFilter{CandidateID: c.ID})
 		if err != nil {

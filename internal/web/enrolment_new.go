@@ -21,6 +21,9 @@ type enrolmentNewPage struct {
 	Referents []option
 	Levels    []option
 	Derogate  bool
+	// Blocs is a blocs action: the candidate chooses any blocks, and may be already known.
+	Blocs     bool
+	AllBlocks []domain.Block
 }
 
 func diplomaLevelOptions() []option {
@@ -53,7 +56,8 @@ func (s *Server) enrolmentNewData(r *http.Request, f *form) (enrolmentNewPage, e
 		return enrolmentNewPage{}, err
 	}
 	p := enrolmentNewPage{Form: f, Action: act, Framework: fw, Optional: fw.Framework.BlocksOfKind(domain.BlockOptional),
-		Publics: publicOptions(), Levels: diplomaLevelOptions(), Derogate: service.Can(a, service.ActEnrolmentDerogate)}
+		Publics: publicOptions(), Levels: diplomaLevelOptions(), Derogate: service.Can(a, service.ActEnrolmentDerogate),
+		Blocs: act.Route == domain.RouteBlocs, AllBlocks: fw.Framework.Blocks}
 	var companyIDs []string
 	if service.Can(a, service.ActCompanyRead) {
 		cos, err := s.svc.Companies(ctx, a)
@@ -103,7 +107,11 @@ func (s *Server) enrolmentNewSubmit(w http.ResponseWriter, r *http.Request) erro
 	f := newForm(r)
 	v := r.PostForm
 	fe := domain.FieldErrors{}
-	c := candidateIdentityOf(v, fe)
+	known := strings.TrimSpace(v.Get("candidate_number")) != ""
+	var c domain.Candidate
+	if !known {
+		c = candidateIdentityOf(v, fe)
+	}
 	if strings.TrimSpace(v.Get("experience_months")) == "" {
 		fe.Add("experience_months", "Indiquez l'expérience professionnelle en mois (0 s'il n'y en a pas).")
 	}
@@ -115,7 +123,15 @@ func (s *Server) enrolmentNewSubmit(w http.ResponseWriter, r *http.Request) erro
 		Public: domain.Public(v.Get("public")), CompanyID: v.Get("company"), ReferentUserID: v.Get("referent"),
 		Blocks: v["blocks"], Intake: &intake, Derogation: v.Get("derogation"),
 	}}
-	out, err := s.svc.EnrolInAction(r.Context(), actorFrom(r.Context()), r.PathValue("id"), in)
+	var out service.Enrolled
+	var err error
+	if known {
+		who := service.KnownCandidate{Number: v.Get("candidate_number"),
+			BirthDate: formDate(v, "candidate_birth_date", fe, "La date de naissance doit être au format JJ/MM/AAAA, par exemple 04/05/1998.")}
+		out, err = s.svc.EnrolKnownInAction(r.Context(), actorFrom(r.Context()), r.PathValue("id"), who, *in.Enrolment)
+	} else {
+		out, err = s.svc.EnrolInAction(r.Context(), actorFrom(r.Context()), r.PathValue("id"), in)
+	}
 	if err != nil {
 		if !f.failWith(err, fe) {
 			return err

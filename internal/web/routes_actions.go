@@ -21,6 +21,9 @@ func (s *Server) registerActionRoutes() {
 	s.handle("POST /inscriptions/{id}/referent", service.ActEnrolmentManage, s.enrolmentReferentSubmit)
 	s.handle("POST /inscriptions/{id}/entretien", service.ActEnrolmentManage, s.enrolmentIntakeSubmit)
 
+	s.handle("GET /entreprises/{id}/inscription-blocs", service.ActBlocsEnrol, s.blocsEnrolmentForm)
+	s.handle("POST /entreprises/{id}/inscription-blocs", service.ActBlocsEnrol, s.blocsEnrolmentSubmit)
+
 	s.handle("GET /actions/{id}/import", service.ActEnrolmentManage, s.importForm)
 	s.handle("POST /actions/{id}/import", service.ActEnrolmentManage, s.importSubmit)
 	s.handle("GET /actions/{id}/import/modele.csv", service.ActEnrolmentManage, s.importTemplateCSV)

@@ -1,0 +1,91 @@
+package rules
+
+import (
+	"strconv"
+	"strings"
+
+	"cqp/internal/domain"
+)
+
+// HeldBlock is a block the person already holds for good in the qualification (DOMAIN.md §7
+// rule 3), whatever enrolment and route it was acquired on.
+type HeldBlock struct {
+	Code       string
+	AcquiredOn domain.Date
+	Route      domain.Route // the route of the enrolment it was acquired on; "" when unknown
+}
+
+// CheckBlocsChoice checks the blocks a person chooses on the blocs route (DOMAIN.md §5): at
+// least one, each a block of the framework (common, specialty or optional), none repeated,
+// none already held (the refusal names the block and the date it was acquired), and never more
+// optional blocks, counting those already held, than fw.Composition.Optional, so that the
+// person can still complete a valid composition. It returns nil or a *CompositionError. The
+// formation and VAE routes keep CheckComposition.
+func CheckBlocsChoice(fw domain.Framework, chosen []string, held []HeldBlock) error {
+	var problems []string
+	comp := fw.Composition
+	common := fw.BlocksOfKind(domain.BlockCommon)
+	specialty := fw.BlocksOfKind(domain.BlockSpecialty)
+	optional := fw.BlocksOfKind(domain.BlockOptional)
+	if len(common) != comp.Common || len(specialty) != comp.Specialty || len(optional) < comp.Optional {
+		problems = append(problems, incompleteFramework(comp, len(common), len(specialty), len(optional)))
+	}
+	if len(chosen) == 0 {
+		problems = append(problems, "choisissez au moins un bloc de compétences à acquérir")
+	}
+	heldBy := make(map[string]HeldBlock, len(held))
+	var heldOptional []string
+	for _, h := range held {
+		heldBy[h.Code] = h
+		if b, ok := fw.Block(h.Code); ok && b.Kind == domain.BlockOptional {
+			heldOptional = append(heldOptional, h.Code)
+		}
+	}
+	seen := make(map[string]bool, len(chosen))
+	var unknown, repeated, chosenOptional []string
+	var already []string
+	for _, code := range chosen {
+		b, ok := fw.Block(code)
+		switch {
+		case !ok:
+			unknown = append(unknown, code)
+		case seen[code]:
+			repeated = append(repeated, code)
+		default:
+			seen[code] = true
+			if h, isHeld := heldBy[code]; isHeld {
+				p := "bloc " + code + " déjà acquis"
+				if !h.AcquiredOn.IsZero() {
+					p += " le " + h.AcquiredOn.String()
+				}
+				if h.Route != "" {
+					p += " (voie " + h.Route.Label() + ")"
+				}
+				already = append(already, p+" : il ne se présente pas de nouveau, retirez-le")
+				continue
+			}
+			if b.Kind == domain.BlockOptional {
+				chosenOptional = append(chosenOptional, code)
+			}
+		}
+	}
+	if len(unknown) > 0 {
+		problems = append(problems, plural(len(unknown), "bloc inconnu de ", "blocs inconnus de ")+qualificationName(fw)+" : "+strings.Join(unknown, ", "))
+	}
+	if len(repeated) > 0 {
+		problems = append(problems, plural(len(repeated), "bloc présenté deux fois : ", "blocs présentés deux fois : ")+strings.Join(repeated, ", "))
+	}
+	problems = append(problems, already...)
+	if len(chosenOptional)+len(heldOptional) > comp.Optional {
+		p := "trop de blocs optionnels : " + qualificationName(fw) + " en compte " + strconv.Itoa(comp.Optional) + ", " +
+			count(len(chosenOptional), "est choisi", "sont choisis") + " (" + strings.Join(chosenOptional, ", ") + ")"
+		if len(heldOptional) > 0 {
+			p += " et " + count(len(heldOptional), "est déjà acquis", "sont déjà acquis") + " (" + strings.Join(heldOptional, ", ") + ")"
+		}
+		problems = append(problems, p)
+	}
+	if len(problems) > 0 {
+		return &CompositionError{Problems: problems}
+	}
+	return nil
+}
