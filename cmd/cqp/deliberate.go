@@ -54,6 +54,8 @@ Sortie, candidats et blocs dans l'ordre de l'entrée :
        "explanation": "…"}]}]}
   evaluators : les évaluateurs de la voie qui ont rendu leur grille ; absent pour un bloc
     antérieur, non admis ou sans note continue.
+  outcome : tous les blocs acquis → certified, sauf sur la voie blocs (étape des blocs) où
+    c'est partial : des attestations de bloc, le certificat venant à l'étape finale.
 
 Statut de sortie : 0 si l'entrée est valide, même si aucun candidat n'est reçu ;
 2 si elle est invalide (une ligne sur l'erreur standard nomme le candidat et le champ,

@@ -88,7 +88,7 @@ var statusCycle = map[domain.Route][]domain.EnrolmentStatus{
 		domain.StatusNotCertified, domain.StatusCertified, domain.StatusFinalEvaluation, domain.StatusInTraining, domain.StatusEnrolled},
 	domain.RouteVAE: vaeStatuses(),
 	domain.RouteBlocs: {domain.StatusEnrolled, domain.StatusInTraining, domain.StatusFinalEvaluation, domain.StatusAwaitingJury,
-		domain.StatusPartial, domain.StatusInTraining, domain.StatusCertified, domain.StatusWithdrawn, domain.StatusAwaitingJury,
+		domain.StatusPartial, domain.StatusInTraining, domain.StatusPartial, domain.StatusWithdrawn, domain.StatusAwaitingJury,
 		domain.StatusFinalEvaluation, domain.StatusPartial, domain.StatusEnrolled, domain.StatusNotCertified},
 }
 

@@ -137,12 +137,14 @@ func TestLoadResultsComeFromClosedJurySessions(t *testing.T) {
 				}
 			})
 		}
-		// The historical session judges the planned candidates (certified and partial on every
-		// route, not certified on formation and blocs), the recent one the actions'.
-		for _, st := range []domain.EnrolmentStatus{domain.StatusCertified, domain.StatusPartial} {
-			if len(routes[st]) != len(domain.Routes) {
-				t.Errorf("%s on the routes %v, want all three", st, routes[st])
-			}
+		// The historical session judges the planned candidates (partial on every route,
+		// certified on formation and VAE — the blocs route's block stage never certifies —, not
+		// certified on formation and blocs), the recent one the actions'.
+		if len(routes[domain.StatusPartial]) != len(domain.Routes) {
+			t.Errorf("partial on the routes %v, want all three", routes[domain.StatusPartial])
+		}
+		if c := routes[domain.StatusCertified]; len(c) != 2 || c[domain.RouteBlocs] {
+			t.Errorf("certified on the routes %v, want formation and VAE", c)
 		}
 		if outcomes[domain.StatusNotCertified] == 0 {
 			t.Errorf("nobody is not certified: %v", outcomes)

@@ -256,6 +256,8 @@ func (g *generator) candidate(year, number int) store.BulkCandidate {
 		e.Status = domain.StatusEnrolled // no training on the VAE route
 	case e.Route != domain.RouteVAE && e.Status == domain.StatusAdmissibility:
 		e.Status = domain.StatusEnrolled // admissibility is a VAE step
+	case e.Route == domain.RouteBlocs && e.Status == domain.StatusCertified:
+		e.Status = domain.StatusPartial // the block stage earns attestations; the certificate comes at the final stage
 	}
 	switch e.Route {
 	case domain.RouteFormation:

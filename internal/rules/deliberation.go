@@ -187,6 +187,9 @@ func (b BlockResult) PresentEvaluators() []EvaluatorResult {
 type CandidateResult struct {
 	Outcome CandidateOutcome
 	Blocks  []BlockResult
+	// Route is the candidate's route: on the blocs route's block stage, blocks acquired earn
+	// block attestations and never the certificate, which the final stage awards.
+	Route domain.Route
 }
 
 // Acquired returns the codes of the acquired blocks, which earn block attestations.
@@ -317,12 +320,16 @@ func (p *Panel) Judge(s *Sheet, r *CandidateResult) error {
 		}
 		r.Blocks = append(r.Blocks, br)
 	}
+	r.Route = s.route
 	switch {
 	case open:
 		r.Outcome = CandidatePending
-	case acquired == len(r.Blocks):
+	case acquired == len(r.Blocks) && s.route != domain.RouteBlocs:
 		r.Outcome = CandidateCertified
 	case acquired > 0:
+		// On the blocs route's block stage, even every chosen block acquired is a partial
+		// validation: block attestations, the certificate coming at the final stage (DOMAIN.md
+		// §5 « blocs »).
 		r.Outcome = CandidatePartial
 	default:
 		r.Outcome = CandidateNotCertified

@@ -272,6 +272,13 @@ func (r CandidateResult) Explanation() string {
 		sb.WriteString(strconv.Itoa(n))
 		sb.WriteString(", le certificat peut être délivré.")
 	case CandidatePartial:
+		if r.Route == domain.RouteBlocs && len(acquired) == n {
+			sb.WriteString("Blocs acquis : ")
+			sb.WriteString(countBlocks(n, "bloc présenté acquis", "blocs présentés acquis"))
+			sb.WriteString(" (" + strings.Join(acquired, ", ") + "), chacun donne droit à une attestation de bloc ; " +
+				"le certificat s'obtient à l'étape finale, devant la commission d'évaluation, une fois tous les blocs du CQP acquis.")
+			break
+		}
 		sb.WriteString("Validation partielle : ")
 		sb.WriteString(countBlocks(len(acquired), "bloc acquis", "blocs acquis"))
 		sb.WriteString(" sur ")
