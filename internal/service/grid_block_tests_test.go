@@ -22,7 +22,7 @@ func TestBlocsRouteGridsRecordTheBlockTestsAndTheLineManager(t *testing.T) {
 				Sex: domain.SexFemale, BirthINSEE: "44109", BirthCity: "Nantes"},
 			Enrolment: &service.EnrolmentInput{QualificationCode: "CC", Route: domain.RouteBlocs, Public: domain.PublicEmployee,
 				TrainingOrganisationID: w.OrgA, CompanyID: w.CompanyA, ReferentUserID: w.UserIDs[w.Accounts[domain.RoleCompanyReferent]],
-				Blocks: []string{"OPT1", "OPT2"}}})
+				Blocks: []string{"BC1", "BC2", "BC3", "BC4", "BC5", "OPT1", "OPT2"}}})
 		if err != nil {
 			t.Fatal(err)
 		}
