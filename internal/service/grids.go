@@ -255,6 +255,13 @@ func gridRecord(ctx context.Context, q store.Q, e domain.Enrolment, ev domain.Ev
 	if retake == "" {
 		return rec, "", "", false, nil
 	}
+	// A rectification session re-examines what the corrected session read: a change is a
+	// correction, with its reason, not a retake.
+	if open, ok, err := q.OpenJurySessionOf(ctx, e.ID); err != nil {
+		return rec, "", "", false, err
+	} else if ok && open.RectifiesSessionID != "" {
+		return rec, "", "", false, nil
+	}
 	read, err := rec.readVersion(e.ID, ev)
 	if err != nil {
 		return rec, "", "", false, err

@@ -579,6 +579,24 @@ func TestJuryPresentingWithdrawingAndRectifying(t *testing.T) {
 			if s := enrolmentStatus(t, jw, jw.CandidateA); s != domain.StatusAwaitingJury {
 				t.Fatalf("status under rectification: %s", s)
 			}
+			// Under rectification, the grids the corrected session read are corrected with a
+			// reason, the blocks it gave included: it is a correction, not a retake.
+			sys := domain.SystemActor("test")
+			g, err := svc.Grid(ctx, sys, jw.enrolmentA, domain.EvaluatorCommission)
+			if err != nil || g.RetakeOpen || g.Frozen != "" {
+				t.Fatalf("the commission's grid under rectification: retake %v, frozen %q, %v", g.RetakeOpen, g.Frozen, err)
+			}
+			again := service.GridInput{Marks: map[string]string{}, ReasonedOpinion: g.Current.ReasonedOpinion}
+			for code, m := range g.Current.Marks {
+				again.Marks[code] = m.Mark
+			}
+			if _, err := svc.SubmitGrid(ctx, sys, jw.enrolmentA, domain.EvaluatorCommission, again); fieldOf(err, "correction_reason") == "" {
+				t.Fatalf("a grid corrected under rectification without a reason: %v", err)
+			}
+			again.CorrectionReason = in.Reason
+			if _, err := svc.SubmitGrid(ctx, sys, jw.enrolmentA, domain.EvaluatorCommission, again); err != nil {
+				t.Fatalf("a grid corrected under rectification: %v", err)
+			}
 			if err := svc.WithdrawJuryCandidate(ctx, jw.sec, r.ID, jw.enrolmentA); domain.ErrorCode(err) != domain.ECONFLICT {
 				t.Fatalf("withdrawn from a rectification: %v", err)
 			}

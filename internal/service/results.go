@@ -49,7 +49,18 @@ func loadResultRecord(ctx context.Context, q store.Q, enrolmentID string) (resul
 	if err != nil {
 		return r, err
 	}
+	// An open rectification session re-examines the blocks the corrected session gave: they
+	// are not held while it sits.
+	rectified := ""
+	if open, ok, err := q.OpenJurySessionOf(ctx, enrolmentID); err != nil {
+		return r, err
+	} else if ok {
+		rectified = open.RectifiesSessionID
+	}
 	for _, b := range held {
+		if rectified != "" && b.SessionID == rectified && b.EnrolmentID == enrolmentID {
+			continue
+		}
 		r.Held[b.BlockCode] = b
 	}
 	return r, nil
