@@ -69,12 +69,7 @@ func CheckBlocsChoice(fw domain.Framework, chosen []string, held []HeldBlock) er
 			}
 		}
 	}
-	if len(unknown) > 0 {
-		problems = append(problems, plural(len(unknown), "bloc inconnu de ", "blocs inconnus de ")+qualificationName(fw)+" : "+strings.Join(unknown, ", "))
-	}
-	if len(repeated) > 0 {
-		problems = append(problems, plural(len(repeated), "bloc présenté deux fois : ", "blocs présentés deux fois : ")+strings.Join(repeated, ", "))
-	}
+	problems = append(problems, unknownOrRepeated(fw, unknown, repeated)...)
 	problems = append(problems, already...)
 	if len(chosenOptional)+len(heldOptional) > comp.Optional {
 		p := "trop de blocs optionnels : " + qualificationName(fw) + " en compte " + strconv.Itoa(comp.Optional) + ", " +

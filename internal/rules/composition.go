@@ -49,12 +49,7 @@ func CheckComposition(fw domain.Framework, blocks []string) error {
 			}
 		}
 	}
-	if len(unknown) > 0 {
-		problems = append(problems, plural(len(unknown), "bloc inconnu de ", "blocs inconnus de ")+qualificationName(fw)+" : "+strings.Join(unknown, ", "))
-	}
-	if len(repeated) > 0 {
-		problems = append(problems, plural(len(repeated), "bloc présenté deux fois : ", "blocs présentés deux fois : ")+strings.Join(repeated, ", "))
-	}
+	problems = append(problems, unknownOrRepeated(fw, unknown, repeated)...)
 	if missing := missingCodes(common, seen); len(missing) > 0 {
 		problems = append(problems, plural(len(missing), "bloc commun manquant : ", "blocs communs manquants : ")+strings.Join(missing, ", "))
 	}
@@ -121,4 +116,17 @@ func plural(n int, singular, plural string) string {
 		return singular
 	}
 	return plural
+}
+
+// unknownOrRepeated says, in French, which blocks a candidate's list names that the
+// qualification does not have, and which it names twice.
+func unknownOrRepeated(fw domain.Framework, unknown, repeated []string) []string {
+	var out []string
+	if len(unknown) > 0 {
+		out = append(out, plural(len(unknown), "bloc inconnu de ", "blocs inconnus de ")+qualificationName(fw)+" : "+strings.Join(unknown, ", "))
+	}
+	if len(repeated) > 0 {
+		out = append(out, plural(len(repeated), "bloc présenté deux fois : ", "blocs présentés deux fois : ")+strings.Join(repeated, ", "))
+	}
+	return out
 }
