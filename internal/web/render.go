@@ -167,6 +167,7 @@ func (s *Server) nav(a domain.Actor, path string) []navItem {
 	}{
 		{"Tableau de bord", "/", service.ActDashboard},
 		{"Candidats", "/candidats", service.ActCandidateList},
+		{"Blocs", "/blocs", service.ActCandidateList},
 		{"VAE", "/vae", service.ActVAERead},
 		{"Actions", "/actions", service.ActActionRead},
 		{"Commissions", "/commissions", service.ActCommissionManage},

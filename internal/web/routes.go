@@ -35,6 +35,7 @@ func (s *Server) registerRoutes() {
 	s.handle("POST /compte/jetons/{id}/revocation", service.ActAccount, s.accountTokenRevoke)
 
 	s.handle("GET /candidats", service.ActCandidateList, s.candidatesList)
+	s.handle("GET /blocs", service.ActCandidateList, s.blocsOverview)
 	s.handle("GET /candidats/nouveau", service.ActCandidateCreate, s.candidateNewForm)
 	s.handle("POST /candidats/nouveau", service.ActCandidateCreate, s.candidateNewSubmit)
 	s.handle("GET /candidats/{id}", service.ActCandidateRead, s.candidateShow)
