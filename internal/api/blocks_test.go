@@ -141,6 +141,13 @@ func TestTheBlocsRouteIsReadable(t *testing.T) {
 			}
 		}
 		session := w.Judge(t, "10/12/2026", nil, e.ID)
+		if _, err := w.Service.SaveJurySettings(ctx, w.Actor(t, w.Accounts[domain.RoleSecretariat]), service.JurySettingsInput{Quorum: "1",
+			JuryPresidentName: "Bertrand Lécuyer", CSCAPresidentName: "Françoise Nguyễn", CPNEPresidentName: "Jean-Noël Œttinger"}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := w.Service.IssueSessionDocuments(ctx, w.Actor(t, w.Accounts[domain.RoleSecretariat]), session); err != nil {
+			t.Fatal(err)
+		}
 
 		t.Run("the candidate's held blocks name the session that validated them", func(t *testing.T) {
 			path := "/api/v1/candidates/" + c.ID + "/held-blocks"
@@ -161,6 +168,14 @@ func TestTheBlocsRouteIsReadable(t *testing.T) {
 				}
 				if !slices.Equal(codes, blocks) {
 					t.Errorf("%s: held %v", who, codes)
+				}
+				if who != "secretariat" {
+					continue
+				}
+				// The blocs route's block stage gives a partial validation: one attestation per block.
+				doc, _ := items[0].(map[string]any)["document"].(map[string]any)
+				if doc == nil || doc["kind"] != "attestation" || doc["revoked"] != false || doc["verification_code"] == "" || doc["number"] == "" {
+					t.Errorf("BC1's document: %v", doc)
 				}
 			}
 			if status, body := get(t, "orgB", path); status != http.StatusNotFound {
