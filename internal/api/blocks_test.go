@@ -209,3 +209,43 @@ func TestTheBlocsRouteIsReadable(t *testing.T) {
 		})
 	})
 }
+
+// TestEveryDocumentedExampleMatchesItsSchema checks the example answers of openapi.yaml
+// against the schemas they illustrate, so that an example cannot drift from the contract.
+func TestEveryDocumentedExampleMatchesItsSchema(t *testing.T) {
+	s := loadSpec(t)
+	seen := 0
+	for path, item := range s.paths() {
+		for method, op := range item.(map[string]any) {
+			for code, res := range mapAt(op.(map[string]any), "responses") {
+				r, err := s.deref(res)
+				if err != nil {
+					t.Fatal(err)
+				}
+				for mediaType, media := range mapAt(r, "content") {
+					m := media.(map[string]any)
+					example, ok := m["example"]
+					if !ok {
+						continue
+					}
+					seen++
+					// Through JSON, as a client would read it.
+					raw, err := json.Marshal(example)
+					if err != nil {
+						t.Fatal(err)
+					}
+					var value any
+					if err := json.Unmarshal(raw, &value); err != nil {
+						t.Fatal(err)
+					}
+					for _, p := range s.validate(m["schema"], value, method+" "+path+" "+code+" "+mediaType) {
+						t.Error(p)
+					}
+				}
+			}
+		}
+	}
+	if seen < 3 {
+		t.Errorf("%d examples found, want at least the blocks' three", seen)
+	}
+}
