@@ -64,6 +64,10 @@ func New(svc *service.Service, log *slog.Logger) *API {
 		a.route("POST", "/candidates", service.ActCandidateCreate, a.candidateCreate),
 		a.route("GET", "/candidates/{id}", service.ActCandidateRead, a.candidateShow),
 		a.route("GET", "/candidates/{id}/timeline", service.ActCandidateRead, a.candidateTimeline),
+		a.route("GET", "/candidates/{id}/held-blocks", service.ActCandidateRead, a.candidateHeldBlocks),
+
+		a.route("GET", "/enrolments/{id}/blocks", service.ActCandidateRead, a.enrolmentBlocks),
+		a.route("GET", "/enrolments/{id}/block-tests", service.ActCandidateRead, a.enrolmentBlockTests),
 
 		a.route("GET", "/frameworks", service.ActFrameworkRead, a.frameworksList),
 		a.route("GET", "/frameworks/{id}", service.ActFrameworkRead, a.frameworkShow),

@@ -41,6 +41,9 @@ func TestEveryAPIRouteGivesEachRoleExactlyWhatThePermissionTableAllows(t *testin
 	samples := map[string]string{
 		"/api/v1/candidates/{id}":              "/api/v1/candidates/" + w.CandidateA,
 		"/api/v1/candidates/{id}/timeline":     "/api/v1/candidates/" + w.CandidateA + "/timeline",
+		"/api/v1/candidates/{id}/held-blocks":  "/api/v1/candidates/" + w.CandidateA + "/held-blocks",
+		"/api/v1/enrolments/{id}/blocks":       "/api/v1/enrolments/" + w.EnrolmentA + "/blocks",
+		"/api/v1/enrolments/{id}/block-tests":  "/api/v1/enrolments/" + w.EnrolmentA + "/block-tests",
 		"/api/v1/frameworks/{id}":              "/api/v1/frameworks/" + w.FrameworkCC,
 		"/api/v1/training-organisations/{id}":  "/api/v1/training-organisations/" + w.OrgA,
 		"/api/v1/companies/{id}":               "/api/v1/companies/" + w.CompanyA,
