@@ -1,6 +1,7 @@
 package service
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -256,10 +257,10 @@ func (s *Service) announceBlocs(ctx context.Context, q store.Q, a domain.Actor, 
 			org = o.Name
 		}
 	}
-	referent := e.ReferentName
-	if referent == "" && e.ReferentUserID != "" {
+	referent, referentEmail := e.ReferentName, ""
+	if e.ReferentUserID != "" {
 		if u, err := q.UserByID(ctx, e.ReferentUserID); err == nil {
-			referent = u.Name
+			referent, referentEmail = cmp.Or(referent, u.Name), u.Email
 		}
 	}
 	var b strings.Builder
@@ -292,6 +293,12 @@ func (s *Service) announceBlocs(ctx context.Context, q store.Q, a domain.Actor, 
 	subject := "Inscription par blocs de compétences : " + out.Candidate.DisplayName()
 	if err := s.mailRole(ctx, q, domain.RoleTrainingOrganisation, e.TrainingOrganisationID, subject, b.String()); err != nil {
 		return err
+	}
+	if referentEmail != "" {
+		// The referent follows the candidate and evaluates each block with the line manager.
+		if err := s.queueMail(ctx, q, referentEmail, subject, b.String()); err != nil {
+			return err
+		}
 	}
 	return s.tellSecretariat(ctx, q, subject, b.String())
 }

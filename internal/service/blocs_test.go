@@ -60,7 +60,7 @@ func TestEnrollingOnTheBlocsRoute(t *testing.T) {
 		newPerson := domain.Candidate{BirthName: "Garnier", FirstNames: "Inès", BirthDate: domain.NewDate(1990, 2, 3), Sex: domain.SexFemale,
 			BirthINSEE: "75056", BirthCity: "Paris", Email: "ines.garnier@example.fr"}
 
-		t.Run("a company enrols a new employee on chosen blocks with an accredited OF, without prerequisite, telling the OF and the secretariat", func(t *testing.T) {
+		t.Run("a company enrols a new employee on chosen blocks with an accredited OF, without prerequisite, telling the OF, the secretariat and the referent", func(t *testing.T) {
 			out, err := svc.EnrolInBlocs(ctx, w.companyA, service.BlocsEnrolmentInput{Candidate: newPerson, QualificationCode: "CC",
 				TrainingOrganisationID: w.OrgA, CompanyID: w.CompanyA, ReferentUserID: referentA, Blocks: []string{"BC4", "OPT2"}})
 			if err != nil {
@@ -72,8 +72,9 @@ func TestEnrollingOnTheBlocsRoute(t *testing.T) {
 				t.Errorf("enrolment: %+v", e)
 			}
 			if mailsTo(t, w, w.Accounts[domain.RoleTrainingOrganisation], "Inscription par blocs de compétences : ") != 1 ||
-				mailsTo(t, w, w.Accounts[domain.RoleSecretariat], "Inscription par blocs de compétences : ") != 1 {
-				t.Error("the OF and the secretariat are not both told")
+				mailsTo(t, w, w.Accounts[domain.RoleSecretariat], "Inscription par blocs de compétences : ") != 1 ||
+				mailsTo(t, w, w.Accounts[domain.RoleCompanyReferent], "Inscription par blocs de compétences : ") != 1 {
+				t.Error("the OF, the secretariat and the named referent are not all told")
 			}
 			if mailsTo(t, w, w.OrgBAccount, "Inscription par blocs") != 0 {
 				t.Error("another OF is told")
