@@ -418,8 +418,16 @@ func TestBlocksAcquiredOnTheBlocsRouteCountInALaterVAE(t *testing.T) {
 	}
 	_, err = svc.SendAdmissibilityFile(ctx, sec, vae)
 	must(err)
-	_, err = svc.SubmitAdmissibility(ctx, sec, vae, servicetest.CompleteAdmissibility(t, in.w, vae))
+	check, err := svc.SubmitAdmissibility(ctx, sec, vae, servicetest.CompleteAdmissibility(t, in.w, vae))
 	must(err)
+	// The admissibility file assesses only the blocks she does not hold: BC3–BC5 and the two
+	// optional blocks, 10 competences (C8–C15, OPT1-C1, OPT2-C1).
+	if check.Competences != 10 {
+		t.Fatalf("the self-assessment counts %d competences", check.Competences)
+	}
+	if body := in.sec.page("/vae/" + vae + "/recevabilite"); strings.Contains(body, "Auto-évaluation du bloc BC1") || !strings.Contains(body, "Auto-évaluation du bloc BC3") {
+		t.Fatalf("the admissibility file shows a block she holds: %s", excerpt(body))
+	}
 	must(svc.RequestVAEReview(ctx, sec, vae, in.w.OrgA))
 	must(svc.GiveVAEReview(ctx, in.w.Actor(t, in.w.Accounts[domain.RoleTrainingOrganisation]), vae,
 		service.ReviewInput{Opinion: domain.OpinionFavourable, Comment: "Expérience en lien."}))

@@ -195,6 +195,32 @@ type VAEView struct {
 	LatestDecision                                                 *store.VAEDecision
 }
 
+// SelfAssessed is the enrolment as its admissibility file sees it: the presented blocks the
+// person does not hold yet. A block acquired earlier, on any route, is not assessed again.
+func (v VAEView) SelfAssessed() domain.Enrolment { return withoutHeld(v.Enrolment, v.Acquired) }
+
+// withoutHeld returns the enrolment with only the blocks not in held.
+func withoutHeld(e domain.Enrolment, held map[string]bool) domain.Enrolment {
+	var open []string
+	for _, code := range e.Blocks {
+		if !held[code] {
+			open = append(open, code)
+		}
+	}
+	e.Blocks = open
+	return e
+}
+
+// selfAssessed reads the blocks the person holds and returns the enrolment as its
+// admissibility file sees it (VAEView.SelfAssessed).
+func (v vaeFileCtx) selfAssessed(ctx context.Context, q store.Q) (domain.Enrolment, error) {
+	held, err := acquiredBlocks(ctx, q, v.enrolment.ID)
+	if err != nil {
+		return domain.Enrolment{}, err
+	}
+	return withoutHeld(v.enrolment, held), nil
+}
+
 // OpenBlocks are the presented blocks not yet acquired at a jury: the experience file covers
 // them.
 func (v VAEView) OpenBlocks() []domain.Block {
@@ -251,7 +277,7 @@ func (s *Service) VAE(ctx context.Context, a domain.Actor, enrolmentID string) (
 		if view.Reviews, err = q.VAEReviews(ctx, enrolmentID); err != nil {
 			return view, err
 		}
-		view.Check = CheckAdmissibility(v.framework, v.enrolment, v.file.Draft, s.Today())
+		view.Check = CheckAdmissibility(v.framework, view.SelfAssessed(), v.file.Draft, s.Today())
 	} else {
 		view.File.Draft = domain.AdmissibilityFile{}
 		view.File.RequestMessage = ""

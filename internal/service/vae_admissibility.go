@@ -151,7 +151,7 @@ func parseAdmissibility(fw domain.Framework, e domain.Enrolment, in Admissibilit
 	}
 	for code, sa := range in.SelfAssessment {
 		if !known[code] {
-			fe.Add("self_assessment", "La compétence « "+code+" » n'appartient pas aux blocs présentés.")
+			fe.Add("self_assessment", "La compétence « "+code+" » n'appartient pas aux blocs à évaluer (présentés et pas encore acquis).")
 			continue
 		}
 		sa.Situation = strings.TrimSpace(sa.Situation)
@@ -298,11 +298,15 @@ func (s *Service) writeAdmissibility(ctx context.Context, a domain.Actor, enrolm
 		if !st.CandidateHoldsFile() && !(st == domain.VAERequested && AccessFor(a, ActVAEFill) == AccessAll) {
 			return domain.Errorf(domain.ECONFLICT, "Le dossier de recevabilité est « %s » : il ne se modifie plus.", st.Label())
 		}
-		f, fe := parseAdmissibility(v.framework, v.enrolment, in, s.Today())
+		assessed, err := v.selfAssessed(ctx, q)
+		if err != nil {
+			return err
+		}
+		f, fe := parseAdmissibility(v.framework, assessed, in, s.Today())
 		if err := fe.Err(); err != nil {
 			return err
 		}
-		check = CheckAdmissibility(v.framework, v.enrolment, f, s.Today())
+		check = CheckAdmissibility(v.framework, assessed, f, s.Today())
 		if submit && !check.Ready() {
 			missing := strings.Join(check.MissingMessages(), " ")
 			fields := map[string]string{"submit": missing}

@@ -277,9 +277,13 @@ func (s *Service) admissibilityFormPDF(ctx context.Context, q store.Q, v vaeFile
 	for _, d := range content.Diplomas {
 		f.Diplomas = append(f.Diplomas, docs.FormDiploma{Title: d.Title, Year: d.Year, Level: d.Level})
 	}
+	assessed, err := v.selfAssessed(ctx, q)
+	if err != nil {
+		return nil, err
+	}
 	for _, b := range v.framework.Blocks {
-		if !contains(v.enrolment.Blocks, b.Code) {
-			continue
+		if !contains(assessed.Blocks, b.Code) {
+			continue // not presented, or already held: not assessed again
 		}
 		fb := docs.FormBlock{Code: b.Code, Title: b.Title}
 		for _, c := range b.Competences {

@@ -156,6 +156,9 @@ func (s *Server) renderAdmissibility(w http.ResponseWriter, r *http.Request, sta
 		p.Levels = append(p.Levels, option{Value: string(l), Label: l.Label()})
 	}
 	for _, b := range v.Blocks {
+		if v.Acquired[b.Code] {
+			continue // held for good: not assessed again
+		}
 		sb := admissibilityBlock{Code: b.Code, Title: b.Title}
 		for _, c := range b.Competences {
 			sb.Competences = append(sb.Competences, admissibilityCompetence{Code: c.Code, Title: c.Title,
@@ -179,7 +182,7 @@ func (s *Server) renderAdmissibility(w http.ResponseWriter, r *http.Request, sta
 			}
 			p.Shown = p.Version.Content
 		}
-		p.Check = service.CheckAdmissibility(v.Framework, v.Enrolment, p.Shown, p.Today)
+		p.Check = service.CheckAdmissibility(v.Framework, v.SelfAssessed(), p.Shown, p.Today)
 		s.render(w, r, status, "vae_admissibility.html", "Dossier de recevabilité — "+v.Candidate.DisplayName(), p)
 		return nil
 	}
@@ -326,6 +329,9 @@ func readAdmissibility(r *http.Request, v service.VAEView) (service.Admissibilit
 	}
 
 	for _, b := range v.Blocks {
+		if v.Acquired[b.Code] {
+			continue // held for good: not assessed again
+		}
 		for _, c := range b.Competences {
 			level, situation := pf.Get(service.SelfLevelField(c.Code)), pf.Get(service.SituationField(c.Code))
 			if level != "" || strings.TrimSpace(situation) != "" {

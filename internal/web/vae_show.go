@@ -90,6 +90,9 @@ func vaeVersionOf(v service.VAEView, ver store.VAEFileVersion) *vaeVersionView {
 		out.Periods = append(out.Periods, vaePeriodView{p, rules.ExperienceMonths([]domain.ExperiencePeriod{p}, day, false)})
 	}
 	for _, b := range v.Blocks {
+		if v.Acquired[b.Code] {
+			continue // held for good: not assessed
+		}
 		sb := vaeSelfBlock{Code: b.Code, Title: b.Title}
 		for _, comp := range b.Competences {
 			sa, ok := c.SelfAssessment[comp.Code]

@@ -37,7 +37,8 @@ func PeriodsFor24Months() []service.PeriodInput {
 	}
 }
 
-// CompleteAdmissibility is an admissibility file with nothing missing for the enrolment's blocks.
+// CompleteAdmissibility is an admissibility file with nothing missing for the enrolment's blocks
+// (those the person holds already are not assessed).
 func CompleteAdmissibility(t testing.TB, w *World, enrolmentID string) service.AdmissibilityInput {
 	t.Helper()
 	v, err := w.Service.VAE(context.Background(), domain.SystemActor("test"), enrolmentID)
@@ -49,6 +50,9 @@ func CompleteAdmissibility(t testing.TB, w *World, enrolmentID string) service.A
 		Diplomas:       []domain.Diploma{{Title: "Baccalauréat", Year: "2018", Level: "4"}},
 		SelfAssessment: map[string]domain.SelfAssessment{}}
 	for _, b := range v.Blocks {
+		if v.Acquired[b.Code] {
+			continue // held for good: not assessed again
+		}
 		for _, c := range b.Competences {
 			in.SelfAssessment[c.Code] = domain.SelfAssessment{Level: domain.SelfAcquired, Situation: "Au quotidien chez Courtage Lumière"}
 		}
