@@ -7,13 +7,11 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
-	"os"
-	"os/exec"
-	"path/filepath"
 	"strings"
 	"testing"
 
 	"cqp/internal/domain"
+	"cqp/internal/pdftext"
 	"cqp/internal/service"
 	"cqp/internal/service/servicetest"
 	"cqp/internal/store"
@@ -567,30 +565,8 @@ func TestTheGatesBeforeTheJuryHoldBackAJobSeekerWithoutInternship(t *testing.T) 
 		t.Fatalf("after the jury: %s", s)
 	}
 	pdf := in.sec.page(session + "/pv.pdf")
-	text := pdfText(t, []byte(pdf))
+	text := pdftext.Text(t, []byte(pdf))
 	if !strings.Contains(text, reason) || !strings.Contains(text, "Stage : 0 h sur 300 h dues") {
 		t.Fatalf("the minutes do not print the derogation: %s", text)
 	}
-}
-
-// pdfText is a PDF's text as pdftotext reads it, whitespace collapsed; pdftotext
-// (poppler-utils) is required in CI and when CQP_E2E is set.
-func pdfText(t *testing.T, pdf []byte) string {
-	t.Helper()
-	tool, err := exec.LookPath("pdftotext")
-	if err != nil {
-		if os.Getenv("CI") != "" || os.Getenv("CQP_E2E") != "" {
-			t.Fatalf("pdftotext is required in CI (Debian package poppler-utils): %v", err)
-		}
-		t.Skipf("pdftotext not installed: %v", err)
-	}
-	path := filepath.Join(t.TempDir(), "document.pdf")
-	if err := os.WriteFile(path, pdf, 0o600); err != nil {
-		t.Fatal(err)
-	}
-	out, err := exec.Command(tool, "-enc", "UTF-8", path, "-").Output()
-	if err != nil {
-		t.Fatalf("pdftotext: %v", err)
-	}
-	return strings.Join(strings.Fields(string(out)), " ")
 }

@@ -2,41 +2,16 @@ package demo
 
 import (
 	"context"
-	"os"
-	"os/exec"
-	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
 
 	"cqp/internal/domain"
 	"cqp/internal/frameworkfile"
+	"cqp/internal/pdftext"
 	"cqp/internal/store"
 	"cqp/internal/store/storetest"
 )
-
-// pdfText is the text of a PDF as pdftotext reads it, whitespace collapsed so that a title
-// wrapped over two lines reads as one. pdftotext (poppler-utils) is required in CI and when
-// CQP_E2E is set; elsewhere a machine without it skips the test.
-func pdfText(t *testing.T, pdf []byte) string {
-	t.Helper()
-	tool, err := exec.LookPath("pdftotext")
-	if err != nil {
-		if os.Getenv("CI") != "" || os.Getenv("CQP_E2E") != "" {
-			t.Fatalf("pdftotext is required in CI (Debian package poppler-utils): %v", err)
-		}
-		t.Skipf("pdftotext not installed (Debian package poppler-utils): %v", err)
-	}
-	path := filepath.Join(t.TempDir(), "document.pdf")
-	if err := os.WriteFile(path, pdf, 0o600); err != nil {
-		t.Fatal(err)
-	}
-	out, err := exec.Command(tool, "-enc", "UTF-8", path, "-").Output()
-	if err != nil {
-		t.Fatalf("pdftotext: %v", err)
-	}
-	return strings.Join(strings.Fields(string(out)), " ")
-}
 
 // shippedPlaceholders are the placeholder wordings of the shipped framework file: every title
 // of an item it flags that reads as a placeholder, and the phrases its notes use.
@@ -113,7 +88,7 @@ func TestTheDemoDocumentsPrintNoPlaceholder(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			text := pdfText(t, file.Content)
+			text := pdftext.Text(t, file.Content)
 			lower := strings.ToLower(text)
 			for _, p := range placeholders {
 				if strings.Contains(lower, p) {

@@ -2,14 +2,12 @@ package service_test
 
 import (
 	"context"
-	"os"
-	"os/exec"
-	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
 
 	"cqp/internal/domain"
+	"cqp/internal/pdftext"
 	"cqp/internal/rules"
 	"cqp/internal/service"
 	"cqp/internal/store"
@@ -210,22 +208,11 @@ func TestGatesBeforeTheJury(t *testing.T) {
 			if a, _ := snap.Candidate(jw.enrolmentA); len(a.Derogations) != 0 {
 				t.Fatalf("A was presented without derogation: %+v", a.Derogations)
 			}
-			if _, err := exec.LookPath("pdftotext"); err != nil {
-				t.Skip("pdftotext (poppler-utils) is not installed; .ci/run installs it")
-			}
 			m, err := svc.JuryMinutes(ctx, jw.member, id)
 			if err != nil {
 				t.Fatal(err)
 			}
-			path := filepath.Join(t.TempDir(), "pv.pdf")
-			if err := os.WriteFile(path, m.PDF, 0o600); err != nil {
-				t.Fatal(err)
-			}
-			out, err := exec.Command("pdftotext", "-enc", "UTF-8", path, "-").Output()
-			if err != nil {
-				t.Fatal(err)
-			}
-			text := strings.Join(strings.Fields(string(out)), " ")
+			text := pdftext.Text(t, m.PDF)
 			for _, want := range []string{"Dérogation aux conditions de présentation au jury", internship,
 				"Stage impossible : reconnaissance de handicap, aménagement validé par la branche", training} {
 				if !strings.Contains(text, want) {
