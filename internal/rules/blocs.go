@@ -41,35 +41,25 @@ func CheckBlocsChoice(fw domain.Framework, chosen []string, held []HeldBlock) er
 			heldOptional = append(heldOptional, h.Code)
 		}
 	}
-	seen := make(map[string]bool, len(chosen))
-	var unknown, repeated, chosenOptional []string
-	var already []string
-	for _, code := range chosen {
-		b, ok := fw.Block(code)
-		switch {
-		case !ok:
-			unknown = append(unknown, code)
-		case seen[code]:
-			repeated = append(repeated, code)
-		default:
-			seen[code] = true
-			if h, isHeld := heldBy[code]; isHeld {
-				p := "bloc " + code + " déjà acquis"
-				if !h.AcquiredOn.IsZero() {
-					p += " le " + h.AcquiredOn.String()
-				}
-				if h.Route != "" {
-					p += " (voie " + h.Route.Label() + ")"
-				}
-				already = append(already, p+" : il ne se présente pas de nouveau, retirez-le")
-				continue
+	known, bad := readBlocks(fw, chosen)
+	var chosenOptional, already []string
+	for _, b := range known {
+		if h, isHeld := heldBy[b.Code]; isHeld {
+			p := "bloc " + b.Code + " déjà acquis"
+			if !h.AcquiredOn.IsZero() {
+				p += " le " + h.AcquiredOn.String()
 			}
-			if b.Kind == domain.BlockOptional {
-				chosenOptional = append(chosenOptional, code)
+			if h.Route != "" {
+				p += " (voie " + h.Route.Label() + ")"
 			}
+			already = append(already, p+" : il ne se présente pas de nouveau, retirez-le")
+			continue
+		}
+		if b.Kind == domain.BlockOptional {
+			chosenOptional = append(chosenOptional, b.Code)
 		}
 	}
-	problems = append(problems, unknownOrRepeated(fw, unknown, repeated)...)
+	problems = append(problems, bad...)
 	problems = append(problems, already...)
 	if len(chosenOptional)+len(heldOptional) > comp.Optional {
 		p := "trop de blocs optionnels : " + qualificationName(fw) + " en compte " + strconv.Itoa(comp.Optional) + ", " +

@@ -33,23 +33,16 @@ func CheckComposition(fw domain.Framework, blocks []string) error {
 		problems = append(problems, incompleteFramework(comp, len(common), len(specialty), len(optional)))
 	}
 
-	seen := make(map[string]bool, len(blocks))
-	var unknown, repeated, chosen []string
-	for _, code := range blocks {
-		b, ok := fw.Block(code)
-		switch {
-		case !ok:
-			unknown = append(unknown, code)
-		case seen[code]:
-			repeated = append(repeated, code)
-		default:
-			seen[code] = true
-			if b.Kind == domain.BlockOptional {
-				chosen = append(chosen, code)
-			}
+	known, bad := readBlocks(fw, blocks)
+	problems = append(problems, bad...)
+	seen := make(map[string]bool, len(known))
+	var chosen []string
+	for _, b := range known {
+		seen[b.Code] = true
+		if b.Kind == domain.BlockOptional {
+			chosen = append(chosen, b.Code)
 		}
 	}
-	problems = append(problems, unknownOrRepeated(fw, unknown, repeated)...)
 	if missing := missingCodes(common, seen); len(missing) > 0 {
 		problems = append(problems, plural(len(missing), "bloc commun manquant : ", "blocs communs manquants : ")+strings.Join(missing, ", "))
 	}
@@ -118,15 +111,29 @@ func plural(n int, singular, plural string) string {
 	return plural
 }
 
-// unknownOrRepeated says, in French, which blocks a candidate's list names that the
-// qualification does not have, and which it names twice.
-func unknownOrRepeated(fw domain.Framework, unknown, repeated []string) []string {
-	var out []string
+// readBlocks reads a candidate's list of block codes: the framework's blocks it names, once
+// each and in the list's order, and, in French, the codes the qualification does not have and
+// those named twice.
+func readBlocks(fw domain.Framework, codes []string) (known []domain.Block, problems []string) {
+	seen := make(map[string]bool, len(codes))
+	var unknown, repeated []string
+	for _, code := range codes {
+		b, ok := fw.Block(code)
+		switch {
+		case !ok:
+			unknown = append(unknown, code)
+		case seen[code]:
+			repeated = append(repeated, code)
+		default:
+			seen[code] = true
+			known = append(known, b)
+		}
+	}
 	if len(unknown) > 0 {
-		out = append(out, plural(len(unknown), "bloc inconnu de ", "blocs inconnus de ")+qualificationName(fw)+" : "+strings.Join(unknown, ", "))
+		problems = append(problems, plural(len(unknown), "bloc inconnu de ", "blocs inconnus de ")+qualificationName(fw)+" : "+strings.Join(unknown, ", "))
 	}
 	if len(repeated) > 0 {
-		out = append(out, plural(len(repeated), "bloc présenté deux fois : ", "blocs présentés deux fois : ")+strings.Join(repeated, ", "))
+		problems = append(problems, plural(len(repeated), "bloc présenté deux fois : ", "blocs présentés deux fois : ")+strings.Join(repeated, ", "))
 	}
-	return out
+	return known, problems
 }
