@@ -72,8 +72,9 @@ func (s *Service) EnrolInBlocs(ctx context.Context, a domain.Actor, in BlocsEnro
 				return err
 			}
 			var rec store.EnrolmentRecord
-			rec, err = s.addEnrolment(ctx, q, a, c.ID, enrol, "Inscription par blocs de compétences")
-			out = Enrolled{Candidate: c, Enrolment: rec}
+			var elig *rules.Eligibility
+			rec, elig, err = s.addEnrolment(ctx, q, a, c.ID, enrol, "Inscription par blocs de compétences")
+			out = Enrolled{Candidate: c, Enrolment: rec, Eligibility: elig}
 		} else {
 			out, err = s.createCandidate(ctx, q, a, CandidateInput{Candidate: in.Candidate, Enrolment: &enrol},
 				createOptions{reason: "Inscription par blocs de compétences"})
@@ -132,47 +133,14 @@ func (s *Service) EnrolKnownInAction(ctx context.Context, a domain.Actor, action
 		if in.Intake == nil {
 			in.Intake = &store.Intake{}
 		}
-		rec, err := s.addEnrolment(ctx, q, a, c.ID, in, "Inscription dans l'action « "+act.Title+" »")
+		rec, elig, err := s.addEnrolment(ctx, q, a, c.ID, in, "Inscription dans l'action « "+act.Title+" »")
 		if err != nil {
 			return err
 		}
-		out = Enrolled{Candidate: c, Enrolment: rec}
-		if rec.CompanyID != "" && !slicesContainsCompany(act.Companies, rec.CompanyID) {
-			if err := q.AddActionCompany(ctx, act.ID, rec.CompanyID); err != nil {
-				return err
-			}
-			if err := s.audit(ctx, q, a, change{Action: "action.company_add", EntityType: "action", EntityID: act.ID,
-				After: map[string]string{"company": rec.CompanyID}, Reason: "Entreprise d'un candidat inscrit"}); err != nil {
-				return err
-			}
-		}
-		if rec.Intake.Recorded() {
-			elig, err := rules.CheckEligibility(s.frameworkOf(ctx, q, rec), rules.Applicant{Route: rec.Route, DiplomaLevel: rec.Intake.DiplomaLevel,
-				ExperienceMonths: rec.Intake.ExperienceMonths, RelatedExperienceMonths: rec.Intake.RelatedExperienceMonths})
-			if err == nil {
-				out.Eligibility = &elig
-			}
-		}
+		out = Enrolled{Candidate: c, Enrolment: rec, Eligibility: elig}
 		return nil
 	})
 	return out, err
-}
-
-func slicesContainsCompany(list []domain.Company, id string) bool {
-	for _, c := range list {
-		if c.ID == id {
-			return true
-		}
-	}
-	return false
-}
-
-func (s *Service) frameworkOf(ctx context.Context, q store.Q, e store.EnrolmentRecord) domain.Framework {
-	fw, err := q.Framework(ctx, e.FrameworkID)
-	if err != nil {
-		return domain.Framework{}
-	}
-	return fw.Framework
 }
 
 // knownCandidate finds a candidate by number and birth date; a mismatch says so at the fields

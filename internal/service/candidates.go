@@ -197,13 +197,27 @@ func (s *Service) createCandidate(ctx context.Context, q store.Q, a domain.Actor
 	if b == nil {
 		return out, nil
 	}
-	e := b.rec
-	e.ID, e.CandidateID, e.CreatedAt, e.UpdatedAt = newID(), c.ID, s.Now(), s.Now()
-	if err := q.CreateEnrolmentRecord(ctx, e, a.UserID); err != nil {
+	e, err := s.insertEnrolment(ctx, q, a, c.ID, b, o.reason)
+	if err != nil {
 		return out, err
+	}
+	if b.action != nil && o.inAction != nil {
+		o.inAction[identityKey(c)] = true
 	}
 	c.Enrolments = append(c.Enrolments, e.Enrolment)
 	out.Candidate, out.Enrolment, out.Eligibility = c, e, b.eligibility
+	return out, nil
+}
+
+// insertEnrolment writes a checked enrolment on a candidate's file inside the caller's
+// transaction: the record, its audit entries (with the derogation to eligibility, if any), and,
+// in an action, the candidate's company among the action's companies.
+func (s *Service) insertEnrolment(ctx context.Context, q store.Q, a domain.Actor, candidateID string, b *builtEnrolment, reason string) (store.EnrolmentRecord, error) {
+	e := b.rec
+	e.ID, e.CandidateID, e.CreatedAt, e.UpdatedAt = newID(), candidateID, s.Now(), s.Now()
+	if err := q.CreateEnrolmentRecord(ctx, e, a.UserID); err != nil {
+		return e, err
+	}
 	after := map[string]any{"qualification": b.framework.Framework.Qualification.Code, "route": e.Route,
 		"public": e.Public, "blocks": e.Blocks, "framework_version": e.FrameworkVersion,
 		"training_organisation": e.TrainingOrganisationID, "company": e.CompanyID}
@@ -224,34 +238,29 @@ func (s *Service) createCandidate(ctx context.Context, q store.Q, a domain.Actor
 		after["eligible"] = b.eligibility.Eligible
 	}
 	if err := s.audit(ctx, q, a, change{Action: "enrolment.create", EntityType: "enrolment", EntityID: e.ID,
-		CandidateID: c.ID, After: after, Reason: o.reason}); err != nil {
-		return out, err
+		CandidateID: candidateID, After: after, Reason: reason}); err != nil {
+		return e, err
 	}
 	if e.Derogation.Reason != "" {
 		if err := s.audit(ctx, q, a, change{Action: "enrolment.derogation", EntityType: "enrolment", EntityID: e.ID,
-			CandidateID: c.ID, After: map[string]any{"eligible": false, "rule": string(b.eligibility.Rule), "refusal": b.eligibility.Reason},
+			CandidateID: candidateID, After: map[string]any{"eligible": false, "rule": string(b.eligibility.Rule), "refusal": b.eligibility.Reason},
 			Reason: e.Derogation.Reason}); err != nil {
-			return out, err
+			return e, err
 		}
 	}
-	if b.action != nil {
-		if o.inAction != nil {
-			o.inAction[identityKey(c)] = true
+	if b.action != nil && e.CompanyID != "" && !b.actionHasCompany(e.CompanyID) {
+		// The company of a candidate becomes one of the action's companies, so that it sees
+		// the action its employee or intern follows.
+		if err := q.AddActionCompany(ctx, b.action.ID, e.CompanyID); err != nil {
+			return e, err
 		}
-		if e.CompanyID != "" && !b.actionHasCompany(e.CompanyID) {
-			// The company of a candidate becomes one of the action's companies, so that it sees
-			// the action its employee or intern follows.
-			if err := q.AddActionCompany(ctx, b.action.ID, e.CompanyID); err != nil {
-				return out, err
-			}
-			b.action.Companies = append(b.action.Companies, domain.Company{ID: e.CompanyID})
-			if err := s.audit(ctx, q, a, change{Action: "action.company_add", EntityType: "action", EntityID: b.action.ID,
-				After: map[string]string{"company": e.CompanyID}, Reason: "Entreprise d'un candidat inscrit"}); err != nil {
-				return out, err
-			}
+		b.action.Companies = append(b.action.Companies, domain.Company{ID: e.CompanyID})
+		if err := s.audit(ctx, q, a, change{Action: "action.company_add", EntityType: "action", EntityID: b.action.ID,
+			After: map[string]string{"company": e.CompanyID}, Reason: "Entreprise d'un candidat inscrit"}); err != nil {
+			return e, err
 		}
 	}
-	return out, nil
+	return e, nil
 }
 
 // builtEnrolment is an enrolment checked and ready to insert, with what it was checked against.

@@ -307,38 +307,25 @@ func (s *Service) redirectEnrolment(ctx context.Context, q store.Q, a domain.Act
 			blocks = append(blocks, code)
 		}
 	}
-	return s.addEnrolment(ctx, q, a, v.candidate.ID, EnrolmentInput{QualificationCode: v.enrolment.QualificationCode, Route: in.RedirectRoute,
+	rec, _, err := s.addEnrolment(ctx, q, a, v.candidate.ID, EnrolmentInput{QualificationCode: v.enrolment.QualificationCode, Route: in.RedirectRoute,
 		Public: v.enrolment.Public, TrainingOrganisationID: strings.TrimSpace(in.TrainingOrganisationID), CompanyID: v.enrolment.CompanyID,
 		Blocks: blocks}, "Réorientation d'une demande de VAE : "+in.Reason)
+	return rec, err
 }
 
-// addEnrolment checks and records a new enrolment of an existing candidate, with its audit
-// entry, inside the caller's transaction.
-func (s *Service) addEnrolment(ctx context.Context, q store.Q, a domain.Actor, candidateID string, in EnrolmentInput, reason string) (store.EnrolmentRecord, error) {
+// addEnrolment checks and records a new enrolment of an existing candidate inside the caller's
+// transaction (insertEnrolment), and returns it with its eligibility (nil without interview).
+func (s *Service) addEnrolment(ctx context.Context, q store.Q, a domain.Actor, candidateID string, in EnrolmentInput, reason string) (store.EnrolmentRecord, *rules.Eligibility, error) {
 	in.candidateID = candidateID
 	b, fe, err := s.buildEnrolment(ctx, q, a, in)
 	if err != nil {
-		return store.EnrolmentRecord{}, err
+		return store.EnrolmentRecord{}, nil, err
 	}
 	if err := fe.Err(); err != nil {
-		return store.EnrolmentRecord{}, err
+		return store.EnrolmentRecord{}, nil, err
 	}
-	e := b.rec
-	e.ID, e.CandidateID, e.CreatedAt, e.UpdatedAt = newID(), candidateID, s.Now(), s.Now()
-	if err := q.CreateEnrolmentRecord(ctx, e, a.UserID); err != nil {
-		return e, err
-	}
-	after := map[string]any{"qualification": e.QualificationCode, "route": e.Route, "public": e.Public, "blocks": e.Blocks,
-		"framework_version": e.FrameworkVersion, "training_organisation": e.TrainingOrganisationID, "company": e.CompanyID,
-		"referent": e.ReferentUserID}
-	if e.ActionID != "" {
-		after["action"], after["action_title"] = e.ActionID, e.ActionTitle
-	}
-	if e.Intake.Recorded() {
-		after["interview_on"] = e.Intake.InterviewOn.ISO()
-	}
-	return e, s.audit(ctx, q, a, change{Action: "enrolment.create", EntityType: "enrolment", EntityID: e.ID, CandidateID: candidateID,
-		After: after, Reason: reason})
+	e, err := s.insertEnrolment(ctx, q, a, candidateID, &b, reason)
+	return e, b.eligibility, err
 }
 
 // decisionLetter prints the decision letter.

@@ -59,11 +59,11 @@ func (s *Service) RequestVAE(ctx context.Context, a domain.Actor, in VAERequestI
 			if by == domain.RequestedByCompany && !candidateOfCompany(c, in.CompanyID) {
 				return fieldError("candidate", "Ce candidat n'est pas rattaché à votre entreprise : saisissez son identité.")
 			}
-			rec, err := s.addEnrolment(ctx, q, a, c.ID, enrol, "Demande de VAE")
+			rec, elig, err := s.addEnrolment(ctx, q, a, c.ID, enrol, "Demande de VAE")
 			if err != nil {
 				return err
 			}
-			out = Enrolled{Candidate: c, Enrolment: rec}
+			out = Enrolled{Candidate: c, Enrolment: rec, Eligibility: elig}
 		} else {
 			var err error
 			if out, err = s.createCandidate(ctx, q, a, CandidateInput{Candidate: in.Candidate, Enrolment: &enrol},
