@@ -227,10 +227,34 @@ type Enrolment struct {
 	ReferentUserID           string
 	ReferentName             string
 	Blocks                   []string // chosen block codes, framework order
-	CreatedAt                time.Time
-	UpdatedAt                time.Time
-	History                  []StatusChange
+	// Stage is StageBlocsFinal on the blocs route's final stage, "" otherwise.
+	Stage     string
+	CreatedAt time.Time
+	UpdatedAt time.Time
+	History   []StatusChange
 }
+
+// StageBlocsFinal marks the blocs route's final stage (DOMAIN.md §5 « blocs »): a person who
+// holds block attestations presents the rest of the qualification to the commission. The
+// enrolment is evaluated as a VAE (Route is RouteVAE): the blocks not held by experience file,
+// decided by the commission's grid alone; the blocks held stay acquired and are covered at the
+// oral by a practical case, a knowledge question and an interview; the jury awards the
+// certificate. There is no admissibility phase.
+const StageBlocsFinal = "blocs_final"
+
+// FinalStage reports whether the enrolment is the blocs route's final stage.
+func (e Enrolment) FinalStage() bool { return e.Stage == StageBlocsFinal }
+
+// RouteLabel is the route in French, naming the blocs route's final stage.
+func (e Enrolment) RouteLabel() string {
+	if e.FinalStage() {
+		return FinalStageLabel
+	}
+	return e.Route.Label()
+}
+
+// FinalStageLabel names the blocs route's final stage in French.
+const FinalStageLabel = "Blocs de compétences — évaluation finale"
 
 // StatusChange is one entry of an enrolment's status history.
 type StatusChange struct {

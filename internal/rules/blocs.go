@@ -74,3 +74,51 @@ func CheckBlocsChoice(fw domain.Framework, chosen []string, held []HeldBlock) er
 	}
 	return nil
 }
+
+// FinalStageBlocks gives the blocks a person presents at the blocs route's final stage
+// (DOMAIN.md §5 « blocs »), in framework order: every common and specialty block, the optional
+// blocks already held, and the optional blocks chosen to complete the composition. The person
+// must hold at least one block acquired on the blocs route (otherwise the final stage is not
+// theirs: a VAE or a formation is), and the composition must be whole (CheckComposition). It
+// returns the blocks and the ones still to acquire (presented by experience file), or a
+// *CompositionError.
+func FinalStageBlocks(fw domain.Framework, held []HeldBlock, chosenOptional []string) (blocks, remaining []string, err error) {
+	var problems []string
+	byTraining := false
+	heldCodes := map[string]bool{}
+	for _, h := range held {
+		heldCodes[h.Code] = true
+		byTraining = byTraining || h.Route == domain.RouteBlocs
+	}
+	if !byTraining {
+		problems = append(problems, "aucun bloc n'est acquis par la voie des blocs de compétences : l'évaluation finale de cette voie suit au moins une attestation de bloc obtenue après formation")
+	}
+	known, bad := readBlocks(fw, chosenOptional)
+	problems = append(problems, bad...)
+	chosen := map[string]bool{}
+	for _, b := range known {
+		switch {
+		case b.Kind != domain.BlockOptional:
+			problems = append(problems, "le bloc "+b.Code+" n'est pas optionnel : les blocs communs et de spécialité sont toujours présentés, ne le choisissez pas")
+		case heldCodes[b.Code]:
+			problems = append(problems, "le bloc "+b.Code+" est déjà acquis : il est présenté d'office")
+		default:
+			chosen[b.Code] = true
+		}
+	}
+	if len(problems) > 0 {
+		return nil, nil, &CompositionError{Problems: problems}
+	}
+	for _, b := range fw.Blocks {
+		if b.Kind != domain.BlockOptional || heldCodes[b.Code] || chosen[b.Code] {
+			blocks = append(blocks, b.Code)
+			if !heldCodes[b.Code] {
+				remaining = append(remaining, b.Code)
+			}
+		}
+	}
+	if err := CheckComposition(fw, blocks); err != nil {
+		return nil, nil, err
+	}
+	return blocks, remaining, nil
+}

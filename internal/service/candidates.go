@@ -228,6 +228,9 @@ func (s *Service) insertEnrolment(ctx context.Context, q store.Q, a domain.Actor
 	if e.ReferentUserID != "" {
 		after["referent"] = e.ReferentUserID
 	}
+	if e.Stage != "" {
+		after["stage"] = e.Stage
+	}
 	if e.Intake.Recorded() {
 		after["interview_on"] = e.Intake.InterviewOn.ISO()
 		after["diploma_level"] = e.Intake.DiplomaLevel

@@ -271,6 +271,16 @@ func (s *Service) checkAwaitingJury(ctx context.Context, a domain.Actor, e domai
 		}
 		parts = append(parts, part)
 	}
+	if len(parts) == 0 && e.FinalStage() {
+		// Every block may be held: the commission's account of the oral on the trained blocks
+		// and its reasoned opinion must still reach the jury.
+		for _, g := range ev.Grids {
+			if g.Evaluator == domain.EvaluatorCommission && g.Submitted == nil {
+				return statusRefusal(domain.ECONFLICT, "Le dossier ne peut pas être transmis au jury : la commission n'a pas encore soumis sa grille "+
+					"(cas pratique, question de connaissances et entretien sur les blocs acquis par formation, avis argumenté).")
+			}
+		}
+	}
 	if len(parts) == 0 {
 		return nil
 	}

@@ -224,6 +224,22 @@ type GridView struct {
 // Title is the grid's French name.
 func (v GridView) Title() string { return GridTitle(v.Evaluator) }
 
+// TrainedBlocks lists, on the commission's grid of the blocs route's final stage, the blocks the
+// person holds, which the oral covers by a practical case, a knowledge question and an
+// interview (DOMAIN.md §5 « blocs »); nil elsewhere.
+func (v GridView) TrainedBlocks() []string {
+	if v.Evaluator != domain.EvaluatorCommission || !v.Enrolment.FinalStage() {
+		return nil
+	}
+	var out []string
+	for _, b := range v.Blocks {
+		if b.Held != nil {
+			out = append(out, b.Block.Code)
+		}
+	}
+	return out
+}
+
 // Locked reports whether the newest version is submitted: a change starts a correction.
 func (v GridView) Locked() bool { return v.Current != nil && v.Current.Status == store.GridSubmitted }
 
@@ -485,6 +501,15 @@ func (s *Service) writeGrid(ctx context.Context, a domain.Actor, enrolmentID str
 		}
 		if ev == domain.EvaluatorCommission && strings.TrimSpace(in.ReasonedOpinion) == "" {
 			fe.Add("reasoned_opinion", "Rédigez l'avis argumenté de la commission avant de soumettre la grille.")
+		}
+		if ev == domain.EvaluatorCommission && e.FinalStage() {
+			// The final stage covers the blocks acquired by training at the oral (DOMAIN.md §5).
+			if strings.TrimSpace(in.PracticalCase) == "" {
+				fe.Add("practical_case", "Résumez le cas pratique : à l'évaluation finale de la voie blocs, il porte sur les blocs acquis par formation.")
+			}
+			if strings.TrimSpace(in.KnowledgeQuestion) == "" {
+				fe.Add("knowledge_question", "Résumez la question de connaissances posée sur les blocs acquis par formation.")
+			}
 		}
 	}
 

@@ -30,6 +30,7 @@ const (
 	ActEnrolmentManage   Action = "enrolment.manage"           // interview, eligibility data, blocks, company and referent, status, import
 	ActEnrolmentDerogate Action = "enrolment.derogate"         // record a reasoned derogation to eligibility
 	ActBlocsEnrol        Action = "enrolment.blocs"            // enrol an employee on the blocs route with an accredited OF
+	ActBlocsFinal        Action = "enrolment.blocs_final"      // open the blocs route's final stage for a person holding attestations
 	ActTrainingRecord    Action = "training.record"            // training hours, internships, continuous marks
 	ActLogbookWrite      Action = "logbook.write"              // the referent's follow-up entries
 	ActGridOrganisation  Action = "grid.training_organisation" // the OF's final evaluation grid
@@ -128,6 +129,7 @@ var Permissions = map[Action]map[domain.Role]Access{
 	ActEnrolmentDerogate: {domain.RoleSecretariat: AccessAll},
 	// A company enrols its own employees on the blocs route; the secretariat may do it for one.
 	ActBlocsEnrol:       {domain.RoleSecretariat: AccessAll, domain.RoleCompany: AccessScoped},
+	ActBlocsFinal:       {domain.RoleSecretariat: AccessAll},
 	ActTrainingRecord:   {domain.RoleSecretariat: AccessAll, domain.RoleTrainingOrganisation: AccessScoped},
 	ActLogbookWrite:     {domain.RoleCompanyReferent: AccessScoped},
 	ActGridOrganisation: {domain.RoleTrainingOrganisation: AccessScoped},

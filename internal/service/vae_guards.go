@@ -25,6 +25,7 @@ func checkVAEMove(ctx context.Context, q store.Q, e domain.Enrolment, to domain.
 		return err
 	}
 	switch {
+	case noExperienceFile(e, f):
 	case e.Status == domain.StatusAdmissibility && to == domain.StatusEnrolled:
 		return statusRefusal(domain.ECONFLICT, "La recevabilité d'une VAE se décide sur son dossier (« "+f.Status.Label()+" ») : enregistrez la décision depuis le dossier de VAE.")
 	case to == domain.StatusFinalEvaluation && f.ExperienceStatus != domain.ExperienceSubmitted:
@@ -46,9 +47,15 @@ func vaeOralRefusal(ctx context.Context, q store.Q, c domain.Candidate, e domain
 	if err != nil {
 		return "", err
 	}
-	if f.ExperienceStatus != domain.ExperienceSubmitted {
+	if f.ExperienceStatus != domain.ExperienceSubmitted && !noExperienceFile(e, f) {
 		return "La commission entend " + c.DisplayName() + " sur son dossier d'expérience, qui n'est pas encore déposé (« " +
 			f.Status.Label() + " », dossier d'expérience « " + f.ExperienceStatus.Label() + " ») : planifiez l'oral après son dépôt.", nil
 	}
 	return "", nil
+}
+
+// noExperienceFile reports a final stage of the blocs route where every block is held: there
+// is no experience file to write, the commission hears the candidate on the trained blocks.
+func noExperienceFile(e domain.Enrolment, f store.VAEFile) bool {
+	return e.FinalStage() && f.ExperienceStatus == domain.ExperienceClosed
 }

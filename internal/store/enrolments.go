@@ -21,13 +21,13 @@ func (q Q) CreateEnrolmentRecord(ctx context.Context, r EnrolmentRecord, byUserI
 		`INSERT INTO enrolments (id, candidate_id, framework_id, qualification_id, route, public, status,
 		 training_organisation_id, company_id, referent_user_id, blocks, created_at, updated_at,
 		 action_id, interview_on, interview_project, interview_motivation, diploma_level, experience_months,
-		 related_experience_months, derogation_reason, derogation_by)
-		 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22)`,
+		 related_experience_months, derogation_reason, derogation_by, stage)
+		 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23)`,
 		e.ID, e.CandidateID, e.FrameworkID, e.QualificationID, string(e.Route), string(e.Public), string(e.Status),
 		nullString(e.TrainingOrganisationID), nullString(e.CompanyID), nullString(e.ReferentUserID),
 		strings.Join(e.Blocks, " "), e.CreatedAt.UTC(), e.UpdatedAt.UTC(),
 		nullString(r.ActionID), in.InterviewOn.ISO(), in.Project, in.Motivation, in.DiplomaLevel, in.ExperienceMonths,
-		in.RelatedExperienceMonths, r.Derogation.Reason, r.Derogation.ByUserID)
+		in.RelatedExperienceMonths, r.Derogation.Reason, r.Derogation.ByUserID, e.Stage)
 	if err != nil {
 		return normalize(err)
 	}
@@ -89,7 +89,7 @@ const enrolmentColumns = `e.id, e.candidate_id, e.framework_id, f.version, e.qua
 	COALESCE(e.company_id, ''), COALESCE(co.name, ''), COALESCE(e.referent_user_id, ''), COALESCE(u.name, ''),
 	e.blocks, e.created_at, e.updated_at, COALESCE(e.action_id, ''), COALESCE(ac.title, ''), e.interview_on,
 	e.interview_project, e.interview_motivation, e.diploma_level, e.experience_months, e.related_experience_months,
-	e.derogation_reason, e.derogation_by, COALESCE(du.name, '')`
+	e.derogation_reason, e.derogation_by, COALESCE(du.name, ''), e.stage`
 
 const enrolmentJoins = `
 	FROM enrolments e
@@ -112,7 +112,7 @@ func (r *rawEnrolment) dest(e *EnrolmentRecord) []any {
 		&e.TrainingOrganisationName, &e.CompanyID, &e.CompanyName, &e.ReferentUserID, &e.ReferentName,
 		&r.blocks, &e.CreatedAt, &e.UpdatedAt, &e.ActionID, &e.ActionTitle, &r.interviewOn,
 		&e.Intake.Project, &e.Intake.Motivation, &e.Intake.DiplomaLevel, &e.Intake.ExperienceMonths,
-		&e.Intake.RelatedExperienceMonths, &e.Derogation.Reason, &e.Derogation.ByUserID, &e.Derogation.ByName}
+		&e.Intake.RelatedExperienceMonths, &e.Derogation.Reason, &e.Derogation.ByUserID, &e.Derogation.ByName, &e.Stage}
 }
 
 func (r *rawEnrolment) finish(e *EnrolmentRecord) {

@@ -17,6 +17,7 @@ import (
 var actionLabels = map[string]string{
 	"candidate.create":         "Candidat enregistré",
 	"enrolment.create":         "Inscription enregistrée",
+	"blocs.final_stage":        "Évaluation finale de la voie blocs ouverte",
 	"enrolment.status":         "Statut d'inscription modifié",
 	"enrolment.referent":       "Référent entreprise désigné",
 	"enrolment.derogation":     "Dérogation aux conditions d'éligibilité accordée",
