@@ -736,6 +736,7 @@ type JuryCandidate struct {
 	FrameworkVersion   int                    `json:"framework_version"`
 	Threshold          int                    `json:"threshold_percent"`
 	Route              domain.Route           `json:"route"`
+	Stage              string                 `json:"stage,omitempty"` // domain.StageBlocsFinal on the blocs route's final stage
 	Outcome            rules.CandidateOutcome `json:"outcome"`
 	Explanation        string                 `json:"explanation"`
 	Blocks             []JuryBlock            `json:"blocks"`
@@ -751,7 +752,9 @@ type JuryCandidate struct {
 }
 
 // RouteLabel is the route in French.
-func (c JuryCandidate) RouteLabel() string { return c.Route.Label() }
+func (c JuryCandidate) RouteLabel() string {
+	return domain.Enrolment{Route: c.Route, Stage: c.Stage}.RouteLabel()
+}
 
 // OutcomeLabel is the candidate's outcome in French.
 func (c JuryCandidate) OutcomeLabel() string { return c.Outcome.Label() }
@@ -1155,7 +1158,7 @@ func (in juryInput) view(r rules.CandidateResult, debate map[string]bool, decisi
 	c, e, fw := in.candidate, in.enrolment, in.framework
 	jc := JuryCandidate{EnrolmentID: e.ID, CandidateID: c.ID, Number: c.Number, Name: c.DisplayName(), FullName: c.FullName(),
 		BirthDate: c.BirthDate.ISO(), QualificationCode: e.QualificationCode, QualificationTitle: e.QualificationTitle,
-		FrameworkVersion: e.FrameworkVersion, Threshold: fw.ThresholdPercent, Route: e.Route, Outcome: r.Outcome,
+		FrameworkVersion: e.FrameworkVersion, Threshold: fw.ThresholdPercent, Route: e.Route, Stage: e.Stage, Outcome: r.Outcome,
 		Explanation: r.Explanation()}
 	if jc.QualificationTitle == "" {
 		jc.QualificationTitle = fw.Qualification.Title

@@ -71,7 +71,7 @@ func MinutesDoc(sn JurySnapshot) docs.MinutesDoc {
 	}
 	for _, c := range sn.Candidates {
 		mc := docs.MinutesCandidate{Name: c.FullName, Number: c.Number, QualificationTitle: c.QualificationTitle,
-			Route: c.Route.Label(), Outcome: c.Outcome.Label()}
+			Route: c.RouteLabel(), Outcome: c.Outcome.Label()}
 		for _, d := range c.Derogations {
 			mc.Derogations = append(mc.Derogations, docs.MinutesDerogation{Missing: d.Missing, Reason: d.Reason, By: d.By, On: d.When()})
 		}

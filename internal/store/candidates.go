@@ -296,7 +296,7 @@ func (q Q) pageRows(ctx context.Context, join string, conds []string, a args, li
 	keys := `SELECT c.sort_key AS sk, c.id AS cid, e.created_at AS ec, e.id AS eid FROM candidates c ` + join + whereAll(conds) +
 		` ORDER BY c.sort_key, c.id, e.created_at, e.id LIMIT ` + a.add(limit) + ` OFFSET ` + a.add(offset)
 	query := `SELECT ` + candidateColumns + `, COALESCE(e.id, ''), COALESCE(qu.code, ''), COALESCE(qu.title, ''),
-		COALESCE(e.route, ''), COALESCE(e.status, ''), COALESCE(o.name, '')
+		COALESCE(e.route, ''), COALESCE(e.status, ''), COALESCE(o.name, ''), COALESCE(e.stage, '')
 		FROM (` + keys + `) p
 		JOIN candidates c ON c.id = p.cid
 		LEFT JOIN enrolments e ON e.id = p.eid
@@ -313,7 +313,7 @@ func (q Q) pageRows(ctx context.Context, join string, conds []string, a args, li
 		var r CandidateRow
 		var route, status string
 		c, err := scanCandidate(rows, &r.Enrolment.ID, &r.Enrolment.QualificationCode, &r.Enrolment.QualificationTitle,
-			&route, &status, &r.Enrolment.TrainingOrganisationName)
+			&route, &status, &r.Enrolment.TrainingOrganisationName, &r.Enrolment.Stage)
 		if err != nil {
 			return nil, normalize(err)
 		}

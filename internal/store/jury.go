@@ -420,13 +420,19 @@ type PresentableEnrolment struct {
 	QualificationCode  string
 	QualificationTitle string
 	Route              domain.Route
+	Stage              string // domain.StageBlocsFinal on the blocs route's final stage
 	Status             domain.EnrolmentStatus
+}
+
+// RouteLabel is the route in French, naming the blocs route's final stage.
+func (p PresentableEnrolment) RouteLabel() string {
+	return domain.Enrolment{Route: p.Route, Stage: p.Stage}.RouteLabel()
 }
 
 // PresentableEnrolments lists the enrolments that can be presented to a session, by name.
 func (q Q) PresentableEnrolments(ctx context.Context) ([]PresentableEnrolment, error) {
 	rows, err := q.db.QueryContext(ctx,
-		`SELECT e.id, c.id, c.number, c.birth_name, c.used_name, c.first_names, qu.code, qu.title, e.route, e.status
+		`SELECT e.id, c.id, c.number, c.birth_name, c.used_name, c.first_names, qu.code, qu.title, e.route, e.status, e.stage
 		 FROM enrolments e
 		 JOIN candidates c ON c.id = e.candidate_id
 		 JOIN qualifications qu ON qu.id = e.qualification_id
@@ -444,7 +450,7 @@ func (q Q) PresentableEnrolments(ctx context.Context) ([]PresentableEnrolment, e
 		var p PresentableEnrolment
 		var route, status string
 		if err := rows.Scan(&p.EnrolmentID, &p.CandidateID, &p.Number, &p.BirthName, &p.UsedName, &p.FirstNames,
-			&p.QualificationCode, &p.QualificationTitle, &route, &status); err != nil {
+			&p.QualificationCode, &p.QualificationTitle, &route, &status, &p.Stage); err != nil {
 			return nil, normalize(err)
 		}
 		p.Route, p.Status = domain.Route(route), domain.EnrolmentStatus(status)

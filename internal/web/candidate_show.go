@@ -24,6 +24,9 @@ type candidatePage struct {
 	Blocs map[string]*service.BlocsProgress
 	// BlocsCompany is the candidate's company the actor may enrol them on the blocs route for.
 	BlocsCompany string
+	// FinalStage lists the qualifications in which the secretariat may open the blocs route's
+	// final stage for the candidate.
+	FinalStage []service.FinalStageOption
 }
 
 func (s *Server) candidateShow(w http.ResponseWriter, r *http.Request) error {
@@ -61,6 +64,9 @@ func (s *Server) candidateShow(w http.ResponseWriter, r *http.Request) error {
 			(service.AccessFor(a, service.ActBlocsEnrol) == service.AccessAll || slices.Contains(a.Scopes(domain.RoleCompany), e.CompanyID)) {
 			p.BlocsCompany = e.CompanyID
 		}
+	}
+	if p.FinalStage, err = s.svc.FinalStageOptions(ctx, a, c.ID); err != nil {
+		return err
 	}
 	if service.Can(a, service.ActCertificateRead) {
 		certs, err := s.svc.Certificates(ctx, a, store.CertificateFilter{CandidateID: c.ID})

@@ -23,6 +23,8 @@ func (s *Server) registerActionRoutes() {
 
 	s.handle("GET /entreprises/{id}/inscription-blocs", service.ActBlocsEnrol, s.blocsEnrolmentForm)
 	s.handle("POST /entreprises/{id}/inscription-blocs", service.ActBlocsEnrol, s.blocsEnrolmentSubmit)
+	s.handle("GET /candidats/{id}/evaluation-finale-blocs", service.ActBlocsFinal, s.finalStageForm)
+	s.handle("POST /candidats/{id}/evaluation-finale-blocs", service.ActBlocsFinal, s.finalStageSubmit)
 
 	s.handle("GET /actions/{id}/import", service.ActEnrolmentManage, s.importForm)
 	s.handle("POST /actions/{id}/import", service.ActEnrolmentManage, s.importSubmit)
