@@ -86,6 +86,10 @@ func excerpt(body string) string {
 	if i := strings.Index(body, "<main"); i >= 0 {
 		body = body[i:]
 	}
+	// A refused form: its error summary says why.
+	if i := strings.Index(body, `role="alert"`); i >= 0 {
+		body = body[i:]
+	}
 	if len(body) > 1200 {
 		body = body[:1200] + "…"
 	}

@@ -22,6 +22,7 @@ type MinutesBlock struct {
 	Code, Title     string
 	Outcome         string // French label: « acquis », « non acquis », « en débat », « non admis », « incomplet »
 	Explanation     string // the rules engine's French explanation
+	Source          string // how an acquired block was reached: « formation (…) », « expérience (…) »
 	Debate          bool
 	Decision        string // « acquis » / « non acquis » for a debated block
 	Reason          string // the jury's reason
@@ -580,6 +581,9 @@ func (w *minutes) blockCells(b MinutesBlock) [][]styledLine {
 		cellText{"", clean(b.Title, false)})
 	outcome := []cellText{{"", clean(b.Outcome, false)}}
 	motive := []cellText{{"", clean(b.Explanation, true)}}
+	if src := clean(b.Source, false); src != "" {
+		motive = append([]cellText{{"B", "Origine : " + src}}, motive...)
+	}
 	if b.Debate {
 		decision := clean(b.Decision, false)
 		if decision == "" {

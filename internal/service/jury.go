@@ -917,6 +917,29 @@ func (b JuryBlock) PriorOrigin() string {
 	return out
 }
 
+// BlockSource says in French how an acquired block was reached, for the minutes: by training
+// (the formation and blocs routes) or by experience (VAE, and the blocs route's final stage);
+// "" for a block not acquired.
+func (c JuryCandidate) BlockSource(b JuryBlock) string {
+	if b.Outcome != rules.OutcomeAcquired {
+		return ""
+	}
+	route := c.Route
+	if b.Prior && b.PriorRoute != "" {
+		route = b.PriorRoute
+	}
+	switch route {
+	case domain.RouteFormation, domain.RouteBlocs:
+		return "formation (voie « " + route.Label() + " »)"
+	case domain.RouteVAE:
+		if !b.Prior && c.Stage == domain.StageBlocsFinal {
+			return "expérience (dossier d'expérience à l'évaluation finale de la voie blocs)"
+		}
+		return "expérience (VAE)"
+	}
+	return ""
+}
+
 // PriorDate says in French when a prior block was acquired: « 10/12/2026 ».
 func (b JuryBlock) PriorDate() string {
 	d, err := domain.ParseISODate(b.PriorOn)

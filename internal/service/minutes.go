@@ -77,7 +77,7 @@ func MinutesDoc(sn JurySnapshot) docs.MinutesDoc {
 		}
 		for _, b := range c.Blocks {
 			mc.Blocks = append(mc.Blocks, docs.MinutesBlock{Code: b.Code, Title: b.Title, Outcome: b.Outcome.Label(),
-				Explanation: b.Explanation, Debate: b.InDebate, Decision: b.DecisionLabel(), Reason: b.Reason,
+				Explanation: b.Explanation, Source: c.BlockSource(b), Debate: b.InDebate, Decision: b.DecisionLabel(), Reason: b.Reason,
 				ReferentOpinion: b.ReferentOpinion})
 		}
 		m.Candidates = append(m.Candidates, mc)
