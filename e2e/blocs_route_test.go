@@ -178,6 +178,10 @@ func TestBlocsRouteBlockByBlockThenTheFinalStage(t *testing.T) {
 	if !v.Enrolment.FinalStage() || v.Enrolment.Status != domain.StatusEnrolled || !v.Acquired["BC2"] || !v.Acquired["OPT1"] || v.Acquired["BC1"] {
 		t.Fatalf("the final stage's file: stage %q, %s, acquired %v", v.Enrolment.Stage, v.Enrolment.Status, v.Acquired)
 	}
+	if body := in.sec.page("/vae/" + finalID); !strings.Contains(body, "<h1>Évaluation finale de la voie blocs — Salomé MARCHETTI</h1>") ||
+		strings.Contains(body, "Dossier de recevabilité") || !strings.Contains(body, "Dossier d'expérience à déposer avant le") {
+		t.Fatalf("the final stage's page: %s", excerpt(body))
+	}
 	if body := in.sec.page("/candidats/" + person); !strings.Contains(body, "Blocs de compétences — évaluation finale") {
 		t.Fatalf("the candidate's page does not name the final stage: %s", excerpt(body))
 	}
@@ -314,6 +318,9 @@ func TestBlocsRouteAfterAPartialVAE(t *testing.T) {
 	finalID := strings.TrimPrefix(loc, "/vae/")
 	if s := in.status(finalID); s != domain.StatusFinalEvaluation {
 		t.Fatalf("the final stage with every block held: %s", s)
+	}
+	if body := in.sec.page(loc); !strings.Contains(body, "Tous les blocs sont acquis : il n'y a pas de dossier d'expérience à écrire") {
+		t.Fatalf("the final stage's page with every block held: %s", excerpt(body))
 	}
 	status, _, body := in.sec.post("/inscriptions/"+finalID+"/statut", url.Values{"status": {"awaiting_jury"}})
 	if status != http.StatusConflict || !strings.Contains(body, "la commission n'a pas encore soumis sa grille") {

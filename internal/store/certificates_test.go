@@ -42,13 +42,7 @@ func seedCertificates(t *testing.T, s *store.Store, candidates int, sessions ...
 			if err := q.CreateCandidate(ctx, c); err != nil {
 				return err
 			}
-			e := domain.Enrolment{ID: fmt.Sprintf("ce%d", i), CandidateID: id, FrameworkID: "f1", QualificationID: "q1",
-				Route: domain.RouteFormation, Public: domain.PublicEmployee, Status: domain.StatusAwaitingJury,
-				Blocks: []string{"BC1", "BC2", "BC3"}, CreatedAt: t0, UpdatedAt: t0}
-			if err := q.CreateEnrolment(ctx, e, ""); err != nil {
-				return err
-			}
-			seed.candidates, seed.enrolments = append(seed.candidates, id), append(seed.enrolments, e.ID)
+			seed.candidates, seed.enrolments = append(seed.candidates, id), append(seed.enrolments, fmt.Sprintf("ce%d", i))
 		}
 		if candidates >= 2 {
 			if err := q.SetCandidateUser(ctx, "cc2", "cu-holder"); err != nil {
@@ -65,6 +59,14 @@ func seedCertificates(t *testing.T, s *store.Store, candidates int, sessions ...
 	})
 	if err != nil {
 		t.Fatal(err)
+	}
+	// The enrolments are written with the columns of their first schema only, so that the
+	// migration tests seed a database migrated part of the way.
+	for i, e := range seed.enrolments {
+		if err := s.ExecRaw(ctx, `INSERT INTO enrolments (id, candidate_id, framework_id, qualification_id, route, public, status, blocks, created_at, updated_at)
+			VALUES ($1, $2, 'f1', 'q1', 'formation', 'employee', 'awaiting_jury', 'BC1 BC2 BC3', $3, $3)`, e, seed.candidates[i], t0); err != nil {
+			t.Fatal(err)
+		}
 	}
 	return seed
 }

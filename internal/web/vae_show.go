@@ -109,6 +109,9 @@ func vaeVersionOf(v service.VAEView, ver store.VAEFileVersion) *vaeVersionView {
 
 // vaeFileSteps is the path of a VAE file, from the request to the jury, with the step it is at.
 func vaeFileSteps(v service.VAEView) []progressStep {
+	if v.Enrolment.FinalStage() {
+		return finalStageSteps(v)
+	}
 	labels := []string{"Demande", "Dossier de recevabilité envoyé au candidat", "Dossier de recevabilité reçu", "Avis de l'organisme",
 		"Décision de recevabilité", "Dossier d'expérience", "Commission d'évaluation", "Jury"}
 	cur := 0
@@ -139,6 +142,31 @@ func vaeFileSteps(v service.VAEView) []progressStep {
 	}
 	if cur == 7 && v.Enrolment.Status != domain.StatusAwaitingJury {
 		labels[7] += " : " + strings.ToLower(v.Enrolment.Status.Label())
+	}
+	out := make([]progressStep, len(labels))
+	for i, l := range labels {
+		out[i] = progressStep{Label: l, Done: i < cur, Current: i == cur}
+	}
+	return out
+}
+
+// finalStageSteps is the path of the blocs route's final stage: opened by the secretariat, the
+// experience file (none when every block is held), the commission, the jury.
+func finalStageSteps(v service.VAEView) []progressStep {
+	labels := []string{"Ouverture par le secrétariat", "Dossier d'expérience", "Commission d'évaluation", "Jury"}
+	cur := 1
+	switch {
+	case v.File.ExperienceStatus == domain.ExperienceOpen:
+	case v.Enrolment.Status == domain.StatusFinalEvaluation:
+		cur = 2
+	default:
+		cur = 3
+	}
+	if v.File.ExperienceStatus == domain.ExperienceClosed {
+		labels[1] += " : sans objet, tous les blocs sont acquis"
+	}
+	if cur == 3 && v.Enrolment.Status != domain.StatusAwaitingJury {
+		labels[3] += " : " + strings.ToLower(v.Enrolment.Status.Label())
 	}
 	out := make([]progressStep, len(labels))
 	for i, l := range labels {
