@@ -182,6 +182,9 @@ func TestBlocsRouteBlockByBlockThenTheFinalStage(t *testing.T) {
 		strings.Contains(body, "Dossier de recevabilité") || !strings.Contains(body, "Dossier d'expérience à déposer avant le") {
 		t.Fatalf("the final stage's page: %s", excerpt(body))
 	}
+	if body := in.sec.page("/blocs"); !strings.Contains(body, "Évaluation finale de la voie blocs") || !strings.Contains(body, ">Salomé MARCHETTI</a>") {
+		t.Fatalf("the blocs overview does not list the final stage: %s", excerpt(body))
+	}
 	if body := in.sec.page("/candidats/" + person); !strings.Contains(body, "Blocs de compétences — évaluation finale") {
 		t.Fatalf("the candidate's page does not name the final stage: %s", excerpt(body))
 	}

@@ -63,15 +63,25 @@ type BlocsOverviewQualification struct {
 	Blocks      []BlocsOverviewBlock // in framework order, only blocks someone chose
 }
 
-// BlocsOverview is the blocs route block by block.
+// BlocsFinalPerson is a person at the blocs route's final stage.
+type BlocsFinalPerson struct {
+	BlocsPerson
+	QualificationTitle string
+	Status             domain.EnrolmentStatus
+}
+
+// BlocsOverview is the blocs route block by block, then its final stages.
 type BlocsOverview struct {
 	Qualifications []BlocsOverviewQualification
+	// FinalStage are the people at the final stage (DOMAIN.md §5 « blocs »), withdrawals aside.
+	FinalStage []BlocsFinalPerson
 	Enrolments     int  // blocs enrolments counted (withdrawals aside)
 	Truncated      bool // more than BlocsOverviewLimit enrolments: only the first are counted
 }
 
-// BlocsOverviewLimit is how many blocs enrolments the overview reads at most.
-const BlocsOverviewLimit = 2000
+// BlocsOverviewLimit is how many blocs enrolments the overview reads at most (the candidates
+// list's largest page).
+const BlocsOverviewLimit = 500
 
 // blocsStage says where a chosen block of an enrolment stands.
 func blocsStage(e domain.Enrolment, held bool) (BlocsStage, bool) {
@@ -164,6 +174,18 @@ func (s *Service) BlocsOverview(ctx context.Context, a domain.Actor) (BlocsOverv
 			}
 		}
 		out.Qualifications = append(out.Qualifications, *qo)
+	}
+	finals, err := s.Candidates(ctx, a, store.CandidateFilter{Route: domain.RouteVAE, Stage: domain.StageBlocsFinal, Limit: BlocsOverviewLimit})
+	if err != nil {
+		return out, err
+	}
+	out.Truncated = out.Truncated || finals.Total > len(finals.Rows)
+	for _, r := range finals.Rows {
+		if r.Enrolment.Status == domain.StatusWithdrawn {
+			continue
+		}
+		out.FinalStage = append(out.FinalStage, BlocsFinalPerson{BlocsPerson: BlocsPerson{CandidateID: r.Candidate.ID, EnrolmentID: r.Enrolment.ID,
+			Name: r.Candidate.DisplayName(), Number: r.Candidate.Number}, QualificationTitle: r.Enrolment.QualificationTitle, Status: r.Enrolment.Status})
 	}
 	return out, nil
 }

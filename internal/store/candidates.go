@@ -120,6 +120,7 @@ type CandidateFilter struct {
 	QualificationCode      string
 	Route                  domain.Route
 	Status                 domain.EnrolmentStatus
+	Stage                  string // domain.StageBlocsFinal: the blocs route's final stages only
 	TrainingOrganisationID string
 	Scope                  Scope
 	Limit                  int
@@ -171,6 +172,9 @@ func (q Q) ListCandidates(ctx context.Context, f CandidateFilter) (CandidatePage
 	}
 	if f.Status != "" {
 		enrol = append(enrol, `e.status = `+a.add(string(f.Status)))
+	}
+	if f.Stage != "" {
+		enrol = append(enrol, `e.stage = `+a.add(f.Stage))
 	}
 	limit := f.Limit
 	if limit <= 0 || limit > 500 {
