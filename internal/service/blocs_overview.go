@@ -75,8 +75,8 @@ type BlocsOverview struct {
 	Qualifications []BlocsOverviewQualification
 	// FinalStage are the people at the final stage (DOMAIN.md §5 « blocs »), withdrawals aside.
 	FinalStage []BlocsFinalPerson
-	Enrolments     int  // blocs enrolments counted (withdrawals aside)
-	Truncated      bool // more than BlocsOverviewLimit enrolments: only the first are counted
+	Enrolments int  // blocs enrolments counted (withdrawals aside)
+	Truncated  bool // more than BlocsOverviewLimit enrolments: only the first are counted
 }
 
 // BlocsOverviewLimit is how many blocs enrolments the overview reads at most (the candidates
