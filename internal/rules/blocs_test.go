@@ -81,3 +81,69 @@ func TestBlocsChoice(t *testing.T) {
 		})
 	}
 }
+
+func TestFinalStageBlocks(t *testing.T) {
+	on := domain.NewDate(2026, 6, 12)
+	byTraining := func(codes ...string) []HeldBlock {
+		var out []HeldBlock
+		for _, c := range codes {
+			out = append(out, HeldBlock{Code: c, AcquiredOn: on, Route: domain.RouteBlocs})
+		}
+		return out
+	}
+	tests := []struct {
+		name              string
+		held              []HeldBlock
+		optional          []string
+		blocks, remaining string
+		problems          []string
+	}{
+		{name: "one trained block: the rest by experience, with the optional blocks chosen",
+			held: byTraining("CO2"), optional: []string{"OP1", "OP3"},
+			blocks: "CO1 CO2 CO3 SP1 SP2 OP1 OP3", remaining: "CO1 CO3 SP1 SP2 OP1 OP3"},
+		{name: "an optional block held counts toward the composition",
+			held: byTraining("CO2", "OP2"), optional: []string{"OP3"},
+			blocks: "CO1 CO2 CO3 SP1 SP2 OP2 OP3", remaining: "CO1 CO3 SP1 SP2 OP3"},
+		{name: "every block held: nothing left by experience",
+			held:   append(byTraining("SP2"), HeldBlock{Code: "CO1", Route: domain.RouteVAE}, HeldBlock{Code: "CO2", Route: domain.RouteVAE}, HeldBlock{Code: "CO3", Route: domain.RouteVAE}, HeldBlock{Code: "SP1", Route: domain.RouteVAE}, HeldBlock{Code: "OP1", Route: domain.RouteVAE}, HeldBlock{Code: "OP2", Route: domain.RouteVAE}),
+			blocks: "CO1 CO2 CO3 SP1 SP2 OP1 OP2"},
+		{name: "no block acquired on the blocs route is refused",
+			held: []HeldBlock{{Code: "CO1", Route: domain.RouteVAE}}, optional: []string{"OP1", "OP2"},
+			problems: []string{"aucun bloc n'est acquis par la voie des blocs de compétences"}},
+		{name: "a common block chosen as optional is refused",
+			held: byTraining("CO2"), optional: []string{"CO1", "OP1", "OP2"},
+			problems: []string{"le bloc CO1 n'est pas optionnel"}},
+		{name: "an optional block already held cannot be chosen again",
+			held: byTraining("OP1"), optional: []string{"OP1", "OP2"},
+			problems: []string{"le bloc OP1 est déjà acquis"}},
+		{name: "too few optional blocks make an incomplete composition",
+			held: byTraining("CO2"), optional: []string{"OP1"},
+			problems: []string{"il faut choisir exactement 2 blocs optionnels, 1 est choisi (OP1)"}},
+		{name: "too many optional blocks, counting those held",
+			held: byTraining("OP1"), optional: []string{"OP2", "OP3"},
+			problems: []string{"il faut choisir exactement 2 blocs optionnels, 3 sont choisis"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			blocks, remaining, err := FinalStageBlocks(enrolmentFramework(), tt.held, tt.optional)
+			if tt.problems == nil {
+				if err != nil {
+					t.Fatalf("refused: %v", err)
+				}
+				if strings.Join(blocks, " ") != tt.blocks || strings.Join(remaining, " ") != tt.remaining {
+					t.Fatalf("blocks %v, remaining %v", blocks, remaining)
+				}
+				return
+			}
+			var ce *CompositionError
+			if !errors.As(err, &ce) {
+				t.Fatalf("err = %v, want *CompositionError", err)
+			}
+			for _, p := range tt.problems {
+				if !strings.Contains(ce.Error(), p) {
+					t.Errorf("%q lacks %q", ce.Error(), p)
+				}
+			}
+		})
+	}
+}
