@@ -117,6 +117,7 @@ type enrolmentDTO struct {
 	QualificationCode    string            `json:"qualification_code"`
 	QualificationTitle   string            `json:"qualification_title"`
 	Route                string            `json:"route"`
+	Stage                string            `json:"stage"`
 	Public               string            `json:"public"`
 	Status               string            `json:"status"`
 	TrainingOrganisation *refDTO           `json:"training_organisation"`
@@ -131,7 +132,7 @@ type enrolmentDTO struct {
 func enrolmentOf(e domain.Enrolment) enrolmentDTO {
 	d := enrolmentDTO{ID: e.ID, FrameworkID: e.FrameworkID, FrameworkVersion: e.FrameworkVersion,
 		QualificationID: e.QualificationID, QualificationCode: e.QualificationCode, QualificationTitle: e.QualificationTitle,
-		Route: string(e.Route), Public: string(e.Public), Status: string(e.Status),
+		Route: string(e.Route), Stage: e.Stage, Public: string(e.Public), Status: string(e.Status),
 		TrainingOrganisation: ref(e.TrainingOrganisationID, e.TrainingOrganisationName),
 		Company:              ref(e.CompanyID, e.CompanyName), Referent: ref(e.ReferentUserID, e.ReferentName),
 		Blocks: orEmpty(e.Blocks), CreatedAt: timestamp(e.CreatedAt), UpdatedAt: timestamp(e.UpdatedAt),
