@@ -388,6 +388,10 @@ func (s *Service) buildEnrolment(ctx context.Context, q store.Q, a domain.Actor,
 		}
 		if err := rules.CheckBlocsChoice(fw.Framework, blocks, held); err != nil {
 			fe.Add("blocks", err.Error())
+		} else if msg, err := blocksUnderWay(ctx, q, in.candidateID, fw.QualificationID, blocks); err != nil {
+			return b, fe, err
+		} else if msg != "" {
+			fe.Add("blocks", msg)
 		}
 	} else {
 		// The common and specialty blocks are always presented; the person chooses the optional ones.
@@ -412,6 +416,43 @@ func (s *Service) buildEnrolment(ctx context.Context, q store.Q, a domain.Actor,
 		fe.Add("derogation", "Une dérogation porte sur l'éligibilité : enregistrez d'abord l'entretien et les données d'éligibilité.")
 	}
 	return b, fe, nil
+}
+
+// blocksUnderWay refuses, for a known person, a block already presented on another of their
+// enrolments in the qualification that has not been judged yet, and any block once the
+// qualification is certified: a block is evaluated on one enrolment at a time.
+func blocksUnderWay(ctx context.Context, q store.Q, candidateID, qualificationID string, blocks []string) (string, error) {
+	if candidateID == "" {
+		return "", nil
+	}
+	c, err := q.Candidate(ctx, candidateID, store.Scope{})
+	if err != nil {
+		return "", err
+	}
+	var busy []string
+	for _, e := range c.Enrolments {
+		if e.QualificationID != qualificationID {
+			continue
+		}
+		switch e.Status {
+		case domain.StatusCertified:
+			return c.DisplayName() + " est déjà certifié(e) pour « " + e.QualificationTitle + " » : il n'y a plus de bloc à acquérir.", nil
+		case domain.StatusPartial, domain.StatusNotCertified, domain.StatusWithdrawn:
+			continue
+		}
+		for _, b := range blocks {
+			if contains(e.Blocks, b) {
+				busy = append(busy, b+" (inscription « "+e.RouteLabel()+" », « "+e.Status.Label()+" »)")
+			}
+		}
+	}
+	switch len(busy) {
+	case 0:
+		return "", nil
+	case 1:
+		return "Le bloc " + busy[0] + " est déjà en cours sur une autre inscription : il ne se présente que sur une inscription à la fois.", nil
+	}
+	return "Les blocs " + strings.Join(busy, ", ") + " sont déjà en cours sur une autre inscription : un bloc ne se présente que sur une inscription à la fois.", nil
 }
 
 // heldInQualification returns the blocks a known candidate holds for good in a qualification

@@ -122,6 +122,14 @@ func TestAnOrganisationEnrolsAKnownCandidateInABlocsActionByNumberAndBirthDate(t
 		t.Error("a known candidate is asked for an identity")
 	}
 	form.Set("candidate_birth_date", "14/03/1995")
+	// BC3 is under way on candidate A's formation enrolment: it is presented on one enrolment at a time.
+	status, _, body = s.post(t, of, page, form)
+	if status != http.StatusUnprocessableEntity || !strings.Contains(body, "Le bloc BC3 (inscription « Formation », « Inscrit ») est déjà en cours sur une autre inscription") {
+		t.Errorf("a block under way elsewhere: status %d", status)
+	}
+	if _, err := s.world.Service.SetEnrolmentStatus(ctx, sys, a.ID, a.Enrolments[0].ID, domain.StatusWithdrawn, "Réorientée vers la voie des blocs."); err != nil {
+		t.Fatal(err)
+	}
 	status, loc, body := s.post(t, of, page, form)
 	if status != http.StatusSeeOther || !strings.HasPrefix(loc, "/inscriptions/") {
 		t.Fatalf("known candidate: status %d: %.600s", status, body)
