@@ -40,8 +40,9 @@ type blocsPerson struct {
 	Company      int
 }
 
-// blocsPeople are the people of the demo's blocs route, one per step. The Lyon organisation
-// and the Nantes company have none at the final stage, whose enrolment names no organisation.
+// blocsPeople are the people of the demo's blocs route, one per step, with the company that
+// employs them and the organisation that trains them. The Nantes company, whose referent's
+// candidates the tests count from the plan, has none.
 var blocsPeople = []blocsPerson{
 	{person{"Sandrine", "Villemin", "", domain.SexFemale, "54395", "", "Nancy"}, blocsEnrolled, 0, 0},
 	{person{"Florian", "Mazières", "", domain.SexMale, "34172", "", "Montpellier"}, blocsInTraining, 2, 2},

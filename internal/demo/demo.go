@@ -247,7 +247,9 @@ func count(n int, one, many string) string {
 // the three routes at every step of their route, 4 of them with an account, those at a result
 // judged by a closed jury session some months ago, one action per accredited organisation whose
 // candidates stand at every step of the formation route up to a recent closed jury session
-// (route.go), the certificates and block attestations of both sessions, and the secretariat. No
+// (route.go), people on the blocs route at each of its steps, from a one-block enrolment by
+// their company to a final stage whose experience file awaits the commission's oral (blocs.go),
+// the certificates and block attestations of both sessions, and the secretariat. No
 // result is set otherwise: every certified, partial or not certified enrolment comes from a
 // closed session (DOMAIN.md §7 rule 4). Every account's password is Password.
 //
