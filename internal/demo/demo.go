@@ -184,6 +184,7 @@ func accountsOf(cands []candidatePlan) Accounts {
 		perOrganisation[j] += len(row)
 		perCompany[j] += len(row)
 	}
+	blocsRouteSeen(perOrganisation, perCompany)
 	acc := func(r domain.Role, name, local, sees string) Account {
 		return Account{Role: r.Label(), Name: name, Email: email(local), Password: Password, Sees: sees}
 	}
@@ -246,7 +247,9 @@ func count(n int, one, many string) string {
 // the three routes at every step of their route, 4 of them with an account, those at a result
 // judged by a closed jury session some months ago, one action per accredited organisation whose
 // candidates stand at every step of the formation route up to a recent closed jury session
-// (route.go), the certificates and block attestations of both sessions, and the secretariat. No
+// (route.go), people on the blocs route at each of its steps, from a one-block enrolment by
+// their company to a final stage whose experience file awaits the commission's oral (blocs.go),
+// the certificates and block attestations of both sessions, and the secretariat. No
 // result is set otherwise: every certified, partial or not certified enrolment comes from a
 // closed session (DOMAIN.md §7 rule 4). Every account's password is Password.
 //
@@ -378,8 +381,9 @@ func (l loader) load(ctx context.Context, cands []candidatePlan) error {
 		in := service.EnrolmentInput{QualificationCode: fw.Framework.Qualification.Code, Route: c.Route, Public: c.Public,
 			Blocks: chooseOptional(rng, fw.Framework)}
 		if c.Route == domain.RouteBlocs {
-			// The demo's blocs candidates chose every block of a composition, as they did before
-			// the blocs route presented only the blocks chosen.
+			// The planned blocs candidates chose every block of a composition, as they did before
+			// the blocs route presented only the blocks chosen; the blocs route's people
+			// (blocs.go) choose one block or a few, as the route runs today.
 			in.Blocks = append(mandatoryBlocks(fw.Framework), in.Blocks...)
 		}
 		if c.Organisation >= 0 {
@@ -434,6 +438,18 @@ func (l loader) load(ctx context.Context, cands []candidatePlan) error {
 			expected[enrolmentID] = c.Status
 		}
 	}
+	// The blocs route's people: those whose blocks the historical session attests reach the
+	// final stage once it is closed; the one the recent session attests is presented there.
+	blocsFW := blocsFramework(fws)
+	onBlocsRoute, blocsHistorical, blocsRecent, err := l.blocsRoute(ctx, blocsFW,
+		blocsIDs{Organisations: orgIDs, Companies: companyIDs, Referents: referentIDs})
+	if err != nil {
+		return err
+	}
+	for _, id := range blocsHistorical {
+		judged = append(judged, id)
+		expected[id] = domain.StatusPartial
+	}
 	members, err := l.juryRoster(ctx)
 	if err != nil {
 		return err
@@ -442,8 +458,12 @@ func (l loader) load(ctx context.Context, cands []candidatePlan) error {
 		Decide: byPlan(expected), Expected: expected}); err != nil {
 		return err
 	}
+	finalOrals, err := l.blocsFinal(ctx, blocsFW, onBlocsRoute)
+	if err != nil {
+		return err
+	}
 	if err := l.route(ctx, fws[0], routeIDs{Organisations: orgIDs, Companies: companyIDs, Referents: referentIDs, FunderID: funder.ID,
-		JuryMembers: members}); err != nil {
+		JuryMembers: members, BlocsPresented: blocsRecent, BlocsOrals: finalOrals}); err != nil {
 		return err
 	}
 	_, err = l.user(ctx, secretariatName, SecretariatEmail, domain.RoleSecretariat, "")

@@ -71,8 +71,9 @@ func TestLoad(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			// One line per enrolment: the VAE candidate redirected to the blocs route has two.
-			if want := 40 + routeCandidates() + 1; page.Total != want || len(page.Rows) != want {
+			// One line per enrolment: the VAE candidate redirected to the blocs route has two, and
+			// so do the blocs route's people at the final stage.
+			if want := 40 + routeCandidates() + 1 + blocsEnrolments(); page.Total != want || len(page.Rows) != want {
 				t.Fatalf("got %d candidates (%d rows), want %d", page.Total, len(page.Rows), want)
 			}
 			quals, routes, statuses := map[string]int{}, map[domain.Route]int{}, map[domain.EnrolmentStatus]int{}

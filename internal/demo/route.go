@@ -65,6 +65,9 @@ type routeIDs struct {
 	Organisations, Companies, Referents []string
 	FunderID                            string
 	JuryMembers                         []string // the president first
+	// BlocsPresented are the blocs route's enrolments the recent session judges beside the
+	// actions' candidates; BlocsOrals the final stages whose oral the commission plans.
+	BlocsPresented, BlocsOrals []string
 }
 
 // enrolledOnRoute is one candidate of a demo action.
@@ -138,10 +141,10 @@ func (l loader) route(ctx context.Context, fw store.FrameworkRecord, ids routeID
 			all = append(all, e)
 		}
 	}
-	if err := l.commission(ctx, all); err != nil {
+	if err := l.commission(ctx, all, ids.BlocsOrals); err != nil {
 		return err
 	}
-	return l.jury(ctx, all, ids.JuryMembers)
+	return l.jury(ctx, all, ids.BlocsPresented, ids.JuryMembers)
 }
 
 // optionalBlocks picks the framework's first optional blocks, as many as its composition asks.
@@ -230,9 +233,10 @@ func (l loader) userID(ctx context.Context, local string) (string, error) {
 	return u.ID, nil
 }
 
-// commission forms the demo commission of two commission members and schedules the orals of
-// the candidates awaiting the jury, a fortnight ahead.
-func (l loader) commission(ctx context.Context, all []enrolledOnRoute) error {
+// commission forms the demo commission of two commission members and schedules, a fortnight
+// ahead, the orals of the candidates awaiting the jury and of the more enrolments given (the
+// blocs route's final stages whose experience file is submitted).
+func (l loader) commission(ctx context.Context, all []enrolledOnRoute, more []string) error {
 	var members []string
 	for _, local := range []string{"commission1", "commission2"} {
 		id, err := l.userID(ctx, local)
@@ -245,14 +249,15 @@ func (l loader) commission(ctx context.Context, all []enrolledOnRoute) error {
 	if err != nil {
 		return fmt.Errorf("form the commission: %w", err)
 	}
-	slot := 0
+	var orals []string
 	for _, e := range all {
-		if e.Step != routeAwaiting && e.Step != routeAwaitingDebate {
-			continue
+		if e.Step == routeAwaiting || e.Step == routeAwaitingDebate {
+			orals = append(orals, e.EnrolmentID)
 		}
+	}
+	for slot, id := range append(orals, more...) {
 		hour := 9 + slot
-		slot++
-		if _, err := l.svc.ScheduleOral(ctx, l.a, service.OralInput{CommissionID: c.ID, EnrolmentID: e.EnrolmentID,
+		if _, err := l.svc.ScheduleOral(ctx, l.a, service.OralInput{CommissionID: c.ID, EnrolmentID: id,
 			Date: l.svc.Today().AddDays(14).String(), Time: fmt.Sprintf("%02d:00", hour), Duration: "45",
 			Place: "Paris 9e, 12 rue de la Chaussée-d'Antin, salle 3"}); err != nil {
 			return fmt.Errorf("schedule an oral: %w", err)
@@ -261,14 +266,15 @@ func (l loader) commission(ctx context.Context, all []enrolledOnRoute) error {
 	return nil
 }
 
-// jury holds the recent demo session for the candidates of the actions the route closes:
+// jury holds the recent demo session for the candidates of the actions the route closes and
+// the more enrolments given (a blocs route's block stage):
 // every member present, the debates decided (acquired for the first candidate in debate, not
 // acquired after the referent's opinion for the second, and so on), one candidate presented by
 // the secretariat's derogation to the internship gate, the session closed by the president and
 // its documents issued. It then schedules the next session, three weeks ahead, with the jury
 // invited and no candidate yet: the secretariat finds there the candidates awaiting the jury,
 // ready or held back by a gate.
-func (l loader) jury(ctx context.Context, all []enrolledOnRoute, members []string) error {
+func (l loader) jury(ctx context.Context, all []enrolledOnRoute, more, members []string) error {
 	var presented []string
 	for _, e := range all {
 		if e.Step != routeClosed && e.Step != routeClosedDebate {
@@ -281,6 +287,7 @@ func (l loader) jury(ctx context.Context, all []enrolledOnRoute, members []strin
 		}
 		presented = append(presented, e.EnrolmentID)
 	}
+	presented = append(presented, more...)
 	err := l.holdSession(ctx, sessionPlan{Day: l.svc.Today().AddDays(-recentSessionDaysAgo), Members: members, Presented: presented,
 		Decide: func(debated int, _ service.JuryCandidate, b service.JuryBlock) service.JuryDecisionInput {
 			if debated%2 == 1 {

@@ -145,7 +145,7 @@ func TestLoadFormationRoute(t *testing.T) {
 				t.Fatalf("%d candidates awaiting the jury with the referent's block not acquired, want 1", debates)
 			}
 			commissions, err := svc.Commissions(ctx, secretariat)
-			if err != nil || len(commissions) != 1 || len(commissions[0].Members) != 2 || commissions[0].Orals != 2*accreditedOrganisations {
+			if err != nil || len(commissions) != 1 || len(commissions[0].Members) != 2 || commissions[0].Orals != 2*accreditedOrganisations+blocsAt(blocsFinalSubmitted) {
 				t.Fatalf("commissions %+v, %v", commissions, err)
 			}
 			for _, m := range commissions[0].Members {
@@ -178,7 +178,7 @@ func TestLoadFormationRoute(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if v.Quorum.Present != 5 || !v.Quorum.Reached() || len(v.Candidates) != 2*accreditedOrganisations {
+			if v.Quorum.Present != 5 || !v.Quorum.Reached() || len(v.Candidates) != 2*accreditedOrganisations+blocsAt(blocsAttested) {
 				t.Fatalf("quorum %+v, %d candidates", v.Quorum, len(v.Candidates))
 			}
 			decided := 0
