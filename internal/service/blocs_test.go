@@ -43,6 +43,14 @@ func holdBlocks(t *testing.T, st *store.Store, w actionWorld, codes ...string) {
 				return err
 			}
 		}
+		e, err := q.Enrolment(ctx, w.EnrolmentA, store.Scope{})
+		if err != nil {
+			return err
+		}
+		e.Status, e.UpdatedAt = domain.StatusPartial, starts.Add(3*time.Hour)
+		if err := q.SetEnrolmentStatus(ctx, "partial-"+id, e.Enrolment, "Délibération du jury", ""); err != nil {
+			return err
+		}
 		return q.CloseJurySession(ctx, id, `{"format":1}`, starts.Add(3*time.Hour), "")
 	})
 	if err != nil {
@@ -180,7 +188,11 @@ func TestEnrollingOnTheBlocsRoute(t *testing.T) {
 			if _, err := svc.EnrolKnownInAction(ctx, w.orgA, act.ID, service.KnownCandidate{Number: a.Number, BirthDate: a.BirthDate}, known); !strings.Contains(fieldOf(err, "blocks"), "BC1 déjà acquis") {
 				t.Errorf("a held block: %v", err)
 			}
-			known.Blocks = []string{"BC2"}
+			known.Blocks = []string{"BC2"} // under way on the company's blocs enrolment of candidate A, above
+			if _, err := svc.EnrolKnownInAction(ctx, w.orgA, act.ID, service.KnownCandidate{Number: a.Number, BirthDate: a.BirthDate}, known); !strings.Contains(fieldOf(err, "blocks"), "déjà en cours sur une autre inscription") {
+				t.Errorf("a block under way elsewhere: %v", err)
+			}
+			known.Blocks = []string{"BC4"}
 			got, err := svc.EnrolKnownInAction(ctx, w.orgA, act.ID, service.KnownCandidate{Number: a.Number, BirthDate: a.BirthDate}, known)
 			if err != nil {
 				t.Fatal(err)

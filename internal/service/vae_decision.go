@@ -231,13 +231,18 @@ func (s *Service) DecideVAE(ctx context.Context, a domain.Actor, enrolmentID str
 		case domain.DecisionNotAdmissible:
 			statusReason = "Demande de VAE non recevable : " + in.Reason
 		case domain.DecisionRedirected:
+			// The VAE enrolment ends before the new one starts: a block is presented on one
+			// enrolment at a time.
+			if err := s.moveVAEEnrolment(ctx, q, v.enrolment, domain.StatusWithdrawn,
+				"Réorientation vers la voie « "+in.RedirectRoute.Label()+" » : "+in.Reason, a.UserID); err != nil {
+				return err
+			}
 			d.RedirectRoute = in.RedirectRoute
 			rec, err := s.redirectEnrolment(ctx, q, a, v, in)
 			if err != nil {
 				return err
 			}
 			d.RedirectEnrolmentID = rec.ID
-			statusReason = "Réorientation vers la voie « " + in.RedirectRoute.Label() + " » : " + in.Reason
 		}
 		if statusReason != "" {
 			if err := s.moveVAEEnrolment(ctx, q, v.enrolment, domain.StatusWithdrawn, statusReason, a.UserID); err != nil {
