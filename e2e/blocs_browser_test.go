@@ -219,7 +219,10 @@ func TestBlocsChoiceAndBlockJuryInTheBrowser(t *testing.T) {
 		chromedp.Click(`//button[contains(., "Inviter")]`),
 		chromedp.WaitVisible(`//button[contains(., "Enregistrer les présences")]`),
 		chromedp.Evaluate[chromedp.Void](`document.querySelectorAll('input[name=present]').forEach((c) => c.checked = true)`),
+		// The candidate's box is on the page before and after the presences: wait for the new
+		// page, where the quorum warning is gone.
 		chromedp.Click(`//button[contains(., "Enregistrer les présences")]`),
+		chromedp.WaitNotPresent(`//p[@class="warning" and contains(., "Quorum non atteint")]`),
 		chromedp.WaitVisible(chromedp.CSS(`#present-e-`+id)),
 		chromedp.Click(chromedp.CSS(`#present-e-`+id)),
 		chromedp.Click(`//button[contains(., "Présenter au jury")]`),

@@ -36,6 +36,8 @@ type FinalStageOption struct {
 	QualificationCode  string
 	QualificationTitle string
 	Held               []rules.HeldBlock
+	// ByExperience are the common and specialty blocks not held: presented by experience file.
+	ByExperience []domain.Block
 	// Optional are the framework's optional blocks the person does not hold, to choose from;
 	// OptionalOwed is how many of them to choose.
 	Optional     []domain.Block
@@ -71,12 +73,17 @@ func (s *Service) FinalStageOptions(ctx context.Context, a domain.Actor, candida
 		}
 		o := FinalStageOption{QualificationCode: fw.Framework.Qualification.Code, QualificationTitle: fw.Framework.Qualification.Title,
 			Held: held, OptionalOwed: fw.Framework.Composition.Optional}
-		for _, b := range fw.Framework.BlocksOfKind(domain.BlockOptional) {
-			if slices.ContainsFunc(held, func(h rules.HeldBlock) bool { return h.Code == b.Code }) {
+		for _, b := range fw.Framework.Blocks {
+			isHeld := slices.ContainsFunc(held, func(h rules.HeldBlock) bool { return h.Code == b.Code })
+			switch {
+			case b.Kind != domain.BlockOptional && !isHeld:
+				o.ByExperience = append(o.ByExperience, b)
+			case b.Kind != domain.BlockOptional:
+			case isHeld:
 				o.OptionalOwed--
-				continue
+			default:
+				o.Optional = append(o.Optional, b)
 			}
-			o.Optional = append(o.Optional, b)
 		}
 		out = append(out, o)
 	}
@@ -176,7 +183,7 @@ func (s *Service) OpenBlocsFinalStage(ctx context.Context, a domain.Actor, in Fi
 		out = Enrolled{Candidate: c, Enrolment: rec}
 		now := s.Now()
 		f := store.VAEFile{EnrolmentID: rec.ID, Status: domain.VAEAdmissible, RequestedBy: domain.RequestedBySecretariat,
-			RequestMessage: reason, ValidUntil: validUntil, ExperienceStatus: domain.ExperienceOpen, ExperienceRound: 1,
+			RequestMessage: in.Reason, ValidUntil: validUntil, ExperienceStatus: domain.ExperienceOpen, ExperienceRound: 1,
 			WaitingSince: &now, CreatedAt: now, UpdatedAt: now}
 		if len(remaining) == 0 {
 			// Nothing left to present by experience: the commission hears the trained blocks.
