@@ -113,6 +113,11 @@ func TestBlocsRouteBlockByBlockThenTheFinalStage(t *testing.T) {
 	if strings.Join(ev.Enrolment.Blocks, " ") != "BC2" {
 		t.Fatalf("the blocs enrolment presents %v", ev.Enrolment.Blocks)
 	}
+	for _, who := range []*httpActor{company, in.of} {
+		if body := who.page("/"); !strings.Contains(body, "Voie des blocs : inscriptions en cours") || !strings.Contains(body, "1 inscrit.") {
+			t.Fatalf("the dashboard does not count the blocs enrolment: %s", excerpt(body))
+		}
+	}
 	in.blockStage(first, "BC2")
 	session, jurors := juryReady(t, in.sec.base, in.w, in.sec)
 	in.sec.submit(session+"/candidats", url.Values{"enrolments": {first}})
