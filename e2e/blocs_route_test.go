@@ -214,7 +214,22 @@ func TestBlocsRouteBlockByBlockThenTheFinalStage(t *testing.T) {
 	in.sec.submit(vae+"/experience", url.Values{"do": {"submit"}})
 
 	// The commission's oral: a practical case and a knowledge question on the trained blocks.
-	in.oral(finalID, "20/01/2028")
+	oral := in.sec.submit("/commissions/"+in.w.CommissionID+"/oraux", url.Values{"enrolment": {finalID}, "date": {"20/01/2028"},
+		"time": {"10:00"}, "duration": {"45"}, "place": {"Paris, salle Colbert"}})
+	in.sec.submit(oral+"/convocations", nil)
+	mails, err := in.w.Service.Outbox(ctx, sys)
+	if err != nil {
+		t.Fatal(err)
+	}
+	convoked := false
+	for _, m := range mails {
+		if m.To == "salome.marchetti@exemple.fr" && strings.HasPrefix(m.Subject, "Convocation") {
+			convoked = strings.Contains(m.Body, "sur les blocs acquis par formation (BC2, BC4, OPT1), qui restent acquis, et vous entend sur votre dossier d'expérience pour les blocs BC1, BC3, BC5, OPT2")
+		}
+	}
+	if !convoked {
+		t.Fatal("the final stage's convocation does not say what the oral covers")
+	}
 	grid := "/inscriptions/" + finalID + "/grilles/commission"
 	body = in.member.page(grid)
 	if !strings.Contains(body, "portent sur les blocs acquis par formation (BC2, BC4, OPT1)") || strings.Contains(body, `name="mark_C6"`) ||
