@@ -2,6 +2,8 @@ package demo
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"log/slog"
 	"slices"
 	"strings"
@@ -357,6 +359,28 @@ func TestSynthetic(t *testing.T) {
 
 		t.Run("every synthetic result was given by a closed jury session, with its acquired blocks", func(t *testing.T) {
 			checkSyntheticResults(t, svc, s)
+		})
+
+		t.Run("the candidate counters end past the synthetic numbers", func(t *testing.T) {
+			errRollBack := errors.New("roll back")
+			err := s.Write(ctx, func(q store.Q) error {
+				thisYear := time.Now().Add(-48 * time.Hour).In(domain.Paris()).Year()
+				for y := thisYear - syntheticYears + 1; y <= thisYear; y++ {
+					n, err := q.ReserveCandidateNumbers(ctx, y, 1)
+					if err != nil {
+						return err
+					}
+					c := domain.Candidate{ID: fmt.Sprintf("next-%d", y), Number: store.CandidateNumber(y, n), BirthName: "Martin",
+						FirstNames: "Paul", BirthDate: domain.NewDate(1990, 5, 4), Sex: domain.SexMale, CreatedAt: time.Now()}
+					if err := q.CreateCandidate(ctx, c); err != nil {
+						return fmt.Errorf("next number of %d, %s: %w", y, c.Number, err)
+					}
+				}
+				return errRollBack
+			})
+			if !errors.Is(err, errRollBack) {
+				t.Fatal(err)
+			}
 		})
 	})
 }

@@ -5,9 +5,9 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
 	"math/rand/v2"
-	"strconv"
-	"strings"
+	"slices"
 	"time"
 
 	"github.com/google/uuid"
@@ -53,10 +53,12 @@ func Synthetic(ctx context.Context, s *store.Store, n int, seed uint64) error {
 	}
 	return s.Write(ctx, func(q store.Q) error {
 		next := map[int]int{}
-		for y, count := range perYear {
-			first, err := firstFreeNumber(ctx, q, y)
+		// The years in order, so that two loads lock the counters in the same order.
+		for _, y := range slices.Sorted(maps.Keys(perYear)) {
+			count := perYear[y]
+			first, err := q.ReserveCandidateNumbers(ctx, y, count)
 			if err != nil {
-				return err
+				return fmt.Errorf("demo: reserve synthetic candidate numbers: %w", err)
 			}
 			if first+count-1 > 99999 {
 				return fmt.Errorf("demo: synthetic candidates: %d more candidates in %d would pass number C-%d-99999", count, y, y)
@@ -82,19 +84,6 @@ func Synthetic(ctx context.Context, s *store.Store, n int, seed uint64) error {
 			ActorName: actorName, ActorRole: "system", Action: "demo.synthetic", EntityType: "candidate",
 			After: string(after), Reason: "Candidats synthétiques pour les mesures de performance"})
 	})
-}
-
-// firstFreeNumber returns the number after the highest C-year-NNNNN already given.
-func firstFreeNumber(ctx context.Context, q store.Q, year int) (int, error) {
-	num, err := q.NextCandidateNumber(ctx, time.Date(year, time.July, 1, 12, 0, 0, 0, time.UTC))
-	if err != nil {
-		return 0, err
-	}
-	n, err := strconv.Atoi(strings.TrimPrefix(num, "C-"+strconv.Itoa(year)+"-"))
-	if err != nil {
-		return 0, fmt.Errorf("demo: unexpected candidate number %q: %w", num, err)
-	}
-	return n, nil
 }
 
 // generator makes synthetic candidates from the frameworks, organisations and companies in
@@ -197,7 +186,7 @@ func (g *generator) pick(list []string) string { return list[g.rng.IntN(len(list
 
 // candidate generates one candidate enrolled in year, with the given number in that year.
 func (g *generator) candidate(year, number int) store.BulkCandidate {
-	c := domain.Candidate{ID: uuid.Must(uuid.NewV7()).String(), Number: fmt.Sprintf("C-%d-%05d", year, number)}
+	c := domain.Candidate{ID: uuid.Must(uuid.NewV7()).String(), Number: store.CandidateNumber(year, number)}
 	if g.rng.IntN(2) == 0 {
 		c.Sex, c.FirstNames = domain.SexFemale, g.pick(syntheticFemale)
 		if g.rng.IntN(10) == 0 {

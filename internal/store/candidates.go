@@ -343,19 +343,40 @@ func escapeLike(s string) string {
 	return strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(s)
 }
 
-// NextCandidateNumber returns the next free number of the form C-YYYY-NNNNN.
+// NextCandidateNumber draws the next number of the form C-YYYY-NNNNN, YYYY being now's year
+// in Paris, from that year's counter. Call it in the transaction that creates the candidate:
+// the counter row stays locked until that transaction ends, so that concurrent writers, on
+// one server or several, never draw the same number, and a rolled-back creation gives its
+// number back.
 func (q Q) NextCandidateNumber(ctx context.Context, now time.Time) (string, error) {
-	prefix := "C-" + now.In(domain.Paris()).Format("2006") + "-"
-	var last sql.NullString
-	err := q.db.QueryRowContext(ctx, `SELECT MAX(number) FROM candidates WHERE number LIKE $1`, prefix+"%").Scan(&last)
+	year := now.In(domain.Paris()).Year()
+	n, err := q.ReserveCandidateNumbers(ctx, year, 1)
 	if err != nil {
-		return "", normalize(err)
+		return "", err
 	}
-	n := 0
-	if last.Valid {
-		for _, r := range strings.TrimPrefix(last.String, prefix) {
-			n = n*10 + int(r-'0')
-		}
+	return CandidateNumber(year, n), nil
+}
+
+// CandidateNumber formats the n-th candidate number of year: C-YYYY-NNNNN.
+func CandidateNumber(year, n int) string {
+	return fmt.Sprintf("C-%04d-%05d", year, n)
+}
+
+// ReserveCandidateNumbers advances year's candidate counter by count and returns the first
+// number reserved: the numbers first to first+count-1 are the caller's. The counter row is
+// created the first time a year is drawn from. Like NextCandidateNumber, call it in the
+// transaction that writes the candidates.
+func (q Q) ReserveCandidateNumbers(ctx context.Context, year, count int) (int, error) {
+	if count < 1 {
+		return 0, fmt.Errorf("reserve candidate numbers: count must be positive, got %d", count)
 	}
-	return fmt.Sprintf("%s%05d", prefix, n+1), nil
+	var last int
+	err := q.db.QueryRowContext(ctx,
+		`INSERT INTO candidate_counters (year, last_number) VALUES ($1, $2)
+		 ON CONFLICT (year) DO UPDATE SET last_number = candidate_counters.last_number + excluded.last_number
+		 RETURNING last_number`, year, count).Scan(&last)
+	if err != nil {
+		return 0, normalize(err)
+	}
+	return last - count + 1, nil
 }
