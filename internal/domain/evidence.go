@@ -31,7 +31,8 @@ func EvidenceExtension(contentType string) string {
 }
 
 // SniffEvidence tells an evidence file's type from its content, whatever its name says: a
-// PDF, a PNG or a JPEG whose header and structure are readable. Anything else is refused with
+// PDF without active content (checkPDFContent), or a PNG or a JPEG whose header is readable
+// and whose dimensions are sane (checkImageSize). Anything else is refused with
 // a French message naming the file and, when it is recognisable, what it really is.
 func SniffEvidence(filename string, content []byte) (string, error) {
 	name := filepath.Base(strings.ReplaceAll(filename, `\`, "/"))
@@ -47,15 +48,18 @@ func SniffEvidence(filename string, content []byte) (string, error) {
 		if !bytes.Contains(tail, []byte("%%EOF")) {
 			return "", fmt.Errorf("le fichier « %s » est un PDF tronqué ou abîmé (sa fin manque) : enregistrez-le de nouveau et recommencez", name)
 		}
+		if err := checkPDFContent(name, content); err != nil {
+			return "", err
+		}
 		return EvidencePDF, nil
 	case bytes.HasPrefix(content, []byte("\x89PNG\r\n\x1a\n")):
-		if _, _, err := image.DecodeConfig(bytes.NewReader(content)); err != nil {
-			return "", fmt.Errorf("le fichier « %s » ressemble à une image PNG mais n'est pas lisible", name)
+		if err := checkImageSize(name, "PNG", content); err != nil {
+			return "", err
 		}
 		return EvidencePNG, nil
 	case bytes.HasPrefix(content, []byte{0xFF, 0xD8, 0xFF}):
-		if _, _, err := image.DecodeConfig(bytes.NewReader(content)); err != nil {
-			return "", fmt.Errorf("le fichier « %s » ressemble à une image JPEG mais n'est pas lisible", name)
+		if err := checkImageSize(name, "JPEG", content); err != nil {
+			return "", err
 		}
 		return EvidenceJPEG, nil
 	}
@@ -64,6 +68,44 @@ func SniffEvidence(filename string, content []byte) (string, error) {
 		return "", fmt.Errorf("le fichier « %s » n'est ni un PDF, ni une image PNG ou JPEG : son contenu est %s. Seuls les PDF, PNG et JPEG sont acceptés", name, what)
 	}
 	return "", fmt.Errorf("le fichier « %s » n'est ni un PDF, ni une image PNG ou JPEG, quel que soit son nom. Seuls les PDF, PNG et JPEG sont acceptés", name)
+}
+
+// The largest image accepted as evidence: a phone's photo is far below. Decoding a larger one
+// would take memory out of proportion with its file's size.
+const (
+	maxImageSide   = 10_000
+	maxImagePixels = 50_000_000
+)
+
+// checkImageSize reads an image's header only (image.DecodeConfig) and refuses it when it is
+// unreadable or its dimensions pass maxImageSide or maxImagePixels, before anything decodes it.
+func checkImageSize(name, format string, content []byte) error {
+	cfg, _, err := image.DecodeConfig(bytes.NewReader(content))
+	if err != nil {
+		return fmt.Errorf("le fichier « %s » ressemble à une image %s mais n'est pas lisible", name, format)
+	}
+	if cfg.Width <= 0 || cfg.Height <= 0 {
+		return fmt.Errorf("le fichier « %s » est une image %s sans dimensions lisibles", name, format)
+	}
+	if cfg.Width > maxImageSide || cfg.Height > maxImageSide || int64(cfg.Width)*int64(cfg.Height) > maxImagePixels {
+		return fmt.Errorf("le fichier « %s » est une image de %s × %s pixels, trop grande : réduisez-la à 10 000 pixels de côté "+
+			"et 50 millions de pixels au plus (une photo de téléphone convient), puis recommencez",
+			name, groupThousands(cfg.Width), groupThousands(cfg.Height))
+	}
+	return nil
+}
+
+// groupThousands writes 12345 as "12 345".
+func groupThousands(n int) string {
+	s := fmt.Sprint(n)
+	var b strings.Builder
+	for i, r := range s {
+		if i > 0 && (len(s)-i)%3 == 0 {
+			b.WriteByte(' ')
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
 }
 
 // contentKind names, in French, a few kinds of file people send by mistake or on purpose.

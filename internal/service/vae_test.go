@@ -3,6 +3,8 @@ package service_test
 import (
 	"bytes"
 	"context"
+	"encoding/binary"
+	"hash/crc32"
 	"io"
 	"log/slog"
 	"strconv"
@@ -355,6 +357,16 @@ func TestVAEExperienceFile(t *testing.T) {
 			_, err = upload("gros.pdf", append(servicetest.TinyPDF, make([]byte, 5000)...))
 			if !strings.Contains(fieldOf(err, "file"), "4 Ko") {
 				t.Fatalf("oversized: %v", err)
+			}
+			_, err = upload("formulaire.pdf", []byte("%PDF-1.7\n1 0 obj<</Type/Catalog/OpenAction<</S/JavaScript/JS(app.alert(1))>>>>endobj\ntrailer<<>>\n%%EOF\n"))
+			if msg := fieldOf(err, "file"); !strings.Contains(msg, "Le fichier « formulaire.pdf » est un PDF qui contient") || !strings.Contains(msg, "imprimez-le en PDF") {
+				t.Fatalf("a PDF with active content: %v", err)
+			}
+			huge := servicetest.TinyPNG(t)
+			binary.BigEndian.PutUint32(huge[16:], 30_000) // the header's width; image.DecodeConfig reads no further
+			binary.BigEndian.PutUint32(huge[29:], crc32.ChecksumIEEE(huge[12:29]))
+			if _, err = upload("photo.png", huge); !strings.Contains(fieldOf(err, "file"), "trop grande") {
+				t.Fatalf("an image 30 000 pixels wide: %v", err)
 			}
 			if n := len(f.view(t).Evidence); n != 0 {
 				t.Fatalf("%d evidence stored after refusals", n)
