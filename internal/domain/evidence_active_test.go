@@ -79,6 +79,7 @@ func TestSniffEvidenceRefusesPDFsWithActiveContent(t *testing.T) {
 		{"a name written with #xx escapes", pdfWith(fmt.Sprintf(catalog, "/Names<</J#61va#53cript 4 0 R>>")), "du code JavaScript"},
 		{"a web page opened at opening", pdfWith(fmt.Sprintf(catalog, "/OpenAction 4 0 R") + "4 0 obj<</S/URI/URI(https://example.com)>>endobj"), "à l'ouverture"},
 		{"a go-to chained to another action", pdfWith(fmt.Sprintf(catalog, "/OpenAction<</S/GoTo/D[3 0 R/Fit]/Next 4 0 R>>")), "à l'ouverture"},
+		{"a go-to whose string hides a chained action", pdfWith(fmt.Sprintf(catalog, "/OpenAction<</S/GoTo/D(a\\)>>)/Next 4 0 R>>")), "à l'ouverture"},
 		{"an opening action that is nowhere", pdfWith(fmt.Sprintf(catalog, "/OpenAction 9 0 R")), "à l'ouverture"},
 		{"a web page opened at opening, from an object stream", pdfWith(fmt.Sprintf(catalog, "/OpenAction 4 0 R") +
 			streamObject(6, "/Type/ObjStm/N 1/First 4/Filter/FlateDecode", deflate(t, []byte("4 0 <</S/URI/URI(https://example.com)>>")))), "à l'ouverture"},

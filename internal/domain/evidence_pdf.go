@@ -14,9 +14,9 @@ import (
 const maxPDFInflated = 64 << 20
 
 // checkPDFContent refuses a PDF that holds active content: JavaScript, an action run when the
-// file opens (other than going to a page, written in place or in an object), automatic actions, a command that launches a
-// program, attached files, multimedia or a dynamic (XFA) form. A viewer runs these; a piece of
-// evidence needs none of them.
+// file opens (other than going to a page, written in place or in an object), automatic
+// actions, a command that launches a program, attached files, multimedia or a dynamic (XFA)
+// form. A viewer runs these; a piece of evidence needs none of them.
 //
 // It is a conservative scan, not a PDF reader: it looks for the PDF names that introduce such
 // content (also when written with #xx escapes) everywhere in the file but in the data of
@@ -140,7 +140,7 @@ func pdfGoesToPage(b []byte) bool {
 	if !bytes.HasPrefix(v, []byte("<<")) {
 		return false
 	}
-	end := bytes.Index(v, []byte(">>"))
+	end := pdfDictEnd(v)
 	if end < 0 {
 		return false
 	}
@@ -159,6 +159,40 @@ func pdfGoesToPage(b []byte) bool {
 // is (from the end of the previous stream, so that nothing of the dictionary escapes).
 type pdfStream struct {
 	dict, data []byte
+}
+
+// pdfDictEnd returns the index of the ">>" that closes the dictionary b starts with, or -1:
+// nested dictionaries count, and so do strings, where a ">>" closes nothing.
+func pdfDictEnd(b []byte) int {
+	depth := 0
+	for i := 0; i < len(b); i++ {
+		switch {
+		case b[i] == '(':
+			// A literal string: balanced parentheses, a backslash escapes the next byte.
+			open := 1
+			for i++; i < len(b) && open > 0; i++ {
+				switch b[i] {
+				case '\\':
+					i++
+				case '(':
+					open++
+				case ')':
+					open--
+				}
+			}
+			i--
+		case bytes.HasPrefix(b[i:], []byte("<<")):
+			depth++
+			i++
+		case bytes.HasPrefix(b[i:], []byte(">>")):
+			depth--
+			if depth == 0 {
+				return i
+			}
+			i++
+		}
+	}
+	return -1
 }
 
 // splitPDFStreams returns the file without the data of its streams, and the streams. A
