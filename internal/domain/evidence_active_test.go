@@ -186,3 +186,22 @@ func TestSniffEvidenceRefusesImagesTooLargeToDecode(t *testing.T) {
 		})
 	}
 }
+
+// Whatever a file holds, reading it neither panics nor accepts a PDF that names JavaScript
+// outside stream data.
+func FuzzSniffEvidencePDF(f *testing.F) {
+	f.Add([]byte("1 0 obj<</Type/Catalog/OpenAction[3 0 R/Fit]>>endobj"))
+	f.Add([]byte("1 0 obj<</OpenAction 4 0 R>>endobj 4 0 obj<</S/GoTo/D(a\\)>>)>>endobj"))
+	f.Add([]byte("5 0 obj<</Type/ObjStm/First 4/Filter/FlateDecode>>stream\nx\x9c\x03\x00\x00\x00\x00\x01\nendstream"))
+	f.Add([]byte("/J#61vaScript /#"))
+	f.Fuzz(func(t *testing.T, body []byte) {
+		pdf := pdfWith(string(body))
+		got, err := SniffEvidence("f.pdf", pdf)
+		if err == nil && got != EvidencePDF {
+			t.Fatalf("accepted as %q", got)
+		}
+		if err == nil && bytes.Contains(body, []byte("/JavaScript ")) && !bytes.Contains(body, []byte("stream")) {
+			t.Fatalf("accepted a PDF that names JavaScript: %q", body)
+		}
+	})
+}
