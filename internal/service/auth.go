@@ -89,33 +89,65 @@ const (
 	setupLifetime        = 24 * time.Hour
 )
 
-// RequestPasswordReset mails a reset link if the account exists. It says nothing either way,
-// so that the form cannot be used to find out who has an account.
-func (s *Service) RequestPasswordReset(ctx context.Context, email string) error {
+// Password-reset throttling: at most this many requests per account and per address in the
+// window. The account's limit leaves room for a mail that got lost; the address's, for a
+// shared office address.
+const (
+	maxResetsPerAccount = 3
+	maxResetsPerIP      = 10
+	resetWindow         = time.Hour
+)
+
+// RequestPasswordReset mails a reset link if the account exists. Its answer, refusals
+// included, and the work it does are the same whether or not the account exists, so that the
+// form cannot be used to find out who has an account. Requests are counted per account and
+// per address (ip); a new link ends every earlier link of the account.
+func (s *Service) RequestPasswordReset(ctx context.Context, email, ip string) error {
 	email = domain.NormalizeEmail(email)
 	if !domain.LooksLikeEmail(email) {
 		return &domain.Error{Code: domain.EINVALID, Message: "Indiquez une adresse e-mail valide.", Fields: map[string]string{"email": "Indiquez une adresse e-mail valide."}}
 	}
 	u, err := s.store.Read().UserByEmail(ctx, email)
-	if domain.ErrorCode(err) == domain.ENOTFOUND || (err == nil && u.Disabled()) {
-		return nil
-	}
-	if err != nil {
+	if err != nil && domain.ErrorCode(err) != domain.ENOTFOUND {
 		return err
 	}
+	exists := err == nil && !u.Disabled()
+	if !exists {
+		u = domain.User{} // no account: the statements below match nothing
+	}
 	token, hash := newSecret()
+	body := fmt.Sprintf("Bonjour %s,\n\nPour choisir un nouveau mot de passe cqp, ouvrez ce lien dans l'heure :\n%s/mot-de-passe/nouveau?jeton=%s\n\nSi vous n'avez rien demandé, ignorez ce message : votre mot de passe ne change pas.\n",
+		u.Name, s.baseURL, token)
+	now := s.Now()
 	return s.store.Write(ctx, func(q store.Q) error {
-		if err := q.CreateOneTimeToken(ctx, store.OneTimeToken{Hash: hash, Purpose: purposePasswordReset, UserID: u.ID,
-			ExpiresAt: s.Now().Add(resetLifetime), CreatedAt: s.Now()}); err != nil {
+		for _, k := range []struct {
+			key string
+			max int
+		}{{"reset-account:" + email, maxResetsPerAccount}, {"reset-ip:" + ip, maxResetsPerIP}} {
+			n, err := q.CountResetRequest(ctx, k.key, now, resetWindow)
+			if err != nil {
+				return err
+			}
+			if n > k.max {
+				return domain.Errorf(domain.ETOOMANY, "Trop de demandes de réinitialisation pour cette adresse. Utilisez le lien du dernier courriel reçu ou réessayez dans une heure.")
+			}
+		}
+		if err := q.EndOneTimeTokens(ctx, u.ID, purposePasswordReset, "", now); err != nil {
 			return err
 		}
-		body := fmt.Sprintf("Bonjour %s,\n\nPour choisir un nouveau mot de passe cqp, ouvrez ce lien dans l'heure :\n%s/mot-de-passe/nouveau?jeton=%s\n\nSi vous n'avez rien demandé, ignorez ce message : votre mot de passe ne change pas.\n",
-			u.Name, s.baseURL, token)
+		if !exists {
+			return nil
+		}
+		if err := q.CreateOneTimeToken(ctx, store.OneTimeToken{Hash: hash, Purpose: purposePasswordReset, UserID: u.ID,
+			ExpiresAt: now.Add(resetLifetime), CreatedAt: now}); err != nil {
+			return err
+		}
 		return s.queueMail(ctx, q, u.Email, "Réinitialisation de votre mot de passe cqp", body)
 	})
 }
 
-// ResetPassword sets a new password with a reset token.
+// ResetPassword sets a new password with a reset token. Every other reset link of the account
+// ends with it.
 func (s *Service) ResetPassword(ctx context.Context, token, password string) error {
 	if msg := checkPasswordStrength(password); msg != "" {
 		return &domain.Error{Code: domain.EINVALID, Message: msg, Fields: map[string]string{"password": msg}}
@@ -127,6 +159,9 @@ func (s *Service) ResetPassword(ctx context.Context, token, password string) err
 	return s.store.Write(ctx, func(q store.Q) error {
 		t, err := q.UseOneTimeToken(ctx, hashSecret(token), purposePasswordReset, s.Now())
 		if err != nil {
+			return err
+		}
+		if err := q.EndOneTimeTokens(ctx, t.UserID, purposePasswordReset, t.Hash, s.Now()); err != nil {
 			return err
 		}
 		if err := q.SetPasswordHash(ctx, t.UserID, hash); err != nil {

@@ -258,3 +258,33 @@ func (q Q) RecordAddressHit(ctx context.Context, id, kind, ip string, at, olderT
 	}
 	return q.RecordLoginFailure(ctx, id, kind+ip, at)
 }
+
+// CountResetRequest counts one password-reset request under key (an address or an account)
+// and returns how many the key has made in the current window, this one included. A window
+// opens at a key's first request and lasts window; a request after it opens a new one. The
+// count is read and written in one statement, so parallel requests on several servers are
+// counted one after the other and never overshoot a limit. Windows over are forgotten.
+func (q Q) CountResetRequest(ctx context.Context, key string, now time.Time, window time.Duration) (int, error) {
+	now = now.UTC()
+	over := now.Add(-window)
+	if _, err := q.db.ExecContext(ctx, `DELETE FROM reset_request_counts WHERE window_start <= $1`, over); err != nil {
+		return 0, normalize(err)
+	}
+	var n int
+	err := q.db.QueryRowContext(ctx,
+		`INSERT INTO reset_request_counts (key, window_start, hits) VALUES ($1, $2, 1)
+		 ON CONFLICT (key) DO UPDATE SET
+		   hits = CASE WHEN reset_request_counts.window_start <= $3 THEN 1 ELSE reset_request_counts.hits + 1 END,
+		   window_start = CASE WHEN reset_request_counts.window_start <= $3 THEN $2 ELSE reset_request_counts.window_start END
+		 RETURNING hits`, key, now, over).Scan(&n)
+	return n, normalize(err)
+}
+
+// EndOneTimeTokens marks used every unused token of that purpose and account, but keep (a
+// token hash, or "" for none): a new reset link, or a reset done, leaves no other link alive.
+func (q Q) EndOneTimeTokens(ctx context.Context, userID, purpose, keep string, now time.Time) error {
+	_, err := q.db.ExecContext(ctx,
+		`UPDATE one_time_tokens SET used_at = $1 WHERE user_id = $2 AND purpose = $3 AND used_at IS NULL AND token_hash <> $4`,
+		now.UTC(), userID, purpose, keep)
+	return normalize(err)
+}

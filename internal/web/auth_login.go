@@ -85,7 +85,7 @@ func (s *Server) resetRequestSubmit(w http.ResponseWriter, r *http.Request) erro
 		return err
 	}
 	f := newForm(r)
-	if err := s.svc.RequestPasswordReset(r.Context(), r.PostForm.Get("email")); err != nil {
+	if err := s.svc.RequestPasswordReset(r.Context(), r.PostForm.Get("email"), clientIP(r)); err != nil {
 		if !f.fail(err) {
 			return err
 		}
