@@ -13,6 +13,7 @@ import (
 
 	"cqp/internal/api"
 	"cqp/internal/domain"
+	"cqp/internal/service"
 	"cqp/internal/service/servicetest"
 	"cqp/internal/store"
 	"cqp/internal/store/storetest"
@@ -46,7 +47,7 @@ func newVAEFixture(t *testing.T, st *store.Store) (*fixture, servicetest.VAEWorl
 		ofB:         w.OrgBAccount,
 		adviser:     w.Accounts[domain.RoleVAEAdviser],
 	} {
-		token, _, err := w.Service.CreateAPIToken(ctx, w.Actor(t, email), "tests")
+		token, _, err := w.Service.CreateAPIToken(ctx, w.Actor(t, email), "tests", service.DefaultAPITokenDays)
 		must(t, err)
 		f.tokens[persona] = token
 	}

@@ -69,17 +69,34 @@ func (s *Service) Login(ctx context.Context, email, password, ip string) (domain
 
 // Actor loads the actor for a logged-in user id. A disabled or deleted account is anonymous.
 func (s *Service) Actor(ctx context.Context, userID, requestID string) (domain.Actor, error) {
+	a, _, err := s.userActor(ctx, userID, requestID)
+	return a, err
+}
+
+// SessionActor loads the actor of a web session that logged in as userID under the account's
+// session generation generation. A session of an older generation has ended with a password
+// change or reset: it is anonymous, like that of a disabled or deleted account.
+func (s *Service) SessionActor(ctx context.Context, userID string, generation int, requestID string) (domain.Actor, error) {
+	a, u, err := s.userActor(ctx, userID, requestID)
+	if err != nil || u.SessionGeneration != generation {
+		return domain.Actor{RequestID: requestID}, err
+	}
+	return a, nil
+}
+
+func (s *Service) userActor(ctx context.Context, userID, requestID string) (domain.Actor, domain.User, error) {
+	anonymous := domain.Actor{RequestID: requestID}
 	u, err := s.store.Read().UserByID(ctx, userID)
 	if err != nil {
 		if domain.ErrorCode(err) == domain.ENOTFOUND {
-			return domain.Actor{RequestID: requestID}, nil
+			return anonymous, u, nil
 		}
-		return domain.Actor{RequestID: requestID}, err
+		return anonymous, u, err
 	}
 	if u.Disabled() {
-		return domain.Actor{RequestID: requestID}, nil
+		return anonymous, u, nil
 	}
-	return domain.Actor{UserID: u.ID, Name: u.Name, Roles: u.Roles, RequestID: requestID}, nil
+	return domain.Actor{UserID: u.ID, Name: u.Name, Roles: u.Roles, RequestID: requestID}, u, nil
 }
 
 const (
@@ -146,8 +163,8 @@ func (s *Service) RequestPasswordReset(ctx context.Context, email, ip string) er
 	})
 }
 
-// ResetPassword sets a new password with a reset token. Every other reset link of the account
-// ends with it.
+// ResetPassword sets a new password with a reset token. Every other reset link, every session
+// and every API token of the account end with it.
 func (s *Service) ResetPassword(ctx context.Context, token, password string) error {
 	if msg := checkPasswordStrength(password); msg != "" {
 		return &domain.Error{Code: domain.EINVALID, Message: msg, Fields: map[string]string{"password": msg}}
@@ -164,11 +181,18 @@ func (s *Service) ResetPassword(ctx context.Context, token, password string) err
 		if err := q.EndOneTimeTokens(ctx, t.UserID, purposePasswordReset, t.Hash, s.Now()); err != nil {
 			return err
 		}
-		if err := q.SetPasswordHash(ctx, t.UserID, hash); err != nil {
+		// The new password ends every session and every API token of the account: whoever
+		// knew the old password, or took a token, is out.
+		if _, err := q.SetPasswordHash(ctx, t.UserID, hash); err != nil {
+			return err
+		}
+		ended, err := q.RevokeAPITokensOfUser(ctx, t.UserID, store.RevokedByReset, s.Now())
+		if err != nil {
 			return err
 		}
 		return s.audit(ctx, q, domain.Actor{UserID: t.UserID, Name: "(lien de réinitialisation)"},
-			change{Action: "user.password_reset", EntityType: "user", EntityID: t.UserID})
+			change{Action: "user.password_reset", EntityType: "user", EntityID: t.UserID,
+				After: map[string]any{"sessions_ended": true, "api_tokens_ended": ended}})
 	})
 }
 
@@ -177,14 +201,16 @@ func (s *Service) ValidResetToken(ctx context.Context, token string) (bool, erro
 	return s.store.Read().ValidOneTimeToken(ctx, hashSecret(token), purposePasswordReset, s.Now())
 }
 
-// ChangePassword lets a logged-in user change their own password.
-func (s *Service) ChangePassword(ctx context.Context, a domain.Actor, current, next string) error {
+// ChangePassword lets a logged-in user change their own password. Every session of the
+// account ends but the one that changed it, which carries on with the session generation
+// returned.
+func (s *Service) ChangePassword(ctx context.Context, a domain.Actor, current, next string) (int, error) {
 	if err := Check(a, ActAccount); err != nil {
-		return err
+		return 0, err
 	}
 	u, err := s.store.Read().UserByID(ctx, a.UserID)
 	if err != nil {
-		return err
+		return 0, err
 	}
 	fe := domain.FieldErrors{}
 	if !VerifyPassword(u.PasswordHash, current) {
@@ -194,18 +220,22 @@ func (s *Service) ChangePassword(ctx context.Context, a domain.Actor, current, n
 		fe.Add("password", msg)
 	}
 	if err := fe.Err(); err != nil {
-		return err
+		return 0, err
 	}
 	hash, err := HashPassword(next)
 	if err != nil {
-		return err
+		return 0, err
 	}
-	return s.store.Write(ctx, func(q store.Q) error {
-		if err := q.SetPasswordHash(ctx, u.ID, hash); err != nil {
+	var generation int
+	err = s.store.Write(ctx, func(q store.Q) error {
+		var err error
+		if generation, err = q.SetPasswordHash(ctx, u.ID, hash); err != nil {
 			return err
 		}
-		return s.audit(ctx, q, a, change{Action: "user.password_change", EntityType: "user", EntityID: u.ID})
+		return s.audit(ctx, q, a, change{Action: "user.password_change", EntityType: "user", EntityID: u.ID,
+			After: map[string]any{"other_sessions_ended": true}})
 	})
+	return generation, err
 }
 
 // NeedsSetup reports whether no account exists yet.

@@ -56,32 +56,53 @@ func (q Q) ValidOneTimeToken(ctx context.Context, hash, purpose string, now time
 
 // APIToken is a bearer token a user created for themselves.
 type APIToken struct {
-	ID         string
-	UserID     string
-	Name       string
-	Hash       string
-	CreatedAt  time.Time
-	LastUsedAt *time.Time
-	RevokedAt  *time.Time
+	ID           string
+	UserID       string
+	Name         string
+	Hash         string
+	CreatedAt    time.Time
+	ExpiresAt    time.Time // zero only for a token read before it was given one
+	LastUsedAt   *time.Time
+	RevokedAt    *time.Time
+	RevokeReason string // RevokedByReset when a password reset ended it, "" otherwise
+}
+
+// RevokedByReset is the RevokeReason of tokens ended by a password reset.
+const RevokedByReset = "password_reset"
+
+// Expired reports whether the token's lifetime is over at now.
+func (t APIToken) Expired(now time.Time) bool {
+	return !t.ExpiresAt.IsZero() && !now.Before(t.ExpiresAt)
+}
+
+// Active reports whether the token still gives access at now: neither revoked nor expired.
+func (t APIToken) Active(now time.Time) bool { return t.RevokedAt == nil && !t.Expired(now) }
+
+const apiTokenColumns = `id, user_id, name, token_hash, created_at, expires_at, last_used_at, revoked_at, revoke_reason`
+
+func scanAPIToken(row interface{ Scan(...any) error }) (APIToken, error) {
+	var t APIToken
+	var expires, last, revoked sql.NullTime
+	err := row.Scan(&t.ID, &t.UserID, &t.Name, &t.Hash, &t.CreatedAt, &expires, &last, &revoked, &t.RevokeReason)
+	if expires.Valid {
+		t.ExpiresAt = expires.Time.UTC()
+	}
+	t.LastUsedAt, t.RevokedAt = timePtr(last), timePtr(revoked)
+	return t, err
 }
 
 // CreateAPIToken stores a new token (its hash only).
 func (q Q) CreateAPIToken(ctx context.Context, t APIToken) error {
 	_, err := q.db.ExecContext(ctx,
-		`INSERT INTO api_tokens (id, user_id, name, token_hash, created_at) VALUES ($1, $2, $3, $4, $5)`,
-		t.ID, t.UserID, t.Name, t.Hash, t.CreatedAt.UTC())
+		`INSERT INTO api_tokens (id, user_id, name, token_hash, created_at, expires_at) VALUES ($1, $2, $3, $4, $5, $6)`,
+		t.ID, t.UserID, t.Name, t.Hash, t.CreatedAt.UTC(), t.ExpiresAt.UTC())
 	return normalize(err)
 }
 
-// APITokenByHash returns an unrevoked token.
+// APITokenByHash returns the token with that hash, revoked and expired ones included: the
+// caller says why a token no longer gives access.
 func (q Q) APITokenByHash(ctx context.Context, hash string) (APIToken, error) {
-	var t APIToken
-	var last, revoked sql.NullTime
-	err := q.db.QueryRowContext(ctx,
-		`SELECT id, user_id, name, token_hash, created_at, last_used_at, revoked_at FROM api_tokens
-		 WHERE token_hash = $1 AND revoked_at IS NULL`, hash).
-		Scan(&t.ID, &t.UserID, &t.Name, &t.Hash, &t.CreatedAt, &last, &revoked)
-	t.LastUsedAt, t.RevokedAt = timePtr(last), timePtr(revoked)
+	t, err := scanAPIToken(q.db.QueryRowContext(ctx, `SELECT `+apiTokenColumns+` FROM api_tokens WHERE token_hash = $1`, hash))
 	return t, normalize(err)
 }
 
@@ -94,20 +115,17 @@ func (q Q) TouchAPIToken(ctx context.Context, id string, at time.Time) error {
 // APITokensOfUser lists a user's tokens, newest first.
 func (q Q) APITokensOfUser(ctx context.Context, userID string) ([]APIToken, error) {
 	rows, err := q.db.QueryContext(ctx,
-		`SELECT id, user_id, name, token_hash, created_at, last_used_at, revoked_at FROM api_tokens
-		 WHERE user_id = $1 ORDER BY created_at DESC`, userID)
+		`SELECT `+apiTokenColumns+` FROM api_tokens WHERE user_id = $1 ORDER BY created_at DESC, id`, userID)
 	if err != nil {
 		return nil, normalize(err)
 	}
 	defer rows.Close()
 	var out []APIToken
 	for rows.Next() {
-		var t APIToken
-		var last, revoked sql.NullTime
-		if err := rows.Scan(&t.ID, &t.UserID, &t.Name, &t.Hash, &t.CreatedAt, &last, &revoked); err != nil {
+		t, err := scanAPIToken(rows)
+		if err != nil {
 			return nil, normalize(err)
 		}
-		t.LastUsedAt, t.RevokedAt = timePtr(last), timePtr(revoked)
 		out = append(out, t)
 	}
 	return out, normalize(rows.Err())
@@ -118,6 +136,18 @@ func (q Q) RevokeAPIToken(ctx context.Context, userID, id string, at time.Time) 
 	res, err := q.db.ExecContext(ctx, `UPDATE api_tokens SET revoked_at = $1 WHERE id = $2 AND user_id = $3 AND revoked_at IS NULL`,
 		at.UTC(), id, userID)
 	return mustAffect(res, err)
+}
+
+// RevokeAPITokensOfUser revokes every unrevoked token of the user for reason and returns how
+// many it revoked.
+func (q Q) RevokeAPITokensOfUser(ctx context.Context, userID, reason string, at time.Time) (int, error) {
+	res, err := q.db.ExecContext(ctx, `UPDATE api_tokens SET revoked_at = $1, revoke_reason = $2 WHERE user_id = $3 AND revoked_at IS NULL`,
+		at.UTC(), reason, userID)
+	if err != nil {
+		return 0, normalize(err)
+	}
+	n, err := res.RowsAffected()
+	return int(n), err
 }
 
 // RecordLoginFailure remembers a failed login for key ("account:…" or "ip:…").

@@ -63,6 +63,7 @@ func (s *Server) loginSubmit(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	s.sessions.Put(r.Context(), sessionUserKey, u.ID)
+	s.sessions.Put(r.Context(), sessionGenerationKey, u.SessionGeneration)
 	http.Redirect(w, r, next, http.StatusSeeOther)
 	return nil
 }

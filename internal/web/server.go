@@ -142,19 +142,32 @@ func requestID(ctx context.Context) string {
 	return id
 }
 
-const sessionUserKey = "user_id"
+// A session holds the id of the account logged in, and the account's session generation at
+// login (absent, hence 0, for the first generation): a password change or reset moves the
+// account's generation on, which ends the session.
+const (
+	sessionUserKey       = "user_id"
+	sessionGenerationKey = "generation"
+)
 
-// loadActor puts the logged-in actor in the request context.
+// loadActor puts the logged-in actor in the request context. A session that ended with a
+// password change or reset, or whose account is disabled or deleted, is destroyed.
 func (s *Server) loadActor(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		ctx := r.Context()
 		a := domain.Actor{RequestID: requestID(ctx)}
 		if id := s.sessions.GetString(ctx, sessionUserKey); id != "" {
 			var err error
-			a, err = s.svc.Actor(ctx, id, requestID(ctx))
+			a, err = s.svc.SessionActor(ctx, id, s.sessions.GetInt(ctx, sessionGenerationKey), requestID(ctx))
 			if err != nil {
 				s.renderError(w, r, err)
 				return
+			}
+			if a.UserID == "" {
+				if err := s.sessions.Destroy(ctx); err != nil {
+					s.renderError(w, r, err)
+					return
+				}
 			}
 		}
 		ctx = context.WithValue(ctx, sessionLoadedKey, true)
