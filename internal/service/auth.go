@@ -190,10 +190,25 @@ func (s *Service) ResetPassword(ctx context.Context, token, password string) err
 		if err != nil {
 			return err
 		}
+		u, err := q.UserByID(ctx, t.UserID)
+		if err != nil {
+			return err
+		}
+		if err := s.queuePasswordChangedMail(ctx, q, u, "Toutes vos sessions ouvertes sont fermées et vos jetons d'API ont pris fin : créez-en de nouveaux depuis la page « Mon compte »."); err != nil {
+			return err
+		}
 		return s.audit(ctx, q, domain.Actor{UserID: t.UserID, Name: "(lien de réinitialisation)"},
 			change{Action: "user.password_reset", EntityType: "user", EntityID: t.UserID,
 				After: map[string]any{"sessions_ended": true, "api_tokens_ended": ended}})
 	})
+}
+
+// queuePasswordChangedMail tells the account's owner that its password changed, with what
+// ended with it, so that someone who did not change it knows at once what to do.
+func (s *Service) queuePasswordChangedMail(ctx context.Context, q store.Q, u domain.User, ended string) error {
+	body := fmt.Sprintf("Bonjour %s,\n\nLe mot de passe de votre compte cqp a été changé le %s. %s\n\nSi vous n'êtes pas à l'origine de ce changement, choisissez aussitôt un nouveau mot de passe depuis %s/mot-de-passe/oubli et prévenez le secrétariat des CQP.\n",
+		u.Name, s.Now().In(domain.Paris()).Format("02/01/2006 à 15:04"), ended, s.baseURL)
+	return s.queueMail(ctx, q, u.Email, "Le mot de passe de votre compte cqp a changé", body)
 }
 
 // ValidResetToken reports whether a reset link can still be used, to show the form or not.
@@ -230,6 +245,9 @@ func (s *Service) ChangePassword(ctx context.Context, a domain.Actor, current, n
 	err = s.store.Write(ctx, func(q store.Q) error {
 		var err error
 		if generation, err = q.SetPasswordHash(ctx, u.ID, hash); err != nil {
+			return err
+		}
+		if err := s.queuePasswordChangedMail(ctx, q, u, "Vos sessions ouvertes sur d'autres appareils sont fermées."); err != nil {
 			return err
 		}
 		return s.audit(ctx, q, a, change{Action: "user.password_change", EntityType: "user", EntityID: u.ID,

@@ -140,7 +140,7 @@ func (s *Server) resetSubmit(w http.ResponseWriter, r *http.Request) error {
 		s.render(w, r, formStatus(err), "password_reset.html", "Nouveau mot de passe", resetPage{Form: f, Token: token, Valid: domain.ErrorCode(err) != domain.ENOTFOUND})
 		return nil
 	}
-	s.flash(r, "Votre mot de passe a été changé. Connectez-vous avec le nouveau.")
+	s.flash(r, "Votre mot de passe a été changé. Connectez-vous avec le nouveau. Vos autres sessions sont fermées et vos jetons d'API ont pris fin : créez-en de nouveaux depuis « Mon compte ».")
 	http.Redirect(w, r, "/connexion", http.StatusSeeOther)
 	return nil
 }

@@ -1,6 +1,7 @@
 package web_test
 
 import (
+	"context"
 	"encoding/json"
 	"io"
 	"log/slog"
@@ -95,6 +96,24 @@ func TestAPasswordChangeEndsEveryOtherSessionOfTheAccount(t *testing.T) {
 	if !s.loggedIn(t, other) {
 		t.Error("another account's session was ended")
 	}
+	if !s.mailedPasswordChange(t, email, "Vos sessions ouvertes sur d'autres appareils sont fermées.") {
+		t.Error("the account's owner was not told by mail that the password changed")
+	}
+}
+
+// mailedPasswordChange reports whether email was told that its password changed, with ended.
+func (s *site) mailedPasswordChange(t *testing.T, email, ended string) bool {
+	t.Helper()
+	mails, err := s.store.Read().ListMail(context.Background(), 1000)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, m := range mails {
+		if m.To == email && m.Subject == "Le mot de passe de votre compte cqp a changé" && strings.Contains(m.Body, ended) {
+			return true
+		}
+	}
+	return false
 }
 
 func TestAPasswordResetEndsEverySessionAndAPITokenOfTheAccount(t *testing.T) {
@@ -116,6 +135,9 @@ func TestAPasswordResetEndsEverySessionAndAPITokenOfTheAccount(t *testing.T) {
 
 	if s.loggedIn(t, browser) {
 		t.Error("a session survived the password reset")
+	}
+	if !s.mailedPasswordChange(t, email, "vos jetons d'API ont pris fin") {
+		t.Error("the account's owner was not told by mail that the password was reset")
 	}
 	code, detail := s.apiMe(t, token)
 	if code != http.StatusUnauthorized || !strings.Contains(detail, "réinitialisation du mot de passe") {
