@@ -168,6 +168,7 @@ func (s *Server) loadActor(next http.Handler) http.Handler {
 					s.renderError(w, r, err)
 					return
 				}
+				s.sessions.Put(ctx, flashKey, "Votre session a pris fin : le mot de passe du compte a changé, ou le compte est désactivé. Connectez-vous à nouveau.")
 			}
 		}
 		ctx = context.WithValue(ctx, sessionLoadedKey, true)

@@ -93,6 +93,9 @@ func TestAPasswordChangeEndsEveryOtherSessionOfTheAccount(t *testing.T) {
 	if s.loggedIn(t, elsewhere) {
 		t.Error("another session of the account survived the password change")
 	}
+	if _, page := s.do(t, elsewhere, http.MethodGet, "/connexion"); !strings.Contains(page, "Votre session a pris fin") {
+		t.Errorf("the ended session is not told why: %.1500s", page)
+	}
 	if !s.loggedIn(t, other) {
 		t.Error("another account's session was ended")
 	}
