@@ -177,6 +177,19 @@ func (s *Service) ActorForAPIToken(ctx context.Context, token, requestID string)
 	return domain.Actor{UserID: u.ID, Name: u.Name, Roles: u.Roles, RequestID: requestID}, nil
 }
 
+// OwnAPIToken returns the actor's token whose secret is token: the one an API request came
+// with, to tell its owner when it expires.
+func (s *Service) OwnAPIToken(ctx context.Context, a domain.Actor, token string) (store.APIToken, error) {
+	if err := Check(a, ActAccount); err != nil {
+		return store.APIToken{}, err
+	}
+	t, err := s.store.Read().APITokenByHash(ctx, hashSecret(token))
+	if err == nil && t.UserID != a.UserID {
+		err = domain.Errorf(domain.ENOTFOUND, "Jeton d'API introuvable.")
+	}
+	return t, err
+}
+
 // Me returns the actor's own account with its roles.
 func (s *Service) Me(ctx context.Context, a domain.Actor) (domain.User, error) {
 	if err := Check(a, ActAccount); err != nil {
