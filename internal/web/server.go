@@ -116,7 +116,7 @@ func (s *Server) Handler() http.Handler {
 	// request to it carries no ambient credential: it answers in problem+json by itself.
 	cop.AddInsecureBypassPattern("/api/v1/")
 	h = cop.Handler(h)
-	h = securityHeaders(h)
+	h = securityHeaders(h, servedOverHTTPS(s.opts.BaseURL))
 	h = s.recoverPanics(h)
 	h = s.logRequests(h)
 	h = withRequestID(h)
