@@ -12,6 +12,7 @@ import (
 	"github.com/alexedwards/scs/v2"
 
 	"cqp/internal/domain"
+	"cqp/internal/httpstatus"
 	"cqp/internal/service"
 )
 
@@ -68,6 +69,11 @@ func New(svc *service.Service, log *slog.Logger, opts Options) (*Server, error) 
 	sm.Cookie.HttpOnly = true
 	sm.Cookie.SameSite = http.SameSiteLaxMode
 	sm.ErrorFunc = func(w http.ResponseWriter, r *http.Request, err error) {
+		if httpstatus.ClientGone(r.Context(), err) {
+			log.Debug("session store: request cancelled by the client", "error", err, "request_id", requestID(r.Context()))
+			w.WriteHeader(httpstatus.ClientClosedRequest)
+			return
+		}
 		log.Error("session store", "error", err, "request_id", requestID(r.Context()))
 		http.Error(w, "Service momentanément indisponible. Réessayez dans quelques secondes.", http.StatusServiceUnavailable)
 	}
