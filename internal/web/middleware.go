@@ -109,3 +109,33 @@ func securityHeaders(next http.Handler, hsts bool) http.Handler {
 		next.ServeHTTP(w, r)
 	})
 }
+
+// refuseHiddenCharacters answers a form whose fields hold a control character or a
+// bidirectional override with a French 422 page, before any handler reads it. Line breaks and
+// tabs pass (text areas keep them; one-line names refuse line breaks in the service), and
+// passwords are left as they are. Uploads (multipart forms) are read by their own handlers.
+func (s *Server) refuseHiddenCharacters(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method != http.MethodPost || !strings.HasPrefix(r.Header.Get("Content-Type"), "application/x-www-form-urlencoded") {
+			next.ServeHTTP(w, r)
+			return
+		}
+		if err := parseForm(w, r); err != nil {
+			s.renderError(w, r, err)
+			return
+		}
+		for name, values := range r.PostForm {
+			if strings.Contains(name, "password") || name == "current" || name == "confirm" {
+				continue // a password, or its confirmation
+			}
+			for _, v := range values {
+				if msg := domain.TextProblem(v, true); msg != "" {
+					s.renderError(w, r, domain.Errorf(domain.EINVALID,
+						"Le formulaire n'a pas été enregistré. %s Revenez à la page précédente pour corriger le champ.", msg))
+					return
+				}
+			}
+		}
+		next.ServeHTTP(w, r)
+	})
+}

@@ -112,6 +112,7 @@ func (s *Server) adapt(act service.Action, h handlerFunc) http.Handler {
 // Handler returns the whole HTTP handler with its middleware.
 func (s *Server) Handler() http.Handler {
 	var h http.Handler = s.mux
+	h = s.refuseHiddenCharacters(h)
 	h = s.loadActor(h)
 	h = s.sessions.LoadAndSave(h)
 	cop := http.NewCrossOriginProtection()
