@@ -246,6 +246,7 @@ func (s *Service) validateUser(in *UserInput) domain.FieldErrors {
 	if in.Name == "" {
 		fe.Add("name", "Indiquez le nom de la personne.")
 	}
+	fe.CheckLine("name", in.Name)
 	if in.Password != "" {
 		if msg := checkPasswordStrength(in.Password); msg != "" {
 			fe.Add("password", msg)

@@ -113,8 +113,7 @@ type Verification struct {
 	Blocks             []store.CertificateBlock // a Title is "" while the branch has not confirmed it
 	AwardedOn          domain.Date
 	Revoked            bool
-	RevokedOn          domain.Date
-	RevokedReason      string
+	RevokedOn          domain.Date // the reason stays with the branch: the public learns only that and when
 }
 
 // Title names the document: « Attestation du bloc BC2 — Gérer un portefeuille » for a block
@@ -166,7 +165,7 @@ func (s *Service) VerifyCertificate(ctx context.Context, code, ip string) (Verif
 	}
 	v := Verification{Code: c.VerificationCode, Number: c.Number, Kind: c.Kind, HolderName: c.HolderName, BranchName: c.BranchName,
 		QualificationCode: c.QualificationCode, QualificationTitle: c.QualificationTitle, RNCP: c.RNCP, BlockCode: c.BlockCode, Blocks: c.Blocks,
-		AwardedOn: c.AwardedOn, Revoked: c.Revoked(), RevokedReason: c.RevokedReason}
+		AwardedOn: c.AwardedOn, Revoked: c.Revoked()}
 	if c.RevokedAt != nil {
 		v.RevokedOn = domain.DateOf(*c.RevokedAt)
 	}

@@ -12,6 +12,7 @@ import (
 	"github.com/alexedwards/scs/v2"
 
 	"cqp/internal/domain"
+	"cqp/internal/httpstatus"
 	"cqp/internal/service"
 )
 
@@ -68,6 +69,11 @@ func New(svc *service.Service, log *slog.Logger, opts Options) (*Server, error) 
 	sm.Cookie.HttpOnly = true
 	sm.Cookie.SameSite = http.SameSiteLaxMode
 	sm.ErrorFunc = func(w http.ResponseWriter, r *http.Request, err error) {
+		if httpstatus.ClientGone(r.Context(), err) {
+			log.Debug("session store: request cancelled by the client", "error", err, "request_id", requestID(r.Context()))
+			w.WriteHeader(httpstatus.ClientClosedRequest)
+			return
+		}
 		log.Error("session store", "error", err, "request_id", requestID(r.Context()))
 		http.Error(w, "Service momentanément indisponible. Réessayez dans quelques secondes.", http.StatusServiceUnavailable)
 	}
@@ -106,6 +112,7 @@ func (s *Server) adapt(act service.Action, h handlerFunc) http.Handler {
 // Handler returns the whole HTTP handler with its middleware.
 func (s *Server) Handler() http.Handler {
 	var h http.Handler = s.mux
+	h = s.refuseHiddenCharacters(h)
 	h = s.loadActor(h)
 	h = s.sessions.LoadAndSave(h)
 	cop := http.NewCrossOriginProtection()
@@ -116,7 +123,7 @@ func (s *Server) Handler() http.Handler {
 	// request to it carries no ambient credential: it answers in problem+json by itself.
 	cop.AddInsecureBypassPattern("/api/v1/")
 	h = cop.Handler(h)
-	h = securityHeaders(h)
+	h = securityHeaders(h, servedOverHTTPS(s.opts.BaseURL))
 	h = s.recoverPanics(h)
 	h = s.logRequests(h)
 	h = withRequestID(h)
