@@ -17,26 +17,43 @@ const (
 	failureWindow         = 15 * time.Minute
 )
 
-// Login checks an e-mail and password and returns the user. Failures are counted per account
-// and per IP address in the database, so every server shares the count.
+// LoginRetryAfter is how long a login refused as too many should wait before the next try.
+func LoginRetryAfter(err error) time.Duration { return failureWindow }
+
+// Login checks an e-mail and password and returns the user. Every attempt is counted per
+// account and per IP address in the database before any password is hashed, so every server
+// shares the count and parallel attempts cannot all slip under the limit: each gets its own
+// number. A successful login clears its account's count and gives back its address's attempt.
 func (s *Service) Login(ctx context.Context, email, password, ip string) (domain.User, error) {
 	email = domain.NormalizeEmail(email)
-	accountKey, ipKey := "account:"+email, "ip:"+ip
-	since := s.Now().Add(-failureWindow)
-	r := s.store.Read()
-	for _, k := range []struct {
-		key string
-		max int
-	}{{accountKey, maxFailuresPerAccount}, {ipKey, maxFailuresPerIP}} {
-		n, err := r.LoginFailuresSince(ctx, k.key, since)
-		if err != nil {
-			return domain.User{}, err
-		}
-		if n >= k.max {
-			return domain.User{}, domain.Errorf(domain.ETOOMANY, "Trop de tentatives de connexion. Réessayez dans %d minutes ou réinitialisez votre mot de passe.", int(failureWindow.Minutes()))
-		}
+	if ip == "" {
+		ip = "unknown"
 	}
-	u, err := r.UserByEmail(ctx, email)
+	accountKey, ipKey := store.HitLoginAccount+email, store.HitLoginAddress+ip
+	now := s.Now()
+	throttled := false
+	err := s.store.Write(ctx, func(q store.Q) error {
+		for _, k := range []struct {
+			key string
+			max int
+		}{{accountKey, maxFailuresPerAccount}, {ipKey, maxFailuresPerIP}} {
+			n, err := q.Hit(ctx, k.key, now, failureWindow)
+			if err != nil {
+				return err
+			}
+			if n > k.max {
+				throttled = true
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return domain.User{}, err
+	}
+	if throttled {
+		return domain.User{}, domain.Errorf(domain.ETOOMANY, "Trop de tentatives de connexion. Réessayez dans %d minutes ou réinitialisez votre mot de passe.", int(failureWindow.Minutes()))
+	}
+	u, err := s.store.Read().UserByEmail(ctx, email)
 	if err != nil && domain.ErrorCode(err) != domain.ENOTFOUND {
 		return domain.User{}, err
 	}
@@ -46,23 +63,17 @@ func (s *Service) Login(ctx context.Context, email, password, ip string) (domain
 	} else {
 		VerifyPassword(dummyHash, password)
 	}
-	if !ok || u.Disabled() {
-		werr := s.store.Write(ctx, func(q store.Q) error {
-			if err := q.RecordLoginFailure(ctx, newID(), accountKey, s.Now()); err != nil {
-				return err
-			}
-			return q.RecordLoginFailure(ctx, newID(), ipKey, s.Now())
-		})
-		if werr != nil {
-			return domain.User{}, werr
-		}
-		if ok && u.Disabled() {
-			return domain.User{}, domain.Errorf(domain.EUNAUTHORIZED, "Ce compte est désactivé. Contactez le secrétariat.")
-		}
+	if ok && u.Disabled() {
+		return domain.User{}, domain.Errorf(domain.EUNAUTHORIZED, "Ce compte est désactivé. Contactez le secrétariat.")
+	}
+	if !ok {
 		return domain.User{}, domain.Errorf(domain.EUNAUTHORIZED, "Adresse e-mail ou mot de passe incorrect.")
 	}
 	err = s.store.Write(ctx, func(q store.Q) error {
-		return q.ClearLoginFailures(ctx, accountKey, s.Now().Add(-24*time.Hour))
+		if err := q.ForgetHits(ctx, accountKey, s.Now().Add(-24*time.Hour)); err != nil {
+			return err
+		}
+		return q.Unhit(ctx, ipKey)
 	})
 	return u, err
 }

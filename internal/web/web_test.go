@@ -29,7 +29,12 @@ type site struct {
 
 func newSite(t *testing.T) *site {
 	t.Helper()
-	target := storetest.Targets(t)[0]
+	return newSiteOn(t, storetest.Targets(t)[0])
+}
+
+// newSiteOn is newSite on a chosen database.
+func newSiteOn(t *testing.T, target storetest.Target) *site {
+	t.Helper()
 	st := storetest.Open(t, target)
 	w := servicetest.New(t, st)
 	srv, err := web.New(w.Service, slog.New(slog.NewTextHandler(io.Discard, nil)), web.Options{InsecureCookies: true})
