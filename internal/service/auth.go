@@ -2,6 +2,7 @@ package service
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -17,8 +18,14 @@ const (
 	failureWindow         = 15 * time.Minute
 )
 
-// LoginRetryAfter is how long a login refused as too many should wait before the next try.
-func LoginRetryAfter(err error) time.Duration { return failureWindow }
+// LoginRetryAfter is how long a login refused as too many should wait before the next try:
+// a few seconds when the server was busy hashing passwords, the window when throttled.
+func LoginRetryAfter(err error) time.Duration {
+	if errors.Is(err, errPasswordWorkBusy) {
+		return busyRetryAfter
+	}
+	return failureWindow
+}
 
 // Login checks an e-mail and password and returns the user. Every attempt is counted per
 // account and per IP address in the database before any password is hashed, so every server
@@ -57,12 +64,25 @@ func (s *Service) Login(ctx context.Context, email, password, ip string) (domain
 	if err != nil && domain.ErrorCode(err) != domain.ENOTFOUND {
 		return domain.User{}, err
 	}
+	if !s.passwordWork.tryStart() {
+		// Not tried, so not counted: the attempt is given back to the account and the address.
+		if werr := s.store.Write(ctx, func(q store.Q) error {
+			if err := q.Unhit(ctx, accountKey); err != nil {
+				return err
+			}
+			return q.Unhit(ctx, ipKey)
+		}); werr != nil {
+			return domain.User{}, werr
+		}
+		return domain.User{}, busyLoginError()
+	}
 	ok := false
 	if err == nil {
 		ok = VerifyPassword(u.PasswordHash, password)
 	} else {
 		VerifyPassword(dummyHash, password)
 	}
+	s.passwordWork.done()
 	if ok && u.Disabled() {
 		return domain.User{}, domain.Errorf(domain.EUNAUTHORIZED, "Ce compte est désactivé. Contactez le secrétariat.")
 	}
@@ -131,7 +151,7 @@ func (s *Service) ResetPassword(ctx context.Context, token, password string) err
 	if msg := checkPasswordStrength(password); msg != "" {
 		return &domain.Error{Code: domain.EINVALID, Message: msg, Fields: map[string]string{"password": msg}}
 	}
-	hash, err := HashPassword(password)
+	hash, err := s.hashPassword(ctx, password)
 	if err != nil {
 		return err
 	}
@@ -163,7 +183,9 @@ func (s *Service) ChangePassword(ctx context.Context, a domain.Actor, current, n
 		return err
 	}
 	fe := domain.FieldErrors{}
-	if !VerifyPassword(u.PasswordHash, current) {
+	if ok, err := s.verifyPassword(ctx, u.PasswordHash, current); err != nil {
+		return err
+	} else if !ok {
 		fe.Add("current", "Le mot de passe actuel est incorrect.")
 	}
 	if msg := checkPasswordStrength(next); msg != "" {
@@ -172,7 +194,7 @@ func (s *Service) ChangePassword(ctx context.Context, a domain.Actor, current, n
 	if err := fe.Err(); err != nil {
 		return err
 	}
-	hash, err := HashPassword(next)
+	hash, err := s.hashPassword(ctx, next)
 	if err != nil {
 		return err
 	}
@@ -278,7 +300,7 @@ func (s *Service) createUser(ctx context.Context, q store.Q, a domain.Actor, in 
 	}
 	u := domain.User{ID: newID(), Email: in.Email, Name: in.Name, CreatedAt: s.Now()}
 	if in.Password != "" {
-		h, err := HashPassword(in.Password)
+		h, err := s.hashPassword(ctx, in.Password)
 		if err != nil {
 			return u, err
 		}
