@@ -1,7 +1,9 @@
 package web_test
 
 import (
+	"fmt"
 	"net/http"
+	"net/netip"
 	"net/url"
 	"sync"
 	"testing"
@@ -10,6 +12,7 @@ import (
 	"cqp/internal/service"
 	"cqp/internal/service/servicetest"
 	"cqp/internal/store/storetest"
+	"cqp/internal/web"
 )
 
 // parallel sends n requests at once, each built by send(i), and counts the answers by status.
@@ -103,4 +106,36 @@ func TestParallelPublicVAERequestsStopAtTheLimit(t *testing.T) {
 			}
 		})
 	}
+}
+
+func TestBehindTrustedProxiesEachClientAddressHasItsOwnLimit(t *testing.T) {
+	lookups := func(s *site, from func(i int) string) map[int]int {
+		c := s.client(t, "")
+		return parallel(t, service.VerifyLimit+10, func(i int) (*http.Response, error) {
+			req, err := http.NewRequest(http.MethodGet, s.URL+"/verifier/ACDEFGHJKMNP", nil)
+			if err != nil {
+				return nil, err
+			}
+			req.Header.Set("X-Forwarded-For", from(i))
+			return c.Do(req)
+		})
+	}
+	everyone := func(i int) string { return fmt.Sprintf("198.51.100.%d", i+1) }
+	oneClient := func(i int) string { return fmt.Sprintf("1.2.3.%d, 198.51.100.250", i+1) }
+
+	t.Run("without trusted proxies the header is ignored: one address, one limit", func(t *testing.T) {
+		s := newSite(t)
+		if statuses := lookups(s, everyone); statuses[http.StatusTooManyRequests] != 10 {
+			t.Fatalf("answers %v: the forwarded addresses were believed", statuses)
+		}
+	})
+	t.Run("behind a trusted proxy each forwarded client counts apart", func(t *testing.T) {
+		s := newSiteWith(t, storetest.Targets(t)[0], web.Options{InsecureCookies: true, TrustedProxies: []netip.Prefix{netip.MustParsePrefix("127.0.0.0/8")}})
+		if statuses := lookups(s, everyone); statuses[http.StatusNotFound] != service.VerifyLimit+10 {
+			t.Fatalf("answers %v: clients behind the proxy shared one limit", statuses)
+		}
+		if statuses := lookups(s, oneClient); statuses[http.StatusTooManyRequests] != 10 {
+			t.Fatalf("answers %v: a client escaped its limit by writing hops of its own", statuses)
+		}
+	})
 }
