@@ -137,14 +137,14 @@ func (s *Service) VerifyCertificate(ctx context.Context, code, ip string) (Verif
 	}
 	now := s.Now()
 	err := s.store.Write(ctx, func(q store.Q) error {
-		n, err := q.AddressHitsSince(ctx, store.HitVerification, ip, now.Add(-VerifyWindow))
+		n, err := q.Hit(ctx, store.HitVerification+ip, now, VerifyWindow)
 		if err != nil {
 			return err
 		}
-		if n >= VerifyLimit {
+		if n > VerifyLimit {
 			return domain.Errorf(domain.ETOOMANY, "Trop de vérifications depuis votre adresse : %d par minute au plus. Réessayez dans une minute.", VerifyLimit)
 		}
-		return q.RecordAddressHit(ctx, newID(), store.HitVerification, ip, now, now.Add(-VerifyWindow))
+		return nil
 	})
 	if err != nil {
 		return Verification{}, err

@@ -120,25 +120,6 @@ func (q Q) RevokeAPIToken(ctx context.Context, userID, id string, at time.Time) 
 	return mustAffect(res, err)
 }
 
-// RecordLoginFailure remembers a failed login for key ("account:…" or "ip:…").
-func (q Q) RecordLoginFailure(ctx context.Context, id, key string, at time.Time) error {
-	_, err := q.db.ExecContext(ctx, `INSERT INTO login_failures (id, key, at) VALUES ($1, $2, $3)`, id, key, at.UTC())
-	return normalize(err)
-}
-
-// LoginFailuresSince counts failures for key since t.
-func (q Q) LoginFailuresSince(ctx context.Context, key string, t time.Time) (int, error) {
-	var n int
-	err := q.db.QueryRowContext(ctx, `SELECT COUNT(*) FROM login_failures WHERE key = $1 AND at > $2`, key, t.UTC()).Scan(&n)
-	return n, normalize(err)
-}
-
-// ClearLoginFailures forgets failures for key after a successful login, and old ones.
-func (q Q) ClearLoginFailures(ctx context.Context, key string, olderThan time.Time) error {
-	_, err := q.db.ExecContext(ctx, `DELETE FROM login_failures WHERE key = $1 OR at < $2`, key, olderThan.UTC())
-	return normalize(err)
-}
-
 // Mail is one message in the outbox.
 type Mail struct {
 	ID        string
@@ -235,26 +216,4 @@ func decodeAttachment(mailID, s string) ([]byte, error) {
 		return nil, fmt.Errorf("outbox message %s: attachment is not base64: %w", mailID, err)
 	}
 	return b, nil
-}
-
-// Hits counted per address in login_failures, each kind under its own key prefix: the table
-// already serves the login throttle across servers and is pruned of rows older than a day by
-// every successful login, so these counters need no table of their own.
-const (
-	HitVerification     = "verify:"      // public certificate verifications
-	HitOnlineVAERequest = "vae-request:" // VAE requests from the public page
-)
-
-// AddressHitsSince counts the hits of a kind (HitVerification…) from an address since t.
-func (q Q) AddressHitsSince(ctx context.Context, kind, ip string, t time.Time) (int, error) {
-	return q.LoginFailuresSince(ctx, kind+ip, t)
-}
-
-// RecordAddressHit counts one hit of a kind from an address and forgets that address's hits of
-// the kind older than olderThan.
-func (q Q) RecordAddressHit(ctx context.Context, id, kind, ip string, at, olderThan time.Time) error {
-	if _, err := q.db.ExecContext(ctx, `DELETE FROM login_failures WHERE key = $1 AND at < $2`, kind+ip, olderThan.UTC()); err != nil {
-		return normalize(err)
-	}
-	return q.RecordLoginFailure(ctx, id, kind+ip, at)
 }

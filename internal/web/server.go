@@ -7,6 +7,7 @@ import (
 	"context"
 	"log/slog"
 	"net/http"
+	"net/netip"
 	"time"
 
 	"github.com/alexedwards/scs/v2"
@@ -22,6 +23,9 @@ type Options struct {
 	InsecureCookies bool // plain-HTTP development: no Secure attribute, no __Host- prefix
 	SessionLifetime time.Duration
 	API             http.Handler // mounted at /api/v1/ when not nil
+	// TrustedProxies are the networks of the proxies in front of cqp: only a request from one
+	// of them has its X-Forwarded-For read. Empty: the peer's address is the client's.
+	TrustedProxies []netip.Prefix
 }
 
 // Server serves the HTML interface.
@@ -127,6 +131,7 @@ func (s *Server) Handler() http.Handler {
 	h = s.recoverPanics(h)
 	h = s.logRequests(h)
 	h = withRequestID(h)
+	h = withClientAddress(h, s.opts.TrustedProxies)
 	return h
 }
 
