@@ -113,6 +113,11 @@ func TestBlocsRouteBlockByBlockThenTheFinalStage(t *testing.T) {
 	if strings.Join(ev.Enrolment.Blocks, " ") != "BC2" {
 		t.Fatalf("the blocs enrolment presents %v", ev.Enrolment.Blocks)
 	}
+	for _, who := range []*httpActor{company, in.of} {
+		if body := who.page("/"); !strings.Contains(body, "Voie des blocs : inscriptions en cours") || !strings.Contains(body, "1 inscrit.") {
+			t.Fatalf("the dashboard does not count the blocs enrolment: %s", excerpt(body))
+		}
+	}
 	in.blockStage(first, "BC2")
 	session, jurors := juryReady(t, in.sec.base, in.w, in.sec)
 	in.sec.submit(session+"/candidats", url.Values{"enrolments": {first}})
@@ -209,7 +214,22 @@ func TestBlocsRouteBlockByBlockThenTheFinalStage(t *testing.T) {
 	in.sec.submit(vae+"/experience", url.Values{"do": {"submit"}})
 
 	// The commission's oral: a practical case and a knowledge question on the trained blocks.
-	in.oral(finalID, "20/01/2028")
+	oral := in.sec.submit("/commissions/"+in.w.CommissionID+"/oraux", url.Values{"enrolment": {finalID}, "date": {"20/01/2028"},
+		"time": {"10:00"}, "duration": {"45"}, "place": {"Paris, salle Colbert"}})
+	in.sec.submit(oral+"/convocations", nil)
+	mails, err := in.w.Service.Outbox(ctx, sys)
+	if err != nil {
+		t.Fatal(err)
+	}
+	convoked := false
+	for _, m := range mails {
+		if m.To == "salome.marchetti@exemple.fr" && strings.HasPrefix(m.Subject, "Convocation") {
+			convoked = strings.Contains(m.Body, "sur les blocs acquis par formation (BC2, BC4, OPT1), qui restent acquis, et vous entend sur votre dossier d'expérience pour les blocs BC1, BC3, BC5, OPT2")
+		}
+	}
+	if !convoked {
+		t.Fatal("the final stage's convocation does not say what the oral covers")
+	}
 	grid := "/inscriptions/" + finalID + "/grilles/commission"
 	body = in.member.page(grid)
 	if !strings.Contains(body, "portent sur les blocs acquis par formation (BC2, BC4, OPT1)") || strings.Contains(body, `name="mark_C6"`) ||
@@ -360,4 +380,63 @@ func mustDate(t *testing.T, iso string) domain.Date {
 		t.Fatal(err)
 	}
 	return d
+}
+
+// TestBlocsRouteForAJobSeeker: a job seeker trained on a block in an organisation's blocs
+// action does the internship the framework asks of job seekers there; at the final stage, the
+// internship done is the person's and counts, without a derogation.
+func TestBlocsRouteForAJobSeeker(t *testing.T) {
+	in := newIntegrity(t)
+	in.action = in.of.submit("/actions/nouvelle", url.Values{"training_organisation": {in.w.OrgA}, "qualification": {"CC"},
+		"route": {"blocs"}, "title": {"CQP Chargé de clientèle — bloc BC2"}, "place": {"Lyon"},
+		"starts_on": {"04/01/2027"}, "ends_on": {"30/03/2027"}, "planned_hours": {"90"}, "companies": {in.w.CompanyA}})
+	loc := in.of.submit(in.action+"/inscription", url.Values{
+		"birth_name": {"Diallo"}, "first_names": {"Aminata"}, "sex": {"F"}, "birth_date": {"22/09/1990"},
+		"birth_insee": {"75056"}, "email": {"aminata.diallo@exemple.fr"}, "public": {"job_seeker"}, "company": {in.w.CompanyA},
+		"referent": {in.referentID}, "blocks": {"BC2"}, "interview_on": {"02/11/2026"}, "project": {"Reprendre une activité en courtage."},
+		"motivation": {"Expérience en agence d'assurance."}, "diploma_level": {"4"}, "experience_months": {"60"}, "related_experience_months": {"48"},
+	})
+	blocs := strings.TrimPrefix(loc, "/inscriptions/")
+	in.of.submit("/inscriptions/"+blocs+"/stages", url.Values{"company": {in.w.CompanyA}, "starts_on": {"05/10/2026"},
+		"ends_on": {"20/11/2026"}, "hours": {"300"}})
+	in.blockStage(blocs, "BC2")
+	session, jurors := juryReady(t, in.sec.base, in.w, in.sec)
+	in.close(session, blocs)
+	if s := in.status(blocs); s != domain.StatusPartial {
+		t.Fatalf("after the block jury: %s", s)
+	}
+	ev, err := in.w.Service.EnrolmentEvaluation(context.Background(), domain.SystemActor("test"), blocs)
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	// The final stage: the rest by experience file; the internship is already done.
+	loc = in.sec.submit("/candidats/"+ev.Candidate.ID+"/evaluation-finale-blocs", url.Values{"qualification": {"CC"},
+		"optional_CC": {"OPT1", "OPT2"}, "valid_until": {"30/06/2028"}})
+	final := strings.TrimPrefix(loc, "/vae/")
+	narratives := url.Values{"do": {"save"}}
+	for _, b := range []string{"BC1", "BC3", "BC4", "BC5", "OPT1", "OPT2"} {
+		narratives.Set(service.NarrativeField(b), "Quatre ans en agence d'assurance : voici ce que j'ai fait pour ce bloc, pièces à l'appui.")
+	}
+	in.sec.submit(loc+"/experience", narratives)
+	if status, _, body := in.sec.upload(loc+"/preuves", "attestation.pdf", servicetest.TinyPDF, nil); status != http.StatusSeeOther {
+		t.Fatalf("upload: %d %s", status, excerpt(body))
+	}
+	in.sec.submit(loc+"/experience", url.Values{"do": {"submit"}})
+	in.oral(final, "20/01/2027")
+	cf := blocksGrid("BC1", "BC3", "BC4", "BC5", "OPT1", "OPT2")
+	cf.Set("practical_case", "Sinistre d'un client professionnel : conseil et suivi.")
+	cf.Set("knowledge_question", "Les obligations d'information du courtier.")
+	cf.Set("reasoned_opinion", "Expérience probante ; bloc BC2 maîtrisé à l'oral.")
+	in.member.submit("/inscriptions/"+final+"/grilles/commission", cf)
+	in.sec.submit("/inscriptions/"+final+"/statut", url.Values{"status": {"awaiting_jury"}})
+	second := juryOpen(in.sec, "2027-02-10", jurors)
+	if status, _, body := in.sec.post(second+"/candidats", url.Values{"enrolments": {final}}); status != http.StatusSeeOther {
+		t.Fatalf("presenting the final stage of a job seeker whose internship was done on the blocs route: %d %s", status, excerpt(body))
+	}
+	in.sec.submit(second+"/ouverture", nil)
+	in.president.submit(second+"/cloture", nil)
+	if s := in.status(final); s != domain.StatusCertified {
+		t.Fatalf("after the final jury: %s", s)
+	}
 }

@@ -2,6 +2,7 @@ package service
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -17,28 +18,63 @@ const (
 	failureWindow         = 15 * time.Minute
 )
 
-// Login checks an e-mail and password and returns the user. Failures are counted per account
-// and per IP address in the database, so every server shares the count.
+// LoginRetryAfter is how long a login refused as too many should wait before the next try:
+// a few seconds when the server was busy hashing passwords, the window when throttled.
+func LoginRetryAfter(err error) time.Duration {
+	if errors.Is(err, errPasswordWorkBusy) {
+		return busyRetryAfter
+	}
+	return failureWindow
+}
+
+// Login checks an e-mail and password and returns the user. Every attempt is counted per
+// account and per IP address in the database before any password is hashed, so every server
+// shares the count and parallel attempts cannot all slip under the limit: each gets its own
+// number. A successful login clears its account's count and gives back its address's attempt.
 func (s *Service) Login(ctx context.Context, email, password, ip string) (domain.User, error) {
 	email = domain.NormalizeEmail(email)
-	accountKey, ipKey := "account:"+email, "ip:"+ip
-	since := s.Now().Add(-failureWindow)
-	r := s.store.Read()
-	for _, k := range []struct {
-		key string
-		max int
-	}{{accountKey, maxFailuresPerAccount}, {ipKey, maxFailuresPerIP}} {
-		n, err := r.LoginFailuresSince(ctx, k.key, since)
-		if err != nil {
-			return domain.User{}, err
-		}
-		if n >= k.max {
-			return domain.User{}, domain.Errorf(domain.ETOOMANY, "Trop de tentatives de connexion. Réessayez dans %d minutes ou réinitialisez votre mot de passe.", int(failureWindow.Minutes()))
-		}
+	if ip == "" {
+		ip = "unknown"
 	}
-	u, err := r.UserByEmail(ctx, email)
+	accountKey, ipKey := store.HitLoginAccount+email, store.HitLoginAddress+ip
+	now := s.Now()
+	throttled := false
+	err := s.store.Write(ctx, func(q store.Q) error {
+		for _, k := range []struct {
+			key string
+			max int
+		}{{accountKey, maxFailuresPerAccount}, {ipKey, maxFailuresPerIP}} {
+			n, err := q.Hit(ctx, k.key, now, failureWindow)
+			if err != nil {
+				return err
+			}
+			if n > k.max {
+				throttled = true
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return domain.User{}, err
+	}
+	if throttled {
+		return domain.User{}, domain.Errorf(domain.ETOOMANY, "Trop de tentatives de connexion. Réessayez dans %d minutes ou réinitialisez votre mot de passe.", int(failureWindow.Minutes()))
+	}
+	u, err := s.store.Read().UserByEmail(ctx, email)
 	if err != nil && domain.ErrorCode(err) != domain.ENOTFOUND {
 		return domain.User{}, err
+	}
+	if !s.passwordWork.tryStart() {
+		// Not tried, so not counted: the attempt is given back to the account and the address.
+		if werr := s.store.Write(ctx, func(q store.Q) error {
+			if err := q.Unhit(ctx, accountKey); err != nil {
+				return err
+			}
+			return q.Unhit(ctx, ipKey)
+		}); werr != nil {
+			return domain.User{}, werr
+		}
+		return domain.User{}, busyLoginError()
 	}
 	ok := false
 	if err == nil {
@@ -46,23 +82,18 @@ func (s *Service) Login(ctx context.Context, email, password, ip string) (domain
 	} else {
 		VerifyPassword(dummyHash, password)
 	}
-	if !ok || u.Disabled() {
-		werr := s.store.Write(ctx, func(q store.Q) error {
-			if err := q.RecordLoginFailure(ctx, newID(), accountKey, s.Now()); err != nil {
-				return err
-			}
-			return q.RecordLoginFailure(ctx, newID(), ipKey, s.Now())
-		})
-		if werr != nil {
-			return domain.User{}, werr
-		}
-		if ok && u.Disabled() {
-			return domain.User{}, domain.Errorf(domain.EUNAUTHORIZED, "Ce compte est désactivé. Contactez le secrétariat.")
-		}
+	s.passwordWork.done()
+	if ok && u.Disabled() {
+		return domain.User{}, domain.Errorf(domain.EUNAUTHORIZED, "Ce compte est désactivé. Contactez le secrétariat.")
+	}
+	if !ok {
 		return domain.User{}, domain.Errorf(domain.EUNAUTHORIZED, "Adresse e-mail ou mot de passe incorrect.")
 	}
 	err = s.store.Write(ctx, func(q store.Q) error {
-		return q.ClearLoginFailures(ctx, accountKey, s.Now().Add(-24*time.Hour))
+		if err := q.ForgetHits(ctx, accountKey, s.Now().Add(-24*time.Hour)); err != nil {
+			return err
+		}
+		return q.Unhit(ctx, ipKey)
 	})
 	return u, err
 }
@@ -140,8 +171,8 @@ func (s *Service) RequestPasswordReset(ctx context.Context, email, ip string) er
 		for _, k := range []struct {
 			key string
 			max int
-		}{{"reset-account:" + email, maxResetsPerAccount}, {"reset-ip:" + ip, maxResetsPerIP}} {
-			n, err := q.CountResetRequest(ctx, k.key, now, resetWindow)
+		}{{store.HitResetAccount + email, maxResetsPerAccount}, {store.HitResetAddress + ip, maxResetsPerIP}} {
+			n, err := q.Hit(ctx, k.key, now, resetWindow)
 			if err != nil {
 				return err
 			}
@@ -169,7 +200,7 @@ func (s *Service) ResetPassword(ctx context.Context, token, password string) err
 	if msg := checkPasswordStrength(password); msg != "" {
 		return &domain.Error{Code: domain.EINVALID, Message: msg, Fields: map[string]string{"password": msg}}
 	}
-	hash, err := HashPassword(password)
+	hash, err := s.hashPassword(ctx, password)
 	if err != nil {
 		return err
 	}
@@ -228,7 +259,9 @@ func (s *Service) ChangePassword(ctx context.Context, a domain.Actor, current, n
 		return 0, err
 	}
 	fe := domain.FieldErrors{}
-	if !VerifyPassword(u.PasswordHash, current) {
+	if ok, err := s.verifyPassword(ctx, u.PasswordHash, current); err != nil {
+		return 0, err
+	} else if !ok {
 		fe.Add("current", "Le mot de passe actuel est incorrect.")
 	}
 	if msg := checkPasswordStrength(next); msg != "" {
@@ -237,7 +270,7 @@ func (s *Service) ChangePassword(ctx context.Context, a domain.Actor, current, n
 	if err := fe.Err(); err != nil {
 		return 0, err
 	}
-	hash, err := HashPassword(next)
+	hash, err := s.hashPassword(ctx, next)
 	if err != nil {
 		return 0, err
 	}
@@ -329,6 +362,7 @@ func (s *Service) validateUser(in *UserInput) domain.FieldErrors {
 	if in.Name == "" {
 		fe.Add("name", "Indiquez le nom de la personne.")
 	}
+	fe.CheckLine("name", in.Name)
 	if in.Password != "" {
 		if msg := checkPasswordStrength(in.Password); msg != "" {
 			fe.Add("password", msg)
@@ -350,7 +384,7 @@ func (s *Service) createUser(ctx context.Context, q store.Q, a domain.Actor, in 
 	}
 	u := domain.User{ID: newID(), Email: in.Email, Name: in.Name, CreatedAt: s.Now()}
 	if in.Password != "" {
-		h, err := HashPassword(in.Password)
+		h, err := s.hashPassword(ctx, in.Password)
 		if err != nil {
 			return u, err
 		}

@@ -123,21 +123,13 @@ func (s *Service) OpenBlocsFinalStage(ctx context.Context, a domain.Actor, in Fi
 	if utf8.RuneCountInString(in.Reason) > maxLongText {
 		fe.Add("reason", "Le motif dépasse 4 000 caractères : raccourcissez-le.")
 	}
-	raw := strings.TrimSpace(in.ValidUntil)
-	validUntil, err := domain.ParseFrenchDate(raw)
-	switch {
-	case raw == "":
-		fe.Add("valid_until", "Indiquez la date limite de dépôt du dossier d'expérience (JJ/MM/AAAA).")
-	case err != nil:
-		fe.Add("valid_until", "La date « "+raw+" » n'est pas au format JJ/MM/AAAA.")
-	case !s.Today().Before(validUntil):
-		fe.Add("valid_until", "La date limite de dépôt doit être après aujourd'hui.")
-	}
+	validUntil := s.futureDate(fe, "valid_until", in.ValidUntil, "Indiquez la date limite de dépôt du dossier d'expérience (JJ/MM/AAAA).",
+		"La date limite de dépôt doit être après aujourd'hui.")
 	if err := fe.Err(); err != nil {
 		return Enrolled{}, err
 	}
 	var out Enrolled
-	err = s.store.Write(ctx, func(q store.Q) error {
+	err := s.store.Write(ctx, func(q store.Q) error {
 		c, err := q.Candidate(ctx, strings.TrimSpace(in.CandidateID), store.Scope{})
 		if err != nil {
 			return err

@@ -40,6 +40,7 @@ func (s *Service) CreateCommission(ctx context.Context, a domain.Actor, in Commi
 	case utf8.RuneCountInString(name) > 200:
 		fe.Add("name", "Le nom de la commission dépasse 200 caractères : raccourcissez-le.")
 	}
+	fe.CheckLine("name", name)
 	var voting []string
 	for _, id := range in.VotingMemberIDs {
 		if id = strings.TrimSpace(id); id != "" {
@@ -631,8 +632,15 @@ func (s *Service) queueConvocations(ctx context.Context, q store.Q, o OralView, 
 	if to == "" {
 		noEmail = cand.DisplayName()
 	} else {
+		var held map[string]bool
+		if o.Stage == domain.StageBlocsFinal {
+			var err error
+			if held, err = acquiredBlocks(ctx, q, o.EnrolmentID); err != nil {
+				return nil, "", err
+			}
+		}
 		if err := s.queueMailWithAttachment(ctx, q, to, "Convocation à l'oral de certification — "+o.QualificationTitle,
-			candidateConvocation(o, cand), ics); err != nil {
+			candidateConvocation(o, cand, held), ics); err != nil {
 			return nil, "", err
 		}
 		sent = append(sent, to)
@@ -673,12 +681,30 @@ func oralWhereLines(o OralView) string {
 	return b.String()
 }
 
-func candidateConvocation(o OralView, cand domain.Candidate) string {
+// candidateConvocation is the candidate's mail; held are the blocks they hold, read on the blocs
+// route's final stage, whose oral covers them apart from the experience file.
+func candidateConvocation(o OralView, cand domain.Candidate, held map[string]bool) string {
+	content := "L'oral se déroule en quatre temps : la présentation de votre parcours, un cas pratique, une question de " +
+		"connaissances et des questions ouvertes sur l'ensemble de vos blocs (" + strings.Join(o.Blocks, ", ") + ").\n\n"
+	if o.Stage == domain.StageBlocsFinal {
+		var trained, byFile []string
+		for _, b := range o.Blocks {
+			if held[b] {
+				trained = append(trained, b)
+			} else {
+				byFile = append(byFile, b)
+			}
+		}
+		content = "Évaluation finale de la voie des blocs : la commission vous interroge par un cas pratique, une question de connaissances " +
+			"et un entretien sur les blocs acquis par formation (" + strings.Join(trained, ", ") + "), qui restent acquis"
+		if len(byFile) > 0 {
+			content += ", et vous entend sur votre dossier d'expérience pour " + blockList(byFile)
+		}
+		content += ".\n\n"
+	}
 	return "Bonjour " + cand.DisplayName() + ",\n\n" +
 		"Vous êtes convoqué·e à l'oral de certification du CQP « " + o.QualificationTitle + " » :\n\n" +
-		oralWhereLines(o) + "\n" +
-		"L'oral se déroule en quatre temps : la présentation de votre parcours, un cas pratique, une question de " +
-		"connaissances et des questions ouvertes sur l'ensemble de vos blocs (" + strings.Join(o.Blocks, ", ") + ").\n\n" +
+		oralWhereLines(o) + "\n" + content +
 		"Le fichier joint « convocation.ics » ajoute ce rendez-vous à votre agenda.\n\n" +
 		"Le secrétariat des CQP\n"
 }

@@ -3,6 +3,7 @@ package service
 import (
 	"context"
 	"net/url"
+	"strings"
 
 	"cqp/internal/domain"
 	"cqp/internal/store"
@@ -35,6 +36,13 @@ func (s *Service) Dashboard(ctx context.Context, a domain.Actor) ([]DashboardCar
 			}
 			cards = append(cards, DashboardCard{Label: "Candidats — " + st.Label(), Count: page.Total,
 				Href: "/candidats?statut=" + url.QueryEscape(string(st))})
+		}
+		card, err := s.blocsCard(ctx, sc)
+		if err != nil {
+			return nil, err
+		}
+		if card.Count > 0 {
+			cards = append(cards, card)
 		}
 	}
 	cards = append(cards, s.actionCards(ctx, a)...)
@@ -84,4 +92,29 @@ func (s *Service) Dashboard(ctx context.Context, a domain.Actor) ([]DashboardCar
 		cards = append(cards, DashboardCard{Label: "Courriels en échec", Count: failed, Href: "/courriels"})
 	}
 	return cards, nil
+}
+
+// blocsCard counts the blocs route's enrolments under way in the scope, by step, and links to
+// the overview block by block.
+func (s *Service) blocsCard(ctx context.Context, sc store.Scope) (DashboardCard, error) {
+	steps := []struct {
+		status       domain.EnrolmentStatus
+		one, several string
+	}{{domain.StatusEnrolled, "inscrit", "inscrits"}, {domain.StatusInTraining, "en formation", "en formation"},
+		{domain.StatusFinalEvaluation, "aux épreuves finales", "aux épreuves finales"},
+		{domain.StatusAwaitingJury, "en attente du jury", "en attente du jury"}}
+	card := DashboardCard{Label: "Voie des blocs : inscriptions en cours", Href: "/blocs"}
+	var parts []string
+	for _, st := range steps {
+		page, err := s.store.Read().ListCandidates(ctx, store.CandidateFilter{Route: domain.RouteBlocs, Status: st.status, Scope: sc, Limit: 1})
+		if err != nil {
+			return card, err
+		}
+		card.Count += page.Total
+		if page.Total > 0 {
+			parts = append(parts, plural(page.Total, st.one, st.several))
+		}
+	}
+	card.Hint = strings.Join(parts, ", ") + "."
+	return card, nil
 }

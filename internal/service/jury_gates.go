@@ -87,13 +87,17 @@ func juryGates(ctx context.Context, q store.Q, in juryInput) (JuryGates, error) 
 			training += h.Done
 		}
 	}
-	internships, err := q.Internships(ctx, e.ID)
-	if err != nil {
-		return g, err
-	}
+	// The internship is the person's: one done during an earlier enrolment in the qualification
+	// (a blocs enrolment before the final stage, say) counts.
 	internship := 0
-	for _, it := range internships {
-		internship += it.Hours
+	for _, id := range enrolmentsInQualification(in.candidate, e) {
+		internships, err := q.Internships(ctx, id)
+		if err != nil {
+			return g, err
+		}
+		for _, it := range internships {
+			internship += it.Hours
+		}
 	}
 	gi := rules.GateInput{Public: e.Public, Route: e.Route, Blocks: e.Blocks, TrainingHours: training, InternshipHours: internship,
 		ContinuousMarks: in.marks}
@@ -287,4 +291,16 @@ func (s *Service) RecordJuryGateDerogation(ctx context.Context, a domain.Actor, 
 
 func derogationState(d GateDerogation) map[string]string {
 	return map[string]string{"gate": d.Gate.Label(), "missing": d.Missing, "reason": d.Reason}
+}
+
+// enrolmentsInQualification lists the ids of the candidate's enrolments in e's qualification,
+// e included even when the candidate was read without their enrolments.
+func enrolmentsInQualification(c domain.Candidate, e domain.Enrolment) []string {
+	ids := []string{e.ID}
+	for _, x := range c.Enrolments {
+		if x.QualificationID == e.QualificationID && x.ID != e.ID {
+			ids = append(ids, x.ID)
+		}
+	}
+	return ids
 }

@@ -170,18 +170,8 @@ func (s *Service) DecideVAE(ctx context.Context, a domain.Actor, enrolmentID str
 	}
 	var validUntil domain.Date
 	if in.Decision == domain.DecisionAdmissible {
-		raw := strings.TrimSpace(in.ValidUntil)
-		var err error
-		switch {
-		case raw == "":
-			fe.Add("valid_until", "Indiquez jusqu'à quand la recevabilité est valable (JJ/MM/AAAA).")
-		default:
-			if validUntil, err = domain.ParseFrenchDate(raw); err != nil {
-				fe.Add("valid_until", "La date « "+raw+" » n'est pas au format JJ/MM/AAAA.")
-			} else if !s.Today().Before(validUntil) {
-				fe.Add("valid_until", "La fin de validité doit être après aujourd'hui.")
-			}
-		}
+		validUntil = s.futureDate(fe, "valid_until", in.ValidUntil, "Indiquez jusqu'à quand la recevabilité est valable (JJ/MM/AAAA).",
+			"La fin de validité doit être après aujourd'hui.")
 	}
 	if in.Decision == domain.DecisionRedirected {
 		if in.RedirectRoute != domain.RouteFormation && in.RedirectRoute != domain.RouteBlocs {
@@ -280,6 +270,27 @@ func (s *Service) DecideVAE(ctx context.Context, a domain.Actor, enrolmentID str
 			decisionMail(v, d, s.vaeURL(enrolmentID)), Attachment{Name: "decision-recevabilite-vae.pdf", Type: "application/pdf", Content: d.Letter})
 	})
 	return d, err
+}
+
+// futureDate reads a date typed JJ/MM/AAAA (or YYYY-MM-DD) that must come after today. What is
+// wrong goes into fe under field: missing when nothing is typed, notAfter when the date is not
+// after today; the zero date is returned then.
+func (s *Service) futureDate(fe domain.FieldErrors, field, raw, missing, notAfter string) domain.Date {
+	raw = strings.TrimSpace(raw)
+	if raw == "" {
+		fe.Add(field, missing)
+		return domain.Date{}
+	}
+	d, err := domain.ParseFrenchDate(raw)
+	switch {
+	case err != nil:
+		fe.Add(field, "La date « "+raw+" » n'est pas au format JJ/MM/AAAA.")
+	case !s.Today().Before(d):
+		fe.Add(field, notAfter)
+	default:
+		return d
+	}
+	return domain.Date{}
 }
 
 // moveVAEEnrolment moves the VAE enrolment as its file's decision says, in the status history.
@@ -502,15 +513,8 @@ func (s *Service) ExtendVAEValidity(ctx context.Context, a domain.Actor, enrolme
 	}
 	reason, until = strings.TrimSpace(reason), strings.TrimSpace(until)
 	fe := domain.FieldErrors{}
-	newUntil, err := domain.ParseFrenchDate(until)
-	switch {
-	case until == "":
-		fe.Add("extend_until", "Indiquez la nouvelle fin de validité (JJ/MM/AAAA).")
-	case err != nil:
-		fe.Add("extend_until", "La date « "+until+" » n'est pas au format JJ/MM/AAAA.")
-	case !s.Today().Before(newUntil):
-		fe.Add("extend_until", "La nouvelle fin de validité doit être après aujourd'hui.")
-	}
+	newUntil := s.futureDate(fe, "extend_until", until, "Indiquez la nouvelle fin de validité (JJ/MM/AAAA).",
+		"La nouvelle fin de validité doit être après aujourd'hui.")
 	if reason == "" {
 		fe.Add("extend_reason", "Indiquez pourquoi la validité est prolongée : le motif est gardé et communiqué au candidat.")
 	} else if utf8.RuneCountInString(reason) > maxLongText {

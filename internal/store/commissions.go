@@ -260,6 +260,7 @@ type OralListing struct {
 	QualificationTitle     string
 	FrameworkID            string
 	Route                  domain.Route
+	Stage                  string // domain.StageBlocsFinal on the blocs route's final stage
 	Blocks                 []string
 	TrainingOrganisationID string
 	CompanyID              string
@@ -310,7 +311,7 @@ func (q Q) ListOrals(ctx context.Context, f OralFilter) ([]OralListing, error) {
 	}
 	query := `SELECT ` + candidateColumns + `,
 		o.id, o.commission_id, o.enrolment_id, o.starts_at, o.duration_minutes, o.place, o.video_link, o.created_at,
-		cm.name, qu.title, e.framework_id, e.route, e.blocks, COALESCE(e.training_organisation_id, ''), COALESCE(e.company_id, '')
+		cm.name, qu.title, e.framework_id, e.route, e.blocks, COALESCE(e.training_organisation_id, ''), COALESCE(e.company_id, ''), e.stage
 		FROM orals o
 		JOIN commissions cm ON cm.id = o.commission_id
 		JOIN enrolments e ON e.id = o.enrolment_id
@@ -329,7 +330,7 @@ func (q Q) ListOrals(ctx context.Context, f OralFilter) ([]OralListing, error) {
 		var route, blocks string
 		c, err := scanCandidate(rows, &o.ID, &o.CommissionID, &o.EnrolmentID, &o.StartsAt, &o.DurationMinutes, &o.Place, &o.VideoLink,
 			&o.Oral.CreatedAt, &o.CommissionName, &o.QualificationTitle, &o.FrameworkID, &route, &blocks,
-			&o.TrainingOrganisationID, &o.CompanyID)
+			&o.TrainingOrganisationID, &o.CompanyID, &o.Stage)
 		if err != nil {
 			rows.Close()
 			return nil, normalize(err)

@@ -150,25 +150,6 @@ func (q Q) RevokeAPITokensOfUser(ctx context.Context, userID, reason string, at 
 	return int(n), err
 }
 
-// RecordLoginFailure remembers a failed login for key ("account:…" or "ip:…").
-func (q Q) RecordLoginFailure(ctx context.Context, id, key string, at time.Time) error {
-	_, err := q.db.ExecContext(ctx, `INSERT INTO login_failures (id, key, at) VALUES ($1, $2, $3)`, id, key, at.UTC())
-	return normalize(err)
-}
-
-// LoginFailuresSince counts failures for key since t.
-func (q Q) LoginFailuresSince(ctx context.Context, key string, t time.Time) (int, error) {
-	var n int
-	err := q.db.QueryRowContext(ctx, `SELECT COUNT(*) FROM login_failures WHERE key = $1 AND at > $2`, key, t.UTC()).Scan(&n)
-	return n, normalize(err)
-}
-
-// ClearLoginFailures forgets failures for key after a successful login, and old ones.
-func (q Q) ClearLoginFailures(ctx context.Context, key string, olderThan time.Time) error {
-	_, err := q.db.ExecContext(ctx, `DELETE FROM login_failures WHERE key = $1 OR at < $2`, key, olderThan.UTC())
-	return normalize(err)
-}
-
 // Mail is one message in the outbox.
 type Mail struct {
 	ID        string
@@ -267,49 +248,6 @@ func decodeAttachment(mailID, s string) ([]byte, error) {
 	return b, nil
 }
 
-// Hits counted per address in login_failures, each kind under its own key prefix: the table
-// already serves the login throttle across servers and is pruned of rows older than a day by
-// every successful login, so these counters need no table of their own.
-const (
-	HitVerification     = "verify:"      // public certificate verifications
-	HitOnlineVAERequest = "vae-request:" // VAE requests from the public page
-)
-
-// AddressHitsSince counts the hits of a kind (HitVerification…) from an address since t.
-func (q Q) AddressHitsSince(ctx context.Context, kind, ip string, t time.Time) (int, error) {
-	return q.LoginFailuresSince(ctx, kind+ip, t)
-}
-
-// RecordAddressHit counts one hit of a kind from an address and forgets that address's hits of
-// the kind older than olderThan.
-func (q Q) RecordAddressHit(ctx context.Context, id, kind, ip string, at, olderThan time.Time) error {
-	if _, err := q.db.ExecContext(ctx, `DELETE FROM login_failures WHERE key = $1 AND at < $2`, kind+ip, olderThan.UTC()); err != nil {
-		return normalize(err)
-	}
-	return q.RecordLoginFailure(ctx, id, kind+ip, at)
-}
-
-// CountResetRequest counts one password-reset request under key (an address or an account)
-// and returns how many the key has made in the current window, this one included. A window
-// opens at a key's first request and lasts window; a request after it opens a new one. The
-// count is read and written in one statement, so parallel requests on several servers are
-// counted one after the other and never overshoot a limit. Windows over are forgotten.
-func (q Q) CountResetRequest(ctx context.Context, key string, now time.Time, window time.Duration) (int, error) {
-	now = now.UTC()
-	over := now.Add(-window)
-	if _, err := q.db.ExecContext(ctx, `DELETE FROM reset_request_counts WHERE window_start <= $1`, over); err != nil {
-		return 0, normalize(err)
-	}
-	var n int
-	err := q.db.QueryRowContext(ctx,
-		`INSERT INTO reset_request_counts (key, window_start, hits) VALUES ($1, $2, 1)
-		 ON CONFLICT (key) DO UPDATE SET
-		   hits = CASE WHEN reset_request_counts.window_start <= $3 THEN 1 ELSE reset_request_counts.hits + 1 END,
-		   window_start = CASE WHEN reset_request_counts.window_start <= $3 THEN $2 ELSE reset_request_counts.window_start END
-		 RETURNING hits`, key, now, over).Scan(&n)
-	return n, normalize(err)
-}
-
 // EndOneTimeTokens marks used every unused token of that purpose and account, but keep (a
 // token hash, or "" for none): a new reset link, or a reset done, leaves no other link alive.
 func (q Q) EndOneTimeTokens(ctx context.Context, userID, purpose, keep string, now time.Time) error {
@@ -318,3 +256,4 @@ func (q Q) EndOneTimeTokens(ctx context.Context, userID, purpose, keep string, n
 		now.UTC(), userID, purpose, keep)
 	return normalize(err)
 }
+

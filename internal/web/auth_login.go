@@ -3,9 +3,11 @@ package web
 import (
 	"net"
 	"net/http"
+	"strconv"
 	"strings"
 
 	"cqp/internal/domain"
+	"cqp/internal/service"
 )
 
 type loginPage struct {
@@ -55,6 +57,9 @@ func (s *Server) loginSubmit(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		if !f.fail(err) {
 			return err
+		}
+		if domain.ErrorCode(err) == domain.ETOOMANY {
+			w.Header().Set("Retry-After", strconv.Itoa(int(service.LoginRetryAfter(err).Seconds())))
 		}
 		s.render(w, r, formStatus(err), "login.html", "Connexion", loginPage{Form: f, Next: next})
 		return nil

@@ -7,11 +7,13 @@ import (
 	"context"
 	"log/slog"
 	"net/http"
+	"net/netip"
 	"time"
 
 	"github.com/alexedwards/scs/v2"
 
 	"cqp/internal/domain"
+	"cqp/internal/httpstatus"
 	"cqp/internal/service"
 )
 
@@ -21,6 +23,9 @@ type Options struct {
 	InsecureCookies bool // plain-HTTP development: no Secure attribute, no __Host- prefix
 	SessionLifetime time.Duration
 	API             http.Handler // mounted at /api/v1/ when not nil
+	// TrustedProxies are the networks of the proxies in front of cqp: only a request from one
+	// of them has its X-Forwarded-For read. Empty: the peer's address is the client's.
+	TrustedProxies []netip.Prefix
 }
 
 // Server serves the HTML interface.
@@ -68,6 +73,11 @@ func New(svc *service.Service, log *slog.Logger, opts Options) (*Server, error) 
 	sm.Cookie.HttpOnly = true
 	sm.Cookie.SameSite = http.SameSiteLaxMode
 	sm.ErrorFunc = func(w http.ResponseWriter, r *http.Request, err error) {
+		if httpstatus.ClientGone(r.Context(), err) {
+			log.Debug("session store: request cancelled by the client", "error", err, "request_id", requestID(r.Context()))
+			w.WriteHeader(httpstatus.ClientClosedRequest)
+			return
+		}
 		log.Error("session store", "error", err, "request_id", requestID(r.Context()))
 		http.Error(w, "Service momentanément indisponible. Réessayez dans quelques secondes.", http.StatusServiceUnavailable)
 	}
@@ -106,6 +116,7 @@ func (s *Server) adapt(act service.Action, h handlerFunc) http.Handler {
 // Handler returns the whole HTTP handler with its middleware.
 func (s *Server) Handler() http.Handler {
 	var h http.Handler = s.mux
+	h = s.refuseHiddenCharacters(h)
 	h = s.loadActor(h)
 	h = s.sessions.LoadAndSave(h)
 	cop := http.NewCrossOriginProtection()
@@ -116,10 +127,11 @@ func (s *Server) Handler() http.Handler {
 	// request to it carries no ambient credential: it answers in problem+json by itself.
 	cop.AddInsecureBypassPattern("/api/v1/")
 	h = cop.Handler(h)
-	h = securityHeaders(h)
+	h = securityHeaders(h, servedOverHTTPS(s.opts.BaseURL))
 	h = s.recoverPanics(h)
 	h = s.logRequests(h)
 	h = withRequestID(h)
+	h = withClientAddress(h, s.opts.TrustedProxies)
 	return h
 }
 

@@ -143,6 +143,11 @@ func vaeFileSteps(v service.VAEView) []progressStep {
 	if cur == 7 && v.Enrolment.Status != domain.StatusAwaitingJury {
 		labels[7] += " : " + strings.ToLower(v.Enrolment.Status.Label())
 	}
+	return stepsAt(labels, cur)
+}
+
+// stepsAt is a path of steps, done before cur, current at cur.
+func stepsAt(labels []string, cur int) []progressStep {
 	out := make([]progressStep, len(labels))
 	for i, l := range labels {
 		out[i] = progressStep{Label: l, Done: i < cur, Current: i == cur}
@@ -168,11 +173,7 @@ func finalStageSteps(v service.VAEView) []progressStep {
 	if cur == 3 && v.Enrolment.Status != domain.StatusAwaitingJury {
 		labels[3] += " : " + strings.ToLower(v.Enrolment.Status.Label())
 	}
-	out := make([]progressStep, len(labels))
-	for i, l := range labels {
-		out[i] = progressStep{Label: l, Done: i < cur, Current: i == cur}
-	}
-	return out
+	return stepsAt(labels, cur)
 }
 
 // Paragraphs splits a text typed in a textarea into its paragraphs.
