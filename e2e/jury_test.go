@@ -259,7 +259,8 @@ func TestJurySessionToVerifiedCertificate(t *testing.T) {
 	}
 	sec.submit("/certificats/"+revoked.ID+"/revocation", url.Values{"reason": {"Fraude constatée au dossier"}})
 	body = visitor.page("/verifier/" + revoked.VerificationCode)
-	if !strings.Contains(body, "Ce document a été révoqué le") || !strings.Contains(body, "Fraude constatée au dossier") ||
+	// The public page says when, never why (issue 14, item 9).
+	if !strings.Contains(body, "Ce document a été révoqué le") || strings.Contains(body, "Fraude constatée au dossier") ||
 		strings.Contains(body, "Document authentique et valide") {
 		t.Fatalf("verifying the revoked certificate: %s", excerpt(body))
 	}

@@ -45,6 +45,7 @@ func TestInvalidConfigurationIsOneLineAndExitStatus2(t *testing.T) {
 		{"an evidence limit that is not a number", map[string]string{"CQP_EVIDENCE_MAX_MB": "dix"}, []string{"serve"}},
 		{"an evidence limit out of range", nil, []string{"remind", "--evidence-max-mb", "0"}},
 		{"a negative reminder delay", nil, []string{"remind", "--vae-reminder-days", "-1"}},
+		{"a trusted proxy that is not a network", nil, []string{"serve", "--trusted-proxies", "10.0.0.0/8,proxy.example"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

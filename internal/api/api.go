@@ -205,11 +205,19 @@ func (a *API) authenticate(r *http.Request) (domain.Actor, error) {
 		return domain.Actor{RequestID: id}, domain.Errorf(domain.EUNAUTHORIZED,
 			"Authentification requise : envoyez l'en-tête « Authorization: Bearer <jeton> » avec un jeton créé depuis la page « Mon compte ».")
 	}
-	scheme, token, _ := strings.Cut(h, " ")
-	token = strings.TrimSpace(token)
-	if !strings.EqualFold(scheme, "Bearer") || token == "" {
+	token := bearerToken(r)
+	if token == "" {
 		return domain.Actor{RequestID: id}, domain.Errorf(domain.EUNAUTHORIZED,
 			"L'en-tête Authorization doit avoir la forme « Bearer <jeton> ».")
 	}
 	return a.svc.ActorForAPIToken(r.Context(), token, id)
+}
+
+// bearerToken returns the token of a « Bearer <jeton> » Authorization header, or "".
+func bearerToken(r *http.Request) string {
+	scheme, token, _ := strings.Cut(strings.TrimSpace(r.Header.Get("Authorization")), " ")
+	if !strings.EqualFold(scheme, "Bearer") {
+		return ""
+	}
+	return strings.TrimSpace(token)
 }

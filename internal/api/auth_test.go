@@ -8,6 +8,7 @@ import (
 
 	"cqp/internal/api"
 	"cqp/internal/domain"
+	"cqp/internal/service"
 )
 
 func TestAuthentication(t *testing.T) {
@@ -62,7 +63,7 @@ func TestAuthentication(t *testing.T) {
 		})
 		t.Run("a revoked token is refused with 401", func(t *testing.T) {
 			a := f.actor(t, secretariat)
-			token, tok, err := f.svc.CreateAPIToken(f.ctx, a, "à révoquer")
+			token, tok, err := f.svc.CreateAPIToken(f.ctx, a, "à révoquer", service.DefaultAPITokenDays)
 			must(t, err)
 			wantStatus(t, f.send(t, http.MethodGet, "/api/v1/me", token, "", nil), http.StatusOK)
 			must(t, f.svc.RevokeAPIToken(f.ctx, a, tok.ID))

@@ -36,7 +36,7 @@ func TestTheBlocsRouteIsReadable(t *testing.T) {
 			"secretariat": w.Accounts[domain.RoleSecretariat], "org": w.Accounts[domain.RoleTrainingOrganisation],
 			"company": w.Accounts[domain.RoleCompany], "referent": w.Accounts[domain.RoleCompanyReferent], "orgB": w.OrgBAccount,
 		} {
-			secret, _, err := w.Service.CreateAPIToken(ctx, w.Actor(t, email), "blocs")
+			secret, _, err := w.Service.CreateAPIToken(ctx, w.Actor(t, email), "blocs", service.DefaultAPITokenDays)
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -90,6 +90,23 @@ func userOf(u domain.User) userDTO {
 		CreatedAt: timestamp(u.CreatedAt), Roles: rolesDTO(u.Roles)}
 }
 
+// meDTO is the token's account and the token itself, so that a script knows when to renew it.
+type meDTO struct {
+	userDTO
+	Token apiTokenDTO `json:"token"`
+}
+
+type apiTokenDTO struct {
+	ID        string `json:"id"`
+	Name      string `json:"name"`
+	CreatedAt string `json:"created_at"`
+	ExpiresAt string `json:"expires_at"`
+}
+
+func apiTokenOf(t store.APIToken) apiTokenDTO {
+	return apiTokenDTO{ID: t.ID, Name: t.Name, CreatedAt: timestamp(t.CreatedAt), ExpiresAt: timestamp(t.ExpiresAt)}
+}
+
 type refDTO struct {
 	ID   string `json:"id"`
 	Name string `json:"name"`

@@ -122,7 +122,7 @@ func newFixture(t *testing.T, st *store.Store) *fixture {
 			Roles: []domain.RoleAssignment{role}})
 		must(t, err)
 		f.users[persona] = u
-		token, _, err := svc.CreateAPIToken(ctx, f.actor(t, persona), "tests")
+		token, _, err := svc.CreateAPIToken(ctx, f.actor(t, persona), "tests", service.DefaultAPITokenDays)
 		must(t, err)
 		f.tokens[persona] = token
 	}

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"mime"
 	"net/http"
@@ -68,6 +69,9 @@ func decodeJSON(w http.ResponseWriter, r *http.Request, dst any) error {
 	var extra json.RawMessage
 	switch err := dec.Decode(&extra); {
 	case err == io.EOF:
+		if field, msg := hiddenCharacter(reflect.ValueOf(dst), ""); msg != "" {
+			return &requestError{Status: http.StatusUnprocessableEntity, Detail: invalidDetail, Fields: map[string]string{field: msg}}
+		}
 		return nil
 	case err == nil:
 		return &requestError{Status: http.StatusBadRequest,
@@ -170,4 +174,61 @@ func (q *query) err() error {
 		return nil
 	}
 	return &requestError{Status: http.StatusUnprocessableEntity, Detail: "Les paramètres de la requête contiennent des erreurs : corrigez ceux qui sont signalés.", Fields: q.fe}
+}
+
+// hiddenCharacter walks a decoded body and returns the first text field, by its JSON path,
+// that holds a control character (line breaks and tabs aside: free texts keep them) or a
+// bidirectional override, with the French message saying so. One-line texts (names) refuse
+// line breaks too, in the service. Passwords are left as they are.
+func hiddenCharacter(v reflect.Value, path string) (field, msg string) {
+	switch v.Kind() {
+	case reflect.Pointer, reflect.Interface:
+		if v.IsNil() {
+			return "", ""
+		}
+		return hiddenCharacter(v.Elem(), path)
+	case reflect.String:
+		return path, domain.TextProblem(v.String(), true)
+	case reflect.Slice, reflect.Array:
+		for i := 0; i < v.Len(); i++ {
+			if field, msg := hiddenCharacter(v.Index(i), path+"["+strconv.Itoa(i)+"]"); msg != "" {
+				return field, msg
+			}
+		}
+	case reflect.Map:
+		iter := v.MapRange()
+		for iter.Next() {
+			key := fmt.Sprint(iter.Key().Interface())
+			if msg := domain.TextProblem(key, false); msg != "" {
+				return joinPath(path, key), msg
+			}
+			if field, msg := hiddenCharacter(iter.Value(), joinPath(path, key)); msg != "" {
+				return field, msg
+			}
+		}
+	case reflect.Struct:
+		t := v.Type()
+		for i := 0; i < t.NumField(); i++ {
+			f := t.Field(i)
+			name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
+			if !f.IsExported() || name == "-" || strings.Contains(name, "password") {
+				continue
+			}
+			if name == "" {
+				name = f.Name
+			}
+			if field, msg := hiddenCharacter(v.Field(i), joinPath(path, name)); msg != "" {
+				return field, msg
+			}
+		}
+	}
+	return "", ""
+}
+
+// joinPath names a field inside another: "enrolment.blocks".
+func joinPath(path, name string) string {
+	if path == "" {
+		return name
+	}
+	return path + "." + name
 }

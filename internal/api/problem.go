@@ -111,13 +111,16 @@ func statusOf(code string) int { return httpstatus.Of(code) }
 // real error of a 500, the cause of a 503. Logs carry the route pattern, never the path or the
 // query (they may hold names), nor the body.
 func (a *API) problem(w http.ResponseWriter, r *http.Request, err error) {
+	if httpstatus.ClientGone(r.Context(), err) {
+		a.log.Debug("api request cancelled by the client", "error", err, "route", r.Pattern, "request_id", requestID(r.Context()))
+		w.WriteHeader(httpstatus.ClientClosedRequest)
+		return
+	}
 	p := ProblemOf(err)
 	p.RequestID = requestID(r.Context())
 	switch p.Status {
 	case http.StatusInternalServerError:
-		if errors.Is(err, context.Canceled) {
-			a.log.Info("api request cancelled", "route", r.Pattern, "request_id", p.RequestID)
-		} else if !errors.Is(err, errPanic) {
+		if !errors.Is(err, errPanic) {
 			a.log.Error("api internal error", "error", err, "route", r.Pattern, "request_id", p.RequestID)
 		}
 	case http.StatusServiceUnavailable:

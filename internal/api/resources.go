@@ -14,7 +14,11 @@ func (a *API) meShow(w http.ResponseWriter, r *http.Request, actor domain.Actor)
 	if err != nil {
 		return err
 	}
-	return ok(w, userOf(u))
+	t, err := a.svc.OwnAPIToken(r.Context(), actor, bearerToken(r))
+	if err != nil {
+		return err
+	}
+	return ok(w, meDTO{userDTO: userOf(u), Token: apiTokenOf(t)})
 }
 
 func (a *API) frameworksList(w http.ResponseWriter, r *http.Request, actor domain.Actor) error {

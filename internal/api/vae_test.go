@@ -13,6 +13,7 @@ import (
 
 	"cqp/internal/api"
 	"cqp/internal/domain"
+	"cqp/internal/service"
 	"cqp/internal/service/servicetest"
 	"cqp/internal/store"
 	"cqp/internal/store/storetest"
@@ -21,8 +22,9 @@ import (
 // Personas of the VAE tests besides those of the main fixture (secretariat, ofA, ofB,
 // candidate): side A's company and the VAE adviser who follows side A.
 const (
-	companyA = "companyA"
-	adviser  = "adviser"
+	companyA  = "companyA"
+	adviser   = "adviser"
+	referentA = "referentA"
 )
 
 // newVAEFixture serves the service test world, with its two VAE files, through the API: a token
@@ -45,8 +47,9 @@ func newVAEFixture(t *testing.T, st *store.Store) (*fixture, servicetest.VAEWorl
 		ofA:         w.Accounts[domain.RoleTrainingOrganisation],
 		ofB:         w.OrgBAccount,
 		adviser:     w.Accounts[domain.RoleVAEAdviser],
+		referentA:   w.Accounts[domain.RoleCompanyReferent],
 	} {
-		token, _, err := w.Service.CreateAPIToken(ctx, w.Actor(t, email), "tests")
+		token, _, err := w.Service.CreateAPIToken(ctx, w.Actor(t, email), "tests", service.DefaultAPITokenDays)
 		must(t, err)
 		f.tokens[persona] = token
 	}
@@ -264,6 +267,55 @@ func TestVAEFiles(t *testing.T) {
 				if strings.Contains(f.logs.String(), personal) {
 					t.Errorf("the logs hold %q", personal)
 				}
+			}
+		})
+	})
+}
+
+func TestTheTimelineShowsVAEEventsOnlyToThoseWhoReadTheFile(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		f, v := newVAEFixture(t, st)
+		file, err := f.svc.VAE(f.ctx, f.sys, v.SideA)
+		must(t, err)
+		path := "/api/v1/candidates/" + file.Candidate.ID + "/timeline"
+		const opinion = "Expérience solide et en lien direct."
+		// events returns the timeline's actions as the persona reads it, and whether the
+		// organisation's reasoned opinion shows anywhere in it.
+		events := func(t *testing.T, persona string) (map[string]bool, bool) {
+			t.Helper()
+			r := f.get(t, persona, path)
+			wantStatus(t, r, http.StatusOK)
+			actions := map[string]bool{}
+			for _, e := range r.Items(t) {
+				actions[e["action"].(string)] = true
+			}
+			return actions, strings.Contains(string(r.Body), opinion)
+		}
+		t.Run("the company referent, to whom the VAE files are forbidden, reads none of their events", func(t *testing.T) {
+			wantStatus(t, f.get(t, referentA, "/api/v1/vae"), http.StatusForbidden)
+			actions, shown := events(t, referentA)
+			if shown {
+				t.Error("the referent reads the organisation's reasoned opinion")
+			}
+			for a := range actions {
+				if strings.HasPrefix(a, "vae.") {
+					t.Errorf("the referent reads the event %s", a)
+				}
+			}
+			if !actions["enrolment.create"] {
+				t.Errorf("the referent misses the enrolments' events: %v", actions)
+			}
+		})
+		t.Run("the company reads the decision, not the admissibility file's opinion", func(t *testing.T) {
+			actions, shown := events(t, companyA)
+			if shown || actions["vae.review_give"] || !actions["vae.decide"] {
+				t.Errorf("company's timeline: opinion %v, actions %v", shown, actions)
+			}
+		})
+		t.Run("the candidate reads every event of their file", func(t *testing.T) {
+			actions, shown := events(t, candidate)
+			if !shown || !actions["vae.review_give"] || !actions["vae.decide"] || !actions["vae.evidence_add"] {
+				t.Errorf("candidate's timeline: opinion %v, actions %v", shown, actions)
 			}
 		})
 	})

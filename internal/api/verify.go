@@ -24,8 +24,7 @@ type verificationDTO struct {
 	Qualification verifiedQualificationDTO `json:"qualification"`
 	Blocks        []verifiedBlockDTO       `json:"blocks"`
 	AwardedOn     string                   `json:"awarded_on"`
-	RevokedOn     *string                  `json:"revoked_on"`
-	RevokedReason *string                  `json:"revoked_reason"`
+	RevokedOn     *string                  `json:"revoked_on"` // why stays with the branch
 }
 
 type verifiedQualificationDTO struct {
@@ -57,7 +56,7 @@ func verificationOf(v service.Verification) verificationDTO {
 		}
 	}
 	if v.Revoked {
-		out.Status, out.RevokedOn, out.RevokedReason = store.CertificateRevoked, optDate(v.RevokedOn), opt(v.RevokedReason)
+		out.Status, out.RevokedOn = store.CertificateRevoked, optDate(v.RevokedOn)
 	}
 	return out
 }

@@ -31,7 +31,7 @@ func TestEveryAPIRouteGivesEachRoleExactlyWhatThePermissionTableAllows(t *testin
 	ctx := context.Background()
 	tokens := map[domain.Role]string{}
 	for _, role := range domain.Roles {
-		secret, _, err := w.Service.CreateAPIToken(ctx, w.Actor(t, w.Accounts[role]), "walk")
+		secret, _, err := w.Service.CreateAPIToken(ctx, w.Actor(t, w.Accounts[role]), "walk", service.DefaultAPITokenDays)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -47,7 +47,7 @@ func Open(ctx context.Context, cfg config.Config, log *slog.Logger, now func() t
 	a := &App{Config: cfg, Log: log, Store: st, Service: svc}
 	a.Web, err = web.New(svc, log, web.Options{
 		BaseURL: cfg.BaseURL, InsecureCookies: cfg.InsecureCookies, SessionLifetime: cfg.SessionLifetime,
-		API: newAPI(svc, log),
+		API: newAPI(svc, log), TrustedProxies: cfg.TrustedProxyPrefixes,
 	})
 	if err != nil {
 		st.Close()

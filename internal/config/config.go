@@ -7,6 +7,7 @@ import (
 	"flag"
 	"fmt"
 	"net"
+	"net/netip"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -41,6 +42,12 @@ type Config struct {
 	// development on 127.0.0.1 only. It is set automatically for loopback addresses when
 	// BaseURL is http.
 	InsecureCookies bool
+
+	// TrustedProxies lists, comma-separated, the networks (CIDR, or single addresses) of the
+	// load balancers or reverse proxies in front of cqp. Only requests from them have their
+	// X-Forwarded-For read; Resolve parses it into TrustedProxyPrefixes.
+	TrustedProxies       string
+	TrustedProxyPrefixes []netip.Prefix
 
 	envProblems []string // environment values that could not be read, reported by Resolve
 }
@@ -94,6 +101,8 @@ func Bind(fs *flag.FlagSet, c *Config, names ...string) {
 			fs.StringVar(&c.AdminPassword, "admin-password", envOr("CQP_ADMIN_PASSWORD", c.AdminPassword), "password of the first secretariat account (CQP_ADMIN_PASSWORD)")
 		case "session":
 			fs.DurationVar(&c.SessionLifetime, "session-lifetime", c.envDuration("CQP_SESSION_LIFETIME", c.SessionLifetime), "how long a login lasts (CQP_SESSION_LIFETIME)")
+		case "proxies":
+			fs.StringVar(&c.TrustedProxies, "trusted-proxies", envOr("CQP_TRUSTED_PROXIES", c.TrustedProxies), "comma-separated networks (CIDR) of the proxies in front of cqp, whose X-Forwarded-For is believed; empty: none (CQP_TRUSTED_PROXIES)")
 		case "vae":
 			fs.IntVar(&c.EvidenceMaxMB, "evidence-max-mb", c.envInt("CQP_EVIDENCE_MAX_MB", c.EvidenceMaxMB), "largest VAE evidence file accepted, in megabytes (CQP_EVIDENCE_MAX_MB)")
 			fs.IntVar(&c.VAEReminderDays, "vae-reminder-days", c.envInt("CQP_VAE_REMINDER_DAYS", c.VAEReminderDays), "days before a VAE candidate holding a file is reminded; 0 for never (CQP_VAE_REMINDER_DAYS)")
@@ -157,7 +166,34 @@ func (c *Config) Resolve() error {
 	if c.SessionLifetime < time.Minute {
 		return &Error{"the session lifetime must be at least one minute (CQP_SESSION_LIFETIME)"}
 	}
+	prefixes, err := parsePrefixes(c.TrustedProxies)
+	if err != nil {
+		return err
+	}
+	c.TrustedProxyPrefixes = prefixes
 	return nil
+}
+
+// parsePrefixes reads a comma-separated list of networks; a single address is a network of
+// one address.
+func parsePrefixes(list string) ([]netip.Prefix, error) {
+	var out []netip.Prefix
+	for _, item := range strings.Split(list, ",") {
+		item = strings.TrimSpace(item)
+		if item == "" {
+			continue
+		}
+		if p, err := netip.ParsePrefix(item); err == nil {
+			out = append(out, p.Masked())
+			continue
+		}
+		if a, err := netip.ParseAddr(item); err == nil {
+			out = append(out, netip.PrefixFrom(a, a.BitLen()))
+			continue
+		}
+		return nil, &Error{fmt.Sprintf("invalid trusted proxy %q: expected a network such as 10.0.0.0/8 or an address (--trusted-proxies, CQP_TRUSTED_PROXIES)", item)}
+	}
+	return out, nil
 }
 
 // SQLitePath is the database file used when no PostgreSQL URL is given.

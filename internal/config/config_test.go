@@ -16,7 +16,7 @@ func parse(t *testing.T, env map[string]string, args ...string) (Config, error) 
 	c := Default()
 	fs := flag.NewFlagSet("test", flag.ContinueOnError)
 	fs.SetOutput(io.Discard)
-	Bind(fs, &c, "addr", "data", "database", "demo", "base-url", "smtp", "admin", "session")
+	Bind(fs, &c, "addr", "data", "database", "demo", "base-url", "smtp", "admin", "session", "proxies")
 	if err := fs.Parse(args); err != nil {
 		return c, err
 	}
@@ -71,5 +71,25 @@ func TestInvalidConfigurationIsRefusedWithOneLine(t *testing.T) {
 				t.Fatalf("message %q should be one line mentioning %q", err, tt.want)
 			}
 		})
+	}
+}
+
+func TestTrustedProxiesAreNetworksOrAddresses(t *testing.T) {
+	c, err := parse(t, map[string]string{"CQP_TRUSTED_PROXIES": "10.0.0.0/8, 192.0.2.7 ,2001:db8::/32"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, p := range c.TrustedProxyPrefixes {
+		got = append(got, p.String())
+	}
+	if strings.Join(got, " ") != "10.0.0.0/8 192.0.2.7/32 2001:db8::/32" {
+		t.Fatalf("prefixes %v", got)
+	}
+	if c, err := parse(t, nil, "--trusted-proxies", ""); err != nil || len(c.TrustedProxyPrefixes) != 0 {
+		t.Fatalf("empty list: %v %v", c.TrustedProxyPrefixes, err)
+	}
+	if _, err := parse(t, nil, "--trusted-proxies", "10.0.0.0/8,proxy.example"); err == nil || !strings.Contains(err.Error(), `"proxy.example"`) {
+		t.Fatalf("a name was accepted: %v", err)
 	}
 }

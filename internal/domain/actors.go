@@ -96,6 +96,9 @@ type User struct {
 	DisabledAt   *time.Time
 	CreatedAt    time.Time
 	Roles        []RoleAssignment
+	// SessionGeneration moves on with every password change or reset: a session logged in
+	// under an older generation has ended.
+	SessionGeneration int
 }
 
 // Disabled reports whether the account may no longer log in.

@@ -88,6 +88,10 @@ func (c Candidate) Validate(today Date) FieldErrors {
 	if c.Email != "" && !LooksLikeEmail(c.Email) {
 		fe.Add("email", "Cette adresse e-mail n'est pas valide.")
 	}
+	for field, s := range map[string]string{"birth_name": c.BirthName, "used_name": c.UsedName, "first_names": c.FirstNames,
+		"birth_city": c.BirthCity, "birth_country": c.BirthCountry} {
+		fe.CheckLine(field, s)
+	}
 	return fe
 }
 
@@ -107,10 +111,21 @@ func validINSEE(s string) bool {
 	return true
 }
 
-// LooksLikeEmail is a plain check that catches typing mistakes, not a full RFC parser.
+// LooksLikeEmail is a plain check that catches typing mistakes, not a full RFC parser. It
+// refuses what a mail header could be bent with: line breaks and any other control or
+// invisible character, a quoted local part ("…"@exemple.fr), a second @.
 func LooksLikeEmail(s string) bool {
 	at := strings.LastIndex(s, "@")
-	return at > 0 && at < len(s)-3 && strings.Contains(s[at:], ".") && !strings.ContainsAny(s, " \t<>,;")
+	if at <= 0 || at >= len(s)-3 || !strings.Contains(s[at:], ".") || strings.ContainsAny(s, " \t<>,;\"\\()[]:") ||
+		strings.Count(s, "@") != 1 || TextProblem(s, false) != "" {
+		return false
+	}
+	for _, r := range s {
+		if unicode.IsSpace(r) || unicode.Is(unicode.Cf, r) {
+			return false
+		}
+	}
+	return true
 }
 
 // NormalizeEmail lower-cases and trims an address so that one person has one account.

@@ -3,6 +3,8 @@
 package httpstatus
 
 import (
+	"context"
+	"errors"
 	"net/http"
 
 	"cqp/internal/domain"
@@ -27,4 +29,14 @@ func Of(code string) int {
 		return http.StatusTooManyRequests
 	}
 	return http.StatusInternalServerError
+}
+
+// ClientClosedRequest is the status recorded in the request log when the client went away
+// before its answer (the one nginx uses): nobody reads what is written then, so nothing is.
+const ClientClosedRequest = 499
+
+// ClientGone reports whether a request failed because its client went away: its context was
+// cancelled. That is no fault of the server: it is neither logged as an error nor answered 500.
+func ClientGone(ctx context.Context, err error) bool {
+	return errors.Is(err, context.Canceled) || errors.Is(ctx.Err(), context.Canceled)
 }

@@ -2,6 +2,7 @@ package service
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -22,12 +23,17 @@ const (
 	// apiTokenTouchEvery is how stale last_used_at may get before a request records it again:
 	// a busy script must not turn every read into a write.
 	apiTokenTouchEvery = time.Minute
+	// DefaultAPITokenDays is a new token's lifetime when its creator chooses none.
+	DefaultAPITokenDays = 90
+	// MaxAPITokenDays bounds the lifetime one may choose.
+	MaxAPITokenDays = 365
 )
 
 // CreateAPIToken creates a bearer token for the actor's own account and returns its secret,
 // shown this once: only its SHA-256 hash is stored. The token acts with the roles its owner
-// holds when it is used, never more.
-func (s *Service) CreateAPIToken(ctx context.Context, a domain.Actor, name string) (string, store.APIToken, error) {
+// holds when it is used, never more, and expires after days days (DefaultAPITokenDays unless
+// its creator chose otherwise).
+func (s *Service) CreateAPIToken(ctx context.Context, a domain.Actor, name string, days int) (string, store.APIToken, error) {
 	if err := Check(a, ActAccount); err != nil {
 		return "", store.APIToken{}, err
 	}
@@ -42,12 +48,16 @@ func (s *Service) CreateAPIToken(ctx context.Context, a domain.Actor, name strin
 	case utf8.RuneCountInString(name) > maxAPITokenName:
 		fe.Add("name", "Le nom du jeton ne peut dépasser 100 caractères.")
 	}
+	if days < 1 || days > MaxAPITokenDays {
+		fe.Add("days", fmt.Sprintf("Choisissez une durée de validité de 1 à %d jours.", MaxAPITokenDays))
+	}
 	if err := fe.Err(); err != nil {
 		return "", store.APIToken{}, err
 	}
 	random, _ := newSecret()
 	secret := APITokenPrefix + random
-	t := store.APIToken{ID: newID(), UserID: a.UserID, Name: name, Hash: hashSecret(secret), CreatedAt: s.Now()}
+	t := store.APIToken{ID: newID(), UserID: a.UserID, Name: name, Hash: hashSecret(secret), CreatedAt: s.Now(),
+		ExpiresAt: s.Now().AddDate(0, 0, days)}
 	err := s.store.Write(ctx, func(q store.Q) error {
 		existing, err := q.APITokensOfUser(ctx, a.UserID)
 		if err != nil {
@@ -55,7 +65,7 @@ func (s *Service) CreateAPIToken(ctx context.Context, a domain.Actor, name strin
 		}
 		active := 0
 		for _, x := range existing {
-			if x.RevokedAt == nil {
+			if x.Active(s.Now()) {
 				active++
 			}
 		}
@@ -66,7 +76,7 @@ func (s *Service) CreateAPIToken(ctx context.Context, a domain.Actor, name strin
 			return err
 		}
 		return s.audit(ctx, q, a, change{Action: "api_token.create", EntityType: "api_token", EntityID: t.ID,
-			After: map[string]string{"name": t.Name}})
+			After: map[string]any{"name": t.Name, "expires_at": t.ExpiresAt}})
 	})
 	if err != nil {
 		return "", store.APIToken{}, err
@@ -120,8 +130,9 @@ func (s *Service) RevokeAPIToken(ctx context.Context, a domain.Actor, id string)
 }
 
 // ActorForAPIToken returns the actor a bearer token acts for: its owner, with the roles the
-// owner holds now. An unknown or revoked token, or a disabled owner, is "unauthorized". The
-// token's last use is recorded at most once a minute.
+// owner holds now. An unknown, revoked or expired token, or a disabled owner, is
+// "unauthorized", with a message that says which. The token's last use is recorded at most
+// once a minute.
 func (s *Service) ActorForAPIToken(ctx context.Context, token, requestID string) (domain.Actor, error) {
 	anonymous := domain.Actor{RequestID: requestID}
 	invalid := domain.Errorf(domain.EUNAUTHORIZED, "Jeton d'API inconnu ou révoqué : créez-en un nouveau depuis la page « Mon compte ».")
@@ -136,6 +147,17 @@ func (s *Service) ActorForAPIToken(ctx context.Context, token, requestID string)
 	if err != nil {
 		return anonymous, err
 	}
+	now := s.Now()
+	switch {
+	case t.RevokeReason == store.RevokedByReset:
+		return anonymous, domain.Errorf(domain.EUNAUTHORIZED, "Ce jeton d'API a pris fin le %s avec la réinitialisation du mot de passe de son compte : créez-en un nouveau depuis la page « Mon compte ».",
+			t.RevokedAt.In(domain.Paris()).Format("02/01/2006"))
+	case t.RevokedAt != nil:
+		return anonymous, invalid
+	case t.Expired(now):
+		return anonymous, domain.Errorf(domain.EUNAUTHORIZED, "Ce jeton d'API a expiré le %s : créez-en un nouveau depuis la page « Mon compte ».",
+			t.ExpiresAt.In(domain.Paris()).Format("02/01/2006 à 15:04"))
+	}
 	u, err := r.UserByID(ctx, t.UserID)
 	if domain.ErrorCode(err) == domain.ENOTFOUND {
 		return anonymous, invalid
@@ -146,7 +168,6 @@ func (s *Service) ActorForAPIToken(ctx context.Context, token, requestID string)
 	if u.Disabled() {
 		return anonymous, domain.Errorf(domain.EUNAUTHORIZED, "Le compte de ce jeton d'API est désactivé. Contactez le secrétariat.")
 	}
-	now := s.Now()
 	if t.LastUsedAt == nil || now.Sub(*t.LastUsedAt) >= apiTokenTouchEvery {
 		if err := s.store.Write(ctx, func(q store.Q) error { return q.TouchAPIToken(ctx, t.ID, now) }); err != nil && s.log != nil {
 			// The request may go on: the last-use date is information, not a guard.
@@ -154,6 +175,19 @@ func (s *Service) ActorForAPIToken(ctx context.Context, token, requestID string)
 		}
 	}
 	return domain.Actor{UserID: u.ID, Name: u.Name, Roles: u.Roles, RequestID: requestID}, nil
+}
+
+// OwnAPIToken returns the actor's token whose secret is token: the one an API request came
+// with, to tell its owner when it expires.
+func (s *Service) OwnAPIToken(ctx context.Context, a domain.Actor, token string) (store.APIToken, error) {
+	if err := Check(a, ActAccount); err != nil {
+		return store.APIToken{}, err
+	}
+	t, err := s.store.Read().APITokenByHash(ctx, hashSecret(token))
+	if err == nil && t.UserID != a.UserID {
+		err = domain.Errorf(domain.ENOTFOUND, "Jeton d'API introuvable.")
+	}
+	return t, err
 }
 
 // Me returns the actor's own account with its roles.

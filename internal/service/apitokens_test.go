@@ -65,7 +65,7 @@ func TestAPITokens(t *testing.T) {
 		owner := tokenOwner(t, ctx, svc, "secretariat@example.fr", domain.RoleAssignment{Role: domain.RoleSecretariat})
 		other := tokenOwner(t, ctx, svc, "branche@example.fr", domain.RoleAssignment{Role: domain.RoleBranch})
 
-		secret, tok, err := svc.CreateAPIToken(ctx, owner, "  Export annuel  ")
+		secret, tok, err := svc.CreateAPIToken(ctx, owner, "  Export annuel  ", service.DefaultAPITokenDays)
 		tokenMust(t, err)
 
 		t.Run("the secret is shown once with its prefix and only its hash is kept", func(t *testing.T) {
@@ -128,7 +128,7 @@ func TestAPITokens(t *testing.T) {
 		})
 		t.Run("a token name is required and bounded", func(t *testing.T) {
 			for _, name := range []string{" ", strings.Repeat("é", 101)} {
-				_, _, err := svc.CreateAPIToken(ctx, owner, name)
+				_, _, err := svc.CreateAPIToken(ctx, owner, name, service.DefaultAPITokenDays)
 				tokenWantCode(t, err, domain.EINVALID)
 				if err.(*domain.Error).Fields["name"] == "" {
 					t.Errorf("no message for the name in %v", err)
@@ -136,9 +136,9 @@ func TestAPITokens(t *testing.T) {
 			}
 		})
 		t.Run("only an account may hold tokens", func(t *testing.T) {
-			_, _, err := svc.CreateAPIToken(ctx, domain.SystemActor("cli"), "cli")
+			_, _, err := svc.CreateAPIToken(ctx, domain.SystemActor("cli"), "cli", service.DefaultAPITokenDays)
 			tokenWantCode(t, err, domain.EFORBIDDEN)
-			_, _, err = svc.CreateAPIToken(ctx, domain.Actor{}, "anonyme")
+			_, _, err = svc.CreateAPIToken(ctx, domain.Actor{}, "anonyme", service.DefaultAPITokenDays)
 			tokenWantCode(t, err, domain.EUNAUTHORIZED)
 		})
 		t.Run("nobody revokes someone else's token", func(t *testing.T) {
@@ -175,7 +175,7 @@ func TestAPITokens(t *testing.T) {
 			}
 		})
 		t.Run("a disabled owner's tokens are unauthorized", func(t *testing.T) {
-			s2, _, err := svc.CreateAPIToken(ctx, other, "branche")
+			s2, _, err := svc.CreateAPIToken(ctx, other, "branche", service.DefaultAPITokenDays)
 			tokenMust(t, err)
 			tokenMust(t, svc.SetUserDisabled(ctx, domain.SystemActor("test"), other.UserID, true, "départ"))
 			_, err = svc.ActorForAPIToken(ctx, s2, "")
@@ -185,16 +185,16 @@ func TestAPITokens(t *testing.T) {
 			a := tokenOwner(t, ctx, svc, "of@example.fr", domain.RoleAssignment{Role: domain.RoleSecretariat})
 			var last store.APIToken
 			for i := range 20 {
-				_, tk, err := svc.CreateAPIToken(ctx, a, "jeton")
+				_, tk, err := svc.CreateAPIToken(ctx, a, "jeton", service.DefaultAPITokenDays)
 				tokenMust(t, err)
 				if i == 0 {
 					last = tk
 				}
 			}
-			_, _, err := svc.CreateAPIToken(ctx, a, "un de trop")
+			_, _, err := svc.CreateAPIToken(ctx, a, "un de trop", service.DefaultAPITokenDays)
 			tokenWantCode(t, err, domain.ECONFLICT)
 			tokenMust(t, svc.RevokeAPIToken(ctx, a, last.ID))
-			_, _, err = svc.CreateAPIToken(ctx, a, "à la place")
+			_, _, err = svc.CreateAPIToken(ctx, a, "à la place", service.DefaultAPITokenDays)
 			tokenMust(t, err)
 		})
 		t.Run("the account's own details come with its roles", func(t *testing.T) {

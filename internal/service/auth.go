@@ -2,6 +2,7 @@ package service
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -17,28 +18,63 @@ const (
 	failureWindow         = 15 * time.Minute
 )
 
-// Login checks an e-mail and password and returns the user. Failures are counted per account
-// and per IP address in the database, so every server shares the count.
+// LoginRetryAfter is how long a login refused as too many should wait before the next try:
+// a few seconds when the server was busy hashing passwords, the window when throttled.
+func LoginRetryAfter(err error) time.Duration {
+	if errors.Is(err, errPasswordWorkBusy) {
+		return busyRetryAfter
+	}
+	return failureWindow
+}
+
+// Login checks an e-mail and password and returns the user. Every attempt is counted per
+// account and per IP address in the database before any password is hashed, so every server
+// shares the count and parallel attempts cannot all slip under the limit: each gets its own
+// number. A successful login clears its account's count and gives back its address's attempt.
 func (s *Service) Login(ctx context.Context, email, password, ip string) (domain.User, error) {
 	email = domain.NormalizeEmail(email)
-	accountKey, ipKey := "account:"+email, "ip:"+ip
-	since := s.Now().Add(-failureWindow)
-	r := s.store.Read()
-	for _, k := range []struct {
-		key string
-		max int
-	}{{accountKey, maxFailuresPerAccount}, {ipKey, maxFailuresPerIP}} {
-		n, err := r.LoginFailuresSince(ctx, k.key, since)
-		if err != nil {
-			return domain.User{}, err
-		}
-		if n >= k.max {
-			return domain.User{}, domain.Errorf(domain.ETOOMANY, "Trop de tentatives de connexion. Réessayez dans %d minutes ou réinitialisez votre mot de passe.", int(failureWindow.Minutes()))
-		}
+	if ip == "" {
+		ip = "unknown"
 	}
-	u, err := r.UserByEmail(ctx, email)
+	accountKey, ipKey := store.HitLoginAccount+email, store.HitLoginAddress+ip
+	now := s.Now()
+	throttled := false
+	err := s.store.Write(ctx, func(q store.Q) error {
+		for _, k := range []struct {
+			key string
+			max int
+		}{{accountKey, maxFailuresPerAccount}, {ipKey, maxFailuresPerIP}} {
+			n, err := q.Hit(ctx, k.key, now, failureWindow)
+			if err != nil {
+				return err
+			}
+			if n > k.max {
+				throttled = true
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return domain.User{}, err
+	}
+	if throttled {
+		return domain.User{}, domain.Errorf(domain.ETOOMANY, "Trop de tentatives de connexion. Réessayez dans %d minutes ou réinitialisez votre mot de passe.", int(failureWindow.Minutes()))
+	}
+	u, err := s.store.Read().UserByEmail(ctx, email)
 	if err != nil && domain.ErrorCode(err) != domain.ENOTFOUND {
 		return domain.User{}, err
+	}
+	if !s.passwordWork.tryStart() {
+		// Not tried, so not counted: the attempt is given back to the account and the address.
+		if werr := s.store.Write(ctx, func(q store.Q) error {
+			if err := q.Unhit(ctx, accountKey); err != nil {
+				return err
+			}
+			return q.Unhit(ctx, ipKey)
+		}); werr != nil {
+			return domain.User{}, werr
+		}
+		return domain.User{}, busyLoginError()
 	}
 	ok := false
 	if err == nil {
@@ -46,40 +82,52 @@ func (s *Service) Login(ctx context.Context, email, password, ip string) (domain
 	} else {
 		VerifyPassword(dummyHash, password)
 	}
-	if !ok || u.Disabled() {
-		werr := s.store.Write(ctx, func(q store.Q) error {
-			if err := q.RecordLoginFailure(ctx, newID(), accountKey, s.Now()); err != nil {
-				return err
-			}
-			return q.RecordLoginFailure(ctx, newID(), ipKey, s.Now())
-		})
-		if werr != nil {
-			return domain.User{}, werr
-		}
-		if ok && u.Disabled() {
-			return domain.User{}, domain.Errorf(domain.EUNAUTHORIZED, "Ce compte est désactivé. Contactez le secrétariat.")
-		}
+	s.passwordWork.done()
+	if ok && u.Disabled() {
+		return domain.User{}, domain.Errorf(domain.EUNAUTHORIZED, "Ce compte est désactivé. Contactez le secrétariat.")
+	}
+	if !ok {
 		return domain.User{}, domain.Errorf(domain.EUNAUTHORIZED, "Adresse e-mail ou mot de passe incorrect.")
 	}
 	err = s.store.Write(ctx, func(q store.Q) error {
-		return q.ClearLoginFailures(ctx, accountKey, s.Now().Add(-24*time.Hour))
+		if err := q.ForgetHits(ctx, accountKey, s.Now().Add(-24*time.Hour)); err != nil {
+			return err
+		}
+		return q.Unhit(ctx, ipKey)
 	})
 	return u, err
 }
 
 // Actor loads the actor for a logged-in user id. A disabled or deleted account is anonymous.
 func (s *Service) Actor(ctx context.Context, userID, requestID string) (domain.Actor, error) {
+	a, _, err := s.userActor(ctx, userID, requestID)
+	return a, err
+}
+
+// SessionActor loads the actor of a web session that logged in as userID under the account's
+// session generation generation. A session of an older generation has ended with a password
+// change or reset: it is anonymous, like that of a disabled or deleted account.
+func (s *Service) SessionActor(ctx context.Context, userID string, generation int, requestID string) (domain.Actor, error) {
+	a, u, err := s.userActor(ctx, userID, requestID)
+	if err != nil || u.SessionGeneration != generation {
+		return domain.Actor{RequestID: requestID}, err
+	}
+	return a, nil
+}
+
+func (s *Service) userActor(ctx context.Context, userID, requestID string) (domain.Actor, domain.User, error) {
+	anonymous := domain.Actor{RequestID: requestID}
 	u, err := s.store.Read().UserByID(ctx, userID)
 	if err != nil {
 		if domain.ErrorCode(err) == domain.ENOTFOUND {
-			return domain.Actor{RequestID: requestID}, nil
+			return anonymous, u, nil
 		}
-		return domain.Actor{RequestID: requestID}, err
+		return anonymous, u, err
 	}
 	if u.Disabled() {
-		return domain.Actor{RequestID: requestID}, nil
+		return anonymous, u, nil
 	}
-	return domain.Actor{UserID: u.ID, Name: u.Name, Roles: u.Roles, RequestID: requestID}, nil
+	return domain.Actor{UserID: u.ID, Name: u.Name, Roles: u.Roles, RequestID: requestID}, u, nil
 }
 
 const (
@@ -89,38 +137,70 @@ const (
 	setupLifetime        = 24 * time.Hour
 )
 
-// RequestPasswordReset mails a reset link if the account exists. It says nothing either way,
-// so that the form cannot be used to find out who has an account.
-func (s *Service) RequestPasswordReset(ctx context.Context, email string) error {
+// Password-reset throttling: at most this many requests per account and per address in the
+// window. The account's limit leaves room for a mail that got lost; the address's, for a
+// shared office address.
+const (
+	maxResetsPerAccount = 3
+	maxResetsPerIP      = 10
+	resetWindow         = time.Hour
+)
+
+// RequestPasswordReset mails a reset link if the account exists. Its answer, refusals
+// included, and the work it does are the same whether or not the account exists, so that the
+// form cannot be used to find out who has an account. Requests are counted per account and
+// per address (ip); a new link ends every earlier link of the account.
+func (s *Service) RequestPasswordReset(ctx context.Context, email, ip string) error {
 	email = domain.NormalizeEmail(email)
 	if !domain.LooksLikeEmail(email) {
 		return &domain.Error{Code: domain.EINVALID, Message: "Indiquez une adresse e-mail valide.", Fields: map[string]string{"email": "Indiquez une adresse e-mail valide."}}
 	}
 	u, err := s.store.Read().UserByEmail(ctx, email)
-	if domain.ErrorCode(err) == domain.ENOTFOUND || (err == nil && u.Disabled()) {
-		return nil
-	}
-	if err != nil {
+	if err != nil && domain.ErrorCode(err) != domain.ENOTFOUND {
 		return err
 	}
+	exists := err == nil && !u.Disabled()
+	if !exists {
+		u = domain.User{} // no account: the statements below match nothing
+	}
 	token, hash := newSecret()
+	body := fmt.Sprintf("Bonjour %s,\n\nPour choisir un nouveau mot de passe cqp, ouvrez ce lien dans l'heure :\n%s/mot-de-passe/nouveau?jeton=%s\n\nSi vous n'avez rien demandé, ignorez ce message : votre mot de passe ne change pas.\n",
+		u.Name, s.baseURL, token)
+	now := s.Now()
 	return s.store.Write(ctx, func(q store.Q) error {
-		if err := q.CreateOneTimeToken(ctx, store.OneTimeToken{Hash: hash, Purpose: purposePasswordReset, UserID: u.ID,
-			ExpiresAt: s.Now().Add(resetLifetime), CreatedAt: s.Now()}); err != nil {
+		for _, k := range []struct {
+			key string
+			max int
+		}{{store.HitResetAccount + email, maxResetsPerAccount}, {store.HitResetAddress + ip, maxResetsPerIP}} {
+			n, err := q.Hit(ctx, k.key, now, resetWindow)
+			if err != nil {
+				return err
+			}
+			if n > k.max {
+				return domain.Errorf(domain.ETOOMANY, "Trop de demandes de réinitialisation pour cette adresse. Utilisez le lien du dernier courriel reçu ou réessayez dans une heure.")
+			}
+		}
+		if err := q.EndOneTimeTokens(ctx, u.ID, purposePasswordReset, "", now); err != nil {
 			return err
 		}
-		body := fmt.Sprintf("Bonjour %s,\n\nPour choisir un nouveau mot de passe cqp, ouvrez ce lien dans l'heure :\n%s/mot-de-passe/nouveau?jeton=%s\n\nSi vous n'avez rien demandé, ignorez ce message : votre mot de passe ne change pas.\n",
-			u.Name, s.baseURL, token)
+		if !exists {
+			return nil
+		}
+		if err := q.CreateOneTimeToken(ctx, store.OneTimeToken{Hash: hash, Purpose: purposePasswordReset, UserID: u.ID,
+			ExpiresAt: now.Add(resetLifetime), CreatedAt: now}); err != nil {
+			return err
+		}
 		return s.queueMail(ctx, q, u.Email, "Réinitialisation de votre mot de passe cqp", body)
 	})
 }
 
-// ResetPassword sets a new password with a reset token.
+// ResetPassword sets a new password with a reset token. Every other reset link, every session
+// and every API token of the account end with it.
 func (s *Service) ResetPassword(ctx context.Context, token, password string) error {
 	if msg := checkPasswordStrength(password); msg != "" {
 		return &domain.Error{Code: domain.EINVALID, Message: msg, Fields: map[string]string{"password": msg}}
 	}
-	hash, err := HashPassword(password)
+	hash, err := s.hashPassword(ctx, password)
 	if err != nil {
 		return err
 	}
@@ -129,12 +209,37 @@ func (s *Service) ResetPassword(ctx context.Context, token, password string) err
 		if err != nil {
 			return err
 		}
-		if err := q.SetPasswordHash(ctx, t.UserID, hash); err != nil {
+		if err := q.EndOneTimeTokens(ctx, t.UserID, purposePasswordReset, t.Hash, s.Now()); err != nil {
+			return err
+		}
+		// The new password ends every session and every API token of the account: whoever
+		// knew the old password, or took a token, is out.
+		if _, err := q.SetPasswordHash(ctx, t.UserID, hash); err != nil {
+			return err
+		}
+		ended, err := q.RevokeAPITokensOfUser(ctx, t.UserID, store.RevokedByReset, s.Now())
+		if err != nil {
+			return err
+		}
+		u, err := q.UserByID(ctx, t.UserID)
+		if err != nil {
+			return err
+		}
+		if err := s.queuePasswordChangedMail(ctx, q, u, "Toutes vos sessions ouvertes sont fermées et vos jetons d'API ont pris fin : créez-en de nouveaux depuis la page « Mon compte »."); err != nil {
 			return err
 		}
 		return s.audit(ctx, q, domain.Actor{UserID: t.UserID, Name: "(lien de réinitialisation)"},
-			change{Action: "user.password_reset", EntityType: "user", EntityID: t.UserID})
+			change{Action: "user.password_reset", EntityType: "user", EntityID: t.UserID,
+				After: map[string]any{"sessions_ended": true, "api_tokens_ended": ended}})
 	})
+}
+
+// queuePasswordChangedMail tells the account's owner that its password changed, with what
+// ended with it, so that someone who did not change it knows at once what to do.
+func (s *Service) queuePasswordChangedMail(ctx context.Context, q store.Q, u domain.User, ended string) error {
+	body := fmt.Sprintf("Bonjour %s,\n\nLe mot de passe de votre compte cqp a été changé le %s. %s\n\nSi vous n'êtes pas à l'origine de ce changement, choisissez aussitôt un nouveau mot de passe depuis %s/mot-de-passe/oubli et prévenez le secrétariat des CQP.\n",
+		u.Name, s.Now().In(domain.Paris()).Format("02/01/2006 à 15:04"), ended, s.baseURL)
+	return s.queueMail(ctx, q, u.Email, "Le mot de passe de votre compte cqp a changé", body)
 }
 
 // ValidResetToken reports whether a reset link can still be used, to show the form or not.
@@ -142,35 +247,46 @@ func (s *Service) ValidResetToken(ctx context.Context, token string) (bool, erro
 	return s.store.Read().ValidOneTimeToken(ctx, hashSecret(token), purposePasswordReset, s.Now())
 }
 
-// ChangePassword lets a logged-in user change their own password.
-func (s *Service) ChangePassword(ctx context.Context, a domain.Actor, current, next string) error {
+// ChangePassword lets a logged-in user change their own password. Every session of the
+// account ends but the one that changed it, which carries on with the session generation
+// returned.
+func (s *Service) ChangePassword(ctx context.Context, a domain.Actor, current, next string) (int, error) {
 	if err := Check(a, ActAccount); err != nil {
-		return err
+		return 0, err
 	}
 	u, err := s.store.Read().UserByID(ctx, a.UserID)
 	if err != nil {
-		return err
+		return 0, err
 	}
 	fe := domain.FieldErrors{}
-	if !VerifyPassword(u.PasswordHash, current) {
+	if ok, err := s.verifyPassword(ctx, u.PasswordHash, current); err != nil {
+		return 0, err
+	} else if !ok {
 		fe.Add("current", "Le mot de passe actuel est incorrect.")
 	}
 	if msg := checkPasswordStrength(next); msg != "" {
 		fe.Add("password", msg)
 	}
 	if err := fe.Err(); err != nil {
-		return err
+		return 0, err
 	}
-	hash, err := HashPassword(next)
+	hash, err := s.hashPassword(ctx, next)
 	if err != nil {
-		return err
+		return 0, err
 	}
-	return s.store.Write(ctx, func(q store.Q) error {
-		if err := q.SetPasswordHash(ctx, u.ID, hash); err != nil {
+	var generation int
+	err = s.store.Write(ctx, func(q store.Q) error {
+		var err error
+		if generation, err = q.SetPasswordHash(ctx, u.ID, hash); err != nil {
 			return err
 		}
-		return s.audit(ctx, q, a, change{Action: "user.password_change", EntityType: "user", EntityID: u.ID})
+		if err := s.queuePasswordChangedMail(ctx, q, u, "Vos sessions ouvertes sur d'autres appareils sont fermées."); err != nil {
+			return err
+		}
+		return s.audit(ctx, q, a, change{Action: "user.password_change", EntityType: "user", EntityID: u.ID,
+			After: map[string]any{"other_sessions_ended": true}})
 	})
+	return generation, err
 }
 
 // NeedsSetup reports whether no account exists yet.
@@ -246,6 +362,7 @@ func (s *Service) validateUser(in *UserInput) domain.FieldErrors {
 	if in.Name == "" {
 		fe.Add("name", "Indiquez le nom de la personne.")
 	}
+	fe.CheckLine("name", in.Name)
 	if in.Password != "" {
 		if msg := checkPasswordStrength(in.Password); msg != "" {
 			fe.Add("password", msg)
@@ -267,7 +384,7 @@ func (s *Service) createUser(ctx context.Context, q store.Q, a domain.Actor, in 
 	}
 	u := domain.User{ID: newID(), Email: in.Email, Name: in.Name, CreatedAt: s.Now()}
 	if in.Password != "" {
-		h, err := HashPassword(in.Password)
+		h, err := s.hashPassword(ctx, in.Password)
 		if err != nil {
 			return u, err
 		}

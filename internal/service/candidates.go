@@ -69,15 +69,6 @@ func (s *Service) Candidate(ctx context.Context, a domain.Actor, id string) (dom
 	return c, nil
 }
 
-// CandidateTimeline returns the audit entries about a candidate, newest first.
-func (s *Service) CandidateTimeline(ctx context.Context, a domain.Actor, id string) ([]domain.AuditEntry, error) {
-	if _, err := s.Candidate(ctx, a, id); err != nil {
-		return nil, err
-	}
-	entries, _, err := s.store.Read().ListAudit(ctx, store.AuditFilter{CandidateID: id, Limit: 200})
-	return entries, err
-}
-
 // EnrolmentInput is the enrolment part of a new candidate.
 type EnrolmentInput struct {
 	QualificationCode      string

@@ -40,6 +40,7 @@ func (s *Service) CreateCommission(ctx context.Context, a domain.Actor, in Commi
 	case utf8.RuneCountInString(name) > 200:
 		fe.Add("name", "Le nom de la commission dépasse 200 caractères : raccourcissez-le.")
 	}
+	fe.CheckLine("name", name)
 	var voting []string
 	for _, id := range in.VotingMemberIDs {
 		if id = strings.TrimSpace(id); id != "" {

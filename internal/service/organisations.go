@@ -26,6 +26,8 @@ func (s *Service) CreateTrainingOrganisation(ctx context.Context, a domain.Actor
 	if o.Name == "" {
 		fe.Add("name", "Indiquez la raison sociale de l'organisme.")
 	}
+	fe.CheckLine("name", o.Name)
+	fe.CheckLine("city", o.City)
 	o.SIRET = cleanSIRET(fe, o.SIRET)
 	if o.Email != "" && !domain.LooksLikeEmail(o.Email) {
 		fe.Add("email", "Cette adresse e-mail n'est pas valide.")
@@ -129,6 +131,8 @@ func (s *Service) CreateCompany(ctx context.Context, a domain.Actor, c domain.Co
 	if c.Name == "" {
 		fe.Add("name", "Indiquez la raison sociale de l'entreprise.")
 	}
+	fe.CheckLine("name", c.Name)
+	fe.CheckLine("city", c.City)
 	c.SIRET = cleanSIRET(fe, c.SIRET)
 	if err := fe.Err(); err != nil {
 		return c, err
@@ -183,6 +187,9 @@ func (s *Service) CreateFunder(ctx context.Context, a domain.Actor, f domain.Fun
 	f.Name = strings.TrimSpace(f.Name)
 	if f.Name == "" {
 		return f, &domain.Error{Code: domain.EINVALID, Message: "Indiquez le nom du financeur.", Fields: map[string]string{"name": "Indiquez le nom du financeur."}}
+	}
+	if msg := domain.TextProblem(f.Name, false); msg != "" {
+		return f, &domain.Error{Code: domain.EINVALID, Message: msg, Fields: map[string]string{"name": msg}}
 	}
 	f.ID, f.CreatedAt = newID(), s.Now()
 	err := s.store.Write(ctx, func(q store.Q) error {

@@ -66,6 +66,9 @@ func checkPasswordStrength(pw string) string {
 	if len(pw) > 256 {
 		return "Le mot de passe ne peut dépasser 256 caractères."
 	}
+	if isCommonPassword(pw) {
+		return commonPasswordMessage
+	}
 	return ""
 }
 

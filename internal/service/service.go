@@ -6,6 +6,7 @@ import (
 	"context"
 	"encoding/json"
 	"log/slog"
+	"runtime"
 	"time"
 
 	"github.com/google/uuid"
@@ -21,6 +22,9 @@ type Service struct {
 	log     *slog.Logger
 	baseURL string
 	vae     VAESettings
+	// passwordWork bounds the password hashes computed at once to the cores this process may
+	// use (GOMAXPROCS).
+	passwordWork passwordWork
 }
 
 // New returns a Service. now is the clock (tests pass a fixed one); baseURL prefixes links in mails.
@@ -28,7 +32,8 @@ func New(s *store.Store, now func() time.Time, log *slog.Logger, baseURL string)
 	if now == nil {
 		now = time.Now
 	}
-	return &Service{store: s, now: now, log: log, baseURL: baseURL, vae: DefaultVAESettings()}
+	return &Service{store: s, now: now, log: log, baseURL: baseURL, vae: DefaultVAESettings(),
+		passwordWork: newPasswordWork(runtime.GOMAXPROCS(0))}
 }
 
 // Store exposes the store for wiring (sessions) and health checks.

@@ -43,15 +43,12 @@ func (s *Service) RequestVAEOnline(ctx context.Context, in VAERequestInput, ip s
 	now := s.Now()
 	var out Enrolled
 	err := s.store.Write(ctx, func(q store.Q) error {
-		n, err := q.AddressHitsSince(ctx, store.HitOnlineVAERequest, ip, now.Add(-OnlineRequestWindow))
+		n, err := q.Hit(ctx, store.HitOnlineVAERequest+ip, now, OnlineRequestWindow)
 		if err != nil {
 			return err
 		}
-		if n >= OnlineRequestLimit {
+		if n > OnlineRequestLimit {
 			return domain.Errorf(domain.ETOOMANY, "Trop de demandes depuis votre adresse : %d par heure au plus. Réessayez plus tard ou écrivez au secrétariat des CQP.", OnlineRequestLimit)
-		}
-		if err := q.RecordAddressHit(ctx, newID(), store.HitOnlineVAERequest, ip, now, now.Add(-OnlineRequestWindow)); err != nil {
-			return err
 		}
 		return nil
 	})

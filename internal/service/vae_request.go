@@ -201,6 +201,10 @@ func (s *Service) candidateAccess(ctx context.Context, q store.Q, a domain.Actor
 		return "Connectez-vous à cqp avec votre adresse " + u.Email + " :\n" + s.baseURL + "/connexion", created, nil
 	}
 	token, hash := newSecret()
+	// A new link ends the earlier ones: only the last mail sent can set the password.
+	if err := q.EndOneTimeTokens(ctx, u.ID, purposePasswordReset, "", s.Now()); err != nil {
+		return "", false, err
+	}
 	if err := q.CreateOneTimeToken(ctx, store.OneTimeToken{Hash: hash, Purpose: purposePasswordReset, UserID: u.ID,
 		ExpiresAt: s.Now().Add(time.Duration(s.vae.InvitationDays) * 24 * time.Hour), CreatedAt: s.Now()}); err != nil {
 		return "", false, err

@@ -113,8 +113,7 @@ type Verification struct {
 	Blocks             []store.CertificateBlock // a Title is "" while the branch has not confirmed it
 	AwardedOn          domain.Date
 	Revoked            bool
-	RevokedOn          domain.Date
-	RevokedReason      string
+	RevokedOn          domain.Date // the reason stays with the branch: the public learns only that and when
 }
 
 // Title names the document: « Attestation du bloc BC2 — Gérer un portefeuille » for a block
@@ -138,14 +137,14 @@ func (s *Service) VerifyCertificate(ctx context.Context, code, ip string) (Verif
 	}
 	now := s.Now()
 	err := s.store.Write(ctx, func(q store.Q) error {
-		n, err := q.AddressHitsSince(ctx, store.HitVerification, ip, now.Add(-VerifyWindow))
+		n, err := q.Hit(ctx, store.HitVerification+ip, now, VerifyWindow)
 		if err != nil {
 			return err
 		}
-		if n >= VerifyLimit {
+		if n > VerifyLimit {
 			return domain.Errorf(domain.ETOOMANY, "Trop de vérifications depuis votre adresse : %d par minute au plus. Réessayez dans une minute.", VerifyLimit)
 		}
-		return q.RecordAddressHit(ctx, newID(), store.HitVerification, ip, now, now.Add(-VerifyWindow))
+		return nil
 	})
 	if err != nil {
 		return Verification{}, err
@@ -166,7 +165,7 @@ func (s *Service) VerifyCertificate(ctx context.Context, code, ip string) (Verif
 	}
 	v := Verification{Code: c.VerificationCode, Number: c.Number, Kind: c.Kind, HolderName: c.HolderName, BranchName: c.BranchName,
 		QualificationCode: c.QualificationCode, QualificationTitle: c.QualificationTitle, RNCP: c.RNCP, BlockCode: c.BlockCode, Blocks: c.Blocks,
-		AwardedOn: c.AwardedOn, Revoked: c.Revoked(), RevokedReason: c.RevokedReason}
+		AwardedOn: c.AwardedOn, Revoked: c.Revoked()}
 	if c.RevokedAt != nil {
 		v.RevokedOn = domain.DateOf(*c.RevokedAt)
 	}

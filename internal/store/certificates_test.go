@@ -358,33 +358,6 @@ func TestCertificateStore(t *testing.T) {
 				t.Fatalf("setting the place lost the names: %+v", bs)
 			}
 		})
-
-		t.Run("verification lookups are counted per address within the window, and old ones forgotten", func(t *testing.T) {
-			for i := 0; i < 3; i++ {
-				at := t0.Add(time.Duration(i) * 40 * time.Second)
-				if err := write(func(q store.Q) error {
-					return q.RecordAddressHit(ctx, fmt.Sprintf("v%d", i), store.HitVerification, "192.0.2.1", at, at.Add(-time.Minute))
-				}); err != nil {
-					t.Fatal(err)
-				}
-			}
-			if err := write(func(q store.Q) error {
-				return q.RecordAddressHit(ctx, "v9", store.HitVerification, "192.0.2.2", t0, t0.Add(-time.Minute))
-			}); err != nil {
-				t.Fatal(err)
-			}
-			n, err := s.Read().AddressHitsSince(ctx, store.HitVerification, "192.0.2.1", t0.Add(20*time.Second))
-			if err != nil || n != 2 {
-				t.Fatalf("lookups since %d %v", n, err)
-			}
-			// The first lookup, older than a minute at the third, was forgotten.
-			if n, _ := s.Read().AddressHitsSince(ctx, store.HitVerification, "192.0.2.1", t0.Add(-time.Hour)); n != 2 {
-				t.Fatalf("old lookups kept: %d", n)
-			}
-			if n, _ := s.Read().LoginFailuresSince(ctx, "ip:192.0.2.1", t0.Add(-time.Hour)); n != 0 {
-				t.Fatalf("lookups counted as login failures: %d", n)
-			}
-		})
 	})
 }
 

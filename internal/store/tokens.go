@@ -56,32 +56,53 @@ func (q Q) ValidOneTimeToken(ctx context.Context, hash, purpose string, now time
 
 // APIToken is a bearer token a user created for themselves.
 type APIToken struct {
-	ID         string
-	UserID     string
-	Name       string
-	Hash       string
-	CreatedAt  time.Time
-	LastUsedAt *time.Time
-	RevokedAt  *time.Time
+	ID           string
+	UserID       string
+	Name         string
+	Hash         string
+	CreatedAt    time.Time
+	ExpiresAt    time.Time // zero only for a token read before it was given one
+	LastUsedAt   *time.Time
+	RevokedAt    *time.Time
+	RevokeReason string // RevokedByReset when a password reset ended it, "" otherwise
+}
+
+// RevokedByReset is the RevokeReason of tokens ended by a password reset.
+const RevokedByReset = "password_reset"
+
+// Expired reports whether the token's lifetime is over at now.
+func (t APIToken) Expired(now time.Time) bool {
+	return !t.ExpiresAt.IsZero() && !now.Before(t.ExpiresAt)
+}
+
+// Active reports whether the token still gives access at now: neither revoked nor expired.
+func (t APIToken) Active(now time.Time) bool { return t.RevokedAt == nil && !t.Expired(now) }
+
+const apiTokenColumns = `id, user_id, name, token_hash, created_at, expires_at, last_used_at, revoked_at, revoke_reason`
+
+func scanAPIToken(row interface{ Scan(...any) error }) (APIToken, error) {
+	var t APIToken
+	var expires, last, revoked sql.NullTime
+	err := row.Scan(&t.ID, &t.UserID, &t.Name, &t.Hash, &t.CreatedAt, &expires, &last, &revoked, &t.RevokeReason)
+	if expires.Valid {
+		t.ExpiresAt = expires.Time.UTC()
+	}
+	t.LastUsedAt, t.RevokedAt = timePtr(last), timePtr(revoked)
+	return t, err
 }
 
 // CreateAPIToken stores a new token (its hash only).
 func (q Q) CreateAPIToken(ctx context.Context, t APIToken) error {
 	_, err := q.db.ExecContext(ctx,
-		`INSERT INTO api_tokens (id, user_id, name, token_hash, created_at) VALUES ($1, $2, $3, $4, $5)`,
-		t.ID, t.UserID, t.Name, t.Hash, t.CreatedAt.UTC())
+		`INSERT INTO api_tokens (id, user_id, name, token_hash, created_at, expires_at) VALUES ($1, $2, $3, $4, $5, $6)`,
+		t.ID, t.UserID, t.Name, t.Hash, t.CreatedAt.UTC(), t.ExpiresAt.UTC())
 	return normalize(err)
 }
 
-// APITokenByHash returns an unrevoked token.
+// APITokenByHash returns the token with that hash, revoked and expired ones included: the
+// caller says why a token no longer gives access.
 func (q Q) APITokenByHash(ctx context.Context, hash string) (APIToken, error) {
-	var t APIToken
-	var last, revoked sql.NullTime
-	err := q.db.QueryRowContext(ctx,
-		`SELECT id, user_id, name, token_hash, created_at, last_used_at, revoked_at FROM api_tokens
-		 WHERE token_hash = $1 AND revoked_at IS NULL`, hash).
-		Scan(&t.ID, &t.UserID, &t.Name, &t.Hash, &t.CreatedAt, &last, &revoked)
-	t.LastUsedAt, t.RevokedAt = timePtr(last), timePtr(revoked)
+	t, err := scanAPIToken(q.db.QueryRowContext(ctx, `SELECT `+apiTokenColumns+` FROM api_tokens WHERE token_hash = $1`, hash))
 	return t, normalize(err)
 }
 
@@ -94,20 +115,17 @@ func (q Q) TouchAPIToken(ctx context.Context, id string, at time.Time) error {
 // APITokensOfUser lists a user's tokens, newest first.
 func (q Q) APITokensOfUser(ctx context.Context, userID string) ([]APIToken, error) {
 	rows, err := q.db.QueryContext(ctx,
-		`SELECT id, user_id, name, token_hash, created_at, last_used_at, revoked_at FROM api_tokens
-		 WHERE user_id = $1 ORDER BY created_at DESC`, userID)
+		`SELECT `+apiTokenColumns+` FROM api_tokens WHERE user_id = $1 ORDER BY created_at DESC, id`, userID)
 	if err != nil {
 		return nil, normalize(err)
 	}
 	defer rows.Close()
 	var out []APIToken
 	for rows.Next() {
-		var t APIToken
-		var last, revoked sql.NullTime
-		if err := rows.Scan(&t.ID, &t.UserID, &t.Name, &t.Hash, &t.CreatedAt, &last, &revoked); err != nil {
+		t, err := scanAPIToken(rows)
+		if err != nil {
 			return nil, normalize(err)
 		}
-		t.LastUsedAt, t.RevokedAt = timePtr(last), timePtr(revoked)
 		out = append(out, t)
 	}
 	return out, normalize(rows.Err())
@@ -120,23 +138,16 @@ func (q Q) RevokeAPIToken(ctx context.Context, userID, id string, at time.Time) 
 	return mustAffect(res, err)
 }
 
-// RecordLoginFailure remembers a failed login for key ("account:…" or "ip:…").
-func (q Q) RecordLoginFailure(ctx context.Context, id, key string, at time.Time) error {
-	_, err := q.db.ExecContext(ctx, `INSERT INTO login_failures (id, key, at) VALUES ($1, $2, $3)`, id, key, at.UTC())
-	return normalize(err)
-}
-
-// LoginFailuresSince counts failures for key since t.
-func (q Q) LoginFailuresSince(ctx context.Context, key string, t time.Time) (int, error) {
-	var n int
-	err := q.db.QueryRowContext(ctx, `SELECT COUNT(*) FROM login_failures WHERE key = $1 AND at > $2`, key, t.UTC()).Scan(&n)
-	return n, normalize(err)
-}
-
-// ClearLoginFailures forgets failures for key after a successful login, and old ones.
-func (q Q) ClearLoginFailures(ctx context.Context, key string, olderThan time.Time) error {
-	_, err := q.db.ExecContext(ctx, `DELETE FROM login_failures WHERE key = $1 OR at < $2`, key, olderThan.UTC())
-	return normalize(err)
+// RevokeAPITokensOfUser revokes every unrevoked token of the user for reason and returns how
+// many it revoked.
+func (q Q) RevokeAPITokensOfUser(ctx context.Context, userID, reason string, at time.Time) (int, error) {
+	res, err := q.db.ExecContext(ctx, `UPDATE api_tokens SET revoked_at = $1, revoke_reason = $2 WHERE user_id = $3 AND revoked_at IS NULL`,
+		at.UTC(), reason, userID)
+	if err != nil {
+		return 0, normalize(err)
+	}
+	n, err := res.RowsAffected()
+	return int(n), err
 }
 
 // Mail is one message in the outbox.
@@ -237,24 +248,12 @@ func decodeAttachment(mailID, s string) ([]byte, error) {
 	return b, nil
 }
 
-// Hits counted per address in login_failures, each kind under its own key prefix: the table
-// already serves the login throttle across servers and is pruned of rows older than a day by
-// every successful login, so these counters need no table of their own.
-const (
-	HitVerification     = "verify:"      // public certificate verifications
-	HitOnlineVAERequest = "vae-request:" // VAE requests from the public page
-)
-
-// AddressHitsSince counts the hits of a kind (HitVerification…) from an address since t.
-func (q Q) AddressHitsSince(ctx context.Context, kind, ip string, t time.Time) (int, error) {
-	return q.LoginFailuresSince(ctx, kind+ip, t)
+// EndOneTimeTokens marks used every unused token of that purpose and account, but keep (a
+// token hash, or "" for none): a new reset link, or a reset done, leaves no other link alive.
+func (q Q) EndOneTimeTokens(ctx context.Context, userID, purpose, keep string, now time.Time) error {
+	_, err := q.db.ExecContext(ctx,
+		`UPDATE one_time_tokens SET used_at = $1 WHERE user_id = $2 AND purpose = $3 AND used_at IS NULL AND token_hash <> $4`,
+		now.UTC(), userID, purpose, keep)
+	return normalize(err)
 }
 
-// RecordAddressHit counts one hit of a kind from an address and forgets that address's hits of
-// the kind older than olderThan.
-func (q Q) RecordAddressHit(ctx context.Context, id, kind, ip string, at, olderThan time.Time) error {
-	if _, err := q.db.ExecContext(ctx, `DELETE FROM login_failures WHERE key = $1 AND at < $2`, kind+ip, olderThan.UTC()); err != nil {
-		return normalize(err)
-	}
-	return q.RecordLoginFailure(ctx, id, kind+ip, at)
-}

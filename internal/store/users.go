@@ -20,12 +20,12 @@ func (q Q) CreateUser(ctx context.Context, u domain.User) error {
 	return err
 }
 
-const userColumns = `id, email, name, password_hash, disabled_at, created_at`
+const userColumns = `id, email, name, password_hash, disabled_at, created_at, session_generation`
 
 func scanUser(row interface{ Scan(...any) error }) (domain.User, error) {
 	var u domain.User
 	var disabled sql.NullTime
-	err := row.Scan(&u.ID, &u.Email, &u.Name, &u.PasswordHash, &disabled, &u.CreatedAt)
+	err := row.Scan(&u.ID, &u.Email, &u.Name, &u.PasswordHash, &disabled, &u.CreatedAt, &u.SessionGeneration)
 	u.DisabledAt = timePtr(disabled)
 	u.CreatedAt = u.CreatedAt.UTC()
 	return u, err
@@ -109,10 +109,15 @@ func (q Q) SetUserDisabled(ctx context.Context, id string, at *time.Time) error 
 	return mustAffect(res, err)
 }
 
-// SetPasswordHash replaces an account's password hash.
-func (q Q) SetPasswordHash(ctx context.Context, id, hash string) error {
-	res, err := q.db.ExecContext(ctx, `UPDATE users SET password_hash = $1 WHERE id = $2`, hash, id)
-	return mustAffect(res, err)
+// SetPasswordHash replaces an account's password hash and moves its session generation on,
+// which ends every session logged in before; it returns the new generation, for the session
+// that changed the password to carry on.
+func (q Q) SetPasswordHash(ctx context.Context, id, hash string) (int, error) {
+	var generation int
+	err := q.db.QueryRowContext(ctx,
+		`UPDATE users SET password_hash = $1, session_generation = session_generation + 1 WHERE id = $2 RETURNING session_generation`,
+		hash, id).Scan(&generation)
+	return generation, normalize(err)
 }
 
 // AddRole assigns a role to a user.

@@ -1,17 +1,30 @@
 package web
 
 import (
+	"fmt"
 	"net/http"
+	"strconv"
+	"strings"
 
 	"cqp/internal/domain"
+	"cqp/internal/service"
 	"cqp/internal/store"
 )
 
 type accountPage struct {
-	Form      *form
-	TokenForm *form
-	Tokens    []store.APIToken
-	NewToken  string // the secret of a token just created, shown once
+	Form        *form
+	TokenForm   *form
+	Tokens      []tokenRow
+	NewToken    string // the secret of a token just created, shown once
+	DefaultDays int
+	MaxDays     int
+}
+
+// tokenRow is one API token on « Mon compte », with what became of it.
+type tokenRow struct {
+	store.APIToken
+	Expired      bool // its lifetime is over
+	EndedByReset bool // a password reset ended it
 }
 
 func (s *Server) renderAccount(w http.ResponseWriter, r *http.Request, status int, p accountPage) error {
@@ -19,13 +32,19 @@ func (s *Server) renderAccount(w http.ResponseWriter, r *http.Request, status in
 	if err != nil {
 		return err
 	}
-	p.Tokens = tokens
+	now := s.svc.Now()
+	for _, t := range tokens {
+		p.Tokens = append(p.Tokens, tokenRow{APIToken: t, Expired: t.RevokedAt == nil && t.Expired(now),
+			EndedByReset: t.RevokeReason == store.RevokedByReset})
+	}
 	if p.Form == nil {
 		p.Form = emptyForm()
 	}
 	if p.TokenForm == nil {
 		p.TokenForm = emptyForm()
+		p.TokenForm.Values.Set("days", strconv.Itoa(service.DefaultAPITokenDays))
 	}
+	p.DefaultDays, p.MaxDays = service.DefaultAPITokenDays, service.MaxAPITokenDays
 	s.render(w, r, status, "account.html", "Mon compte", p)
 	return nil
 }
@@ -39,13 +58,20 @@ func (s *Server) accountPasswordSubmit(w http.ResponseWriter, r *http.Request) e
 		return err
 	}
 	f := emptyForm()
-	if err := s.svc.ChangePassword(r.Context(), actorFrom(r.Context()), r.PostForm.Get("current"), r.PostForm.Get("password")); err != nil {
+	generation, err := s.svc.ChangePassword(r.Context(), actorFrom(r.Context()), r.PostForm.Get("current"), r.PostForm.Get("password"))
+	if err != nil {
 		if !f.fail(err) {
 			return err
 		}
 		return s.renderAccount(w, r, formStatus(err), accountPage{Form: f})
 	}
-	s.flash(r, "Votre mot de passe a été changé.")
+	// This session carries on, under a new token and the account's new generation; every
+	// other session of the account has ended.
+	if err := s.sessions.RenewToken(r.Context()); err != nil {
+		return err
+	}
+	s.sessions.Put(r.Context(), sessionGenerationKey, generation)
+	s.flash(r, "Votre mot de passe a été changé. Vos autres sessions sont fermées : reconnectez-vous sur vos autres appareils.")
 	http.Redirect(w, r, "/compte", http.StatusSeeOther)
 	return nil
 }
@@ -56,7 +82,18 @@ func (s *Server) accountTokenCreate(w http.ResponseWriter, r *http.Request) erro
 		return err
 	}
 	f := newForm(r)
-	secret, _, err := s.svc.CreateAPIToken(r.Context(), actorFrom(r.Context()), r.PostForm.Get("name"))
+	days := service.DefaultAPITokenDays
+	if v := strings.TrimSpace(r.PostForm.Get("days")); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil {
+			msg := fmt.Sprintf("Indiquez la durée de validité en jours, un nombre de 1 à %d.", service.MaxAPITokenDays)
+			err := &domain.Error{Code: domain.EINVALID, Message: msg, Fields: map[string]string{"days": msg}}
+			f.fail(err)
+			return s.renderAccount(w, r, formStatus(err), accountPage{TokenForm: f})
+		}
+		days = n
+	}
+	secret, _, err := s.svc.CreateAPIToken(r.Context(), actorFrom(r.Context()), r.PostForm.Get("name"), days)
 	if err != nil {
 		if !f.fail(err) {
 			return err

@@ -3,9 +3,11 @@ package web
 import (
 	"net"
 	"net/http"
+	"strconv"
 	"strings"
 
 	"cqp/internal/domain"
+	"cqp/internal/service"
 )
 
 type loginPage struct {
@@ -56,6 +58,9 @@ func (s *Server) loginSubmit(w http.ResponseWriter, r *http.Request) error {
 		if !f.fail(err) {
 			return err
 		}
+		if domain.ErrorCode(err) == domain.ETOOMANY {
+			w.Header().Set("Retry-After", strconv.Itoa(int(service.LoginRetryAfter(err).Seconds())))
+		}
 		s.render(w, r, formStatus(err), "login.html", "Connexion", loginPage{Form: f, Next: next})
 		return nil
 	}
@@ -63,6 +68,7 @@ func (s *Server) loginSubmit(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	s.sessions.Put(r.Context(), sessionUserKey, u.ID)
+	s.sessions.Put(r.Context(), sessionGenerationKey, u.SessionGeneration)
 	http.Redirect(w, r, next, http.StatusSeeOther)
 	return nil
 }
@@ -85,7 +91,7 @@ func (s *Server) resetRequestSubmit(w http.ResponseWriter, r *http.Request) erro
 		return err
 	}
 	f := newForm(r)
-	if err := s.svc.RequestPasswordReset(r.Context(), r.PostForm.Get("email")); err != nil {
+	if err := s.svc.RequestPasswordReset(r.Context(), r.PostForm.Get("email"), clientIP(r)); err != nil {
 		if !f.fail(err) {
 			return err
 		}
@@ -139,7 +145,7 @@ func (s *Server) resetSubmit(w http.ResponseWriter, r *http.Request) error {
 		s.render(w, r, formStatus(err), "password_reset.html", "Nouveau mot de passe", resetPage{Form: f, Token: token, Valid: domain.ErrorCode(err) != domain.ENOTFOUND})
 		return nil
 	}
-	s.flash(r, "Votre mot de passe a été changé. Connectez-vous avec le nouveau.")
+	s.flash(r, "Votre mot de passe a été changé. Connectez-vous avec le nouveau. Vos autres sessions sont fermées et vos jetons d'API ont pris fin : créez-en de nouveaux depuis « Mon compte ».")
 	http.Redirect(w, r, "/connexion", http.StatusSeeOther)
 	return nil
 }

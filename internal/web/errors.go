@@ -16,6 +16,11 @@ func statusOf(code string) int { return httpstatus.Of(code) }
 // renderError shows err as a page. An anonymous visitor asking for a protected page is sent to
 // the login form; internal errors are logged once and shown without detail.
 func (s *Server) renderError(w http.ResponseWriter, r *http.Request, err error) {
+	if httpstatus.ClientGone(r.Context(), err) {
+		s.log.Debug("request cancelled by the client", "error", err, "route", r.Pattern, "request_id", requestID(r.Context()))
+		w.WriteHeader(httpstatus.ClientClosedRequest)
+		return
+	}
 	code := domain.ErrorCode(err)
 	if code == domain.EUNAUTHORIZED && r.Method == http.MethodGet && actorFrom(r.Context()).UserID == "" {
 		http.Redirect(w, r, "/connexion?suite="+url.QueryEscape(r.URL.RequestURI()), http.StatusSeeOther)

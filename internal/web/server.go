@@ -7,11 +7,13 @@ import (
 	"context"
 	"log/slog"
 	"net/http"
+	"net/netip"
 	"time"
 
 	"github.com/alexedwards/scs/v2"
 
 	"cqp/internal/domain"
+	"cqp/internal/httpstatus"
 	"cqp/internal/service"
 )
 
@@ -21,6 +23,9 @@ type Options struct {
 	InsecureCookies bool // plain-HTTP development: no Secure attribute, no __Host- prefix
 	SessionLifetime time.Duration
 	API             http.Handler // mounted at /api/v1/ when not nil
+	// TrustedProxies are the networks of the proxies in front of cqp: only a request from one
+	// of them has its X-Forwarded-For read. Empty: the peer's address is the client's.
+	TrustedProxies []netip.Prefix
 }
 
 // Server serves the HTML interface.
@@ -68,6 +73,11 @@ func New(svc *service.Service, log *slog.Logger, opts Options) (*Server, error) 
 	sm.Cookie.HttpOnly = true
 	sm.Cookie.SameSite = http.SameSiteLaxMode
 	sm.ErrorFunc = func(w http.ResponseWriter, r *http.Request, err error) {
+		if httpstatus.ClientGone(r.Context(), err) {
+			log.Debug("session store: request cancelled by the client", "error", err, "request_id", requestID(r.Context()))
+			w.WriteHeader(httpstatus.ClientClosedRequest)
+			return
+		}
 		log.Error("session store", "error", err, "request_id", requestID(r.Context()))
 		http.Error(w, "Service momentanément indisponible. Réessayez dans quelques secondes.", http.StatusServiceUnavailable)
 	}
@@ -106,6 +116,7 @@ func (s *Server) adapt(act service.Action, h handlerFunc) http.Handler {
 // Handler returns the whole HTTP handler with its middleware.
 func (s *Server) Handler() http.Handler {
 	var h http.Handler = s.mux
+	h = s.refuseHiddenCharacters(h)
 	h = s.loadActor(h)
 	h = s.sessions.LoadAndSave(h)
 	cop := http.NewCrossOriginProtection()
@@ -116,10 +127,11 @@ func (s *Server) Handler() http.Handler {
 	// request to it carries no ambient credential: it answers in problem+json by itself.
 	cop.AddInsecureBypassPattern("/api/v1/")
 	h = cop.Handler(h)
-	h = securityHeaders(h)
+	h = securityHeaders(h, servedOverHTTPS(s.opts.BaseURL))
 	h = s.recoverPanics(h)
 	h = s.logRequests(h)
 	h = withRequestID(h)
+	h = withClientAddress(h, s.opts.TrustedProxies)
 	return h
 }
 
@@ -142,19 +154,33 @@ func requestID(ctx context.Context) string {
 	return id
 }
 
-const sessionUserKey = "user_id"
+// A session holds the id of the account logged in, and the account's session generation at
+// login (absent, hence 0, for the first generation): a password change or reset moves the
+// account's generation on, which ends the session.
+const (
+	sessionUserKey       = "user_id"
+	sessionGenerationKey = "generation"
+)
 
-// loadActor puts the logged-in actor in the request context.
+// loadActor puts the logged-in actor in the request context. A session that ended with a
+// password change or reset, or whose account is disabled or deleted, is destroyed.
 func (s *Server) loadActor(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		ctx := r.Context()
 		a := domain.Actor{RequestID: requestID(ctx)}
 		if id := s.sessions.GetString(ctx, sessionUserKey); id != "" {
 			var err error
-			a, err = s.svc.Actor(ctx, id, requestID(ctx))
+			a, err = s.svc.SessionActor(ctx, id, s.sessions.GetInt(ctx, sessionGenerationKey), requestID(ctx))
 			if err != nil {
 				s.renderError(w, r, err)
 				return
+			}
+			if a.UserID == "" {
+				if err := s.sessions.Destroy(ctx); err != nil {
+					s.renderError(w, r, err)
+					return
+				}
+				s.sessions.Put(ctx, flashKey, "Votre session a pris fin : le mot de passe du compte a changé, ou le compte est désactivé. Connectez-vous à nouveau.")
 			}
 		}
 		ctx = context.WithValue(ctx, sessionLoadedKey, true)

@@ -360,3 +360,45 @@ func staffPageHas(body string, want []string) bool {
 	}
 	return true
 }
+
+func TestTheCandidateTimelineShowsVAEEventsOnlyToThoseWhoReadTheFile(t *testing.T) {
+	s := newSite(t)
+	w := s.world
+	w.VAE(t)
+	// The organisation's reasoned opinion, and the timeline's labels of the opinion and of the
+	// admissibility decision.
+	opinion, opinionEvent, decisionEvent := "Expérience solide et en lien direct.", "Avis rendu sur un dossier de VAE", "Décision de recevabilité VAE"
+	page := "/candidats/" + w.CandidateA
+	timeline := func(t *testing.T, role domain.Role) string {
+		t.Helper()
+		status, body := s.do(t, s.client(t, w.Accounts[role]), http.MethodGet, page)
+		if status != http.StatusOK {
+			t.Fatalf("%s: got %d", page, status)
+		}
+		return body
+	}
+	t.Run("the company referent, to whom /vae is forbidden, reads no event of the VAE file", func(t *testing.T) {
+		if status, _ := s.do(t, s.client(t, w.Accounts[domain.RoleCompanyReferent]), http.MethodGet, "/vae"); status != http.StatusForbidden {
+			t.Fatalf("/vae: got %d, want 403", status)
+		}
+		body := timeline(t, domain.RoleCompanyReferent)
+		for _, text := range []string{opinion, opinionEvent, decisionEvent} {
+			if strings.Contains(body, text) {
+				t.Errorf("the referent's timeline shows « %s »", text)
+			}
+		}
+	})
+	t.Run("the company reads the decision on its employee's request, not the organisation's opinion", func(t *testing.T) {
+		body := timeline(t, domain.RoleCompany)
+		if strings.Contains(body, opinion) || strings.Contains(body, opinionEvent) || !strings.Contains(body, decisionEvent) {
+			t.Errorf("company's timeline: opinion shown %v, decision shown %v", strings.Contains(body, opinion), strings.Contains(body, decisionEvent))
+		}
+	})
+	t.Run("the candidate and the secretariat read both", func(t *testing.T) {
+		for _, role := range []domain.Role{domain.RoleCandidate, domain.RoleSecretariat} {
+			if body := timeline(t, role); !strings.Contains(body, opinion) || !strings.Contains(body, decisionEvent) {
+				t.Errorf("%s's timeline misses the opinion or the decision", role)
+			}
+		}
+	})
+}

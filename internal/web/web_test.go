@@ -29,10 +29,21 @@ type site struct {
 
 func newSite(t *testing.T) *site {
 	t.Helper()
-	target := storetest.Targets(t)[0]
+	return newSiteOn(t, storetest.Targets(t)[0])
+}
+
+// newSiteOn is newSite on a chosen database.
+func newSiteOn(t *testing.T, target storetest.Target) *site {
+	t.Helper()
+	return newSiteWith(t, target, web.Options{InsecureCookies: true})
+}
+
+// newSiteWith is newSite on a chosen database with chosen options.
+func newSiteWith(t *testing.T, target storetest.Target, opts web.Options) *site {
+	t.Helper()
 	st := storetest.Open(t, target)
 	w := servicetest.New(t, st)
-	srv, err := web.New(w.Service, slog.New(slog.NewTextHandler(io.Discard, nil)), web.Options{InsecureCookies: true})
+	srv, err := web.New(w.Service, slog.New(slog.NewTextHandler(io.Discard, nil)), opts)
 	if err != nil {
 		t.Fatal(err)
 	}
