@@ -130,7 +130,7 @@ func TestCandidateCounterMigrationStartsAfterExistingNumbers(t *testing.T) {
 				t.Fatal(err)
 			}
 			t.Cleanup(func() { s.Close() })
-			if err := s.MigrateUpTo(ctx, 21); err != nil {
+			if err := s.MigrateUpTo(ctx, 20); err != nil {
 				t.Fatal(err)
 			}
 			for i, number := range []string{"C-2025-00007", "C-2026-00003", "C-2026-00012", "C-2026-00009"} {
