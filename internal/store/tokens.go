@@ -256,4 +256,3 @@ func (q Q) EndOneTimeTokens(ctx context.Context, userID, purpose, keep string, n
 		now.UTC(), userID, purpose, keep)
 	return normalize(err)
 }
-
