@@ -165,7 +165,10 @@ func TestSecretariatLogsInFindsACandidateByNameWithoutAccentsAndOpensTheFile(t *
 	}
 	checkAccessibility(t, ctx, "candidates list")
 	err = chromedp.Do(ctx,
+		// The list already shows LEFÈVRE before the search: the click waits for the search's
+		// own page (rendered with the term in its search box), never landing on the page being replaced.
 		chromedp.SendKeys(chromedp.CSS(`#f-q`), "eloise lefevre\n"),
+		chromedp.WaitVisible(`//input[@id="f-q" and @value="eloise lefevre"]`),
 		chromedp.WaitVisible(`//a[contains(., "LEFÈVRE")]`),
 		chromedp.Click(`//a[contains(., "LEFÈVRE")]`),
 		chromedp.WaitVisible(`//h2[contains(., "Identité")]`),
