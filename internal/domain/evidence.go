@@ -90,18 +90,19 @@ func checkImageSize(name, format string, content []byte) error {
 	if cfg.Width > maxImageSide || cfg.Height > maxImageSide || int64(cfg.Width)*int64(cfg.Height) > maxImagePixels {
 		return fmt.Errorf("le fichier « %s » est une image de %s × %s pixels, trop grande : réduisez-la à 10 000 pixels de côté "+
 			"et 50 millions de pixels au plus (une photo de téléphone convient), puis recommencez",
-			name, groupThousands(cfg.Width), groupThousands(cfg.Height))
+			name, GroupThousands(cfg.Width, " "), GroupThousands(cfg.Height, " "))
 	}
 	return nil
 }
 
-// groupThousands writes 12345 as "12 345".
-func groupThousands(n int) string {
+// GroupThousands writes n with its digits grouped by three, French style, with sep between
+// the groups: 12345 as "12 345" with a space, or with a no-break space for running text.
+func GroupThousands(n int, sep string) string {
 	s := fmt.Sprint(n)
 	var b strings.Builder
 	for i, r := range s {
 		if i > 0 && (len(s)-i)%3 == 0 {
-			b.WriteByte(' ')
+			b.WriteString(sep)
 		}
 		b.WriteRune(r)
 	}

@@ -167,18 +167,8 @@ func parseAdmissibility(fw domain.Framework, e domain.Enrolment, in Admissibilit
 	return f, fe
 }
 
-// frenchInt writes 4000 as « 4 000 ».
-func frenchInt(n int) string {
-	s := strconv.Itoa(n)
-	var b strings.Builder
-	for i, r := range s {
-		if i > 0 && (len(s)-i)%3 == 0 {
-			b.WriteString("\u00a0")
-		}
-		b.WriteRune(r)
-	}
-	return b.String()
-}
+// frenchInt writes 4000 as « 4 000 », with a no-break space.
+func frenchInt(n int) string { return domain.GroupThousands(n, "\u00a0") }
 
 // AdmissibilityCheck is the admissibility file against the rules: the related experience the
 // periods give (the VAE rule, with its warning under the recommendation), and what is still
