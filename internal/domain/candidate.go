@@ -31,11 +31,20 @@ type Candidate struct {
 	Email        string
 	UserID       string
 	CreatedAt    time.Time
-	Enrolments   []Enrolment
+	// ErasedAt is when the person's data was erased, on request or at the end of its retention;
+	// nil otherwise. An erased person without names is shown as « Personne anonymisée ».
+	ErasedAt   *time.Time
+	Enrolments []Enrolment
 }
+
+// Anonymised reports whether the person's names were erased (nothing of theirs stays verifiable).
+func (c Candidate) Anonymised() bool { return c.ErasedAt != nil && c.BirthName == "" }
 
 // DisplayName is "Prénom NOM" with the used name when there is one.
 func (c Candidate) DisplayName() string {
+	if c.Anonymised() {
+		return "Personne anonymisée"
+	}
 	name := c.BirthName
 	if c.UsedName != "" {
 		name = c.UsedName

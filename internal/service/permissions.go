@@ -57,6 +57,9 @@ const (
 	ActVAEReview  Action = "vae.review"  // give the reasoned opinion on an admissibility file one was asked to review
 	ActVAEDecide  Action = "vae.decide"  // send the file, ask for a review, decide, revoke, name the adviser
 	ActVAEAdvise  Action = "vae.advise"  // comment on the experience file as its VAE adviser
+
+	// Personal data (issue 14).
+	ActPersonalDataErase Action = "personal_data.erase" // erase a person's data on their request
 )
 
 // Access is how far a role may carry an action.
@@ -170,6 +173,8 @@ var Permissions = map[Action]map[domain.Role]Access{
 	ActVAEReview: {domain.RoleTrainingOrganisation: AccessScoped},
 	ActVAEDecide: {domain.RoleSecretariat: AccessAll},
 	ActVAEAdvise: {domain.RoleVAEAdviser: AccessScoped},
+
+	ActPersonalDataErase: {domain.RoleSecretariat: AccessAll},
 }
 
 // AccessFor returns the widest access any of the actor's roles gives for the action.

@@ -43,15 +43,16 @@ func (q Q) SetCandidateUser(ctx context.Context, candidateID, userID string) err
 }
 
 const candidateColumns = `c.id, c.number, c.birth_name, c.used_name, c.first_names, c.birth_date, c.sex, c.birth_insee,
-	c.birth_country, c.birth_city, c.email, COALESCE(c.user_id, ''), c.created_at`
+	c.birth_country, c.birth_city, c.email, COALESCE(c.user_id, ''), c.created_at, c.erased_at`
 
 func scanCandidate(row interface{ Scan(...any) error }, extra ...any) (domain.Candidate, error) {
 	var c domain.Candidate
 	var birth, sex string
+	var erased sql.NullTime
 	dest := append([]any{&c.ID, &c.Number, &c.BirthName, &c.UsedName, &c.FirstNames, &birth, &sex, &c.BirthINSEE,
-		&c.BirthCountry, &c.BirthCity, &c.Email, &c.UserID, &c.CreatedAt}, extra...)
+		&c.BirthCountry, &c.BirthCity, &c.Email, &c.UserID, &c.CreatedAt, &erased}, extra...)
 	err := row.Scan(dest...)
-	c.BirthDate, c.Sex = parseDate(birth), domain.Sex(sex)
+	c.BirthDate, c.Sex, c.ErasedAt = parseDate(birth), domain.Sex(sex), timePtr(erased)
 	return c, err
 }
 

@@ -29,6 +29,9 @@ type VAEFile struct {
 	LastReminderAt   *time.Time
 	CreatedAt        time.Time
 	UpdatedAt        time.Time
+	// PurgedAt is when the file's content was erased (its retention ended, or the person asked);
+	// nil while it is whole.
+	PurgedAt *time.Time
 }
 
 func draftJSON(f domain.AdmissibilityFile) (string, error) {
@@ -78,7 +81,7 @@ func (q Q) UpdateVAEFile(ctx context.Context, f VAEFile) error {
 
 const vaeFileColumns = `f.enrolment_id, f.status, f.requested_by_kind, f.request_message, f.draft, f.version, f.valid_until,
 	f.adviser_user_id, COALESCE(adv.name, ''), f.experience_status, f.experience_round, f.sent_at, f.waiting_since,
-	f.last_reminder_at, f.created_at, f.updated_at`
+	f.last_reminder_at, f.created_at, f.updated_at, f.purged_at`
 
 const vaeFileFrom = ` FROM vae_files f LEFT JOIN users adv ON adv.id = f.adviser_user_id`
 
@@ -87,11 +90,12 @@ type rawVAEFile struct {
 	f                             VAEFile
 	status, by, draft, valid, exp string
 	sent, waiting, reminded       sql.NullTime
+	purged                        sql.NullTime
 }
 
 func (r *rawVAEFile) dest() []any {
 	return []any{&r.f.EnrolmentID, &r.status, &r.by, &r.f.RequestMessage, &r.draft, &r.f.Version, &r.valid, &r.f.AdviserUserID,
-		&r.f.AdviserName, &r.exp, &r.f.ExperienceRound, &r.sent, &r.waiting, &r.reminded, &r.f.CreatedAt, &r.f.UpdatedAt}
+		&r.f.AdviserName, &r.exp, &r.f.ExperienceRound, &r.sent, &r.waiting, &r.reminded, &r.f.CreatedAt, &r.f.UpdatedAt, &r.purged}
 }
 
 func (r *rawVAEFile) finish() (VAEFile, error) {
@@ -99,6 +103,7 @@ func (r *rawVAEFile) finish() (VAEFile, error) {
 	f.Status, f.RequestedBy, f.ExperienceStatus = domain.VAEStatus(r.status), domain.RequestedBy(r.by), domain.ExperienceStatus(r.exp)
 	f.ValidUntil = parseDate(r.valid)
 	f.SentAt, f.WaitingSince, f.LastReminderAt = timePtr(r.sent), timePtr(r.waiting), timePtr(r.reminded)
+	f.PurgedAt = timePtr(r.purged)
 	var err error
 	f.Draft, err = parseDraft(r.draft)
 	return f, err
