@@ -207,7 +207,7 @@ func (s *Service) PurgeExpired(ctx context.Context, a domain.Actor, dryRun bool)
 			report.VAEFiles++
 			report.Evidence += p.Evidence
 			return s.audit(ctx, q, sys, change{Action: "vae.purged", EntityType: "vae_file", EntityID: id, CandidateID: candidateID,
-				After: map[string]int64{"versions": p.Versions, "evidence": p.Evidence, "comments": p.Comments, "letters": p.Letters},
+				After:  map[string]int64{"versions": p.Versions, "evidence": p.Evidence, "comments": p.Comments, "letters": p.Letters},
 				Reason: why(domain.RetainVAEFiles)})
 		})
 		if err != nil {
