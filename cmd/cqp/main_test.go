@@ -45,6 +45,7 @@ func TestInvalidConfigurationIsOneLineAndExitStatus2(t *testing.T) {
 		{"an evidence limit that is not a number", map[string]string{"CQP_EVIDENCE_MAX_MB": "dix"}, []string{"serve"}},
 		{"an evidence limit out of range", nil, []string{"remind", "--evidence-max-mb", "0"}},
 		{"a negative reminder delay", nil, []string{"remind", "--vae-reminder-days", "-1"}},
+		{"a purge with an argument it does not know", nil, []string{"purge", "--all"}},
 		{"a trusted proxy that is not a network", nil, []string{"serve", "--trusted-proxies", "10.0.0.0/8,proxy.example"}},
 	}
 	for _, tt := range tests {
@@ -159,6 +160,18 @@ func TestRemindQueuesNothingOnAnEmptyDatabaseAndSaysSo(t *testing.T) {
 	code, out, _ = runCLI(t, "", "remind", "--data", t.TempDir(), "--vae-reminder-days", "0")
 	if code != 0 || !strings.Contains(out, "off") {
 		t.Fatalf("%d %q", code, out)
+	}
+}
+
+func TestPurgeSaysWhatItErasedOrWouldErase(t *testing.T) {
+	dir := t.TempDir()
+	code, out, errOut := runCLI(t, "", "purge", "--data", dir, "--dry-run")
+	if code != 0 || !strings.Contains(out, "Dossiers VAE à effacer : 0") {
+		t.Fatalf("%d %q %q", code, out, errOut)
+	}
+	code, out, errOut = runCLI(t, "", "purge", "--data", dir)
+	if code != 0 || !strings.Contains(out, "Dossiers VAE effacés : 0") || !strings.Contains(out, "personnes anonymisées : 0") {
+		t.Fatalf("%d %q %q", code, out, errOut)
 	}
 }
 

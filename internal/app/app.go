@@ -145,7 +145,8 @@ func (a *App) Run(ctx context.Context) error {
 
 // housekeeping sends queued mail (when SMTP is configured), removes expired sessions and, every
 // hour, reminds the VAE candidates who hold a file too long (each reminder is recorded once,
-// however many servers run).
+// however many servers run); at start and every day it erases the personal data whose
+// retention is over.
 func (a *App) housekeeping(ctx context.Context) {
 	tick := time.NewTicker(15 * time.Second)
 	defer tick.Stop()
@@ -167,11 +168,28 @@ func (a *App) housekeeping(ctx context.Context) {
 				a.Log.Info("VAE reminders queued", "count", n)
 			}
 		}
+		if i%purgeEvery == 0 {
+			a.purge(ctx)
+		}
 		select {
 		case <-ctx.Done():
 			return
 		case <-tick.C:
 		}
+	}
+}
+
+// purgeEvery is how many housekeeping ticks (15 s) pass between two purges: a day.
+const purgeEvery = 24 * 60 * 4
+
+// purge applies the branch's retention rules; what it erases is in the audit trail.
+func (a *App) purge(ctx context.Context) {
+	report, err := a.Service.PurgeExpired(ctx, domain.SystemActor(service.PurgeActorName), false)
+	switch {
+	case err != nil && ctx.Err() == nil:
+		a.Log.Warn("personal data purge", "error", err)
+	case err == nil && !report.Empty():
+		a.Log.Info("personal data purged", "vae_files", report.VAEFiles, "evidence", report.Evidence, "mails", report.Mails, "candidates", report.Candidates)
 	}
 }
 

@@ -111,6 +111,9 @@ func (s *Service) SaveRetentionRules(ctx context.Context, a domain.Actor, months
 	})
 }
 
+// PurgeActorName is who the audit trail names for the purges cqp runs by itself.
+const PurgeActorName = "Conservation des données"
+
 // PurgeReport counts what a purge erased, or would erase on a dry run.
 type PurgeReport struct {
 	DryRun     bool
