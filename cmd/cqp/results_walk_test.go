@@ -32,6 +32,7 @@ func TestNoCommandWritesAResultWithoutAJury(t *testing.T) {
 		"deliberate": {{"deliberate"}},
 		"backup":     {{"backup", "--data", dir, "--out", filepath.Join(t.TempDir(), "copy.db")}},
 		"remind":     {{"remind", "--data", dir}},
+		"purge":      {{"purge", "--data", dir, "--dry-run"}, {"purge", "--data", dir}},
 		"version":    {{"version"}},
 	}
 	for _, c := range commands() {
