@@ -129,8 +129,8 @@ func (p PurgeReport) Empty() bool { return p.VAEFiles == 0 && p.Mails == 0 && p.
 // String is the report as the command line prints it.
 func (p PurgeReport) String() string {
 	if p.DryRun {
-		return fmt.Sprintf("Dossiers VAE à effacer : %d (dont %d pièces) ; courriels à supprimer : %d ; personnes à anonymiser : %d",
-			p.VAEFiles, p.Evidence, p.Mails, p.Candidates)
+		return fmt.Sprintf("Dossiers VAE à effacer : %d ; courriels à supprimer : %d ; personnes à anonymiser : %d",
+			p.VAEFiles, p.Mails, p.Candidates)
 	}
 	return fmt.Sprintf("Dossiers VAE effacés : %d (dont %d pièces) ; courriels supprimés : %d ; personnes anonymisées : %d",
 		p.VAEFiles, p.Evidence, p.Mails, p.Candidates)
