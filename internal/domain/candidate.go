@@ -54,6 +54,9 @@ func (c Candidate) DisplayName() string {
 
 // FullName is "NOM (née NAISSANCE) Prénoms" for official lists.
 func (c Candidate) FullName() string {
+	if c.Anonymised() {
+		return "Personne anonymisée (" + c.Number + ")"
+	}
 	if c.UsedName != "" && !strings.EqualFold(c.UsedName, c.BirthName) {
 		return strings.ToUpper(c.UsedName) + " (né·e " + strings.ToUpper(c.BirthName) + ") " + c.FirstNames
 	}

@@ -92,14 +92,24 @@ func finalStatus(st domain.EnrolmentStatus) bool {
 // maxErasureReason bounds the note on the request, in characters.
 const maxErasureReason = 2000
 
+// ErasureRequest is what the secretariat types to erase a person's data: the person's request
+// (when and how they asked) and the confirmation that the erasure is final.
+type ErasureRequest struct {
+	Reason    string
+	Confirmed bool
+}
+
 // EraseOnRequest erases a person's data as ErasurePlan describes, in one transaction, with the
-// request (when and how the person asked) in the audit trail.
-func (s *Service) EraseOnRequest(ctx context.Context, a domain.Actor, candidateID, reason string) (ErasureDone, error) {
+// request in the audit trail.
+func (s *Service) EraseOnRequest(ctx context.Context, a domain.Actor, candidateID string, in ErasureRequest) (ErasureDone, error) {
 	if err := Check(a, ActPersonalDataErase); err != nil {
 		return ErasureDone{}, err
 	}
-	reason = strings.TrimSpace(reason)
+	reason := strings.TrimSpace(in.Reason)
 	fe := domain.FieldErrors{}
+	if !in.Confirmed {
+		fe.Add("confirm", "Cochez la case pour confirmer : l'effacement est définitif.")
+	}
 	switch {
 	case reason == "":
 		fe.Add("reason", "Indiquez la demande de la personne : sa date et par quel moyen elle l'a faite.")

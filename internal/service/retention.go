@@ -117,10 +117,10 @@ const PurgeActorName = "Conservation des données"
 // PurgeReport counts what a purge erased, or would erase on a dry run.
 type PurgeReport struct {
 	DryRun     bool
-	VAEFiles   int   // VAE files whose content was erased
-	Evidence   int64 // evidence files among them
-	Mails      int64 // mails deleted
-	Candidates int   // people anonymised
+	VAEFiles   int // VAE files whose content was erased
+	Evidence   int // evidence files among them
+	Mails      int // mails deleted
+	Candidates int // people anonymised
 }
 
 // Empty reports whether the purge had nothing to erase.
@@ -167,7 +167,8 @@ func (s *Service) PurgeExpired(ctx context.Context, a domain.Actor, dryRun bool)
 	}
 	if dryRun {
 		report.Candidates, report.VAEFiles = len(candidates), len(files)
-		report.Mails, err = r.CountMailBefore(ctx, limit[domain.RetainMail])
+		mails, err := r.CountMailBefore(ctx, limit[domain.RetainMail])
+		report.Mails = int(mails)
 		return report, err
 	}
 	why := func(k domain.RetentionKind) string {
@@ -195,7 +196,7 @@ func (s *Service) PurgeExpired(ctx context.Context, a domain.Actor, dryRun bool)
 		}
 		report.Candidates++
 		report.VAEFiles += erased.VAEFiles
-		report.Evidence += erased.Purged.Evidence
+		report.Evidence += int(erased.Purged.Evidence)
 	}
 	for _, id := range files {
 		err := s.store.Write(ctx, func(q store.Q) error {
@@ -208,7 +209,7 @@ func (s *Service) PurgeExpired(ctx context.Context, a domain.Actor, dryRun bool)
 				return err
 			}
 			report.VAEFiles++
-			report.Evidence += p.Evidence
+			report.Evidence += int(p.Evidence)
 			return s.audit(ctx, q, sys, change{Action: "vae.purged", EntityType: "vae_file", EntityID: id, CandidateID: candidateID,
 				After:  map[string]int64{"versions": p.Versions, "evidence": p.Evidence, "comments": p.Comments, "letters": p.Letters},
 				Reason: why(domain.RetainVAEFiles)})
@@ -222,7 +223,7 @@ func (s *Service) PurgeExpired(ctx context.Context, a domain.Actor, dryRun bool)
 		if err != nil || n == 0 {
 			return err
 		}
-		report.Mails = n
+		report.Mails = int(n)
 		return s.audit(ctx, q, sys, change{Action: "mail.purged", EntityType: "outbox", After: map[string]int64{"mails": n},
 			Reason: why(domain.RetainMail)})
 	})

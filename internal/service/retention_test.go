@@ -163,7 +163,7 @@ func TestErasureOnRequestKeepsWhatVerificationNeeds(t *testing.T) {
 			if _, err := w.Service.ErasurePlan(ctx, a, w.CandidateA); domain.ErrorCode(err) != domain.EFORBIDDEN {
 				t.Errorf("%v prepares an erasure: %v", a.Roles, err)
 			}
-			if _, err := w.Service.EraseOnRequest(ctx, a, w.CandidateA, "Demande écrite du 01/12/2026"); domain.ErrorCode(err) != domain.EFORBIDDEN {
+			if _, err := w.Service.EraseOnRequest(ctx, a, w.CandidateA, service.ErasureRequest{Reason: "Demande écrite du 01/12/2026", Confirmed: true}); domain.ErrorCode(err) != domain.EFORBIDDEN {
 				t.Errorf("%v erases: %v", a.Roles, err)
 			}
 		}
@@ -171,10 +171,10 @@ func TestErasureOnRequestKeepsWhatVerificationNeeds(t *testing.T) {
 		if err != nil || !strings.Contains(plan.Blocked, "en cours") || !plan.KeepIdentity {
 			t.Fatalf("plan with the VAE under way: %+v %v", plan, err)
 		}
-		if _, err := w.Service.EraseOnRequest(ctx, w.secretariat, w.CandidateA, "Demande écrite du 01/12/2026"); domain.ErrorCode(err) != domain.ECONFLICT {
+		if _, err := w.Service.EraseOnRequest(ctx, w.secretariat, w.CandidateA, service.ErasureRequest{Reason: "Demande écrite du 01/12/2026", Confirmed: true}); domain.ErrorCode(err) != domain.ECONFLICT {
 			t.Fatalf("erasing with an enrolment under way: %v", err)
 		}
-		if _, err := w.Service.EraseOnRequest(ctx, w.secretariat, w.CandidateA, "  "); fieldOf(err, "reason") == "" {
+		if _, err := w.Service.EraseOnRequest(ctx, w.secretariat, w.CandidateA, service.ErasureRequest{Reason: "  "}); fieldOf(err, "reason") == "" || fieldOf(err, "confirm") == "" {
 			t.Fatalf("erasing without the request: %v", err)
 		}
 		if c, _ := w.Service.Candidate(ctx, w.sys, w.CandidateA); c.ErasedAt != nil || c.Email == "" || c.BirthCity == "" {
@@ -182,7 +182,7 @@ func TestErasureOnRequestKeepsWhatVerificationNeeds(t *testing.T) {
 		}
 
 		withdrawAll(t, w, w.CandidateA)
-		done, err := w.Service.EraseOnRequest(ctx, w.secretariat, w.CandidateA, "Demande écrite du 01/12/2026, reçue par courrier")
+		done, err := w.Service.EraseOnRequest(ctx, w.secretariat, w.CandidateA, service.ErasureRequest{Reason: "Demande écrite du 01/12/2026, reçue par courrier", Confirmed: true})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -203,7 +203,7 @@ func TestErasureOnRequestKeepsWhatVerificationNeeds(t *testing.T) {
 		if len(entries) != 1 || entries[0].CandidateID != w.CandidateA || !strings.Contains(entries[0].Reason, "courrier") {
 			t.Fatalf("audit of the erasure: %+v", entries)
 		}
-		if _, err := w.Service.EraseOnRequest(ctx, w.secretariat, w.CandidateA, "Deuxième demande"); domain.ErrorCode(err) != domain.ECONFLICT {
+		if _, err := w.Service.EraseOnRequest(ctx, w.secretariat, w.CandidateA, service.ErasureRequest{Reason: "Deuxième demande", Confirmed: true}); domain.ErrorCode(err) != domain.ECONFLICT {
 			t.Fatalf("erasing twice: %v", err)
 		}
 	})

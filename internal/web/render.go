@@ -75,10 +75,12 @@ var funcs = template.FuncMap{
 		}
 		return m, nil
 	},
-	"isotime": func(t time.Time) string { return t.UTC().Format(time.RFC3339) },
-	"number":  frenchNumber,
-	"add":     func(a, b int) int { return a + b },
-	"join":    strings.Join,
+	"isotime":         func(t time.Time) string { return t.UTC().Format(time.RFC3339) },
+	"retentionOrigin": retentionOrigin,
+	"period":          domain.RetentionPeriod,
+	"number":          frenchNumber,
+	"add":             func(a, b int) int { return a + b },
+	"join":            strings.Join,
 	"contains": func(list []string, s string) bool {
 		for _, x := range list {
 			if x == s {

@@ -50,6 +50,7 @@ func (s *Server) registerRoutes() {
 	s.handle("POST /demande-vae", "", s.vaeOnlineSubmit)
 	s.registerVAEStaffRoutes()     // routes_vae_staff.go: VAE requests, list, file overview, reviews, decisions
 	s.registerVAECandidateRoutes() // routes_vae_candidate.go: admissibility file, experience file, evidence
+	s.registerPersonalDataRoutes() // routes_personal_data.go: privacy notice, retention rules, erasure on request
 
 	if s.opts.API != nil {
 		s.mux.Handle("/api/v1/", s.opts.API)

@@ -111,6 +111,7 @@ func coreSamples(t testing.TB, w *servicetest.World) routeSamples {
 		Paths: map[string]string{
 			"/candidats/{id}":                         "/candidats/" + w.CandidateA,
 			"/candidats/{id}/evaluation-finale-blocs": "/candidats/" + w.CandidateA + "/evaluation-finale-blocs",
+			"/candidats/{id}/effacement":              "/candidats/" + w.CandidateA + "/effacement",
 			"/organismes/{id}":                        "/organismes/" + w.OrgA,
 			"/organismes/{id}/habilitations":          "/organismes/" + w.OrgA + "/habilitations",
 			"/entreprises/{id}":                       "/entreprises/" + w.CompanyA,
