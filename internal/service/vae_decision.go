@@ -397,8 +397,13 @@ func decisionMail(v vaeFileCtx, d store.VAEDecision, link string) string {
 // VAEDecisionLetter returns the letter of one of the file's decisions.
 func (s *Service) VAEDecisionLetter(ctx context.Context, a domain.Actor, enrolmentID, decisionID string) ([]byte, error) {
 	q := s.store.Read()
-	if _, err := s.loadVAE(ctx, q, a, ActVAERead, enrolmentID); err != nil {
+	v, err := s.loadVAE(ctx, q, a, ActVAERead, enrolmentID)
+	if err != nil {
 		return nil, err
+	}
+	if v.file.PurgedAt != nil {
+		return nil, domain.Errorf(domain.ENOTFOUND, "La lettre de décision a été effacée le %s avec le contenu du dossier (durée de conservation écoulée ou demande de la personne) ; la décision et son motif restent sur la page du dossier.",
+			domain.DateOf(*v.file.PurgedAt).String())
 	}
 	return q.VAEDecisionLetter(ctx, enrolmentID, decisionID)
 }
