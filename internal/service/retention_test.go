@@ -206,5 +206,10 @@ func TestErasureOnRequestKeepsWhatVerificationNeeds(t *testing.T) {
 		if _, err := w.Service.EraseOnRequest(ctx, w.secretariat, w.CandidateA, service.ErasureRequest{Reason: "Deuxième demande", Confirmed: true}); domain.ErrorCode(err) != domain.ECONFLICT {
 			t.Fatalf("erasing twice: %v", err)
 		}
+		_, err = w.Service.RequestVAE(ctx, w.secretariat, service.VAERequestInput{CandidateID: w.CandidateA, QualificationCode: "CC",
+			Public: domain.PublicEmployee, CompanyID: w.CompanyA, Blocks: w.OptionalBlocks(t, "CC")})
+		if !strings.Contains(domain.ErrorMessage(err), "ne peut plus être inscrite") {
+			t.Fatalf("an erased person enrolled again: %v", err)
+		}
 	})
 }

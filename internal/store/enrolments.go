@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"strings"
 	"time"
 
@@ -14,9 +15,17 @@ func (q Q) CreateEnrolment(ctx context.Context, e domain.Enrolment, byUserID str
 }
 
 // CreateEnrolmentRecord inserts an enrolment with its action, interview, eligibility data and
-// derogation, and its first status.
+// derogation, and its first status. A person whose data was erased is not enrolled again.
 func (q Q) CreateEnrolmentRecord(ctx context.Context, r EnrolmentRecord, byUserID string) error {
 	e, in := r.Enrolment, r.Intake
+	var erased sql.NullTime
+	if err := q.db.QueryRowContext(ctx, `SELECT erased_at FROM candidates WHERE id = $1`, e.CandidateID).Scan(&erased); err != nil {
+		return normalize(err)
+	}
+	if erased.Valid {
+		return domain.Errorf(domain.ECONFLICT, "Les données de cette personne ont été effacées le %s : elle ne peut plus être inscrite. Si elle revient, enregistrez-la comme une nouvelle personne.",
+			domain.DateOf(erased.Time).String())
+	}
 	_, err := q.db.ExecContext(ctx,
 		`INSERT INTO enrolments (id, candidate_id, framework_id, qualification_id, route, public, status,
 		 training_organisation_id, company_id, referent_user_id, blocks, created_at, updated_at,

@@ -16,7 +16,7 @@ func TestRetentionRulesAreSetBySecretariatAndPublished(t *testing.T) {
 	s := newSite(t)
 	anonymous, sec := s.client(t, ""), s.client(t, s.world.Accounts[domain.RoleSecretariat])
 	status, body := s.do(t, anonymous, http.MethodGet, "/confidentialite")
-	if status != http.StatusOK || !strings.Contains(body, "<td>2 ans</td>") || !strings.Contains(body, "CNIL") || !strings.Contains(body, "<td>5 ans</td>") {
+	if status != http.StatusOK || !strings.Contains(body, "</strong> : 2 ans après") || !strings.Contains(body, "CNIL") || !strings.Contains(body, "</strong> : 5 ans après") {
 		t.Fatalf("privacy page: %d %.300s", status, body)
 	}
 	status, body = s.do(t, sec, http.MethodGet, "/parametres/conservation")
@@ -27,14 +27,14 @@ func TestRetentionRulesAreSetBySecretariatAndPublished(t *testing.T) {
 	if status != http.StatusUnprocessableEntity || !strings.Contains(page, "entre 1 et 360 mois (reçu : 0)") || !strings.Contains(page, `value="18"`) {
 		t.Fatalf("bad months: %d", status)
 	}
-	if _, body := s.do(t, anonymous, http.MethodGet, "/confidentialite"); !strings.Contains(body, "<td>2 ans</td>") {
+	if _, body := s.do(t, anonymous, http.MethodGet, "/confidentialite"); !strings.Contains(body, "</strong> : 2 ans après") {
 		t.Fatal("a refused form changed a rule")
 	}
 	status, loc, _ := s.post(t, sec, "/parametres/conservation", url.Values{"months_vae_files": {"18"}, "months_mail": {"6"}, "months_unfinished_candidates": {"60"}})
 	if status != http.StatusSeeOther || loc != "/parametres/conservation" {
 		t.Fatalf("saving: %d %s", status, loc)
 	}
-	if _, body := s.do(t, anonymous, http.MethodGet, "/confidentialite"); !strings.Contains(body, "<td>1 an et 6 mois</td>") || !strings.Contains(body, "<td>6 mois</td>") {
+	if _, body := s.do(t, anonymous, http.MethodGet, "/confidentialite"); !strings.Contains(body, "</strong> : 1 an et 6 mois après") || !strings.Contains(body, "</strong> : 6 mois après") {
 		t.Fatal("the privacy page does not print the new rules")
 	}
 }
