@@ -29,8 +29,12 @@ type Candidate struct {
 	BirthCountry string // country when born abroad
 	BirthCity    string
 	Email        string
-	UserID       string
-	CreatedAt    time.Time
+	// NIR is the holder's social security number (15 characters, no spaces), '' while unknown.
+	// It leaves cqp only in the declaration to the Caisse des Dépôts: shown whole to the
+	// secretariat alone (MaskNIR for others), never in a URL, a log, a mail or the audit trail.
+	NIR       string `json:"-"`
+	UserID    string
+	CreatedAt time.Time
 	// ErasedAt is when the person's data was erased, on request or at the end of its retention;
 	// nil otherwise. An erased person without names is shown as « Personne anonymisée ».
 	ErasedAt   *time.Time
@@ -99,6 +103,11 @@ func (c Candidate) Validate(today Date) FieldErrors {
 	}
 	if c.Email != "" && !LooksLikeEmail(c.Email) {
 		fe.Add("email", "Cette adresse e-mail n'est pas valide.")
+	}
+	if c.NIR != "" {
+		if msg := NIRProblem(c.NIR, c); msg != "" {
+			fe.Add("nir", msg)
+		}
 	}
 	for field, s := range map[string]string{"birth_name": c.BirthName, "used_name": c.UsedName, "first_names": c.FirstNames,
 		"birth_city": c.BirthCity, "birth_country": c.BirthCountry} {

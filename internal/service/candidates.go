@@ -138,6 +138,7 @@ func (s *Service) createCandidate(ctx context.Context, q store.Q, a domain.Actor
 	c.BirthINSEE, c.BirthCountry = strings.ToUpper(strings.TrimSpace(c.BirthINSEE)), strings.TrimSpace(c.BirthCountry)
 	c.BirthCity = strings.TrimSpace(c.BirthCity)
 	c.Email = domain.NormalizeEmail(c.Email)
+	c.NIR = domain.NormalizeNIR(c.NIR)
 	fe := c.Validate(s.Today())
 	out := Enrolled{}
 	var b *builtEnrolment
@@ -484,9 +485,13 @@ func inFrameworkOrder(f domain.Framework, codes []string) []string {
 }
 
 func identityOf(c domain.Candidate) map[string]string {
-	return map[string]string{"number": c.Number, "birth_name": c.BirthName, "used_name": c.UsedName,
+	id := map[string]string{"number": c.Number, "birth_name": c.BirthName, "used_name": c.UsedName,
 		"first_names": c.FirstNames, "birth_date": c.BirthDate.ISO(), "sex": string(c.Sex),
 		"birth_insee": c.BirthINSEE, "birth_country": c.BirthCountry, "email": c.Email}
+	if c.NIR != "" {
+		id["nir"] = "renseigné" // the audit trail never holds the number itself
+	}
+	return id
 }
 
 func contains(list []string, s string) bool {

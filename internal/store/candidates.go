@@ -15,10 +15,10 @@ import (
 func (q Q) CreateCandidate(ctx context.Context, c domain.Candidate) error {
 	_, err := q.db.ExecContext(ctx,
 		`INSERT INTO candidates (id, number, birth_name, used_name, first_names, birth_date, sex, birth_insee,
-		 birth_country, birth_city, email, sort_key, search_key, user_id, created_at)
-		 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)`,
+		 birth_country, birth_city, email, sort_key, search_key, user_id, created_at, nir)
+		 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)`,
 		c.ID, c.Number, c.BirthName, c.UsedName, c.FirstNames, c.BirthDate.ISO(), string(c.Sex), c.BirthINSEE,
-		c.BirthCountry, c.BirthCity, c.Email, c.SortKey(), c.SearchKey(), nullString(c.UserID), c.CreatedAt.UTC())
+		c.BirthCountry, c.BirthCity, c.Email, c.SortKey(), c.SearchKey(), nullString(c.UserID), c.CreatedAt.UTC(), c.NIR)
 	if err = normalize(err); domain.ErrorCode(err) == domain.ECONFLICT {
 		return &domain.Error{Code: domain.ECONFLICT, Message: "Ce numéro de candidat existe déjà.", Err: err}
 	}
@@ -29,10 +29,10 @@ func (q Q) CreateCandidate(ctx context.Context, c domain.Candidate) error {
 func (q Q) UpdateCandidateIdentity(ctx context.Context, c domain.Candidate) error {
 	res, err := q.db.ExecContext(ctx,
 		`UPDATE candidates SET birth_name = $1, used_name = $2, first_names = $3, birth_date = $4, sex = $5,
-		 birth_insee = $6, birth_country = $7, birth_city = $8, email = $9, sort_key = $10, search_key = $11
-		 WHERE id = $12`,
+		 birth_insee = $6, birth_country = $7, birth_city = $8, email = $9, sort_key = $10, search_key = $11, nir = $12
+		 WHERE id = $13`,
 		c.BirthName, c.UsedName, c.FirstNames, c.BirthDate.ISO(), string(c.Sex), c.BirthINSEE, c.BirthCountry,
-		c.BirthCity, c.Email, c.SortKey(), c.SearchKey(), c.ID)
+		c.BirthCity, c.Email, c.SortKey(), c.SearchKey(), c.NIR, c.ID)
 	return mustAffect(res, err)
 }
 
@@ -43,14 +43,14 @@ func (q Q) SetCandidateUser(ctx context.Context, candidateID, userID string) err
 }
 
 const candidateColumns = `c.id, c.number, c.birth_name, c.used_name, c.first_names, c.birth_date, c.sex, c.birth_insee,
-	c.birth_country, c.birth_city, c.email, COALESCE(c.user_id, ''), c.created_at, c.erased_at`
+	c.birth_country, c.birth_city, c.email, COALESCE(c.user_id, ''), c.created_at, c.erased_at, c.nir`
 
 func scanCandidate(row interface{ Scan(...any) error }, extra ...any) (domain.Candidate, error) {
 	var c domain.Candidate
 	var birth, sex string
 	var erased sql.NullTime
 	dest := append([]any{&c.ID, &c.Number, &c.BirthName, &c.UsedName, &c.FirstNames, &birth, &sex, &c.BirthINSEE,
-		&c.BirthCountry, &c.BirthCity, &c.Email, &c.UserID, &c.CreatedAt, &erased}, extra...)
+		&c.BirthCountry, &c.BirthCity, &c.Email, &c.UserID, &c.CreatedAt, &erased, &c.NIR}, extra...)
 	err := row.Scan(dest...)
 	c.BirthDate, c.Sex, c.ErasedAt = parseDate(birth), domain.Sex(sex), timePtr(erased)
 	return c, err

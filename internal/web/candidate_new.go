@@ -112,7 +112,7 @@ func candidateIdentityOf(v url.Values, fe domain.FieldErrors) domain.Candidate {
 	return domain.Candidate{
 		BirthName: v.Get("birth_name"), UsedName: v.Get("used_name"), FirstNames: v.Get("first_names"),
 		Sex: domain.Sex(v.Get("sex")), BirthINSEE: v.Get("birth_insee"), BirthCountry: v.Get("birth_country"),
-		BirthCity: v.Get("birth_city"), Email: v.Get("email"),
+		BirthCity: v.Get("birth_city"), Email: v.Get("email"), NIR: v.Get("nir"),
 		BirthDate: formDate(v, "birth_date", fe, "La date de naissance doit être au format JJ/MM/AAAA, par exemple 04/05/1998."),
 	}
 }
