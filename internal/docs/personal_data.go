@@ -110,7 +110,16 @@ func writePersonalData(d PersonalDataDoc, total int) *sheet {
 		s.para(9.5, "", clean(p, true))
 	}
 	for i, sec := range d.Sections {
-		s.heading(fmt.Sprintf("%d. %s", i+1, clean(sec.Title, false)), 12)
+		// A heading stays with what starts its section: a few fields, or a paragraph and the
+		// first rows of a table.
+		keep := 12.0
+		if len(sec.Fields) == 0 && len(sec.Tables) > 0 {
+			keep = 3*(tableLH()+2*cellPad) + 8
+			for _, p := range sec.Paragraphs {
+				keep += s.paraHeight(9.5, "", clean(p, true))
+			}
+		}
+		s.heading(fmt.Sprintf("%d. %s", i+1, clean(sec.Title, false)), keep)
 		for _, f := range sec.Fields {
 			v := f.Value
 			if strings.TrimSpace(v) == "" {
@@ -138,6 +147,8 @@ func (s *sheet) personalTable(t PersonalDataTable) {
 		keep := lineHeight(10) + 2
 		if len(t.Rows) > 0 {
 			keep += 3 * (tableLH() + 2*cellPad)
+		} else {
+			keep += lineHeight(9) + 2
 		}
 		s.ensure(keep)
 		s.y += 1

@@ -96,8 +96,11 @@ type PersonalEnrolment struct {
 	Status               string                   `json:"status"`
 	StatusHistory        []PersonalStatusChange   `json:"status_history"`
 	TrainingOrganisation string                   `json:"training_organisation"`
+	TrainingOrgID        string                   `json:"training_organisation_id"`
 	Company              string                   `json:"company"`
+	CompanyID            string                   `json:"company_id"`
 	Referent             string                   `json:"referent"`
+	ReferentID           string                   `json:"referent_id"`
 	Action               string                   `json:"action"`
 	Blocks               []string                 `json:"blocks"`
 	Interview            *PersonalInterview       `json:"interview"`
@@ -519,7 +522,8 @@ func (s *Service) personalEnrolment(ctx context.Context, q store.Q, e domain.Enr
 	p := PersonalEnrolment{ID: e.ID, QualificationCode: e.QualificationCode, QualificationTitle: e.QualificationTitle,
 		FrameworkVersion: e.FrameworkVersion, Route: string(e.Route), Stage: e.Stage, Public: string(e.Public),
 		Status: string(e.Status), StatusHistory: []PersonalStatusChange{}, TrainingOrganisation: e.TrainingOrganisationName,
-		Company: e.CompanyName, Referent: e.ReferentName, Action: rec.ActionTitle, Blocks: e.Blocks,
+		TrainingOrgID: e.TrainingOrganisationID, Company: e.CompanyName, CompanyID: e.CompanyID,
+		Referent: e.ReferentName, ReferentID: e.ReferentUserID, Action: rec.ActionTitle, Blocks: e.Blocks,
 		Derogation: rec.Derogation.Reason, CreatedAt: e.CreatedAt, UpdatedAt: e.UpdatedAt,
 		TrainingHours: []PersonalHours{}, Internships: []PersonalInternship{}, Logbook: []PersonalLogbookEntry{},
 		ContinuousMarks: []PersonalMark{}, EvaluationGrids: []PersonalGrid{}, Orals: []PersonalOral{},
