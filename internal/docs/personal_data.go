@@ -134,14 +134,15 @@ func writePersonalData(d PersonalDataDoc, total int) *sheet {
 			s.para(9.5, "", clean(p, true))
 		}
 		for _, t := range sec.Tables {
-			s.personalTable(t)
+			s.personalTable(t, clean(sec.Title, false))
 		}
 	}
 	return s
 }
 
-// personalTable draws one table under its title, or its Empty sentence.
-func (s *sheet) personalTable(t PersonalDataTable) {
+// personalTable draws one table under its title, or its Empty sentence. A table carried over
+// to another page is named by its title, or else by its section's.
+func (s *sheet) personalTable(t PersonalDataTable, section string) {
 	name := clean(t.Title, false)
 	if name != "" {
 		keep := lineHeight(10) + 2
@@ -178,7 +179,7 @@ func (s *sheet) personalTable(t PersonalDataTable) {
 		return out
 	}
 	if name == "" {
-		name = "Tableau"
+		name = section
 	}
 	s.startTable(name, cols, 0)
 	for _, r := range t.Rows {
