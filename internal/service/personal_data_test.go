@@ -50,6 +50,11 @@ func TestPersonalDataExport(t *testing.T) {
 		cand := w.Actor(t, w.Accounts[domain.RoleCandidate])
 		sec := w.Actor(t, w.Accounts[domain.RoleSecretariat])
 
+		token, _, err := svc.CreateAPIToken(ctx, cand, "Mon tableur", service.DefaultAPITokenDays)
+		if err != nil {
+			t.Fatal(err)
+		}
+
 		t.Run("the candidate exports their own data with marks, certificates, mails and the audit trail", func(t *testing.T) {
 			d, err := svc.PersonalDataExport(ctx, cand, w.CandidateA)
 			if err != nil {
@@ -61,7 +66,8 @@ func TestPersonalDataExport(t *testing.T) {
 			if d.Candidate.BirthName != "Lefèvre" || d.Candidate.BirthDate.ISO() != "1995-03-14" || d.Candidate.BirthINSEE != "75056" {
 				t.Fatalf("identity %+v", d.Candidate)
 			}
-			if d.Account == nil || d.Account.Email != w.Accounts[domain.RoleCandidate] || len(d.Account.Roles) != 1 {
+			if d.Account == nil || d.Account.Email != w.Accounts[domain.RoleCandidate] || len(d.Account.Roles) != 1 ||
+				len(d.Account.APITokens) != 1 || d.Account.APITokens[0].Name != "Mon tableur" {
 				t.Fatalf("account %+v", d.Account)
 			}
 			if len(d.Enrolments) != 1 {
@@ -94,9 +100,17 @@ func TestPersonalDataExport(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			for _, secret := range []string{"argon2", "password_hash", "PasswordHash", "token_hash", "SECRET"} {
+			u, err := st.Read().UserByID(ctx, cand.UserID)
+			if err != nil || u.PasswordHash == "" {
+				t.Fatalf("the candidate's account has no password hash to look for: %v", err)
+			}
+			tokens, err := st.Read().APITokensOfUser(ctx, cand.UserID)
+			if err != nil || len(tokens) != 1 {
+				t.Fatalf("tokens %v %v", tokens, err)
+			}
+			for _, secret := range []string{u.PasswordHash, tokens[0].Hash, token, "argon2", "password_hash", "PasswordHash", "token_hash", "SECRET"} {
 				if bytes.Contains(b, []byte(secret)) {
-					t.Errorf("the export holds %q", secret)
+					t.Errorf("the export holds %.20q", secret)
 				}
 			}
 			for _, key := range []string{`"exported_at"`, `"controller"`, `"purposes"`, `"audit_trail"`, `"continuous_marks"`, `"verification_code"`} {
