@@ -431,7 +431,11 @@ func vaeTables(v service.PersonalVAE) []docs.PersonalDataTable {
 			admissibilitySummary(ver.Content))
 	}
 	for _, r := range v.Reviews {
-		add("Avis de "+r.TrainingOrganisation, strings.TrimSpace(domain.ReviewOpinion(r.Opinion).Label()+" "+pdTimePtr(r.GivenAt)+"\n"+r.Comment))
+		opinion := "demandé le " + pdTime(r.RequestedAt) + ", en attente"
+		if r.GivenAt != nil {
+			opinion = domain.ReviewOpinion(r.Opinion).Label() + ", rendu le " + pdTimePtr(r.GivenAt)
+		}
+		add("Avis — "+r.TrainingOrganisation, strings.TrimSpace(opinion+"\n"+r.Comment))
 	}
 	for _, dd := range v.Decisions {
 		val := domain.VAEDecisionKind(dd.Decision).Label() + " le " + pdTime(dd.DecidedAt)
@@ -483,11 +487,21 @@ func admissibilitySummary(f domain.AdmissibilityFile) string {
 	if f.Motivation != "" {
 		parts = append(parts, "motivation : "+f.Motivation)
 	}
-	if n := len(f.Periods); n > 0 {
-		parts = append(parts, strconv.Itoa(n)+" période(s) d'expérience")
+	for _, p := range f.Periods {
+		line := "expérience : " + p.Employer + " — " + p.Role + ", du " + pdDate(p.From) + " au " + pdDate(p.Until)
+		if p.Related {
+			line += " (en lien avec la qualification)"
+		}
+		if p.Activities != "" {
+			line += " : " + p.Activities
+		}
+		parts = append(parts, line)
 	}
-	if n := len(f.Diplomas); n > 0 {
-		parts = append(parts, strconv.Itoa(n)+" diplôme(s)")
+	for _, dp := range f.Diplomas {
+		parts = append(parts, "diplôme : "+strings.TrimSpace(dp.Title+" "+parens(strings.Trim(dp.Year+", "+dp.Level, ", "), "")))
+	}
+	if n := len(f.SelfAssessment); n > 0 {
+		parts = append(parts, "autoévaluation : "+strconv.Itoa(n)+" compétence(s) (le détail figure dans l'export JSON)")
 	}
 	parts = append(parts, "exactitude certifiée : "+pdYes(f.Certified))
 	return "\n" + strings.Join(parts, "\n")

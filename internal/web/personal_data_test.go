@@ -127,3 +127,40 @@ func TestPersonalDataDownloads(t *testing.T) {
 		}
 	})
 }
+
+func TestPersonalDataOfAVAECandidateDescribesTheEvidenceWithoutItsContent(t *testing.T) {
+	s := newSite(t)
+	s.world.VAE(t)
+	cand := s.client(t, s.world.Accounts[domain.RoleCandidate])
+	base := "/candidats/" + s.world.CandidateA + "/donnees-personnelles"
+	status, _, b := s.download(t, cand, base+".json")
+	if status != http.StatusOK {
+		t.Fatalf("status %d", status)
+	}
+	var d service.PersonalData
+	if err := json.Unmarshal(b, &d); err != nil {
+		t.Fatal(err)
+	}
+	var vae *service.PersonalVAE
+	for _, e := range d.Enrolments {
+		if e.VAE != nil {
+			vae = e.VAE
+		}
+	}
+	if vae == nil || len(vae.Evidence) != 1 || vae.Evidence[0].SHA256 == "" || vae.Evidence[0].Filename == "" || len(vae.Versions) == 0 || len(vae.Reviews) == 0 {
+		t.Fatalf("VAE %+v", vae)
+	}
+	status, _, pdf := s.download(t, cand, base+".pdf")
+	if status != http.StatusOK {
+		t.Fatalf("status %d", status)
+	}
+	if out := os.Getenv("CQP_PERSONAL_DATA_VAE_PDF"); out != "" {
+		_ = os.WriteFile(out, pdf, 0o600)
+	}
+	text := pdftext.Text(t, pdf)
+	for _, want := range []string{"Dossier de VAE", "Pièces justificatives (décrites, sans leur contenu)", vae.Evidence[0].Filename} {
+		if !strings.Contains(text, want) {
+			t.Errorf("the PDF misses %q", want)
+		}
+	}
+}
