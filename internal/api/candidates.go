@@ -62,6 +62,16 @@ func (a *API) candidateTimeline(w http.ResponseWriter, r *http.Request, actor do
 	return ok(w, listOf(mapList(entries, auditEntryOf)))
 }
 
+// candidatePersonalData answers the right of access with the same document as the web
+// download; service.PersonalData is already a JSON shape of its own, stable by its format.
+func (a *API) candidatePersonalData(w http.ResponseWriter, r *http.Request, actor domain.Actor) error {
+	d, err := a.svc.PersonalDataExport(r.Context(), actor, r.PathValue("id"))
+	if err != nil {
+		return err
+	}
+	return ok(w, d)
+}
+
 // candidateInput is the body of POST /candidates.
 type candidateInput struct {
 	BirthName    string          `json:"birth_name"`

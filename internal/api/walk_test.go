@@ -39,18 +39,19 @@ func TestEveryAPIRouteGivesEachRoleExactlyWhatThePermissionTableAllows(t *testin
 	}
 	vae := w.VAE(t)
 	samples := map[string]string{
-		"/api/v1/candidates/{id}":              "/api/v1/candidates/" + w.CandidateA,
-		"/api/v1/candidates/{id}/timeline":     "/api/v1/candidates/" + w.CandidateA + "/timeline",
-		"/api/v1/candidates/{id}/held-blocks":  "/api/v1/candidates/" + w.CandidateA + "/held-blocks",
-		"/api/v1/enrolments/{id}/blocks":       "/api/v1/enrolments/" + w.EnrolmentA + "/blocks",
-		"/api/v1/enrolments/{id}/block-tests":  "/api/v1/enrolments/" + w.EnrolmentA + "/block-tests",
-		"/api/v1/frameworks/{id}":              "/api/v1/frameworks/" + w.FrameworkCC,
-		"/api/v1/training-organisations/{id}":  "/api/v1/training-organisations/" + w.OrgA,
-		"/api/v1/companies/{id}":               "/api/v1/companies/" + w.CompanyA,
-		"/api/v1/vae/{id}":                     "/api/v1/vae/" + vae.SideA,
-		"/api/v1/vae/{id}/evidence/{evidence}": "/api/v1/vae/" + vae.SideA + "/evidence/" + vae.EvidenceA,
-		"/api/v1/vae/{id}/review":              "/api/v1/vae/" + vae.SideA + "/review",
-		"/api/v1/verify/{code}":                "/api/v1/verify/ACDEFGHJKMNP",
+		"/api/v1/candidates/{id}":               "/api/v1/candidates/" + w.CandidateA,
+		"/api/v1/candidates/{id}/timeline":      "/api/v1/candidates/" + w.CandidateA + "/timeline",
+		"/api/v1/candidates/{id}/held-blocks":   "/api/v1/candidates/" + w.CandidateA + "/held-blocks",
+		"/api/v1/candidates/{id}/personal-data": "/api/v1/candidates/" + w.CandidateA + "/personal-data",
+		"/api/v1/enrolments/{id}/blocks":        "/api/v1/enrolments/" + w.EnrolmentA + "/blocks",
+		"/api/v1/enrolments/{id}/block-tests":   "/api/v1/enrolments/" + w.EnrolmentA + "/block-tests",
+		"/api/v1/frameworks/{id}":               "/api/v1/frameworks/" + w.FrameworkCC,
+		"/api/v1/training-organisations/{id}":   "/api/v1/training-organisations/" + w.OrgA,
+		"/api/v1/companies/{id}":                "/api/v1/companies/" + w.CompanyA,
+		"/api/v1/vae/{id}":                      "/api/v1/vae/" + vae.SideA,
+		"/api/v1/vae/{id}/evidence/{evidence}":  "/api/v1/vae/" + vae.SideA + "/evidence/" + vae.EvidenceA,
+		"/api/v1/vae/{id}/review":               "/api/v1/vae/" + vae.SideA + "/review",
+		"/api/v1/verify/{code}":                 "/api/v1/verify/ACDEFGHJKMNP",
 	}
 	// hidden lists the roles that may do a route's action but to which the side-A sample is
 	// still hidden by design, so that they get 404 like any record outside their scope: a VAE

@@ -22,6 +22,8 @@ const (
 	ActUserManage         Action = "user.manage"         // accounts and roles
 	ActAuditRead          Action = "audit.read"          // the audit trail
 	ActOutboxRead         Action = "outbox.read"         // mails kept when no SMTP server is set
+	// The right of access (RGPD art. 15): everything cqp holds on a candidate, as JSON and PDF.
+	ActPersonalDataExport Action = "candidate.personal_data"
 
 	// The formation route (issue 4).
 	ActActionRead        Action = "action.read"                // actions (fiches action) and their calendar
@@ -119,6 +121,8 @@ var Permissions = map[Action]map[domain.Role]Access{
 	ActUserManage:    {domain.RoleSecretariat: AccessAll},
 	ActAuditRead:     {domain.RoleSecretariat: AccessAll, domain.RoleBranch: AccessAll},
 	ActOutboxRead:    {domain.RoleSecretariat: AccessAll},
+	// The candidate downloads their own data; the secretariat answers a request made to it.
+	ActPersonalDataExport: {domain.RoleSecretariat: AccessAll, domain.RoleCandidate: AccessScoped},
 
 	ActActionRead: {
 		domain.RoleSecretariat: AccessAll, domain.RoleBranch: AccessAll,

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"encoding/base64"
 	"fmt"
+	"strings"
 	"time"
 
 	"cqp/internal/domain"
@@ -255,4 +256,37 @@ func (q Q) EndOneTimeTokens(ctx context.Context, userID, purpose, keep string, n
 		`UPDATE one_time_tokens SET used_at = $1 WHERE user_id = $2 AND purpose = $3 AND used_at IS NULL AND token_hash <> $4`,
 		now.UTC(), userID, purpose, keep)
 	return normalize(err)
+}
+
+// MailTo returns the messages queued for any of the addresses (compared without regard to
+// case), oldest first, with neither body nor attachment content: what a person's right of
+// access shows of the mail sent to them (a body may hold a password-reset link).
+func (q Q) MailTo(ctx context.Context, addrs []string) ([]Mail, error) {
+	var a args
+	var conds []string
+	for _, addr := range addrs {
+		if addr = strings.TrimSpace(addr); addr != "" {
+			conds = append(conds, `LOWER(to_addr) = `+a.add(strings.ToLower(addr)))
+		}
+	}
+	if len(conds) == 0 {
+		return nil, nil
+	}
+	rows, err := q.db.QueryContext(ctx, `SELECT id, to_addr, subject, created_at, sent_at, error, attachment_name
+		FROM outbox WHERE `+strings.Join(conds, " OR ")+` ORDER BY created_at, id`, a...)
+	if err != nil {
+		return nil, normalize(err)
+	}
+	defer rows.Close()
+	var out []Mail
+	for rows.Next() {
+		var m Mail
+		var sent sql.NullTime
+		if err := rows.Scan(&m.ID, &m.To, &m.Subject, &m.CreatedAt, &sent, &m.Error, &m.AttachmentName); err != nil {
+			return nil, normalize(err)
+		}
+		m.SentAt = timePtr(sent)
+		out = append(out, m)
+	}
+	return out, normalize(rows.Err())
 }

@@ -27,6 +27,9 @@ type candidatePage struct {
 	// FinalStage lists the qualifications in which the secretariat may open the blocs route's
 	// final stage for the candidate.
 	FinalStage []service.FinalStageOption
+	// PersonalData is "own" when the candidate reads their own file, "staff" when the actor
+	// may export any candidate's personal data, "" when the download links are not offered.
+	PersonalData string
 }
 
 func (s *Server) candidateShow(w http.ResponseWriter, r *http.Request) error {
@@ -74,6 +77,12 @@ func (s *Server) candidateShow(w http.ResponseWriter, r *http.Request) error {
 			return err
 		}
 		p.Certificates = certs.Items
+	}
+	switch {
+	case slices.Contains(a.Scopes(domain.RoleCandidate), c.ID) && service.Can(a, service.ActPersonalDataExport):
+		p.PersonalData = "own"
+	case service.AccessFor(a, service.ActPersonalDataExport) == service.AccessAll:
+		p.PersonalData = "staff"
 	}
 	s.render(w, r, http.StatusOK, "candidate_show.html", c.DisplayName(), p)
 	return nil
