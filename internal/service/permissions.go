@@ -62,6 +62,7 @@ const (
 
 	// Personal data (issue 14).
 	ActPersonalDataErase Action = "personal_data.erase" // erase a person's data on their request
+	ActNIRRead           Action = "nir.read"            // see a candidate's NIR whole (others see it masked)
 )
 
 // Access is how far a role may carry an action.
@@ -179,6 +180,7 @@ var Permissions = map[Action]map[domain.Role]Access{
 	ActVAEAdvise: {domain.RoleVAEAdviser: AccessScoped},
 
 	ActPersonalDataErase: {domain.RoleSecretariat: AccessAll},
+	ActNIRRead:           {domain.RoleSecretariat: AccessAll},
 }
 
 // AccessFor returns the widest access any of the actor's roles gives for the action.

@@ -54,7 +54,9 @@ type PersonalIdentity struct {
 	BirthCountry string      `json:"birth_country"`
 	BirthCity    string      `json:"birth_city"`
 	Email        string      `json:"email"`
+	NIR          string      `json:"nir"` // whole: the export goes to the person or the secretariat only
 	CreatedAt    time.Time   `json:"created_at"`
+	ErasedAt     *time.Time  `json:"erased_at,omitempty"`
 }
 
 // PersonalAccount is the candidate's user account, without its password hash.
@@ -439,7 +441,7 @@ func (s *Service) collectPersonalData(ctx context.Context, q store.Q, c domain.C
 	}
 	d.Candidate = PersonalIdentity{ID: c.ID, Number: c.Number, BirthName: c.BirthName, UsedName: c.UsedName,
 		FirstNames: c.FirstNames, BirthDate: c.BirthDate, Sex: string(c.Sex), BirthINSEE: c.BirthINSEE,
-		BirthCountry: c.BirthCountry, BirthCity: c.BirthCity, Email: c.Email, CreatedAt: c.CreatedAt}
+		BirthCountry: c.BirthCountry, BirthCity: c.BirthCity, Email: c.Email, NIR: c.NIR, CreatedAt: c.CreatedAt, ErasedAt: c.ErasedAt}
 	addrs := []string{c.Email}
 	if c.UserID != "" {
 		u, err := q.UserByID(ctx, c.UserID)

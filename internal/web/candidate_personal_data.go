@@ -128,8 +128,12 @@ func personalDataDoc(d service.PersonalData) docs.PersonalDataDoc {
 		{Label: "Commune de naissance", Value: strings.TrimSpace(c.BirthCity + " " + parens(c.BirthINSEE, "INSEE "))},
 		{Label: "Pays de naissance", Value: c.BirthCountry},
 		{Label: "E-mail", Value: c.Email},
+		{Label: "NIR (sécurité sociale)", Value: domain.FormatNIR(c.NIR)},
 		{Label: "Enregistré le", Value: pdTime(c.CreatedAt)},
 	}}
+	if c.ErasedAt != nil {
+		identity.Fields = append(identity.Fields, docs.PersonalDataField{Label: "Données effacées le", Value: pdTime(*c.ErasedAt)})
+	}
 	doc.Sections = append(doc.Sections, identity)
 
 	account := docs.PersonalDataSection{Title: "Compte utilisateur"}

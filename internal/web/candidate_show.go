@@ -11,7 +11,10 @@ import (
 
 type candidatePage struct {
 	Candidate domain.Candidate
-	Timeline  []domain.AuditEntry
+	// NIR is the candidate's NIR as the actor may see it: whole for the secretariat, masked
+	// for the others, "" when unknown.
+	NIR      string
+	Timeline []domain.AuditEntry
 	// Progress is where the candidate stands on each enrolment: hours, continuous marks,
 	// convocations (routes_followup.go's pages hold the detail).
 	Progress []service.Progress
@@ -51,6 +54,11 @@ func (s *Server) candidateShow(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	p := candidatePage{Candidate: c, Timeline: timeline, Progress: progress, Held: held, Blocs: map[string]*service.BlocsProgress{}}
+	if service.Can(a, service.ActNIRRead) {
+		p.NIR = domain.FormatNIR(c.NIR)
+	} else {
+		p.NIR = domain.MaskNIR(c.NIR)
+	}
 	for _, e := range c.Enrolments {
 		if e.Route == domain.RouteBlocs {
 			f, err := s.svc.Enrolment(ctx, a, e.ID)
