@@ -53,6 +53,8 @@ var ImportColumns = []ImportColumn{
 		aliases: []string{"commune de naissance", "ville de naissance", "lieu de naissance"}},
 	{Key: "pays_naissance", Description: "Pays de naissance, si la personne est née à l'étranger.", Example: "", field: "birth_country",
 		aliases: []string{"pays de naissance"}},
+	{Key: "nir", Description: "Numéro de sécurité sociale (NIR) : 15 caractères, clé comprise, tels qu'ils figurent sur la carte Vitale ; il sert à déclarer la certification à la Caisse des Dépôts.",
+		Example: "", field: "nir", aliases: []string{"numero de securite sociale", "securite sociale", "numero ss", "nss", "n ss"}},
 	{Key: "email", Description: "Adresse e-mail du candidat.", Example: "eloise.lefevre@example.fr", field: "email",
 		aliases: []string{"e mail", "courriel", "mail", "adresse e mail"}},
 	{Key: "public", Description: "« jeune diplômé », « demandeur d'emploi » ou « salarié ».", Required: true, Example: "demandeur d'emploi", field: "public"},
@@ -371,7 +373,7 @@ func spreadsheetValue(key, v string) string {
 				return t.Format("02/01/2006")
 			}
 		}
-	case "siret_entreprise", "code_insee_naissance", "experience_mois", "experience_liee_mois", "niveau_diplome":
+	case "siret_entreprise", "code_insee_naissance", "nir", "experience_mois", "experience_liee_mois", "niveau_diplome":
 		if f >= 0 && f < 1e15 && f == float64(int64(f)) {
 			return strconv.FormatInt(int64(f), 10)
 		}
@@ -509,7 +511,7 @@ func (s *Service) importInput(ctx context.Context, q store.Q, row ImportRow, byS
 	}
 	c := domain.Candidate{BirthName: v["nom_naissance"], UsedName: v["nom_usage"], FirstNames: v["prenoms"],
 		BirthDate: date("date_naissance"), BirthINSEE: v["code_insee_naissance"], BirthCity: v["commune_naissance"],
-		BirthCountry: v["pays_naissance"], Email: v["email"]}
+		BirthCountry: v["pays_naissance"], Email: v["email"], NIR: v["nir"]}
 	switch sex := domain.Fold(v["sexe"]); sex {
 	case "f", "femme", "feminin":
 		c.Sex = domain.SexFemale
