@@ -162,9 +162,9 @@ func (l loader) blocsRoute(ctx context.Context, fw domain.Framework, ids blocsID
 			}
 		}
 		out, err := l.svc.EnrolInBlocs(ctx, by, service.BlocsEnrolmentInput{
-			Candidate: domain.Candidate{BirthName: p.Person.BirthName, UsedName: p.Person.UsedName, FirstNames: p.Person.FirstNames,
+			Candidate: withNIR(domain.Candidate{BirthName: p.Person.BirthName, UsedName: p.Person.UsedName, FirstNames: p.Person.FirstNames,
 				BirthDate: domain.NewDate(1979+3*k, time.Month(2+k), 4+3*k), Sex: p.Person.Sex, BirthINSEE: p.Person.BirthINSEE,
-				BirthCountry: p.Person.BirthCountry, BirthCity: p.Person.City, Email: p.Email()},
+				BirthCountry: p.Person.BirthCountry, BirthCity: p.Person.City, Email: p.Email()}),
 			QualificationCode: fw.Qualification.Code, TrainingOrganisationID: ids.Organisations[p.Organisation],
 			CompanyID: ids.Companies[p.Company], ReferentUserID: ids.Referents[p.Company], Blocks: blocks})
 		if err != nil {

@@ -409,9 +409,9 @@ func (l loader) load(ctx context.Context, cands []candidatePlan) error {
 			vaeRank++
 		} else {
 			created, err := l.svc.CreateCandidate(ctx, l.a, service.CandidateInput{
-				Candidate: domain.Candidate{BirthName: p.BirthName, UsedName: p.UsedName, FirstNames: p.FirstNames,
+				Candidate: withNIR(domain.Candidate{BirthName: p.BirthName, UsedName: p.UsedName, FirstNames: p.FirstNames,
 					BirthDate: c.BirthDate, Sex: p.Sex, BirthINSEE: p.BirthINSEE, BirthCountry: p.BirthCountry,
-					BirthCity: p.City, Email: c.Email()},
+					BirthCity: p.City, Email: c.Email()}),
 				Enrolment: &in})
 			if err != nil {
 				return fmt.Errorf("create candidate %s %s: %w", p.FirstNames, p.BirthName, err)

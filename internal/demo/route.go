@@ -121,10 +121,10 @@ func (l loader) route(ctx context.Context, fw store.FrameworkRecord, ids routeID
 		}
 		for k, p := range routePeople[j] {
 			in := service.CandidateInput{
-				Candidate: domain.Candidate{BirthName: p.BirthName, UsedName: p.UsedName, FirstNames: p.FirstNames,
+				Candidate: withNIR(domain.Candidate{BirthName: p.BirthName, UsedName: p.UsedName, FirstNames: p.FirstNames,
 					BirthDate: domain.NewDate(1996+k, time.Month(1+j*3+k%3), 3+2*k), Sex: p.Sex, BirthINSEE: p.BirthINSEE,
 					BirthCountry: p.BirthCountry, BirthCity: p.City,
-					Email: email("candidat." + slug(firstOf(p.FirstNames)) + "." + slug(p.BirthName))},
+					Email: email("candidat." + slug(firstOf(p.FirstNames)) + "." + slug(p.BirthName))}),
 				Enrolment: &service.EnrolmentInput{Public: []domain.Public{domain.PublicJobSeeker, domain.PublicRecentGraduate}[k%2],
 					CompanyID: ids.Companies[j], ReferentUserID: ids.Referents[j],
 					Blocks: optionalBlocks(fw.Framework),

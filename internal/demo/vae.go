@@ -74,8 +74,8 @@ func (l loader) vae(ctx context.Context, c candidatePlan, k int, in service.Enro
 	stage := vaeStages[k%len(vaeStages)]
 	p := c.Person
 	request := service.VAERequestInput{
-		Candidate: domain.Candidate{BirthName: p.BirthName, UsedName: p.UsedName, FirstNames: p.FirstNames,
-			BirthDate: c.BirthDate, Sex: p.Sex, BirthINSEE: p.BirthINSEE, BirthCountry: p.BirthCountry, BirthCity: p.City, Email: c.Email()},
+		Candidate: withNIR(domain.Candidate{BirthName: p.BirthName, UsedName: p.UsedName, FirstNames: p.FirstNames,
+			BirthDate: c.BirthDate, Sex: p.Sex, BirthINSEE: p.BirthINSEE, BirthCountry: p.BirthCountry, BirthCity: p.City, Email: c.Email()}),
 		QualificationCode: in.QualificationCode, Public: in.Public, CompanyID: in.CompanyID, Blocks: in.Blocks,
 		Message: "Je souhaite faire reconnaître mon expérience en cabinet de courtage."}
 	// Who asks: the person from the public page, their company, or the secretariat.

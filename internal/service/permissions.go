@@ -62,7 +62,8 @@ const (
 
 	// Personal data (issue 14).
 	ActPersonalDataErase Action = "personal_data.erase" // erase a person's data on their request
-	ActNIRRead           Action = "nir.read"            // see a candidate's NIR whole (others see it masked)
+	ActNIRRead           Action = "nir.read"            // see a candidate's NIR whole (others see it masked), list the missing ones
+	ActNIRWrite          Action = "nir.write"           // record a candidate's NIR
 )
 
 // Access is how far a role may carry an action.
@@ -181,6 +182,7 @@ var Permissions = map[Action]map[domain.Role]Access{
 
 	ActPersonalDataErase: {domain.RoleSecretariat: AccessAll},
 	ActNIRRead:           {domain.RoleSecretariat: AccessAll},
+	ActNIRWrite:          {domain.RoleSecretariat: AccessAll, domain.RoleCandidate: AccessScoped}, // the candidate, their own
 }
 
 // AccessFor returns the widest access any of the actor's roles gives for the action.

@@ -83,11 +83,11 @@ func (q Q) multiInsert(ctx context.Context, table string, cols []string, n int, 
 
 func (q Q) bulkCandidates(ctx context.Context, rows []BulkCandidate) error {
 	cols := []string{"id", "number", "birth_name", "used_name", "first_names", "birth_date", "sex", "birth_insee",
-		"birth_country", "birth_city", "email", "sort_key", "search_key", "user_id", "created_at"}
+		"birth_country", "birth_city", "email", "sort_key", "search_key", "user_id", "created_at", "nir"}
 	return q.multiInsert(ctx, "candidates", cols, len(rows), func(i int) []any {
 		c := rows[i].Candidate
 		return []any{c.ID, c.Number, c.BirthName, c.UsedName, c.FirstNames, c.BirthDate.ISO(), string(c.Sex), c.BirthINSEE,
-			c.BirthCountry, c.BirthCity, c.Email, c.SortKey(), c.SearchKey(), nullString(c.UserID), c.CreatedAt.UTC()}
+			c.BirthCountry, c.BirthCity, c.Email, c.SortKey(), c.SearchKey(), nullString(c.UserID), c.CreatedAt.UTC(), c.NIR}
 	})
 }
 

@@ -381,3 +381,24 @@ func (q Q) ReserveCandidateNumbers(ctx context.Context, year, count int) (int, e
 	}
 	return last - count + 1, nil
 }
+
+// AwardHolders returns the candidates, not erased, who hold a certificate or an attestation,
+// by name: those whose awards the branch declares to the Caisse des Dépôts.
+func (q Q) AwardHolders(ctx context.Context) ([]domain.Candidate, error) {
+	rows, err := q.db.QueryContext(ctx, `SELECT `+candidateColumns+` FROM candidates c
+		WHERE c.erased_at IS NULL AND EXISTS (SELECT 1 FROM certificates x WHERE x.candidate_id = c.id)
+		ORDER BY c.sort_key, c.id`)
+	if err != nil {
+		return nil, normalize(err)
+	}
+	defer rows.Close()
+	var out []domain.Candidate
+	for rows.Next() {
+		c, err := scanCandidate(rows)
+		if err != nil {
+			return nil, normalize(err)
+		}
+		out = append(out, c)
+	}
+	return out, normalize(rows.Err())
+}

@@ -54,6 +54,7 @@ var actionLabels = map[string]string{
 	"mail.purged":                    "Courriels supprimés (durée de conservation)",
 	"candidate.anonymised":           "Personne anonymisée (durée de conservation)",
 	"candidate.erased":               "Données effacées à la demande de la personne",
+	"candidate.nir":                  "NIR enregistré ou corrigé",
 	"retention.rules":                "Durées de conservation modifiées",
 	"organisation.create":            "Organisme de formation créé",
 	"accreditation.create":           "Habilitation accordée",

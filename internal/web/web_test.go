@@ -112,6 +112,7 @@ func coreSamples(t testing.TB, w *servicetest.World) routeSamples {
 			"/candidats/{id}":                         "/candidats/" + w.CandidateA,
 			"/candidats/{id}/evaluation-finale-blocs": "/candidats/" + w.CandidateA + "/evaluation-finale-blocs",
 			"/candidats/{id}/effacement":              "/candidats/" + w.CandidateA + "/effacement",
+			"/candidats/{id}/nir":                     "/candidats/" + w.CandidateA + "/nir",
 			"/organismes/{id}":                        "/organismes/" + w.OrgA,
 			"/organismes/{id}/habilitations":          "/organismes/" + w.OrgA + "/habilitations",
 			"/entreprises/{id}":                       "/entreprises/" + w.CompanyA,
@@ -126,6 +127,7 @@ func coreSamples(t testing.TB, w *servicetest.World) routeSamples {
 			"/referentiels/{code}/export":             "/referentiels/CC/export",
 		},
 		CrossScope: map[string]string{
+			"/candidats/{id}/nir":                 "/candidats/" + w.CandidateB + "/nir",
 			"/candidats/{id}":                     "/candidats/" + w.CandidateB,
 			"/organismes/{id}":                    "/organismes/" + w.OrgB,
 			"/entreprises/{id}":                   "/entreprises/" + w.CompanyB,
