@@ -258,7 +258,7 @@ func TestIssuingCertificatesAndAttestations(t *testing.T) {
 		})
 
 		t.Run("each holder with an address gets theirs by mail, attached, once", func(t *testing.T) {
-			mails, err := svc.Outbox(ctx, sec)
+			mails, err := st.Read().ListMail(ctx, 1000) // with the attachments' content
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -236,6 +236,50 @@ func TestListCandidatesMatchesItsDefinition(t *testing.T) {
 	})
 }
 
+func TestEnrolmentCountsAreTheListTotals(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		ctx := context.Background()
+		w := seedList(t, s)
+		scopes := map[string]store.Scope{
+			"everything":                             {},
+			"an organisation's own scope":            {Restricted: true, TrainingOrganisationIDs: []string{"o1"}},
+			"an organisation that is also a company": {Restricted: true, TrainingOrganisationIDs: []string{"o1"}, CompanyIDs: []string{"co2"}},
+			"a company's scope":                      {Restricted: true, CompanyIDs: []string{"co1"}},
+			"a candidate's own file":                 {Restricted: true, CandidateIDs: []string{"c07", "c08"}},
+			"a restricted scope with nothing in it":  {Restricted: true},
+		}
+		statuses := []domain.EnrolmentStatus{domain.StatusAdmissibility, domain.StatusEnrolled, domain.StatusInTraining,
+			domain.StatusFinalEvaluation, domain.StatusAwaitingJury}
+		for name, sc := range scopes {
+			t.Run(name, func(t *testing.T) {
+				counts, err := s.Read().CountEnrolments(ctx, sc, statuses...)
+				if err != nil {
+					t.Fatal(err)
+				}
+				got := map[store.EnrolmentCount]bool{}
+				for _, c := range counts {
+					got[store.EnrolmentCount{Route: c.Route, Status: c.Status}] = true
+					if !slices.Contains(statuses, c.Status) {
+						t.Errorf("%s %s counted: not asked for", c.Route, c.Status)
+					}
+					f := store.CandidateFilter{Scope: sc, Route: c.Route, Status: c.Status}
+					if want := len(w.expect(f)); c.Count != want || c.Count == 0 {
+						t.Errorf("%s %s: %d, the list has %d", c.Route, c.Status, c.Count, want)
+					}
+				}
+				for _, route := range []domain.Route{domain.RouteFormation, domain.RouteBlocs, domain.RouteVAE} {
+					for _, st := range statuses {
+						f := store.CandidateFilter{Scope: sc, Route: route, Status: st}
+						if n := len(w.expect(f)); n > 0 && !got[store.EnrolmentCount{Route: route, Status: st}] {
+							t.Errorf("%s %s: not counted, the list has %d", route, st, n)
+						}
+					}
+				}
+			})
+		}
+	})
+}
+
 func TestBulkCandidatesReadBackLikeCreatedOnes(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, s *store.Store) {
 		ctx := context.Background()
