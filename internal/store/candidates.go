@@ -125,6 +125,10 @@ type CandidateFilter struct {
 	Scope                  Scope
 	Limit                  int
 	Offset                 int
+	// CountLimit, when positive, stops counting past it: a Total above it is given as
+	// CountLimit with TotalCapped. A broad search (one letter matches nearly everyone) is
+	// then counted in the time it takes to find that many rows.
+	CountLimit int
 }
 
 // CandidateRow is one line of the candidates list: a candidate with one enrolment (a candidate
@@ -138,6 +142,8 @@ type CandidateRow struct {
 type CandidatePage struct {
 	Rows  []CandidateRow
 	Total int
+	// TotalCapped says that more than Total rows match (CandidateFilter.CountLimit).
+	TotalCapped bool
 }
 
 // ListCandidates returns one page of candidates ordered by name, and how many rows match.
@@ -183,8 +189,9 @@ func (q Q) ListCandidates(ctx context.Context, f CandidateFilter) (CandidatePage
 	offset := max(f.Offset, 0)
 
 	// A row is a candidate with one of their enrolments, or alone when they have none.
-	if len(cand)+len(enrol)+len(orgs) == 0 {
-		return q.listEveryCandidate(ctx, limit, offset)
+	if len(cand)+len(enrol)+len(orgs) == 0 { // counted from three index counts: never long
+		page, err := q.listEveryCandidate(ctx, limit, offset)
+		return capTotal(page, f.CountLimit), err
 	}
 	var count string
 	if len(enrol)+len(orgs) > 0 { // only candidates with a matching enrolment: count enrolments
@@ -195,6 +202,10 @@ func (q Q) ListCandidates(ctx context.Context, f CandidateFilter) (CandidatePage
 		count += whereAll(cand, enrol, orgs)
 	} else {
 		count = `SELECT COUNT(*) FROM candidates c LEFT JOIN enrolments e ON e.candidate_id = c.id` + whereAll(cand)
+	}
+	if f.CountLimit > 0 {
+		count = `SELECT COUNT(*) FROM (` + strings.Replace(count, `SELECT COUNT(*)`, `SELECT 1`, 1) +
+			fmt.Sprintf(` LIMIT %d) capped`, f.CountLimit+1)
 	}
 	join, conds := `LEFT JOIN enrolments e ON e.candidate_id = c.id`, slices.Concat(cand, enrol)
 	if len(orgs) > 0 && len(enrol) == 0 {
@@ -208,7 +219,16 @@ func (q Q) ListCandidates(ctx context.Context, f CandidateFilter) (CandidatePage
 	} else {
 		conds = append(conds, orgs...)
 	}
-	return q.candidatePage(ctx, count, slices.Clone(a), join, conds, a, limit, offset)
+	page, err := q.candidatePage(ctx, count, slices.Clone(a), join, conds, a, limit, offset)
+	return capTotal(page, f.CountLimit), err
+}
+
+// capTotal gives a total above limit (when positive) as limit, capped.
+func capTotal(page CandidatePage, limit int) CandidatePage {
+	if limit > 0 && page.Total > limit {
+		page.Total, page.TotalCapped = limit, true
+	}
+	return page
 }
 
 // EnrolmentCount is how many enrolments of one route are at one status.

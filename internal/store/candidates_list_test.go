@@ -226,6 +226,24 @@ func TestListCandidatesMatchesItsDefinition(t *testing.T) {
 		for _, tt := range filters {
 			check("", tt)
 		}
+		// A capped count says "more than" past its limit, and changes no row.
+		for _, tt := range filters {
+			want := w.expect(tt.f)
+			for _, cap := range []int{1, 5, len(want), len(want) + 1} {
+				if cap < 1 {
+					continue
+				}
+				f := tt.f
+				f.CountLimit, f.Limit = cap, 10
+				got, err := s.Read().ListCandidates(ctx, f)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if got.Total != min(len(want), cap) || got.TotalCapped != (len(want) > cap) || len(got.Rows) != min(len(want), 10) {
+					t.Errorf("%s counted up to %d: total %d capped %v, %d rows; %d match", tt.name, cap, got.Total, got.TotalCapped, len(got.Rows), len(want))
+				}
+			}
+		}
 		// The whole list starts deep pages from a candidate; reach that path with few rows.
 		restore := store.SetDeepOffset(1)
 		defer restore()
