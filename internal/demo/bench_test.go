@@ -24,8 +24,11 @@ import (
 const (
 	benchCandidates  = 100_000
 	benchSeed        = 1
-	benchDataVersion = 9
-	benchSchema      = "bench_100k"
+	benchDataVersion = 10
+	// benchMails is how many mails with a certificate attached the data set's outbox holds:
+	// what one large jury session's issuing leaves there.
+	benchMails  = 300
+	benchSchema = "bench_100k"
 )
 
 // BenchmarkCandidateList measures the candidates list as people use it, over the demo data
@@ -38,17 +41,7 @@ const (
 // The first run builds the data sets (about a minute each): a SQLite file cached in the
 // system's temporary directory, and the PostgreSQL schema bench_100k, kept between runs.
 func BenchmarkCandidateList(b *testing.B) {
-	targets := []struct {
-		name string
-		open func(testing.TB) *store.Store
-	}{{"sqlite", benchSQLite}}
-	if base := os.Getenv(storetest.PostgresURLEnv); base != "" {
-		targets = append(targets, struct {
-			name string
-			open func(testing.TB) *store.Store
-		}{"postgres", func(tb testing.TB) *store.Store { return benchPostgres(tb, base) }})
-	}
-	for _, target := range targets {
+	for _, target := range benchTargets() {
 		b.Run(target.name, func(b *testing.B) {
 			s := target.open(b)
 			svc := service.New(s, time.Now, slog.New(slog.DiscardHandler), "")
@@ -61,6 +54,7 @@ func BenchmarkCandidateList(b *testing.B) {
 			}{
 				{"first-page", secretariat, store.CandidateFilter{Limit: 50}},
 				{"search-lefevre", secretariat, store.CandidateFilter{Search: "lefevre", Limit: 50}},
+				{"search-e-acute", secretariat, store.CandidateFilter{Search: "é", Limit: 51, CountLimit: 1000}}, // as the page asks
 				{"qualification-status", secretariat, store.CandidateFilter{QualificationCode: "CC", Status: domain.StatusAwaitingJury, Limit: 50}},
 				{"page-1001", secretariat, store.CandidateFilter{Limit: 50, Offset: 50_000}},
 				{"organisation-scoped", organisation, store.CandidateFilter{Limit: 50}},
@@ -87,6 +81,71 @@ func BenchmarkCandidateList(b *testing.B) {
 			}
 		})
 	}
+}
+
+// BenchmarkDashboard measures the secretariat's dashboard (what the page asks the service
+// for) and the outbox list (/courriels) over the same data set as BenchmarkCandidateList, with
+// benchMails mails carrying a PDF in the outbox:
+//
+//	go test -run '^$' -bench BenchmarkDashboard -benchtime 50x ./internal/demo/
+func BenchmarkDashboard(b *testing.B) {
+	for _, target := range benchTargets() {
+		b.Run(target.name, func(b *testing.B) {
+			s := target.open(b)
+			svc := service.New(s, time.Now, slog.New(slog.DiscardHandler), "")
+			secretariat := benchActor(b, svc, SecretariatEmail)
+			ctx := context.Background()
+			pages := []struct {
+				name string
+				load func() error
+			}{
+				{"dashboard", func() error {
+					if _, err := svc.Dashboard(ctx, secretariat); err != nil {
+						return err
+					}
+					_, err := svc.VAEDashboard(ctx, secretariat)
+					return err
+				}},
+				{"outbox", func() error {
+					mails, err := svc.Outbox(ctx, secretariat)
+					if err == nil && len(mails) == 0 {
+						err = fmt.Errorf("empty outbox")
+					}
+					return err
+				}},
+			}
+			for _, p := range pages {
+				b.Run(p.name, func(b *testing.B) {
+					var durations []time.Duration
+					for b.Loop() {
+						start := time.Now()
+						err := p.load()
+						durations = append(durations, time.Since(start))
+						if err != nil {
+							b.Fatal(err)
+						}
+					}
+					slices.Sort(durations)
+					b.ReportMetric(percentile(durations, 50), "p50-ms")
+					b.ReportMetric(percentile(durations, 95), "p95-ms")
+				})
+			}
+		})
+	}
+}
+
+type benchTarget struct {
+	name string
+	open func(testing.TB) *store.Store
+}
+
+// benchTargets is SQLite, and PostgreSQL when CQP_TEST_POSTGRES_URL is set.
+func benchTargets() []benchTarget {
+	targets := []benchTarget{{"sqlite", benchSQLite}}
+	if base := os.Getenv(storetest.PostgresURLEnv); base != "" {
+		targets = append(targets, benchTarget{"postgres", func(tb testing.TB) *store.Store { return benchPostgres(tb, base) }})
+	}
+	return targets
 }
 
 // percentile returns the p-th percentile of sorted durations, in milliseconds (nearest rank).
@@ -127,6 +186,44 @@ func fill(tb testing.TB, s *store.Store) {
 	}
 	tb.Logf("%s: demo data in %v, %d synthetic candidates in %v", s.Dialect(), loaded.Sub(start).Round(time.Millisecond),
 		benchCandidates, time.Since(loaded).Round(time.Millisecond))
+	// The outbox after a large session's issuing: each mail carries a certificate of about
+	// 47 KB (the demo's own issued documents are a handful). One in ten failed to send.
+	pdf := benchPDF(tb, svc)
+	err := s.Write(ctx, func(q store.Q) error {
+		for i := range benchMails {
+			m := store.Mail{ID: fmt.Sprintf("bench-mail-%03d", i), To: fmt.Sprintf("titulaire%03d@exemple.fr", i),
+				Subject: "Votre certificat de qualification professionnelle", Body: "Bonjour,\n\nVous trouverez le document en pièce jointe (PDF).",
+				CreatedAt: start.Add(time.Duration(i) * time.Second), AttachmentName: fmt.Sprintf("certificat-%03d.pdf", i),
+				AttachmentType: "application/pdf", Attachment: pdf}
+			if err := q.QueueMail(ctx, m); err != nil {
+				return err
+			}
+			if i%10 == 0 {
+				if err := q.MarkMail(ctx, m.ID, nil, "550 mailbox unavailable"); err != nil {
+					return err
+				}
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		tb.Fatal(err)
+	}
+}
+
+// benchPDF is the PDF of one of the demo's issued documents.
+func benchPDF(tb testing.TB, svc *service.Service) []byte {
+	tb.Helper()
+	ctx := context.Background()
+	p, err := svc.Certificates(ctx, domain.SystemActor("benchmark"), store.CertificateFilter{Limit: 1})
+	if err != nil || len(p.Items) == 0 {
+		tb.Fatalf("no demo document to attach: %v", err)
+	}
+	f, err := svc.CertificatePDF(ctx, domain.SystemActor("benchmark"), p.Items[0].ID)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return f.Content
 }
 
 func openMigrated(tb testing.TB, o store.Options) *store.Store {

@@ -116,7 +116,7 @@ func TestOneAttestationPerAcquiredBlock(t *testing.T) {
 		})
 
 		t.Run("the candidate gets each attestation by mail, the block named in the subject", func(t *testing.T) {
-			mails, err := svc.Outbox(ctx, sec)
+			mails, err := st.Read().ListMail(ctx, 1000) // with the attachments' content
 			if err != nil {
 				t.Fatal(err)
 			}

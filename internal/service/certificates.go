@@ -615,12 +615,15 @@ func (s *Service) mailSessionDocuments(ctx context.Context, sessionID string) (M
 		return rep, nil
 	}
 	// The PDFs are rendered before the transaction, so that it only writes.
-	pdfs, err := s.renderAll(todo)
+	pdfs, fresh, err := s.documentPDFs(ctx, todo)
 	if err != nil {
 		return rep, err
 	}
 	err = s.store.Write(ctx, func(q store.Q) error {
 		rep.Queued = 0
+		if err := keepPDFs(ctx, q, todo, pdfs, fresh); err != nil {
+			return err
+		}
 		for i, c := range todo {
 			ok, err := q.MarkCertificateMailed(ctx, c.ID, s.Now())
 			if err != nil {
@@ -722,6 +725,64 @@ func (s *Service) renderAll(certs []store.Certificate) ([][]byte, error) {
 	return docs.CertificatePDFs(ds)
 }
 
+// documentPDFs returns the PDF of each document: the bytes kept from its first rendering, or,
+// for a document never rendered, rendered now on every processor. fresh lists the positions of
+// those rendered now, for keepPDFs. A document's PDF is the same bytes every time, so a kept
+// one is what rendering it again would give.
+func (s *Service) documentPDFs(ctx context.Context, certs []store.Certificate) (pdfs [][]byte, fresh []int, err error) {
+	ids := make([]string, len(certs))
+	for i, c := range certs {
+		ids[i] = c.ID
+	}
+	kept, err := s.store.Read().CertificatePDFs(ctx, ids)
+	if err != nil {
+		return nil, nil, err
+	}
+	pdfs = make([][]byte, len(certs))
+	var missing []store.Certificate
+	for i, c := range certs {
+		if b, ok := kept[c.ID]; ok {
+			pdfs[i] = b
+			continue
+		}
+		missing = append(missing, c)
+		fresh = append(fresh, i)
+	}
+	if len(missing) == 0 {
+		return pdfs, nil, nil
+	}
+	rendered, err := s.renderAll(missing)
+	if err != nil {
+		return nil, nil, err
+	}
+	for j, i := range fresh {
+		pdfs[i] = rendered[j]
+	}
+	return pdfs, fresh, nil
+}
+
+// keepPDFs stores the PDFs documentPDFs rendered now.
+func keepPDFs(ctx context.Context, q store.Q, certs []store.Certificate, pdfs [][]byte, fresh []int) error {
+	for _, i := range fresh {
+		if err := q.KeepCertificatePDF(ctx, certs[i].ID, pdfs[i]); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// keepRendered stores, outside any other change, the PDFs a download rendered: the download
+// is served even when they cannot be kept.
+func (s *Service) keepRendered(ctx context.Context, certs []store.Certificate, pdfs [][]byte, fresh []int) {
+	if len(fresh) == 0 {
+		return
+	}
+	err := s.store.Write(ctx, func(q store.Q) error { return keepPDFs(ctx, q, certs, pdfs, fresh) })
+	if err != nil {
+		s.log.Warn("rendered documents not kept", "documents", len(fresh), "error", err)
+	}
+}
+
 // CertificateFile is a file to download.
 type CertificateFile struct {
 	Name    string
@@ -767,17 +828,20 @@ func (s *Service) Certificate(ctx context.Context, a domain.Actor, id string) (s
 	return c, nil
 }
 
-// CertificatePDF renders a document from its record, the same bytes every time.
+// CertificatePDF returns a document's PDF, rendered from its record (the same bytes every
+// time) the first time, then kept.
 func (s *Service) CertificatePDF(ctx context.Context, a domain.Actor, id string) (CertificateFile, error) {
 	c, err := s.Certificate(ctx, a, id)
 	if err != nil {
 		return CertificateFile{}, err
 	}
-	b, err := docs.CertificatePDF(s.documentOf(c))
+	certs := []store.Certificate{c}
+	pdfs, fresh, err := s.documentPDFs(ctx, certs)
 	if err != nil {
 		return CertificateFile{}, err
 	}
-	return CertificateFile{Name: CertificateFileName(c), Type: "application/pdf", Content: b}, nil
+	s.keepRendered(ctx, certs, pdfs, fresh)
+	return CertificateFile{Name: CertificateFileName(c), Type: "application/pdf", Content: pdfs[0]}, nil
 }
 
 // SessionDocumentsZIP returns the valid documents of a session in one ZIP file, by number.
@@ -798,10 +862,11 @@ func (s *Service) SessionDocumentsZIP(ctx context.Context, a domain.Actor, sessi
 	if len(p.Items) == 0 {
 		return CertificateFile{}, domain.Errorf(domain.ENOTFOUND, "Cette session n'a aucun document valide à télécharger : délivrez d'abord ses documents.")
 	}
-	pdfs, err := s.renderAll(p.Items)
+	pdfs, fresh, err := s.documentPDFs(ctx, p.Items)
 	if err != nil {
 		return CertificateFile{}, err
 	}
+	s.keepRendered(ctx, p.Items, pdfs, fresh)
 	var buf bytes.Buffer
 	zw := zip.NewWriter(&buf)
 	for i, c := range p.Items {

@@ -258,7 +258,7 @@ func TestIssuingCertificatesAndAttestations(t *testing.T) {
 		})
 
 		t.Run("each holder with an address gets theirs by mail, attached, once", func(t *testing.T) {
-			mails, err := svc.Outbox(ctx, sec)
+			mails, err := st.Read().ListMail(ctx, 1000) // with the attachments' content
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -273,6 +273,12 @@ func TestIssuingCertificatesAndAttestations(t *testing.T) {
 				!bytes.HasPrefix(sent[0].Attachment, []byte("%PDF-")) || !strings.Contains(sent[0].Body, "http://cqp.test/verifier/"+certA.VerificationCode) ||
 				!strings.Contains(sent[0].Body, service.GroupVerificationCode(certA.VerificationCode)) || !strings.Contains(sent[0].Subject, "Chargé de clientèle") {
 				t.Fatalf("mails %+v", sent)
+			}
+			// The mailed PDF is kept for the ZIP and the downloads; the documents of a holder
+			// without an address were not rendered.
+			kept, err := st.Read().CertificatePDFs(ctx, []string{certA.ID, attB.ID, attB2.ID})
+			if err != nil || len(kept) != 1 || !bytes.Equal(kept[certA.ID], sent[0].Attachment) {
+				t.Fatalf("kept PDFs: %d %v", len(kept), err)
 			}
 			rep, err := svc.MailSessionDocuments(ctx, sec, "s1")
 			if err != nil || rep.Queued != 0 || !slices.Equal(rep.WithoutEmail, []string{"Paul MARTIN"}) {
@@ -346,6 +352,17 @@ func TestIssuingCertificatesAndAttestations(t *testing.T) {
 			pdf, _ := svc.CertificatePDF(ctx, sec, certA.ID)
 			if !bytes.Equal(content, pdf.Content) {
 				t.Error("the ZIP's certificate differs from the one downloaded alone")
+			}
+			// The ZIP rendered the attestations, never mailed: their first rendering is kept.
+			kept, err := st.Read().CertificatePDFs(ctx, []string{attB.ID, attB2.ID})
+			if err != nil || len(kept) != 2 {
+				t.Fatalf("kept PDFs: %d %v", len(kept), err)
+			}
+			rc, _ = zr.File[1].Open()
+			content, _ = io.ReadAll(rc)
+			rc.Close()
+			if !bytes.Equal(content, kept[attB.ID]) {
+				t.Error("the ZIP's attestation differs from the one kept")
 			}
 			if _, err := svc.SessionDocumentsZIP(ctx, w.Actor(t, w.Accounts[domain.RoleBranch]), "s1"); domain.ErrorCode(err) != domain.EFORBIDDEN {
 				t.Fatalf("the branch downloading the ZIP: %v", err)

@@ -102,7 +102,7 @@ func TestCommissionsAndOrals(t *testing.T) {
 			if strings.Join(got.Sent, " ") != strings.Join(want, " ") || got.NoEmail != "" {
 				t.Fatalf("sent to %v, no e-mail %q", got.Sent, got.NoEmail)
 			}
-			mails, err := svc.Outbox(ctx, sec)
+			mails, err := st.Read().ListMail(ctx, 1000) // with the attachments' content
 			if err != nil {
 				t.Fatal(err)
 			}

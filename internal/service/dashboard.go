@@ -28,20 +28,17 @@ func (s *Service) Dashboard(ctx context.Context, a domain.Actor) ([]DashboardCar
 		if err != nil {
 			return nil, err
 		}
-		for _, st := range []domain.EnrolmentStatus{domain.StatusAdmissibility, domain.StatusEnrolled, domain.StatusInTraining,
-			domain.StatusFinalEvaluation, domain.StatusAwaitingJury} {
-			page, err := s.store.Read().ListCandidates(ctx, store.CandidateFilter{Status: st, Scope: sc, Limit: 1})
-			if err != nil {
-				return nil, err
-			}
-			cards = append(cards, DashboardCard{Label: "Candidats — " + st.Label(), Count: page.Total,
-				Href: "/candidats?statut=" + url.QueryEscape(string(st))})
-		}
-		card, err := s.blocsCard(ctx, sc)
+		underWay := []domain.EnrolmentStatus{domain.StatusAdmissibility, domain.StatusEnrolled, domain.StatusInTraining,
+			domain.StatusFinalEvaluation, domain.StatusAwaitingJury}
+		counts, err := s.store.Read().CountEnrolments(ctx, sc, underWay...)
 		if err != nil {
 			return nil, err
 		}
-		if card.Count > 0 {
+		for _, st := range underWay {
+			cards = append(cards, DashboardCard{Label: "Candidats — " + st.Label(), Count: enrolmentsAt(counts, "", st),
+				Href: "/candidats?statut=" + url.QueryEscape(string(st))})
+		}
+		if card := blocsCard(counts); card.Count > 0 {
 			cards = append(cards, card)
 		}
 	}
@@ -79,24 +76,29 @@ func (s *Service) Dashboard(ctx context.Context, a domain.Actor) ([]DashboardCar
 		cards = append(cards, DashboardCard{Label: "Éléments de référentiel à confirmer par la branche", Count: n, Href: "/referentiels"})
 	}
 	if Can(a, ActOutboxRead) {
-		mails, err := s.store.Read().ListMail(ctx, 200)
+		failed, err := s.store.Read().CountFailedMail(ctx, OutboxListed)
 		if err != nil {
 			return nil, err
-		}
-		failed := 0
-		for _, m := range mails {
-			if m.Error != "" {
-				failed++
-			}
 		}
 		cards = append(cards, DashboardCard{Label: "Courriels en échec", Count: failed, Href: "/courriels"})
 	}
 	return cards, nil
 }
 
-// blocsCard counts the blocs route's enrolments under way in the scope, by step, and links to
-// the overview block by block.
-func (s *Service) blocsCard(ctx context.Context, sc store.Scope) (DashboardCard, error) {
+// enrolmentsAt adds up the counts at status, of one route or of every route ("").
+func enrolmentsAt(counts []store.EnrolmentCount, route domain.Route, status domain.EnrolmentStatus) int {
+	n := 0
+	for _, c := range counts {
+		if c.Status == status && (route == "" || c.Route == route) {
+			n += c.Count
+		}
+	}
+	return n
+}
+
+// blocsCard counts the blocs route's enrolments under way, by step, and links to the overview
+// block by block.
+func blocsCard(counts []store.EnrolmentCount) DashboardCard {
 	steps := []struct {
 		status       domain.EnrolmentStatus
 		one, several string
@@ -106,15 +108,12 @@ func (s *Service) blocsCard(ctx context.Context, sc store.Scope) (DashboardCard,
 	card := DashboardCard{Label: "Voie des blocs : inscriptions en cours", Href: "/blocs"}
 	var parts []string
 	for _, st := range steps {
-		page, err := s.store.Read().ListCandidates(ctx, store.CandidateFilter{Route: domain.RouteBlocs, Status: st.status, Scope: sc, Limit: 1})
-		if err != nil {
-			return card, err
-		}
-		card.Count += page.Total
-		if page.Total > 0 {
-			parts = append(parts, plural(page.Total, st.one, st.several))
+		n := enrolmentsAt(counts, domain.RouteBlocs, st.status)
+		card.Count += n
+		if n > 0 {
+			parts = append(parts, plural(n, st.one, st.several))
 		}
 	}
 	card.Hint = strings.Join(parts, ", ") + "."
-	return card, nil
+	return card
 }

@@ -4,7 +4,6 @@ import (
 	"context"
 
 	"cqp/internal/domain"
-	"cqp/internal/store"
 )
 
 // juryCards are the dashboard's jury and certificate items: sessions still to hold (for the
@@ -13,15 +12,9 @@ func (s *Service) juryCards(ctx context.Context, a domain.Actor) ([]DashboardCar
 	var cards []DashboardCard
 	r := s.store.Read()
 	if Can(a, ActJuryRead) {
-		sessions, err := readableJurySessions(ctx, r, a)
+		open, err := openJurySessions(ctx, r, a)
 		if err != nil {
 			return nil, err
-		}
-		open := 0
-		for _, js := range sessions {
-			if js.Status != store.JuryClosed {
-				open++
-			}
 		}
 		cards = append(cards, DashboardCard{Label: "Sessions de jury à tenir", Count: open, Href: "/jury/sessions"})
 	}

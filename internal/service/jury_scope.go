@@ -40,6 +40,18 @@ func readableJurySessions(ctx context.Context, q store.Q, a domain.Actor) ([]sto
 	return q.JurySessionsOfMember(ctx, a.UserID)
 }
 
+// openJurySessions counts the sessions the actor may read that are not closed yet.
+func openJurySessions(ctx context.Context, q store.Q, a domain.Actor) (int, error) {
+	all, _, err := scopedAssignments(a, ActJuryRead)
+	if err != nil {
+		return 0, err
+	}
+	if all {
+		return q.CountOpenJurySessions(ctx, "")
+	}
+	return q.CountOpenJurySessions(ctx, a.UserID)
+}
+
 // readableJurySession returns a session the actor may read, with its invitations; a session
 // the actor is not invited to is "not found" unless they read every session.
 func readableJurySession(ctx context.Context, q store.Q, a domain.Actor, id string) (store.JurySession, []store.JuryInvitation, error) {

@@ -37,12 +37,16 @@ func (s *Service) queueMailWithAttachment(ctx context.Context, q store.Q, to, su
 		AttachmentName: att.Name, AttachmentType: att.Type, Attachment: att.Content})
 }
 
-// Outbox lists the mails, newest first, for the secretariat.
+// OutboxListed is how many of the latest mails the outbox list shows.
+const OutboxListed = 200
+
+// Outbox lists the latest mails, newest first, for the secretariat: each attachment's name and
+// type, not its content.
 func (s *Service) Outbox(ctx context.Context, a domain.Actor) ([]store.Mail, error) {
 	if err := Check(a, ActOutboxRead); err != nil {
 		return nil, err
 	}
-	return s.store.Read().ListMail(ctx, 200)
+	return s.store.Read().ListMailWithoutAttachments(ctx, OutboxListed)
 }
 
 // SMTP is where mail is sent when configured.

@@ -126,6 +126,10 @@ type CandidateFilter struct {
 	Scope                  Scope
 	Limit                  int
 	Offset                 int
+	// CountLimit, when positive, stops counting past it: a Total above it is given as
+	// CountLimit with TotalCapped. A broad search (one letter matches nearly everyone) is
+	// then counted in the time it takes to find that many rows.
+	CountLimit int
 }
 
 // CandidateRow is one line of the candidates list: a candidate with one enrolment (a candidate
@@ -139,6 +143,8 @@ type CandidateRow struct {
 type CandidatePage struct {
 	Rows  []CandidateRow
 	Total int
+	// TotalCapped says that more than Total rows match (CandidateFilter.CountLimit).
+	TotalCapped bool
 }
 
 // ListCandidates returns one page of candidates ordered by name, and how many rows match.
@@ -184,8 +190,9 @@ func (q Q) ListCandidates(ctx context.Context, f CandidateFilter) (CandidatePage
 	offset := max(f.Offset, 0)
 
 	// A row is a candidate with one of their enrolments, or alone when they have none.
-	if len(cand)+len(enrol)+len(orgs) == 0 {
-		return q.listEveryCandidate(ctx, limit, offset)
+	if len(cand)+len(enrol)+len(orgs) == 0 { // counted from three index counts: never long
+		page, err := q.listEveryCandidate(ctx, limit, offset)
+		return capTotal(page, f.CountLimit), err
 	}
 	var count string
 	if len(enrol)+len(orgs) > 0 { // only candidates with a matching enrolment: count enrolments
@@ -196,6 +203,10 @@ func (q Q) ListCandidates(ctx context.Context, f CandidateFilter) (CandidatePage
 		count += whereAll(cand, enrol, orgs)
 	} else {
 		count = `SELECT COUNT(*) FROM candidates c LEFT JOIN enrolments e ON e.candidate_id = c.id` + whereAll(cand)
+	}
+	if f.CountLimit > 0 {
+		count = `SELECT COUNT(*) FROM (` + strings.Replace(count, `SELECT COUNT(*)`, `SELECT 1`, 1) +
+			fmt.Sprintf(` LIMIT %d) capped`, f.CountLimit+1)
 	}
 	join, conds := `LEFT JOIN enrolments e ON e.candidate_id = c.id`, slices.Concat(cand, enrol)
 	if len(orgs) > 0 && len(enrol) == 0 {
@@ -209,7 +220,62 @@ func (q Q) ListCandidates(ctx context.Context, f CandidateFilter) (CandidatePage
 	} else {
 		conds = append(conds, orgs...)
 	}
-	return q.candidatePage(ctx, count, slices.Clone(a), join, conds, a, limit, offset)
+	page, err := q.candidatePage(ctx, count, slices.Clone(a), join, conds, a, limit, offset)
+	return capTotal(page, f.CountLimit), err
+}
+
+// capTotal gives a total above limit (when positive) as limit, capped.
+func capTotal(page CandidatePage, limit int) CandidatePage {
+	if limit > 0 && page.Total > limit {
+		page.Total, page.TotalCapped = limit, true
+	}
+	return page
+}
+
+// EnrolmentCount is how many enrolments of one route are at one status.
+type EnrolmentCount struct {
+	Route  domain.Route
+	Status domain.EnrolmentStatus
+	Count  int
+}
+
+// CountEnrolments counts the enrolments in scope at these statuses by route and status, in one
+// query: each count is the total ListCandidates gives for that route and status in that scope.
+// The statuses keep it on the status index, away from the finished enrolments that are most
+// of them.
+func (q Q) CountEnrolments(ctx context.Context, scope Scope, statuses ...domain.EnrolmentStatus) ([]EnrolmentCount, error) {
+	if len(statuses) == 0 {
+		return nil, nil
+	}
+	var a args
+	st := make([]string, len(statuses))
+	for i, s := range statuses {
+		st[i] = string(s)
+	}
+	query := `SELECT e.route, e.status, COUNT(*) FROM enrolments e`
+	conds := []string{`e.status IN ` + a.in(st)}
+	if organisationOnly(scope) {
+		conds = append(conds, `e.training_organisation_id IN `+a.in(scope.TrainingOrganisationIDs))
+	} else if cond := candidateScopeSQL(scope, &a); cond != "" {
+		query += ` JOIN candidates c ON c.id = e.candidate_id`
+		conds = append(conds, cond)
+	}
+	rows, err := q.db.QueryContext(ctx, query+whereAll(conds)+` GROUP BY e.route, e.status`, a...)
+	if err != nil {
+		return nil, normalize(err)
+	}
+	defer rows.Close()
+	var out []EnrolmentCount
+	for rows.Next() {
+		var c EnrolmentCount
+		var route, status string
+		if err := rows.Scan(&route, &status, &c.Count); err != nil {
+			return nil, normalize(err)
+		}
+		c.Route, c.Status = domain.Route(route), domain.EnrolmentStatus(status)
+		out = append(out, c)
+	}
+	return out, normalize(rows.Err())
 }
 
 func whereAll(conds ...[]string) string {

@@ -226,12 +226,74 @@ func TestListCandidatesMatchesItsDefinition(t *testing.T) {
 		for _, tt := range filters {
 			check("", tt)
 		}
+		// A capped count says "more than" past its limit, and changes no row.
+		for _, tt := range filters {
+			want := w.expect(tt.f)
+			for _, cap := range []int{1, 5, len(want), len(want) + 1} {
+				if cap < 1 {
+					continue
+				}
+				f := tt.f
+				f.CountLimit, f.Limit = cap, 10
+				got, err := s.Read().ListCandidates(ctx, f)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if got.Total != min(len(want), cap) || got.TotalCapped != (len(want) > cap) || len(got.Rows) != min(len(want), 10) {
+					t.Errorf("%s counted up to %d: total %d capped %v, %d rows; %d match", tt.name, cap, got.Total, got.TotalCapped, len(got.Rows), len(want))
+				}
+			}
+		}
 		// The whole list starts deep pages from a candidate; reach that path with few rows.
 		restore := store.SetDeepOffset(1)
 		defer restore()
 		check("deep in ", filters[0])
 		if len(w.expect(store.CandidateFilter{})) <= len(w.candidates) {
 			t.Fatal("the set has no candidate with several enrolments: the test proves nothing about rows")
+		}
+	})
+}
+
+func TestEnrolmentCountsAreTheListTotals(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		ctx := context.Background()
+		w := seedList(t, s)
+		scopes := map[string]store.Scope{
+			"everything":                             {},
+			"an organisation's own scope":            {Restricted: true, TrainingOrganisationIDs: []string{"o1"}},
+			"an organisation that is also a company": {Restricted: true, TrainingOrganisationIDs: []string{"o1"}, CompanyIDs: []string{"co2"}},
+			"a company's scope":                      {Restricted: true, CompanyIDs: []string{"co1"}},
+			"a candidate's own file":                 {Restricted: true, CandidateIDs: []string{"c07", "c08"}},
+			"a restricted scope with nothing in it":  {Restricted: true},
+		}
+		statuses := []domain.EnrolmentStatus{domain.StatusAdmissibility, domain.StatusEnrolled, domain.StatusInTraining,
+			domain.StatusFinalEvaluation, domain.StatusAwaitingJury}
+		for name, sc := range scopes {
+			t.Run(name, func(t *testing.T) {
+				counts, err := s.Read().CountEnrolments(ctx, sc, statuses...)
+				if err != nil {
+					t.Fatal(err)
+				}
+				got := map[store.EnrolmentCount]bool{}
+				for _, c := range counts {
+					got[store.EnrolmentCount{Route: c.Route, Status: c.Status}] = true
+					if !slices.Contains(statuses, c.Status) {
+						t.Errorf("%s %s counted: not asked for", c.Route, c.Status)
+					}
+					f := store.CandidateFilter{Scope: sc, Route: c.Route, Status: c.Status}
+					if want := len(w.expect(f)); c.Count != want || c.Count == 0 {
+						t.Errorf("%s %s: %d, the list has %d", c.Route, c.Status, c.Count, want)
+					}
+				}
+				for _, route := range []domain.Route{domain.RouteFormation, domain.RouteBlocs, domain.RouteVAE} {
+					for _, st := range statuses {
+						f := store.CandidateFilter{Scope: sc, Route: route, Status: st}
+						if n := len(w.expect(f)); n > 0 && !got[store.EnrolmentCount{Route: route, Status: st}] {
+							t.Errorf("%s %s: not counted, the list has %d", route, st, n)
+						}
+					}
+				}
+			})
 		}
 	})
 }

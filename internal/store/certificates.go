@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -363,6 +364,40 @@ func (q Q) MarkCertificateMailed(ctx context.Context, id string, at time.Time) (
 	}
 	n, err := res.RowsAffected()
 	return n == 1, normalize(err)
+}
+
+// KeepCertificatePDF stores the PDF of a document as rendered; a PDF already kept stays.
+func (q Q) KeepCertificatePDF(ctx context.Context, id string, pdf []byte) error {
+	_, err := q.db.ExecContext(ctx, `INSERT INTO certificate_pdfs (certificate_id, content) VALUES ($1, $2)
+		ON CONFLICT (certificate_id) DO NOTHING`, id, pdf)
+	return normalize(err)
+}
+
+// CertificatePDFs returns the kept PDFs of those documents, by document id; a document whose
+// PDF was never kept is absent.
+func (q Q) CertificatePDFs(ctx context.Context, ids []string) (map[string][]byte, error) {
+	out := map[string][]byte{}
+	for chunk := range slices.Chunk(ids, 500) {
+		var a args
+		rows, err := q.db.QueryContext(ctx, `SELECT certificate_id, content FROM certificate_pdfs WHERE certificate_id IN `+a.in(chunk), a...)
+		if err != nil {
+			return nil, normalize(err)
+		}
+		for rows.Next() {
+			var id string
+			var pdf []byte
+			if err := rows.Scan(&id, &pdf); err != nil {
+				rows.Close()
+				return nil, normalize(err)
+			}
+			out[id] = pdf
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return nil, normalize(err)
+		}
+	}
+	return out, nil
 }
 
 // CertificateCounts sums up the documents of one session.

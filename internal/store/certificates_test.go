@@ -170,6 +170,27 @@ func TestCertificateStore(t *testing.T) {
 			}
 		})
 
+		t.Run("a document's first PDF is kept, and stays", func(t *testing.T) {
+			keep := func(pdf string) error {
+				return write(func(q store.Q) error { return q.KeepCertificatePDF(ctx, "cert1", []byte(pdf)) })
+			}
+			if err := keep("%PDF-first"); err != nil {
+				t.Fatal(err)
+			}
+			if err := keep("%PDF-second"); err != nil {
+				t.Fatal(err)
+			}
+			// More ids than one query takes, most of them never rendered.
+			ids := []string{"cert1"}
+			for i := range 1200 {
+				ids = append(ids, fmt.Sprintf("never-%d", i))
+			}
+			got, err := s.Read().CertificatePDFs(ctx, ids)
+			if err != nil || len(got) != 1 || string(got["cert1"]) != "%PDF-first" {
+				t.Fatalf("%q %v", got, err)
+			}
+		})
+
 		t.Run("a taken verification code is reported without spoiling the transaction", func(t *testing.T) {
 			second := certificate("cert2", "COURTAGE-2026-000002", "ACDEFGHJKMNP", "js1", seed.enrolments[1], seed.candidates[1], store.KindAttestation)
 			err := write(func(q store.Q) error {

@@ -28,3 +28,10 @@ func (s *Store) ExecRaw(ctx context.Context, query string, args ...any) error {
 	_, err := s.writer.ExecContext(ctx, query, args...)
 	return normalize(err)
 }
+
+// SessionExpiry reads the stored expiry of a session, expired or not.
+func (s *Store) SessionExpiry(ctx context.Context, token string) (time.Time, error) {
+	var e time.Time
+	err := s.reader.QueryRowContext(ctx, `SELECT expiry FROM sessions WHERE token = $1`, token).Scan(&e)
+	return e.UTC(), err
+}

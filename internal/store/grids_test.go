@@ -3,6 +3,7 @@ package store_test
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"testing"
 	"time"
 
@@ -335,6 +336,49 @@ func TestOutboxKeepsOneAttachment(t *testing.T) {
 						t.Errorf("%s: attachment not kept: %+v", name, m)
 					}
 				}
+			}
+		}
+		t.Run("the list without content names the attachment and carries no bytes", func(t *testing.T) {
+			ms, err := s.Read().ListMailWithoutAttachments(ctx, 10)
+			if err != nil || len(ms) != 2 || ms[0].ID != "with" || ms[1].ID != "plain" {
+				t.Fatalf("%+v %v", ms, err)
+			}
+			if !ms[0].HasAttachment() || ms[0].AttachmentName != "convocation.ics" || ms[0].AttachmentType != "text/calendar" || ms[0].Attachment != nil {
+				t.Errorf("%+v", ms[0])
+			}
+		})
+	})
+}
+
+func TestFailedMailIsCountedAmongTheLatest(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		ctx := context.Background()
+		sent := t0.Add(time.Hour)
+		err := s.Write(ctx, func(q store.Q) error {
+			for i := range 6 {
+				id := fmt.Sprintf("m%d", i)
+				if err := q.QueueMail(ctx, store.Mail{ID: id, To: "a@cqp.test", Subject: "S", Body: "B", CreatedAt: t0.Add(time.Duration(i) * time.Minute)}); err != nil {
+					return err
+				}
+				var err error
+				switch i {
+				case 0, 3, 5: // failed
+					err = q.MarkMail(ctx, id, nil, "550 mailbox unavailable")
+				case 4: // sent
+					err = q.MarkMail(ctx, id, &sent, "")
+				}
+				if err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for limit, want := range map[int]int{6: 3, 3: 2, 1: 1, 100: 3} {
+			if n, err := s.Read().CountFailedMail(ctx, limit); err != nil || n != want {
+				t.Errorf("among the latest %d: %d failed (%v), want %d", limit, n, err, want)
 			}
 		}
 	})

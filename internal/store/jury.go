@@ -219,6 +219,19 @@ func (q Q) JurySessionsOfMember(ctx context.Context, userID string) ([]JurySessi
 		ORDER BY s.starts_at DESC, s.id DESC`, userID))
 }
 
+// CountOpenJurySessions counts the sessions not closed yet: every one, or those memberUserID
+// is invited to when it is not "". It reads no session, whose snapshot can be large.
+func (q Q) CountOpenJurySessions(ctx context.Context, memberUserID string) (int, error) {
+	query, a := `SELECT COUNT(*) FROM jury_sessions s WHERE s.status <> $1`, []any{string(JuryClosed)}
+	if memberUserID != "" {
+		query += ` AND s.id IN (SELECT session_id FROM jury_invitations WHERE user_id = $2)`
+		a = append(a, memberUserID)
+	}
+	var n int
+	err := q.db.QueryRowContext(ctx, query, a...).Scan(&n)
+	return n, normalize(err)
+}
+
 // RectificationOf returns the session that rectifies id, if any (ok false otherwise).
 func (q Q) RectificationOf(ctx context.Context, id string) (JurySession, bool, error) {
 	all, err := scanJurySessions(q.db.QueryContext(ctx, jurySessionSelect+` WHERE s.rectifies_session_id = $1`, id))

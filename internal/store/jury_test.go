@@ -143,6 +143,11 @@ func TestJuryStore(t *testing.T) {
 			if none, err := s.Read().JurySessionsOfMember(ctx, "u-sec"); err != nil || len(none) != 0 {
 				t.Fatalf("sessions of someone not invited: %+v %v", none, err)
 			}
+			for member, want := range map[string]int{"u-anne": 1, "u-sec": 0} {
+				if n, err := s.Read().CountOpenJurySessions(ctx, member); err != nil || n != want {
+					t.Errorf("open sessions of %s: %d %v, want %d", member, n, err, want)
+				}
+			}
 			err = write(func(q store.Q) error { return q.AddJuryCandidate(ctx, "s1", "e1") })
 			if domain.ErrorCode(err) != domain.ECONFLICT {
 				t.Fatalf("second presentation: %v", err)
@@ -268,6 +273,15 @@ func TestJuryStore(t *testing.T) {
 			all, err := s.Read().JurySessions(ctx)
 			if err != nil || len(all) != 2 || all[0].ID != "s2" {
 				t.Fatalf("sessions, latest first: %+v %v", all, err)
+			}
+			open := 0
+			for _, js := range all {
+				if js.Status != store.JuryClosed {
+					open++
+				}
+			}
+			if n, err := s.Read().CountOpenJurySessions(ctx, ""); err != nil || n != open {
+				t.Errorf("open sessions: %d %v, the list has %d", n, err, open)
 			}
 			of, err := s.Read().JurySessionsOfEnrolment(ctx, "e1")
 			if err != nil || len(of) != 1 || of[0].ID != "s1" {

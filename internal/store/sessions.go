@@ -1,6 +1,7 @@
 package store
 
 import (
+	"bytes"
 	"context"
 	"database/sql"
 	"errors"
@@ -31,9 +32,29 @@ func (ss *SessionStore) FindCtx(ctx context.Context, token string) ([]byte, bool
 	return data, true, nil
 }
 
-// CommitCtx saves session data until expiry.
+// SessionRefresh is how far a session's idle deadline must move before its row is written
+// again. With an idle timeout, scs commits the session on every request to push the deadline
+// forward; writing it on every page view costs a write transaction each (on SQLite through the
+// one writer connection), so a session whose data did not change is rewritten at most once
+// per SessionRefresh. It may thus expire up to SessionRefresh before the idle timeout has
+// passed since its last request, never later.
+const SessionRefresh = time.Minute
+
+// CommitCtx saves session data until expiry. When the stored session has the same data and an
+// expiry less than SessionRefresh earlier, it is left as it is (see SessionRefresh); a
+// shorter expiry is always written.
 func (ss *SessionStore) CommitCtx(ctx context.Context, token string, b []byte, expiry time.Time) error {
-	_, err := ss.s.writer.ExecContext(ctx,
+	var data []byte
+	var stored time.Time
+	err := ss.s.reader.QueryRowContext(ctx, `SELECT data, expiry FROM sessions WHERE token = $1`, token).Scan(&data, &stored)
+	switch {
+	case errors.Is(err, sql.ErrNoRows):
+	case err != nil:
+		return normalize(err)
+	case bytes.Equal(data, b) && !expiry.Before(stored) && expiry.Sub(stored) < SessionRefresh:
+		return nil
+	}
+	_, err = ss.s.writer.ExecContext(ctx,
 		`INSERT INTO sessions (token, data, expiry) VALUES ($1, $2, $3)
 		 ON CONFLICT (token) DO UPDATE SET data = excluded.data, expiry = excluded.expiry`,
 		token, b, expiry.UTC())

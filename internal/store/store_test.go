@@ -130,6 +130,61 @@ func TestStore(t *testing.T) {
 			}
 		})
 
+		t.Run("a page view moves the idle deadline at most once a minute, and the session still expires", func(t *testing.T) {
+			const idle = 2 * time.Hour
+			now := t0
+			ss := s.Sessions(func() time.Time { return now })
+			expiry := func() time.Time {
+				t.Helper()
+				e, err := s.SessionExpiry(ctx, "idle")
+				if err != nil {
+					t.Fatal(err)
+				}
+				return e
+			}
+			// view is one authenticated page view at the store's clock, as scs makes it.
+			view := func(at time.Duration, data string) {
+				t.Helper()
+				now = t0.Add(at)
+				if err := ss.CommitCtx(ctx, "idle", []byte(data), now.Add(idle)); err != nil {
+					t.Fatal(err)
+				}
+			}
+			view(0, "user")
+			if got := expiry(); !got.Equal(t0.Add(idle)) {
+				t.Fatalf("first commit: expiry %v", got)
+			}
+			view(30*time.Second, "user")
+			if got := expiry(); !got.Equal(t0.Add(idle)) {
+				t.Fatalf("30 s later the row was written again: expiry %v", got)
+			}
+			view(61*time.Second, "user")
+			if got := expiry(); !got.Equal(t0.Add(61*time.Second + idle)) {
+				t.Fatalf("61 s later the deadline did not move: expiry %v", got)
+			}
+			view(62*time.Second, "user and a flash message")
+			if b, ok, err := ss.FindCtx(ctx, "idle"); err != nil || !ok || string(b) != "user and a flash message" {
+				t.Fatalf("changed data not written at once: %q %v %v", b, ok, err)
+			}
+			if got := expiry(); !got.Equal(t0.Add(62*time.Second + idle)) {
+				t.Fatalf("changed data: expiry %v", got)
+			}
+			// A shorter expiry (the session's absolute lifetime) is always written.
+			now = t0.Add(63 * time.Second)
+			if err := ss.CommitCtx(ctx, "idle", []byte("user and a flash message"), t0.Add(time.Hour)); err != nil {
+				t.Fatal(err)
+			}
+			if got := expiry(); !got.Equal(t0.Add(time.Hour)) {
+				t.Fatalf("shorter expiry not written: %v", got)
+			}
+			view(90*time.Second, "user")
+			// Idle past the timeout since the last written deadline: gone.
+			now = t0.Add(90*time.Second + idle + time.Second)
+			if _, ok, err := ss.FindCtx(ctx, "idle"); err != nil || ok {
+				t.Fatalf("idle session still found: %v %v", ok, err)
+			}
+		})
+
 		t.Run("a one-time token serves once", func(t *testing.T) {
 			tok := store.OneTimeToken{Hash: "h", Purpose: "password_reset", UserID: "u1", ExpiresAt: t0.Add(time.Hour), CreatedAt: t0}
 			if err := s.Write(ctx, func(q store.Q) error { return q.CreateOneTimeToken(ctx, tok) }); err != nil {

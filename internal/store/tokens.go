@@ -186,11 +186,26 @@ func (q Q) MarkMail(ctx context.Context, id string, sentAt *time.Time, sendErr s
 
 // ListMail returns the outbox, newest first.
 func (q Q) ListMail(ctx context.Context, limit int) ([]Mail, error) {
+	return q.listMail(ctx, limit, true)
+}
+
+// ListMailWithoutAttachments returns the outbox, newest first, as ListMail does but without
+// the attachments' content (their name and type are kept): a list shows them, it does not
+// need their bytes, which are most of the outbox.
+func (q Q) ListMailWithoutAttachments(ctx context.Context, limit int) ([]Mail, error) {
+	return q.listMail(ctx, limit, false)
+}
+
+func (q Q) listMail(ctx context.Context, limit int, attachments bool) ([]Mail, error) {
 	if limit <= 0 {
 		limit = 100
 	}
+	content := `''`
+	if attachments {
+		content = `attachment`
+	}
 	rows, err := q.db.QueryContext(ctx, `SELECT id, to_addr, subject, body, created_at, sent_at, error,
-		attachment_name, attachment_type, attachment FROM outbox
+		attachment_name, attachment_type, `+content+` FROM outbox
 		ORDER BY created_at DESC, id DESC LIMIT $1`, limit)
 	if err != nil {
 		return nil, normalize(err)
@@ -212,6 +227,15 @@ func (q Q) ListMail(ctx context.Context, limit int) ([]Mail, error) {
 		out = append(out, m)
 	}
 	return out, normalize(rows.Err())
+}
+
+// CountFailedMail counts, among the latest messages of the outbox (limit of them, as the
+// outbox list shows), those whose sending failed.
+func (q Q) CountFailedMail(ctx context.Context, limit int) (int, error) {
+	var n int
+	err := q.db.QueryRowContext(ctx, `SELECT COUNT(*) FROM (SELECT sent_at, error FROM outbox
+		ORDER BY created_at DESC, id DESC LIMIT $1) latest WHERE sent_at IS NULL AND error <> ''`, limit).Scan(&n)
+	return n, normalize(err)
 }
 
 // UnsentMail returns messages not sent yet, oldest first, for the SMTP sender.

@@ -12,11 +12,17 @@ import (
 
 const candidatesPerPage = 50
 
+// candidatesCounted is how far the list counts its rows: past it the page says « plus de
+// 1 000 résultats », and a search of one letter, which matches nearly everyone, is counted in
+// the time it takes to find that many. Tests lower it.
+var candidatesCounted = 1000
+
 type candidatesListPage struct {
 	Filter         url.Values
 	Rows           []store.CandidateRow
 	Total          int
-	Page, Pages    int
+	TotalCapped    bool // more than Total rows match
+	Page, Pages    int  // Pages is 0 when the total is capped
 	Prev, Next     string
 	Qualifications []option
 	Routes         []option
@@ -34,7 +40,8 @@ func (s *Server) candidatesList(w http.ResponseWriter, r *http.Request) error {
 	f := store.CandidateFilter{
 		Search: q.Get("q"), QualificationCode: q.Get("qualification"), Route: domain.Route(q.Get("voie")),
 		Status: domain.EnrolmentStatus(q.Get("statut")), TrainingOrganisationID: q.Get("organisme"),
-		Limit: candidatesPerPage, Offset: (pageNum - 1) * candidatesPerPage,
+		// One row more than a page tells whether a next page exists, whatever the count says.
+		Limit: candidatesPerPage + 1, Offset: (pageNum - 1) * candidatesPerPage, CountLimit: candidatesCounted,
 	}
 	if f.Route != "" && !f.Route.Valid() {
 		f.Route = ""
@@ -46,8 +53,12 @@ func (s *Server) candidatesList(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	p := candidatesListPage{Filter: q, Rows: res.Rows, Total: res.Total, Page: pageNum}
-	p.Pages = max(1, (res.Total+candidatesPerPage-1)/candidatesPerPage)
+	more := len(res.Rows) > candidatesPerPage
+	p := candidatesListPage{Filter: q, Rows: res.Rows[:min(len(res.Rows), candidatesPerPage)], Total: res.Total,
+		TotalCapped: res.TotalCapped, Page: pageNum}
+	if !res.TotalCapped {
+		p.Pages = max(1, (res.Total+candidatesPerPage-1)/candidatesPerPage)
+	}
 	link := func(n int) string {
 		v := url.Values{}
 		for k, vs := range q {
@@ -59,7 +70,7 @@ func (s *Server) candidatesList(w http.ResponseWriter, r *http.Request) error {
 	if pageNum > 1 {
 		p.Prev = link(pageNum - 1)
 	}
-	if pageNum < p.Pages {
+	if more {
 		p.Next = link(pageNum + 1)
 	}
 	quals, err := s.svc.Qualifications(ctx)

@@ -58,6 +58,7 @@ func New(svc *service.Service, log *slog.Logger, opts Options) (*Server, error) 
 	}
 	sm := scs.New()
 	sm.Store = svc.Store().Sessions(svc.Now)
+	sm.Codec = sessionCodec{}
 	sm.Lifetime = opts.SessionLifetime
 	if sm.Lifetime == 0 {
 		sm.Lifetime = 12 * time.Hour

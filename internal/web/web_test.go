@@ -326,3 +326,17 @@ func TestUnknownPageIsAFrench404(t *testing.T) {
 		t.Fatalf("status %d body %.300s", status, body)
 	}
 }
+
+func TestTheCandidatesListSaysMoreThanItsCountLimit(t *testing.T) {
+	s := newSite(t)
+	sec := s.secretariat(t)
+	_, body := s.do(t, sec, http.MethodGet, "/candidats")
+	if !strings.Contains(body, "résultats</p>") || strings.Contains(body, "Plus de") {
+		t.Fatalf("exact count expected:\n%s", body)
+	}
+	defer web.SetCandidatesCounted(1)()
+	status, body := s.do(t, sec, http.MethodGet, "/candidats")
+	if status != http.StatusOK || !strings.Contains(body, "Plus de 1 résultats : précisez la recherche ou les filtres.") || !strings.Contains(body, s.world.CandidateA) {
+		t.Fatalf("status %d, capped count expected:\n%s", status, body)
+	}
+}
