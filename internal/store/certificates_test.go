@@ -29,21 +29,28 @@ func seedCertificates(t *testing.T, s *store.Store, candidates int, sessions ...
 	seedFramework(t, s)
 	var seed certSeed
 	err := s.Write(ctx, func(q store.Q) error {
-		if err := q.CreateUser(ctx, domain.User{ID: "cu-holder", Email: "holder@cqp.test", Name: "Titulaire", CreatedAt: t0}); err != nil {
-			return err
+		return q.CreateUser(ctx, domain.User{ID: "cu-holder", Email: "holder@cqp.test", Name: "Titulaire", CreatedAt: t0})
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The candidates too are written with the columns of their first schema only.
+	for i := 1; i <= candidates; i++ {
+		id := fmt.Sprintf("cc%d", i)
+		c := domain.Candidate{ID: id, Number: fmt.Sprintf("C-2026-9%04d", i), BirthName: "Lefèvre", FirstNames: "Éloïse, Marie",
+			BirthDate: domain.NewDate(1995, 3, 14), Sex: domain.SexFemale, BirthINSEE: "75056", CreatedAt: t0}
+		if i == 1 {
+			c.Email = "eloise@cqp.test"
 		}
-		for i := 1; i <= candidates; i++ {
-			id := fmt.Sprintf("cc%d", i)
-			c := domain.Candidate{ID: id, Number: fmt.Sprintf("C-2026-9%04d", i), BirthName: "Lefèvre", FirstNames: "Éloïse, Marie",
-				BirthDate: domain.NewDate(1995, 3, 14), Sex: domain.SexFemale, BirthINSEE: "75056", CreatedAt: t0}
-			if i == 1 {
-				c.Email = "eloise@cqp.test"
-			}
-			if err := q.CreateCandidate(ctx, c); err != nil {
-				return err
-			}
-			seed.candidates, seed.enrolments = append(seed.candidates, id), append(seed.enrolments, fmt.Sprintf("ce%d", i))
+		if err := s.ExecRaw(ctx, `INSERT INTO candidates (id, number, birth_name, used_name, first_names, birth_date, sex, birth_insee,
+			birth_country, birth_city, email, sort_key, search_key, created_at)
+			VALUES ($1, $2, $3, '', $4, $5, $6, $7, '', '', $8, $9, $10, $11)`, c.ID, c.Number, c.BirthName, c.FirstNames,
+			c.BirthDate.ISO(), string(c.Sex), c.BirthINSEE, c.Email, c.SortKey(), c.SearchKey(), t0); err != nil {
+			t.Fatal(err)
 		}
+		seed.candidates, seed.enrolments = append(seed.candidates, id), append(seed.enrolments, fmt.Sprintf("ce%d", i))
+	}
+	err = s.Write(ctx, func(q store.Q) error {
 		if candidates >= 2 {
 			if err := q.SetCandidateUser(ctx, "cc2", "cu-holder"); err != nil {
 				return err
