@@ -2,6 +2,8 @@ package domain
 
 import (
 	"fmt"
+	"strconv"
+	"strings"
 	"time"
 )
 
@@ -49,6 +51,28 @@ func ParseFrenchDate(s string) (Date, error) {
 		return Date{t}, nil
 	}
 	return ParseISODate(s)
+}
+
+// ImpossibleDate returns, in French, why s, written as a date JJ/MM/AAAA, names no day of the
+// calendar (« Le 30/02/1995 n'existe pas »); "" when s is a real date or not written as one.
+func ImpossibleDate(s string) string {
+	parts := strings.Split(strings.TrimSpace(s), "/")
+	if len(parts) != 3 || len(parts[2]) != 4 || len(parts[0]) == 0 || len(parts[0]) > 2 || len(parts[1]) == 0 || len(parts[1]) > 2 {
+		return ""
+	}
+	day, err1 := strconv.Atoi(parts[0])
+	month, err2 := strconv.Atoi(parts[1])
+	year, err3 := strconv.Atoi(parts[2])
+	if err1 != nil || err2 != nil || err3 != nil {
+		return ""
+	}
+	if month < 1 || month > 12 {
+		return fmt.Sprintf("Le mois %d n'existe pas : la date s'écrit JJ/MM/AAAA, le jour d'abord.", month)
+	}
+	if t := time.Date(year, time.Month(month), day, 0, 0, 0, 0, time.UTC); day < 1 || t.Day() != day {
+		return fmt.Sprintf("Le %02d/%02d/%04d n'existe pas : vérifiez le jour.", day, month, year)
+	}
+	return ""
 }
 
 // IsZero reports whether d is unset.

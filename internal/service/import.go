@@ -489,7 +489,9 @@ func (s *Service) importInput(ctx context.Context, q store.Q, row ImportRow, byS
 			return domain.Date{}
 		}
 		d, err := domain.ParseFrenchDate(raw)
-		if err != nil {
+		if impossible := domain.ImpossibleDate(raw); err != nil && impossible != "" {
+			bad(col, impossible)
+		} else if err != nil {
 			bad(col, "« "+clip(raw)+" » n'est pas une date au format JJ/MM/AAAA.")
 		}
 		return d

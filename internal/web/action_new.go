@@ -165,6 +165,9 @@ func formDate(v url.Values, name string, fe domain.FieldErrors, msg string) doma
 	}
 	d, err := domain.ParseFrenchDate(raw)
 	if err != nil {
+		if impossible := domain.ImpossibleDate(raw); impossible != "" {
+			msg = impossible
+		}
 		fe.Add(name, msg)
 	}
 	return d
