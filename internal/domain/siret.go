@@ -1,15 +1,19 @@
 package domain
 
-import "strings"
+import (
+	"strings"
+	"unicode"
+)
 
 // laPosteSIREN is La Poste's SIREN: its establishments' SIRET numbers do not pass the Luhn
 // check; they follow the rule that the sum of the 14 digits is a multiple of 5.
 const laPosteSIREN = "356000000"
 
-// NormalizeSIRET removes the spaces people type in a SIRET ("123 456 789 00012").
+// NormalizeSIRET removes the spaces people type in a SIRET ("123 456 789 00012"), any kind of
+// space (the no-break and narrow no-break spaces a word processor puts), dots and dashes.
 func NormalizeSIRET(s string) string {
 	return strings.Map(func(r rune) rune {
-		if r == ' ' || r == '\u00a0' || r == '.' || r == '-' {
+		if unicode.IsSpace(r) || r == '\u00a0' || r == '\u202f' || r == '.' || r == '-' {
 			return -1
 		}
 		return r
@@ -35,6 +39,9 @@ func CheckSIRET(s string) string {
 			return ""
 		}
 		return "Ce SIRET de La Poste n'est pas valide (la somme de ses chiffres doit être un multiple de 5)."
+	}
+	if !luhn(s[:9]) {
+		return "Ce SIRET n'est pas valide : son SIREN (les 9 premiers chiffres) a une clé de contrôle incorrecte ; vérifiez les chiffres."
 	}
 	if !luhn(s) {
 		return "Ce SIRET n'est pas valide : vérifiez les chiffres (clé de contrôle incorrecte)."

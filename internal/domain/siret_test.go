@@ -9,6 +9,7 @@ func TestCheckSIRET(t *testing.T) {
 	}{
 		{"a SIRET with a correct Luhn key is valid", "73282932000074", true},
 		{"a SIRET with a wrong key is refused", "73282932000075", false},
+		{"a SIRET whose own key holds but whose SIREN's does not is refused", "12345678900015", false},
 		{"a SIRET of 13 digits is refused", "7328293200007", false},
 		{"a SIRET with a letter is refused", "7328293200007A", false},
 		{"a La Poste establishment passes by the sum of its digits", "35600000000048", true},
@@ -26,7 +27,7 @@ func TestCheckSIRET(t *testing.T) {
 }
 
 func TestNormalizeSIRET(t *testing.T) {
-	if got := NormalizeSIRET("732 829 320 00074"); got != "73282932000074" {
+	if got := NormalizeSIRET("732\u202f829\u00a0320 00074"); got != "73282932000074" {
 		t.Fatalf("got %q", got)
 	}
 }
