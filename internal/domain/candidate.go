@@ -1,6 +1,7 @@
 package domain
 
 import (
+	"fmt"
 	"strings"
 	"time"
 	"unicode"
@@ -100,6 +101,15 @@ func (c Candidate) Validate(today Date) FieldErrors {
 		fe.Add("birth_insee", "Indiquez le code INSEE de la commune de naissance, ou le pays de naissance si elle est à l'étranger.")
 	case c.BirthINSEE != "" && !validINSEE(c.BirthINSEE):
 		fe.Add("birth_insee", "Le code INSEE comporte 5 caractères (chiffres, ou 2A/2B pour la Corse), par exemple 75056.")
+	case c.BirthINSEE != "" && inseeDepartmentProblem(c.BirthINSEE) != "":
+		fe.Add("birth_insee", inseeDepartmentProblem(c.BirthINSEE))
+	}
+	// The national register (the Caisse des Dépôts' declaration of awards) takes 60 characters
+	// at most for a name.
+	for field, name := range map[string]string{"birth_name": c.BirthName, "used_name": c.UsedName, "first_names": c.FirstNames} {
+		if n := len([]rune(strings.TrimSpace(name))); n > MaxRegisterName {
+			fe.Add(field, fmt.Sprintf("Ce nom compte %d caractères : le registre national en accepte %d au plus. Écrivez-le tel qu'à l'état civil, sans titre ni mention.", n, MaxRegisterName))
+		}
 	}
 	if c.Email != "" && !LooksLikeEmail(c.Email) {
 		fe.Add("email", "Cette adresse e-mail n'est pas valide.")
@@ -114,6 +124,27 @@ func (c Candidate) Validate(today Date) FieldErrors {
 		fe.CheckLine(field, s)
 	}
 	return fe
+}
+
+// MaxRegisterName is the longest name, in characters, the national register takes.
+const MaxRegisterName = 60
+
+// inseeDepartmentProblem says, in French, why the department of an INSEE commune code does not
+// exist: 00, 20 (Corsica is 2A or 2B), 96, overseas beyond 971–976 and 984–988. 99 starts the
+// code of a foreign country.
+func inseeDepartmentProblem(code string) string {
+	dept := code[:2]
+	switch {
+	case dept == "00" || dept == "96":
+		return fmt.Sprintf("Le code INSEE %s commence par %s : aucun département ne porte ce numéro.", code, dept)
+	case dept == "20":
+		return fmt.Sprintf("Le code INSEE %s commence par 20 : en Corse, il commence par 2A (Corse-du-Sud) ou 2B (Haute-Corse).", code)
+	case dept == "97" && (code[2] < '1' || code[2] > '6'):
+		return fmt.Sprintf("Le code INSEE %s n'est pas celui d'une commune d'outre-mer : ils commencent par 971 à 976.", code)
+	case dept == "98" && (code[2] < '4' || code[2] > '8'):
+		return fmt.Sprintf("Le code INSEE %s n'est pas celui d'une collectivité d'outre-mer : ils commencent par 984 à 988.", code)
+	}
+	return ""
 }
 
 func validINSEE(s string) bool {

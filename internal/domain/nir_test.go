@@ -52,3 +52,33 @@ func TestNIRIsMaskedAndFormatted(t *testing.T) {
 		t.Errorf("formatted: %q", got)
 	}
 }
+
+func TestTheIdentityFitsTheNationalRegister(t *testing.T) {
+	today := domain.NewDate(2026, 12, 4)
+	base := domain.Candidate{BirthName: "Martin", FirstNames: "Léa", BirthDate: domain.NewDate(1990, 2, 14), Sex: domain.SexFemale, BirthINSEE: "75056"}
+	if fe := base.Validate(today); len(fe) != 0 {
+		t.Fatalf("a plain identity is refused: %v", fe)
+	}
+	for _, tt := range []struct{ field, insee, name, want string }{
+		{"birth_insee", "20004", "", "2A (Corse-du-Sud) ou 2B"},
+		{"birth_insee", "96001", "", "aucun département"},
+		{"birth_insee", "97711", "", "971 à 976"},
+		{"birth_name", "75056", strings.Repeat("Martin-", 9) + "X", "64 caractères : le registre national en accepte 60"},
+	} {
+		c := base
+		c.BirthINSEE = tt.insee
+		if tt.name != "" {
+			c.BirthName = tt.name
+		}
+		if got := c.Validate(today)[tt.field]; !strings.Contains(got, tt.want) {
+			t.Errorf("%s %q: %q, want %q", tt.field, tt.insee+tt.name, got, tt.want)
+		}
+	}
+	for _, ok := range []string{"2A004", "2B033", "97411", "98818", "99134"} {
+		c := base
+		c.BirthINSEE = ok
+		if fe := c.Validate(today); fe["birth_insee"] != "" {
+			t.Errorf("%s refused: %s", ok, fe["birth_insee"])
+		}
+	}
+}
