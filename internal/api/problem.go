@@ -169,3 +169,19 @@ func renameFields(err error, names map[string]string) error {
 	out.Fields = fe
 	return &out
 }
+
+// Overloaded returns the handler that answers an API request the server had no room for:
+// 503, Retry-After, and detail as a problem document. The web server's load shedding calls it
+// before any API code runs, so the request id is the one its middleware set.
+func Overloaded(detail string) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		p := ProblemOf(domain.Errorf(domain.EUNAVAILABLE, "%s", detail))
+		p.RequestID = w.Header().Get("X-Request-Id")
+		for k, vs := range p.header {
+			for _, v := range vs {
+				w.Header().Set(k, v)
+			}
+		}
+		writeJSON(w, p.Status, "application/problem+json", p)
+	})
+}

@@ -11,6 +11,7 @@ import (
 	"net/http"
 	"time"
 
+	"cqp/internal/api"
 	"cqp/internal/config"
 	"cqp/internal/domain"
 	"cqp/internal/frameworkfile"
@@ -45,9 +46,15 @@ func Open(ctx context.Context, cfg config.Config, log *slog.Logger, now func() t
 		return nil, err
 	}
 	a := &App{Config: cfg, Log: log, Store: st, Service: svc}
+	queued := cfg.MaxQueued
+	if queued == 0 {
+		queued = -1 // the configuration's "no waiting"; web reads 0 as its default
+	}
 	a.Web, err = web.New(svc, log, web.Options{
 		BaseURL: cfg.BaseURL, InsecureCookies: cfg.InsecureCookies, SessionLifetime: cfg.SessionLifetime,
 		API: newAPI(svc, log), TrustedProxies: cfg.TrustedProxyPrefixes,
+		MaxRequests: cfg.MaxRequests, MaxQueued: queued, QueueWait: cfg.QueueWait,
+		APIOverloaded: api.Overloaded(web.OverloadMessage),
 	})
 	if err != nil {
 		st.Close()

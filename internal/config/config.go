@@ -49,6 +49,13 @@ type Config struct {
 	TrustedProxies       string
 	TrustedProxyPrefixes []netip.Prefix
 
+	// Overload: at most MaxRequests requests are handled at once and MaxQueued wait for a
+	// turn, each for at most QueueWait; beyond that a request is answered 503 with
+	// Retry-After. MaxQueued 0: no waiting.
+	MaxRequests int
+	MaxQueued   int
+	QueueWait   time.Duration
+
 	envProblems []string // environment values that could not be read, reported by Resolve
 }
 
@@ -61,6 +68,9 @@ func Default() Config {
 		SessionLifetime: 12 * time.Hour,
 		EvidenceMaxMB:   10,
 		VAEReminderDays: 30,
+		MaxRequests:     64,
+		MaxQueued:       128,
+		QueueWait:       2 * time.Second,
 	}
 }
 
@@ -106,6 +116,10 @@ func Bind(fs *flag.FlagSet, c *Config, names ...string) {
 		case "vae":
 			fs.IntVar(&c.EvidenceMaxMB, "evidence-max-mb", c.envInt("CQP_EVIDENCE_MAX_MB", c.EvidenceMaxMB), "largest VAE evidence file accepted, in megabytes (CQP_EVIDENCE_MAX_MB)")
 			fs.IntVar(&c.VAEReminderDays, "vae-reminder-days", c.envInt("CQP_VAE_REMINDER_DAYS", c.VAEReminderDays), "days before a VAE candidate holding a file is reminded; 0 for never (CQP_VAE_REMINDER_DAYS)")
+		case "load":
+			fs.IntVar(&c.MaxRequests, "max-requests", c.envInt("CQP_MAX_REQUESTS", c.MaxRequests), "requests handled at once; beyond, they wait in the queue (CQP_MAX_REQUESTS)")
+			fs.IntVar(&c.MaxQueued, "max-queued", c.envInt("CQP_MAX_QUEUED", c.MaxQueued), "requests waiting for a turn; beyond, they are answered 503 with Retry-After; 0 for no waiting (CQP_MAX_QUEUED)")
+			fs.DurationVar(&c.QueueWait, "queue-wait", c.envDuration("CQP_QUEUE_WAIT", c.QueueWait), "longest wait in the queue before a 503 (CQP_QUEUE_WAIT)")
 		default:
 			panic("config: unknown setting " + n)
 		}
@@ -165,6 +179,15 @@ func (c *Config) Resolve() error {
 	}
 	if c.SessionLifetime < time.Minute {
 		return &Error{"the session lifetime must be at least one minute (CQP_SESSION_LIFETIME)"}
+	}
+	if c.MaxRequests < 1 || c.MaxRequests > 100000 {
+		return &Error{fmt.Sprintf("the number of requests handled at once must be from 1 to 100000, not %d (--max-requests, CQP_MAX_REQUESTS)", c.MaxRequests)}
+	}
+	if c.MaxQueued < 0 || c.MaxQueued > 100000 {
+		return &Error{fmt.Sprintf("the number of queued requests must be from 0 (no waiting) to 100000, not %d (--max-queued, CQP_MAX_QUEUED)", c.MaxQueued)}
+	}
+	if c.QueueWait <= 0 || c.QueueWait > time.Minute {
+		return &Error{fmt.Sprintf("the queue wait must be more than 0 and at most 1m, not %s (--queue-wait, CQP_QUEUE_WAIT)", c.QueueWait)}
 	}
 	prefixes, err := parsePrefixes(c.TrustedProxies)
 	if err != nil {

@@ -16,7 +16,7 @@ func parse(t *testing.T, env map[string]string, args ...string) (Config, error) 
 	c := Default()
 	fs := flag.NewFlagSet("test", flag.ContinueOnError)
 	fs.SetOutput(io.Discard)
-	Bind(fs, &c, "addr", "data", "database", "demo", "base-url", "smtp", "admin", "session", "proxies")
+	Bind(fs, &c, "addr", "data", "database", "demo", "base-url", "smtp", "admin", "session", "proxies", "load")
 	if err := fs.Parse(args); err != nil {
 		return c, err
 	}
@@ -60,6 +60,10 @@ func TestInvalidConfigurationIsRefusedWithOneLine(t *testing.T) {
 		{"a demo flag that is not a boolean", map[string]string{"CQP_DEMO": "oui"}, nil, "CQP_DEMO"},
 		{"a lifetime that is not a duration", map[string]string{"CQP_SESSION_LIFETIME": "demain"}, nil, "CQP_SESSION_LIFETIME"},
 		{"an empty data directory", nil, []string{"--data", ""}, "data directory"},
+		{"no request handled at once", nil, []string{"--max-requests", "0"}, "--max-requests"},
+		{"a negative queue", map[string]string{"CQP_MAX_QUEUED": "-1"}, nil, "CQP_MAX_QUEUED"},
+		{"a queue wait of zero", nil, []string{"--queue-wait", "0s"}, "--queue-wait"},
+		{"a queue wait that is not a duration", map[string]string{"CQP_QUEUE_WAIT": "deux"}, nil, "CQP_QUEUE_WAIT"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -91,5 +95,22 @@ func TestTrustedProxiesAreNetworksOrAddresses(t *testing.T) {
 	}
 	if _, err := parse(t, nil, "--trusted-proxies", "10.0.0.0/8,proxy.example"); err == nil || !strings.Contains(err.Error(), `"proxy.example"`) {
 		t.Fatalf("a name was accepted: %v", err)
+	}
+}
+
+func TestOverloadBoundsHaveDefaultsAndCanBeSet(t *testing.T) {
+	c, err := parse(t, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.MaxRequests != 64 || c.MaxQueued != 128 || c.QueueWait != 2*time.Second {
+		t.Fatalf("defaults: %d in flight, %d queued, %s wait", c.MaxRequests, c.MaxQueued, c.QueueWait)
+	}
+	c, err = parse(t, map[string]string{"CQP_MAX_REQUESTS": "8", "CQP_QUEUE_WAIT": "500ms"}, "--max-queued", "0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.MaxRequests != 8 || c.MaxQueued != 0 || c.QueueWait != 500*time.Millisecond {
+		t.Fatalf("set: %d in flight, %d queued, %s wait", c.MaxRequests, c.MaxQueued, c.QueueWait)
 	}
 }

@@ -26,6 +26,15 @@ type Options struct {
 	// TrustedProxies are the networks of the proxies in front of cqp: only a request from one
 	// of them has its X-Forwarded-For read. Empty: the peer's address is the client's.
 	TrustedProxies []netip.Prefix
+	// MaxRequests bounds the requests handled at once, MaxQueued those waiting for a turn, and
+	// QueueWait how long one waits before it is answered 503. Zero values are the defaults; a
+	// negative MaxQueued refuses at once a request that finds every slot taken.
+	MaxRequests int
+	MaxQueued   int
+	QueueWait   time.Duration
+	// APIOverloaded answers an /api/v1/ request refused for overload (a problem document); nil
+	// answers it with the HTML page.
+	APIOverloaded http.Handler
 }
 
 // Server serves the HTML interface.
@@ -128,6 +137,8 @@ func (s *Server) Handler() http.Handler {
 	// request to it carries no ambient credential: it answers in problem+json by itself.
 	cop.AddInsecureBypassPattern("/api/v1/")
 	h = cop.Handler(h)
+	// Before the session is read: a refused request costs no database query.
+	h = newLoadShedder(s.opts.MaxRequests, s.opts.MaxQueued, s.opts.QueueWait, s.log).handler(h, s.overloaded)
 	h = securityHeaders(h, servedOverHTTPS(s.opts.BaseURL))
 	h = s.recoverPanics(h)
 	h = s.logRequests(h)
