@@ -532,3 +532,14 @@ func TestDemoPeopleCarryWellFormedNIRs(t *testing.T) {
 		}
 	}
 }
+
+// A million synthetic candidates (five on PostgreSQL) spread over enough years that no year
+// passes its 99 999 numbers.
+func TestSyntheticCandidatesSpreadOverEnoughYears(t *testing.T) {
+	for _, n := range []int{1, 100_000, 800_000, 1_000_000, 5_000_000} {
+		years := yearsFor(n)
+		if years < syntheticYears || n/years > syntheticPerYear {
+			t.Errorf("%d candidates over %d years: %d a year", n, years, n/years)
+		}
+	}
+}

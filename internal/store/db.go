@@ -106,6 +106,13 @@ func (s *Store) Close() error {
 	return err
 }
 
+// Analyze refreshes the statistics the query planner reads (ANALYZE, on SQLite and
+// PostgreSQL alike), after a load that grew the tables by much at once.
+func (s *Store) Analyze(ctx context.Context) error {
+	_, err := s.writer.ExecContext(ctx, "ANALYZE")
+	return normalize(err)
+}
+
 // Ping checks that the database answers.
 func (s *Store) Ping(ctx context.Context) error {
 	if err := s.reader.PingContext(ctx); err != nil {
