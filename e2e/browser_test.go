@@ -215,7 +215,7 @@ func TestARefusedEnrolmentFormShowsEveryErrorAndKeepsWhatWasTyped(t *testing.T) 
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, want := range []string{"Indiquez au moins un prénom", "JJ/MM/AAAA", "Choisissez la voie d'accès"} {
+	for _, want := range []string{"Indiquez au moins un prénom", "Le 31/02/1990 n'existe pas", "Choisissez la voie d'accès"} {
 		if !strings.Contains(summary, want) {
 			t.Errorf("error summary lacks %q:\n%s", want, summary)
 		}

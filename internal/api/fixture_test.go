@@ -67,15 +67,18 @@ const (
 	candidate   = "candidate"
 )
 
-// validSIRET completes 13 digits with the Luhn key.
+// validSIRET completes 13 digits into a valid SIRET: the SIREN's key replaces the 9th digit,
+// the SIRET's key comes last.
 func validSIRET(first13 string) string {
-	for d := '0'; d <= '9'; d++ {
-		s := first13 + string(d)
-		if domain.CheckSIRET(s) == "" {
-			return s
+	for k := '0'; k <= '9'; k++ {
+		for d := '0'; d <= '9'; d++ {
+			s := first13[:8] + string(k) + first13[9:] + string(d)
+			if domain.CheckSIRET(s) == "" {
+				return s
+			}
 		}
 	}
-	panic("no Luhn key for " + first13)
+	panic("no Luhn keys for " + first13)
 }
 
 func newFixture(t *testing.T, st *store.Store) *fixture {
