@@ -152,8 +152,12 @@ func calendarRow(v url.Values, n int, fe domain.FieldErrors) (service.CalendarIn
 	if day == "" && strings.TrimSpace(start+end+block+label) == "" {
 		return service.CalendarInput{}, false
 	}
+	d := formDate(v, "cal_day_"+k, fe, "Séance "+k+" : le jour doit être au format JJ/MM/AAAA.")
+	if msg := fe["cal_day_"+k]; strings.HasPrefix(msg, "Le ") { // a day that does not exist: say which session
+		fe["cal_day_"+k] = "Séance " + k + " : l" + strings.TrimPrefix(msg, "L")
+	}
 	return service.CalendarInput{Row: n, StartTime: start, EndTime: end, BlockCode: strings.ToUpper(strings.TrimSpace(block)), Label: label,
-		Day: formDate(v, "cal_day_"+k, fe, "Séance "+k+" : le jour doit être au format JJ/MM/AAAA.")}, true
+		Day: d}, true
 }
 
 // formDate reads an optional date typed as JJ/MM/AAAA (or given by a date input). An

@@ -134,7 +134,7 @@ func TestAnOrganisationDeclaresAnActionAndIsToldWhyWhenItIsNotAccredited(t *test
 	form.Set("ends_on", "2028-06-30")
 	form.Set("cal_day_2", "32/10/2027")
 	status, _, body = s.post(t, of, "/actions/nouvelle", form)
-	if status != http.StatusUnprocessableEntity || !strings.Contains(body, "Séance 2 : le jour doit être au format JJ/MM/AAAA") ||
+	if status != http.StatusUnprocessableEntity || !strings.Contains(body, "Séance 2 : le 32/10/2027 n'existe pas") ||
 		!strings.Contains(body, `href="#f-cal_day_2"`) {
 		t.Fatalf("an unreadable session day: status %d: %.2000s", status, body)
 	}
@@ -258,7 +258,7 @@ func TestAnImportWithOneBadRowImportsNothingAndListsTheRow(t *testing.T) {
 	if status != http.StatusUnprocessableEntity {
 		t.Fatalf("status %d: %.500s", status, body)
 	}
-	for _, want := range []string{"Aucun candidat n'a été inscrit", "Ligne 3", "date_naissance", "« 31/02/1998 » n'est pas une date au format JJ/MM/AAAA",
+	for _, want := range []string{"Aucun candidat n'a été inscrit", "Ligne 3", "date_naissance", "Le 31/02/1998 n'existe pas",
 		"code_insee_naissance", "n'a que 4 chiffres : s'il a perdu son 0 initial (départements 01 à 09), écrivez 07505"} {
 		if !strings.Contains(body, want) {
 			t.Errorf("the page does not say %q", want)

@@ -126,7 +126,7 @@ func TestADuplicateSIRETIsAConflictOnTheField(t *testing.T) {
 func TestAnOrganisationIsCreatedAndGrantedAnAccreditationFlaggedWhenItExpiresWithin60Days(t *testing.T) {
 	s := newSite(t)
 	sec := s.secretariat(t)
-	status, loc, body := s.post(t, sec, "/organismes/nouveau", url.Values{"name": {"Formations du Sud"}, "siret": {"412 879 056 00015"}, "city": {"Marseille"}})
+	status, loc, body := s.post(t, sec, "/organismes/nouveau", url.Values{"name": {"Formations du Sud"}, "siret": {"412 879 058 00011"}, "city": {"Marseille"}})
 	if status != http.StatusSeeOther || !strings.HasPrefix(loc, "/organismes/") {
 		t.Fatalf("status %d location %q: %.300s", status, loc, body)
 	}
