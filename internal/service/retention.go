@@ -3,6 +3,7 @@ package service
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -111,6 +112,11 @@ func (s *Service) SaveRetentionRules(ctx context.Context, a domain.Actor, months
 	})
 }
 
+// purgeBatch is how many people or files one transaction of a purge erases: a first purge of
+// a large, old database erases tens of thousands, in short transactions that let the other
+// writers through.
+const purgeBatch = 200
+
 // PurgeActorName is who the audit trail names for the purges cqp runs by itself.
 const PurgeActorName = "Conservation des données"
 
@@ -180,42 +186,60 @@ func (s *Service) PurgeExpired(ctx context.Context, a domain.Actor, dryRun bool)
 		return ""
 	}
 	sys := a
-	for _, id := range candidates {
-		var erased erasure
+	for batch := range slices.Chunk(candidates, purgeBatch) {
+		var erased []erasure
 		err := s.store.Write(ctx, func(q store.Q) error {
-			var err error
-			erased, err = s.erase(ctx, q, id, false)
-			if err != nil {
-				return err
+			erased = erased[:0]
+			for _, id := range batch {
+				e, err := s.erase(ctx, q, id, false)
+				if err != nil {
+					return err
+				}
+				if err := s.audit(ctx, q, sys, change{Action: "candidate.anonymised", EntityType: "candidate", EntityID: id, CandidateID: id,
+					After: e.counts(), Reason: why(domain.RetainUnfinishedCandidates)}); err != nil {
+					return err
+				}
+				erased = append(erased, e)
 			}
-			return s.audit(ctx, q, sys, change{Action: "candidate.anonymised", EntityType: "candidate", EntityID: id, CandidateID: id,
-				After: erased.counts(), Reason: why(domain.RetainUnfinishedCandidates)})
+			return nil
 		})
 		if err != nil {
 			return report, err
 		}
-		report.Candidates++
-		report.VAEFiles += erased.VAEFiles
-		report.Evidence += int(erased.Purged.Evidence)
+		for _, e := range erased {
+			report.Candidates++
+			report.VAEFiles += e.VAEFiles
+			report.Evidence += int(e.Purged.Evidence)
+		}
 	}
-	for _, id := range files {
+	for batch := range slices.Chunk(files, purgeBatch) {
+		var purged []store.PurgedVAEFile
 		err := s.store.Write(ctx, func(q store.Q) error {
-			p, err := q.PurgeVAEFile(ctx, id, now)
-			if err != nil {
-				return err
+			purged = purged[:0]
+			for _, id := range batch {
+				p, err := q.PurgeVAEFile(ctx, id, now)
+				if err != nil {
+					return err
+				}
+				candidateID, err := q.EnrolmentCandidateID(ctx, id)
+				if err != nil {
+					return err
+				}
+				if err := s.audit(ctx, q, sys, change{Action: "vae.purged", EntityType: "vae_file", EntityID: id, CandidateID: candidateID,
+					After:  map[string]int64{"versions": p.Versions, "evidence": p.Evidence, "comments": p.Comments, "letters": p.Letters},
+					Reason: why(domain.RetainVAEFiles)}); err != nil {
+					return err
+				}
+				purged = append(purged, p)
 			}
-			candidateID, err := q.EnrolmentCandidateID(ctx, id)
-			if err != nil {
-				return err
-			}
-			report.VAEFiles++
-			report.Evidence += int(p.Evidence)
-			return s.audit(ctx, q, sys, change{Action: "vae.purged", EntityType: "vae_file", EntityID: id, CandidateID: candidateID,
-				After:  map[string]int64{"versions": p.Versions, "evidence": p.Evidence, "comments": p.Comments, "letters": p.Letters},
-				Reason: why(domain.RetainVAEFiles)})
+			return nil
 		})
 		if err != nil {
 			return report, err
+		}
+		for _, p := range purged {
+			report.VAEFiles++
+			report.Evidence += int(p.Evidence)
 		}
 	}
 	err = s.store.Write(ctx, func(q store.Q) error {
