@@ -390,3 +390,18 @@ func TestAnImportTooLargeOrUnreadableIsRefusedInFrench(t *testing.T) {
 		t.Errorf("no file: %d", status)
 	}
 }
+
+// The group marks screen is reached from the action page by those who record marks.
+func TestTheActionPageLinksToTheGroupMarksScreen(t *testing.T) {
+	s := newSite(t)
+	act := s.actionOfA(t)
+	res, err := s.organisationA(t).Get(s.URL + "/actions/" + act)
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(res.Body)
+	res.Body.Close()
+	if res.StatusCode != http.StatusOK || !strings.Contains(string(body), `href="/actions/`+act+`/notes"`) {
+		t.Fatalf("status %d: no link to the group marks screen", res.StatusCode)
+	}
+}
