@@ -31,12 +31,12 @@ func runDemo(ctx context.Context, args []string, env *environment) int {
 	if err != nil {
 		return failure(env, "demo", err)
 	}
-	printAccounts(env, accounts)
+	printAccounts(env, accounts, cfg.BaseURL)
 	if candidates > 0 {
 		if err := demo.Synthetic(ctx, a.Store, candidates, seed); err != nil {
 			return failure(env, "demo", err)
 		}
-		fmt.Fprintf(env.stdout, "added %d synthetic candidates\n", candidates)
+		fmt.Fprintf(env.stdout, "%d candidats synthétiques ajoutés.\n", candidates)
 	}
 	return 0
 }

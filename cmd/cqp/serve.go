@@ -4,6 +4,8 @@ import (
 	"context"
 	"flag"
 	"fmt"
+	"path/filepath"
+	"strings"
 	"text/tabwriter"
 
 	"cqp/internal/app"
@@ -48,13 +50,13 @@ func runServe(ctx context.Context, args []string, env *environment) int {
 	if err := a.Listen(); err != nil {
 		return failure(env, "serve", err)
 	}
-	fmt.Fprintf(env.stdout, "cqp %s listening on %s (database: %s)\n", version, a.URL(), databaseLabel(cfg))
+	fmt.Fprintf(env.stdout, "cqp %s écoute sur %s (base de données : %s)\n", version, a.URL(), databaseLabel(cfg))
 	if cfg.Demo {
 		accounts, err := demo.Load(ctx, a.Service)
 		if err != nil {
 			return failure(env, "serve", fmt.Errorf("load demo data: %w", err))
 		}
-		printAccounts(env, accounts)
+		printAccounts(env, accounts, cfg.BaseURL)
 	}
 	if cfg.AdminEmail != "" {
 		created, err := a.Service.EnsureAdmin(ctx, cfg.AdminEmail, cfg.AdminPassword)
@@ -62,7 +64,7 @@ func runServe(ctx context.Context, args []string, env *environment) int {
 			return failure(env, "serve", fmt.Errorf("create the first account: %s", domain.ErrorMessage(err)))
 		}
 		if created {
-			fmt.Fprintf(env.stdout, "Created the secretariat account %s.\n", cfg.AdminEmail)
+			fmt.Fprintf(env.stdout, "Compte du secrétariat créé : %s.\n", cfg.AdminEmail)
 		}
 	}
 	if need, err := a.Service.NeedsSetup(ctx); err != nil {
@@ -72,7 +74,7 @@ func runServe(ctx context.Context, args []string, env *environment) int {
 		if err != nil {
 			return failure(env, "serve", err)
 		}
-		fmt.Fprintf(env.stdout, "No account exists yet. Create the secretariat account within 24 hours at:\n  %s/installation?jeton=%s\n", cfg.BaseURL, token)
+		fmt.Fprintf(env.stdout, "Aucun compte n'existe encore. Créez le compte du secrétariat dans les 24 heures à l'adresse :\n  %s/installation?jeton=%s\n", cfg.BaseURL, token)
 	}
 	if err := a.Run(ctx); err != nil {
 		return failure(env, "serve", err)
@@ -84,18 +86,22 @@ func databaseLabel(cfg config.Config) string {
 	if cfg.DatabaseURL != "" {
 		return "PostgreSQL"
 	}
+	if abs, err := filepath.Abs(cfg.SQLitePath()); err == nil {
+		return "SQLite " + abs
+	}
 	return "SQLite " + cfg.SQLitePath()
 }
 
-func printAccounts(env *environment, accounts demo.Accounts) {
-	fmt.Fprintln(env.stdout, "Demo accounts (password for all: "+accounts.Password+"):")
+func printAccounts(env *environment, accounts demo.Accounts, baseURL string) {
+	fmt.Fprintf(env.stdout, "Comptes de démonstration (mot de passe de tous : %s), à utiliser sur %s/connexion :\n", accounts.Password, strings.TrimSuffix(baseURL, "/"))
 	tw := tabwriter.NewWriter(env.stdout, 0, 4, 2, ' ', 0)
 	for _, acc := range accounts.List {
 		fmt.Fprintf(tw, "  %s\t%s\t%s\n", acc.Email, acc.Role, acc.Sees)
 	}
 	_ = tw.Flush()
 	if accounts.SampleVerificationCode != "" {
-		fmt.Fprintln(env.stdout, "A certificate of the demo jury session to verify without login: /verifier/"+accounts.SampleVerificationCode)
+		fmt.Fprintf(env.stdout, "Un certificat de la session de jury de démonstration, à vérifier sans compte : %s/verifier/%s\n",
+			strings.TrimSuffix(baseURL, "/"), accounts.SampleVerificationCode)
 	}
 }
 
