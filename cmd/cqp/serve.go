@@ -35,7 +35,7 @@ func parseConfig(name string, args []string, env *environment, settings []string
 }
 
 func runServe(ctx context.Context, args []string, env *environment) int {
-	cfg, _, code, ok := parseConfig("serve", args, env, []string{"addr", "data", "database", "demo", "base-url", "smtp", "admin", "session", "vae", "proxies"}, nil)
+	cfg, _, code, ok := parseConfig("serve", args, env, []string{"addr", "data", "database", "demo", "base-url", "smtp", "admin", "session", "vae", "proxies", "cdc"}, nil)
 	if !ok {
 		return code
 	}

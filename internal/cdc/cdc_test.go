@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
-	"io"
 	"runtime"
 	"strings"
 	"testing"
@@ -77,13 +76,14 @@ func TestAFlowValidatesAgainstTheSchema(t *testing.T) {
 		}
 		cdctest.Validate(t, out)
 	})
-	t.Run("a flow without any award is refused", func(t *testing.T) {
-		w, err := cdc.NewWriter(io.Discard, header)
+	t.Run("a flow without any award is refused, and nothing is written", func(t *testing.T) {
+		var b bytes.Buffer
+		w, err := cdc.NewWriter(&b, header)
 		if err != nil {
 			t.Fatal(err)
 		}
-		if err := w.Close(); !errors.Is(err, cdc.ErrEmpty) {
-			t.Fatalf("%v", err)
+		if err := w.Close(); !errors.Is(err, cdc.ErrEmpty) || b.Len() != 0 {
+			t.Fatalf("%v, %d bytes written", err, b.Len())
 		}
 	})
 }

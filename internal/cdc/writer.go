@@ -16,36 +16,44 @@ const xsiNamespace = "http://www.w3.org/2001/XMLSchema-instance"
 // ErrEmpty is returned by Close when no passage was written: the schema needs at least one.
 var ErrEmpty = errors.New("cdc: a flow holds at least one award")
 
-// Writer streams a flow: the header when created, then one passage at a time, grouped under
-// one certification element per run of passages with the same code (give them sorted by code
-// to have one per code), then the closing elements. It holds one passage in memory at most,
-// so a batch of any size is written with the same memory.
+// Writer streams a flow: the header with the first passage, then one passage at a time,
+// grouped under one certification element per run of passages with the same code (give them
+// sorted by code to have one per code), then the closing elements. It holds one passage in
+// memory at most, so a batch of any size is written with the same memory. Nothing is written
+// before the first passage, so that a flow found empty leaves its destination untouched.
 type Writer struct {
+	out      io.Writer
+	header   Header
 	enc      *xml.Encoder
 	code     string // the open certification's code, "" before the first passage
 	passages int
 	err      error
 }
 
-// NewWriter writes the XML declaration and the flow's header to w.
+// NewWriter returns a writer of a flow with header h to w.
 func NewWriter(w io.Writer, h Header) (*Writer, error) {
-	if _, err := io.WriteString(w, xml.Header); err != nil {
-		return nil, err
+	return &Writer{out: w, header: h}, nil
+}
+
+func (w *Writer) begin() {
+	h := w.header
+	if _, err := io.WriteString(w.out, xml.Header); err != nil {
+		w.err = err
+		return
 	}
-	wr := &Writer{enc: xml.NewEncoder(w)}
-	wr.enc.Indent("", " ")
-	wr.start("flux", xml.Attr{Name: xml.Name{Local: "xmlns"}, Value: Namespace},
+	w.enc = xml.NewEncoder(w.out)
+	w.enc.Indent("", " ")
+	w.start("flux", xml.Attr{Name: xml.Name{Local: "xmlns"}, Value: Namespace},
 		xml.Attr{Name: xml.Name{Local: "xmlns:xsi"}, Value: xsiNamespace})
-	wr.text("idFlux", h.FluxID)
-	wr.text("horodatage", h.At.In(domain.Paris()).Format("2006-01-02T15:04:05-07:00"))
-	wr.start("emetteur")
-	wr.text("idClient", h.ClientID)
-	wr.start("certificateurs")
-	wr.start("certificateur")
-	wr.text("idClient", h.ClientID)
-	wr.text("idContrat", h.ContractID)
-	wr.start("certifications")
-	return wr, wr.err
+	w.text("idFlux", h.FluxID)
+	w.text("horodatage", h.At.In(domain.Paris()).Format("2006-01-02T15:04:05-07:00"))
+	w.start("emetteur")
+	w.text("idClient", h.ClientID)
+	w.start("certificateurs")
+	w.start("certificateur")
+	w.text("idClient", h.ClientID)
+	w.text("idContrat", h.ContractID)
+	w.start("certifications")
 }
 
 // Passages is the number of passages written so far.
@@ -53,6 +61,9 @@ func (w *Writer) Passages() int { return w.passages }
 
 // Write adds one passage.
 func (w *Writer) Write(p Passage) error {
+	if w.enc == nil && w.err == nil {
+		w.begin()
+	}
 	if w.err != nil {
 		return w.err
 	}

@@ -49,6 +49,14 @@ type Config struct {
 	TrustedProxies       string
 	TrustedProxyPrefixes []netip.Prefix
 
+	// The declaration of awards to the Caisse des Dépôts (« accrochage »): the identifiers it
+	// issued to the certifier, the RNCP code used when a framework has none, and whether the
+	// branch's RNCP registration has blocks whose attestations are declared too.
+	CDCClientID      string
+	CDCContractID    string
+	CDCRNCP          string
+	CDCDeclareBlocks bool
+
 	envProblems []string // environment values that could not be read, reported by Resolve
 }
 
@@ -106,6 +114,11 @@ func Bind(fs *flag.FlagSet, c *Config, names ...string) {
 		case "vae":
 			fs.IntVar(&c.EvidenceMaxMB, "evidence-max-mb", c.envInt("CQP_EVIDENCE_MAX_MB", c.EvidenceMaxMB), "largest VAE evidence file accepted, in megabytes (CQP_EVIDENCE_MAX_MB)")
 			fs.IntVar(&c.VAEReminderDays, "vae-reminder-days", c.envInt("CQP_VAE_REMINDER_DAYS", c.VAEReminderDays), "days before a VAE candidate holding a file is reminded; 0 for never (CQP_VAE_REMINDER_DAYS)")
+		case "cdc":
+			fs.StringVar(&c.CDCClientID, "cdc-client-id", envOr("CQP_CDC_CLIENT_ID", c.CDCClientID), "idClient issued by the Caisse des Dépôts, 8 characters (CQP_CDC_CLIENT_ID)")
+			fs.StringVar(&c.CDCContractID, "cdc-contract-id", envOr("CQP_CDC_CONTRACT_ID", c.CDCContractID), "idContrat issued by the Caisse des Dépôts (CQP_CDC_CONTRACT_ID)")
+			fs.StringVar(&c.CDCRNCP, "cdc-rncp", envOr("CQP_CDC_RNCP", c.CDCRNCP), "RNCP code declared when a framework has none, e.g. RNCP12345 (CQP_CDC_RNCP)")
+			fs.BoolVar(&c.CDCDeclareBlocks, "cdc-declare-blocks", c.envBool("CQP_CDC_DECLARE_BLOCKS", c.CDCDeclareBlocks), "declare block attestations too, when the RNCP registration has blocks (CQP_CDC_DECLARE_BLOCKS)")
 		default:
 			panic("config: unknown setting " + n)
 		}
@@ -165,6 +178,13 @@ func (c *Config) Resolve() error {
 	}
 	if c.SessionLifetime < time.Minute {
 		return &Error{"the session lifetime must be at least one minute (CQP_SESSION_LIFETIME)"}
+	}
+	c.CDCClientID, c.CDCContractID, c.CDCRNCP = strings.TrimSpace(c.CDCClientID), strings.TrimSpace(c.CDCContractID), strings.TrimSpace(c.CDCRNCP)
+	if c.CDCClientID != "" && len(c.CDCClientID) != 8 {
+		return &Error{fmt.Sprintf("the Caisse des Dépôts client id has 8 characters, not %d (--cdc-client-id, CQP_CDC_CLIENT_ID)", len(c.CDCClientID))}
+	}
+	if len(c.CDCContractID) > 20 {
+		return &Error{"the Caisse des Dépôts contract id has at most 20 characters (--cdc-contract-id, CQP_CDC_CONTRACT_ID)"}
 	}
 	prefixes, err := parsePrefixes(c.TrustedProxies)
 	if err != nil {
