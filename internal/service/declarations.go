@@ -68,6 +68,8 @@ func DeclStatusLabel(status string) string {
 		return "Rejetée — à corriger"
 	case DeclToDelete:
 		return "À supprimer"
+	case "":
+		return "Révoquée, rien à déclarer"
 	}
 	return status
 }
@@ -127,7 +129,7 @@ func (s *Service) Declarations(ctx context.Context, a domain.Actor) (Declaration
 		return DeclarationsView{}, err
 	}
 	v := DeclarationsView{Counts: map[string]int{}, ConfigProblem: s.cdc.configProblem(), DeclareBlocks: s.cdc.DeclareBlocks}
-	late := s.Today().Time().AddDate(0, -DeclarationLateAfter, 0)
+	late := s.lateBefore()
 	add := func(list *[]Declaration, d Declaration) {
 		if len(*list) < DeclarationsListLimit {
 			*list = append(*list, d)
@@ -154,7 +156,7 @@ func (s *Service) Declarations(ctx context.Context, a domain.Actor) (Declaration
 		case DeclToDelete:
 			add(&v.ToDelete, d)
 		}
-		if d.Status != DeclAccepted && d.Status != DeclToDelete && aw.AwardedOn.Time().Before(late) {
+		if d.Status != DeclAccepted && d.Status != DeclToDelete && aw.AwardedOn.Before(late) {
 			v.LateCount++
 			add(&v.Late, d)
 		}
@@ -173,15 +175,12 @@ func (s *Service) LateDeclarations(ctx context.Context, a domain.Actor) (int, er
 	if err := Check(a, ActDeclarationRead); err != nil {
 		return 0, err
 	}
-	late := s.Today().Time().AddDate(0, -DeclarationLateAfter, 0)
-	n := 0
-	err := s.store.Read().EachAward(ctx, store.AwardFilter{Attestations: s.cdc.DeclareBlocks}, func(aw store.Award) error {
-		if st := declStatus(aw); st != "" && st != DeclAccepted && st != DeclToDelete && aw.AwardedOn.Time().Before(late) {
-			n++
-		}
-		return nil
-	})
-	return n, err
+	return s.store.Read().CountLateDeclarations(ctx, s.lateBefore(), s.cdc.DeclareBlocks)
+}
+
+// lateBefore is the first award day that is not late yet.
+func (s *Service) lateBefore() domain.Date {
+	return domain.DateOf(s.Today().Time().AddDate(0, -DeclarationLateAfter, 0))
 }
 
 // awardCode is the certification code an award is declared under: the document's RNCP code,

@@ -182,6 +182,19 @@ func TestDeclaringAwardsToTheCaisseDesDepots(t *testing.T) {
 			if v.LateCount != 1 {
 				t.Fatalf("the rejected award of September is no longer late: %d", v.LateCount)
 			}
+			cards, err := svc.Dashboard(ctx, sec)
+			if err != nil {
+				t.Fatal(err)
+			}
+			found := false
+			for _, c := range cards {
+				if c.Href == "/declarations" {
+					found = c.Count == 1
+				}
+			}
+			if !found {
+				t.Fatalf("the dashboard does not count the late award: %+v", cards)
+			}
 			entries, _, _ := svc.Audit(ctx, domain.SystemActor("test"), store.AuditFilter{Limit: 100})
 			if e := hasAudit(entries, "declaration.report"); e == nil || !strings.Contains(e.After, `"accepted":1`) {
 				t.Fatalf("audit %+v", e)

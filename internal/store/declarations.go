@@ -199,3 +199,19 @@ func (q Q) ReopenRejectedDeclarations(ctx context.Context, candidateID string, a
 	n, err := res.RowsAffected()
 	return int(n), normalize(err)
 }
+
+// CountLateDeclarations counts the valid awards given before the day before whose declaration
+// is not accepted (certificates, and block attestations too when attestations is set).
+func (q Q) CountLateDeclarations(ctx context.Context, before domain.Date, attestations bool) (int, error) {
+	var a args
+	kind := ``
+	if !attestations {
+		kind = ` AND x.kind = ` + a.add(string(KindCertificate))
+	}
+	var n int
+	err := q.db.QueryRowContext(ctx, `SELECT COUNT(*) FROM certificates x
+		LEFT JOIN declarations d ON d.certificate_id = x.id
+		WHERE x.revoked_at IS NULL AND x.awarded_on < `+a.add(before.ISO())+kind+`
+		AND (d.status IS NULL OR d.status <> `+a.add(DeclarationAccepted)+`)`, a...).Scan(&n)
+	return n, normalize(err)
+}
