@@ -175,35 +175,40 @@ func FuzzParseReport(f *testing.F) {
 	})
 }
 
-// BenchmarkWrite50000 writes a batch of 50 000 awards and reports the largest live heap seen
-// while writing it: the writer holds one passage at a time, so it stays flat whatever the size.
-func BenchmarkWrite50000(b *testing.B) {
+// BenchmarkWrite writes batches of 500 and 50 000 awards and reports the largest live heap
+// seen while writing: the writer holds one passage at a time, so it stays flat whatever the
+// size of the batch.
+func BenchmarkWrite(b *testing.B) {
 	holder := cdc.HolderOf(person())
-	var peak uint64
-	var ms runtime.MemStats
-	b.ReportAllocs()
-	for b.Loop() {
-		cw := &countingWriter{}
-		w, err := cdc.NewWriter(cw, header)
-		if err != nil {
-			b.Fatal(err)
-		}
-		for i := range 50_000 {
-			if err := w.Write(cdc.Passage{ID: fmt.Sprintf("0193a2b4-0000-7000-8000-%012d", i), Code: "RNCP12345",
-				AwardedOn: domain.NewDate(2026, 11, 20), Access: cdc.AccessVAE, Holder: holder}); err != nil {
-				b.Fatal(err)
+	for _, n := range []int{500, 50_000} {
+		b.Run(fmt.Sprint(n), func(b *testing.B) {
+			var peak uint64
+			var ms runtime.MemStats
+			b.ReportAllocs()
+			for b.Loop() {
+				cw := &countingWriter{}
+				w, err := cdc.NewWriter(cw, header)
+				if err != nil {
+					b.Fatal(err)
+				}
+				for i := range n {
+					if err := w.Write(cdc.Passage{ID: fmt.Sprintf("0193a2b4-0000-7000-8000-%012d", i), Code: "RNCP12345",
+						AwardedOn: domain.NewDate(2026, 11, 20), Access: cdc.AccessVAE, Holder: holder}); err != nil {
+						b.Fatal(err)
+					}
+					if i%(n/5) == 0 {
+						runtime.ReadMemStats(&ms)
+						peak = max(peak, ms.HeapAlloc)
+					}
+				}
+				if err := w.Close(); err != nil {
+					b.Fatal(err)
+				}
+				b.ReportMetric(float64(cw.n)/(1<<20), "MB-written")
 			}
-			if i%10_000 == 0 {
-				runtime.ReadMemStats(&ms)
-				peak = max(peak, ms.HeapAlloc)
-			}
-		}
-		if err := w.Close(); err != nil {
-			b.Fatal(err)
-		}
-		b.ReportMetric(float64(cw.n)/(1<<20), "MB-written")
+			b.ReportMetric(float64(peak)/(1<<20), "MB-peak-heap")
+		})
 	}
-	b.ReportMetric(float64(peak)/(1<<20), "MB-peak-heap")
 }
 
 type countingWriter struct{ n int64 }
