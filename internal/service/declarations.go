@@ -302,7 +302,11 @@ func (s *Service) WriteDeclarationBatch(ctx context.Context, a domain.Actor, bat
 		return err
 	}
 	err = q.EachAward(ctx, store.AwardFilter{Attestations: true, BatchID: b.ID}, func(aw store.Award) error {
-		return fw.Write(cdc.Passage{ID: aw.CertificateID, Code: s.awardCode(aw), AwardedOn: aw.AwardedOn,
+		code := s.awardCode(aw)
+		if code == "" {
+			return domain.Errorf(domain.ECONFLICT, "Le document %s n'a pas de code RNCP, et la configuration n'en donne pas (--cdc-rncp) : le fichier de ce lot ne peut pas être produit.", aw.Number)
+		}
+		return fw.Write(cdc.Passage{ID: aw.CertificateID, Code: code, AwardedOn: aw.AwardedOn,
 			Access: cdc.AccessOf(aw.Route, aw.Stage), Holder: cdc.HolderOf(aw.Holder)})
 	})
 	if err != nil {

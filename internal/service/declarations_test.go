@@ -149,6 +149,17 @@ func TestDeclaringAwardsToTheCaisseDesDepots(t *testing.T) {
 			}
 		})
 
+		t.Run("a batch whose RNCP code is gone from the configuration is not written, and nothing of it is", func(t *testing.T) {
+			settings := svc.CDCSettings()
+			defer svc.SetCDCSettings(settings)
+			svc.SetCDCSettings(service.CDCSettings{ClientID: settings.ClientID, ContractID: settings.ContractID})
+			var b bytes.Buffer
+			err := svc.WriteDeclarationBatch(ctx, sec, first.Batch.ID, &b)
+			if domain.ErrorCode(err) != domain.ECONFLICT || !strings.Contains(domain.ErrorMessage(err), "--cdc-rncp") || b.Len() != 0 {
+				t.Fatalf("%v, %d bytes written", err, b.Len())
+			}
+		})
+
 		report := func(lines ...string) *strings.Reader {
 			return strings.NewReader("<compteRenduTraitement>\n" + strings.Join(lines, "\n") + "\n</compteRenduTraitement>")
 		}
