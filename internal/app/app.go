@@ -41,6 +41,7 @@ func Open(ctx context.Context, cfg config.Config, log *slog.Logger, now func() t
 	}
 	svc := service.New(st, now, log, cfg.BaseURL)
 	svc.SetVAESettings(VAESettings(cfg))
+	svc.SetCDCSettings(CDCSettings(cfg))
 	if err := EnsureShippedFramework(ctx, svc); err != nil {
 		st.Close()
 		return nil, err
@@ -69,6 +70,11 @@ func VAESettings(cfg config.Config) service.VAESettings {
 	v.MaxEvidenceBytes = int64(cfg.EvidenceMaxMB) << 20
 	v.ReminderDays = cfg.VAEReminderDays
 	return v
+}
+
+// CDCSettings are the declaration to the Caisse des Dépôts' settings from the configuration.
+func CDCSettings(cfg config.Config) service.CDCSettings {
+	return service.CDCSettings{ClientID: cfg.CDCClientID, ContractID: cfg.CDCContractID, RNCP: cfg.CDCRNCP, DeclareBlocks: cfg.CDCDeclareBlocks}
 }
 
 // OpenStore opens and migrates the configured database.

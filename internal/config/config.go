@@ -55,6 +55,13 @@ type Config struct {
 	MaxRequests int
 	MaxQueued   int
 	QueueWait   time.Duration
+	// The declaration of awards to the Caisse des Dépôts (« accrochage »): the identifiers it
+	// issued to the certifier, the RNCP code used when a framework has none, and whether the
+	// branch's RNCP registration has blocks whose attestations are declared too.
+	CDCClientID      string
+	CDCContractID    string
+	CDCRNCP          string
+	CDCDeclareBlocks bool
 
 	envProblems []string // environment values that could not be read, reported by Resolve
 }
@@ -120,6 +127,11 @@ func Bind(fs *flag.FlagSet, c *Config, names ...string) {
 			fs.IntVar(&c.MaxRequests, "max-requests", c.envInt("CQP_MAX_REQUESTS", c.MaxRequests), "requests handled at once; beyond, they wait in the queue (CQP_MAX_REQUESTS)")
 			fs.IntVar(&c.MaxQueued, "max-queued", c.envInt("CQP_MAX_QUEUED", c.MaxQueued), "requests waiting for a turn; beyond, they are answered 503 with Retry-After; 0 for no waiting (CQP_MAX_QUEUED)")
 			fs.DurationVar(&c.QueueWait, "queue-wait", c.envDuration("CQP_QUEUE_WAIT", c.QueueWait), "longest wait in the queue before a 503 (CQP_QUEUE_WAIT)")
+		case "cdc":
+			fs.StringVar(&c.CDCClientID, "cdc-client-id", envOr("CQP_CDC_CLIENT_ID", c.CDCClientID), "idClient issued by the Caisse des Dépôts, 8 characters (CQP_CDC_CLIENT_ID)")
+			fs.StringVar(&c.CDCContractID, "cdc-contract-id", envOr("CQP_CDC_CONTRACT_ID", c.CDCContractID), "idContrat issued by the Caisse des Dépôts (CQP_CDC_CONTRACT_ID)")
+			fs.StringVar(&c.CDCRNCP, "cdc-rncp", envOr("CQP_CDC_RNCP", c.CDCRNCP), "RNCP code declared when a framework has none, e.g. RNCP12345 (CQP_CDC_RNCP)")
+			fs.BoolVar(&c.CDCDeclareBlocks, "cdc-declare-blocks", c.envBool("CQP_CDC_DECLARE_BLOCKS", c.CDCDeclareBlocks), "declare block attestations too, when the RNCP registration has blocks (CQP_CDC_DECLARE_BLOCKS)")
 		default:
 			panic("config: unknown setting " + n)
 		}
@@ -188,6 +200,13 @@ func (c *Config) Resolve() error {
 	}
 	if c.QueueWait <= 0 || c.QueueWait > time.Minute {
 		return &Error{fmt.Sprintf("the queue wait must be more than 0 and at most 1m, not %s (--queue-wait, CQP_QUEUE_WAIT)", c.QueueWait)}
+	}
+	c.CDCClientID, c.CDCContractID, c.CDCRNCP = strings.TrimSpace(c.CDCClientID), strings.TrimSpace(c.CDCContractID), strings.TrimSpace(c.CDCRNCP)
+	if c.CDCClientID != "" && len(c.CDCClientID) != 8 {
+		return &Error{fmt.Sprintf("the Caisse des Dépôts client id has 8 characters, not %d (--cdc-client-id, CQP_CDC_CLIENT_ID)", len(c.CDCClientID))}
+	}
+	if len(c.CDCContractID) > 20 {
+		return &Error{"the Caisse des Dépôts contract id has at most 20 characters (--cdc-contract-id, CQP_CDC_CONTRACT_ID)"}
 	}
 	prefixes, err := parsePrefixes(c.TrustedProxies)
 	if err != nil {

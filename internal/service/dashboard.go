@@ -75,6 +75,13 @@ func (s *Service) Dashboard(ctx context.Context, a domain.Actor) ([]DashboardCar
 		}
 		cards = append(cards, DashboardCard{Label: "Éléments de référentiel à confirmer par la branche", Count: n, Href: "/referentiels"})
 	}
+	if Can(a, ActDeclarationRead) {
+		late, err := s.LateDeclarations(ctx, a)
+		if err != nil {
+			return nil, err
+		}
+		cards = append(cards, DashboardCard{Label: "Délivrances de plus de deux mois non déclarées à la Caisse des Dépôts", Count: late, Href: "/declarations"})
+	}
 	if Can(a, ActOutboxRead) {
 		failed, err := s.store.Read().CountFailedMail(ctx, OutboxListed)
 		if err != nil {

@@ -42,6 +42,9 @@ func (s *Service) SetCandidateNIR(ctx context.Context, a domain.Actor, candidate
 		if err := q.UpdateCandidateIdentity(ctx, c); err != nil {
 			return err
 		}
+		if err := s.reopenDeclarations(ctx, q, c.ID); err != nil {
+			return err
+		}
 		return s.audit(ctx, q, a, change{Action: "candidate.nir", EntityType: "candidate", EntityID: c.ID, CandidateID: c.ID,
 			Before: before, After: map[string]string{"nir": "modifié"}})
 	})

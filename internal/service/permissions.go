@@ -64,6 +64,10 @@ const (
 	ActPersonalDataErase Action = "personal_data.erase" // erase a person's data on their request
 	ActNIRRead           Action = "nir.read"            // see a candidate's NIR whole (others see it masked), list the missing ones
 	ActNIRWrite          Action = "nir.write"           // record a candidate's NIR
+
+	// The declaration of awards to the Caisse des Dépôts (issue 13).
+	ActDeclarationRead  Action = "declaration.read"  // the declarations page: states, what cannot be declared, late ones
+	ActDeclarationWrite Action = "declaration.write" // build a batch, download its file, apply a processing report
 )
 
 // Access is how far a role may carry an action.
@@ -183,6 +187,8 @@ var Permissions = map[Action]map[domain.Role]Access{
 	ActPersonalDataErase: {domain.RoleSecretariat: AccessAll},
 	ActNIRRead:           {domain.RoleSecretariat: AccessAll},
 	ActNIRWrite:          {domain.RoleSecretariat: AccessAll, domain.RoleCandidate: AccessScoped}, // the candidate, their own
+	ActDeclarationRead:   {domain.RoleSecretariat: AccessAll},
+	ActDeclarationWrite:  {domain.RoleSecretariat: AccessAll},
 }
 
 // AccessFor returns the widest access any of the actor's roles gives for the action.

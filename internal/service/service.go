@@ -22,6 +22,7 @@ type Service struct {
 	log     *slog.Logger
 	baseURL string
 	vae     VAESettings
+	cdc     CDCSettings
 	// passwordWork bounds the password hashes computed at once to the cores this process may
 	// use (GOMAXPROCS).
 	passwordWork passwordWork

@@ -35,3 +35,10 @@ func (s *Store) SessionExpiry(ctx context.Context, token string) (time.Time, err
 	err := s.reader.QueryRowContext(ctx, `SELECT expiry FROM sessions WHERE token = $1`, token).Scan(&e)
 	return e.UTC(), err
 }
+
+// ExecRaw runs a statement inside the caller's transaction, to write rows as an older schema
+// held them.
+func (q Q) ExecRaw(ctx context.Context, query string, args ...any) error {
+	_, err := q.db.ExecContext(ctx, query, args...)
+	return normalize(err)
+}

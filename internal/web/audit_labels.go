@@ -55,6 +55,8 @@ var actionLabels = map[string]string{
 	"candidate.anonymised":           "Personne anonymisée (durée de conservation)",
 	"candidate.erased":               "Données effacées à la demande de la personne",
 	"candidate.nir":                  "NIR enregistré ou corrigé",
+	"declaration.batch":              "Lot de déclaration à la Caisse des Dépôts constitué",
+	"declaration.report":             "Compte rendu de la Caisse des Dépôts appliqué",
 	"retention.rules":                "Durées de conservation modifiées",
 	"organisation.create":            "Organisme de formation créé",
 	"accreditation.create":           "Habilitation accordée",
