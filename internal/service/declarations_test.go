@@ -222,6 +222,31 @@ func TestDeclaringAwardsToTheCaisseDesDepots(t *testing.T) {
 			}
 		})
 
+		t.Run("correcting the holder's identity puts a rejected award back to declare", func(t *testing.T) {
+			if _, err := svc.BuildDeclarationBatch(ctx, sec, []string{certOf[w.CandidateB]}); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := svc.ApplyDeclarationReport(ctx, sec, report(rejected(certOf[w.CandidateB]))); err != nil {
+				t.Fatal(err)
+			}
+			if v, _ := svc.Declarations(ctx, sec); v.Counts[service.DeclRejected] != 1 {
+				t.Fatalf("%+v", v.Counts)
+			}
+			b, err := svc.Candidate(ctx, sec, w.CandidateB)
+			if err != nil {
+				t.Fatal(err)
+			}
+			in := correctionOf(b, "Acte de naissance")
+			in.FirstNames = b.FirstNames + " Marie"
+			if err := svc.CorrectCandidateIdentity(ctx, sec, w.CandidateB, in); err != nil {
+				t.Fatal(err)
+			}
+			v, _ := svc.Declarations(ctx, sec)
+			if v.Counts[service.DeclRejected] != 0 || v.Declarable != 1 || v.ToDeclare[0].Award.CertificateID != certOf[w.CandidateB] {
+				t.Fatalf("%+v", v.Counts)
+			}
+		})
+
 		t.Run("revoking a declared certificate marks its declaration to delete", func(t *testing.T) {
 			if _, err := svc.RevokeCertificate(ctx, sec, certOf[w.CandidateA], "Erreur de saisie du jury"); err != nil {
 				t.Fatal(err)

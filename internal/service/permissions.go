@@ -6,22 +6,25 @@ import "cqp/internal/domain"
 type Action string
 
 const (
-	ActDashboard          Action = "dashboard"           // one's own dashboard
-	ActAccount            Action = "account"             // one's own password and API tokens
-	ActCandidateList      Action = "candidate.list"      // the candidates list
-	ActCandidateRead      Action = "candidate.read"      // a candidate's file
-	ActCandidateCreate    Action = "candidate.create"    // enrol a new candidate
-	ActCandidateUpdate    Action = "candidate.update"    // change a candidate's identity
-	ActFrameworkRead      Action = "framework.read"      // browse frameworks
-	ActFrameworkImport    Action = "framework.import"    // load a new framework version
-	ActFrameworkConfirm   Action = "framework.confirm"   // confirm or correct an item flagged to confirm
-	ActOrganisationRead   Action = "organisation.read"   // training organisations
-	ActOrganisationManage Action = "organisation.manage" // create OFs, grant accreditations
-	ActCompanyRead        Action = "company.read"        // companies
-	ActCompanyManage      Action = "company.manage"      // create companies
-	ActUserManage         Action = "user.manage"         // accounts and roles
-	ActAuditRead          Action = "audit.read"          // the audit trail
-	ActOutboxRead         Action = "outbox.read"         // mails kept when no SMTP server is set
+	ActDashboard       Action = "dashboard"        // one's own dashboard
+	ActAccount         Action = "account"          // one's own password and API tokens
+	ActCandidateList   Action = "candidate.list"   // the candidates list
+	ActCandidateRead   Action = "candidate.read"   // a candidate's file
+	ActCandidateCreate Action = "candidate.create" // enrol a new candidate
+	ActCandidateUpdate Action = "candidate.update" // change a candidate's identity
+	// Correct a recorded identity (a typo in a name, a wrong birth date) on the proof of a
+	// civil-status document: the secretariat alone, since the certificate prints it.
+	ActCandidateIdentityCorrect Action = "candidate.identity_correct"
+	ActFrameworkRead            Action = "framework.read"      // browse frameworks
+	ActFrameworkImport          Action = "framework.import"    // load a new framework version
+	ActFrameworkConfirm         Action = "framework.confirm"   // confirm or correct an item flagged to confirm
+	ActOrganisationRead         Action = "organisation.read"   // training organisations
+	ActOrganisationManage       Action = "organisation.manage" // create OFs, grant accreditations
+	ActCompanyRead              Action = "company.read"        // companies
+	ActCompanyManage            Action = "company.manage"      // create companies
+	ActUserManage               Action = "user.manage"         // accounts and roles
+	ActAuditRead                Action = "audit.read"          // the audit trail
+	ActOutboxRead               Action = "outbox.read"         // mails kept when no SMTP server is set
 	// The right of access (RGPD art. 15): everything cqp holds on a candidate, as JSON and PDF.
 	ActPersonalDataExport Action = "candidate.personal_data"
 
@@ -110,7 +113,8 @@ var Permissions = map[Action]map[domain.Role]Access{
 	ActCandidateUpdate: {
 		domain.RoleSecretariat: AccessAll, domain.RoleTrainingOrganisation: AccessScoped,
 	},
-	ActFrameworkImport: {domain.RoleSecretariat: AccessAll},
+	ActCandidateIdentityCorrect: {domain.RoleSecretariat: AccessAll},
+	ActFrameworkImport:          {domain.RoleSecretariat: AccessAll},
 	// Confirming the branch's wording is the secretariat's; the branch (CPNEFP) reads only.
 	ActFrameworkConfirm: {domain.RoleSecretariat: AccessAll},
 	ActOrganisationRead: {
