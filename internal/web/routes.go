@@ -39,6 +39,8 @@ func (s *Server) registerRoutes() {
 	s.handle("GET /candidats/nouveau", service.ActCandidateCreate, s.candidateNewForm)
 	s.handle("POST /candidats/nouveau", service.ActCandidateCreate, s.candidateNewSubmit)
 	s.handle("GET /candidats/{id}", service.ActCandidateRead, s.candidateShow)
+	s.handle("GET /candidats/{id}/identite", service.ActCandidateIdentityCorrect, s.candidateIdentityForm)
+	s.handle("POST /candidats/{id}/identite", service.ActCandidateIdentityCorrect, s.candidateIdentitySubmit)
 	s.handle("GET /candidats/{id}/donnees-personnelles.json", service.ActPersonalDataExport, s.candidatePersonalDataJSON)
 	s.handle("GET /candidats/{id}/donnees-personnelles.pdf", service.ActPersonalDataExport, s.candidatePersonalDataPDF)
 

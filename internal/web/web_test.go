@@ -113,6 +113,7 @@ func coreSamples(t testing.TB, w *servicetest.World) routeSamples {
 			"/candidats/{id}/evaluation-finale-blocs": "/candidats/" + w.CandidateA + "/evaluation-finale-blocs",
 			"/candidats/{id}/effacement":              "/candidats/" + w.CandidateA + "/effacement",
 			"/candidats/{id}/nir":                     "/candidats/" + w.CandidateA + "/nir",
+			"/candidats/{id}/identite":                "/candidats/" + w.CandidateA + "/identite",
 			"/organismes/{id}":                        "/organismes/" + w.OrgA,
 			"/organismes/{id}/habilitations":          "/organismes/" + w.OrgA + "/habilitations",
 			"/entreprises/{id}":                       "/entreprises/" + w.CompanyA,
@@ -128,6 +129,7 @@ func coreSamples(t testing.TB, w *servicetest.World) routeSamples {
 		},
 		CrossScope: map[string]string{
 			"/candidats/{id}/nir":                 "/candidats/" + w.CandidateB + "/nir",
+			"/candidats/{id}/identite":            "/candidats/" + w.CandidateB + "/identite",
 			"/candidats/{id}":                     "/candidats/" + w.CandidateB,
 			"/organismes/{id}":                    "/organismes/" + w.OrgB,
 			"/entreprises/{id}":                   "/entreprises/" + w.CompanyB,
