@@ -47,9 +47,19 @@ func chromiumPath(t *testing.T) string {
 // the test world.
 func startServer(t *testing.T) (string, *servicetest.World) {
 	t.Helper()
+	return startServerWith(t, nil)
+}
+
+// startServerWith is startServer with settings changed by set (nil: none) before they are
+// resolved, as flags would change them.
+func startServerWith(t *testing.T, set func(*config.Config)) (string, *servicetest.World) {
+	t.Helper()
 	cfg := config.Default()
 	cfg.Addr = "127.0.0.1:0"
 	cfg.DataDir = t.TempDir()
+	if set != nil {
+		set(&cfg)
+	}
 	if err := cfg.Resolve(); err != nil {
 		t.Fatal(err)
 	}
