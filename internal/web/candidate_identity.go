@@ -23,6 +23,9 @@ func (s *Server) candidateIdentityForm(w http.ResponseWriter, r *http.Request) e
 	if err != nil {
 		return err
 	}
+	if c.ErasedAt != nil {
+		return domain.Errorf(domain.ECONFLICT, "Les données de cette personne ont été effacées : son identité ne se corrige plus.")
+	}
 	f := emptyForm()
 	f.Values = url.Values{"birth_name": {c.BirthName}, "used_name": {c.UsedName}, "first_names": {c.FirstNames},
 		"birth_date": {c.BirthDate.String()}, "sex": {string(c.Sex)}, "birth_insee": {c.BirthINSEE},
