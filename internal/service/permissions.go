@@ -6,22 +6,23 @@ import "cqp/internal/domain"
 type Action string
 
 const (
-	ActDashboard          Action = "dashboard"           // one's own dashboard
-	ActAccount            Action = "account"             // one's own password and API tokens
-	ActCandidateList      Action = "candidate.list"      // the candidates list
-	ActCandidateRead      Action = "candidate.read"      // a candidate's file
-	ActCandidateCreate    Action = "candidate.create"    // enrol a new candidate
-	ActCandidateUpdate    Action = "candidate.update"    // change a candidate's identity
-	ActFrameworkRead      Action = "framework.read"      // browse frameworks
-	ActFrameworkImport    Action = "framework.import"    // load a new framework version
-	ActFrameworkConfirm   Action = "framework.confirm"   // confirm or correct an item flagged to confirm
-	ActOrganisationRead   Action = "organisation.read"   // training organisations
-	ActOrganisationManage Action = "organisation.manage" // create OFs, grant accreditations
-	ActCompanyRead        Action = "company.read"        // companies
-	ActCompanyManage      Action = "company.manage"      // create companies
-	ActUserManage         Action = "user.manage"         // accounts and roles
-	ActAuditRead          Action = "audit.read"          // the audit trail
-	ActOutboxRead         Action = "outbox.read"         // mails kept when no SMTP server is set
+	ActDashboard          Action = "dashboard"             // one's own dashboard
+	ActAccount            Action = "account"               // one's own password and API tokens
+	ActCandidateList      Action = "candidate.list"        // the candidates list
+	ActCandidateRead      Action = "candidate.read"        // a candidate's file
+	ActCandidateCreate    Action = "candidate.create"      // enrol a new candidate
+	ActCandidateUpdate    Action = "candidate.update"      // change a candidate's identity
+	ActFrameworkRead      Action = "framework.read"        // browse frameworks
+	ActFrameworkImport    Action = "framework.import"      // load a new framework version
+	ActFrameworkConfirm   Action = "framework.confirm"     // confirm or correct an item flagged to confirm
+	ActOrganisationRead   Action = "organisation.read"     // training organisations
+	ActOrganisationManage Action = "organisation.manage"   // create OFs, grant, suspend, withdraw accreditations, obligations
+	ActRegisterExport     Action = "organisation.register" // the register of accredited OFs, for France Compétences
+	ActCompanyRead        Action = "company.read"          // companies
+	ActCompanyManage      Action = "company.manage"        // create companies
+	ActUserManage         Action = "user.manage"           // accounts and roles
+	ActAuditRead          Action = "audit.read"            // the audit trail
+	ActOutboxRead         Action = "outbox.read"           // mails kept when no SMTP server is set
 	// The right of access (RGPD art. 15): everything cqp holds on a candidate, as JSON and PDF.
 	ActPersonalDataExport Action = "candidate.personal_data"
 
@@ -118,6 +119,7 @@ var Permissions = map[Action]map[domain.Role]Access{
 		domain.RoleTrainingOrganisation: AccessScoped,
 	},
 	ActOrganisationManage: {domain.RoleSecretariat: AccessAll},
+	ActRegisterExport:     {domain.RoleSecretariat: AccessAll, domain.RoleBranch: AccessAll},
 	ActCompanyRead: {
 		domain.RoleSecretariat: AccessAll, domain.RoleBranch: AccessAll,
 		domain.RoleTrainingOrganisation: AccessAll, // an OF picks the companies of its candidates
