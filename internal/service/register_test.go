@@ -153,6 +153,17 @@ func TestAccreditationSuspensionAndRegister(t *testing.T) {
 				if err != nil || state.Due != tc.due {
 					t.Errorf("%d days after: %+v %v, want due %v", tc.days, state, err, tc.due)
 				}
+				cards, err := at(tc.days).Dashboard(ctx, w.secretariat)
+				if err != nil {
+					t.Fatal(err)
+				}
+				onDashboard := false
+				for _, c := range cards {
+					onDashboard = onDashboard || strings.HasPrefix(c.Label, "Registre des organismes habilités")
+				}
+				if onDashboard != tc.due {
+					t.Errorf("%d days after: the dashboard reminder shows %v, want %v", tc.days, onDashboard, tc.due)
+				}
 			}
 			later := at(47)
 			if _, err := later.RegisterRows(ctx, w.secretariat, "xlsx"); err != nil {
