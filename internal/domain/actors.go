@@ -171,10 +171,48 @@ type Accreditation struct {
 	ValidFrom              Date
 	ValidUntil             Date
 	CreatedAt              time.Time
+	// Status is active unless the secretariat suspended or withdrew it, with StatusReason,
+	// on StatusChangedAt (nil while it never changed).
+	Status          AccreditationStatus
+	StatusReason    string
+	StatusChangedAt *time.Time
+	// ObligationsVersion is the version of the branch's obligations accepted (0 = none).
+	ObligationsVersion int
 }
 
-// CoversDate reports whether the accreditation is valid on d.
+// AccreditationStatus says whether an accreditation is in force, suspended or withdrawn.
+type AccreditationStatus string
+
+const (
+	AccreditationActive    AccreditationStatus = "active"
+	AccreditationSuspended AccreditationStatus = "suspended"
+	AccreditationWithdrawn AccreditationStatus = "withdrawn"
+)
+
+// Label says the status in French.
+func (s AccreditationStatus) Label() string {
+	switch s {
+	case AccreditationSuspended:
+		return "suspendue"
+	case AccreditationWithdrawn:
+		return "retirée"
+	}
+	return "active"
+}
+
+// Active reports whether the accreditation is neither suspended nor withdrawn.
+func (a Accreditation) Active() bool {
+	return a.Status == "" || a.Status == AccreditationActive
+}
+
+// CoversDate reports whether the accreditation is valid on d: within its dates and neither
+// suspended nor withdrawn.
 func (a Accreditation) CoversDate(d Date) bool {
+	return a.Active() && a.CoversDates(d)
+}
+
+// CoversDates reports whether d falls within the accreditation's dates, whatever its status.
+func (a Accreditation) CoversDates(d Date) bool {
 	return !d.Before(a.ValidFrom) && !a.ValidUntil.Before(d)
 }
 

@@ -293,6 +293,9 @@ func accreditationGap(o domain.TrainingOrganisation, qualificationID, title stri
 			}
 		}
 		if !covered {
+			if msg := accreditationStopped(o, qualificationID, title, day); msg != "" {
+				return msg
+			}
 			var held []string
 			for _, acc := range accs {
 				held = append(held, "du "+acc.ValidFrom.String()+" au "+acc.ValidUntil.String())

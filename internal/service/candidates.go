@@ -348,7 +348,11 @@ func (s *Service) buildEnrolment(ctx context.Context, q store.Q, a domain.Actor,
 				}
 			}
 			if !ok && in.Route != domain.RouteVAE {
-				fe.Add("training_organisation", "Cet organisme n'a pas d'habilitation en cours de validité pour « "+fw.Framework.Qualification.Title+" ».")
+				msg := accreditationStopped(o, fw.QualificationID, fw.Framework.Qualification.Title, s.Today())
+				if msg == "" {
+					msg = "Cet organisme n'a pas d'habilitation en cours de validité pour « " + fw.Framework.Qualification.Title + " »."
+				}
+				fe.Add("training_organisation", msg)
 			}
 		}
 	} else if in.Route != domain.RouteVAE {

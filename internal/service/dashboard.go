@@ -63,6 +63,14 @@ func (s *Service) Dashboard(ctx context.Context, a domain.Actor) ([]DashboardCar
 			}
 		}
 		cards = append(cards, DashboardCard{Label: "Habilitations expirant sous 60 jours", Count: expiring, Href: "/organismes"})
+		reg, err := registerState(ctx, s.store.Read(), s.Now())
+		if err != nil {
+			return nil, err
+		}
+		if reg.Due {
+			cards = append(cards, DashboardCard{Label: "Registre des organismes habilités modifié il y a plus de 45 jours et non exporté",
+				Count: 1, Href: "/organismes#registre", Hint: "À transmettre à France Compétences dans les deux mois du changement."})
+		}
 	}
 	if Can(a, ActFrameworkImport) {
 		fws, err := s.store.Read().LatestFrameworks(ctx)

@@ -2,6 +2,7 @@ package service
 
 import (
 	"context"
+	"strconv"
 	"strings"
 
 	"cqp/internal/domain"
@@ -112,12 +113,17 @@ func (s *Service) AddAccreditation(ctx context.Context, a domain.Actor, acc doma
 			return err
 		}
 		acc.ID, acc.CreatedAt = newID(), s.Now()
+		acc.Status = domain.AccreditationActive
+		if acc.ObligationsVersion, err = currentObligationsVersion(ctx, q); err != nil {
+			return err
+		}
 		if err := q.AddAccreditation(ctx, acc); err != nil {
 			return err
 		}
 		return s.audit(ctx, q, a, change{Action: "accreditation.create", EntityType: "training_organisation",
 			EntityID: acc.TrainingOrganisationID, After: map[string]string{"qualification": acc.QualificationCode,
-				"valid_from": acc.ValidFrom.ISO(), "valid_until": acc.ValidUntil.ISO()}})
+				"valid_from": acc.ValidFrom.ISO(), "valid_until": acc.ValidUntil.ISO(),
+				"obligations_version": strconv.Itoa(acc.ObligationsVersion)}})
 	})
 }
 

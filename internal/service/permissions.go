@@ -15,16 +15,17 @@ const (
 	// Correct a recorded identity (a typo in a name, a wrong birth date) on the proof of a
 	// civil-status document: the secretariat alone, since the certificate prints it.
 	ActCandidateIdentityCorrect Action = "candidate.identity_correct"
-	ActFrameworkRead            Action = "framework.read"      // browse frameworks
-	ActFrameworkImport          Action = "framework.import"    // load a new framework version
-	ActFrameworkConfirm         Action = "framework.confirm"   // confirm or correct an item flagged to confirm
-	ActOrganisationRead         Action = "organisation.read"   // training organisations
-	ActOrganisationManage       Action = "organisation.manage" // create OFs, grant accreditations
-	ActCompanyRead              Action = "company.read"        // companies
-	ActCompanyManage            Action = "company.manage"      // create companies
-	ActUserManage               Action = "user.manage"         // accounts and roles
-	ActAuditRead                Action = "audit.read"          // the audit trail
-	ActOutboxRead               Action = "outbox.read"         // mails kept when no SMTP server is set
+	ActFrameworkRead            Action = "framework.read"        // browse frameworks
+	ActFrameworkImport          Action = "framework.import"      // load a new framework version
+	ActFrameworkConfirm         Action = "framework.confirm"     // confirm or correct an item flagged to confirm
+	ActOrganisationRead         Action = "organisation.read"     // training organisations
+	ActOrganisationManage       Action = "organisation.manage"   // create OFs, grant, suspend, withdraw accreditations, obligations
+	ActRegisterExport           Action = "organisation.register" // the register of accredited OFs, for France Compétences
+	ActCompanyRead              Action = "company.read"          // companies
+	ActCompanyManage            Action = "company.manage"        // create companies
+	ActUserManage               Action = "user.manage"           // accounts and roles
+	ActAuditRead                Action = "audit.read"            // the audit trail
+	ActOutboxRead               Action = "outbox.read"           // mails kept when no SMTP server is set
 	// The right of access (RGPD art. 15): everything cqp holds on a candidate, as JSON and PDF.
 	ActPersonalDataExport Action = "candidate.personal_data"
 
@@ -122,6 +123,7 @@ var Permissions = map[Action]map[domain.Role]Access{
 		domain.RoleTrainingOrganisation: AccessScoped,
 	},
 	ActOrganisationManage: {domain.RoleSecretariat: AccessAll},
+	ActRegisterExport:     {domain.RoleSecretariat: AccessAll, domain.RoleBranch: AccessAll},
 	ActCompanyRead: {
 		domain.RoleSecretariat: AccessAll, domain.RoleBranch: AccessAll,
 		domain.RoleTrainingOrganisation: AccessAll, // an OF picks the companies of its candidates

@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"database/sql"
 
 	"cqp/internal/domain"
 )
@@ -91,15 +92,16 @@ func (q Q) ListTrainingOrganisations(ctx context.Context, ids []string) ([]domai
 // AddAccreditation records an accreditation.
 func (q Q) AddAccreditation(ctx context.Context, a domain.Accreditation) error {
 	_, err := q.db.ExecContext(ctx,
-		`INSERT INTO accreditations (id, training_organisation_id, qualification_id, valid_from, valid_until, created_at)
-		 VALUES ($1, $2, $3, $4, $5, $6)`,
-		a.ID, a.TrainingOrganisationID, a.QualificationID, a.ValidFrom.ISO(), a.ValidUntil.ISO(), a.CreatedAt.UTC())
+		`INSERT INTO accreditations (id, training_organisation_id, qualification_id, valid_from, valid_until, created_at, obligations_version)
+		 VALUES ($1, $2, $3, $4, $5, $6, $7)`,
+		a.ID, a.TrainingOrganisationID, a.QualificationID, a.ValidFrom.ISO(), a.ValidUntil.ISO(), a.CreatedAt.UTC(), a.ObligationsVersion)
 	return normalize(err)
 }
 
 func (q Q) accreditations(ctx context.Context, where string, params ...any) (map[string][]domain.Accreditation, error) {
 	rows, err := q.db.QueryContext(ctx,
-		`SELECT a.id, a.training_organisation_id, a.qualification_id, qu.code, qu.title, a.valid_from, a.valid_until, a.created_at
+		`SELECT a.id, a.training_organisation_id, a.qualification_id, qu.code, qu.title, a.valid_from, a.valid_until, a.created_at,
+		        a.status, a.status_reason, a.status_changed_at, a.obligations_version
 		 FROM accreditations a JOIN qualifications qu ON qu.id = a.qualification_id `+where+
 			` ORDER BY qu.code, a.valid_from`, params...)
 	if err != nil {
@@ -109,10 +111,16 @@ func (q Q) accreditations(ctx context.Context, where string, params ...any) (map
 	m := map[string][]domain.Accreditation{}
 	for rows.Next() {
 		var a domain.Accreditation
-		var from, until string
+		var from, until, status string
+		var changed sql.NullTime
 		if err := rows.Scan(&a.ID, &a.TrainingOrganisationID, &a.QualificationID, &a.QualificationCode,
-			&a.QualificationTitle, &from, &until, &a.CreatedAt); err != nil {
+			&a.QualificationTitle, &from, &until, &a.CreatedAt, &status, &a.StatusReason, &changed, &a.ObligationsVersion); err != nil {
 			return nil, normalize(err)
+		}
+		a.Status = domain.AccreditationStatus(status)
+		if changed.Valid {
+			t := changed.Time
+			a.StatusChangedAt = &t
 		}
 		a.ValidFrom, a.ValidUntil = parseDate(from), parseDate(until)
 		m[a.TrainingOrganisationID] = append(m[a.TrainingOrganisationID], a)

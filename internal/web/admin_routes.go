@@ -18,6 +18,11 @@ func (s *Server) registerAdminRoutes() {
 	s.handle("POST /organismes/nouveau", service.ActOrganisationManage, s.organisationNewSubmit)
 	s.handle("GET /organismes/{id}", service.ActOrganisationRead, s.organisationShow)
 	s.handle("POST /organismes/{id}/habilitations", service.ActOrganisationManage, s.accreditationCreate)
+	s.handle("POST /organismes/{id}/habilitations/{acc}/statut", service.ActOrganisationManage, s.accreditationStatus)
+	s.handle("GET /organismes/registre.csv", service.ActRegisterExport, s.registerCSV)
+	s.handle("GET /organismes/registre.xlsx", service.ActRegisterExport, s.registerXLSX)
+	s.handle("GET /organismes/obligations", service.ActOrganisationRead, s.obligationsShow)
+	s.handle("POST /organismes/obligations", service.ActOrganisationManage, s.obligationsSave)
 
 	s.handle("GET /entreprises", service.ActCompanyRead, s.companiesList)
 	s.handle("GET /entreprises/nouveau", service.ActCompanyManage, s.companyNewForm)

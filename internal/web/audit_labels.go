@@ -61,6 +61,11 @@ var actionLabels = map[string]string{
 	"retention.rules":                "Durées de conservation modifiées",
 	"organisation.create":            "Organisme de formation créé",
 	"accreditation.create":           "Habilitation accordée",
+	"accreditation.suspend":          "Habilitation suspendue",
+	"accreditation.withdraw":         "Habilitation retirée",
+	"accreditation.reinstate":        "Habilitation rétablie",
+	"accreditation.obligations":      "Obligations des organismes habilités modifiées",
+	"register.export":                "Registre des organismes habilités exporté",
 	"company.create":                 "Entreprise créée",
 	"funder.create":                  "Financeur créé",
 	"user.create":                    "Compte créé",
@@ -162,6 +167,7 @@ var entityLabels = map[string]string{
 	"jury_session":          "Session de jury",
 	"branch":                "Branche",
 	"certificate":           "Certificat ou attestation de blocs",
+	"register":              "Registre des organismes habilités",
 }
 
 func entityLabel(kind string) string {
@@ -189,6 +195,7 @@ var auditFieldLabels = map[string]string{
 	"valid_from": "du", "valid_until": "au", "version": "version", "blocks": "blocs", "status": "statut",
 	"disabled": "désactivé", "route": "voie", "public": "public", "framework_version": "version du référentiel",
 	"training_organisation": "organisme", "company": "entreprise", "number": "numéro",
+	"accreditation": "habilitation", "obligations_version": "version des obligations",
 	"birth_name": "nom de naissance", "used_name": "nom d'usage", "first_names": "prénoms",
 	"referent": "référent", "held": "blocs déjà acquis", "by": "à l'initiative de", "referents": "référents précédents",
 	"birth_date": "né·e le", "sex": "sexe", "birth_insee": "INSEE de naissance", "birth_country": "pays de naissance",

@@ -15,6 +15,8 @@ type organisationShowPage struct {
 	// The accreditation form, for those who may grant one.
 	Form           *form
 	Qualifications []option
+	// A refused suspension, withdrawal or reinstatement, shown under its accreditation.
+	Status *statusForm
 }
 
 func (s *Server) organisationShow(w http.ResponseWriter, r *http.Request) error {
@@ -23,6 +25,11 @@ func (s *Server) organisationShow(w http.ResponseWriter, r *http.Request) error 
 
 // renderOrganisation shows an organisation's page, with f in its accreditation form.
 func (s *Server) renderOrganisation(w http.ResponseWriter, r *http.Request, status int, f *form) error {
+	return s.renderOrganisationPage(w, r, status, f, nil)
+}
+
+// renderOrganisationPage is renderOrganisation with a refused status change, if any.
+func (s *Server) renderOrganisationPage(w http.ResponseWriter, r *http.Request, status int, f *form, sf *statusForm) error {
 	ctx, a := r.Context(), actorFrom(r.Context())
 	o, err := s.svc.TrainingOrganisation(ctx, a, r.PathValue("id"))
 	if err != nil {
@@ -33,7 +40,7 @@ func (s *Server) renderOrganisation(w http.ResponseWriter, r *http.Request, stat
 		return err
 	}
 	p := organisationShowPage{Organisation: o, SIRETShown: formatSIRET(o.SIRET),
-		Accreditations: viewAccreditations(o.Accreditations, s.svc.Today()), Users: users, Form: f}
+		Accreditations: viewAccreditations(o.Accreditations, s.svc.Today()), Users: users, Form: f, Status: sf}
 	if service.Can(a, service.ActOrganisationManage) {
 		quals, err := s.svc.Qualifications(ctx)
 		if err != nil {

@@ -5,6 +5,7 @@ import (
 	"strconv"
 
 	"cqp/internal/domain"
+	"cqp/internal/service"
 )
 
 // expiryWarningDays is how early an accreditation about to end is flagged.
@@ -20,6 +21,8 @@ type accreditationView struct {
 func viewAccreditation(acc domain.Accreditation, today domain.Date) accreditationView {
 	v := accreditationView{Accreditation: acc}
 	switch {
+	case !acc.Active():
+		v.State = string(acc.Status)
 	case acc.ValidUntil.Before(today):
 		v.State = "expired"
 	case today.Before(acc.ValidFrom):
@@ -39,6 +42,8 @@ func (v accreditationView) Flagged() bool { return v.State == "expired" || v.Sta
 // StateLabel says the state in French.
 func (v accreditationView) StateLabel() string {
 	switch v.State {
+	case string(domain.AccreditationSuspended), string(domain.AccreditationWithdrawn):
+		return v.Status.Label()
 	case "expired":
 		return "expirée"
 	case "future":
@@ -58,7 +63,7 @@ func (v accreditationView) StateLabel() string {
 // Badge is the CSS class of the state's badge.
 func (v accreditationView) Badge() string {
 	switch v.State {
-	case "expired":
+	case "expired", string(domain.AccreditationSuspended), string(domain.AccreditationWithdrawn):
 		return "off"
 	case "expiring", "future":
 		return "confirm"
@@ -92,6 +97,8 @@ type organisationRow struct {
 type organisationsListPage struct {
 	Rows    []organisationRow
 	Flagged int // accreditations expired or expiring soon
+	// The register's state, for those who export it.
+	Register *service.RegisterState
 }
 
 func (s *Server) organisationsList(w http.ResponseWriter, r *http.Request) error {
@@ -110,6 +117,13 @@ func (s *Server) organisationsList(w http.ResponseWriter, r *http.Request) error
 			}
 		}
 		p.Rows = append(p.Rows, row)
+	}
+	if a := actorFrom(r.Context()); service.Can(a, service.ActRegisterExport) {
+		st, err := s.svc.RegisterState(r.Context(), a)
+		if err != nil {
+			return err
+		}
+		p.Register = &st
 	}
 	s.render(w, r, http.StatusOK, "organisations_list.html", "Organismes de formation", p)
 	return nil
