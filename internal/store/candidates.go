@@ -208,6 +208,24 @@ func (q Q) ListCandidates(ctx context.Context, f CandidateFilter) (CandidatePage
 		count = `SELECT COUNT(*) FROM (` + strings.Replace(count, `SELECT COUNT(*)`, `SELECT 1`, 1) +
 			fmt.Sprintf(` LIMIT %d) capped`, f.CountLimit+1)
 	}
+	if len(enrol) > 0 && len(cand) == 0 && len(orgs) == 0 {
+		// Conditions on the enrolments alone: when few match, read them first and sort them,
+		// rather than walk the candidates in name order probing each one's enrolments (on
+		// PostgreSQL, 41 000 probes for 50 rows out of 1 042 matches at 100 000 candidates).
+		var few int
+		err := q.db.QueryRowContext(ctx, `SELECT COUNT(*) FROM (SELECT 1 FROM enrolments e`+whereAll(enrol)+
+			fmt.Sprintf(` LIMIT %d) m`, enrolmentDrivenLimit+1), a...).Scan(&few)
+		if err != nil {
+			return CandidatePage{}, normalize(err)
+		}
+		if few <= enrolmentDrivenLimit {
+			keys := `WITH m AS MATERIALIZED (SELECT e.id, e.candidate_id, e.created_at FROM enrolments e` + whereAll(enrol) + `)
+				SELECT c.sort_key AS sk, c.id AS cid, m.created_at AS ec, m.id AS eid FROM m JOIN candidates c ON c.id = m.candidate_id
+				ORDER BY c.sort_key, c.id, m.created_at, m.id LIMIT ` + a.add(limit) + ` OFFSET ` + a.add(offset)
+			rows, err := q.pageRowsFrom(ctx, keys, a)
+			return capTotal(CandidatePage{Rows: rows, Total: few}, f.CountLimit), err
+		}
+	}
 	join, conds := `LEFT JOIN enrolments e ON e.candidate_id = c.id`, slices.Concat(cand, enrol)
 	if len(orgs) > 0 && len(enrol) == 0 {
 		// An organisation's enrolments are a large share of all of them: walking the candidates in
@@ -366,6 +384,16 @@ func (q Q) listEveryCandidate(ctx context.Context, limit, offset int) (Candidate
 func (q Q) pageRows(ctx context.Context, join string, conds []string, a args, limit, offset int) ([]CandidateRow, error) {
 	keys := `SELECT c.sort_key AS sk, c.id AS cid, e.created_at AS ec, e.id AS eid FROM candidates c ` + join + whereAll(conds) +
 		` ORDER BY c.sort_key, c.id, e.created_at, e.id LIMIT ` + a.add(limit) + ` OFFSET ` + a.add(offset)
+	return q.pageRowsFrom(ctx, keys, a)
+}
+
+// enrolmentDrivenLimit is how many matching enrolments at most the list reads first and sorts,
+// when only conditions on the enrolments filter it. Tests change it to reach both paths.
+var enrolmentDrivenLimit = 5000
+
+// pageRowsFrom reads the rows whose keys (sk, cid, ec, eid: sort key, candidate, enrolment
+// creation, enrolment) the keys query selects, in the list's order.
+func (q Q) pageRowsFrom(ctx context.Context, keys string, a args) ([]CandidateRow, error) {
 	query := `SELECT ` + candidateColumns + `, COALESCE(e.id, ''), COALESCE(qu.code, ''), COALESCE(qu.title, ''),
 		COALESCE(e.route, ''), COALESCE(e.status, ''), COALESCE(o.name, ''), COALESCE(e.stage, '')
 		FROM (` + keys + `) p

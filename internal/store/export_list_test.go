@@ -7,3 +7,11 @@ func SetDeepOffset(n int) (restore func()) {
 	deepOffset = n
 	return func() { deepOffset = old }
 }
+
+// SetEnrolmentDrivenLimit sets how many matching enrolments the list reads first and sorts
+// when only enrolment conditions filter it (0: never); it returns what restores the default.
+func SetEnrolmentDrivenLimit(n int) (restore func()) {
+	old := enrolmentDrivenLimit
+	enrolmentDrivenLimit = n
+	return func() { enrolmentDrivenLimit = old }
+}
