@@ -2,6 +2,7 @@ package web
 
 import (
 	"bytes"
+	"context"
 	"embed"
 	"errors"
 	"fmt"
@@ -159,9 +160,12 @@ func (p page) Can(act string) bool { return service.Can(p.Actor, service.Action(
 // LoggedIn reports whether someone is logged in.
 func (p page) LoggedIn() bool { return p.Actor.UserID != "" }
 
-func (s *Server) nav(a domain.Actor, path string) []navItem {
+func (s *Server) nav(ctx context.Context, a domain.Actor, path string) []navItem {
 	if a.UserID == "" {
 		return nil
+	}
+	if onlyCandidate(a) {
+		return s.candidateNav(ctx, a, path)
 	}
 	all := []struct {
 		label, href string
@@ -194,6 +198,38 @@ func (s *Server) nav(a domain.Actor, path string) []navItem {
 	return out
 }
 
+// onlyCandidate reports whether the actor's every role is the candidate's.
+func onlyCandidate(a domain.Actor) bool {
+	for _, r := range a.Roles {
+		if r.Role != domain.RoleCandidate {
+			return false
+		}
+	}
+	return len(a.Roles) > 0
+}
+
+// candidateNav is a candidate's menu: their dashboard, their own file, the VAE pages only when
+// one of their enrolments is a VAE, and their certificates.
+func (s *Server) candidateNav(ctx context.Context, a domain.Actor, path string) []navItem {
+	item := func(label, href string) navItem {
+		return navItem{Label: label, Href: href, Current: path == href || (href != "/" && strings.HasPrefix(path, href))}
+	}
+	out := []navItem{item("Tableau de bord", "/")}
+	vae := false
+	for _, id := range a.Scopes(domain.RoleCandidate) {
+		out = append(out, item("Mon dossier", "/candidats/"+id))
+		if c, err := s.svc.Candidate(ctx, a, id); err == nil {
+			for _, e := range c.Enrolments {
+				vae = vae || e.Route == domain.RouteVAE
+			}
+		}
+	}
+	if vae {
+		out = append(out, item("VAE", "/vae"))
+	}
+	return append(out, item("Certificats", "/certificats"))
+}
+
 const flashKey = "flash"
 
 // flash stores a message shown once on the next page.
@@ -208,7 +244,7 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name
 		return
 	}
 	a := actorFrom(r.Context())
-	p := page{Title: title, Actor: a, Nav: s.nav(a, r.URL.Path), Path: r.URL.Path, RequestID: requestID(r.Context()), Data: data}
+	p := page{Title: title, Actor: a, Nav: s.nav(r.Context(), a, r.URL.Path), Path: r.URL.Path, RequestID: requestID(r.Context()), Data: data}
 	if r.Context().Value(sessionLoadedKey) != nil {
 		p.Flash = s.sessions.PopString(r.Context(), flashKey)
 	}
