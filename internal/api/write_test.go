@@ -46,14 +46,14 @@ func TestCreatingRecords(t *testing.T) {
 		})
 		t.Run("a candidate with wrong identity fields gets a French message per field", func(t *testing.T) {
 			r := f.post(t, ofA, "/api/v1/candidates", map[string]any{
-				"birth_name": " ", "first_names": "Moussa", "birth_date": "03/11/1998", "sex": "X", "birth_insee": "7505",
+				"birth_name": " ", "first_names": "Moussa", "birth_date": "03/11/1998", "sex": "Z", "birth_insee": "7505",
 			})
 			wantStatus(t, r, http.StatusUnprocessableEntity)
 			p := r.Problem(t)
 			want := map[string]string{
 				"birth_name":  "Indiquez le nom de naissance.",
 				"birth_date":  "La date de naissance doit être au format AAAA-MM-JJ, par exemple 1990-05-17.",
-				"sex":         "Indiquez le sexe tel qu'il figure à l'état civil (M ou F).",
+				"sex":         "Indiquez le sexe tel qu'il figure à l'état civil : féminin, masculin ou autre.",
 				"birth_insee": "Le code INSEE comporte 5 caractères (chiffres, ou 2A/2B pour la Corse), par exemple 75056.",
 			}
 			for field, msg := range want {

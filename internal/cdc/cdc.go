@@ -66,7 +66,8 @@ type Passage struct {
 }
 
 // HolderOf builds the declared identity of a candidate. The country code of a person born
-// abroad is read from their NIR (department 99, then the country's three digits).
+// abroad is the INSEE code of their birth country, or when that is not in the INSEE list
+// (a record older than the check), read from their NIR (department 99, then three digits).
 func HolderOf(c domain.Candidate) Holder {
 	h := Holder{BirthName: strings.TrimSpace(c.BirthName), UsedName: strings.TrimSpace(c.UsedName), BirthDate: c.BirthDate,
 		Sex: c.Sex, BirthINSEE: strings.TrimSpace(c.BirthINSEE), BirthCity: strings.TrimSpace(c.BirthCity),
@@ -75,11 +76,16 @@ func HolderOf(c domain.Candidate) Holder {
 		h.UsedName = ""
 	}
 	h.FirstNames = strings.FieldsFunc(c.FirstNames, func(r rune) bool { return r == ',' || r == ' ' })
+	country, known := domain.LookupCountry(h.BirthCountry)
 	switch {
 	case h.BirthINSEE != "" && !strings.HasPrefix(h.BirthINSEE, "99"):
 		h.BirthCountryCode = "100"
+	case h.BirthINSEE == "" && known:
+		h.BirthCountryCode, h.BirthCountry = country.RegisterCode(), country.Name
 	case len(c.NIR) == 15 && c.NIR[5:7] == "99":
-		h.BirthCountryCode = c.NIR[7:10]
+		if fromNIR, ok := domain.LookupCountry(c.NIR[5:10]); ok && fromNIR.Code != domain.CountryFrance {
+			h.BirthCountryCode = fromNIR.RegisterCode()
+		}
 	}
 	return h
 }
@@ -100,15 +106,22 @@ func Problems(c domain.Candidate, code string) []string {
 			out = append(out, msg)
 		}
 	}
-	if c.Sex != domain.SexMale && c.Sex != domain.SexFemale {
-		out = append(out, "Sexe non renseigné (M ou F, tel qu'à l'état civil).")
-	}
-	if strings.TrimSpace(c.BirthINSEE) == "" && strings.TrimSpace(c.BirthCountry) == "" {
-		out = append(out, "Lieu de naissance incomplet : ni code INSEE de la commune, ni pays de naissance.")
-	} else if insee := strings.TrimSpace(c.BirthINSEE); insee != "" && len(insee) != 5 {
-		out = append(out, "Le code INSEE de la commune de naissance ne compte pas 5 caractères.")
+	switch c.Sex {
+	case domain.SexMale, domain.SexFemale:
+	case domain.SexOther:
+		out = append(out, "Sexe « autre » : le registre national n'accepte que F ou M. Si l'état civil de la personne indique F ou M, corrigez son identité ; sinon, la délivrance ne peut pas être déclarée.")
+	default:
+		out = append(out, "Sexe non renseigné (F ou M, tel qu'à l'état civil).")
 	}
 	h := HolderOf(c)
+	switch insee := strings.TrimSpace(c.BirthINSEE); {
+	case insee == "" && strings.TrimSpace(c.BirthCountry) == "":
+		out = append(out, "Lieu de naissance incomplet : ni code INSEE de la commune, ni pays de naissance.")
+	case insee != "" && len(insee) != 5:
+		out = append(out, "Le code INSEE de la commune de naissance ne compte pas 5 caractères.")
+	case insee == "" && h.BirthCountryCode == "":
+		out = append(out, fmt.Sprintf("Le pays de naissance « %s » ne figure pas dans la liste des pays de l'INSEE : corrigez l'identité en choisissant le pays dans la liste.", c.BirthCountry))
+	}
 	if h.BirthName == "" {
 		out = append(out, "Nom de naissance non renseigné.")
 	}

@@ -99,6 +99,10 @@ func TestWhatMakesAnAwardNotDeclarable(t *testing.T) {
 		{"a NIR whose key is wrong", func(c *domain.Candidate) { c.NIR = c.NIR[:13] + "00" }, "RNCP1", "clé du NIR"},
 		{"a holder without sex", func(c *domain.Candidate) { c.Sex = "" }, "RNCP1", "Sexe non renseigné"},
 		{"a holder without birth place", func(c *domain.Candidate) { c.BirthINSEE, c.BirthCountry = "", "" }, "RNCP1", "Lieu de naissance incomplet"},
+		{"a holder whose sex is neither F nor M", func(c *domain.Candidate) { c.Sex = domain.SexOther }, "RNCP1", "n'accepte que F ou M"},
+		{"a holder born in a country the INSEE does not list", func(c *domain.Candidate) {
+			c.BirthINSEE, c.BirthCountry, c.NIR = "", "Atlantide", "2910499999123"+domain.NIRKey("2910499999123")
+		}, "RNCP1", "« Atlantide » ne figure pas"},
 		{"an award without RNCP code", func(*domain.Candidate) {}, "", "Pas de code RNCP"},
 	} {
 		t.Run(tc.name+" is not declarable, and the reason says why", func(t *testing.T) {
@@ -113,6 +117,17 @@ func TestWhatMakesAnAwardNotDeclarable(t *testing.T) {
 	if p := cdc.Problems(person(), "RNCP1"); len(p) != 0 {
 		t.Fatalf("a complete identity: %v", p)
 	}
+	t.Run("a holder born abroad gets the INSEE code of their country, whatever their NIR says", func(t *testing.T) {
+		c := person()
+		c.BirthINSEE, c.BirthCountry, c.NIR = "", "senegal", "2910499350123"+domain.NIRKey("2910499350123")
+		h := cdc.HolderOf(c)
+		if h.BirthCountryCode != "341" || h.BirthCountry != "Sénégal" {
+			t.Fatalf("%+v", h)
+		}
+		if p := cdc.Problems(c, "RNCP1"); len(p) != 0 {
+			t.Fatalf("problems %v", p)
+		}
+	})
 	if got := cdc.RNCPCode(" 12345 "); got != "RNCP12345" {
 		t.Fatalf("RNCPCode %q", got)
 	}

@@ -526,7 +526,7 @@ func TestDemoPeopleCarryWellFormedNIRs(t *testing.T) {
 		{BirthName: "Payet", FirstNames: "Jade", BirthDate: domain.NewDate(2001, 7, 9), Sex: domain.SexFemale, BirthINSEE: "97411"},
 		{BirthName: "Diallo", FirstNames: "Awa", BirthDate: domain.NewDate(1995, 1, 20), Sex: domain.SexFemale, BirthCountry: "Sénégal"},
 	} {
-		nir := fictitiousNIR(c)
+		nir := FictitiousNIR(c)
 		if msg := domain.NIRProblem(nir, c); msg != "" {
 			t.Errorf("%s %s: %s refused: %s", c.FirstNames, c.BirthName, nir, msg)
 		}

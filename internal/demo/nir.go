@@ -7,10 +7,10 @@ import (
 	"cqp/internal/domain"
 )
 
-// fictitiousNIR gives a demo person a well-formed NIR that agrees with their identity (sex,
+// FictitiousNIR gives a demo (or test) person a well-formed NIR that agrees with their identity (sex,
 // year and month of birth, birthplace) and passes the key check, so that the demo's awards can
 // be declared. The order number comes from the name: no real person's number is used.
-func fictitiousNIR(c domain.Candidate) string {
+func FictitiousNIR(c domain.Candidate) string {
 	if c.BirthDate.IsZero() || (c.Sex != domain.SexMale && c.Sex != domain.SexFemale) {
 		return ""
 	}
@@ -18,7 +18,10 @@ func fictitiousNIR(c domain.Candidate) string {
 	if c.Sex == domain.SexFemale {
 		sex = "2"
 	}
-	place := "99100" // abroad, with a country code
+	place := "99100" // abroad, in a country not in the INSEE list
+	if country, ok := domain.LookupCountry(c.BirthCountry); ok && c.BirthINSEE == "" {
+		place = "99" + country.RegisterCode() // 99 then the country, as the NIR writes it
+	}
 	if len(c.BirthINSEE) == 5 {
 		place = c.BirthINSEE // department then commune, as the NIR writes them
 	}
@@ -30,6 +33,6 @@ func fictitiousNIR(c domain.Candidate) string {
 
 // withNIR returns c with its fictitious NIR.
 func withNIR(c domain.Candidate) domain.Candidate {
-	c.NIR = fictitiousNIR(c)
+	c.NIR = FictitiousNIR(c)
 	return c
 }

@@ -223,7 +223,7 @@ func (g *generator) candidate(year, number int) store.BulkCandidate {
 	c.BirthDate = domain.NewDate(year-19-g.rng.IntN(37), time.Month(1+g.rng.IntN(12)), 1+g.rng.IntN(28))
 	place := syntheticBirthPlaces[g.rng.IntN(len(syntheticBirthPlaces))]
 	c.BirthINSEE, c.BirthCountry, c.BirthCity = place.INSEE, place.Country, place.City
-	c.NIR = fictitiousNIR(c)
+	c.NIR = FictitiousNIR(c)
 
 	// Created within the year (away from its edges, so that the Paris year is the number's),
 	// never in the future.

@@ -15,7 +15,26 @@ type Sex string
 const (
 	SexMale   Sex = "M"
 	SexFemale Sex = "F"
+	// SexOther is recorded for a person whose civil status is neither: the national register
+	// takes only M or F, so their awards are listed as not declarable, with why.
+	SexOther Sex = "X"
 )
+
+// Label is the sex as a form or a page shows it.
+func (s Sex) Label() string {
+	switch s {
+	case SexFemale:
+		return "Féminin"
+	case SexMale:
+		return "Masculin"
+	case SexOther:
+		return "Autre"
+	}
+	return string(s)
+}
+
+// ValidSex reports whether s is one of the values cqp records.
+func ValidSex(s Sex) bool { return s == SexMale || s == SexFemale || s == SexOther }
 
 // Candidate is a person who seeks a CQP, with the identity the national register needs.
 type Candidate struct {
@@ -93,8 +112,8 @@ func (c Candidate) Validate(today Date) FieldErrors {
 	case c.BirthDate.YearsAt(today) < 15 || c.BirthDate.YearsAt(today) > 100:
 		fe.Add("birth_date", "La date de naissance donne un âge hors de 15 à 100 ans : vérifiez-la.")
 	}
-	if c.Sex != SexMale && c.Sex != SexFemale {
-		fe.Add("sex", "Indiquez le sexe tel qu'il figure à l'état civil (M ou F).")
+	if !ValidSex(c.Sex) {
+		fe.Add("sex", "Indiquez le sexe tel qu'il figure à l'état civil : féminin, masculin ou autre.")
 	}
 	switch {
 	case c.BirthINSEE == "" && strings.TrimSpace(c.BirthCountry) == "":
@@ -103,6 +122,8 @@ func (c Candidate) Validate(today Date) FieldErrors {
 		fe.Add("birth_insee", "Le code INSEE comporte 5 caractères (chiffres, ou 2A/2B pour la Corse), par exemple 75056.")
 	case c.BirthINSEE != "" && inseeDepartmentProblem(c.BirthINSEE) != "":
 		fe.Add("birth_insee", inseeDepartmentProblem(c.BirthINSEE))
+	case c.BirthINSEE == "" && birthCountryProblem(c.BirthCountry) != "":
+		fe.Add("birth_country", birthCountryProblem(c.BirthCountry))
 	}
 	// The national register (the Caisse des Dépôts' declaration of awards) takes 60 characters
 	// at most for a name.
@@ -143,6 +164,12 @@ func inseeDepartmentProblem(code string) string {
 		return fmt.Sprintf("Le code INSEE %s n'est pas celui d'une commune d'outre-mer : ils commencent par 971 à 976.", code)
 	case dept == "98" && (code[2] < '4' || code[2] > '8'):
 		return fmt.Sprintf("Le code INSEE %s n'est pas celui d'une collectivité d'outre-mer : ils commencent par 984 à 988.", code)
+	case code == CountryFrance:
+		return "Le code 99100 désigne la France : indiquez le code INSEE de la commune de naissance."
+	case dept == "99":
+		if _, ok := LookupCountry(code); !ok {
+			return fmt.Sprintf("Le code %s ne figure pas dans la liste des pays de l'INSEE.", code)
+		}
 	}
 	return ""
 }

@@ -49,8 +49,8 @@ func (s *Service) CorrectCandidateIdentity(ctx context.Context, a domain.Actor, 
 		c := old
 		c.BirthName, c.UsedName, c.FirstNames = strings.TrimSpace(in.BirthName), strings.TrimSpace(in.UsedName), strings.TrimSpace(in.FirstNames)
 		c.BirthDate, c.Sex = in.BirthDate, in.Sex
-		c.BirthINSEE, c.BirthCountry = strings.ToUpper(strings.TrimSpace(in.BirthINSEE)), strings.TrimSpace(in.BirthCountry)
-		c.BirthCity = strings.TrimSpace(in.BirthCity)
+		c.BirthINSEE, c.BirthCountry, c.BirthCity = in.BirthINSEE, in.BirthCountry, in.BirthCity
+		c.NormalizeBirthPlace()
 		c.Email = domain.NormalizeEmail(in.Email)
 		newNIR := domain.NormalizeNIR(in.NIR)
 		c.NIR = newNIR // checked by Validate when given; the recorded one is checked below

@@ -135,8 +135,7 @@ type createOptions struct {
 func (s *Service) createCandidate(ctx context.Context, q store.Q, a domain.Actor, in CandidateInput, o createOptions) (Enrolled, error) {
 	c := in.Candidate
 	c.BirthName, c.UsedName, c.FirstNames = strings.TrimSpace(c.BirthName), strings.TrimSpace(c.UsedName), strings.TrimSpace(c.FirstNames)
-	c.BirthINSEE, c.BirthCountry = strings.ToUpper(strings.TrimSpace(c.BirthINSEE)), strings.TrimSpace(c.BirthCountry)
-	c.BirthCity = strings.TrimSpace(c.BirthCity)
+	c.NormalizeBirthPlace()
 	c.Email = domain.NormalizeEmail(c.Email)
 	c.NIR = domain.NormalizeNIR(c.NIR)
 	fe := c.Validate(s.Today())

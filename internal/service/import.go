@@ -46,7 +46,7 @@ var ImportColumns = []ImportColumn{
 		aliases: []string{"prenom"}},
 	{Key: "date_naissance", Description: "Date de naissance au format JJ/MM/AAAA.", Required: true, Example: "14/03/1995", field: "birth_date",
 		aliases: []string{"date de naissance", "ne le", "nee le"}},
-	{Key: "sexe", Description: "Sexe à l'état civil : F ou M.", Required: true, Example: "F", field: "sex"},
+	{Key: "sexe", Description: "Sexe à l'état civil : F, M, ou X (autre ; la certification ne pourra pas être déclarée au registre national, qui n'accepte que F ou M).", Required: true, Example: "F", field: "sex"},
 	{Key: "code_insee_naissance", Description: "Code INSEE de la commune de naissance (5 caractères, 2A/2B pour la Corse) ; vide si la personne est née à l'étranger.",
 		Example: "75056", field: "birth_insee", aliases: []string{"code insee", "insee", "code insee de naissance", "code insee commune de naissance"}},
 	{Key: "commune_naissance", Description: "Commune de naissance.", Example: "Paris", field: "birth_city",
@@ -519,9 +519,11 @@ func (s *Service) importInput(ctx context.Context, q store.Q, row ImportRow, byS
 		c.Sex = domain.SexFemale
 	case "m", "h", "homme", "masculin":
 		c.Sex = domain.SexMale
+	case "x", "autre":
+		c.Sex = domain.SexOther
 	case "":
 	default:
-		bad("sexe", "« "+clip(v["sexe"])+" » : écrivez F ou M.")
+		bad("sexe", "« "+clip(v["sexe"])+" » : écrivez F, M, ou X (autre).")
 		c.Sex = "?"
 	}
 	if len(c.BirthINSEE) == 4 && strings.Trim(c.BirthINSEE, "0123456789") == "" {

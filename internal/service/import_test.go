@@ -122,7 +122,7 @@ func TestImportingCandidatesIntoAnAction(t *testing.T) {
 		t.Run("every bad row is listed with its line and column, and nothing is imported", func(t *testing.T) {
 			file := importCSVHeader +
 				"Rousseau;Jeanne;03/04/1999;F;75056;demandeur d'emploi;OPT1 OPT2;40483304800022;" + referent + ";02/11/2026;Courtage;Reconversion;5;0;;\n" +
-				"Blanc;Marc;1998-02-30;X;ABCDE;retraité;OPT1;99999999999999;;;;;;douze;;\n" +
+				"Blanc;Marc;1998-02-30;Z;ABCDE;retraité;OPT1;99999999999999;;;;;;douze;;\n" +
 				"Rousseau;Jeanne;03/04/1999;F;75056;salarié;OPT1 OPT2;;;02/11/2026;C;M;5;0;;\n" +
 				"Noir;Léo;03/04/1997;M;69123;salarié;OPT1 OPT2;;;02/11/2026;C;M;4;6;;\n" +
 				"Vert;Zoé;03/04/1996;F;69123;salarié;OPT1 OPT2;44306184100047;" + referent + ";02/11/2026;C;M;5;0;;Exception\n" +
@@ -135,7 +135,7 @@ func TestImportingCandidatesIntoAnAction(t *testing.T) {
 				text   string
 			}{
 				{3, "date_naissance", "« 1998-02-30 » n'est pas une date"},
-				{3, "sexe", "écrivez F ou M"},
+				{3, "sexe", "écrivez F, M, ou X (autre)"},
 				{3, "code_insee_naissance", "Le code INSEE comporte 5 caractères"},
 				{3, "public", "« retraité »"},
 				{3, "blocs_optionnels", "exactement 2 blocs optionnels"},

@@ -62,3 +62,31 @@ func TestTheSecretariatCorrectsAnIdentity(t *testing.T) {
 		t.Fatalf("an OF corrects an identity: %d", status)
 	}
 }
+
+// A person born abroad names their country from the INSEE list (suggested by the form, found
+// without accents), and a sex other than F or M is recorded and shown.
+func TestAnIdentityBornAbroadWithSexOther(t *testing.T) {
+	s := newSite(t)
+	id := s.world.CandidateA
+	sec := s.client(t, s.world.Accounts[domain.RoleSecretariat])
+	path := "/candidats/" + id + "/identite"
+	if _, body := s.do(t, sec, http.MethodGet, path); !strings.Contains(body, `list="insee-countries"`) ||
+		!strings.Contains(body, `<option value="Sénégal">`) || !strings.Contains(body, `name="sex" value="X"`) {
+		t.Fatal("the form suggests no country, or offers no third sex")
+	}
+	form := url.Values{"birth_name": {"Lefèvre"}, "first_names": {"Éloïse"}, "birth_date": {"14/03/1995"}, "sex": {"X"},
+		"birth_insee": {""}, "birth_city": {"Abidjan"}, "birth_country": {"Atlantide"}, "reason": {"Passeport"}}
+	status, _, page := s.post(t, sec, path, form)
+	if status != http.StatusUnprocessableEntity || !strings.Contains(html.UnescapeString(page), "« Atlantide » ne figure pas dans la liste des pays de l'INSEE") {
+		t.Fatalf("an unknown country: %d", status)
+	}
+	form.Set("birth_country", "cote d'ivoire")
+	if status, _, _ := s.post(t, sec, path, form); status != http.StatusSeeOther {
+		t.Fatalf("a valid correction: %d", status)
+	}
+	_, body := s.do(t, sec, http.MethodGet, "/candidats/"+id)
+	body = html.UnescapeString(body)
+	if !strings.Contains(body, "Côte d’Ivoire") || !strings.Contains(body, "<dd>Autre</dd>") {
+		t.Fatalf("the candidate's page: %s", body)
+	}
+}

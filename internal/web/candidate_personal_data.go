@@ -84,16 +84,6 @@ func cols(spec ...any) []docs.PersonalDataColumn {
 	return out
 }
 
-func sexLabel(s string) string {
-	switch domain.Sex(s) {
-	case domain.SexFemale:
-		return "Féminin"
-	case domain.SexMale:
-		return "Masculin"
-	}
-	return s
-}
-
 // personalDataDoc lays the export out for people: identity and account, one section per
 // enrolment, certificates, mails and the audit trail.
 func personalDataDoc(d service.PersonalData) docs.PersonalDataDoc {
@@ -124,7 +114,7 @@ func personalDataDoc(d service.PersonalData) docs.PersonalDataDoc {
 		{Label: "Nom d'usage", Value: c.UsedName},
 		{Label: "Prénoms", Value: c.FirstNames},
 		{Label: "Date de naissance", Value: pdDate(c.BirthDate)},
-		{Label: "Sexe", Value: sexLabel(c.Sex)},
+		{Label: "Sexe", Value: domain.Sex(c.Sex).Label()},
 		{Label: "Commune de naissance", Value: strings.TrimSpace(c.BirthCity + " " + parens(c.BirthINSEE, "INSEE "))},
 		{Label: "Pays de naissance", Value: c.BirthCountry},
 		{Label: "E-mail", Value: c.Email},

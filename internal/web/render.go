@@ -29,6 +29,8 @@ type pages struct {
 }
 
 var funcs = template.FuncMap{
+	"countryNames": domain.CountryNames,
+	"maskNIR":      domain.MaskNIR,
 	"date": func(v any) string {
 		switch d := v.(type) {
 		case domain.Date:
