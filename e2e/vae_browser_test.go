@@ -47,6 +47,7 @@ func TestVAECandidateFillsTheAdmissibilityFileAndUploadsEvidenceInTheBrowser(t *
 		chromedp.WaitVisible(`//h1[contains(., "Tableau de bord")]`),
 		chromedp.Navigate(base+"/vae/"+id+"/recevabilite"),
 		chromedp.WaitVisible(chromedp.CSS(`#vae-check`)),
+		chromedp.SendKeys(chromedp.CSS(`#f-nir`), nirOf(t, w.Service, id)),
 		chromedp.SendKeys(chromedp.CSS(`#f-`+service.PeriodField(0, "employer")), "Courtage Lumière"),
 		chromedp.SendKeys(chromedp.CSS(`#f-`+service.PeriodField(0, "role")), "Chargée de clientèle"),
 		chromedp.Click(chromedp.CSS(`#f-`+service.PeriodField(0, "related"))),

@@ -12,6 +12,7 @@ import (
 	"strings"
 	"testing"
 
+	"cqp/internal/demo"
 	"cqp/internal/domain"
 	"cqp/internal/service"
 	"cqp/internal/service/servicetest"
@@ -57,8 +58,18 @@ func vaeRequestForm(name, first, email string) url.Values {
 }
 
 // admissibilityForm is a complete admissibility file for the blocks' competences, as the form posts it.
-func admissibilityForm(do string, competences []string) url.Values {
-	v := url.Values{"do": {do}, "address": {"3 rue des Lilas, 29200 Brest"}, "phone": {"06 12 34 56 78"},
+// nirOf is a well-formed NIR for the candidate of a VAE file, as the admissibility file asks.
+func nirOf(t *testing.T, svc *service.Service, enrolmentID string) string {
+	t.Helper()
+	v, err := svc.VAE(context.Background(), domain.SystemActor("test"), enrolmentID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return demo.FictitiousNIR(v.Candidate)
+}
+
+func admissibilityForm(do string, competences []string, nir string) url.Values {
+	v := url.Values{"do": {do}, "nir": {nir}, "address": {"3 rue des Lilas, 29200 Brest"}, "phone": {"06 12 34 56 78"},
 		"situation": {"Salariée"}, "motivation": {"Faire reconnaître mon expérience."}, "certified": {"1"},
 		service.PeriodField(0, "employer"): {"Cabinet Durand"}, service.PeriodField(0, "role"): {"Assistante de clientèle"},
 		service.PeriodField(0, "from"): {"01/09/2022"}, service.PeriodField(0, "until"): {"31/08/2023"}, service.PeriodField(0, "related"): {"1"},
@@ -136,7 +147,7 @@ func TestVAERouteOverHTTP(t *testing.T) {
 	if status, _, body := cand.post(vae+"/recevabilite", draft); status != http.StatusUnprocessableEntity || !strings.Contains(body, "12 mois") {
 		t.Fatalf("an incomplete file was sent: status %d, body %s", status, excerpt(body))
 	}
-	cand.submit(vae+"/recevabilite", admissibilityForm("submit", competences))
+	cand.submit(vae+"/recevabilite", admissibilityForm("submit", competences, nirOf(t, svc, id)))
 
 	// The secretariat asks organisation A's opinion; the organisation gives it, the file beside the form.
 	sec.submit(vae+"/avis-demande", url.Values{"training_organisation": {w.OrgA}})
@@ -231,7 +242,7 @@ func TestVAERouteOverHTTP(t *testing.T) {
 	paper := sec.submit("/vae/demande", vaeRequestForm("Benali", "Inès", ""))
 	paperID := strings.TrimPrefix(paper, "/vae/")
 	sec.submit(paper+"/envoi", nil)
-	sec.submit(paper+"/recevabilite", admissibilityForm("submit", competences))
+	sec.submit(paper+"/recevabilite", admissibilityForm("submit", competences, nirOf(t, svc, paperID)))
 	sec.submit(paper+"/avis-demande", url.Values{"training_organisation": {w.OrgA}})
 	of.submit(paper+"/avis", url.Values{"opinion": {"unfavourable"}, "comment": {"Expérience surtout commerciale : la formation convient mieux."}})
 	sec.submit(paper+"/decision", url.Values{"decision": {"redirected"}, "redirect_route": {"formation"}, "training_organisation": {w.OrgA},
@@ -322,7 +333,7 @@ func TestVAEPartialResultThenTheMissingBlockWithoutStartingOver(t *testing.T) {
 			competences = append(competences, c.Code)
 		}
 	}
-	cand.submit(vae+"/recevabilite", admissibilityForm("submit", competences))
+	cand.submit(vae+"/recevabilite", admissibilityForm("submit", competences, nirOf(t, svc, id)))
 	sec.submit(vae+"/avis-demande", url.Values{"training_organisation": {w.OrgA}})
 	login(t, base, w.Accounts[domain.RoleTrainingOrganisation]).submit(vae+"/avis", url.Values{"opinion": {"favourable"}, "comment": {"Expérience en lien."}})
 	sec.submit(vae+"/decision", url.Values{"decision": {"admissible"}, "valid_until": {"25/11/2027"}, "reason": {"Avis favorable, expérience suffisante."}})

@@ -201,7 +201,7 @@ func vaeAdmissibilityOf(v service.VAEView, today domain.Date) *vaeAdmissibilityD
 
 func vaeVersionOf(v service.VAEView, ver store.VAEFileVersion, today domain.Date) *vaeVersionDTO {
 	c := ver.Content
-	check := service.CheckAdmissibility(v.Framework, v.SelfAssessed(), c, today)
+	check := service.CheckAdmissibility(v.Framework, v.SelfAssessed(), c, true, today) // for the months only
 	out := &vaeVersionDTO{Version: ver.Version, SubmittedAt: timestamp(ver.SubmittedAt), Periods: []vaePeriodDTO{},
 		Diplomas: []vaeDiplomaDTO{}, SelfAssessment: []vaeSelfAssessmentDTO{}, RelatedMonths: check.RelatedMonths, TotalMonths: check.TotalMonths}
 	for _, p := range c.Periods {

@@ -34,20 +34,26 @@ func (s *Service) SetCandidateNIR(ctx context.Context, a domain.Actor, candidate
 		if nir == c.NIR {
 			return nil
 		}
-		before := map[string]string{"nir": "absent"}
-		if c.NIR != "" {
-			before["nir"] = "renseigné"
-		}
-		c.NIR = nir
-		if err := q.UpdateCandidateIdentity(ctx, c); err != nil {
-			return err
-		}
-		if err := s.reopenDeclarations(ctx, q, c.ID); err != nil {
-			return err
-		}
-		return s.audit(ctx, q, a, change{Action: "candidate.nir", EntityType: "candidate", EntityID: c.ID, CandidateID: c.ID,
-			Before: before, After: map[string]string{"nir": "modifié"}})
+		return s.recordNIR(ctx, q, a, c, nir)
 	})
+}
+
+// recordNIR records a checked NIR on candidate c inside the caller's transaction: the awards it
+// blocked go back to declare, and the audit trail says only that it changed.
+func (s *Service) recordNIR(ctx context.Context, q store.Q, a domain.Actor, c domain.Candidate, nir string) error {
+	before := map[string]string{"nir": "absent"}
+	if c.NIR != "" {
+		before["nir"] = "renseigné"
+	}
+	c.NIR = nir
+	if err := q.UpdateCandidateIdentity(ctx, c); err != nil {
+		return err
+	}
+	if err := s.reopenDeclarations(ctx, q, c.ID); err != nil {
+		return err
+	}
+	return s.audit(ctx, q, a, change{Action: "candidate.nir", EntityType: "candidate", EntityID: c.ID, CandidateID: c.ID,
+		Before: before, After: map[string]string{"nir": "modifié"}})
 }
 
 // NIRIssue is a candidate holding an award whose NIR is missing or does not fit their identity.

@@ -277,7 +277,7 @@ func (s *Service) VAE(ctx context.Context, a domain.Actor, enrolmentID string) (
 		if view.Reviews, err = q.VAEReviews(ctx, enrolmentID); err != nil {
 			return view, err
 		}
-		view.Check = CheckAdmissibility(v.framework, view.SelfAssessed(), v.file.Draft, s.Today())
+		view.Check = CheckAdmissibility(v.framework, view.SelfAssessed(), v.file.Draft, v.candidate.NIR != "", s.Today())
 	} else {
 		view.File.Draft = domain.AdmissibilityFile{}
 		view.File.RequestMessage = ""

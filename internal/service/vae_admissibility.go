@@ -36,6 +36,9 @@ type AdmissibilityInput struct {
 	Diplomas                              []domain.Diploma
 	SelfAssessment                        map[string]domain.SelfAssessment // competence code →
 	Certified                             bool
+	// NIR is the candidate's social security number, asked in the file while cqp has none: it
+	// is recorded on the candidate (not in the file) as soon as it is valid.
+	NIR string
 }
 
 // PeriodField names the form field of period i (from 0), e.g. "period_2_from" for the second.
@@ -205,8 +208,9 @@ func (c AdmissibilityCheck) MissingMessages() []string {
 // Ready reports whether the file may be submitted.
 func (c AdmissibilityCheck) Ready() bool { return len(c.Missing) == 0 }
 
-// CheckAdmissibility applies the rules to an admissibility file.
-func CheckAdmissibility(fw domain.Framework, e domain.Enrolment, f domain.AdmissibilityFile, today domain.Date) AdmissibilityCheck {
+// CheckAdmissibility applies the rules to an admissibility file. nirKnown says whether cqp holds
+// the candidate's NIR, which the file asks for while it does not.
+func CheckAdmissibility(fw domain.Framework, e domain.Enrolment, f domain.AdmissibilityFile, nirKnown bool, today domain.Date) AdmissibilityCheck {
 	r := rules.CheckRelatedExperience(fw, f.Periods, today)
 	c := AdmissibilityCheck{RelatedMonths: r.Months, TotalMonths: r.TotalMonths, MinMonths: fw.Prerequisites.VAEMinRelatedMonths,
 		RecommendedMonths: fw.Prerequisites.VAERecommendedRelatedMonths, Eligible: r.Eligibility.Eligible,
@@ -220,6 +224,10 @@ func CheckAdmissibility(fw domain.Framework, e domain.Enrolment, f domain.Admiss
 	}
 	if f.Address == "" {
 		missing("address", "Votre adresse postale (pour la lettre de décision).", "Indiquez votre adresse postale : la lettre de décision y est envoyée.")
+	}
+	if !nirKnown {
+		missing("nir", "Votre numéro de sécurité sociale (NIR), pour déclarer votre certification à Mon Compte Formation.",
+			"Indiquez votre numéro de sécurité sociale : 15 caractères, clé comprise, tels qu'ils figurent sur votre carte Vitale.")
 	}
 	if len(f.Periods) == 0 {
 		missing(PeriodField(0, "employer"), "Au moins une période d'expérience professionnelle.", "Indiquez au moins une période d'expérience professionnelle.")
@@ -293,10 +301,18 @@ func (s *Service) writeAdmissibility(ctx context.Context, a domain.Actor, enrolm
 			return err
 		}
 		f, fe := parseAdmissibility(v.framework, assessed, in, s.Today())
+		nir := domain.NormalizeNIR(in.NIR)
+		if nir != "" {
+			if msg := domain.NIRProblem(nir, v.candidate); msg != "" {
+				fe.Add("nir", msg)
+			} else if err := Check(a, ActNIRWrite); err != nil {
+				return err
+			}
+		}
 		if err := fe.Err(); err != nil {
 			return err
 		}
-		check = CheckAdmissibility(v.framework, assessed, f, s.Today())
+		check = CheckAdmissibility(v.framework, assessed, f, v.candidate.NIR != "" || nir != "", s.Today())
 		if submit && !check.Ready() {
 			missing := strings.Join(check.MissingMessages(), " ")
 			fields := map[string]string{"submit": missing}
@@ -323,6 +339,11 @@ func (s *Service) writeAdmissibility(ctx context.Context, a domain.Actor, enrolm
 		}
 		if err := q.UpdateVAEFile(ctx, v.file); err != nil {
 			return err
+		}
+		if nir != "" && nir != v.candidate.NIR {
+			if err := s.recordNIR(ctx, q, a, v.candidate, nir); err != nil {
+				return err
+			}
 		}
 		if err := s.audit(ctx, q, a, change{Action: action, EntityType: "vae_file", EntityID: enrolmentID, CandidateID: v.candidate.ID,
 			Before: before, After: after}); err != nil {

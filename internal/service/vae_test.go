@@ -180,9 +180,37 @@ func TestVAEAdmissibility(t *testing.T) {
 			}
 		})
 
+		t.Run("the file asks for the NIR cqp lacks, refuses a wrong one, and sends nothing without it", func(t *testing.T) {
+			if f.view(t).Candidate.NIR != "" {
+				t.Fatal("the fixture's candidate already has a NIR")
+			}
+			in := servicetest.CompleteAdmissibility(t, w, f.enrolment)
+			good := in.NIR
+			in.NIR = ""
+			_, err := f.svc.SubmitAdmissibility(ctx, f.candidate, f.enrolment, in)
+			if !strings.Contains(domain.ErrorMessage(err), "numéro de sécurité sociale") || fieldOf(err, "nir") == "" {
+				t.Fatalf("without NIR: %v", err)
+			}
+			in.NIR = good[:13] + "00"
+			if _, err := f.svc.SaveAdmissibility(ctx, f.candidate, f.enrolment, in); !strings.Contains(fieldOf(err, "nir"), "clé") {
+				t.Fatalf("a wrong key: %v", err)
+			}
+			if v := f.view(t); v.File.Version != 0 || v.Candidate.NIR != "" {
+				t.Fatalf("a refused NIR was kept: %q, version %d", v.Candidate.NIR, v.File.Version)
+			}
+		})
+
 		t.Run("a complete file becomes version 1 and goes to the secretariat", func(t *testing.T) {
 			f.submitComplete(t, f.candidate)
 			v := f.view(t)
+			if v.Candidate.NIR == "" {
+				t.Fatal("the NIR given in the file is not on the candidate")
+			}
+			entries, _, err := f.svc.Audit(ctx, f.sec, store.AuditFilter{Action: "candidate.nir", CandidateID: f.cand})
+			if err != nil || len(entries) != 1 || strings.Contains(entries[0].After+entries[0].Before, v.Candidate.NIR[5:13]) ||
+				!strings.Contains(entries[0].After, "modifié") {
+				t.Fatalf("audit of the NIR: %v %+v", err, entries)
+			}
 			if v.File.Status != domain.VAESubmitted || v.File.Version != 1 || len(v.Versions) != 1 || v.Check.RelatedMonths != 24 {
 				t.Fatalf("after submission: %+v", v.File)
 			}

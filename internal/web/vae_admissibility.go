@@ -182,7 +182,7 @@ func (s *Server) renderAdmissibility(w http.ResponseWriter, r *http.Request, sta
 			}
 			p.Shown = p.Version.Content
 		}
-		p.Check = service.CheckAdmissibility(v.Framework, v.SelfAssessed(), p.Shown, p.Today)
+		p.Check = service.CheckAdmissibility(v.Framework, v.SelfAssessed(), p.Shown, v.Candidate.NIR != "" || p.Version != nil, p.Today)
 		s.render(w, r, status, "vae_admissibility.html", "Dossier de recevabilité — "+v.Candidate.DisplayName(), p)
 		return nil
 	}
@@ -282,7 +282,8 @@ func readAdmissibility(r *http.Request, v service.VAEView) (service.Admissibilit
 	pf := r.PostForm
 	f := newForm(r)
 	in := service.AdmissibilityInput{Address: pf.Get("address"), Phone: pf.Get("phone"), Situation: pf.Get("situation"),
-		Motivation: pf.Get("motivation"), Certified: pf.Get("certified") != "", SelfAssessment: map[string]domain.SelfAssessment{}}
+		Motivation: pf.Get("motivation"), Certified: pf.Get("certified") != "", SelfAssessment: map[string]domain.SelfAssessment{},
+		NIR: pf.Get("nir")}
 
 	rows, blankPeriods := admissibilityRows(pf, "period_"), 0
 	for i := range rows {

@@ -125,7 +125,7 @@ func (s *site) uploadEvidence(t *testing.T, c *http.Client, id, name string, dat
 
 // admissibilityForm is the form the candidate posts for an admissibility file.
 func admissibilityForm(in service.AdmissibilityInput) url.Values {
-	v := url.Values{"address": {in.Address}, "phone": {in.Phone}, "situation": {in.Situation}, "motivation": {in.Motivation}}
+	v := url.Values{"address": {in.Address}, "phone": {in.Phone}, "situation": {in.Situation}, "motivation": {in.Motivation}, "nir": {in.NIR}}
 	for i, p := range in.Periods {
 		v.Set(service.PeriodField(i, "employer"), p.Employer)
 		v.Set(service.PeriodField(i, "role"), p.Role)

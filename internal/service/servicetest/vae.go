@@ -3,6 +3,7 @@ package servicetest
 import (
 	"bytes"
 	"context"
+	"cqp/internal/demo"
 	"image"
 	"image/color"
 	"image/png"
@@ -49,6 +50,9 @@ func CompleteAdmissibility(t testing.TB, w *World, enrolmentID string) service.A
 		Motivation: "Faire reconnaître mon expérience", Periods: PeriodsFor24Months(), Certified: true,
 		Diplomas:       []domain.Diploma{{Title: "Baccalauréat", Year: "2018", Level: "4"}},
 		SelfAssessment: map[string]domain.SelfAssessment{}}
+	if v.Candidate.NIR == "" {
+		in.NIR = demo.FictitiousNIR(v.Candidate)
+	}
 	for _, b := range v.Blocks {
 		if v.Acquired[b.Code] {
 			continue // held for good: not assessed again
