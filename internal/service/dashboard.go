@@ -15,6 +15,9 @@ type DashboardCard struct {
 	Count int
 	Href  string
 	Hint  string
+	// Task marks work the actor must do (a grid to fill, a document to send): the dashboard
+	// lists tasks first, and only those with a count. Other cards are figures to follow.
+	Task bool
 }
 
 // Dashboard returns the cards of the actor's dashboard, by role.
@@ -43,6 +46,12 @@ func (s *Service) Dashboard(ctx context.Context, a domain.Actor) ([]DashboardCar
 		}
 	}
 	cards = append(cards, s.actionCards(ctx, a)...)
+	// The training organisation's and the company referent's own tasks.
+	tasks, err := s.trainingTasks(ctx, a)
+	if err != nil {
+		return nil, err
+	}
+	cards = append(cards, tasks...)
 	jury, err := s.juryCards(ctx, a)
 	if err != nil {
 		return nil, err
