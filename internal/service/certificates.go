@@ -477,8 +477,8 @@ func (s *Service) IssueSessionDocuments(ctx context.Context, a domain.Actor, ses
 func documentsOwed(row SessionDocumentRow, fw domain.Framework) []store.Certificate {
 	ic := row.Candidate
 	base := store.Certificate{Kind: row.Planned, EnrolmentID: ic.EnrolmentID, CandidateID: ic.CandidateID,
-		HolderName: row.HolderName, HolderBirthDate: ic.BirthDate, QualificationCode: ic.QualificationCode,
-		QualificationTitle: ic.QualificationTitle, RNCP: fw.Qualification.RNCP}
+		HolderName: row.HolderName, HolderBirthDate: ic.BirthDate, HolderSex: ic.Sex, QualificationCode: ic.QualificationCode,
+		QualificationTitle: ic.QualificationTitle, RNCP: fw.Qualification.RNCP, Level: fw.Qualification.Level}
 	block := func(code string, competences bool) store.CertificateBlock {
 		cb := store.CertificateBlock{Code: code, Title: code}
 		if b, ok := fw.Block(code); ok {
@@ -700,7 +700,8 @@ func (s *Service) documentOf(c store.Certificate) docs.CertificateDoc {
 	}
 	d := docs.CertificateDoc{Kind: kind, Number: c.Number, VerificationCode: c.VerificationCode,
 		VerificationURL: s.VerificationURL(c.VerificationCode), HolderName: c.HolderName, HolderBirthDate: c.HolderBirthDate,
-		BranchName: c.BranchName, QualificationCode: c.QualificationCode, QualificationTitle: c.QualificationTitle, RNCP: c.RNCP,
+		HolderSex: c.HolderSex, BranchName: c.BranchName, QualificationCode: c.QualificationCode, QualificationTitle: c.QualificationTitle,
+		RNCP: c.RNCP, Level: c.Level,
 		AwardedOn: c.AwardedOn, Place: c.Place, CreatedAt: c.IssuedAt}
 	for _, b := range c.Blocks {
 		d.Blocks = append(d.Blocks, docs.DocBlock{Code: b.Code, Title: b.Title})

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"cqp/internal/domain"
+	"cqp/internal/pdftext"
 	"cqp/internal/service"
 	"cqp/internal/service/servicetest"
 	"cqp/internal/store"
@@ -320,6 +321,30 @@ func TestIssuingCertificatesAndAttestations(t *testing.T) {
 			}
 			if _, err := svc.Certificates(ctx, w.Actor(t, w.Accounts[domain.RoleTrainingOrganisation]), store.CertificateFilter{}); domain.ErrorCode(err) != domain.EFORBIDDEN {
 				t.Fatalf("a training organisation listing documents: %v", err)
+			}
+		})
+
+		t.Run("the documents agree with the holder's sex and name the city, the RNCP code and the blocks in the framework's order", func(t *testing.T) {
+			if certA.HolderSex != domain.SexFemale || attB.HolderSex != domain.SexFemale {
+				t.Errorf("holder's sex %q, %q", certA.HolderSex, attB.HolderSex)
+			}
+			f, err := svc.CertificatePDF(ctx, sec, certA.ID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			text := pdftext.Text(t, f.Content)
+			for _, says := range []string{"délivré à Madame Éloïse LEFÈVRE née le 14/03/1995", "Fait à Paris, le 20/11/2026",
+				"BC1 Exercer son rôle de courtier", "BC2 Assurer le relais"} {
+				if !strings.Contains(text, says) {
+					t.Errorf("the certificate does not say %q:\n%s", says, text)
+				}
+			}
+			if strings.Contains(text, "né(e)") {
+				t.Error("the certificate says « né(e) »")
+			}
+			// Acquired BC2 then BC1, the attestations follow the framework: BC1 first.
+			if attB.BlockCode != "BC1" || attB2.BlockCode != "BC2" {
+				t.Errorf("attestations in the order %s, %s", attB.BlockCode, attB2.BlockCode)
 			}
 		})
 
