@@ -133,7 +133,7 @@ type SessionDocuments struct {
 	Session            store.JurySession
 	AwardedOn          domain.Date
 	BranchName         string
-	Place              string // where the documents say they were made
+	Place              string // the city the documents say they were made in: « Fait à Paris »
 	Signatories        []store.CertificateSignatory
 	MissingSignatories []string // roles whose names are missing from the settings
 	Rows               []SessionDocumentRow
@@ -216,7 +216,7 @@ func (d SessionDocuments) settingsProblems() []string {
 		out = append(out, "Les noms des signataires manquent ("+strings.Join(d.MissingSignatories, ", ")+") : renseignez-les dans les paramètres de la branche.")
 	}
 	if strings.TrimSpace(d.Place) == "" {
-		out = append(out, "Le lieu de signature manque : la session n'a pas de lieu (jury en visioconférence) ; indiquez le lieu de signature dans les paramètres de la branche.")
+		out = append(out, "La ville de signature manque : le lieu de la session n'en nomme pas (jury en visioconférence, ou une salle sans sa ville) ; indiquez la ville de signature dans les paramètres de la branche.")
 	}
 	if d.Session.Status == store.JuryClosed && !d.Issued() && d.Owed() == 0 {
 		if d.RectifiedBy != nil {
@@ -264,12 +264,11 @@ func (s *Service) sessionDocuments(ctx context.Context, q store.Q, sessionID str
 		snapshot = &sn
 	}
 	d.Signatories, d.MissingSignatories = signatoriesOf(bs, snapshot)
-	d.Place = strings.TrimSpace(sess.Place)
-	if d.Place == "" {
-		if d.Place, err = q.SignaturePlace(ctx, sess.BranchID); err != nil {
-			return d, err
-		}
+	configured, err := q.SignaturePlace(ctx, sess.BranchID)
+	if err != nil {
+		return d, err
 	}
+	d.Place = SignatureCity(sess.Place, configured)
 	if rect, ok, err := q.RectificationOf(ctx, sessionID); err != nil {
 		return d, err
 	} else if ok {
