@@ -368,7 +368,8 @@ func TestIssuingCertificatesAndAttestations(t *testing.T) {
 					t.Errorf("%s modified %v", f.Name, f.Modified)
 				}
 			}
-			if !slices.Equal(names, []string{"certificat-COURTAGE-2026-000001.pdf", "attestation-BC1-COURTAGE-2026-000002.pdf", "attestation-BC2-COURTAGE-2026-000003.pdf"}) {
+			if !slices.Equal(names, []string{"COURTAGE-2026-000001-Lefevre-Eloise-certificat.pdf",
+				"COURTAGE-2026-000002-Martin-Paul-attestation-BC1.pdf", "COURTAGE-2026-000003-Martin-Paul-attestation-BC2.pdf"}) {
 				t.Fatalf("entries %v", names)
 			}
 			rc, _ := zr.File[0].Open()
