@@ -153,6 +153,11 @@ func (s *Service) DecideVAE(ctx context.Context, a domain.Actor, enrolmentID str
 	if err := Check(a, ActVAEDecide); err != nil {
 		return store.VAEDecision{}, err
 	}
+	// The letter is signed with the name of whoever decides: a process is no signatory.
+	if a.System || strings.TrimSpace(a.Name) == "" {
+		return store.VAEDecision{}, domain.Errorf(domain.EFORBIDDEN,
+			"Une décision de recevabilité est signée par une personne du secrétariat : prenez-la depuis votre compte.")
+	}
 	in.Reason = strings.TrimSpace(in.Reason)
 	fe := domain.FieldErrors{}
 	if !in.Decision.Valid() {

@@ -24,6 +24,10 @@ func TestTheVAEDecisionLetterIsSignedByThePersonWhoDecidedAndListsEachStepOnce(t
 		f.send(t)
 		f.submitComplete(t, f.candidate)
 		f.reviewed(t, domain.OpinionFavourable)
+		if _, err := f.svc.DecideVAE(ctx, domain.SystemActor("démo"), f.enrolment, service.DecisionInput{
+			Decision: domain.DecisionAdmissible, Reason: "Expérience en lien.", ValidUntil: "25/11/2027"}); domain.ErrorCode(err) != domain.EFORBIDDEN {
+			t.Fatalf("a process decided and would sign the letter: %v", err)
+		}
 		sec := f.sec
 		sec.Name = "Claire Dumas"
 		d, err := f.svc.DecideVAE(ctx, sec, f.enrolment, service.DecisionInput{Decision: domain.DecisionAdmissible,
