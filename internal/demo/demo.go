@@ -483,6 +483,15 @@ func (l loader) referent(ctx context.Context, c candidatePlan, candidateID strin
 
 // frameworks returns the latest framework of every qualification, importing the shipped
 // framework file first when the database holds none.
+// demoRegistrations are plausible RNCP registrations and levels for the shipped CQPs, which the
+// guide does not give: the demo's certificates print them as a real branch's would. The
+// numbers are far above any registration issued so far, so no one takes them for real ones.
+var demoRegistrations = map[string]struct{ rncp, level string }{
+	"CC":   {"RNCP99101", "4"},
+	"IARD": {"RNCP99102", "5"},
+	"ADP":  {"RNCP99103", "5"},
+}
+
 func (l loader) frameworks(ctx context.Context) ([]store.FrameworkRecord, error) {
 	fws, err := l.svc.Frameworks(ctx, l.a)
 	if err != nil || len(fws) > 0 {
@@ -491,6 +500,12 @@ func (l loader) frameworks(ctx context.Context) ([]store.FrameworkRecord, error)
 	f, err := frameworkfile.Shipped()
 	if err != nil {
 		return nil, err
+	}
+	for i := range f.Frameworks {
+		q := &f.Frameworks[i].Qualification
+		if d, ok := demoRegistrations[q.Code]; ok && q.RNCP == "" {
+			q.RNCP, q.Level = d.rncp, d.level
+		}
 	}
 	if _, err := l.svc.ImportFrameworks(ctx, l.a, f.Branch, frameworkfile.WithNotes(f)); err != nil {
 		return nil, fmt.Errorf("import the shipped framework: %w", err)

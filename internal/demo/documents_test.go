@@ -101,6 +101,15 @@ func TestTheDemoDocumentsPrintNoPlaceholder(t *testing.T) {
 			if kind == store.KindCertificate && !strings.Contains(text, "(exemple de démonstration)") {
 				t.Errorf("the certificate does not print its optional blocks' demonstration titles: %s", text)
 			}
+			// Issue 15: the city, not the room; the RNCP code; no « né(e) ».
+			for _, says := range []string{"Fait à Paris, le ", "enregistré au Répertoire national des certifications professionnelles : RNCP991"} {
+				if !strings.Contains(text, says) {
+					t.Errorf("the %s does not say %q: %s", kind.ShortLabel(), says, text)
+				}
+			}
+			if strings.Contains(text, "salle") || strings.Contains(text, "né(e)") {
+				t.Errorf("the %s prints a room or « né(e) »: %s", kind.ShortLabel(), text)
+			}
 		})
 	}
 }

@@ -157,7 +157,10 @@ func (l loader) vae(ctx context.Context, c candidatePlan, k int, in service.Enro
 		decision = service.DecisionInput{Decision: domain.DecisionRedirected, RedirectRoute: domain.RouteBlocs,
 			TrainingOrganisationID: reviewer, Reason: "Une partie seulement de l'expérience est en lien : les blocs manquants s'acquièrent en formation."}
 	}
-	if _, err := l.svc.DecideVAE(ctx, l.a, id, decision); err != nil {
+	// The decision letter is signed by whoever decides: a person of the secretariat, not the
+	// platform that loads the demo.
+	secretariat := domain.Actor{Name: secretariatName, Roles: []domain.RoleAssignment{{Role: domain.RoleSecretariat}}}
+	if _, err := l.svc.DecideVAE(ctx, secretariat, id, decision); err != nil {
 		return req, fail("decide", err)
 	}
 	if decision.Decision != domain.DecisionAdmissible {

@@ -37,10 +37,12 @@ type CertificateDoc struct {
 	VerificationURL    string // encoded in the QR code and printed
 	HolderName         string // « Éloïse LEFÈVRE »
 	HolderBirthDate    domain.Date
+	HolderSex          domain.Sex // chooses « née le » or « né le » and « Madame » or « Monsieur »; "" says neither
 	BranchName         string
 	QualificationCode  string
 	QualificationTitle string
 	RNCP               string // optional
+	Level              string // optional: the qualification's level, as the framework gives it (« 4 », « niveau 5 »)
 	Blocks             []DocBlock
 	Competences        []DocCompetence // a block attestation's: those of its one block
 	AwardedOn          domain.Date     // the jury session's date
@@ -136,7 +138,7 @@ func CertificatePDF(d CertificateDoc) ([]byte, error) {
 	}
 	oneBlock := d.Kind == KindBlockAttestation
 	attestation := d.Kind == KindAttestation || oneBlock
-	docTitle := "Certificat de Qualification Professionnelle"
+	docTitle := "Certificat de qualification professionnelle"
 	switch {
 	case oneBlock:
 		docTitle = "Attestation de bloc de compétences"
@@ -293,7 +295,7 @@ func CertificatePDFs(ds []CertificateDoc) ([][]byte, error) {
 // millimetres.
 type certStyle struct{ title, qualification, holder, gap float64 }
 
-var certStyles = []certStyle{{22, 16, 20, 1}, {18, 13, 16, 0.5}}
+var certStyles = []certStyle{{titleSize, 16, 20, 1}, {titleSize, 13, 16, 0.5}}
 
 // certificateTop writes (or, when draw is false, only measures) the top of the certificate:
 // the branch, the document's title, the qualification and the holder. It returns the y below.
@@ -318,7 +320,7 @@ func certificateTop(pdf *fpdf.Fpdf, d CertificateDoc, docTitle string, st certSt
 	put("B", st.title, colourTitle, docTitle)
 	y += st.gap
 	if d.Kind == KindAttestation || d.Kind == KindBlockAttestation {
-		put("", 11, colourText, "du Certificat de Qualification Professionnelle")
+		put("", 11, colourText, "du certificat de qualification professionnelle")
 		y += 0.5 * st.gap
 	}
 	put("B", st.qualification, colourText, clean(d.QualificationTitle, false))
@@ -330,15 +332,19 @@ func certificateTop(pdf *fpdf.Fpdf, d CertificateDoc, docTitle string, st certSt
 		put("", 11, colourLabel, "délivré à")
 	}
 	y += 0.5 * st.gap
-	put("B", st.holder, colourText, clean(d.HolderName, false))
+	holder := clean(d.HolderName, false)
+	if c := civility(d.HolderSex); c != "" {
+		holder = c + " " + holder
+	}
+	put("B", st.holder, colourText, holder)
 	if !d.HolderBirthDate.IsZero() {
-		put("", 10, colourText, "né(e) le "+d.HolderBirthDate.String())
+		put("", 10, colourText, bornLine(d.HolderSex, d.HolderBirthDate))
 	}
 	return y + 3*st.gap
 }
 
-// qualificationReference is the line under the qualification's title: its code, and its RNCP
-// registration when there is one.
+// qualificationReference is the line under the qualification's title: its code, its RNCP
+// registration and its level when there are.
 func qualificationReference(d CertificateDoc) string {
 	ref := "CQP " + clean(d.QualificationCode, false)
 	if rncp := clean(d.RNCP, false); rncp != "" {
@@ -346,6 +352,12 @@ func qualificationReference(d CertificateDoc) string {
 			rncp = "RNCP " + rncp
 		}
 		ref += " — enregistré au Répertoire national des certifications professionnelles : " + rncp
+	}
+	if level := clean(d.Level, false); level != "" {
+		if !strings.HasPrefix(strings.ToLower(level), "niveau") {
+			level = "niveau " + level
+		}
+		ref += " — " + level
 	}
 	return ref
 }

@@ -150,9 +150,9 @@ func TestCertificateText(t *testing.T) {
 	text := pages[0]
 	assertContains(t, text,
 		"COURTAGE D'ASSURANCES ET/OU DE RÉASSURANCES",
-		"Certificat de Qualification Professionnelle",
+		"Certificat de qualification professionnelle",
 		"Chargé de clientèle", "CQP CC",
-		"délivré à", "Éloïse LEFÈVRE", "né(e) le 12/04/1995",
+		"délivré à", "Madame Éloïse LEFÈVRE", "née le 12/04/1995",
 		"par décision du jury de certification du 25/11/2026",
 		"Fait à Paris, le 25/11/2026",
 		"Le président du jury", "Bertrand Lécuyer",
@@ -203,8 +203,8 @@ func TestAttestationListsOnlyTheAcquiredBlocks(t *testing.T) {
 	text := strings.Join(pdfPages(t, pdf), " ")
 	assertContains(t, text,
 		"Attestation de blocs de compétences",
-		"du Certificat de Qualification Professionnelle", "Chargé de clientèle",
-		"délivrée à", "Amélie ŒUVRAY", "né(e) le 03/09/1988",
+		"du certificat de qualification professionnelle", "Chargé de clientèle",
+		"délivrée à", "Madame Amélie ŒUVRAY", "née le 03/09/1988",
 		"pour avoir acquis les blocs de compétences suivants",
 		"N° COURTAGE-2026-000043", "Code de vérification : W4HZ 8NCE 3V",
 	)
@@ -230,8 +230,8 @@ func TestBlockAttestationAttestsOneBlockAndItsCompetences(t *testing.T) {
 	text := strings.Join(pdfPages(t, pdf), " ")
 	assertContains(t, text,
 		"Attestation de bloc de compétences",
-		"du Certificat de Qualification Professionnelle", "Chargé de clientèle", "CQP CC", "RNCP35342",
-		"délivrée à", "Amélie ŒUVRAY", "né(e) le 03/09/1988",
+		"du certificat de qualification professionnelle", "Chargé de clientèle", "CQP CC", "RNCP35342",
+		"délivrée à", "Madame Amélie ŒUVRAY", "née le 03/09/1988",
 		"Bloc BC2 — Assurer le relais d'information et la coordination interne",
 		"acquis par décision du jury de certification du 18/12/2026",
 		"C6 Transmettre aux services internes les informations utiles au traitement des dossiers clients",
@@ -276,7 +276,6 @@ func TestMinutesText(t *testing.T) {
 		"COURTAGE D'ASSURANCES ET/OU DE RÉASSURANCES",
 		"Procès-verbal de délibération du jury",
 		"Séance du 25/11/2026 à 14:30 — Paris — 10, rue Auber, salle « Lutèce »",
-		"Session JURY-2026-11",
 		"CQP Chargé de clientèle (CC)",
 		"Bertrand Lécuyer Collège employeurs président du jury",
 		"Hélène Œuvray-Dubois Collège salariés (organisations syndicales)",
@@ -306,7 +305,7 @@ func TestMinutesText(t *testing.T) {
 
 func TestMinutesOfARectificationSayWhatTheyRectify(t *testing.T) {
 	m := demoMinutes()
-	m.Rectification = "Rectifie la session JURY-2026-10 du 14/10/2026 : le bloc BC3 de Kévin N'DIAYE avait été saisi acquis par erreur."
+	m.Rectification = "Rectifie la session du 14/10/2026 : le bloc BC3 de Kévin N'DIAYE avait été saisi acquis par erreur."
 	pdf, err := MinutesPDF(m)
 	if err != nil {
 		t.Fatal(err)
@@ -576,6 +575,7 @@ func TestQuorumLine(t *testing.T) {
 
 func TestQualificationReferenceNamesTheRNCPWhenKnown(t *testing.T) {
 	d := demoCertificate()
+	d.RNCP, d.Level = "", ""
 	if got := qualificationReference(d); got != "CQP CC" {
 		t.Errorf("without RNCP: %q", got)
 	}
@@ -587,6 +587,14 @@ func TestQualificationReferenceNamesTheRNCPWhenKnown(t *testing.T) {
 	d.RNCP = "35342"
 	if got := qualificationReference(d); !strings.HasSuffix(got, ": RNCP 35342") {
 		t.Errorf("with a bare number: %q", got)
+	}
+	d.Level = "4"
+	if got := qualificationReference(d); !strings.HasSuffix(got, ": RNCP 35342 — niveau 4") {
+		t.Errorf("with a level: %q", got)
+	}
+	d.Level = "Niveau 5"
+	if got := qualificationReference(d); !strings.HasSuffix(got, " — Niveau 5") {
+		t.Errorf("with a level already named: %q", got)
 	}
 }
 

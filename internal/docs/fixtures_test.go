@@ -43,9 +43,12 @@ func demoCertificate() CertificateDoc {
 		VerificationURL:    "https://cqp.example.fr/verifier/K7QM9XRT2P",
 		HolderName:         "Éloïse LEFÈVRE",
 		HolderBirthDate:    domain.NewDate(1995, time.April, 12),
+		HolderSex:          domain.SexFemale,
 		BranchName:         fixtureBranch,
 		QualificationCode:  "CC",
 		QualificationTitle: "Chargé de clientèle",
+		RNCP:               "RNCP35342",
+		Level:              "4",
 		Blocks:             fixtureBlocks,
 		AwardedOn:          domain.NewDate(2026, time.November, 25),
 		Place:              "Paris",
@@ -151,7 +154,7 @@ func demoMinutes() MinutesDoc {
 
 	return MinutesDoc{
 		BranchName:     fixtureBranch,
-		SessionID:      "JURY-2026-11",
+		SessionID:      "01a23dbd-7c4e-4f5a-9b21-6d0e8f3a9c57",
 		Date:           fixtureSession,
 		Place:          "Paris — 10, rue Auber, salle « Lutèce »",
 		Qualifications: []string{"CQP Chargé de clientèle (CC)"},

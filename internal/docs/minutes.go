@@ -8,6 +8,8 @@ import (
 	"time"
 
 	"github.com/go-pdf/fpdf"
+
+	"cqp/internal/domain"
 )
 
 // MinutesMember is a member of the jury as listed in the minutes.
@@ -70,7 +72,7 @@ func (d MinutesDerogation) text() string {
 // MinutesDoc is everything the minutes (procès-verbal de délibération) of a jury session say.
 type MinutesDoc struct {
 	BranchName     string
-	SessionID      string
+	SessionID      string    // for error messages only: the document names the session by its date
 	Date           time.Time // session start, shown in Paris time
 	Place          string
 	Qualifications []string
@@ -178,8 +180,10 @@ func MinutesPDF(m MinutesDoc) ([]byte, error) {
 // writeMinutes lays the minutes out, numbering pages « Page n / total ».
 func writeMinutes(m MinutesDoc, total int) *fpdf.Fpdf {
 	title := "Procès-verbal de délibération du jury"
-	pdf := newPDF("P", m.CreatedAt, title+" — session "+clean(m.SessionID, false), clean(m.BranchName, false))
-	footer := clean(m.BranchName, false) + " — procès-verbal de délibération, session " + clean(m.SessionID, false)
+	session := m.sessionLabel()
+	pdf := newPDF("P", m.CreatedAt, title+" — "+session, clean(m.BranchName, false))
+	// The session first: a long branch name is what the footer cuts.
+	footer := "Procès-verbal de délibération — " + session + " — " + clean(m.BranchName, false)
 	pdf.SetFooterFunc(func() {
 		pdf.SetDrawColor(colourRule.r, colourRule.g, colourRule.b)
 		pdf.SetLineWidth(0.2)
@@ -203,16 +207,14 @@ func writeMinutes(m MinutesDoc, total int) *fpdf.Fpdf {
 	setFont(pdf, "B", 10, colourTitle)
 	w.y = paragraph(pdf, minMargin, w.y, minTextW, 10, "C", strings.ToUpper(clean(m.BranchName, false)))
 	w.y += 1
-	setFont(pdf, "B", 17, colourTitle)
-	w.y = paragraph(pdf, minMargin, w.y, minTextW, 17, "C", title)
+	setFont(pdf, "B", titleSize, colourTitle)
+	w.y = paragraph(pdf, minMargin, w.y, minTextW, titleSize, "C", title)
 	setFont(pdf, "", 10, colourText)
 	when := "Séance du " + frenchDateTime(m.Date)
 	if place := clean(m.Place, false); place != "" {
 		when += " — " + place
 	}
 	w.y = paragraph(pdf, minMargin, w.y+1, minTextW, 10, "C", when)
-	setFont(pdf, "", 8.5, colourLabel)
-	w.y = paragraph(pdf, minMargin, w.y, minTextW, 8.5, "C", "Session "+clean(m.SessionID, false))
 	w.rule()
 
 	if r := clean(m.Rectification, true); r != "" {
@@ -273,6 +275,16 @@ func writeMinutes(m MinutesDoc, total int) *fpdf.Fpdf {
 		w.y = signatureBlocks(pdf, minMargin, w.y+2, minTextW, row) + 4
 	}
 	return pdf
+}
+
+// sessionLabel names the session as people do, by its kind and its day: « Jury de
+// certification du 25/11/2026 », « Jury rectificatif du 12/12/2026 ».
+func (m MinutesDoc) sessionLabel() string {
+	day := domain.DateOf(m.Date).String()
+	if strings.TrimSpace(m.Rectification) != "" {
+		return "Jury rectificatif du " + day
+	}
+	return "Jury de certification du " + day
 }
 
 // QuorumLine says the quorum and whether it is reached:

@@ -85,6 +85,11 @@ func covered(r rune) bool {
 
 const family = "DejaVu"
 
+// titleSize is the size of every document's main title (« Certificat de qualification
+// professionnelle », « Procès-verbal de délibération du jury », « Dossier de recevabilité »):
+// bold, in the titles' colour, centred, in sentence case, so that the documents read as one set.
+const titleSize = 18.0
+
 // Colours: a dark blue for titles and rules, near-black for text, grey for labels.
 type rgb struct{ r, g, b int }
 

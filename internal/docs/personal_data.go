@@ -88,7 +88,7 @@ func writePersonalData(d PersonalDataDoc, total int) *sheet {
 	controller := clean(d.Controller, false)
 	holder := clean(d.HolderName, false)
 	title := "Vos données personnelles détenues par " + controller
-	footer := "Données personnelles de " + holder
+	footer := "Données personnelles " + De(holder)
 	if d.Number != "" {
 		footer += " (n° " + clean(d.Number, false) + ")"
 	}
@@ -97,7 +97,7 @@ func writePersonalData(d PersonalDataDoc, total int) *sheet {
 
 	s.text(sheetMargin, sheetTextW, 10, "B", colourTitle, "C", strings.ToUpper(controller))
 	s.y += 1
-	s.text(sheetMargin, sheetTextW, 16, "B", colourTitle, "C", "Vos données personnelles détenues par "+controller)
+	s.text(sheetMargin, sheetTextW, titleSize, "B", colourTitle, "C", "Vos données personnelles détenues par "+controller)
 	s.y += 1
 	sub := holder
 	if d.Number != "" {

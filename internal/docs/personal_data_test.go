@@ -52,6 +52,7 @@ func TestPersonalDataPDFReadsAsADocumentAcrossPages(t *testing.T) {
 		"Éloïse LEFÈVRE — candidat n° C-2026-00042", "Extraction du 25/11/2026 à 10:00",
 		"1. Identité", "Nom d'usage : —", "2. Journal des opérations", "Journal des opérations (suite)",
 		"3. Messages envoyés", "Aucun message.", "Page 1 /", "sur la relation client « multirisque »",
+		"Données personnelles d’Éloïse LEFÈVRE (n° C-2026-00042)",
 	} {
 		if !strings.Contains(text, want) {
 			t.Errorf("the PDF misses %q", want)

@@ -144,7 +144,7 @@ func writeAdmissibilityForm(f AdmissibilityForm, total int) *sheet {
 
 	s.text(sheetMargin, sheetTextW, 10, "B", colourTitle, "C", strings.ToUpper(branch))
 	s.y += 1
-	s.text(sheetMargin, sheetTextW, 17, "B", colourTitle, "C", "Dossier de recevabilité")
+	s.text(sheetMargin, sheetTextW, titleSize, "B", colourTitle, "C", "Dossier de recevabilité")
 	s.text(sheetMargin, sheetTextW, 11, "", colourText, "C", "Validation des acquis de l’expérience (VAE)")
 	s.y += 1.5
 	s.text(sheetMargin, sheetTextW, 11.5, "B", colourText, "C", "Qualification visée : "+qualification)

@@ -2,6 +2,7 @@ package docs
 
 import (
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -11,12 +12,13 @@ import (
 
 // VAEDecisionLetter is the secretariat's admissibility decision on a VAE request.
 type VAEDecisionLetter struct {
-	BranchName         string    // e.g. "Branche des cabinets de courtage d'assurances"
-	SecretariatName    string    // e.g. "CSCA — secrétariat des CQP"
-	City               string    // place of the letter, e.g. "Paris" (may be empty)
-	Date               time.Time // date of the decision (printed dd/mm/yyyy, Paris time); also the PDF creation date
-	Reference          string    // e.g. "VAE-<short id>-v2"
-	CandidateName      string    // "Gaëlle MOREAU"
+	BranchName         string     // e.g. "Branche des cabinets de courtage d'assurances"
+	SecretariatName    string     // e.g. "CSCA — secrétariat des CQP"
+	City               string     // place of the letter, e.g. "Paris" (may be empty)
+	Date               time.Time  // date of the decision (printed dd/mm/yyyy, Paris time); also the PDF creation date
+	Reference          string     // e.g. "VAE-<short id>-v2"
+	CandidateName      string     // "Gaëlle MOREAU"
+	CandidateSex       domain.Sex // chooses « Madame » or « Monsieur »; "" writes to the person without a civility
 	CandidateNumber    string
 	CandidateAddress   string // may be empty; multi-line allowed
 	QualificationTitle string
@@ -27,7 +29,7 @@ type VAEDecisionLetter struct {
 	ValidUntil         time.Time // admissible only: end of validity of the admissibility (printed in Paris time)
 	RedirectRoute      string    // redirected only: French label, e.g. "formation" / "blocs de compétences"
 	Opinion            string    // optional: the training organisation's opinion, e.g. "Avis favorable de Formassur Paris"
-	NextSteps          []string  // optional French sentences on what comes next, after the standard ones
+	NextSteps          []string  // optional French sentences on what comes next, after the standard ones; each step is printed once
 	Signatory          Signatory // who signs for the secretariat
 }
 
@@ -129,12 +131,17 @@ func writeVAELetter(l VAEDecisionLetter, total int) *sheet {
 	// Recipient, then place and date.
 	addressW := sheetW - sheetMargin - letterAddressX
 	s.y = max(s.y, sheetTop+14) + 6
-	s.text(letterAddressX, addressW, 10.5, "B", colourText, "L", clean(l.CandidateName, false))
+	civ := civility(l.CandidateSex)
+	recipient := clean(l.CandidateName, false)
+	if civ != "" {
+		recipient = civ + " " + recipient
+	}
+	s.text(letterAddressX, addressW, 10.5, "B", colourText, "L", recipient)
 	if a := clean(l.CandidateAddress, true); a != "" {
 		s.text(letterAddressX, addressW, 10, "", colourText, "L", a)
 	}
 	if n := clean(l.CandidateNumber, false); n != "" {
-		s.text(letterAddressX, addressW, 9, "", colourLabel, "L", "Candidat n° "+n)
+		s.text(letterAddressX, addressW, 9, "", colourLabel, "L", candidateLabel(l.CandidateSex)+" n° "+n)
 	}
 	s.y += 8
 	dated := "Le " + domain.DateOf(l.Date).String()
@@ -153,7 +160,13 @@ func writeVAELetter(l VAEDecisionLetter, total int) *sheet {
 	s.text(sheetMargin, sheetTextW, 10, "B", colourText, "L",
 		"Objet : décision de recevabilité de votre demande de VAE — "+qualification)
 	s.y += 6
-	s.para(10, "", "Madame, Monsieur,")
+	salutation := "Madame, Monsieur,"
+	if civ != "" {
+		salutation = civ + ","
+	} else if name := clean(l.CandidateName, false); name != "" {
+		salutation = "Bonjour " + name + ","
+	}
+	s.para(10, "", salutation)
 	s.y += 1
 
 	named := "« " + qualification + " »"
@@ -209,7 +222,7 @@ func writeVAELetter(l VAEDecisionLetter, total int) *sheet {
 		s.para(10, "", "Le secrétariat se tient à votre disposition pour vous accompagner dans cette démarche.")
 	}
 	for _, n := range l.NextSteps {
-		if n = clean(n, false); n != "" {
+		if n = clean(n, false); n != "" && !slices.Contains(steps, n) {
 			steps = append(steps, n)
 		}
 	}
@@ -225,8 +238,15 @@ func writeVAELetter(l VAEDecisionLetter, total int) *sheet {
 	}
 
 	// The closing formula stays with the signature.
-	closing := "Nous restons à votre disposition pour toute question et vous prions d’agréer, Madame, Monsieur, " +
+	addressed := "Madame, Monsieur"
+	if civ != "" {
+		addressed = civ
+	}
+	closing := "Nous restons à votre disposition pour toute question et vous prions d’agréer, " + addressed + ", " +
 		"l’expression de nos salutations distinguées."
+	if civ == "" && clean(l.CandidateName, false) != "" {
+		closing = "Nous restons à votre disposition pour toute question. Recevez nos salutations distinguées."
+	}
 	setFont(s.pdf, "", 10, colourText)
 	closingH := float64(len(wrap(s.pdf, closing, sheetTextW)))*lineHeight(10) + 2
 	sig := []Signatory{l.Signatory}
@@ -235,4 +255,16 @@ func writeVAELetter(l VAEDecisionLetter, total int) *sheet {
 	s.para(10, "", closing)
 	s.y = signatureBlocks(s.pdf, sheetMargin+colW, s.y+6, colW, sig)
 	return s
+}
+
+// candidateLabel is « Candidate » or « Candidat » as the person's sex agrees it, or
+// « Dossier » when the sex is not recorded.
+func candidateLabel(sex domain.Sex) string {
+	switch sex {
+	case domain.SexFemale:
+		return "Candidate"
+	case domain.SexMale:
+		return "Candidat"
+	}
+	return "Dossier"
 }

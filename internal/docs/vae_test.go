@@ -32,6 +32,7 @@ func demoVAELetter() VAEDecisionLetter {
 		Date:               vaeDecided,
 		Reference:          "VAE-3F9K2Q-v2",
 		CandidateName:      "Gaëlle MOREAU",
+		CandidateSex:       domain.SexFemale,
 		CandidateNumber:    "CAND-2026-0031",
 		CandidateAddress:   "12, rue des Écoles\n75005 Paris",
 		QualificationTitle: "Chargé de clientèle",
@@ -141,14 +142,14 @@ func TestVAEDocumentsMatchTheirGoldenFilesAndAreReproducible(t *testing.T) {
 func TestVAEDecisionLetterSaysEachDecision(t *testing.T) {
 	common := []string{
 		"BRANCHE DES CABINETS DE COURTAGE D'ASSURANCES", "CSCA — secrétariat des CQP",
-		"Gaëlle MOREAU", "12, rue des Écoles 75005 Paris", "Candidat n° CAND-2026-0031",
+		"Madame Gaëlle MOREAU", "12, rue des Écoles 75005 Paris", "Candidate n° CAND-2026-0031",
 		"Paris, le 16/03/2026",
 		"Nos références : VAE-3F9K2Q-v2 — dossier de recevabilité, version 2",
 		"Objet : décision de recevabilité de votre demande de VAE — Chargé de clientèle",
-		"Madame, Monsieur,",
+		"Madame, Vous avez demandé",
 		"la qualification « Chargé de clientèle » (CQP CC)",
 		"Nous avons recueilli l’avis d’un organisme de formation : Avis favorable de Formassur Paris",
-		"l’expression de nos salutations distinguées.",
+		"vous prions d’agréer, Madame, l’expression de nos salutations distinguées.",
 		"La responsable du secrétariat des CQP", "Hélène Dufrêne",
 		"Page 1 / 1",
 	}

@@ -9,6 +9,8 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"golang.org/x/text/unicode/norm"
+
 	"cqp/internal/docs"
 	"cqp/internal/domain"
 	"cqp/internal/store"
@@ -133,7 +135,7 @@ type SessionDocuments struct {
 	Session            store.JurySession
 	AwardedOn          domain.Date
 	BranchName         string
-	Place              string // where the documents say they were made
+	Place              string // the city the documents say they were made in: « Fait à Paris »
 	Signatories        []store.CertificateSignatory
 	MissingSignatories []string // roles whose names are missing from the settings
 	Rows               []SessionDocumentRow
@@ -216,7 +218,7 @@ func (d SessionDocuments) settingsProblems() []string {
 		out = append(out, "Les noms des signataires manquent ("+strings.Join(d.MissingSignatories, ", ")+") : renseignez-les dans les paramètres de la branche.")
 	}
 	if strings.TrimSpace(d.Place) == "" {
-		out = append(out, "Le lieu de signature manque : la session n'a pas de lieu (jury en visioconférence) ; indiquez le lieu de signature dans les paramètres de la branche.")
+		out = append(out, "La ville de signature manque : le lieu de la session n'en nomme pas (jury en visioconférence, ou une salle sans sa ville) ; indiquez la ville de signature dans les paramètres de la branche.")
 	}
 	if d.Session.Status == store.JuryClosed && !d.Issued() && d.Owed() == 0 {
 		if d.RectifiedBy != nil {
@@ -264,12 +266,11 @@ func (s *Service) sessionDocuments(ctx context.Context, q store.Q, sessionID str
 		snapshot = &sn
 	}
 	d.Signatories, d.MissingSignatories = signatoriesOf(bs, snapshot)
-	d.Place = strings.TrimSpace(sess.Place)
-	if d.Place == "" {
-		if d.Place, err = q.SignaturePlace(ctx, sess.BranchID); err != nil {
-			return d, err
-		}
+	configured, err := q.SignaturePlace(ctx, sess.BranchID)
+	if err != nil {
+		return d, err
 	}
+	d.Place = SignatureCity(sess.Place, configured)
 	if rect, ok, err := q.RectificationOf(ctx, sessionID); err != nil {
 		return d, err
 	} else if ok {
@@ -477,8 +478,8 @@ func (s *Service) IssueSessionDocuments(ctx context.Context, a domain.Actor, ses
 func documentsOwed(row SessionDocumentRow, fw domain.Framework) []store.Certificate {
 	ic := row.Candidate
 	base := store.Certificate{Kind: row.Planned, EnrolmentID: ic.EnrolmentID, CandidateID: ic.CandidateID,
-		HolderName: row.HolderName, HolderBirthDate: ic.BirthDate, QualificationCode: ic.QualificationCode,
-		QualificationTitle: ic.QualificationTitle, RNCP: fw.Qualification.RNCP}
+		HolderName: row.HolderName, HolderBirthDate: ic.BirthDate, HolderSex: ic.Sex, QualificationCode: ic.QualificationCode,
+		QualificationTitle: ic.QualificationTitle, RNCP: fw.Qualification.RNCP, Level: fw.Qualification.Level}
 	block := func(code string, competences bool) store.CertificateBlock {
 		cb := store.CertificateBlock{Code: code, Title: code}
 		if b, ok := fw.Block(code); ok {
@@ -681,6 +682,83 @@ func CertificateFileName(c store.Certificate) string {
 	return c.Kind.ShortLabel() + "-" + c.Number + ".pdf"
 }
 
+// ArchiveFileName is the name of a document inside a session's ZIP: its number, its holder's
+// name and first name, and what it is, in ASCII letters, digits and dashes, so that the
+// secretariat finds a person's document at a glance on any system:
+// COURTAGE-2026-000042-Lefevre-Eloise-certificat.pdf,
+// COURTAGE-2026-000043-Oeuvray-Amelie-attestation-BC2.pdf.
+func ArchiveFileName(c store.Certificate) string {
+	parts := []string{fileSafe(c.Number)}
+	family, first := splitHolderName(c.HolderName)
+	for _, w := range append(family, first...) {
+		if w = asciiWord(w); w != "" {
+			parts = append(parts, w)
+		}
+	}
+	parts = append(parts, c.Kind.ShortLabel())
+	if c.BlockAttestation() {
+		parts = append(parts, fileSafe(c.BlockCode))
+	}
+	return strings.Join(parts, "-") + ".pdf"
+}
+
+// splitHolderName splits a printed holder's name, « Inès Marie DUPONT », into the family name
+// (the words in capitals at its end) and the first first name.
+func splitHolderName(name string) (family, first []string) {
+	words := strings.Fields(name)
+	i := len(words)
+	for i > 0 && words[i-1] == strings.ToUpper(words[i-1]) && words[i-1] != strings.ToLower(words[i-1]) {
+		i--
+	}
+	if i == len(words) || i == 0 {
+		return words, nil // no capitals to tell them apart: the name as it is
+	}
+	return words[i:], words[:1]
+}
+
+// asciiWord writes one word of a name in ASCII, capitalised: « ŒUVRAY » → « Oeuvray »,
+// « N'DIAYE » → « Ndiaye », « Jean-Noël » → « Jean-Noel ».
+func asciiWord(w string) string {
+	var b strings.Builder
+	start := true
+	for _, r := range norm.NFD.String(w) {
+		var s string
+		switch {
+		case r >= 'a' && r <= 'z', r >= 'A' && r <= 'Z', r >= '0' && r <= '9':
+			s = string(r)
+		case r == 'œ' || r == 'Œ':
+			s = "oe"
+		case r == 'æ' || r == 'Æ':
+			s = "ae"
+		case r == 'ß':
+			s = "ss"
+		case r == 'ø' || r == 'Ø':
+			s = "o"
+		case r == 'đ' || r == 'Đ':
+			s = "d"
+		case r == 'ł' || r == 'Ł':
+			s = "l"
+		case r == '-':
+			if b.Len() > 0 && !start {
+				b.WriteByte('-')
+				start = true
+			}
+			continue
+		default:
+			continue // accents, apostrophes and anything else
+		}
+		for _, c := range s {
+			if start {
+				b.WriteString(strings.ToUpper(string(c)))
+			} else {
+				b.WriteString(strings.ToLower(string(c)))
+			}
+			start = false
+		}
+	}
+	return strings.TrimSuffix(b.String(), "-")
+}
+
 // fileSafe keeps the letters, digits and dashes of a block code for a file name.
 func fileSafe(code string) string {
 	return strings.Map(func(r rune) rune {
@@ -700,7 +778,8 @@ func (s *Service) documentOf(c store.Certificate) docs.CertificateDoc {
 	}
 	d := docs.CertificateDoc{Kind: kind, Number: c.Number, VerificationCode: c.VerificationCode,
 		VerificationURL: s.VerificationURL(c.VerificationCode), HolderName: c.HolderName, HolderBirthDate: c.HolderBirthDate,
-		BranchName: c.BranchName, QualificationCode: c.QualificationCode, QualificationTitle: c.QualificationTitle, RNCP: c.RNCP,
+		HolderSex: c.HolderSex, BranchName: c.BranchName, QualificationCode: c.QualificationCode, QualificationTitle: c.QualificationTitle,
+		RNCP: c.RNCP, Level: c.Level,
 		AwardedOn: c.AwardedOn, Place: c.Place, CreatedAt: c.IssuedAt}
 	for _, b := range c.Blocks {
 		d.Blocks = append(d.Blocks, docs.DocBlock{Code: b.Code, Title: b.Title})
@@ -844,7 +923,8 @@ func (s *Service) CertificatePDF(ctx context.Context, a domain.Actor, id string)
 	return CertificateFile{Name: CertificateFileName(c), Type: "application/pdf", Content: pdfs[0]}, nil
 }
 
-// SessionDocumentsZIP returns the valid documents of a session in one ZIP file, by number.
+// SessionDocumentsZIP returns the valid documents of a session in one ZIP file, by number,
+// each named with its holder's name (ArchiveFileName).
 // Each entry carries its document's issuing time, so that the archive is the same every time.
 func (s *Service) SessionDocumentsZIP(ctx context.Context, a domain.Actor, sessionID string) (CertificateFile, error) {
 	if err := Check(a, ActCertificateIssue); err != nil {
@@ -870,7 +950,7 @@ func (s *Service) SessionDocumentsZIP(ctx context.Context, a domain.Actor, sessi
 	var buf bytes.Buffer
 	zw := zip.NewWriter(&buf)
 	for i, c := range p.Items {
-		w, err := zw.CreateHeader(&zip.FileHeader{Name: CertificateFileName(c), Method: zip.Deflate, Modified: c.IssuedAt.UTC()})
+		w, err := zw.CreateHeader(&zip.FileHeader{Name: ArchiveFileName(c), Method: zip.Deflate, Modified: c.IssuedAt.UTC()})
 		if err != nil {
 			return CertificateFile{}, err
 		}
@@ -987,8 +1067,8 @@ func (s *Service) CertificateSettings(ctx context.Context, a domain.Actor) (Cert
 // maxSignaturePlace bounds the place of signature, in characters.
 const maxSignaturePlace = 120
 
-// SaveSignaturePlace records where the branch's documents are signed when the jury met by
-// video (« Fait à … »). The settings are created with their defaults if they do not exist.
+// SaveSignaturePlace records the city where the branch's documents are signed (« Fait à
+// … ») when the session's place names none (a jury by video, a room without its city). The settings are created with their defaults if they do not exist.
 func (s *Service) SaveSignaturePlace(ctx context.Context, a domain.Actor, place string) error {
 	if err := Check(a, ActBranchSettings); err != nil {
 		return err

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"cqp/internal/domain"
+	"cqp/internal/pdftext"
 	"cqp/internal/service"
 	"cqp/internal/service/servicetest"
 	"cqp/internal/store"
@@ -323,6 +324,30 @@ func TestIssuingCertificatesAndAttestations(t *testing.T) {
 			}
 		})
 
+		t.Run("the documents agree with the holder's sex and name the city, the RNCP code and the blocks in the framework's order", func(t *testing.T) {
+			if certA.HolderSex != domain.SexFemale || attB.HolderSex != domain.SexFemale {
+				t.Errorf("holder's sex %q, %q", certA.HolderSex, attB.HolderSex)
+			}
+			f, err := svc.CertificatePDF(ctx, sec, certA.ID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			text := pdftext.Text(t, f.Content)
+			for _, says := range []string{"délivré à Madame Éloïse LEFÈVRE née le 14/03/1995", "Fait à Paris, le 20/11/2026",
+				"BC1 Exercer son rôle de courtier", "BC2 Assurer le relais"} {
+				if !strings.Contains(text, says) {
+					t.Errorf("the certificate does not say %q:\n%s", says, text)
+				}
+			}
+			if strings.Contains(text, "né(e)") {
+				t.Error("the certificate says « né(e) »")
+			}
+			// Acquired BC2 then BC1, the attestations follow the framework: BC1 first.
+			if attB.BlockCode != "BC1" || attB2.BlockCode != "BC2" {
+				t.Errorf("attestations in the order %s, %s", attB.BlockCode, attB2.BlockCode)
+			}
+		})
+
 		t.Run("the session's ZIP holds its valid documents by number, the same bytes every time", func(t *testing.T) {
 			z, err := svc.SessionDocumentsZIP(ctx, sec, "s1")
 			if err != nil {
@@ -343,7 +368,8 @@ func TestIssuingCertificatesAndAttestations(t *testing.T) {
 					t.Errorf("%s modified %v", f.Name, f.Modified)
 				}
 			}
-			if !slices.Equal(names, []string{"certificat-COURTAGE-2026-000001.pdf", "attestation-BC1-COURTAGE-2026-000002.pdf", "attestation-BC2-COURTAGE-2026-000003.pdf"}) {
+			if !slices.Equal(names, []string{"COURTAGE-2026-000001-Lefevre-Eloise-certificat.pdf",
+				"COURTAGE-2026-000002-Martin-Paul-attestation-BC1.pdf", "COURTAGE-2026-000003-Martin-Paul-attestation-BC2.pdf"}) {
 				t.Fatalf("entries %v", names)
 			}
 			rc, _ := zr.File[0].Open()

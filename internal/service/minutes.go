@@ -83,8 +83,8 @@ func MinutesDoc(sn JurySnapshot) docs.MinutesDoc {
 		m.Candidates = append(m.Candidates, mc)
 	}
 	if r := sn.Rectifies; r != nil {
-		m.Rectification = "Cette séance rectifie la session du " + SessionWhen(r.StartsAt) + " (session " + r.SessionID +
-			"), dont le procès-verbal reste inchangé ; elle réexamine ses candidats et remplace ses résultats. Motif : " + r.Reason
+		m.Rectification = "Cette séance rectifie le jury de certification du " + SessionWhen(r.StartsAt) +
+			", dont le procès-verbal reste inchangé ; elle réexamine ses candidats et remplace ses résultats. Motif : " + r.Reason
 	}
 	for _, sg := range []docs.Signatory{
 		{Role: "Le président du jury", Name: sn.Signatories.JuryPresident},

@@ -86,6 +86,13 @@ func TestJuryMinutes(t *testing.T) {
 			if strings.Contains(text, "Quelqu'un d'autre") {
 				t.Error("the minutes read the settings of today instead of the snapshot")
 			}
+			// The session is named by its day, never by its identifier.
+			if !strings.Contains(text, "Jury de certification du 10/12/2026") {
+				t.Error("the minutes do not name the session by its day")
+			}
+			if strings.Contains(text, id) || strings.Contains(text, id[len(id)-8:]) {
+				t.Errorf("the minutes print the session's identifier %s", id)
+			}
 		})
 
 		t.Run("the minutes of a rectification say what they correct and why", func(t *testing.T) {
@@ -112,7 +119,7 @@ func TestJuryMinutes(t *testing.T) {
 				t.Fatal(err)
 			}
 			doc := service.MinutesDoc(snap)
-			if !strings.Contains(doc.Rectification, "rectifie la session du 10/12/2026 à 14:00") ||
+			if !strings.Contains(doc.Rectification, "rectifie le jury de certification du 10/12/2026 à 14:00") || strings.Contains(doc.Rectification, id) ||
 				!strings.Contains(doc.Rectification, "Erreur de report de la décision sur BC3") || doc.CreatedAt != snap.ClosedAt {
 				t.Fatalf("rectification notice %q", doc.Rectification)
 			}

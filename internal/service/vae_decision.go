@@ -153,6 +153,11 @@ func (s *Service) DecideVAE(ctx context.Context, a domain.Actor, enrolmentID str
 	if err := Check(a, ActVAEDecide); err != nil {
 		return store.VAEDecision{}, err
 	}
+	// The letter is signed with the name of whoever decides: a process is no signatory.
+	if a.System || strings.TrimSpace(a.Name) == "" {
+		return store.VAEDecision{}, domain.Errorf(domain.EFORBIDDEN,
+			"Une décision de recevabilité est signée par une personne du secrétariat : prenez-la depuis votre compte.")
+	}
 	in.Reason = strings.TrimSpace(in.Reason)
 	fe := domain.FieldErrors{}
 	if !in.Decision.Valid() {
@@ -350,9 +355,18 @@ func (s *Service) decisionLetter(ctx context.Context, q store.Q, v vaeFileCtx, d
 	if err != nil {
 		return nil, err
 	}
-	l := docs.VAEDecisionLetter{BranchName: branch, SecretariatName: "Secrétariat des CQP de la branche", City: "Paris",
+	city := ""
+	if b, err := branchID(ctx, q); err == nil {
+		configured, err := q.SignaturePlace(ctx, b.ID)
+		if err != nil {
+			return nil, err
+		}
+		city = SignatureCity("", configured)
+	}
+	l := docs.VAEDecisionLetter{BranchName: branch, SecretariatName: "Secrétariat des CQP de la branche", City: city,
 		Date: d.DecidedAt, Reference: "VAE-" + v.candidate.Number + "-v" + fmt.Sprint(d.FileVersion),
-		CandidateName: v.candidate.DisplayName(), CandidateNumber: v.candidate.Number, CandidateAddress: v.file.Draft.Address,
+		CandidateName: v.candidate.DisplayName(), CandidateSex: v.candidate.Sex, CandidateNumber: v.candidate.Number,
+		CandidateAddress:   v.file.Draft.Address,
 		QualificationTitle: v.enrolment.QualificationTitle, QualificationCode: v.framework.Qualification.RNCP,
 		FileVersion: d.FileVersion, Decision: string(d.Decision), Reason: d.Reason, ValidUntil: d.ValidUntil.Time(),
 		Signatory: docs.Signatory{Role: "Pour le secrétariat des CQP", Name: d.DecidedByName}}
@@ -361,16 +375,16 @@ func (s *Service) decisionLetter(ctx context.Context, q store.Q, v vaeFileCtx, d
 	}
 	for _, r := range reviews {
 		if r.Given() && r.FileVersion == d.FileVersion {
-			l.Opinion = r.Opinion.Label() + " de " + r.TrainingOrganisationName
+			l.Opinion = r.Opinion.Label() + " " + docs.De(r.TrainingOrganisationName)
 			break
 		}
 	}
 	switch d.Decision {
 	case domain.DecisionAdmissible:
+		// The letter already says the three steps of every admissible request (dossier,
+		// interview, jury); only what this platform adds is said here.
 		l.NextSteps = []string{
-			"Rédigez votre dossier d'expérience dans cqp, bloc par bloc, en joignant les documents qui prouvent ce que vous avez fait (PDF, PNG ou JPEG).",
-			"Une fois le dossier déposé, le secrétariat vous convoque devant une commission d'évaluation pour un entretien.",
-			"Le jury de certification délibère ensuite sur chaque bloc de compétences.",
+			"Votre dossier d’expérience se rédige en ligne, dans votre espace candidat, bloc par bloc ; les documents qui prouvent ce que vous avez fait s’y déposent (PDF, PNG ou JPEG).",
 		}
 	case domain.DecisionIncomplete:
 		l.NextSteps = []string{"Complétez votre dossier de recevabilité dans cqp, puis envoyez-le de nouveau : ce que vous avez déjà saisi est conservé."}

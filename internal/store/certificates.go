@@ -76,10 +76,12 @@ type Certificate struct {
 	SessionID          string
 	HolderName         string
 	HolderBirthDate    domain.Date
+	HolderSex          domain.Sex // as the candidate record held it at issuing; "" for documents issued before it was kept
 	BranchName         string
 	QualificationCode  string
 	QualificationTitle string
 	RNCP               string
+	Level              string // the qualification's level, from its framework
 	// BlockCode is the block a block attestation attests, the only one in Blocks; "" for a
 	// certificate and for an attestation of several blocks, as issued before one attestation
 	// was issued per block.
@@ -182,12 +184,12 @@ func (q Q) InsertCertificate(ctx context.Context, c Certificate) (bool, error) {
 	res, err := q.db.ExecContext(ctx,
 		`INSERT INTO certificates (id, number, kind, verification_code, enrolment_id, candidate_id, session_id,
 		 holder_name, qualification_code, qualification_title, blocks, awarded_on, issued_at, issued_by,
-		 holder_birth_date, branch_name, rncp, place, signatories, block_code)
-		 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20)
+		 holder_birth_date, branch_name, rncp, place, signatories, block_code, holder_sex, level)
+		 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22)
 		 ON CONFLICT (verification_code) DO NOTHING`,
 		c.ID, c.Number, string(c.Kind), c.VerificationCode, c.EnrolmentID, c.CandidateID, c.SessionID,
 		c.HolderName, c.QualificationCode, c.QualificationTitle, string(blocks), c.AwardedOn.ISO(), c.IssuedAt.UTC(), c.IssuedBy,
-		c.HolderBirthDate.ISO(), c.BranchName, c.RNCP, c.Place, string(signatories), c.BlockCode)
+		c.HolderBirthDate.ISO(), c.BranchName, c.RNCP, c.Place, string(signatories), c.BlockCode, string(c.HolderSex), c.Level)
 	if err != nil {
 		err = normalize(err)
 		switch {
@@ -214,7 +216,7 @@ func (q Q) InsertCertificate(ctx context.Context, c Certificate) (bool, error) {
 const certificateSelect = `SELECT c.id, c.number, c.kind, c.verification_code, c.enrolment_id, c.candidate_id, c.session_id,
 	c.holder_name, c.holder_birth_date, c.branch_name, c.qualification_code, c.qualification_title, c.rncp, c.block_code, c.blocks,
 	c.awarded_on, c.place, c.signatories, c.issued_at, c.issued_by, COALESCE(iu.name, ''), c.mailed_at,
-	c.revoked_at, c.revoked_reason, c.revoked_by, COALESCE(ru.name, '')
+	c.revoked_at, c.revoked_reason, c.revoked_by, COALESCE(ru.name, ''), c.holder_sex, c.level
 	FROM certificates c
 	LEFT JOIN users iu ON iu.id = c.issued_by
 	LEFT JOIN users ru ON ru.id = c.revoked_by`
@@ -227,15 +229,15 @@ func scanCertificates(rows *sql.Rows, err error) ([]Certificate, error) {
 	var out []Certificate
 	for rows.Next() {
 		var c Certificate
-		var kind, birth, blocks, awarded, sigs string
+		var kind, birth, blocks, awarded, sigs, sex string
 		var mailed, revoked sql.NullTime
 		if err := rows.Scan(&c.ID, &c.Number, &kind, &c.VerificationCode, &c.EnrolmentID, &c.CandidateID, &c.SessionID,
 			&c.HolderName, &birth, &c.BranchName, &c.QualificationCode, &c.QualificationTitle, &c.RNCP, &c.BlockCode, &blocks,
 			&awarded, &c.Place, &sigs, &c.IssuedAt, &c.IssuedBy, &c.IssuedByName, &mailed,
-			&revoked, &c.RevokedReason, &c.RevokedBy, &c.RevokedByName); err != nil {
+			&revoked, &c.RevokedReason, &c.RevokedBy, &c.RevokedByName, &sex, &c.Level); err != nil {
 			return nil, normalize(err)
 		}
-		c.Kind, c.HolderBirthDate, c.AwardedOn = CertificateKind(kind), parseDate(birth), parseDate(awarded)
+		c.Kind, c.HolderBirthDate, c.AwardedOn, c.HolderSex = CertificateKind(kind), parseDate(birth), parseDate(awarded), domain.Sex(sex)
 		c.IssuedAt, c.MailedAt, c.RevokedAt = c.IssuedAt.UTC(), timePtr(mailed), timePtr(revoked)
 		if err := json.Unmarshal([]byte(blocks), &c.Blocks); err != nil {
 			return nil, fmt.Errorf("decode blocks of certificate %s: %w", c.ID, err)
@@ -442,6 +444,7 @@ type IssuingCandidate struct {
 	UsedName           string
 	FirstNames         string
 	BirthDate          domain.Date
+	Sex                domain.Sex
 	Email              string // the candidate's address, or their account's
 	FrameworkID        string
 	QualificationCode  string
@@ -454,7 +457,7 @@ type IssuingCandidate struct {
 func (q Q) IssuingCandidates(ctx context.Context, sessionID string) ([]IssuingCandidate, error) {
 	rows, err := q.db.QueryContext(ctx,
 		`SELECT jc.enrolment_id, e.candidate_id, jc.position, jc.outcome, c.birth_name, c.used_name, c.first_names,
-		 c.birth_date, COALESCE(NULLIF(c.email, ''), u.email, ''), e.framework_id, qu.code, qu.title, e.blocks
+		 c.birth_date, COALESCE(NULLIF(c.email, ''), u.email, ''), e.framework_id, qu.code, qu.title, e.blocks, c.sex
 		 FROM jury_candidates jc
 		 JOIN enrolments e ON e.id = jc.enrolment_id
 		 JOIN candidates c ON c.id = e.candidate_id
@@ -468,13 +471,13 @@ func (q Q) IssuingCandidates(ctx context.Context, sessionID string) ([]IssuingCa
 	index := map[string]int{}
 	for rows.Next() {
 		var ic IssuingCandidate
-		var birth, blocks string
+		var birth, blocks, sex string
 		if err := rows.Scan(&ic.EnrolmentID, &ic.CandidateID, &ic.Position, &ic.Outcome, &ic.BirthName, &ic.UsedName,
-			&ic.FirstNames, &birth, &ic.Email, &ic.FrameworkID, &ic.QualificationCode, &ic.QualificationTitle, &blocks); err != nil {
+			&ic.FirstNames, &birth, &ic.Email, &ic.FrameworkID, &ic.QualificationCode, &ic.QualificationTitle, &blocks, &sex); err != nil {
 			rows.Close()
 			return nil, normalize(err)
 		}
-		ic.BirthDate, ic.Blocks = parseDate(birth), strings.Fields(blocks)
+		ic.BirthDate, ic.Blocks, ic.Sex = parseDate(birth), strings.Fields(blocks), domain.Sex(sex)
 		index[ic.EnrolmentID] = len(out)
 		out = append(out, ic)
 	}
