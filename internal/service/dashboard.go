@@ -2,6 +2,7 @@ package service
 
 import (
 	"context"
+	"fmt"
 	"net/url"
 	"strings"
 
@@ -45,6 +46,13 @@ func (s *Service) Dashboard(ctx context.Context, a domain.Actor) ([]DashboardCar
 			cards = append(cards, card)
 		}
 	}
+	for _, tasks := range []func(context.Context, domain.Actor) ([]DashboardCard, error){s.secretariatTasks, s.commissionTasks} {
+		more, err := tasks(ctx, a)
+		if err != nil {
+			return nil, err
+		}
+		cards = append(cards, more...)
+	}
 	cards = append(cards, s.actionCards(ctx, a)...)
 	// The training organisation's and the company referent's own tasks.
 	tasks, err := s.trainingTasks(ctx, a)
@@ -71,14 +79,15 @@ func (s *Service) Dashboard(ctx context.Context, a domain.Actor) ([]DashboardCar
 				}
 			}
 		}
-		cards = append(cards, DashboardCard{Label: "Habilitations expirant sous 60 jours", Count: expiring, Href: "/organismes"})
+		cards = append(cards, DashboardCard{Label: "Habilitations expirant sous 60 jours", Count: expiring, Href: "/organismes", Task: true,
+			Hint: "Renouvelez-les, ou prévenez l'organisme qu'il ne pourra plus inscrire."})
 		reg, err := registerState(ctx, s.store.Read(), s.Now())
 		if err != nil {
 			return nil, err
 		}
 		if reg.Due {
 			cards = append(cards, DashboardCard{Label: "Registre des organismes habilités modifié il y a plus de 45 jours et non exporté",
-				Count: 1, Href: "/organismes#registre", Hint: "À transmettre à France Compétences dans les deux mois du changement."})
+				Count: 1, Href: "/organismes#registre", Hint: "À transmettre à France Compétences dans les deux mois du changement.", Task: true})
 		}
 	}
 	if Can(a, ActFrameworkImport) {
@@ -90,21 +99,31 @@ func (s *Service) Dashboard(ctx context.Context, a domain.Actor) ([]DashboardCar
 		for _, f := range fws {
 			n += f.ToConfirmCount
 		}
-		cards = append(cards, DashboardCard{Label: "Éléments de référentiel à confirmer par la branche", Count: n, Href: "/referentiels"})
+		cards = append(cards, DashboardCard{Label: "Éléments de référentiel à confirmer par la branche", Count: n, Href: "/referentiels", Task: true})
 	}
 	if Can(a, ActDeclarationRead) {
 		late, err := s.LateDeclarations(ctx, a)
 		if err != nil {
 			return nil, err
 		}
-		cards = append(cards, DashboardCard{Label: "Délivrances de plus de deux mois non déclarées à la Caisse des Dépôts", Count: late, Href: "/declarations"})
+		undeclared, err := s.store.Read().CountLateDeclarations(ctx, s.Today().AddDays(1), s.cdc.DeclareBlocks)
+		if err != nil {
+			return nil, err
+		}
+		card := DashboardCard{Label: "Délivrances à déclarer à la Caisse des Dépôts", Count: undeclared, Href: "/declarations", Task: true,
+			Hint: "Certificats et attestations pas encore acceptés par la Caisse des Dépôts (Mon Compte Formation)."}
+		if late > 0 {
+			card.Hint = fmt.Sprintf("Dont %d de plus de deux mois : le délai légal est de trois mois.", late)
+		}
+		cards = append(cards, card)
 	}
 	if Can(a, ActOutboxRead) {
 		failed, err := s.store.Read().CountFailedMail(ctx, OutboxListed)
 		if err != nil {
 			return nil, err
 		}
-		cards = append(cards, DashboardCard{Label: "Courriels en échec", Count: failed, Href: "/courriels"})
+		cards = append(cards, DashboardCard{Label: "Courriels en échec", Count: failed, Href: "/courriels", Task: true,
+			Hint: "Vérifiez l'adresse, puis renvoyez-les."})
 	}
 	return cards, nil
 }

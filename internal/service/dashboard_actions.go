@@ -17,7 +17,7 @@ func (s *Service) actionCards(ctx context.Context, a domain.Actor) []DashboardCa
 	switch {
 	case AccessFor(a, ActActionReview) == AccessAll:
 		f.Status = store.ActionDeclared
-		card = DashboardCard{Label: "Actions à examiner", Href: "/actions?statut=" + string(store.ActionDeclared),
+		card = DashboardCard{Label: "Actions à examiner", Href: "/actions?statut=" + string(store.ActionDeclared), Task: true,
 			Hint: "Actions de formation déclarées par les organismes, à commenter, examiner ou refuser."}
 	case AccessFor(a, ActActionRead) == AccessScoped:
 		sc, err := actionScope(a, ActActionRead)

@@ -16,7 +16,7 @@ func (s *Service) juryCards(ctx context.Context, a domain.Actor) ([]DashboardCar
 		if err != nil {
 			return nil, err
 		}
-		cards = append(cards, DashboardCard{Label: "Sessions de jury à tenir", Count: open, Href: "/jury/sessions"})
+		cards = append(cards, DashboardCard{Label: "Sessions de jury à tenir", Count: open, Href: "/jury/sessions", Task: true})
 	}
 	if Can(a, ActCertificateIssue) {
 		counts, err := r.CertificateCountsBySession(ctx)
@@ -27,7 +27,7 @@ func (s *Service) juryCards(ctx context.Context, a domain.Actor) ([]DashboardCar
 		for _, c := range counts {
 			unmailed += c.Unmailed
 		}
-		cards = append(cards, DashboardCard{Label: "Certificats et attestations à envoyer", Count: unmailed, Href: "/delivrance"})
+		cards = append(cards, DashboardCard{Label: "Certificats et attestations délivrés, à envoyer aux titulaires", Count: unmailed, Href: "/delivrance", Task: true})
 	}
 	return cards, nil
 }

@@ -28,14 +28,14 @@ func TestDashboardShowsJuryCardsOnlyToThoseWhoMayAct(t *testing.T) {
 	if n, ok := sec["Sessions de jury à tenir"]; !ok || n != 0 {
 		t.Errorf("secretariat: %v", sec)
 	}
-	if _, ok := sec["Certificats et attestations à envoyer"]; !ok {
+	if _, ok := sec["Certificats et attestations délivrés, à envoyer aux titulaires"]; !ok {
 		t.Errorf("secretariat lacks the documents card: %v", sec)
 	}
 	jury := labels(w.Accounts[domain.RoleJuryMember])
 	if _, ok := jury["Sessions de jury à tenir"]; !ok {
 		t.Errorf("jury member lacks the sessions card: %v", jury)
 	}
-	if _, ok := jury["Certificats et attestations à envoyer"]; ok {
+	if _, ok := jury["Certificats et attestations délivrés, à envoyer aux titulaires"]; ok {
 		t.Errorf("jury member sees the secretariat's documents card")
 	}
 	if _, ok := labels(w.Accounts[domain.RoleCandidate])["Sessions de jury à tenir"]; ok {

@@ -61,7 +61,7 @@ func (s *Service) VAEDashboard(ctx context.Context, a domain.Actor) (VAEDashboar
 			if err != nil {
 				return out, err
 			}
-			out.Cards = append(out.Cards, DashboardCard{Label: c.label, Count: n, Href: vaeListHref(c.statuses...), Hint: c.hint})
+			out.Cards = append(out.Cards, DashboardCard{Label: c.label, Count: n, Href: vaeListHref(c.statuses...), Hint: c.hint, Task: true})
 		}
 	}
 	if orgs := a.Scopes(domain.RoleTrainingOrganisation); len(orgs) > 0 && Can(a, ActVAEReview) {
@@ -83,7 +83,7 @@ func (s *Service) VAEDashboard(ctx context.Context, a domain.Actor) (VAEDashboar
 			}
 		}
 		out.Cards = append(out.Cards, DashboardCard{Label: "Dossiers de VAE à examiner", Count: n, Href: vaeListHref(domain.VAEUnderReview),
-			Hint: "Donnez votre avis argumenté, le dossier à côté du formulaire."})
+			Hint: "Donnez votre avis argumenté, le dossier à côté du formulaire.", Task: true})
 	}
 	if companies := a.Scopes(domain.RoleCompany); len(companies) > 0 && RoleCan(domain.RoleCompany, ActVAERead) {
 		files, err := list(store.VAEScope{Restricted: true, CompanyIDs: companies})
@@ -108,7 +108,7 @@ func (s *Service) VAEDashboard(ctx context.Context, a domain.Actor) (VAEDashboar
 			}
 		}
 		out.Cards = append(out.Cards, DashboardCard{Label: "Dossiers d'expérience que vous accompagnez", Count: n, Href: "/vae",
-			Hint: "Dossiers en cours de rédaction : commentez-les bloc par bloc."})
+			Hint: "Dossiers en cours de rédaction : commentez-les bloc par bloc.", Task: true})
 	}
 	if candidates := a.Scopes(domain.RoleCandidate); len(candidates) > 0 {
 		files, err := list(store.VAEScope{Restricted: true, CandidateIDs: candidates})
