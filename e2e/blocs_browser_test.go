@@ -239,12 +239,14 @@ func TestBlocsChoiceAndBlockJuryInTheBrowser(t *testing.T) {
 	if i := strings.IndexAny(session, "?#"); i >= 0 {
 		session = session[:i]
 	}
-	onlyBC2 := func(page string) {
+	// onlyBC2 checks that a page names no block but BC2, and when it holds the candidate's grid
+	// (the candidate's page; the session page lists candidates only), that the grid has BC2 alone.
+	onlyBC2 := func(page string, grid bool) {
 		t.Helper()
 		rows, err := chromedp.Run(ctx, chromedp.Evaluate[string](`[...document.querySelectorAll('tr[id^="grille-`+id+`-"]')]
 			.map((r) => r.id.slice(r.id.lastIndexOf('-') + 1)).join(' ')`))
-		if err != nil || rows != "BC2" {
-			t.Errorf("%s: the candidate's grid shows the blocks %q (%v), want BC2 alone", page, rows, err)
+		if want := map[bool]string{true: "BC2", false: ""}[grid]; err != nil || rows != want {
+			t.Errorf("%s: the candidate's grid shows the blocks %q (%v), want %q", page, rows, err, want)
 		}
 		main, err := chromedp.Run(ctx, chromedp.Text(chromedp.CSS(`main`)))
 		if err != nil {
@@ -259,7 +261,7 @@ func TestBlocsChoiceAndBlockJuryInTheBrowser(t *testing.T) {
 			}
 		}
 	}
-	onlyBC2("session page")
+	onlyBC2("session page", false)
 	checkAccessibility(t, ctx, "session page with the block candidate")
 	checkNarrowScreen(t, ctx, "session page with the block candidate")
 
@@ -270,7 +272,7 @@ func TestBlocsChoiceAndBlockJuryInTheBrowser(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	onlyBC2("session candidate page")
+	onlyBC2("session candidate page", true)
 	tests, err := chromedp.Run(ctx, chromedp.Text(chromedp.CSS(`#grille-`+id+`-BC2`)))
 	if err != nil || !strings.Contains(tests, "Épreuve écrite le 12/11/2026 : 14,5/20 (Marc Dupont)") {
 		t.Errorf("BC2's row on the candidate page: %q (%v)", tests, err)
@@ -296,14 +298,15 @@ func TestBlocsChoiceAndBlockJuryInTheBrowser(t *testing.T) {
 	steps = append(browserLogin(base, w.Accounts[domain.RoleJuryPresident]),
 		chromedp.Navigate(base+session),
 		chromedp.WaitVisible(`//button[contains(., "Clore la session et signer")]`),
+		chromedp.Click(chromedp.CSS(`#f-confirm`)),
 		chromedp.Click(`//button[contains(., "Clore la session et signer")]`),
 		chromedp.WaitVisible(`//a[contains(., "Télécharger le procès-verbal")]`),
 	)
 	if err := chromedp.Do(ctx, steps...); err != nil {
 		t.Fatal(err)
 	}
-	onlyBC2("closed session page")
-	result, err := chromedp.Run(ctx, chromedp.Text(chromedp.CSS(`#c-`+id+` + p`)))
+	onlyBC2("closed session page", false)
+	result, err := chromedp.Run(ctx, chromedp.Text(chromedp.CSS(`#c-`+id+` td:nth-of-type(2)`)))
 	if err != nil || !strings.Contains(result, "Blocs acquis : 1 bloc présenté acquis (BC2)") {
 		t.Errorf("the closed session says of the candidate %q (%v)", result, err)
 	}

@@ -126,7 +126,7 @@ func TestBlocsRouteBlockByBlockThenTheFinalStage(t *testing.T) {
 		t.Fatalf("the block jury's page shows blocks not chosen: %s", excerpt(body))
 	}
 	in.sec.submit(session+"/ouverture", nil)
-	in.president.submit(session+"/cloture", nil)
+	in.president.submit(session+"/cloture", confirmClose)
 	if s := in.status(first); s != domain.StatusPartial {
 		t.Fatalf("after the first block jury: %s", s)
 	}
@@ -255,7 +255,7 @@ func TestBlocsRouteBlockByBlockThenTheFinalStage(t *testing.T) {
 		t.Fatalf("the final stage at the jury: %s", excerpt(body))
 	}
 	in.sec.submit(session3+"/ouverture", nil)
-	in.president.submit(session3+"/cloture", nil)
+	in.president.submit(session3+"/cloture", confirmClose)
 	if s := in.status(finalID); s != domain.StatusCertified {
 		t.Fatalf("after the final jury: %s", s)
 	}
@@ -435,7 +435,7 @@ func TestBlocsRouteForAJobSeeker(t *testing.T) {
 		t.Fatalf("presenting the final stage of a job seeker whose internship was done on the blocs route: %d %s", status, excerpt(body))
 	}
 	in.sec.submit(second+"/ouverture", nil)
-	in.president.submit(second+"/cloture", nil)
+	in.president.submit(second+"/cloture", confirmClose)
 	if s := in.status(final); s != domain.StatusCertified {
 		t.Fatalf("after the final jury: %s", s)
 	}

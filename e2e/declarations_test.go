@@ -51,7 +51,7 @@ func closeJuryOverHTTP(t *testing.T, base string, w *servicetest.World, day stri
 	sec.submit(session+"/candidats", url.Values{"enrolments": enrolments})
 	sec.submit(session+"/presences", url.Values{"present": jurors})
 	sec.submit(session+"/ouverture", nil)
-	president.submit(session+"/cloture", nil)
+	president.submit(session+"/cloture", confirmClose)
 	sessionID := strings.TrimPrefix(session, "/jury/sessions/")
 	w.ConfirmFrameworks(t)
 	sec.submit("/delivrance/"+sessionID, nil)

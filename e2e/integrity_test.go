@@ -111,7 +111,7 @@ func (in *integrity) close(session string, enrolments ...string) {
 	in.t.Helper()
 	in.sec.submit(session+"/candidats", url.Values{"enrolments": enrolments})
 	in.sec.submit(session+"/ouverture", nil)
-	in.president.submit(session+"/cloture", nil)
+	in.president.submit(session+"/cloture", confirmClose)
 }
 
 func (in *integrity) status(enrolment string) domain.EnrolmentStatus {
@@ -299,7 +299,7 @@ func TestRetakeAfterAPartialResultThenCertified(t *testing.T) {
 		t.Fatalf("the jury's candidate page does not say where BC1 comes from: %s", excerpt(body))
 	}
 	in.sec.submit(second+"/ouverture", nil)
-	in.president.submit(second+"/cloture", nil)
+	in.president.submit(second+"/cloture", confirmClose)
 	if s := in.status(id); s != domain.StatusCertified {
 		t.Fatalf("after the second jury: %s", s)
 	}
@@ -378,7 +378,7 @@ func TestBlocksAcquiredOnTheBlocsRouteCountInALaterVAE(t *testing.T) {
 		in.sec.submit(session+"/candidats/"+blocs+"/decisions", url.Values{"block": {b}, "decision": {"NA"},
 			"reason": {"L'organisme et le référent n'ont pas attribué le bloc ; la formation se poursuivra."}})
 	}
-	in.president.submit(session+"/cloture", nil)
+	in.president.submit(session+"/cloture", confirmClose)
 	if s := in.status(blocs); s != domain.StatusPartial {
 		t.Fatalf("after the block jury: %s", s)
 	}
@@ -464,7 +464,7 @@ func TestBlocksAcquiredOnTheBlocsRouteCountInALaterVAE(t *testing.T) {
 		t.Fatalf("the jury does not see where BC1 comes from: %s", excerpt(body))
 	}
 	in.sec.submit(second+"/ouverture", nil)
-	in.president.submit(second+"/cloture", nil)
+	in.president.submit(second+"/cloture", confirmClose)
 	if s := in.status(vae); s != domain.StatusCertified {
 		t.Fatalf("after the VAE jury: %s", s)
 	}
@@ -521,7 +521,7 @@ func TestAJurorActsOnlyInTheSessionsTheySitIn(t *testing.T) {
 	if status, _, _ := in.president.post(without+"/candidats/"+x+"/decisions", decision); status != http.StatusNotFound {
 		t.Errorf("the president decides in a session he is not invited to: %d", status)
 	}
-	if status, _, _ := in.president.post(without+"/cloture", nil); status != http.StatusNotFound {
+	if status, _, _ := in.president.post(without+"/cloture", confirmClose); status != http.StatusNotFound {
 		t.Errorf("the president closes a session he is not invited to: %d", status)
 	}
 	login(t, in.sec.base, in.w.Accounts[domain.RoleJuryMember]).page(without) // an invited jury member reads it
@@ -532,12 +532,12 @@ func TestAJurorActsOnlyInTheSessionsTheySitIn(t *testing.T) {
 	if status != http.StatusConflict || !strings.Contains(body, "présent") {
 		t.Fatalf("a decision by a president not recorded present: %d %s", status, excerpt(body))
 	}
-	if status, _, body := in.president.post(without+"/cloture", nil); status != http.StatusConflict || !strings.Contains(body, "présent") {
+	if status, _, body := in.president.post(without+"/cloture", confirmClose); status != http.StatusConflict || !strings.Contains(body, "présent") {
 		t.Fatalf("a closing by a president not recorded present: %d %s", status, excerpt(body))
 	}
 	in.sec.submit(without+"/presences", url.Values{"present": jurors})
 	in.president.submit(without+"/candidats/"+x+"/decisions", decision)
-	in.president.submit(without+"/cloture", nil)
+	in.president.submit(without+"/cloture", confirmClose)
 	if s := in.status(x); s != domain.StatusCertified {
 		t.Fatalf("after the president, present, decided and closed: %s", s)
 	}

@@ -16,6 +16,9 @@ import (
 	"cqp/internal/store"
 )
 
+// confirmClose is the president's confirmation that closes a session.
+var confirmClose = url.Values{"confirm": {"1"}}
+
 // awaitJury prepares an enrolment through service calls: one continuous mark per block (mark
 // for the blocks of lowMarks, "14" otherwise), the three grids (one row of 15 marks for
 // C1–C15 per evaluator, the optional blocks always acquired), the training hours and the
@@ -153,7 +156,7 @@ func TestJurySessionToVerifiedCertificate(t *testing.T) {
 	sec.submit(session+"/ouverture", nil)
 
 	// Closing with the debate undecided is refused.
-	status, _, body = president.post(session+"/cloture", nil)
+	status, _, body = president.post(session+"/cloture", confirmClose)
 	if status != http.StatusConflict || !strings.Contains(body, "BC2 en débat sans décision du jury") {
 		t.Fatalf("closing with an undecided debate: status %d, body %s", status, excerpt(body))
 	}
@@ -163,7 +166,7 @@ func TestJurySessionToVerifiedCertificate(t *testing.T) {
 		t.Fatalf("a decision without a reason: status %d, body %s", status, excerpt(body))
 	}
 	sec.submit(decisions, url.Values{"block": {"BC2"}, "decision": {"A"}, "reason": {"Mise en situation convaincante devant le jury"}})
-	president.submit(session+"/cloture", nil)
+	president.submit(session+"/cloture", confirmClose)
 	if body := president.page(session); !strings.Contains(body, "Mise en situation convaincante devant le jury") {
 		t.Fatalf("the closed session does not show the reason: %s", excerpt(body))
 	}

@@ -224,7 +224,7 @@ func TestVAERouteOverHTTP(t *testing.T) {
 	if body := sec.page(session + "/candidats/" + id); strings.Contains(body, "Référent entreprise") || strings.Contains(body, "en débat") {
 		t.Fatalf("the jury reads a grid the VAE route does not take: %s", excerpt(body))
 	}
-	login(t, base, w.Accounts[domain.RoleJuryPresident]).submit(session+"/cloture", nil)
+	login(t, base, w.Accounts[domain.RoleJuryPresident]).submit(session+"/cloture", confirmClose)
 	sessionID := strings.TrimPrefix(session, "/jury/sessions/")
 	w.ConfirmFrameworks(t)
 	sec.submit("/delivrance/"+sessionID, nil)
@@ -356,7 +356,7 @@ func TestVAEPartialResultThenTheMissingBlockWithoutStartingOver(t *testing.T) {
 	sec.submit(session+"/candidats", url.Values{"enrolments": {id}})
 	sec.submit(session+"/ouverture", nil)
 	president := login(t, base, w.Accounts[domain.RoleJuryPresident])
-	president.submit(session+"/cloture", nil)
+	president.submit(session+"/cloture", confirmClose)
 	v, _ = svc.VAE(ctx, sys, id)
 	if v.Enrolment.Status != domain.StatusPartial || !v.Acquired["BC1"] || v.Acquired["BC5"] {
 		t.Fatalf("after the first jury: %s, acquired %v", v.Enrolment.Status, v.Acquired)
@@ -400,7 +400,7 @@ func TestVAEPartialResultThenTheMissingBlockWithoutStartingOver(t *testing.T) {
 	second := juryOpen(sec, "2027-01-20", jurors)
 	sec.submit(second+"/candidats", url.Values{"enrolments": {id}})
 	sec.submit(second+"/ouverture", nil)
-	president.submit(second+"/cloture", nil)
+	president.submit(second+"/cloture", confirmClose)
 	v, _ = svc.VAE(ctx, sys, id)
 	if v.Enrolment.Status != domain.StatusCertified {
 		t.Fatalf("after the second jury: %s", v.Enrolment.Status)

@@ -154,7 +154,7 @@ func blocsCard(counts []store.EnrolmentCount) DashboardCard {
 		n := enrolmentsAt(counts, domain.RouteBlocs, st.status)
 		card.Count += n
 		if n > 0 {
-			parts = append(parts, plural(n, st.one, st.several))
+			parts = append(parts, Plural(n, st.one, st.several))
 		}
 	}
 	card.Hint = strings.Join(parts, ", ") + "."

@@ -40,7 +40,7 @@ func (s *Service) secretariatTasks(ctx context.Context, a domain.Actor) ([]Dashb
 			missing = append(missing, "aucun candidat présenté")
 		}
 		if js.Invited < js.Quorum {
-			missing = append(missing, fmt.Sprintf("%s pour un quorum de %d", plural(js.Invited, "invité", "invités"), js.Quorum))
+			missing = append(missing, fmt.Sprintf("%s pour un quorum de %d", Plural(js.Invited, "invité", "invités"), js.Quorum))
 		}
 		if len(missing) == 0 {
 			continue

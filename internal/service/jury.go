@@ -92,15 +92,15 @@ func (q Quorum) Missing() int { return max(q.Required-q.Present, 0) }
 // Message says where the quorum stands, e.g. « Quorum non atteint : 3 présents sur 4 requis,
 // il manque 1 membre. »
 func (q Quorum) Message() string {
-	present := plural(q.Present, "présent", "présents")
+	present := Plural(q.Present, "présent", "présents")
 	if q.Reached() {
 		return fmt.Sprintf("Quorum atteint : %s sur %d requis.", present, q.Required)
 	}
-	return fmt.Sprintf("Quorum non atteint : %s sur %d requis, il manque %s.", present, q.Required, plural(q.Missing(), "membre", "membres"))
+	return fmt.Sprintf("Quorum non atteint : %s sur %d requis, il manque %s.", present, q.Required, Plural(q.Missing(), "membre", "membres"))
 }
 
-// plural writes n with its noun; French takes the singular for 0 and 1.
-func plural(n int, singular, pluralForm string) string {
+// Plural writes n with its noun; French takes the singular for 0 and 1.
+func Plural(n int, singular, pluralForm string) string {
 	if n < 2 {
 		return fmt.Sprintf("%d %s", n, singular)
 	}
@@ -673,7 +673,7 @@ func (s *Service) WithdrawJuryCandidate(ctx context.Context, a domain.Actor, ses
 		}
 		if len(ds) > 0 {
 			return domain.Errorf(domain.ECONFLICT, "Le jury a déjà pris %s sur %s : supprimez-les avant de retirer le candidat.",
-				plural(len(ds), "décision", "décisions"), c.DisplayName())
+				Plural(len(ds), "décision", "décisions"), c.DisplayName())
 		}
 		if err := q.RemoveJuryCandidate(ctx, js.ID, e.ID); err != nil {
 			return err
@@ -969,7 +969,7 @@ func (v JuryVerdict) Figures() string {
 		return ""
 	}
 	if v.Verdict == rules.VerdictIncomplete {
-		return plural(v.Marked, "compétence notée", "compétences notées") + " sur " + string(rules.AppendInt(nil, v.Count))
+		return Plural(v.Marked, "compétence notée", "compétences notées") + " sur " + string(rules.AppendInt(nil, v.Count))
 	}
 	b := rules.AppendInt(nil, v.Acquired)
 	b = append(b, '/')

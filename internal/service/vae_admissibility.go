@@ -258,7 +258,7 @@ func CheckAdmissibility(fw domain.Framework, e domain.Enrolment, f domain.Admiss
 	}
 	if len(unassessed) > 0 {
 		c.Missing = append(c.Missing, MissingPart{Field: SelfLevelField(unassessed[0]),
-			Message: "L'auto-évaluation de " + plural(len(unassessed), "compétence", "compétences") + " : " + strings.Join(unassessed, ", ") + "."})
+			Message: "L'auto-évaluation de " + Plural(len(unassessed), "compétence", "compétences") + " : " + strings.Join(unassessed, ", ") + "."})
 	}
 	if len(noSituation) > 0 {
 		c.Missing = append(c.Missing, MissingPart{Field: SituationField(noSituation[0]),

@@ -3,6 +3,7 @@ package web
 import (
 	"net/http"
 
+	"cqp/internal/domain"
 	"cqp/internal/rules"
 	"cqp/internal/service"
 	"cqp/internal/store"
@@ -17,6 +18,37 @@ type jurySessionPage struct {
 	Deliberating bool
 	// RectifiesWhen and RectifiedByWhen say the related sessions' dates.
 	RectifiesWhen, RectifiedByWhen string
+}
+
+// CloseSummary says what closing the session makes final, candidate outcome by outcome.
+func (p jurySessionPage) CloseSummary() []string {
+	counts := map[rules.CandidateOutcome]int{}
+	decisions := 0
+	for _, c := range p.View.Candidates {
+		counts[c.Outcome]++
+		for _, b := range c.Blocks {
+			if b.Decision != "" {
+				decisions++
+			}
+		}
+	}
+	var out []string
+	for _, o := range []struct {
+		outcome      rules.CandidateOutcome
+		one, several string
+	}{
+		{rules.CandidateCertified, "candidat certifié : son certificat pourra être délivré", "candidats certifiés : leurs certificats pourront être délivrés"},
+		{rules.CandidatePartial, "candidat en validation partielle : une attestation par bloc acquis", "candidats en validation partielle : une attestation par bloc acquis"},
+		{rules.CandidateNotCertified, "candidat non certifié", "candidats non certifiés"},
+	} {
+		if n := counts[o.outcome]; n > 0 {
+			out = append(out, service.Plural(n, o.one, o.several)+".")
+		}
+	}
+	if decisions > 0 {
+		out = append(out, service.Plural(decisions, "décision du jury sur un bloc en débat, avec son motif", "décisions du jury sur des blocs en débat, avec leurs motifs")+".")
+	}
+	return out
 }
 
 func (s *Server) jurySessionShow(w http.ResponseWriter, r *http.Request) error {
@@ -113,6 +145,9 @@ func (s *Server) jurySessionOpen(w http.ResponseWriter, r *http.Request) error {
 
 func (s *Server) jurySessionClose(w http.ResponseWriter, r *http.Request) error {
 	return s.sessionAction(w, r, "", func(f *form) (string, error) {
+		if r.PostForm.Get("confirm") == "" {
+			return "", (domain.FieldErrors{"confirm": "Cochez la case pour confirmer que vous avez relu les résultats avant de clore la session."}).Err()
+		}
 		_, err := s.svc.CloseJurySession(r.Context(), actorFrom(r.Context()), r.PathValue("id"))
 		return "La session est close : les résultats sont figés et le procès-verbal est disponible.", err
 	})

@@ -3,6 +3,7 @@ package web_test
 import (
 	"context"
 	"fmt"
+	"html"
 	"io"
 	"net/http"
 	"net/url"
@@ -14,6 +15,9 @@ import (
 	"cqp/internal/service"
 	"cqp/internal/service/servicetest"
 )
+
+// confirmClose is the president's confirmation that closes a session.
+var confirmClose = url.Values{"confirm": {"1"}}
 
 func init() { sampleSources = append(sampleSources, jurySamples) }
 
@@ -174,8 +178,12 @@ func TestJurySessionScreenRefusesToDeliberateBelowQuorumAndSaysHowManyAreMissing
 	}
 	status, body = s.do(t, sec, http.MethodGet, "/jury/sessions/"+id)
 	if status != http.StatusOK || !strings.Contains(body, "il manque 2 membres") || !strings.Contains(body, "Éloïse LEFÈVRE") ||
-		!strings.Contains(body, "BC2 en débat") || !strings.Contains(body, "Avis motivé de la commission") {
-		t.Fatalf("session screen: status %d, body %.600s", status, body)
+		!strings.Contains(body, "BC2 : <strong>à décider</strong>") || strings.Contains(body, "Avis motivé de la commission") {
+		t.Fatalf("session screen (a compact list, the grids on each candidate's page): status %d, body %.600s", status, body)
+	}
+	status, body = s.do(t, sec, http.MethodGet, "/jury/sessions/"+id+"/candidats/"+s.world.EnrolmentA)
+	if status != http.StatusOK || !strings.Contains(body, "BC2 en débat") || !strings.Contains(body, "Avis motivé de la commission") {
+		t.Fatalf("candidate screen: status %d, body %.600s", status, body)
 	}
 }
 
@@ -201,7 +209,7 @@ func TestAJuryMemberReadsTheDebatesButCannotDecide(t *testing.T) {
 	if status != http.StatusForbidden {
 		t.Fatalf("a jury member decided: %d", status)
 	}
-	status, _, _ = s.post(t, member, "/jury/sessions/"+id+"/cloture", nil)
+	status, _, _ = s.post(t, member, "/jury/sessions/"+id+"/cloture", confirmClose)
 	if status != http.StatusForbidden {
 		t.Fatalf("a jury member closed: %d", status)
 	}
@@ -232,7 +240,7 @@ func TestThePresidentClosesTheSessionAndTheMinutesDownload(t *testing.T) {
 	if status != http.StatusConflict || !strings.Contains(body, "sa voix est prépondérante") {
 		t.Fatalf("a decision on the commission's not acquired: status %d, body %.600s", status, body)
 	}
-	status, _, body = s.post(t, president, session+"/cloture", nil)
+	status, _, body = s.post(t, president, session+"/cloture", confirmClose)
 	if status != http.StatusConflict || !strings.Contains(body, "BC2, BC3, BC4 en débat sans décision du jury") {
 		t.Fatalf("closing with undecided debates: status %d, body %.600s", status, body)
 	}
@@ -244,10 +252,18 @@ func TestThePresidentClosesTheSessionAndTheMinutesDownload(t *testing.T) {
 			}
 		}
 	}
-	if status, _, _ := s.post(t, sec, session+"/cloture", nil); status != http.StatusForbidden {
+	if status, _, _ := s.post(t, sec, session+"/cloture", confirmClose); status != http.StatusForbidden {
 		t.Fatalf("the secretariat closed: %d", status)
 	}
-	if status, loc, body := s.post(t, president, session+"/cloture", nil); status != http.StatusSeeOther || loc != session {
+	if _, body := s.do(t, president, http.MethodGet, session); !strings.Contains(html.UnescapeString(body), "2 candidats en validation partielle : une attestation par bloc acquis.") ||
+		!strings.Contains(body, "6 décisions du jury sur des blocs en débat, avec leurs motifs.") {
+		t.Fatalf("the closing form does not say what becomes final: %s", mainOf(body))
+	}
+	if status, _, body := s.post(t, president, session+"/cloture", nil); status != http.StatusUnprocessableEntity ||
+		!strings.Contains(html.UnescapeString(body), "Cochez la case pour confirmer") {
+		t.Fatalf("closing without confirming: %d %.400s", status, mainOf(body))
+	}
+	if status, loc, body := s.post(t, president, session+"/cloture", confirmClose); status != http.StatusSeeOther || loc != session {
 		t.Fatalf("the president's closing: %d %s %.400s", status, loc, mainOf(body))
 	}
 	status, body = s.do(t, president, http.MethodGet, session)
@@ -338,7 +354,7 @@ func TestAJuryMemberGets404OnTheSessionsTheyAreNotInvitedTo(t *testing.T) {
 		strings.Contains(body, "Supprimer la décision") || strings.Contains(body, `name="reason"`) {
 		t.Errorf("the absent president's candidate page: %d %.600s", status, mainOf(body))
 	}
-	if status, _, _ := s.post(t, president, "/jury/sessions/"+other+"/cloture", nil); status != http.StatusNotFound {
+	if status, _, _ := s.post(t, president, "/jury/sessions/"+other+"/cloture", confirmClose); status != http.StatusNotFound {
 		t.Errorf("the president closed a session they are not invited to: %d, want 404", status)
 	}
 	sec := s.client(t, s.world.Accounts[domain.RoleSecretariat])
