@@ -451,16 +451,6 @@ func TestNumbers(t *testing.T) {
 	})
 }
 
-func TestReadAllFromAPipe(t *testing.T) {
-	t.Run("an input larger than a chunk is read whole", func(t *testing.T) {
-		big := bytes.Repeat([]byte("0123456789"), 1<<18)
-		got, err := readAll(struct{ *bytes.Reader }{bytes.NewReader(big)})
-		if err != nil || !bytes.Equal(got, big) {
-			t.Fatalf("read %d bytes, %v", len(got), err)
-		}
-	})
-}
-
 func TestAppendString(t *testing.T) {
 	for _, s := range []string{"", "BC1", `a"b\c`, "l'a jugé acquis ≥ 70 %", "\x00\x1f\n\r\t", "\u2028\u2029\u2027\u202a", "😀 é", "\xe2\x80"} {
 		t.Run("writes "+strconv.Quote(s)+" so that encoding/json reads it back", func(t *testing.T) {
