@@ -94,7 +94,7 @@ func Run(r io.Reader, w io.Writer) error {
 	if f, ok := r.(*os.File); ok {
 		if fi, err := f.Stat(); err == nil && fi.Mode().IsRegular() {
 			if start, err := f.Seek(0, io.SeekCurrent); err == nil {
-				return deliberate(io.NewSectionReader(f, start, math.MaxInt64-start), w)
+				return deliberate(io.NewSectionReader(f, start, math.MaxInt64-start), w, window)
 			}
 		}
 	}
@@ -106,13 +106,13 @@ func Run(r io.Reader, w io.Writer) error {
 		spill.Close()
 		os.Remove(spill.Name())
 	}()
-	return deliberate(teeInput{r: r, spill: spill}, w)
+	return deliberate(teeInput{r: r, spill: spill}, w, window)
 }
 
 // Deliberate applies the contract to a whole input document held in memory. On invalid input
 // it returns an *Error and writes nothing to w.
 func Deliberate(data []byte, w io.Writer) error {
-	return deliberate(bytes.NewReader(data), w)
+	return deliberate(bytes.NewReader(data), w, window)
 }
 
 // input is the document: read once from its start by the first pass, then again from any
@@ -140,8 +140,9 @@ func (t teeInput) Read(p []byte) (int, error) {
 
 func (t teeInput) ReadAt(p []byte, off int64) (int, error) { return t.spill.ReadAt(p, off) }
 
-func deliberate(in input, w io.Writer) error {
-	d := &deliberation{in: in}
+// deliberate runs the contract on in, read through windows of size bytes.
+func deliberate(in input, w io.Writer, size int) error {
+	d := &deliberation{in: in, window: size}
 	err := d.check()
 	if err == nil {
 		bw := bufio.NewWriterSize(w, 256<<10)
@@ -160,6 +161,7 @@ func deliberate(in input, w io.Writer) error {
 // deliberation holds one run: the input, the compiled qualification and per-candidate scratch.
 type deliberation struct {
 	in          input
+	window      int // size of the scanners' windows
 	panel       *rules.Panel
 	sheet       *rules.Sheet
 	result      rules.CandidateResult
@@ -174,13 +176,13 @@ type deliberation struct {
 
 // rescan returns a scanner on the candidates array, from the input already read once.
 func (d *deliberation) rescan() *scanner {
-	return newScanner(io.NewSectionReader(d.in, d.candidates, math.MaxInt64-d.candidates), d.candidates, d.candAt)
+	return newScanner(io.NewSectionReader(d.in, d.candidates, math.MaxInt64-d.candidates), d.candidates, d.candAt, d.window)
 }
 
 // check reads the document, the qualification and every candidate, and refuses the first
 // problem. It leaves the offset of the candidates array for write.
 func (d *deliberation) check() error {
-	s := newScanner(d.in, 0, textPos{})
+	s := newScanner(d.in, 0, textPos{}, d.window)
 	err := d.checkDocument(s)
 	if s.err != nil {
 		return s.err

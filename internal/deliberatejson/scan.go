@@ -9,9 +9,9 @@ import (
 	"unsafe"
 )
 
-// bufferSize is the scanner's window on the input. Tests shrink it to a few bytes so that every
-// token crosses a refill.
-var bufferSize = 256 << 10
+// window is the size of the scanner's window on the input. Tests shrink it to a few bytes so
+// that every token crosses a refill.
+const window = 256 << 10
 
 // scanner reads JSON (RFC 8259) through a window on its input that it refills as it goes, so
 // that memory does not depend on the size of the input. Strings without escapes are returned as
@@ -32,9 +32,10 @@ type scanner struct {
 // characters since the last one.
 type textPos struct{ lines, chars int }
 
-// newScanner reads src, which starts at offset base of the input, at text position at.
-func newScanner(src io.Reader, base int64, at textPos) *scanner {
-	return &scanner{data: make([]byte, 0, bufferSize), src: src, base: base, at: at}
+// newScanner reads src, which starts at offset base of the input, at text position at, through
+// a window of size bytes.
+func newScanner(src io.Reader, base int64, at textPos, size int) *scanner {
+	return &scanner{data: make([]byte, 0, max(size, 1)), src: src, base: base, at: at}
 }
 
 // offset returns the offset in the input of the next byte to read.
