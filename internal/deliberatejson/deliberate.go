@@ -102,9 +102,14 @@ func Run(r io.Reader, w io.Writer) error {
 	if err != nil {
 		return fmt.Errorf("fichier temporaire pour relire l'entrée : %w", err)
 	}
+	// Unlinked at once where the system allows it (the open file stays readable), so that
+	// nothing is left behind if the command is killed; else when done.
+	removed := os.Remove(spill.Name()) == nil
 	defer func() {
 		spill.Close()
-		os.Remove(spill.Name())
+		if !removed {
+			os.Remove(spill.Name())
+		}
 	}()
 	return deliberate(teeInput{r: r, spill: spill}, w, window)
 }

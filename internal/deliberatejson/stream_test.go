@@ -294,3 +294,15 @@ func TestMemoryDoesNotGrowWithTheInput(t *testing.T) {
 		t.Fatalf("the live heap reached %d bytes for an input of %d", large, size)
 	}
 }
+
+func TestAPipeLeavesNoTemporaryFile(t *testing.T) {
+	tmp := t.TempDir()
+	t.Setenv("TMPDIR", tmp)
+	for _, input := range []string{issueExample, issueExample[:40]} {
+		var out bytes.Buffer
+		Run(onlyReader{bytes.NewReader([]byte(input))}, &out)
+		if left, _ := os.ReadDir(tmp); len(left) > 0 {
+			t.Fatalf("%s left behind", left[0].Name())
+		}
+	}
+}
