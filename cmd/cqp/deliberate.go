@@ -63,7 +63,7 @@ rien n'est écrit sur la sortie standard) ; 1 si la lecture ou l'écriture écho
 Les champs inconnus et les clés en double sont refusés.
 L'entrée est lue deux fois (vérification, puis écriture) : un fichier est relu sur place ;
 une entrée lue d'un tube est copiée, le temps de la relire, dans un fichier temporaire de
-même taille (dans $TMPDIR, /tmp par défaut), supprimé ensuite.
+même taille (dans $TMPDIR, /tmp par défaut), effacé dès sa création.
 
 Reads one JSON document on standard input (a qualification and its candidates) and writes the
 deliberation of every candidate on standard output, in input order. Exit status 0 on valid

@@ -89,7 +89,7 @@ func oneLine(s string) string {
 // The input is read twice, through a window of fixed size: once to check every candidate,
 // once to write. A regular file (r is an *os.File on one) is read again where it is; anything
 // else (a pipe) is copied, as the first pass reads it, to a temporary file that the second pass
-// reads and that is removed before Run returns.
+// reads, unlinked as soon as it is created.
 func Run(r io.Reader, w io.Writer) error {
 	if f, ok := r.(*os.File); ok {
 		if fi, err := f.Stat(); err == nil && fi.Mode().IsRegular() {
