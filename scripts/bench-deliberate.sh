@@ -5,7 +5,12 @@
 #
 #   scripts/bench-deliberate.sh            # builds ./cmd/cqp
 #   N=10000 RUNS=5 scripts/bench-deliberate.sh
+#   N=1000000 RUNS=1 scripts/bench-deliberate.sh
 #   CQP_BIN=/path/to/cqp scripts/bench-deliberate.sh
+#
+# Disk: the input, cqp's copy of it when it comes through a pipe, and the output (5× the
+# input) go to $TMPDIR: about 5 GB at N=1000000. jq holds the whole document: 9 GB or so of
+# memory at that size.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 

@@ -61,6 +61,9 @@ Statut de sortie : 0 si l'entrée est valide, même si aucun candidat n'est reç
 2 si elle est invalide (une ligne sur l'erreur standard nomme le candidat et le champ,
 rien n'est écrit sur la sortie standard) ; 1 si la lecture ou l'écriture échoue.
 Les champs inconnus et les clés en double sont refusés.
+L'entrée est lue deux fois (vérification, puis écriture) : un fichier est relu sur place ;
+une entrée lue d'un tube est copiée, le temps de la relire, dans un fichier temporaire de
+même taille (dans $TMPDIR, /tmp par défaut), effacé dès sa création.
 
 Reads one JSON document on standard input (a qualification and its candidates) and writes the
 deliberation of every candidate on standard output, in input order. Exit status 0 on valid
@@ -68,7 +71,9 @@ input, 2 on invalid input (one line on standard error naming the candidate and t
 nothing on standard output), 1 on I/O errors. Each route reads only its own evaluators, all
 required: formation all three, vae the commission alone, blocs the training organisation and
 the company referent; other evaluators' grids are checked for form, then ignored and left out of
-the output. See docs/deliberation.md.
+the output. The input is read twice in bounded memory: a file on standard input is read again
+in place, a pipe is copied to a temporary file of the same size ($TMPDIR) meanwhile.
+See docs/deliberation.md.
 `
 
 // runDeliberate implements `cqp deliberate`: the JSON contract of issue 3 on standard input

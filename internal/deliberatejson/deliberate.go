@@ -11,18 +11,24 @@
 // an *Error, a single French line naming the candidate and the field, and writes nothing. The
 // rules themselves live in internal/rules; this package only reads, checks and writes.
 //
-// It is built for large sessions (100 000 candidates × 7 blocks): the input is read once into
-// memory and scanned in place by a small parser that knows the contract (strings are views of
-// the input, numbers are read exactly from their text, nothing is decoded into maps), then
-// scanned a second time to write the output through a buffer. Peak memory is the input plus a
-// few buffers; no output is held in memory.
+// It is built for large sessions (a million candidates × 7 blocks, 700 MB) in bounded memory:
+// the input is read through a window of fixed size by a small parser that knows the contract
+// (strings are views of the window, numbers are read exactly from their text, nothing is
+// decoded into maps), twice: the first pass checks every candidate, the second writes the
+// output through a buffer. A regular file is read twice where it is; a pipe is copied to a
+// temporary file during the first pass. What grows with the input is, during the first pass,
+// a table of 64-bit hashes of the ids to refuse duplicates (16 MB for a million candidates);
+// no output is held in memory.
 package deliberatejson
 
 import (
 	"bufio"
+	"bytes"
 	"errors"
+	"fmt"
 	"io"
-	"io/fs"
+	"math"
+	"os"
 	"strconv"
 	"strings"
 
@@ -77,111 +83,132 @@ func oneLine(s string) string {
 	return b.String()
 }
 
-// Run reads the whole input from r, deliberates and writes the output to w. On invalid input
-// it returns an *Error and writes nothing; other errors come from reading or writing.
+// Run reads the input from r, deliberates and writes the output to w. On invalid input it
+// returns an *Error and writes nothing; other errors come from reading or writing.
+//
+// The input is read twice, through a window of fixed size: once to check every candidate,
+// once to write. A regular file (r is an *os.File on one) is read again where it is; anything
+// else (a pipe) is copied, as the first pass reads it, to a temporary file that the second pass
+// reads, unlinked as soon as it is created.
 func Run(r io.Reader, w io.Writer) error {
-	data, err := readAll(r)
+	if f, ok := r.(*os.File); ok {
+		if fi, err := f.Stat(); err == nil && fi.Mode().IsRegular() {
+			if start, err := f.Seek(0, io.SeekCurrent); err == nil {
+				return deliberate(io.NewSectionReader(f, start, math.MaxInt64-start), w, window)
+			}
+		}
+	}
+	spill, err := os.CreateTemp("", "cqp-deliberate-*.json")
 	if err != nil {
-		return err
+		return fmt.Errorf("fichier temporaire pour relire l'entrée : %w", err)
 	}
-	return Deliberate(data, w)
+	// Unlinked at once where the system allows it (the open file stays readable), so that
+	// nothing is left behind if the command is killed; else when done.
+	removed := os.Remove(spill.Name()) == nil
+	defer func() {
+		spill.Close()
+		if !removed {
+			os.Remove(spill.Name())
+		}
+	}()
+	return deliberate(teeInput{r: r, spill: spill}, w, window)
 }
 
-// readAll reads r to the end. A regular file is read in one allocation of its size. Anything
-// else (a pipe) is read in chunks copied once into a buffer of the exact size: the peak is twice
-// the input, where growing one buffer by doubling would reach three times.
-func readAll(r io.Reader) ([]byte, error) {
-	if st, ok := r.(interface{ Stat() (fs.FileInfo, error) }); ok {
-		if fi, err := st.Stat(); err == nil && fi.Mode().IsRegular() {
-			return readSized(r, int(fi.Size()))
-		}
-	}
-	var chunks [][]byte
-	total, size := 0, 64<<10
-	for {
-		chunk := make([]byte, size)
-		n, err := io.ReadFull(r, chunk)
-		chunks = append(chunks, chunk[:n])
-		total += n
-		if errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) {
-			break
-		}
-		if err != nil {
-			return nil, err
-		}
-		size = min(size*2, 8<<20)
-	}
-	buf := make([]byte, 0, total)
-	for i, c := range chunks {
-		buf = append(buf, c...)
-		chunks[i] = nil
-	}
-	return buf, nil
-}
-
-// readSized reads r to the end into a buffer sized for size bytes, growing it only if the
-// file grew meanwhile.
-func readSized(r io.Reader, size int) ([]byte, error) {
-	buf := make([]byte, 0, size+1)
-	for {
-		if len(buf) == cap(buf) {
-			buf = append(buf, 0)[:len(buf)]
-		}
-		n, err := r.Read(buf[len(buf):cap(buf)])
-		buf = buf[:len(buf)+n]
-		if errors.Is(err, io.EOF) {
-			return buf, nil
-		}
-		if err != nil {
-			return nil, err
-		}
-	}
-}
-
-// Deliberate applies the contract to a whole input document. data must not change until it
-// returns. On invalid input it returns an *Error and writes nothing to w.
+// Deliberate applies the contract to a whole input document held in memory. On invalid input
+// it returns an *Error and writes nothing to w.
 func Deliberate(data []byte, w io.Writer) error {
-	d := &deliberation{data: data}
-	if err := d.check(); err != nil {
-		return err
+	return deliberate(bytes.NewReader(data), w, window)
+}
+
+// input is the document: read once from its start by the first pass, then again from any
+// offset already read.
+type input interface {
+	io.Reader
+	io.ReaderAt
+}
+
+// teeInput copies a pipe to a temporary file as it is read, for the passes that read it again.
+type teeInput struct {
+	r     io.Reader
+	spill *os.File
+}
+
+func (t teeInput) Read(p []byte) (int, error) {
+	n, err := t.r.Read(p)
+	if n > 0 {
+		if _, werr := t.spill.Write(p[:n]); werr != nil {
+			return n, fmt.Errorf("copie de l'entrée dans un fichier temporaire : %w", werr)
+		}
 	}
-	bw := bufio.NewWriterSize(w, 256<<10)
-	if err := d.write(bw); err != nil {
-		return err
+	return n, err
+}
+
+func (t teeInput) ReadAt(p []byte, off int64) (int, error) { return t.spill.ReadAt(p, off) }
+
+// deliberate runs the contract on in, read through windows of size bytes.
+func deliberate(in input, w io.Writer, size int) error {
+	d := &deliberation{in: in, window: size}
+	err := d.check()
+	if err == nil {
+		bw := bufio.NewWriterSize(w, 256<<10)
+		if err = d.write(bw); err == nil {
+			err = bw.Flush()
+		}
 	}
-	return bw.Flush()
+	var e *Error
+	if errors.As(err, &e) {
+		// Its strings may be views of the scanner's window.
+		return &Error{Where: strings.Clone(e.Where), Field: strings.Clone(e.Field), Message: strings.Clone(e.Message)}
+	}
+	return err
 }
 
 // deliberation holds one run: the input, the compiled qualification and per-candidate scratch.
 type deliberation struct {
-	data        []byte
+	in          input
+	window      int // size of the scanners' windows
 	panel       *rules.Panel
 	sheet       *rules.Sheet
 	result      rules.CandidateResult
-	candidates  int // offset of the candidates array
+	candidates  int64   // offset of the candidates array
+	candAt      textPos // and its text position
 	checked     bool
-	ids         map[string]int
+	ids         *idSet // the ids seen, in the first pass
 	lastID      string // id of the candidate in d.result
 	buf         []byte // one candidate's output
 	explanation []byte // scratch for one explanation
 }
 
+// rescan returns a scanner on the candidates array, from the input already read once.
+func (d *deliberation) rescan() *scanner {
+	return newScanner(io.NewSectionReader(d.in, d.candidates, math.MaxInt64-d.candidates), d.candidates, d.candAt, d.window)
+}
+
 // check reads the document, the qualification and every candidate, and refuses the first
 // problem. It leaves the offset of the candidates array for write.
 func (d *deliberation) check() error {
-	s := &scanner{data: d.data}
+	s := newScanner(d.in, 0, textPos{}, d.window)
+	err := d.checkDocument(s)
+	if s.err != nil {
+		return s.err
+	}
+	return err
+}
+
+func (d *deliberation) checkDocument(s *scanner) error {
 	var haveQual, haveCands bool
 	field := ""
 	read := func(key string) error {
-		field = key
 		switch key {
 		case "qualification":
+			field = "qualification"
 			if haveQual {
 				return &Error{Where: "document", Field: "qualification", Message: "champ en double"}
 			}
 			haveQual = true
 			return d.qualification(s)
 		case "candidates":
+			field = "candidates"
 			if haveCands {
 				return &Error{Where: "document", Field: "candidates", Message: "champ en double"}
 			}
@@ -189,14 +216,15 @@ func (d *deliberation) check() error {
 			if s.peek() != '[' {
 				return &Error{Where: "document", Field: "candidates", Message: "tableau de candidats attendu"}
 			}
-			d.candidates = s.pos
+			d.candidates, d.candAt = s.offset(), s.textPos()
 			if !haveQual {
 				return s.skipValue()
 			}
 			d.checked = true
 			return d.each(s, nil)
 		default:
-			return &Error{Where: "document", Field: key, Message: "champ inconnu : le document n'a que « qualification » et « candidates »"}
+			field = strings.Clone(key)
+			return &Error{Where: "document", Field: field, Message: "champ inconnu : le document n'a que « qualification » et « candidates »"}
 		}
 	}
 	err := s.object(func(key string) error {
@@ -213,7 +241,7 @@ func (d *deliberation) check() error {
 		}
 	}
 	if err != nil {
-		return d.wrapSyntax(err, "document", field)
+		return wrapSyntax(s, err, "document", field)
 	}
 	if !haveQual {
 		return &Error{Where: "document", Field: "qualification", Message: "champ manquant"}
@@ -222,17 +250,22 @@ func (d *deliberation) check() error {
 		return &Error{Where: "document", Field: "candidates", Message: "champ manquant"}
 	}
 	if !d.checked {
-		s.pos = d.candidates
-		return d.wrapSyntax(d.each(s, nil), "document", "candidates")
+		// The candidates came before the qualification: read them again.
+		rs := d.rescan()
+		err := wrapSyntax(rs, d.each(rs, nil), "document", "candidates")
+		if rs.err != nil {
+			return rs.err
+		}
+		return err
 	}
 	return nil
 }
 
 // wrapSyntax turns a syntax error into an *Error located in the document.
-func (d *deliberation) wrapSyntax(err error, where, field string) error {
+func wrapSyntax(s *scanner, err error, where, field string) error {
 	var se *syntaxError
 	if errors.As(err, &se) {
-		line, col := lineColumn(d.data, se.pos)
+		line, col := s.lineColumn(se.pos)
 		return &Error{Where: where, Field: field, Message: "JSON invalide ligne " + strconv.Itoa(line) + ", colonne " + strconv.Itoa(col) + " : " + se.msg}
 	}
 	return err
@@ -272,7 +305,7 @@ func (d *deliberation) qualification(s *scanner) error {
 				return qerr("chaîne attendue")
 			}
 			code, err := s.str()
-			fw.Qualification.Code = code
+			fw.Qualification.Code = strings.Clone(code)
 			return err
 		case "threshold_percent":
 			if !isNumber(s.peek()) {
@@ -324,7 +357,7 @@ func (d *deliberation) qualification(s *scanner) error {
 		return nil
 	})
 	if err != nil {
-		return d.wrapSyntax(err, "qualification", field)
+		return wrapSyntax(s, err, "qualification", field)
 	}
 	p, err := rules.NewPanel(fw)
 	if err != nil {
@@ -367,7 +400,7 @@ func (d *deliberation) block(s *scanner, field *string) (domain.Block, error) {
 				return ferr("chaîne attendue")
 			}
 			code, err := s.str()
-			b.Code = code
+			b.Code = strings.Clone(code)
 			return err
 		}
 		if s.peek() != '[' {
@@ -423,7 +456,7 @@ func competence(s *scanner, base string) (domain.Competence, error) {
 				return ferr("chaîne attendue")
 			}
 			code, err := s.str()
-			c.Code = code
+			c.Code = strings.Clone(code)
 			return err
 		}
 		if !isNumber(s.peek()) {
@@ -455,9 +488,10 @@ func isNumber(c byte) bool { return c == '-' || ('0' <= c && c <= '9') }
 // them to out (second pass).
 func (d *deliberation) each(s *scanner, out *bufio.Writer) error {
 	if out == nil {
-		d.ids = make(map[string]int)
+		d.ids = newIDSet()
 	}
 	return s.array(func(i int) error {
+		s.release() // the previous candidate's strings are no longer used
 		if err := d.candidate(s, i); err != nil {
 			return err
 		}
@@ -498,7 +532,7 @@ func (d *deliberation) candidate(s *scanner, i int) error {
 		if errors.As(err, &ie) {
 			return c.err(ie.Field, ie.Message)
 		}
-		return d.wrapSyntax(err, c.where(), c.path())
+		return wrapSyntax(s, err, c.where(), c.path())
 	}
 	if !c.hasID {
 		return c.err("id", "champ manquant")
@@ -596,11 +630,14 @@ func (c *candidateReader) field(key string) error {
 			return c.err("id", "identifiant vide")
 		}
 		c.id, c.hasID = id, true
-		if c.d.ids != nil {
-			if first, dup := c.d.ids[id]; dup {
+		if c.d.ids != nil && c.d.ids.add(id) {
+			first, err := c.d.firstWithID(id, c.index)
+			if err != nil {
+				return err
+			}
+			if first >= 0 {
 				return c.err("id", "identifiant déjà donné au candidat candidates["+strconv.Itoa(first)+"]")
 			}
-			c.d.ids[id] = c.index
 		}
 		return nil
 	case "route":

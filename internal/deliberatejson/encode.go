@@ -2,24 +2,36 @@ package deliberatejson
 
 import (
 	"bufio"
+	"errors"
+	"fmt"
 	"strconv"
 	"unsafe"
 
 	"cqp/internal/domain"
 )
 
-// write scans the candidates a second time and writes the output document. check has
+// write reads the candidates a second time and writes the output document. check has
 // accepted the input, so the rules give the same results again.
 func (d *deliberation) write(w *bufio.Writer) error {
 	if _, err := w.WriteString(`{"candidates":[`); err != nil {
 		return err
 	}
-	s := &scanner{data: d.data, pos: d.candidates}
+	s := d.rescan()
 	d.ids = nil
-	if err := d.each(s, w); err != nil {
+	err := d.each(s, w)
+	if s.err != nil {
+		return s.err
+	}
+	var e *Error
+	var se *syntaxError
+	if errors.As(err, &e) || errors.As(err, &se) {
+		// check accepted these bytes: the file changed between the two readings.
+		return fmt.Errorf("l'entrée a changé pendant sa lecture, sortie incomplète : %v", wrapSyntax(s, err, "document", "candidates"))
+	}
+	if err != nil {
 		return err
 	}
-	_, err := w.WriteString("]}\n")
+	_, err = w.WriteString("]}\n")
 	return err
 }
 

@@ -43,6 +43,13 @@ func FuzzDeliberate(f *testing.F) {
 	f.Fuzz(func(t *testing.T, data []byte) {
 		var out bytes.Buffer
 		err := Deliberate(data, &out)
+		for _, size := range []int{1, 7} {
+			var small bytes.Buffer
+			serr := deliberate(bytes.NewReader(data), &small, size)
+			if !bytes.Equal(small.Bytes(), out.Bytes()) || errorText(serr) != errorText(err) {
+				t.Fatalf("through a window of %d bytes: %q, %v; through the default window: %q, %v", size, small.Bytes(), serr, out.Bytes(), err)
+			}
+		}
 		if err != nil {
 			var e *Error
 			if !errors.As(err, &e) {
