@@ -18,6 +18,9 @@ type DashboardCard struct {
 	// Task marks work the actor must do (a grid to fill, a document to send): the dashboard
 	// lists tasks first, and only those with a count. Other cards are figures to follow.
 	Task bool
+	// Items name the first candidates of a task (DashboardItemsShown at most), each with the
+	// page where the work is done; Count says how many there are in all.
+	Items []DashboardItem
 }
 
 // Dashboard returns the cards of the actor's dashboard, by role.
