@@ -23,6 +23,9 @@ type DashboardCard struct {
 	Items []DashboardItem
 }
 
+// More is how many of the task's candidates Items does not name.
+func (c DashboardCard) More() int { return max(c.Count-len(c.Items), 0) }
+
 // Dashboard returns the cards of the actor's dashboard, by role.
 func (s *Service) Dashboard(ctx context.Context, a domain.Actor) ([]DashboardCard, error) {
 	if err := Check(a, ActDashboard); err != nil {

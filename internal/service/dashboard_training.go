@@ -157,19 +157,29 @@ func (s *Service) trainingTasks(ctx context.Context, a domain.Actor) ([]Dashboar
 	return cards, nil
 }
 
+// CandidateTask is a task the candidates list is filtered on (a_faire=Key).
+type CandidateTask struct {
+	Task  store.Task
+	Label string // the dashboard card's label
+	Item  string // what waits on each candidate
+	page  func(enrolmentID string) string
+}
+
+// Page is where the work on one enrolment is done.
+func (t CandidateTask) Page(enrolmentID string) string { return t.page(enrolmentID) }
+
 // CandidateTask returns the condition that keeps, in the candidates list, the candidates on
-// whom this task (a_faire=key) of the actor waits, and the task's label; false when the actor
-// has no such task.
-func (s *Service) CandidateTask(ctx context.Context, a domain.Actor, key string) (*store.Task, string, bool, error) {
+// whom this task (a_faire=key) of the actor waits; false when the actor has no such task.
+func (s *Service) CandidateTask(ctx context.Context, a domain.Actor, key string) (CandidateTask, bool, error) {
 	for _, k := range trainingTaskKinds {
 		if k.Key != key {
 			continue
 		}
 		t, ok, err := s.taskOf(ctx, a, k)
 		if err != nil || !ok {
-			return nil, "", false, err
+			return CandidateTask{}, false, err
 		}
-		return &t, k.Label, true, nil
+		return CandidateTask{Task: t, Label: k.Label, Item: k.Item, page: k.Page}, true, nil
 	}
-	return nil, "", false, nil
+	return CandidateTask{}, false, nil
 }

@@ -123,18 +123,18 @@ func TestTrainingTasksCountOnlyTheActorsOwnCandidates(t *testing.T) {
 			}
 		})
 		t.Run("the candidates list filtered on a task shows exactly its candidates", func(t *testing.T) {
-			task, label, ok, err := w.Service.CandidateTask(ctx, w.Actor(t, ofA), "grilles-organisme")
-			if err != nil || !ok || label != grids {
-				t.Fatalf("task: %v %q %v", ok, label, err)
+			task, ok, err := w.Service.CandidateTask(ctx, w.Actor(t, ofA), "grilles-organisme")
+			if err != nil || !ok || task.Label != grids {
+				t.Fatalf("task: %v %q %v", ok, task.Label, err)
 			}
-			page, err := w.Service.Candidates(ctx, w.Actor(t, ofA), store.CandidateFilter{Task: task, Limit: 10})
+			page, err := w.Service.Candidates(ctx, w.Actor(t, ofA), store.CandidateFilter{Task: &task.Task, Limit: 10})
 			if err != nil {
 				t.Fatal(err)
 			}
 			if page.Total != 1 || len(page.Rows) != 1 || page.Rows[0].Enrolment.ID != a.ID {
 				t.Errorf("filtered list: %+v", page)
 			}
-			if _, _, ok, _ := w.Service.CandidateTask(ctx, w.Actor(t, w.Accounts[domain.RoleSecretariat]), "grilles-organisme"); ok {
+			if _, ok, _ := w.Service.CandidateTask(ctx, w.Actor(t, w.Accounts[domain.RoleSecretariat]), "grilles-organisme"); ok {
 				t.Errorf("the secretariat has the organisation's task")
 			}
 		})
