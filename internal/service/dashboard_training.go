@@ -147,7 +147,13 @@ func (s *Service) trainingTasks(ctx context.Context, a domain.Actor) ([]Dashboar
 		card := DashboardCard{Label: k.Label, Count: page.Total, Hint: k.Hint, Task: true,
 			Href: "/candidats?a_faire=" + url.QueryEscape(k.Key)}
 		for _, r := range page.Rows {
-			card.Items = append(card.Items, DashboardItem{Label: r.Candidate.DisplayName() + " : " + k.Item, Href: k.Page(r.Enrolment.ID)})
+			what := k.Item
+			if k.Kind == store.TaskGridDue {
+				if what, err = s.gridDeadline(ctx, r.Enrolment.ID, what); err != nil {
+					return nil, err
+				}
+			}
+			card.Items = append(card.Items, DashboardItem{Label: r.Candidate.DisplayName() + " : " + what, Href: k.Page(r.Enrolment.ID)})
 		}
 		if card.Count == 1 && len(card.Items) == 1 {
 			card.Href = card.Items[0].Href
@@ -155,6 +161,16 @@ func (s *Service) trainingTasks(ctx context.Context, a domain.Actor) ([]Dashboar
 		cards = append(cards, card)
 	}
 	return cards, nil
+}
+
+// gridDeadline adds to a grid due the day of the candidate's next certification oral, when one
+// is planned: the date the evaluator plans around (no rule makes it a deadline).
+func (s *Service) gridDeadline(ctx context.Context, enrolmentID, what string) (string, error) {
+	orals, err := s.store.Read().ListOrals(ctx, store.OralFilter{EnrolmentID: enrolmentID, From: s.Now()})
+	if err != nil || len(orals) == 0 {
+		return what, err
+	}
+	return what + " (oral de certification le " + domain.DateOf(orals[0].StartsAt).String() + ")", nil
 }
 
 // CandidateTask is a task the candidates list is filtered on (a_faire=Key).

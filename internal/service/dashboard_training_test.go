@@ -115,6 +115,9 @@ func TestTrainingTasksCountOnlyTheActorsOwnCandidates(t *testing.T) {
 			if c.Count != 1 || c.Href != "/inscriptions/"+a.ID+"/grilles/organisme" {
 				t.Errorf("OF A's grids due: %+v", c)
 			}
+			if want := "Éloïse LEFÈVRE : grille à remplir (oral de certification le 09/12/2026)"; len(c.Items) != 1 || c.Items[0].Label != want {
+				t.Errorf("the grid's candidate: %+v, want %q", c.Items, want)
+			}
 		})
 		t.Run("the referent sees the grids due of the candidates they follow only", func(t *testing.T) {
 			c, _ := taskCard(t, w, referent, grids)
