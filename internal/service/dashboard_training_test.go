@@ -143,3 +143,58 @@ func TestTrainingTasksCountOnlyTheActorsOwnCandidates(t *testing.T) {
 		})
 	})
 }
+
+// Hours are behind when fewer are done than the share of the plan the action's days elapsed
+// owe: from 01/09/2026 to 26/02/2027, on 25/11/2026, 85 days of 178, 47 %.
+func TestHoursBehindFollowTheActionsCalendar(t *testing.T) {
+	st := storetest.Open(t, storetest.Targets(t)[0])
+	w := servicetest.New(t, st)
+	ctx, sys := context.Background(), domain.SystemActor("test")
+	fw, err := w.Service.Framework(ctx, sys, w.FrameworkCC)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := w.Service.Candidate(ctx, sys, w.CandidateA)
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = st.Write(ctx, func(q store.Q) error {
+		if err := q.CreateAction(ctx, store.Action{ID: "action-a", TrainingOrganisationID: w.OrgA, QualificationID: fw.QualificationID,
+			Route: domain.RouteFormation, Title: "CC Paris", StartsOn: domain.NewDate(2026, 9, 1), EndsOn: domain.NewDate(2027, 2, 26),
+			PlannedHours: 350, Status: store.ActionDeclared, CreatedAt: servicetest.Clock}); err != nil {
+			return err
+		}
+		return q.CreateEnrolmentRecord(ctx, store.EnrolmentRecord{ActionID: "action-a", Enrolment: domain.Enrolment{ID: "enrolment-action-a",
+			CandidateID: c.ID, FrameworkID: fw.ID, QualificationID: fw.QualificationID, Route: domain.RouteFormation,
+			Public: domain.PublicJobSeeker, Status: domain.StatusInTraining, TrainingOrganisationID: w.OrgA, Blocks: c.Enrolments[0].Blocks,
+			CreatedAt: servicetest.Clock, UpdatedAt: servicetest.Clock}}, "")
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	const behind = "Heures de formation en retard sur le prévu"
+	for _, tc := range []struct {
+		name, done string
+		want       int
+	}{
+		{"without hours recorded, the action's plan is owed", "", 1},
+		{"40 h of 100 are behind the 47 % due", "40", 1},
+		{"50 h of 100 are not", "50", 0},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			if tc.done != "" {
+				if err := w.Service.SetTrainingHours(ctx, sys, "enrolment-action-a", map[string]service.BlockHoursInput{
+					c.Enrolments[0].Blocks[0]: {Planned: "100", Done: tc.done}}); err != nil {
+					t.Fatal(err)
+				}
+			}
+			card, ok := taskCard(t, w, w.Accounts[domain.RoleTrainingOrganisation], behind)
+			if !ok || card.Count != tc.want {
+				t.Errorf("hours behind: %+v", card)
+			}
+			if card, _ := taskCard(t, w, w.OrgBAccount, behind); card.Count != 0 {
+				t.Errorf("another organisation sees them: %+v", card)
+			}
+		})
+	}
+}
