@@ -42,7 +42,7 @@ var trainingTaskKinds = []trainingTask{
 		Hint: "Candidats en formation dont un bloc a ses heures faites (ou l'action est terminée) sans note : saisissez-la.",
 		Item: "note de contrôle continu à saisir", Page: func(id string) string { return "/inscriptions/" + id + "/notes" }},
 	{Key: "heures", Kind: store.TaskHoursBehind, Label: "Heures de formation en retard sur le prévu",
-		Hint: "Heures effectuées inférieures à la part des heures prévues due à ce jour du calendrier de l'action : mettez à jour le suivi.",
+		Hint: "Heures effectuées inférieures à la part des heures prévues due à ce jour, d'après les dates de début et de fin de l'action : mettez à jour le suivi.",
 		Item: "heures à mettre à jour", Page: func(id string) string { return "/inscriptions/" + id + "/suivi" }},
 	{Key: "grilles-organisme", Kind: store.TaskGridDue, Evaluator: domain.EvaluatorTrainingOrganisation,
 		Label: "Grilles finales à remplir", Hint: "Candidats en évaluation finale : remplissez et validez la grille de l'organisme.",
