@@ -19,7 +19,13 @@ type DashboardCard struct {
 	// Task marks work the actor must do (a grid to fill, a document to send): the dashboard
 	// lists tasks first, and only those with a count. Other cards are figures to follow.
 	Task bool
+	// Items name the first candidates of a task (DashboardItemsShown at most), each with the
+	// page where the work is done; Count says how many there are in all.
+	Items []DashboardItem
 }
+
+// More is how many of the task's candidates Items does not name.
+func (c DashboardCard) More() int { return max(c.Count-len(c.Items), 0) }
 
 // Dashboard returns the cards of the actor's dashboard, by role.
 func (s *Service) Dashboard(ctx context.Context, a domain.Actor) ([]DashboardCard, error) {

@@ -123,9 +123,11 @@ type CandidateFilter struct {
 	Status                 domain.EnrolmentStatus
 	Stage                  string // domain.StageBlocsFinal: the blocs route's final stages only
 	TrainingOrganisationID string
-	Scope                  Scope
-	Limit                  int
-	Offset                 int
+	// Task, when set, keeps the enrolments on which that work waits (the dashboard's tasks).
+	Task   *Task
+	Scope  Scope
+	Limit  int
+	Offset int
 	// CountLimit, when positive, stops counting past it: a Total above it is given as
 	// CountLimit with TotalCapped. A broad search (one letter matches nearly everyone) is
 	// then counted in the time it takes to find that many rows.
@@ -161,7 +163,14 @@ func (q Q) ListCandidates(ctx context.Context, f CandidateFilter) (CandidatePage
 	if organisationOnly(f.Scope) {
 		// An OF sees its own enrolments only, not the candidate's enrolments with other OFs;
 		// that alone keeps every row within its scope.
-		orgs = append(orgs, `e.training_organisation_id IN `+a.in(f.Scope.TrainingOrganisationIDs))
+		cond := `e.training_organisation_id IN ` + a.in(f.Scope.TrainingOrganisationIDs)
+		if f.Task != nil {
+			// A task selects few enrolments on their status: read them first (below) rather than
+			// walk the organisation's candidates in name order.
+			enrol = append(enrol, cond)
+		} else {
+			orgs = append(orgs, cond)
+		}
 	} else if cond := candidateScopeSQL(f.Scope, &a); cond != "" {
 		cand = append(cand, cond)
 	}
@@ -182,6 +191,9 @@ func (q Q) ListCandidates(ctx context.Context, f CandidateFilter) (CandidatePage
 	}
 	if f.Stage != "" {
 		enrol = append(enrol, `e.stage = `+a.add(f.Stage))
+	}
+	if f.Task != nil {
+		enrol = append(enrol, taskSQL(*f.Task, &a))
 	}
 	limit := f.Limit
 	if limit <= 0 || limit > 500 {

@@ -28,6 +28,9 @@ type candidatesListPage struct {
 	Routes         []option
 	Statuses       []option
 	Organisations  []option
+	// Task, when the list is filtered on a dashboard task (a_faire), names it and links each
+	// row to where the work is done.
+	Task *service.CandidateTask
 }
 
 func (s *Server) candidatesList(w http.ResponseWriter, r *http.Request) error {
@@ -49,13 +52,23 @@ func (s *Server) candidatesList(w http.ResponseWriter, r *http.Request) error {
 	if f.Status != "" && !f.Status.Valid() {
 		f.Status = ""
 	}
+	var task *service.CandidateTask
+	if key := q.Get("a_faire"); key != "" {
+		t, ok, err := s.svc.CandidateTask(ctx, a, key)
+		if err != nil {
+			return err
+		}
+		if ok {
+			task, f.Task = &t, &t.Task
+		}
+	}
 	res, err := s.svc.Candidates(ctx, a, f)
 	if err != nil {
 		return err
 	}
 	more := len(res.Rows) > candidatesPerPage
 	p := candidatesListPage{Filter: q, Rows: res.Rows[:min(len(res.Rows), candidatesPerPage)], Total: res.Total,
-		TotalCapped: res.TotalCapped, Page: pageNum}
+		TotalCapped: res.TotalCapped, Page: pageNum, Task: task}
 	if !res.TotalCapped {
 		p.Pages = max(1, (res.Total+candidatesPerPage-1)/candidatesPerPage)
 	}
