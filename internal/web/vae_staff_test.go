@@ -305,16 +305,18 @@ func TestTheVAEFileIsReachedFromTheDashboardTheOralAndTheCandidatesPage(t *testi
 			email string
 			want  []string
 		}{
-			{w.Accounts[domain.RoleSecretariat], []string{`href="/vae?statut=requested"`, `href="/vae?statut=submitted&statut=reviewed"`,
-				`<a href="/vae?statut=under_review"><span class="count">1</span> Avis d'organisme attendus`}},
+			{w.Accounts[domain.RoleSecretariat], []string{`<a href="/vae?statut=under_review"><span class="count">1</span> Avis d'organisme attendus`}},
 			{w.OrgBAccount, []string{`<a href="/vae?statut=under_review"><span class="count">1</span> Dossiers de VAE à examiner`}},
-			{w.Accounts[domain.RoleTrainingOrganisation], []string{`<span class="count">0</span> Dossiers de VAE à examiner`}},
 			{w.Accounts[domain.RoleCompany], []string{`<span class="count">1</span> Demandes de VAE de vos salariés`}},
 			{w.Accounts[domain.RoleCandidate], []string{"Votre demande de VAE", "Votre dossier d'expérience est déposé", `href="/vae/` + v.SideA + `"`}},
 		} {
 			if _, body := s.do(t, s.client(t, c.email), http.MethodGet, "/"); !staffPageHas(body, c.want) {
 				t.Errorf("%s's dashboard misses one of %q", c.email, c.want)
 			}
+		}
+		// A task with nothing waiting is not listed: the OF that was not asked has no file to review.
+		if _, body := s.do(t, s.client(t, w.Accounts[domain.RoleTrainingOrganisation]), http.MethodGet, "/"); strings.Contains(body, "Dossiers de VAE à examiner") {
+			t.Error("an empty task is listed on the dashboard")
 		}
 	})
 	t.Run("the commission member goes from the oral to the experience file", func(t *testing.T) {
