@@ -2,6 +2,7 @@ package service
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -34,39 +35,54 @@ func (s *Service) RequestVAEOnline(ctx context.Context, in VAERequestInput, ip s
 	in.CandidateID, in.CompanyID = "", ""
 	in.Candidate.Email = domain.NormalizeEmail(in.Candidate.Email)
 	in.Message = strings.TrimSpace(in.Message)
+	// Every error is collected before any is reported: the form's own, the e-mail, the message,
+	// then the identity and the enrolment, checked inside a transaction that is rolled back.
+	fe := domain.FieldErrors{}
+	for field, msg := range in.FormErrors {
+		fe.Add(field, msg)
+	}
 	if in.Candidate.Email == "" {
-		return Enrolled{}, fieldError("email", "Indiquez votre adresse e-mail : le secrétariat vous y envoie votre dossier de recevabilité.")
+		fe.Add("email", "Indiquez votre adresse e-mail : le secrétariat vous y envoie votre dossier de recevabilité.")
 	}
 	if len([]rune(in.Message)) > 4000 {
-		return Enrolled{}, fieldError("message", "Le message dépasse 4 000 caractères : raccourcissez-le.")
+		fe.Add("message", "Le message dépasse 4 000 caractères : raccourcissez-le.")
 	}
 	now := s.Now()
 	var out Enrolled
 	err := s.store.Write(ctx, func(q store.Q) error {
+		if in.Candidate.Email != "" {
+			open, err := q.OpenVAERequestByEmail(ctx, in.Candidate.Email, strings.TrimSpace(in.QualificationCode))
+			if err != nil {
+				return err
+			}
+			if open {
+				fe.Add("email", "Une demande de VAE pour cette qualification est déjà en cours avec cette adresse : le secrétariat vous a écrit ou va le faire.")
+			}
+		}
+		enrol := EnrolmentInput{QualificationCode: in.QualificationCode, Route: domain.RouteVAE, Public: in.Public, Blocks: in.Blocks}
+		var err error
+		out, err = s.createCandidate(ctx, q, onlineRequester, CandidateInput{Candidate: in.Candidate, Enrolment: &enrol},
+			createOptions{reason: "Demande de VAE en ligne"})
+		var invalid *domain.Error
+		switch {
+		case errors.As(err, &invalid) && invalid.Code == domain.EINVALID && len(invalid.Fields) > 0:
+			for field, msg := range invalid.Fields {
+				fe.Add(field, msg)
+			}
+		case err != nil:
+			return err
+		}
+		if len(fe) > 0 {
+			return fe.Err() // nothing written: the transaction is rolled back
+		}
+		// Counted once the request is valid, so that a person correcting their form is not
+		// locked out; checked and counted in one statement.
 		n, err := q.Hit(ctx, store.HitOnlineVAERequest+ip, now, OnlineRequestWindow)
 		if err != nil {
 			return err
 		}
 		if n > OnlineRequestLimit {
 			return domain.Errorf(domain.ETOOMANY, "Trop de demandes depuis votre adresse : %d par heure au plus. Réessayez plus tard ou écrivez au secrétariat des CQP.", OnlineRequestLimit)
-		}
-		return nil
-	})
-	if err != nil {
-		return out, err
-	}
-	err = s.store.Write(ctx, func(q store.Q) error {
-		open, err := q.OpenVAERequestByEmail(ctx, in.Candidate.Email, strings.TrimSpace(in.QualificationCode))
-		if err != nil {
-			return err
-		}
-		if open {
-			return fieldError("email", "Une demande de VAE pour cette qualification est déjà en cours avec cette adresse : le secrétariat vous a écrit ou va le faire.")
-		}
-		enrol := EnrolmentInput{QualificationCode: in.QualificationCode, Route: domain.RouteVAE, Public: in.Public, Blocks: in.Blocks}
-		if out, err = s.createCandidate(ctx, q, onlineRequester, CandidateInput{Candidate: in.Candidate, Enrolment: &enrol},
-			createOptions{reason: "Demande de VAE en ligne"}); err != nil {
-			return err
 		}
 		f := store.VAEFile{EnrolmentID: out.Enrolment.ID, Status: domain.VAERequested, RequestedBy: domain.RequestedByCandidate,
 			RequestMessage: in.Message, ExperienceStatus: domain.ExperienceClosed, CreatedAt: now, UpdatedAt: now}

@@ -25,6 +25,10 @@ type VAERequestInput struct {
 	CompanyID         string
 	Blocks            []string // the optional blocks chosen
 	Message           string   // what the person says about their request
+	// FormErrors are what the form found before the service (a date that is not one, an
+	// unchecked consent): they are reported with the service's own, so that a person corrects
+	// everything at once.
+	FormErrors domain.FieldErrors
 }
 
 // RequestVAE records a VAE request: the candidate, their VAE enrolment (status

@@ -256,10 +256,14 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name
 		http.Error(w, "Erreur interne.", http.StatusInternalServerError)
 		return
 	}
+	body := buf.Bytes()
+	if status >= http.StatusBadRequest {
+		body = orderErrorSummary(body)
+	}
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	w.Header().Set("Cache-Control", "no-store")
 	w.WriteHeader(status)
-	_, _ = buf.WriteTo(w)
+	_, _ = w.Write(body)
 }
 
 // form carries what the user typed and the field errors, so a refused form is shown again

@@ -57,25 +57,20 @@ func (s *Server) vaeOnlineSubmit(w http.ResponseWriter, r *http.Request) error {
 	v := r.PostForm
 	qual := v.Get("qualification")
 	in := service.VAERequestInput{Candidate: candidateIdentityOf(v, fe), QualificationCode: qual,
-		Public: domain.Public(v.Get("public")), Blocks: v["blocks_"+qual], Message: v.Get("message")}
+		Public: domain.Public(v.Get("public")), Blocks: v["blocks_"+qual], Message: v.Get("message"), FormErrors: fe}
 	if v.Get("consent") != "yes" {
 		fe.Add("consent", "Cochez la case pour accepter que le secrétariat des CQP traite votre demande.")
 	}
-	var err error
-	if len(fe) > 0 {
-		err = fe.Err()
-	} else {
-		var out service.Enrolled
-		out, err = s.svc.RequestVAEOnline(r.Context(), in, clientIP(r))
-		if err == nil {
-			p, err := s.vaeOnlineData(r, emptyForm())
-			if err != nil {
-				return err
-			}
-			p.Done, p.Email = true, out.Candidate.Email
-			s.render(w, r, http.StatusOK, "vae_online_request.html", "Demande de VAE reçue", p)
-			return nil
+	// The service checks everything else and reports the form's errors with its own.
+	out, err := s.svc.RequestVAEOnline(r.Context(), in, clientIP(r))
+	if err == nil {
+		p, err := s.vaeOnlineData(r, emptyForm())
+		if err != nil {
+			return err
 		}
+		p.Done, p.Email = true, out.Candidate.Email
+		s.render(w, r, http.StatusOK, "vae_online_request.html", "Demande de VAE reçue", p)
+		return nil
 	}
 	if !f.failWith(err, fe) {
 		return err

@@ -37,6 +37,29 @@ func TestAPersonAsksForAVAEWithoutAnAccount(t *testing.T) {
 		"message": {"Deux ans en cabinet."}}
 	form["blocks_IARD"] = s.world.OptionalBlocks(t, "IARD")
 
+	t.Run("a form left almost empty reports every error at once, in the form's order", func(t *testing.T) {
+		status, body := post(url.Values{"birth_date": {"30/02/1995"}, "first_names": {""}, "birth_name": {""}})
+		if status != http.StatusUnprocessableEntity {
+			t.Fatalf("%d", status)
+		}
+		summary := body[strings.Index(body, `id="erreurs"`):]
+		summary = summary[:strings.Index(summary, "</div>")]
+		last := -1
+		for _, field := range []string{"birth_name", "first_names", "birth_date", "sex", "birth_insee", "email", "qualification", "consent"} {
+			i := strings.Index(summary, `href="#f-`+field+`"`)
+			if i < 0 {
+				t.Errorf("the summary does not name %s: %s", field, summary)
+				continue
+			}
+			if i < last {
+				t.Errorf("%s is out of the form's order in the summary", field)
+			}
+			last = i
+		}
+		if !strings.Contains(summary, "Le 30/02/1995 n'existe pas") {
+			t.Errorf("the impossible date is not said so: %s", summary)
+		}
+	})
 	t.Run("without consent nothing is recorded and what was typed stays", func(t *testing.T) {
 		status, body := post(form)
 		if status != http.StatusUnprocessableEntity || !strings.Contains(body, "Cochez la case") || !strings.Contains(body, `value="Kervella"`) {
