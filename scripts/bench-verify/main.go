@@ -22,6 +22,7 @@ import (
 	"net/http"
 	"os"
 	"runtime"
+	"runtime/pprof"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -39,7 +40,9 @@ func main() {
 	perAddress := flag.Int("per-address", 10, "requests sent from one client address before the next (below the limit)")
 	rounds := flag.Int("rounds", 2, "times each target is measured, alternating; the best round is kept")
 	database := flag.String("database", "", "PostgreSQL URL; empty for a fresh SQLite file in a temporary directory")
+	cpuProfile := flag.String("cpuprofile", "", "write a CPU profile of the last round of GET /verifier/{code} to this file")
 	flag.Parse()
+	profile = *cpuProfile
 	if *perAddress >= service.VerifyLimit {
 		fail(fmt.Errorf("-per-address %d reaches the limit of %d lookups a minute", *perAddress, service.VerifyLimit))
 	}
@@ -47,6 +50,9 @@ func main() {
 		fail(err)
 	}
 }
+
+// profile is where the -cpuprofile goes; "" for none.
+var profile string
 
 func fail(err error) {
 	fmt.Fprintln(os.Stderr, "bench-verify:", err)
@@ -129,7 +135,21 @@ func run(duration time.Duration, conns, perAddress, rounds int, database string)
 	var next atomic.Uint64 // request number, across targets: every request gets its address
 	for round := 0; round < rounds; round++ {
 		for i, t := range targets {
+			profiled := profile != "" && round == rounds-1 && i == 1
+			if profiled {
+				f, err := os.Create(profile)
+				if err != nil {
+					return err
+				}
+				defer f.Close()
+				if err := pprof.StartCPUProfile(f); err != nil {
+					return err
+				}
+			}
 			rate, statuses, err := hammer(client, t.url, duration, conns, perAddress, &next)
+			if profiled {
+				pprof.StopCPUProfile()
+			}
 			if err != nil {
 				return err
 			}
