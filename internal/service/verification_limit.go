@@ -27,11 +27,12 @@ import (
 //     counted (up to a second after the first lookup, never before).
 //   - The first time a server sees an address it reads the shared count (a read, no write),
 //     so a client moving to another server starts there from what it has used.
-//   - So with several servers an address gets at most VerifyLimit lookups in a window, plus
-//     what the other servers admitted in the second before each flush told this one; and
-//     never more than VerifyLimit per server. A client spreading lookups over N servers within
-//     the same second may get up to N × VerifyLimit in a window: 25¹² codes keep guessing
-//     hopeless at that rate, which is what the limit protects.
+//   - So a server learns the others' hits on an address when it first sees it, then at each
+//     flush that follows a lookup it admitted: in the second before that flush it may admit
+//     lookups the others had already used. An address gets at most VerifyLimit lookups per
+//     window from each server, hence at most N × VerifyLimit from N servers, and in practice
+//     VerifyLimit plus what it sends within a second of moving to another server. 25¹² codes
+//     keep guessing hopeless at that rate, which is what the limit protects.
 //   - The table is bounded (maxVerificationCounters addresses): a flush forgets windows that
 //     are over; an address that finds it full is counted in the database at once, as before.
 //   - A flush that fails keeps its hits for the next one; a server that stops flushes first.
@@ -46,6 +47,7 @@ const maxVerificationCounters = 100_000
 type verificationCounts struct {
 	limit  int
 	window time.Duration
+	max    int // addresses counted in memory at most
 
 	mu       sync.Mutex
 	counters map[string]*verificationCounter
@@ -62,7 +64,7 @@ type verificationCounter struct {
 }
 
 func newVerificationCounts(limit int, window time.Duration) *verificationCounts {
-	return &verificationCounts{limit: limit, window: window, counters: map[string]*verificationCounter{}}
+	return &verificationCounts{limit: limit, window: window, max: maxVerificationCounters, counters: map[string]*verificationCounter{}}
 }
 
 // admit counts one lookup from ip at now, reading the shared count the first time the address
@@ -75,7 +77,7 @@ func (c *verificationCounts) admit(ctx context.Context, st *store.Store, ip stri
 		c.mu.Unlock()
 		return ok, nil
 	}
-	full := len(c.counters) >= maxVerificationCounters
+	full := len(c.counters) >= c.max
 	c.mu.Unlock()
 	if full {
 		var n int
