@@ -178,19 +178,17 @@ func publicWording(ctx context.Context, r store.Q, c store.Certificate, v *Verif
 	flagged := map[string]bool{}
 	competenceFlagged := map[[2]string]bool{} // block, competence
 	qualificationFlagged := false
-	if e, err := r.Enrolment(ctx, c.EnrolmentID, store.Scope{}); err == nil {
-		fw, err := r.Framework(ctx, e.FrameworkID)
-		if err != nil {
-			return err
-		}
-		qualificationFlagged = fw.Framework.Qualification.ToConfirm
-		for _, b := range fw.Framework.Blocks {
+	fw, err := r.FlaggedFrameworkOf(ctx, c.EnrolmentID)
+	switch {
+	case err == nil && fw != nil:
+		qualificationFlagged = fw.Qualification.ToConfirm
+		for _, b := range fw.Blocks {
 			flagged[b.Code] = b.ToConfirm
 			for _, c := range b.Competences {
 				competenceFlagged[[2]string{b.Code, c.Code}] = c.ToConfirm
 			}
 		}
-	} else if domain.ErrorCode(err) != domain.ENOTFOUND {
+	case err != nil && domain.ErrorCode(err) != domain.ENOTFOUND:
 		return err
 	}
 	v.QualificationTitle = domain.PublicTitle(c.QualificationTitle, qualificationFlagged)
