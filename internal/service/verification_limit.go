@@ -35,7 +35,8 @@ import (
 //     keep guessing hopeless at that rate, which is what the limit protects.
 //   - The table is bounded (maxVerificationCounters addresses): a flush forgets windows that
 //     are over; an address that finds it full is counted in the database at once, as before.
-//   - A flush that fails keeps its hits for the next one; a server that stops flushes first.
+//   - A flush that fails keeps its hits for the next one; a server that stops flushes once
+//     more after its last request (internal/app).
 
 // VerifyFlushEvery is how often a server adds the lookups it admitted to the shared count.
 const VerifyFlushEvery = time.Second
