@@ -140,6 +140,17 @@ func (a *App) Run(ctx context.Context) error {
 	bg, stop := context.WithCancel(ctx)
 	defer stop()
 	go a.housekeeping(bg)
+	// Public lookups are counted in memory and added to the shared count every second; the
+	// last flush runs once the server has stopped serving, before Run returns.
+	flushed := make(chan struct{})
+	go func() {
+		defer close(flushed)
+		a.Service.RunVerificationFlusher(bg)
+	}()
+	defer func() {
+		stop()
+		<-flushed
+	}()
 	errc := make(chan error, 1)
 	go func() { errc <- a.server.Serve(a.listener) }()
 	select {

@@ -26,6 +26,8 @@ type Service struct {
 	// passwordWork bounds the password hashes computed at once to the cores this process may
 	// use (GOMAXPROCS).
 	passwordWork passwordWork
+	// verifications counts public lookups per address in memory (verification_limit.go).
+	verifications *verificationCounts
 }
 
 // New returns a Service. now is the clock (tests pass a fixed one); baseURL prefixes links in mails.
@@ -34,7 +36,7 @@ func New(s *store.Store, now func() time.Time, log *slog.Logger, baseURL string)
 		now = time.Now
 	}
 	return &Service{store: s, now: now, log: log, baseURL: baseURL, vae: DefaultVAESettings(),
-		passwordWork: newPasswordWork(runtime.GOMAXPROCS(0))}
+		passwordWork: newPasswordWork(runtime.GOMAXPROCS(0)), verifications: newVerificationCounts(VerifyLimit, VerifyWindow)}
 }
 
 // Store exposes the store for wiring (sessions) and health checks.

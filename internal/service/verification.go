@@ -24,8 +24,9 @@ const VerificationAlphabet = "34679ACDEFGHJKMNPQRTUVWXY"
 // that guessing one among those issued is hopeless within the lookup limit.
 const VerificationCodeLength = 12
 
-// Public verification is limited per address, across every server since the count is kept in
-// the database: VerifyLimit lookups within VerifyWindow.
+// Public verification is limited per address: VerifyLimit lookups within VerifyWindow, counted
+// in memory and shared between servers through the database every second
+// (verification_limit.go says how, and the bound it keeps across servers).
 const (
 	VerifyLimit  = 30
 	VerifyWindow = time.Minute
@@ -129,25 +130,19 @@ func (v Verification) Title() string {
 func (v Verification) GroupedCode() string { return GroupVerificationCode(v.Code) }
 
 // VerifyCertificate looks a document up by its code for anyone, without login. Lookups are
-// counted per address: past VerifyLimit within VerifyWindow the answer is "too many". A code
+// counted per address, in memory: past VerifyLimit within VerifyWindow the answer is "too
+// many". A lookup writes nothing to the database. A code
 // that cannot be one, and a code that matches no document, are both "not found".
 func (s *Service) VerifyCertificate(ctx context.Context, code, ip string) (Verification, error) {
 	if ip == "" {
 		ip = "unknown"
 	}
-	now := s.Now()
-	err := s.store.Write(ctx, func(q store.Q) error {
-		n, err := q.Hit(ctx, store.HitVerification+ip, now, VerifyWindow)
-		if err != nil {
-			return err
-		}
-		if n > VerifyLimit {
-			return domain.Errorf(domain.ETOOMANY, "Trop de vérifications depuis votre adresse : %d par minute au plus. Réessayez dans une minute.", VerifyLimit)
-		}
-		return nil
-	})
+	ok, err := s.verifications.admit(ctx, s.store, ip, s.Now())
 	if err != nil {
 		return Verification{}, err
+	}
+	if !ok {
+		return Verification{}, domain.Errorf(domain.ETOOMANY, "Trop de vérifications depuis votre adresse : %d par minute au plus. Réessayez dans une minute.", VerifyLimit)
 	}
 	normalized, ok := NormalizeVerificationCode(code)
 	if !ok {
@@ -183,19 +178,17 @@ func publicWording(ctx context.Context, r store.Q, c store.Certificate, v *Verif
 	flagged := map[string]bool{}
 	competenceFlagged := map[[2]string]bool{} // block, competence
 	qualificationFlagged := false
-	if e, err := r.Enrolment(ctx, c.EnrolmentID, store.Scope{}); err == nil {
-		fw, err := r.Framework(ctx, e.FrameworkID)
-		if err != nil {
-			return err
-		}
-		qualificationFlagged = fw.Framework.Qualification.ToConfirm
-		for _, b := range fw.Framework.Blocks {
+	fw, err := r.FlaggedFrameworkOf(ctx, c.EnrolmentID)
+	switch {
+	case err == nil && fw != nil:
+		qualificationFlagged = fw.Qualification.ToConfirm
+		for _, b := range fw.Blocks {
 			flagged[b.Code] = b.ToConfirm
 			for _, c := range b.Competences {
 				competenceFlagged[[2]string{b.Code, c.Code}] = c.ToConfirm
 			}
 		}
-	} else if domain.ErrorCode(err) != domain.ENOTFOUND {
+	case err != nil && domain.ErrorCode(err) != domain.ENOTFOUND:
 		return err
 	}
 	v.QualificationTitle = domain.PublicTitle(c.QualificationTitle, qualificationFlagged)

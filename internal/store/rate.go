@@ -2,6 +2,8 @@ package store
 
 import (
 	"context"
+	"database/sql"
+	"errors"
 	"time"
 )
 
@@ -20,13 +22,39 @@ const (
 // Checking and counting are one statement, so parallel hits on any number of servers each see
 // a different count and the limit a caller compares it with cannot be overshot.
 func (q Q) Hit(ctx context.Context, key string, now time.Time, window time.Duration) (int, error) {
-	var n int
-	err := q.db.QueryRowContext(ctx, `INSERT INTO rate_counters (key, window_start, hits) VALUES ($1, $2, 1)
+	n, _, err := q.AddHits(ctx, key, 1, now, window)
+	return n, err
+}
+
+// AddHits counts n hits on key at once, as n calls of Hit at now would, and returns the key's
+// hits in its current window and when that window opened. A server that counts hits in memory
+// (public verification) hands them over this way, one statement per key and batch.
+func (q Q) AddHits(ctx context.Context, key string, n int, now time.Time, window time.Duration) (int, time.Time, error) {
+	var (
+		hits  int
+		start time.Time
+	)
+	err := q.db.QueryRowContext(ctx, `INSERT INTO rate_counters (key, window_start, hits) VALUES ($1, $2, $4)
 		ON CONFLICT (key) DO UPDATE SET
-			hits = CASE WHEN rate_counters.window_start <= $3 THEN 1 ELSE rate_counters.hits + 1 END,
+			hits = CASE WHEN rate_counters.window_start <= $3 THEN $4 ELSE rate_counters.hits + $4 END,
 			window_start = CASE WHEN rate_counters.window_start <= $3 THEN $2 ELSE rate_counters.window_start END
-		RETURNING hits`, key, now.UTC(), now.Add(-window).UTC()).Scan(&n)
-	return n, normalize(err)
+		RETURNING hits, window_start`, key, now.UTC(), now.Add(-window).UTC(), n).Scan(&hits, &start)
+	return hits, start.UTC(), normalize(err)
+}
+
+// Hits reads key's hits in the window open at now, without counting one, and when that window
+// opened: 0 and now when no window is open.
+func (q Q) Hits(ctx context.Context, key string, now time.Time, window time.Duration) (int, time.Time, error) {
+	var (
+		hits  int
+		start time.Time
+	)
+	err := q.db.QueryRowContext(ctx, `SELECT hits, window_start FROM rate_counters WHERE key = $1 AND window_start > $2`,
+		key, now.Add(-window).UTC()).Scan(&hits, &start)
+	if errors.Is(err, sql.ErrNoRows) {
+		return 0, now.UTC(), nil
+	}
+	return hits, start.UTC(), normalize(err)
 }
 
 // Unhit takes back one hit on key: a login that succeeded gives back the attempt it counted on

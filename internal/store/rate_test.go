@@ -64,6 +64,53 @@ func TestRateCounters(t *testing.T) {
 				t.Fatalf("after forgetting: %d", n)
 			}
 		})
+		t.Run("hits added at once count like as many hits, and a read counts none", func(t *testing.T) {
+			key := store.HitVerification + "192.0.2.3"
+			read := func(at time.Time) (int, time.Time) {
+				t.Helper()
+				n, start, err := s.Read().Hits(ctx, key, at, time.Minute)
+				if err != nil {
+					t.Fatal(err)
+				}
+				return n, start
+			}
+			add := func(n int, at time.Time) (int, time.Time) {
+				t.Helper()
+				var (
+					hits  int
+					start time.Time
+				)
+				if err := s.Write(ctx, func(q store.Q) error {
+					var err error
+					hits, start, err = q.AddHits(ctx, key, n, at, time.Minute)
+					return err
+				}); err != nil {
+					t.Fatal(err)
+				}
+				return hits, start
+			}
+			if n, start := read(t0); n != 0 || !start.Equal(t0) {
+				t.Fatalf("an unknown key reads %d hits since %s", n, start)
+			}
+			if n, start := add(7, t0); n != 7 || !start.Equal(t0) {
+				t.Fatalf("7 hits added: %d since %s", n, start)
+			}
+			if n := hit(key, t0.Add(10*time.Second)); n != 8 {
+				t.Fatalf("one hit after them counted %d", n)
+			}
+			if n, start := add(5, t0.Add(20*time.Second)); n != 13 || !start.Equal(t0) {
+				t.Fatalf("5 more: %d since %s, want 13 since the window's opening", n, start)
+			}
+			if n, start := read(t0.Add(30 * time.Second)); n != 13 || !start.Equal(t0) {
+				t.Fatalf("read %d since %s", n, start)
+			}
+			if n, _ := read(t0.Add(61 * time.Second)); n != 0 {
+				t.Fatalf("after the window, read %d", n)
+			}
+			if n, start := add(2, t0.Add(61*time.Second)); n != 2 || !start.Equal(t0.Add(61*time.Second)) {
+				t.Fatalf("after the window, 2 hits: %d since %s", n, start)
+			}
+		})
 		t.Run("parallel hits each get their own count", func(t *testing.T) {
 			counts := parallelHits(t, []*store.Store{s}, store.HitOnlineVAERequest+"192.0.2.9", t0, 40)
 			for i, n := range counts {

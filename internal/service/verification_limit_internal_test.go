@@ -1,0 +1,82 @@
+package service
+
+import (
+	"context"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"cqp/internal/store"
+)
+
+func TestVerificationCountsStayBounded(t *testing.T) {
+	ctx := context.Background()
+	st, err := store.Open(ctx, store.Options{SQLitePath: filepath.Join(t.TempDir(), "cqp.db")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	if err := st.Migrate(ctx); err != nil {
+		t.Fatal(err)
+	}
+	t0 := time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
+	c := newVerificationCounts(3, time.Minute)
+	c.max = 2
+	admit := func(ip string, at time.Time) bool {
+		t.Helper()
+		ok, err := c.admit(ctx, st, ip, at)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return ok
+	}
+
+	t.Run("an address that finds the table full is counted in the database, limit included", func(t *testing.T) {
+		admit("192.0.2.1", t0)
+		admit("192.0.2.2", t0)
+		for i := 1; i <= 4; i++ {
+			if ok := admit("192.0.2.3", t0); ok != (i <= 3) {
+				t.Fatalf("lookup %d from a third address admitted %v", i, ok)
+			}
+		}
+		if c.size() != 2 {
+			t.Fatalf("%d addresses in memory, at most 2", c.size())
+		}
+		n, _, err := st.Read().Hits(ctx, store.HitVerification+"192.0.2.3", t0, time.Minute)
+		if err != nil || n != 4 {
+			t.Fatalf("the database counts %d hits (%v), want 4", n, err)
+		}
+	})
+	t.Run("a flush forgets the windows that are over", func(t *testing.T) {
+		if err := c.flush(ctx, st, t0.Add(time.Second)); err != nil {
+			t.Fatal(err)
+		}
+		if c.size() != 2 {
+			t.Fatalf("%d addresses in memory after a flush within their window", c.size())
+		}
+		if err := c.flush(ctx, st, t0.Add(2*time.Minute)); err != nil {
+			t.Fatal(err)
+		}
+		if c.size() != 0 {
+			t.Fatalf("%d addresses in memory after their window", c.size())
+		}
+		if !admit("192.0.2.4", t0.Add(2*time.Minute)) || c.size() != 1 {
+			t.Fatalf("a new address was not counted in memory: %d", c.size())
+		}
+	})
+	t.Run("a flush that fails keeps its hits for the next one", func(t *testing.T) {
+		at := t0.Add(2 * time.Minute)
+		cancelled, cancel := context.WithCancel(ctx)
+		cancel()
+		if err := c.flush(cancelled, st, at); err == nil {
+			t.Fatal("a flush on a cancelled context succeeded")
+		}
+		if err := c.flush(ctx, st, at); err != nil {
+			t.Fatal(err)
+		}
+		n, _, err := st.Read().Hits(ctx, store.HitVerification+"192.0.2.4", at, time.Minute)
+		if err != nil || n != 1 {
+			t.Fatalf("the database counts %d hits (%v), want 1", n, err)
+		}
+	})
+}

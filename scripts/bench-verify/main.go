@@ -1,0 +1,275 @@
+// Command bench-verify measures the throughput of public verification: it boots the real
+// server (internal/app, on a fresh SQLite file unless -database is given), loads the demo data
+// for one genuine verification code, and sends GET /verifier/{code} and GET
+// /api/v1/verify/{code} from -conns connections at once for -duration each. Every request
+// carries an X-Forwarded-For address (the server trusts 127.0.0.1 as its proxy), a new one every
+// -per-address requests, so that no client reaches the lookup limit. A bare net/http handler
+// serving the same bytes is measured in the same run, on the same machine, as the ceiling.
+//
+//	go run ./scripts/bench-verify -duration 5s -conns 64
+//
+// scripts/bench-verify.sh runs it; docs/PERFORMANCE.md (« Public verification ») has the figures.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"runtime"
+	"runtime/pprof"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"syscall"
+	"time"
+
+	"cqp/internal/app"
+	"cqp/internal/config"
+	"cqp/internal/demo"
+	"cqp/internal/service"
+)
+
+func main() {
+	duration := flag.Duration("duration", 5*time.Second, "how long each target is hammered")
+	conns := flag.Int("conns", 64, "connections sending requests at once")
+	perAddress := flag.Int("per-address", 10, "requests sent from one client address before the next (below the limit)")
+	rounds := flag.Int("rounds", 2, "times each target is measured, alternating; the best round is kept")
+	database := flag.String("database", "", "PostgreSQL URL; empty for a fresh SQLite file in a temporary directory")
+	cpuProfile := flag.String("cpuprofile", "", "write a CPU profile of the last round of GET /verifier/{code} to this file")
+	flag.Parse()
+	profile = *cpuProfile
+	if *perAddress >= service.VerifyLimit {
+		fail(fmt.Errorf("-per-address %d reaches the limit of %d lookups a minute", *perAddress, service.VerifyLimit))
+	}
+	if err := run(*duration, *conns, *perAddress, *rounds, *database); err != nil {
+		fail(err)
+	}
+}
+
+// profile is where the -cpuprofile goes; "" for none.
+var profile string
+
+func fail(err error) {
+	fmt.Fprintln(os.Stderr, "bench-verify:", err)
+	os.Exit(1)
+}
+
+func run(duration time.Duration, conns, perAddress, rounds int, database string) error {
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	dir, err := os.MkdirTemp("", "bench-verify-")
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(dir)
+
+	cfg := config.Default()
+	cfg.Addr = "127.0.0.1:0"
+	cfg.DataDir = dir
+	cfg.DatabaseURL = database
+	cfg.TrustedProxies = "127.0.0.1/32"
+	cfg.MaxRequests = conns // every connection is served at once: the queue is not measured
+	if err := cfg.Resolve(); err != nil {
+		return err
+	}
+	log := slog.New(slog.DiscardHandler) // the bare handler logs nothing either
+	a, err := app.Open(ctx, cfg, log, nil)
+	if err != nil {
+		return err
+	}
+	defer a.Close()
+	start := time.Now()
+	accounts, err := demo.Load(ctx, a.Service)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(os.Stderr, "demo data loaded in %s\n", time.Since(start).Round(time.Millisecond))
+	if err := a.Listen(); err != nil {
+		return err
+	}
+	done := make(chan error, 1)
+	go func() { done <- a.Run(ctx) }()
+	defer func() { cancel(); <-done }()
+
+	client := &http.Client{Transport: &http.Transport{MaxIdleConns: conns, MaxIdleConnsPerHost: conns, MaxConnsPerHost: conns,
+		DisableCompression: true, DialContext: (&net.Dialer{}).DialContext}}
+	page := a.URL() + "/verifier/" + accounts.SampleVerificationCode
+	apiURL := a.URL() + "/api/v1/verify/" + accounts.SampleVerificationCode
+	pageBody, pageType, err := fetch(client, page)
+	if err != nil {
+		return err
+	}
+	apiBody, apiType, err := fetch(client, apiURL)
+	if err != nil {
+		return err
+	}
+
+	bare := &http.Server{Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		body, typ := pageBody, pageType
+		if strings.HasPrefix(r.URL.Path, "/api/") {
+			body, typ = apiBody, apiType
+		}
+		w.Header().Set("Content-Type", typ)
+		_, _ = w.Write(body)
+	})}
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return err
+	}
+	go func() { _ = bare.Serve(l) }()
+	defer bare.Close()
+	bareURL := "http://" + l.Addr().String()
+
+	targets := []struct{ name, url string }{
+		{"bare net/http handler, same bytes as the page", bareURL + "/verifier/" + accounts.SampleVerificationCode},
+		{"GET /verifier/{code}", page},
+		{"bare net/http handler, same bytes as the API", bareURL + "/api/v1/verify/" + accounts.SampleVerificationCode},
+		{"GET /api/v1/verify/{code}", apiURL},
+	}
+	best := make([]float64, len(targets))
+	cpuBest := make([]float64, len(targets)) // CPU µs per request, the least of the rounds
+	var next atomic.Uint64                   // request number, across targets: every request gets its address
+	for round := 0; round < rounds; round++ {
+		for i, t := range targets {
+			profiled := profile != "" && round == rounds-1 && i == 1
+			if profiled {
+				f, err := os.Create(profile)
+				if err != nil {
+					return err
+				}
+				defer f.Close()
+				if err := pprof.StartCPUProfile(f); err != nil {
+					return err
+				}
+			}
+			cpu0 := cpuTime()
+			rate, statuses, err := hammer(client, t.url, duration, conns, perAddress, &next)
+			cpu := float64((cpuTime() - cpu0).Microseconds()) / (rate * duration.Seconds())
+			if profiled {
+				pprof.StopCPUProfile()
+			}
+			if err != nil {
+				return err
+			}
+			fmt.Fprintf(os.Stderr, "round %d: %-48s %8.0f req/s %6.1f µs CPU/req %v\n", round+1, t.name, rate, cpu, statuses)
+			if len(statuses) != 1 || statuses[http.StatusOK] == 0 {
+				return fmt.Errorf("%s answered %v: every request must be a 200", t.name, statuses)
+			}
+			best[i] = max(best[i], rate)
+			if cpuBest[i] == 0 || cpu < cpuBest[i] {
+				cpuBest[i] = cpu
+			}
+		}
+	}
+	fmt.Printf("%d connections, %s per target, best of %d rounds, a new client address every %d requests, %s, GOMAXPROCS %d.\n\n",
+		conns, duration, rounds, perAddress, dbLabel(database), runtime.GOMAXPROCS(0))
+	// The machine may be shared: requests/s move with the load of others, CPU per request
+	// (server and client of this process together) much less.
+	fmt.Println("| target | requests/s | share of the bare handler | CPU per request | share by CPU |")
+	fmt.Println("|---|---|---|---|---|")
+	for i, t := range targets {
+		bare := i - i%2
+		fmt.Printf("| %s | %.0f | %.0f %% | %.0f µs | %.0f %% |\n", t.name, best[i], best[i]/best[bare]*100, cpuBest[i], cpuBest[bare]/cpuBest[i]*100)
+	}
+	return nil
+}
+
+// fetch gets url once from a client address of its own and returns the body and its type.
+func fetch(c *http.Client, url string) ([]byte, string, error) {
+	req, err := http.NewRequest(http.MethodGet, url, nil)
+	if err != nil {
+		return nil, "", err
+	}
+	req.Header.Set("X-Forwarded-For", "192.0.2.1")
+	res, err := c.Do(req)
+	if err != nil {
+		return nil, "", err
+	}
+	defer res.Body.Close()
+	b, err := io.ReadAll(res.Body)
+	if err != nil {
+		return nil, "", err
+	}
+	if res.StatusCode != http.StatusOK {
+		return nil, "", fmt.Errorf("GET %s: %d %.300s", url, res.StatusCode, b)
+	}
+	return b, res.Header.Get("Content-Type"), nil
+}
+
+// hammer sends GET url from conns goroutines for d and returns the rate of answers and their
+// count by status. Request n comes from address n / perAddress in 10.0.0.0/8.
+func hammer(c *http.Client, url string, d time.Duration, conns, perAddress int, next *atomic.Uint64) (float64, map[int]int, error) {
+	var (
+		wg       sync.WaitGroup
+		mu       sync.Mutex
+		statuses = map[int]int{}
+		firstErr error
+	)
+	deadline := time.Now().Add(d)
+	start := time.Now()
+	for i := 0; i < conns; i++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			local := map[int]int{}
+			var err error
+			for time.Now().Before(deadline) {
+				n := next.Add(1) / uint64(perAddress)
+				req, e := http.NewRequest(http.MethodGet, url, nil)
+				if e != nil {
+					err = e
+					break
+				}
+				req.Header.Set("X-Forwarded-For", fmt.Sprintf("10.%d.%d.%d", n>>16&255, n>>8&255, n&255))
+				res, e := c.Do(req)
+				if e != nil {
+					err = e
+					break
+				}
+				_, _ = io.Copy(io.Discard, res.Body)
+				res.Body.Close()
+				local[res.StatusCode]++
+			}
+			mu.Lock()
+			defer mu.Unlock()
+			for k, v := range local {
+				statuses[k] += v
+			}
+			if err != nil && firstErr == nil {
+				firstErr = err
+			}
+		}()
+	}
+	wg.Wait()
+	elapsed := time.Since(start)
+	total := 0
+	for _, v := range statuses {
+		total += v
+	}
+	if firstErr != nil && !errors.Is(firstErr, context.Canceled) {
+		return 0, statuses, firstErr
+	}
+	return float64(total) / elapsed.Seconds(), statuses, nil
+}
+
+// cpuTime is the CPU time this process has used, user and system.
+func cpuTime() time.Duration {
+	var u syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &u); err != nil {
+		return 0
+	}
+	return time.Duration(u.Utime.Nano() + u.Stime.Nano())
+}
+
+func dbLabel(database string) string {
+	if database != "" {
+		return "PostgreSQL"
+	}
+	return "SQLite file"
+}
