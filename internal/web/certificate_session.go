@@ -55,10 +55,10 @@ func (s *Server) certificateSessionIssue(w http.ResponseWriter, r *http.Request)
 		return s.renderCertificateSession(w, r, statusOf(domain.ErrorCode(err)), domain.ErrorMessage(err))
 	}
 	var b strings.Builder
-	fmt.Fprintf(&b, "%s délivré%s", issuedCount(rep.Certificates+rep.Attestations, "document", "documents"), issuedPlural(rep.Certificates+rep.Attestations))
-	fmt.Fprintf(&b, " (%s, %s).", issuedCount(rep.Certificates, "certificat", "certificats"), issuedCount(rep.Attestations, "attestation de bloc", "attestations de bloc"))
+	fmt.Fprintf(&b, "%s délivré%s", service.Plural(rep.Certificates+rep.Attestations, "document", "documents"), issuedPlural(rep.Certificates+rep.Attestations))
+	fmt.Fprintf(&b, " (%s, %s).", service.Plural(rep.Certificates, "certificat", "certificats"), service.Plural(rep.Attestations, "attestation de bloc", "attestations de bloc"))
 	if rep.Replaced > 0 {
-		fmt.Fprintf(&b, " %s de la session rectifiée révoqué%s.", issuedCount(rep.Replaced, "document", "documents"), issuedPlural(rep.Replaced))
+		fmt.Fprintf(&b, " %s de la session rectifiée révoqué%s.", service.Plural(rep.Replaced, "document", "documents"), issuedPlural(rep.Replaced))
 	}
 	b.WriteString(mailSummary(rep.Mail))
 	if rep.MailError != nil {
@@ -78,7 +78,7 @@ func (s *Server) certificateSessionMail(w http.ResponseWriter, r *http.Request) 
 	}
 	msg := strings.TrimSpace(mailSummary(rep))
 	if rep.Queued == 0 && len(rep.WithoutEmail) == 0 {
-		msg = "Aucun document à envoyer : chaque document valide a déjà été envoyé à son titulaire."
+		msg = "Aucun document à envoyer : chaque document valide est déjà dans la boîte d'envoi pour son titulaire."
 	}
 	s.flash(r, msg)
 	http.Redirect(w, r, "/delivrance/"+id, http.StatusSeeOther)
@@ -98,20 +98,12 @@ func (s *Server) certificateSessionZIP(w http.ResponseWriter, r *http.Request) e
 func mailSummary(rep service.MailReport) string {
 	var b strings.Builder
 	if rep.Queued > 0 {
-		fmt.Fprintf(&b, " %s au titulaire avec son document en pièce jointe.", issuedCount(rep.Queued, "courriel préparé", "courriels préparés"))
+		fmt.Fprintf(&b, " %s au titulaire avec son document en pièce jointe.", service.Plural(rep.Queued, "courriel mis dans la boîte d'envoi", "courriels mis dans la boîte d'envoi"))
 	}
 	if len(rep.WithoutEmail) > 0 {
 		fmt.Fprintf(&b, " Sans adresse e-mail, à remettre autrement : %s.", strings.Join(rep.WithoutEmail, ", "))
 	}
 	return b.String()
-}
-
-// countOf writes n with its noun; French takes the singular for 0 and 1.
-func issuedCount(n int, one, many string) string {
-	if n < 2 {
-		return fmt.Sprintf("%d %s", n, one)
-	}
-	return fmt.Sprintf("%d %s", n, many)
 }
 
 func issuedPlural(n int) string {

@@ -323,7 +323,7 @@ func TestIssuingDownloadingAndRevokingThroughThePages(t *testing.T) {
 			t.Fatalf("issuing: %d", status)
 		}
 		_, body = s.do(t, sec, http.MethodGet, "/delivrance/j2")
-		if !strings.Contains(body, "1 document délivré (1 certificat, 0 attestation de bloc). 1 courriel préparé") || !strings.Contains(body, "COURTAGE-2026-000001") ||
+		if !strings.Contains(body, "1 document délivré (1 certificat, 0 attestation de bloc). 1 courriel mis dans la boîte d'envoi") || !strings.Contains(body, "COURTAGE-2026-000001") ||
 			!strings.Contains(body, "documents.zip") {
 			t.Fatalf("after issuing: %.3000s", body)
 		}
