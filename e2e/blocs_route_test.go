@@ -82,7 +82,7 @@ func (in *integrity) blockStage(enrolment string, blocks ...string) {
 func (in *integrity) issued(session string) []store.Certificate {
 	in.t.Helper()
 	id := strings.TrimPrefix(session, "/jury/sessions/")
-	in.sec.submit("/delivrance/"+id, nil)
+	in.sec.submit("/delivrance/"+id, confirmIssue)
 	page, err := in.w.Service.Certificates(context.Background(), domain.SystemActor("test"), store.CertificateFilter{SessionID: id})
 	if err != nil {
 		in.t.Fatal(err)

@@ -54,7 +54,7 @@ func closeJuryOverHTTP(t *testing.T, base string, w *servicetest.World, day stri
 	president.submit(session+"/cloture", confirmClose)
 	sessionID := strings.TrimPrefix(session, "/jury/sessions/")
 	w.ConfirmFrameworks(t)
-	sec.submit("/delivrance/"+sessionID, nil)
+	sec.submit("/delivrance/"+sessionID, confirmIssue)
 	return sessionID
 }
 

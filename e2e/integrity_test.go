@@ -304,7 +304,7 @@ func TestRetakeAfterAPartialResultThenCertified(t *testing.T) {
 		t.Fatalf("after the second jury: %s", s)
 	}
 	sessionID := strings.TrimPrefix(second, "/jury/sessions/")
-	in.sec.submit("/delivrance/"+sessionID, nil)
+	in.sec.submit("/delivrance/"+sessionID, confirmIssue)
 	page, err := in.w.Service.Certificates(ctx, sys, store.CertificateFilter{SessionID: sessionID})
 	if err != nil || len(page.Items) != 1 || page.Items[0].Kind != store.KindCertificate || len(page.Items[0].Blocks) != 7 {
 		t.Fatalf("the second session's documents: %+v %v", page.Items, err)
@@ -475,7 +475,7 @@ func TestBlocksAcquiredOnTheBlocsRouteCountInALaterVAE(t *testing.T) {
 	if strings.Join(c.NewlyAcquired, " ") != "BC3 BC4 BC5 OPT1 OPT2" {
 		t.Fatalf("the VAE jury awarded %v", c.NewlyAcquired)
 	}
-	in.sec.submit("/delivrance/"+sessionID, nil)
+	in.sec.submit("/delivrance/"+sessionID, confirmIssue)
 	page, err := svc.Certificates(ctx, sys, store.CertificateFilter{SessionID: sessionID})
 	if err != nil || len(page.Items) != 1 || page.Items[0].Kind != store.KindCertificate || len(page.Items[0].Blocks) != 7 {
 		t.Fatalf("the VAE session's documents: %+v %v", page.Items, err)

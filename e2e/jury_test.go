@@ -19,6 +19,9 @@ import (
 // confirmClose is the president's confirmation that closes a session.
 var confirmClose = url.Values{"confirm": {"1"}}
 
+// confirmIssue is the secretariat's confirmation that issues a session's documents.
+var confirmIssue = url.Values{"confirm": {"1"}}
+
 // awaitJury prepares an enrolment through service calls: one continuous mark per block (mark
 // for the blocks of lowMarks, "14" otherwise), the three grids (one row of 15 marks for
 // C1–C15 per evaluator, the optional blocks always acquired), the training hours and the
@@ -189,7 +192,7 @@ func TestJurySessionToVerifiedCertificate(t *testing.T) {
 		t.Fatalf("the issuing page does not stop at the items to confirm: %s", excerpt(body))
 	}
 	w.ConfirmFrameworks(t)
-	sec.submit("/delivrance/"+sessionID, nil)
+	sec.submit("/delivrance/"+sessionID, confirmIssue)
 	page, err := svc.Certificates(ctx, sys, store.CertificateFilter{SessionID: sessionID})
 	if err != nil {
 		t.Fatal(err)

@@ -227,7 +227,7 @@ func TestVAERouteOverHTTP(t *testing.T) {
 	login(t, base, w.Accounts[domain.RoleJuryPresident]).submit(session+"/cloture", confirmClose)
 	sessionID := strings.TrimPrefix(session, "/jury/sessions/")
 	w.ConfirmFrameworks(t)
-	sec.submit("/delivrance/"+sessionID, nil)
+	sec.submit("/delivrance/"+sessionID, confirmIssue)
 	page, err := svc.Certificates(ctx, sys, store.CertificateFilter{SessionID: sessionID})
 	if err != nil || len(page.Items) != 1 || page.Items[0].Kind != store.KindCertificate {
 		t.Fatalf("issued: %+v %v", page.Items, err)
@@ -406,7 +406,7 @@ func TestVAEPartialResultThenTheMissingBlockWithoutStartingOver(t *testing.T) {
 		t.Fatalf("after the second jury: %s", v.Enrolment.Status)
 	}
 	w.ConfirmFrameworks(t)
-	sec.submit("/delivrance/"+strings.TrimPrefix(second, "/jury/sessions/"), nil)
+	sec.submit("/delivrance/"+strings.TrimPrefix(second, "/jury/sessions/"), confirmIssue)
 	page, err := svc.Certificates(ctx, sys, store.CertificateFilter{SessionID: strings.TrimPrefix(second, "/jury/sessions/")})
 	if err != nil || len(page.Items) != 1 || page.Items[0].Kind != store.KindCertificate {
 		t.Fatalf("second session's documents: %+v %v", page.Items, err)

@@ -7,6 +7,7 @@ import (
 
 	"cqp/internal/domain"
 	"cqp/internal/service"
+	"cqp/internal/store"
 )
 
 // certificateSessions lists the closed jury sessions with what was issued for each.
@@ -22,6 +23,37 @@ func (s *Server) certificateSessions(w http.ResponseWriter, r *http.Request) err
 type certificateSessionPage struct {
 	service.SessionDocuments
 	Error string // why the last issuing was refused
+	// Unconfirmed is set when the issuing was asked without ticking the confirmation.
+	Unconfirmed bool
+}
+
+// IssueSummary says what issuing makes final: the documents, how they are signed and where.
+func (p certificateSessionPage) IssueSummary() []string {
+	certificates, attestations := 0, 0
+	for _, r := range p.Rows {
+		switch {
+		case r.Owed() == 0:
+		case r.Planned == store.KindCertificate:
+			certificates++
+		default:
+			attestations += r.Owed()
+		}
+	}
+	var out []string
+	if certificates > 0 {
+		out = append(out, service.Plural(certificates, "certificat de qualification professionnelle", "certificats de qualification professionnelle")+".")
+	}
+	if attestations > 0 {
+		out = append(out, service.Plural(attestations, "attestation de bloc de compétences", "attestations de bloc de compétences")+".")
+	}
+	var names []string
+	for _, sig := range p.Signatories {
+		names = append(names, sig.Name+" ("+sig.Role+")")
+	}
+	if len(names) > 0 {
+		out = append(out, "Signés de "+strings.Join(names, ", ")+", fait à "+p.Place+", le "+p.AwardedOn.String()+".")
+	}
+	return append(out, "Leurs numéros et leurs codes de vérification sont définitifs : un document délivré ne se corrige plus, il se révoque.")
 }
 
 // certificateSessionShow is a closed session's issuing page.
@@ -44,9 +76,27 @@ func (s *Server) renderCertificateSession(w http.ResponseWriter, r *http.Request
 	return nil
 }
 
+// renderCertificateSessionUnconfirmed shows the issuing page again when the confirmation box
+// was not ticked: nothing is issued.
+func (s *Server) renderCertificateSessionUnconfirmed(w http.ResponseWriter, r *http.Request) error {
+	d, err := s.svc.SessionDocuments(r.Context(), actorFrom(r.Context()), r.PathValue("session"))
+	if err != nil {
+		return err
+	}
+	s.render(w, r, http.StatusUnprocessableEntity, "certificate_session.html", "Délivrance — jury du "+d.AwardedOn.String(),
+		certificateSessionPage{SessionDocuments: d, Error: "Cochez la case pour confirmer la délivrance : rien n'a été délivré.", Unconfirmed: true})
+	return nil
+}
+
 // certificateSessionIssue issues a session's documents and mails them.
 func (s *Server) certificateSessionIssue(w http.ResponseWriter, r *http.Request) error {
 	id := r.PathValue("session")
+	if err := parseForm(w, r); err != nil {
+		return err
+	}
+	if r.PostForm.Get("confirm") == "" {
+		return s.renderCertificateSessionUnconfirmed(w, r)
+	}
 	rep, err := s.svc.IssueSessionDocuments(r.Context(), actorFrom(r.Context()), id)
 	if err != nil {
 		if code := domain.ErrorCode(err); code != domain.ECONFLICT && code != domain.EINVALID {

@@ -307,7 +307,7 @@ func TestIssuingDownloadingAndRevokingThroughThePages(t *testing.T) {
 		if strings.Contains(body, "Délivrer les documents") {
 			t.Fatal("the issue button is offered while items remain to confirm")
 		}
-		status, _, body := s.post(t, sec, "/delivrance/j2", nil)
+		status, _, body := s.post(t, sec, "/delivrance/j2", confirmIssue)
 		if status != http.StatusConflict || !strings.Contains(body, "Délivrance refusée : des éléments du référentiel restent à confirmer ; ils sont listés ci-dessous.") ||
 			!strings.Contains(body, "<li><strong>OPT1</strong> Bloc optionnel 1 — à compléter par la branche") {
 			t.Fatalf("issuing before the confirmation: %d", status)
@@ -318,7 +318,14 @@ func TestIssuingDownloadingAndRevokingThroughThePages(t *testing.T) {
 			strings.Contains(body, "à confirmer") || !strings.Contains(body, "Délivrer les documents") {
 			t.Fatalf("%.3000s", body)
 		}
-		status, _, _ = s.post(t, sec, "/delivrance/j2", nil)
+		if !strings.Contains(html.UnescapeString(body), "1 certificat de qualification professionnelle.") || !strings.Contains(body, "fait à Paris") {
+			t.Fatalf("the issue form does not say what becomes final: %.3000s", body)
+		}
+		status, _, body = s.post(t, sec, "/delivrance/j2", nil)
+		if status != http.StatusUnprocessableEntity || !strings.Contains(html.UnescapeString(body), "Cochez la case pour confirmer la délivrance : rien n'a été délivré.") {
+			t.Fatalf("issuing without confirming: %d", status)
+		}
+		status, _, _ = s.post(t, sec, "/delivrance/j2", confirmIssue)
 		if status != http.StatusSeeOther {
 			t.Fatalf("issuing: %d", status)
 		}
@@ -327,7 +334,7 @@ func TestIssuingDownloadingAndRevokingThroughThePages(t *testing.T) {
 			!strings.Contains(body, "documents.zip") {
 			t.Fatalf("after issuing: %.3000s", body)
 		}
-		status, _, body = s.post(t, sec, "/delivrance/j2", nil)
+		status, _, body = s.post(t, sec, "/delivrance/j2", confirmIssue)
 		if status != http.StatusConflict || !strings.Contains(html.UnescapeString(body), "ont déjà été délivrés") {
 			t.Fatalf("issuing twice: %d %.500s", status, body)
 		}

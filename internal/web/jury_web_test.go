@@ -19,6 +19,9 @@ import (
 // confirmClose is the president's confirmation that closes a session.
 var confirmClose = url.Values{"confirm": {"1"}}
 
+// confirmIssue is the secretariat's confirmation that issues a session's documents.
+var confirmIssue = url.Values{"confirm": {"1"}}
+
 func init() { sampleSources = append(sampleSources, jurySamples) }
 
 // juryFixture puts the fixture's jury member and president on the roster, schedules a
