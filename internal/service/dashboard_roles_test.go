@@ -121,3 +121,37 @@ func TestDashboardsListEachRolesTasks(t *testing.T) {
 		})
 	})
 }
+
+func TestThePresentingListSaysWhoLacksAGrid(t *testing.T) {
+	st := storetest.Open(t, storetest.Targets(t)[0])
+	w := servicetest.New(t, st)
+	ctx, sys := context.Background(), domain.SystemActor("test")
+	sec := w.Actor(t, w.Accounts[domain.RoleSecretariat])
+	b, err := w.Service.Candidate(ctx, sys, w.CandidateB)
+	if err != nil {
+		t.Fatal(err)
+	}
+	e := b.Enrolments[0]
+	for _, st := range []domain.EnrolmentStatus{domain.StatusInTraining, domain.StatusFinalEvaluation, domain.StatusAwaitingJury} {
+		if _, err := w.Service.SetEnrolmentStatus(ctx, sys, e.CandidateID, e.ID, st, "test"); err != nil {
+			t.Fatalf("%s: %v", st, err)
+		}
+	}
+	js, err := w.Service.ScheduleJurySession(ctx, sec, service.JurySessionInput{Date: "17/12/2026", Time: "14:00", Place: "Paris"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	v, err := w.Service.JurySession(ctx, sec, js.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range v.Presentable {
+		if p.EnrolmentID == e.ID {
+			if got := strings.Join(p.MissingGrids, " ; "); !strings.Contains(got, "non soumise") {
+				t.Fatalf("missing grids: %q", got)
+			}
+			return
+		}
+	}
+	t.Fatalf("candidate B is not presentable: %+v", v.Presentable)
+}

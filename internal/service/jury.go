@@ -1052,6 +1052,27 @@ type juryInput struct {
 	prior     map[string]store.AcquiredBlock
 }
 
+// missingGrids says, in French, which of the grids the route reads are not submitted, or lack
+// the commission's reasoned opinion.
+func missingGrids(route domain.Route, in juryInput) []string {
+	var out []string
+	for ei, ev := range domain.Evaluators {
+		if !rules.TakesPart(route, ev) {
+			continue
+		}
+		s := in.submitted[ei]
+		switch {
+		case s == nil && in.draft[ei]:
+			out = append(out, GridTitle(ev)+" en brouillon, non soumise")
+		case s == nil:
+			out = append(out, GridTitle(ev)+" non soumise")
+		case ev == domain.EvaluatorCommission && strings.TrimSpace(s.ReasonedOpinion) == "":
+			out = append(out, "Avis motivé de la commission absent")
+		}
+	}
+	return out
+}
+
 // loadJuryInput reads an enrolment's deliberation input through q, so that the closing judges
 // inside its own transaction: continuous marks as means of each block's latest round, the
 // latest submitted grid of each evaluator (grades on the presented blocks only), and the blocks
@@ -1196,15 +1217,8 @@ func (in juryInput) view(r rules.CandidateResult, debate map[string]bool, decisi
 			g.LineManager = s.LineManager
 		}
 		jc.Grids = append(jc.Grids, g)
-		switch {
-		case g.Version == 0 && g.Draft:
-			jc.Missing = append(jc.Missing, GridTitle(ev)+" en brouillon, non soumise")
-		case g.Version == 0:
-			jc.Missing = append(jc.Missing, GridTitle(ev)+" non soumise")
-		case ev == domain.EvaluatorCommission && g.Version > 0 && strings.TrimSpace(g.ReasonedOpinion) == "":
-			jc.Missing = append(jc.Missing, "Avis motivé de la commission absent")
-		}
 	}
+	jc.Missing = append(jc.Missing, missingGrids(e.Route, in)...)
 	for _, br := range r.Blocks {
 		fb, _ := fw.Block(br.Code)
 		b := JuryBlock{Code: br.Code, Title: fb.Title, Outcome: br.Outcome, Explanation: br.Explanation(), Prior: br.Prior,
@@ -1415,6 +1429,9 @@ func (s *Service) JurySession(ctx context.Context, a domain.Actor, id string) (J
 type PresentableEntry struct {
 	store.PresentableEnrolment
 	Gates JuryGates
+	// MissingGrids are the grids the route reads that are not submitted yet: the candidate may
+	// be presented, but the jury will find their blocks incomplete.
+	MissingGrids []string
 }
 
 // Name is the candidate's name, « Prénom NOM ».

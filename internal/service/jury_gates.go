@@ -193,7 +193,7 @@ func presentableEntries(ctx context.Context, q store.Q, ps []store.PresentableEn
 		if err != nil {
 			return nil, err
 		}
-		out = append(out, PresentableEntry{PresentableEnrolment: p, Gates: g})
+		out = append(out, PresentableEntry{PresentableEnrolment: p, Gates: g, MissingGrids: missingGrids(e.Route, in)})
 	}
 	return out, nil
 }
