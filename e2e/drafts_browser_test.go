@@ -17,16 +17,8 @@ func TestALongTextLeftUnsavedComesBack(t *testing.T) {
 	ctx := newBrowser(t)
 	base, w := startServer(t)
 	bg := context.Background()
-	sec := w.Actor(t, w.Accounts[domain.RoleSecretariat])
-	req, err := w.Service.RequestVAE(bg, sec, service.VAERequestInput{CandidateID: w.CandidateA, QualificationCode: "CC",
-		Public: domain.PublicEmployee, CompanyID: w.CompanyA, Blocks: []string{"OPT1", "OPT2"}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := w.Service.SendAdmissibilityFile(bg, sec, req.Enrolment.ID); err != nil {
-		t.Fatal(err)
-	}
-	page := base + "/vae/" + req.Enrolment.ID + "/recevabilite"
+	id := admissibilityFileSent(t, w)
+	page := base + "/vae/" + id + "/recevabilite"
 	typed := "Je veux faire reconnaître dix ans de courtage."
 	steps := append(browserLogin(base, w.Accounts[domain.RoleCandidate]),
 		chromedp.Navigate(page),
@@ -45,7 +37,7 @@ func TestALongTextLeftUnsavedComesBack(t *testing.T) {
 		t.Fatalf("the draft came back as %q (%v)", value, err)
 	}
 	// Saved from elsewhere since: the server's text wins over the tab's draft.
-	if _, err := w.Service.SaveAdmissibility(bg, w.Actor(t, w.Accounts[domain.RoleCandidate]), req.Enrolment.ID,
+	if _, err := w.Service.SaveAdmissibility(bg, w.Actor(t, w.Accounts[domain.RoleCandidate]), id,
 		service.AdmissibilityInput{Motivation: "Texte enregistré depuis un autre poste."}); err != nil {
 		t.Fatal(err)
 	}

@@ -15,6 +15,23 @@ import (
 	"cqp/internal/service/servicetest"
 )
 
+// admissibilityFileSent asks a VAE for candidate A and sends them the admissibility file; it
+// returns the enrolment's id.
+func admissibilityFileSent(t *testing.T, w *servicetest.World) string {
+	t.Helper()
+	bg := context.Background()
+	sec := w.Actor(t, w.Accounts[domain.RoleSecretariat])
+	req, err := w.Service.RequestVAE(bg, sec, service.VAERequestInput{CandidateID: w.CandidateA, QualificationCode: "CC",
+		Public: domain.PublicEmployee, CompanyID: w.CompanyA, Blocks: []string{"OPT1", "OPT2"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := w.Service.SendAdmissibilityFile(bg, sec, req.Enrolment.ID); err != nil {
+		t.Fatal(err)
+	}
+	return req.Enrolment.ID
+}
+
 // TestVAECandidateFillsTheAdmissibilityFileAndUploadsEvidenceInTheBrowser drives a VAE
 // candidate through the real pages in Chromium: the admissibility form counts the related
 // experience as the dates are typed (under 12 months, then under the 24 recommended), the file
@@ -26,20 +43,12 @@ func TestVAECandidateFillsTheAdmissibilityFileAndUploadsEvidenceInTheBrowser(t *
 	base, w := startServer(t)
 	bg := context.Background()
 	sec := w.Actor(t, w.Accounts[domain.RoleSecretariat])
-	req, err := w.Service.RequestVAE(bg, sec, service.VAERequestInput{CandidateID: w.CandidateA, QualificationCode: "CC",
-		Public: domain.PublicEmployee, CompanyID: w.CompanyA, Blocks: []string{"OPT1", "OPT2"}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	id := req.Enrolment.ID
-	if _, err := w.Service.SendAdmissibilityFile(bg, sec, id); err != nil {
-		t.Fatal(err)
-	}
+	id := admissibilityFileSent(t, w)
 	checkText := func(want string) chromedp.Action[chromedp.Void] {
 		return chromedp.WaitVisible(`//div[@id="vae-check"]//p[contains(., "` + want + `")]`)
 	}
 
-	err = chromedp.Do(ctx,
+	err := chromedp.Do(ctx,
 		chromedp.Navigate(base+"/connexion"),
 		chromedp.WaitVisible(chromedp.CSS(`#f-email`)),
 		chromedp.SendKeys(chromedp.CSS(`#f-email`), w.Accounts[domain.RoleCandidate]),
