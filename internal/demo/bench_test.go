@@ -24,7 +24,7 @@ import (
 const (
 	benchCandidates  = 100_000
 	benchSeed        = 1
-	benchDataVersion = 10
+	benchDataVersion = 11
 	// benchMails is how many mails with a certificate attached the data set's outbox holds:
 	// what one large jury session's issuing leaves there.
 	benchMails  = 300
@@ -94,18 +94,29 @@ func BenchmarkDashboard(b *testing.B) {
 			s := target.open(b)
 			svc := service.New(s, time.Now, slog.New(slog.DiscardHandler), "")
 			secretariat := benchActor(b, svc, SecretariatEmail)
+			// The dashboard page asks the same three things of every role.
+			dashboard := func(a domain.Actor) func() error {
+				return func() error {
+					ctx := context.Background()
+					if _, err := svc.Dashboard(ctx, a); err != nil {
+						return err
+					}
+					if _, err := svc.VAEDashboard(ctx, a); err != nil {
+						return err
+					}
+					_, err := svc.CandidateDashboard(ctx, a)
+					return err
+				}
+			}
 			ctx := context.Background()
 			pages := []struct {
 				name string
 				load func() error
 			}{
-				{"dashboard", func() error {
-					if _, err := svc.Dashboard(ctx, secretariat); err != nil {
-						return err
-					}
-					_, err := svc.VAEDashboard(ctx, secretariat)
-					return err
-				}},
+				{"dashboard", dashboard(secretariat)},
+				{"dashboard-organisation", dashboard(benchActor(b, svc, email("of."+organisations[1].Slug)))},
+				{"dashboard-referent", dashboard(benchActor(b, svc, email("referent."+companies[0].Slug)))},
+				{"dashboard-commission-member", dashboard(benchActor(b, svc, email("commission1")))},
 				{"outbox", func() error {
 					mails, err := svc.Outbox(ctx, secretariat)
 					if err == nil && len(mails) == 0 {

@@ -90,14 +90,12 @@ func (s *Service) CandidateDashboard(ctx context.Context, a domain.Actor) ([]Own
 					r.Dates = append(r.Dates, "Oral de certification le "+o.LongDay()+" de "+o.Start()+" à "+o.End()+where)
 				}
 			}
-			sessions, err := q.JurySessionsOfEnrolment(ctx, e.ID)
+			sessions, err := q.UpcomingJurySessionsOfEnrolment(ctx, e.ID, now)
 			if err != nil {
 				return nil, err
 			}
 			for _, js := range sessions {
-				if js.Status != store.JuryClosed && js.StartsAt.After(now) {
-					r.Dates = append(r.Dates, "Jury de certification le "+FrenchLongDate(js.StartsAt)+" : il délibère sur vos blocs")
-				}
+				r.Dates = append(r.Dates, "Jury de certification le "+FrenchLongDate(js.StartsAt)+" : il délibère sur vos blocs")
 			}
 			for _, cert := range certs.Items {
 				if cert.EnrolmentID == e.ID && !cert.Revoked() {

@@ -23,7 +23,7 @@ func (s *Service) secretariatTasks(ctx context.Context, a domain.Actor) ([]Dashb
 	}
 	r := s.store.Read()
 	now := s.Now()
-	sessions, err := r.JurySessions(ctx)
+	sessions, err := r.UpcomingJurySessions(ctx, now)
 	if err != nil {
 		return nil, err
 	}
@@ -32,8 +32,8 @@ func (s *Service) secretariatTasks(ctx context.Context, a domain.Actor) ([]Dashb
 	prepare := DashboardCard{Label: "Sessions de jury à préparer", Href: "/jury/sessions", Task: true}
 	var prepareHints []string
 	for _, js := range sessions {
-		if js.Status != store.JuryPlanned || js.StartsAt.Before(now) {
-			continue
+		if js.Status != store.JuryPlanned {
+			continue // deliberating: too late to prepare
 		}
 		var missing []string
 		if js.Candidates == 0 {
@@ -56,18 +56,16 @@ func (s *Service) secretariatTasks(ctx context.Context, a domain.Actor) ([]Dashb
 	cards = append(cards, prepare)
 
 	if Can(a, ActCertificateIssue) {
-		counts, err := r.CertificateCountsBySession(ctx)
+		closed, err := r.ClosedSessionsWithoutDocuments(ctx)
 		if err != nil {
 			return nil, err
 		}
 		issue := DashboardCard{Label: "Sessions closes dont les documents sont à délivrer", Href: "/delivrance", Task: true}
 		var issueHints []string
-		for _, js := range sessions {
-			if js.Status == store.JuryClosed && js.Candidates > 0 && counts[js.ID].Documents == 0 {
-				issue.Count++
-				issue.Href = "/delivrance/" + js.ID
-				issueHints = append(issueHints, "jury du "+js.StartsAt.In(domain.Paris()).Format("02/01/2006"))
-			}
+		for _, js := range closed {
+			issue.Count++
+			issue.Href = "/delivrance/" + js.ID
+			issueHints = append(issueHints, "jury du "+js.StartsAt.In(domain.Paris()).Format("02/01/2006"))
 		}
 		if issue.Count > 1 {
 			issue.Href = "/delivrance"

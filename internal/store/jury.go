@@ -212,6 +212,50 @@ func (q Q) JurySessions(ctx context.Context) ([]JurySession, error) {
 	return scanJurySessions(q.db.QueryContext(ctx, jurySessionSelect+` ORDER BY s.starts_at DESC, s.id DESC`))
 }
 
+// jurySessionDatesSelect is jurySessionSelect without the snapshot, which weighs about a
+// kilobyte per candidate judged: for the lists that show dates and counts only.
+var jurySessionDatesSelect = strings.Replace(jurySessionSelect, "s.snapshot,", "'',", 1)
+
+// UpcomingJurySessions returns, without their snapshots, the sessions not closed that start
+// from now on, the soonest first: those the secretariat's dashboard checks are ready.
+func (q Q) UpcomingJurySessions(ctx context.Context, now time.Time) ([]JurySession, error) {
+	return scanJurySessions(q.db.QueryContext(ctx, jurySessionDatesSelect+`
+		WHERE s.status <> $1 AND s.starts_at >= $2 ORDER BY s.starts_at, s.id`, string(JuryClosed), now.UTC()))
+}
+
+// ClosedSessionsWithoutDocuments returns the id and date of the closed sessions that judged
+// someone and have no document issued, the oldest first. Only existence is checked: a session
+// of a thousand candidates costs what one of ten does.
+func (q Q) ClosedSessionsWithoutDocuments(ctx context.Context) ([]JurySession, error) {
+	rows, err := q.db.QueryContext(ctx, `SELECT s.id, s.starts_at FROM jury_sessions s
+		WHERE s.status = $1
+		AND EXISTS (SELECT 1 FROM jury_candidates c WHERE c.session_id = s.id)
+		AND NOT EXISTS (SELECT 1 FROM certificates x WHERE x.session_id = s.id)
+		ORDER BY s.starts_at, s.id`, string(JuryClosed))
+	if err != nil {
+		return nil, normalize(err)
+	}
+	defer rows.Close()
+	var out []JurySession
+	for rows.Next() {
+		js := JurySession{Status: JuryClosed}
+		if err := rows.Scan(&js.ID, &js.StartsAt); err != nil {
+			return nil, normalize(err)
+		}
+		js.StartsAt = js.StartsAt.UTC()
+		out = append(out, js)
+	}
+	return out, normalize(rows.Err())
+}
+
+// UpcomingJurySessionsOfEnrolment returns, without their snapshots, the sessions not closed
+// that an enrolment is presented to and that start from now on, the soonest first.
+func (q Q) UpcomingJurySessionsOfEnrolment(ctx context.Context, enrolmentID string, now time.Time) ([]JurySession, error) {
+	return scanJurySessions(q.db.QueryContext(ctx, jurySessionDatesSelect+`
+		WHERE s.id IN (SELECT session_id FROM jury_candidates WHERE enrolment_id = $1) AND s.status <> $2 AND s.starts_at >= $3
+		ORDER BY s.starts_at, s.id`, enrolmentID, string(JuryClosed), now.UTC()))
+}
+
 // JurySessionsOfMember returns the sessions a user is invited to, the most recent first.
 func (q Q) JurySessionsOfMember(ctx context.Context, userID string) ([]JurySession, error) {
 	return scanJurySessions(q.db.QueryContext(ctx, jurySessionSelect+`

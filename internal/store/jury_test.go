@@ -394,3 +394,53 @@ func TestOnlyAClosedSessionAccountsForAResult(t *testing.T) {
 		}
 	})
 }
+
+// The dashboard's sessions come without their snapshots: those still to come, and the closed
+// ones whose documents are not issued.
+func TestTheUpcomingSessionsAndTheClosedOnesWithoutDocuments(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		ctx := context.Background()
+		seedJury(t, s)
+		err := s.Write(ctx, func(q store.Q) error {
+			for i, id := range []string{"past", "closed", "next"} {
+				js := store.JurySession{ID: id, BranchID: "b1", StartsAt: t0.Add(time.Duration(i-1) * 48 * time.Hour), Place: "Paris", Quorum: 4,
+					Status: store.JuryPlanned, CreatedAt: t0}
+				if err := q.CreateJurySession(ctx, js); err != nil {
+					return err
+				}
+			}
+			if err := q.AddJuryCandidate(ctx, "next", "e1"); err != nil {
+				return err
+			}
+			if err := q.SetJurySessionStatus(ctx, "closed", store.JuryPlanned, store.JuryDeliberating); err != nil {
+				return err
+			}
+			return q.CloseJurySession(ctx, "closed", `{"large":"snapshot"}`, t0, "president")
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, err := s.Read().UpcomingJurySessions(ctx, t0.Add(time.Hour))
+		if err != nil || len(got) != 1 || got[0].ID != "next" || got[0].Candidates != 1 || got[0].Snapshot != "" {
+			t.Fatalf("upcoming sessions: %v %+v", err, got)
+		}
+		closed, err := s.Read().ClosedSessionsWithoutDocuments(ctx)
+		if err != nil || len(closed) != 0 {
+			t.Fatalf("a closed session that judged nobody has no document to issue: %v %+v", err, closed)
+		}
+		if err := s.Write(ctx, func(q store.Q) error { return q.AddJuryCandidate(ctx, "closed", "e2") }); err != nil {
+			t.Fatal(err)
+		}
+		closed, err = s.Read().ClosedSessionsWithoutDocuments(ctx)
+		if err != nil || len(closed) != 1 || closed[0].ID != "closed" || !closed[0].StartsAt.Equal(t0) {
+			t.Fatalf("closed sessions without documents: %v %+v", err, closed)
+		}
+		up, err := s.Read().UpcomingJurySessionsOfEnrolment(ctx, "e1", t0)
+		if err != nil || len(up) != 1 || up[0].ID != "next" {
+			t.Fatalf("upcoming sessions of e1: %v %+v", err, up)
+		}
+		if up, _ := s.Read().UpcomingJurySessionsOfEnrolment(ctx, "e2", t0); len(up) != 0 {
+			t.Fatalf("e2 is presented to no session: %+v", up)
+		}
+	})
+}

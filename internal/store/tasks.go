@@ -87,11 +87,13 @@ func taskSQL(t Task, a *args) string {
 			break
 		}
 		var when []string
-		for _, id := range slices.Sorted(maps.Keys(t.HoursDue)) {
+		actions := slices.Sorted(maps.Keys(t.HoursDue))
+		for _, id := range actions {
 			when = append(when, `WHEN e.action_id = `+a.add(id)+` THEN `+strconv.Itoa(min(max(t.HoursDue[id], 0), 100)))
 		}
-		// Planned: what the organisation recorded for the enrolment, else the action's plan.
-		conds = append(conds, status(domain.StatusInTraining),
+		// Planned: what the organisation recorded for the enrolment, else the action's plan. The
+		// enrolments of these actions alone are summed: no other can be behind.
+		conds = append(conds, status(domain.StatusInTraining), `e.action_id IN `+a.in(actions),
 			`100 * (SELECT COALESCE(SUM(th.done_hours), 0) FROM training_hours th WHERE th.enrolment_id = e.id)
 			< (CASE `+strings.Join(when, " ")+` ELSE 0 END) * COALESCE(
 				(SELECT NULLIF(SUM(th.planned_hours), 0) FROM training_hours th WHERE th.enrolment_id = e.id),
@@ -110,7 +112,10 @@ func taskSQL(t Task, a *args) string {
 			`NOT EXISTS (SELECT 1 FROM evaluation_grids g WHERE g.enrolment_id = e.id AND g.evaluator = `+a.add(string(t.Evaluator))+
 				` AND g.status = `+a.add(string(GridSubmitted))+`)`)
 	case TaskBelowMinimum:
+		// A block's mean under the minimum has a mark under it: that cheap test comes first, so
+		// that the means are worked out for few enrolments.
 		conds = append(conds, status(domain.StatusEnrolled, domain.StatusInTraining), `e.route IN `+a.in(gatedRoutes),
+			`EXISTS (SELECT 1 FROM continuous_marks m0 WHERE m0.enrolment_id = e.id AND m0.mark < `+strconv.Itoa(int(t.Minimum))+`)`,
 			`EXISTS (SELECT 1 FROM continuous_marks m WHERE m.enrolment_id = e.id
 				AND m.round = (SELECT MAX(m2.round) FROM continuous_marks m2 WHERE m2.enrolment_id = m.enrolment_id AND m2.block_code = m.block_code)
 				GROUP BY m.block_code HAVING SUM(m.mark) < `+strconv.Itoa(int(t.Minimum))+` * COUNT(*))`)
