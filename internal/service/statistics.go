@@ -233,15 +233,22 @@ func (s *Service) Statistics(ctx context.Context, a domain.Actor, in StatisticsF
 		}
 	}
 
-	delays, err := q.DelaysByRoute(ctx, f)
-	if err != nil {
-		return out, err
+	// The delays, from the same rows as the results.
+	delays := map[domain.Route]*DelayRow{}
+	for _, c := range counts {
+		d, ok := delays[c.Route]
+		if !ok {
+			d = &DelayRow{Route: c.Route.Label(), MinDays: c.DaysMin, MaxDays: c.DaysMax}
+			delays[c.Route] = d
+		}
+		d.Count += c.Count
+		d.MeanDays += c.DaysSum // summed here, divided below
+		d.MinDays, d.MaxDays = min(d.MinDays, c.DaysMin), max(d.MaxDays, c.DaysMax)
 	}
 	for _, r := range domain.Routes {
-		for _, d := range delays {
-			if d.Route == r {
-				out.Delays = append(out.Delays, DelayRow{Route: r.Label(), Count: d.Count, MeanDays: d.MeanDays, MinDays: d.MinDays, MaxDays: d.MaxDays})
-			}
+		if d, ok := delays[r]; ok && d.Count > 0 {
+			d.MeanDays /= float64(d.Count)
+			out.Delays = append(out.Delays, *d)
 		}
 	}
 	return out, nil

@@ -26,6 +26,9 @@ type OutcomeCount struct {
 	TrainingOrganisationID string       // empty when counted by qualification and route, or for no OF
 	Outcome                domain.EnrolmentStatus
 	Count                  int
+	// The days from enrolment to the session's closing, summed, shortest and longest: filled
+	// by OutcomesByQualificationRoute, so that the delays cost no query of their own.
+	DaysSum, DaysMin, DaysMax float64
 }
 
 // StepCount is how many enrolments of a route are at one status now.
@@ -33,14 +36,6 @@ type StepCount struct {
 	Route  domain.Route
 	Status domain.EnrolmentStatus
 	Count  int
-}
-
-// DelayStats is the time from enrolment to the jury's result (the session's closing) on one
-// route: how many results, and the mean, shortest and longest delay in days.
-type DelayStats struct {
-	Route                      domain.Route
-	Count                      int
-	MeanDays, MinDays, MaxDays float64
 }
 
 // judgedFrom is the FROM and WHERE of every figure about results: the outcomes of closed
@@ -77,11 +72,13 @@ func enrolmentFilter(f StatisticsFilter, a *args) string {
 
 // OutcomesByQualificationRoute counts the outcomes of closed sessions per session,
 // qualification and route, in one GROUP BY: a few rows per session, whatever the number of
-// enrolments. The caller folds sessions into years (in Paris time).
+// enrolments. The caller folds sessions into years (in Paris time). Each row also carries the
+// days from enrolment to the session's closing (sum, shortest, longest), for the delays.
 func (q Q) OutcomesByQualificationRoute(ctx context.Context, f StatisticsFilter) ([]OutcomeCount, error) {
 	var a args
-	query := `SELECT s.starts_at, e.qualification_id, e.route, jc.outcome, COUNT(*)` + judgedFrom(f, &a) +
-		` GROUP BY s.id, s.starts_at, e.qualification_id, e.route, jc.outcome`
+	d := q.daysBetween("COALESCE(s.closed_at, s.starts_at)", "e.created_at")
+	query := `SELECT s.starts_at, e.qualification_id, e.route, jc.outcome, COUNT(*), SUM(` + d + `), MIN(` + d + `), MAX(` + d + `)` +
+		judgedFrom(f, &a) + ` GROUP BY s.id, s.starts_at, e.qualification_id, e.route, jc.outcome`
 	rows, err := q.db.QueryContext(ctx, query, a...)
 	if err != nil {
 		return nil, normalize(err)
@@ -91,7 +88,7 @@ func (q Q) OutcomesByQualificationRoute(ctx context.Context, f StatisticsFilter)
 	for rows.Next() {
 		var c OutcomeCount
 		var route, outcome string
-		if err := rows.Scan(&c.SessionStartsAt, &c.QualificationID, &route, &outcome, &c.Count); err != nil {
+		if err := rows.Scan(&c.SessionStartsAt, &c.QualificationID, &route, &outcome, &c.Count, &c.DaysSum, &c.DaysMin, &c.DaysMax); err != nil {
 			return nil, normalize(err)
 		}
 		c.Route, c.Outcome = domain.Route(route), domain.EnrolmentStatus(outcome)
@@ -156,31 +153,6 @@ func (q Q) daysBetween(a, b string) string {
 		return `(EXTRACT(EPOCH FROM (` + a + ` - ` + b + `)) / 86400.0)`
 	}
 	return `(julianday(` + a + `) - julianday(` + b + `))`
-}
-
-// DelaysByRoute gives, per route, the time from enrolment to the result of a closed session
-// (its closing): count, mean, shortest and longest, in days.
-func (q Q) DelaysByRoute(ctx context.Context, f StatisticsFilter) ([]DelayStats, error) {
-	var a args
-	d := q.daysBetween("s.closed_at", "e.created_at")
-	query := `SELECT e.route, COUNT(*), AVG(` + d + `), MIN(` + d + `), MAX(` + d + `)` + judgedFrom(f, &a) +
-		` AND s.closed_at IS NOT NULL GROUP BY e.route`
-	rows, err := q.db.QueryContext(ctx, query, a...)
-	if err != nil {
-		return nil, normalize(err)
-	}
-	defer rows.Close()
-	var out []DelayStats
-	for rows.Next() {
-		var d DelayStats
-		var route string
-		if err := rows.Scan(&route, &d.Count, &d.MeanDays, &d.MinDays, &d.MaxDays); err != nil {
-			return nil, normalize(err)
-		}
-		d.Route = domain.Route(route)
-		out = append(out, d)
-	}
-	return out, normalize(rows.Err())
 }
 
 // ClosedSessionStarts returns when each closed session started, for the years to choose from.
