@@ -123,7 +123,7 @@ func (s *Service) Statistics(ctx context.Context, a domain.Actor, in StatisticsF
 	if in.Route != "" && !in.Route.Valid() {
 		return out, domain.Errorf(domain.EINVALID, "Cette voie d'accès n'existe pas : choisissez-en une dans la liste.")
 	}
-	orgName := map[string]string{"": "Sans organisme de formation"}
+	orgName := map[string]string{"": noOrganisation}
 	for _, o := range orgs {
 		orgName[o.ID] = o.Name
 	}
@@ -190,6 +190,9 @@ func (s *Service) Statistics(ctx context.Context, a domain.Actor, in StatisticsF
 			if a.Route != b.Route {
 				return routeOrder(a.Route) < routeOrder(b.Route)
 			}
+			if (a.Organisation == noOrganisation) != (b.Organisation == noOrganisation) {
+				return b.Organisation == noOrganisation // the enrolments without an OF come last
+			}
 			return a.Organisation < b.Organisation
 		})
 		return rows
@@ -253,6 +256,9 @@ func (s *Service) Statistics(ctx context.Context, a domain.Actor, in StatisticsF
 	}
 	return out, nil
 }
+
+// noOrganisation names the results of enrolments without a training organisation (VAE).
+const noOrganisation = "Sans organisme de formation"
 
 // ParseStatisticsYear reads the year of the filter ("" for every year).
 func ParseStatisticsYear(s string) (int, error) {
