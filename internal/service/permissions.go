@@ -72,6 +72,9 @@ const (
 	// The declaration of awards to the Caisse des Dépôts (issue 13).
 	ActDeclarationRead  Action = "declaration.read"  // the declarations page: states, what cannot be declared, late ones
 	ActDeclarationWrite Action = "declaration.write" // build a batch, download its file, apply a processing report
+
+	// What the branch sees (issue 12).
+	ActStatisticsRead Action = "statistics.read" // the statistics page: results, steps, delays
 )
 
 // Access is how far a role may carry an action.
@@ -195,6 +198,7 @@ var Permissions = map[Action]map[domain.Role]Access{
 	ActNIRWrite:          {domain.RoleSecretariat: AccessAll, domain.RoleCandidate: AccessScoped}, // the candidate, their own
 	ActDeclarationRead:   {domain.RoleSecretariat: AccessAll},
 	ActDeclarationWrite:  {domain.RoleSecretariat: AccessAll},
+	ActStatisticsRead:    {domain.RoleSecretariat: AccessAll, domain.RoleBranch: AccessAll},
 }
 
 // AccessFor returns the widest access any of the actor's roles gives for the action.

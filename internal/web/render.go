@@ -82,6 +82,8 @@ var funcs = template.FuncMap{
 	"retentionOrigin": retentionOrigin,
 	"period":          domain.RetentionPeriod,
 	"number":          frenchNumber,
+	"percent":         frenchPercent,
+	"decimal":         frenchDecimal,
 	"add":             func(a, b int) int { return a + b },
 	"join":            strings.Join,
 	"contains": func(list []string, s string) bool {
@@ -186,6 +188,7 @@ func (s *Server) nav(ctx context.Context, a domain.Actor, path string) []navItem
 		{"Organismes de formation", "/organismes", service.ActOrganisationRead},
 		{"Entreprises", "/entreprises", service.ActCompanyRead},
 		{"Comptes", "/comptes", service.ActUserManage},
+		{"Statistiques", "/statistiques", service.ActStatisticsRead},
 		{"Journal d'audit", "/audit", service.ActAuditRead},
 		{"Courriels", "/courriels", service.ActOutboxRead},
 		{"Paramètres", "/parametres", service.ActBranchSettings},

@@ -55,6 +55,7 @@ func (s *Server) registerRoutes() {
 	s.registerVAEStaffRoutes()     // routes_vae_staff.go: VAE requests, list, file overview, reviews, decisions
 	s.registerVAECandidateRoutes() // routes_vae_candidate.go: admissibility file, experience file, evidence
 	s.registerPersonalDataRoutes() // routes_personal_data.go: privacy notice, retention rules, erasure on request
+	s.registerStatisticsRoutes()   // routes_statistics.go: what the branch sees (statistics)
 
 	if s.opts.API != nil {
 		s.mux.Handle("/api/v1/", s.opts.API)

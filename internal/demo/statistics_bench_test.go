@@ -1,0 +1,54 @@
+package demo
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"slices"
+	"testing"
+	"time"
+
+	"cqp/internal/service"
+)
+
+// BenchmarkStatistics computes the statistics page (issue 12) over the benchmark's data set,
+// as the branch (CPNEFP) reads it: every year, then one year, qualification and OF.
+func BenchmarkStatistics(b *testing.B) {
+	for _, target := range benchTargets() {
+		b.Run(target.name, func(b *testing.B) {
+			s := target.open(b)
+			svc := service.New(s, time.Now, slog.New(slog.DiscardHandler), "")
+			branch := benchActor(b, svc, email("cpnefp"))
+			ctx := context.Background()
+			all, err := svc.Statistics(ctx, branch, service.StatisticsFilter{})
+			if err != nil {
+				b.Fatal(err)
+			}
+			if all.Total.Judged == 0 || len(all.Years) == 0 || len(all.Organisations) < 2 {
+				b.Fatalf("no results to count: %+v", all.Total)
+			}
+			b.Logf("%s: %d judged, %d certified over %d years", target.name, all.Total.Judged, all.Total.Certified, len(all.Years))
+			filtered := service.StatisticsFilter{Year: all.Years[len(all.Years)-1], QualificationCode: all.Qualifications[0].Code,
+				OrganisationID: all.Organisations[1].ID}
+			for _, p := range []struct {
+				name string
+				in   service.StatisticsFilter
+			}{{"every-year", service.StatisticsFilter{}}, {"year-qualification-organisation", filtered}} {
+				b.Run(p.name, func(b *testing.B) {
+					var durations []time.Duration
+					for b.Loop() {
+						start := time.Now()
+						_, err := svc.Statistics(ctx, branch, p.in)
+						durations = append(durations, time.Since(start))
+						if err != nil {
+							b.Fatal(fmt.Errorf("%s: %w", p.name, err))
+						}
+					}
+					slices.Sort(durations)
+					b.ReportMetric(percentile(durations, 50), "p50-ms")
+					b.ReportMetric(percentile(durations, 95), "p95-ms")
+				})
+			}
+		})
+	}
+}

@@ -1,0 +1,174 @@
+package store
+
+import (
+	"context"
+	"time"
+
+	"cqp/internal/domain"
+)
+
+// StatisticsFilter narrows the statistics page's figures. Zero values do not filter.
+// JudgedFrom and JudgedUntil bound the jury session's start ([from, until)); they apply to
+// the figures about results, not to the candidates at each step now.
+type StatisticsFilter struct {
+	JudgedFrom, JudgedUntil time.Time
+	QualificationID         string
+	Route                   domain.Route
+	TrainingOrganisationID  string
+}
+
+// OutcomeCount is how many enrolments one closed jury session gave one outcome, for one
+// qualification and route, or for one training organisation.
+type OutcomeCount struct {
+	SessionStartsAt        time.Time
+	QualificationID        string       // empty when counted by organisation
+	Route                  domain.Route // empty when counted by organisation
+	TrainingOrganisationID string       // empty when counted by qualification and route, or for no OF
+	Outcome                domain.EnrolmentStatus
+	Count                  int
+	// The days from enrolment to the session's closing, summed, shortest and longest: filled
+	// by OutcomesByQualificationRoute, so that the delays cost no query of their own.
+	DaysSum, DaysMin, DaysMax float64
+}
+
+// StepCount is how many enrolments of a route are at one status now.
+type StepCount struct {
+	Route  domain.Route
+	Status domain.EnrolmentStatus
+	Count  int
+}
+
+// judgedFrom is the FROM and WHERE of every figure about results: the outcomes of closed
+// sessions, a session corrected by a closed rectification counting no more (its rectification
+// counts instead).
+func judgedFrom(f StatisticsFilter, a *args) string {
+	q := ` FROM jury_candidates jc
+	 JOIN jury_sessions s ON s.id = jc.session_id
+	 JOIN enrolments e ON e.id = jc.enrolment_id
+	 WHERE s.status = ` + a.add(string(JuryClosed)) + ` AND jc.outcome <> ''
+	 AND NOT EXISTS (SELECT 1 FROM jury_sessions r WHERE r.rectifies_session_id = s.id AND r.status = ` + a.add(string(JuryClosed)) + `)`
+	if !f.JudgedFrom.IsZero() {
+		q += ` AND s.starts_at >= ` + a.add(f.JudgedFrom.UTC())
+	}
+	if !f.JudgedUntil.IsZero() {
+		q += ` AND s.starts_at < ` + a.add(f.JudgedUntil.UTC())
+	}
+	return q + enrolmentFilter(f, a)
+}
+
+func enrolmentFilter(f StatisticsFilter, a *args) string {
+	q := ""
+	if f.QualificationID != "" {
+		q += ` AND e.qualification_id = ` + a.add(f.QualificationID)
+	}
+	if f.Route != "" {
+		q += ` AND e.route = ` + a.add(string(f.Route))
+	}
+	if f.TrainingOrganisationID != "" {
+		q += ` AND e.training_organisation_id = ` + a.add(f.TrainingOrganisationID)
+	}
+	return q
+}
+
+// OutcomesByQualificationRoute counts the outcomes of closed sessions per session,
+// qualification and route, in one GROUP BY: a few rows per session, whatever the number of
+// enrolments. The caller folds sessions into years (in Paris time). Each row also carries the
+// days from enrolment to the session's closing (sum, shortest, longest), for the delays.
+func (q Q) OutcomesByQualificationRoute(ctx context.Context, f StatisticsFilter) ([]OutcomeCount, error) {
+	var a args
+	d := q.daysBetween("COALESCE(s.closed_at, s.starts_at)", "e.created_at")
+	query := `SELECT s.starts_at, e.qualification_id, e.route, jc.outcome, COUNT(*), SUM(` + d + `), MIN(` + d + `), MAX(` + d + `)` +
+		judgedFrom(f, &a) + ` GROUP BY s.id, s.starts_at, e.qualification_id, e.route, jc.outcome`
+	rows, err := q.db.QueryContext(ctx, query, a...)
+	if err != nil {
+		return nil, normalize(err)
+	}
+	defer rows.Close()
+	var out []OutcomeCount
+	for rows.Next() {
+		var c OutcomeCount
+		var route, outcome string
+		if err := rows.Scan(&c.SessionStartsAt, &c.QualificationID, &route, &outcome, &c.Count, &c.DaysSum, &c.DaysMin, &c.DaysMax); err != nil {
+			return nil, normalize(err)
+		}
+		c.Route, c.Outcome = domain.Route(route), domain.EnrolmentStatus(outcome)
+		out = append(out, c)
+	}
+	return out, normalize(rows.Err())
+}
+
+// OutcomesByOrganisation counts the outcomes of closed sessions per session and training
+// organisation ("" for enrolments without one).
+func (q Q) OutcomesByOrganisation(ctx context.Context, f StatisticsFilter) ([]OutcomeCount, error) {
+	var a args
+	query := `SELECT s.starts_at, COALESCE(e.training_organisation_id, ''), jc.outcome, COUNT(*)` + judgedFrom(f, &a) +
+		` GROUP BY s.id, s.starts_at, e.training_organisation_id, jc.outcome`
+	rows, err := q.db.QueryContext(ctx, query, a...)
+	if err != nil {
+		return nil, normalize(err)
+	}
+	defer rows.Close()
+	var out []OutcomeCount
+	for rows.Next() {
+		var c OutcomeCount
+		var outcome string
+		if err := rows.Scan(&c.SessionStartsAt, &c.TrainingOrganisationID, &outcome, &c.Count); err != nil {
+			return nil, normalize(err)
+		}
+		c.Outcome = domain.EnrolmentStatus(outcome)
+		out = append(out, c)
+	}
+	return out, normalize(rows.Err())
+}
+
+// StepCounts counts the enrolments at each status now, per route (the year does not apply).
+func (q Q) StepCounts(ctx context.Context, f StatisticsFilter) ([]StepCount, error) {
+	var a args
+	query := `SELECT e.route, e.status, COUNT(*) FROM enrolments e WHERE 1 = 1` + enrolmentFilter(f, &a) +
+		` GROUP BY e.route, e.status`
+	rows, err := q.db.QueryContext(ctx, query, a...)
+	if err != nil {
+		return nil, normalize(err)
+	}
+	defer rows.Close()
+	var out []StepCount
+	for rows.Next() {
+		var c StepCount
+		var route, status string
+		if err := rows.Scan(&route, &status, &c.Count); err != nil {
+			return nil, normalize(err)
+		}
+		c.Route, c.Status = domain.Route(route), domain.EnrolmentStatus(status)
+		out = append(out, c)
+	}
+	return out, normalize(rows.Err())
+}
+
+// daysBetween is the one expression that differs between the dialects: the days (with their
+// fraction) from the timestamp b to the timestamp a. Neither engine subtracts timestamps the
+// other's way, and the alternative, reading every judged enrolment into Go, does not scale to
+// a million enrolments.
+func (q Q) daysBetween(a, b string) string {
+	if q.dialect == Postgres {
+		return `(EXTRACT(EPOCH FROM (` + a + ` - ` + b + `)) / 86400.0)`
+	}
+	return `(julianday(` + a + `) - julianday(` + b + `))`
+}
+
+// ClosedSessionStarts returns when each closed session started, for the years to choose from.
+func (q Q) ClosedSessionStarts(ctx context.Context) ([]time.Time, error) {
+	rows, err := q.db.QueryContext(ctx, `SELECT starts_at FROM jury_sessions WHERE status = $1 ORDER BY starts_at`, string(JuryClosed))
+	if err != nil {
+		return nil, normalize(err)
+	}
+	defer rows.Close()
+	var out []time.Time
+	for rows.Next() {
+		var t time.Time
+		if err := rows.Scan(&t); err != nil {
+			return nil, normalize(err)
+		}
+		out = append(out, t)
+	}
+	return out, normalize(rows.Err())
+}
