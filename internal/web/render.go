@@ -188,6 +188,7 @@ func (s *Server) nav(ctx context.Context, a domain.Actor, path string) []navItem
 		{"Comptes", "/comptes", service.ActUserManage},
 		{"Journal d'audit", "/audit", service.ActAuditRead},
 		{"Courriels", "/courriels", service.ActOutboxRead},
+		{"Rapports", "/rapports", service.ActBilanExport},
 		{"Paramètres", "/parametres", service.ActBranchSettings},
 	}
 	var out []navItem
