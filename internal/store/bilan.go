@@ -9,20 +9,15 @@ import (
 	"cqp/internal/domain"
 )
 
-// The annual bilan (issue 12) reads every enrolment of a year through a callback, a page of
-// bilanPage enrolments at a time, so that the memory it holds does not grow with the year:
-// a keyset on (candidate number, enrolment id) rather than one cursor left open, so that the
-// blocks and documents of a page are read by two more queries without a second connection.
-// Each page costs PostgreSQL a scan of the enrolments and a sort, so pages are large: 5 000
-// rows (about 10 MB of heap, whatever the year) took the 100 000-candidate bilan from 7,2 s
-// to 2,2 s there; the IN lists stay far below both dialects' limits on parameters.
-var bilanPage = 5000
+// The annual bilan (issue 12) reads every enrolment of a year through a callback, in one
+// streamed query: the year's enrolments are chosen once (a materialised CTE), and their blocks
+// acquired and documents come in the same stream as rows of their own, right after their
+// enrolment's, so that neither a page of rows nor a second connection is needed and the base is
+// read once. The sort of the year's rows is the database's (spilled to disk past its memory).
 
 // BilanCandidate is one row of the bilan: an enrolment created in the year, or judged by a
 // session of the year that is closed (the latest such session when there are several, as a
-// rectification supersedes what it rectifies). The year's judged enrolments are read once per
-// page as a grouped derived table rather than by a subquery per enrolment, which cost a
-// second at 100 000 enrolments.
+// rectification supersedes what it rectifies).
 type BilanCandidate struct {
 	EnrolmentID        string
 	CandidateNumber    string
@@ -46,133 +41,90 @@ type BilanCandidate struct {
 	Documents          []string        // numbers of the certificate and attestations not revoked
 }
 
-// BilanCandidates calls each for every enrolment of the year, by candidate number.
+// BilanCandidates calls each for every enrolment of the year, by candidate number. Call it
+// on Read(): the rows stream while each runs.
 func (q Q) BilanCandidates(ctx context.Context, year int, each func(BilanCandidate) error) error {
 	from := time.Date(year, 1, 1, 0, 0, 0, 0, time.UTC)
-	to := from.AddDate(1, 0, 0)
-	lastNumber, lastID := "", ""
-	for {
-		page, err := q.bilanPage(ctx, from, to, lastNumber, lastID)
-		if err != nil {
-			return err
-		}
-		if len(page) == 0 {
-			return nil
-		}
-		if err := q.bilanDetails(ctx, page); err != nil {
-			return err
-		}
-		for _, c := range page {
-			if err := each(c); err != nil {
-				return err
-			}
-		}
-		if len(page) < bilanPage {
-			return nil
-		}
-		lastNumber, lastID = page[len(page)-1].CandidateNumber, page[len(page)-1].EnrolmentID
-	}
-}
-
-func (q Q) bilanPage(ctx context.Context, from, to time.Time, lastNumber, lastID string) ([]BilanCandidate, error) {
 	rows, err := q.db.QueryContext(ctx,
-		`SELECT e.id, c.number, c.birth_name, c.used_name, c.first_names, qu.code, qu.title, e.route, e.public, e.status,
+		`WITH latest AS (
+		     SELECT jc2.enrolment_id AS enrolment_id, MAX(s2.starts_at) AS starts_at
+		     FROM jury_sessions s2 JOIN jury_candidates jc2 ON jc2.session_id = s2.id
+		     WHERE s2.status = 'closed' AND s2.starts_at >= $1 AND s2.starts_at < $2
+		     GROUP BY jc2.enrolment_id),
+		 yr AS MATERIALIZED (
+		     SELECT e.id AS id, e.candidate_id AS candidate_id, e.qualification_id AS qualification_id, c.number AS number,
+		            latest.starts_at AS starts_at
+		     FROM enrolments e
+		     JOIN candidates c ON c.id = e.candidate_id
+		     LEFT JOIN latest ON latest.enrolment_id = e.id
+		     WHERE (e.created_at >= $1 AND e.created_at < $2) OR latest.enrolment_id IS NOT NULL)
+		 SELECT 0 AS kind, yr.number, yr.id, c.birth_name, c.used_name, c.first_names, qu.code, qu.title, e.route, e.public, e.status,
 		        COALESCE(o.name, ''), COALESCE(co.name, ''), e.created_at, e.blocks,
-		        COALESCE(s.id, ''), s.starts_at, COALESCE(s.place, ''), COALESCE(jc.outcome, '')
-		 FROM enrolments e
+		        COALESCE(s.id, ''), s.starts_at, COALESCE(s.place, ''), COALESCE(jc.outcome, ''), '' AS sub1, '' AS sub2
+		 FROM yr
+		 JOIN enrolments e ON e.id = yr.id
 		 JOIN candidates c ON c.id = e.candidate_id
-		 -- latest first, so the year's filter is tested before the names are looked up
-		 LEFT JOIN (SELECT jc2.enrolment_id AS enrolment_id, MAX(s2.starts_at) AS starts_at
-		            FROM jury_sessions s2 JOIN jury_candidates jc2 ON jc2.session_id = s2.id
-		            WHERE s2.status = 'closed' AND s2.starts_at >= $1 AND s2.starts_at < $2
-		            GROUP BY jc2.enrolment_id) latest ON latest.enrolment_id = e.id
-		 LEFT JOIN jury_sessions s ON s.starts_at = latest.starts_at AND s.status = 'closed'
-		       AND s.id IN (SELECT session_id FROM jury_candidates WHERE enrolment_id = e.id)
-		 LEFT JOIN jury_candidates jc ON jc.session_id = s.id AND jc.enrolment_id = e.id
 		 JOIN qualifications qu ON qu.id = e.qualification_id
 		 LEFT JOIN training_organisations o ON o.id = e.training_organisation_id
 		 LEFT JOIN companies co ON co.id = e.company_id
-		 WHERE ((e.created_at >= $1 AND e.created_at < $2) OR latest.enrolment_id IS NOT NULL)
-		   AND (c.number > $3 OR (c.number = $3 AND e.id > $4))
-		 ORDER BY c.number, e.id
-		 LIMIT $5`,
-		from, to, lastNumber, lastID, bilanPage)
-	if err != nil {
-		return nil, normalize(err)
-	}
-	defer rows.Close()
-	var out []BilanCandidate
-	for rows.Next() {
-		var c BilanCandidate
-		var route, public, status, blocks string
-		var jury sql.NullTime
-		if err := rows.Scan(&c.EnrolmentID, &c.CandidateNumber, &c.BirthName, &c.UsedName, &c.FirstNames,
-			&c.QualificationCode, &c.QualificationTitle, &route, &public, &status, &c.Organisation, &c.Company,
-			&c.EnrolledAt, &blocks, &c.SessionID, &jury, &c.JuryPlace, &c.Outcome); err != nil {
-			return nil, normalize(err)
-		}
-		c.Route, c.Public, c.Status = domain.Route(route), domain.Public(public), domain.EnrolmentStatus(status)
-		c.Blocks = strings.Fields(blocks)
-		c.JuryDate = timePtr(jury)
-		out = append(out, c)
-	}
-	return out, normalize(rows.Err())
-}
-
-// bilanDetails fills the blocks acquired and the documents of a page's enrolments.
-func (q Q) bilanDetails(ctx context.Context, page []BilanCandidate) error {
-	at := make(map[string]int, len(page))
-	ids := make([]string, len(page))
-	for i, c := range page {
-		at[c.EnrolmentID], ids[i] = i, c.EnrolmentID
-	}
-	var a args
-	in := a.in(ids)
-	rows, err := q.db.QueryContext(ctx,
-		`SELECT e.id, ab.enrolment_id, ab.block_code, ab.session_id, ab.acquired_on, src.route
-		 FROM enrolments e
-		 JOIN enrolments src ON src.candidate_id = e.candidate_id AND src.qualification_id = e.qualification_id
+		 LEFT JOIN jury_sessions s ON s.starts_at = yr.starts_at AND s.status = 'closed'
+		       AND s.id IN (SELECT session_id FROM jury_candidates WHERE enrolment_id = yr.id)
+		 LEFT JOIN jury_candidates jc ON jc.session_id = s.id AND jc.enrolment_id = yr.id
+		 UNION ALL
+		 SELECT 1, yr.number, yr.id, ab.block_code, ab.session_id, ab.acquired_on, src.route, ab.enrolment_id, '', '', '',
+		        '', '', NULL, '', '', NULL, '', '', '', ''
+		 FROM yr
+		 JOIN enrolments src ON src.candidate_id = yr.candidate_id AND src.qualification_id = yr.qualification_id
 		 JOIN acquired_blocks ab ON ab.enrolment_id = src.id
-		 WHERE e.id IN `+in+`
-		 ORDER BY e.id, ab.block_code, ab.acquired_on, ab.enrolment_id`, a...)
+		 UNION ALL
+		 SELECT 2, yr.number, yr.id, ce.number, '', '', '', '', '', '', '',
+		        '', '', NULL, '', '', NULL, '', '', '', ''
+		 FROM yr
+		 JOIN certificates ce ON ce.enrolment_id = yr.id AND ce.revoked_at IS NULL
+		 ORDER BY 2, 3, 1, 4, 6, 8`,
+		from, from.AddDate(1, 0, 0))
 	if err != nil {
 		return normalize(err)
 	}
+	defer rows.Close()
+	var cur BilanCandidate
+	have := false
 	for rows.Next() {
-		var id, on, route string
-		var b AcquiredBlock
-		if err := rows.Scan(&id, &b.EnrolmentID, &b.BlockCode, &b.SessionID, &on, &route); err != nil {
-			rows.Close()
+		var kind int
+		var number, id, a, b, c, d, e, f, g, h, org, co, blocks, sessionID, place, outcome, x, y string
+		var enrolled, jury sql.NullTime
+		if err := rows.Scan(&kind, &number, &id, &a, &b, &c, &d, &e, &f, &g, &h, &org, &co, &enrolled, &blocks,
+			&sessionID, &jury, &place, &outcome, &x, &y); err != nil {
 			return normalize(err)
 		}
-		b.AcquiredOn, b.Route = parseDate(on), domain.Route(route)
-		c := &page[at[id]]
-		if n := len(c.Acquired); n > 0 && c.Acquired[n-1].BlockCode == b.BlockCode {
-			continue // acquired twice on two enrolments: the first award counts
+		switch kind {
+		case 0:
+			if have {
+				if err := each(cur); err != nil {
+					return err
+				}
+			}
+			cur, have = BilanCandidate{EnrolmentID: id, CandidateNumber: number, BirthName: a, UsedName: b, FirstNames: c,
+				QualificationCode: d, QualificationTitle: e, Route: domain.Route(f), Public: domain.Public(g),
+				Status: domain.EnrolmentStatus(h), Organisation: org, Company: co, EnrolledAt: enrolled.Time,
+				Blocks: strings.Fields(blocks), SessionID: sessionID, JuryDate: timePtr(jury), JuryPlace: place, Outcome: outcome}, true
+		case 1:
+			if n := len(cur.Acquired); n > 0 && cur.Acquired[n-1].BlockCode == a {
+				continue // acquired twice on two enrolments: the first award counts
+			}
+			cur.Acquired = append(cur.Acquired, AcquiredBlock{BlockCode: a, SessionID: b, AcquiredOn: parseDate(c),
+				Route: domain.Route(d), EnrolmentID: e})
+		case 2:
+			cur.Documents = append(cur.Documents, a)
 		}
-		c.Acquired = append(c.Acquired, b)
 	}
-	rows.Close()
 	if err := rows.Err(); err != nil {
 		return normalize(err)
 	}
-	rows, err = q.db.QueryContext(ctx,
-		`SELECT enrolment_id, number FROM certificates
-		 WHERE revoked_at IS NULL AND enrolment_id IN `+in+`
-		 ORDER BY enrolment_id, number`, a...)
-	if err != nil {
-		return normalize(err)
+	if have {
+		return each(cur)
 	}
-	defer rows.Close()
-	for rows.Next() {
-		var id, number string
-		if err := rows.Scan(&id, &number); err != nil {
-			return normalize(err)
-		}
-		c := &page[at[id]]
-		c.Documents = append(c.Documents, number)
-	}
-	return normalize(rows.Err())
+	return nil
 }
 
 // BilanJury is one session closed in the year, with its candidates counted by outcome.

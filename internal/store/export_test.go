@@ -42,10 +42,3 @@ func (q Q) ExecRaw(ctx context.Context, query string, args ...any) error {
 	_, err := q.db.ExecContext(ctx, query, args...)
 	return normalize(err)
 }
-
-// SetBilanPage sets how many enrolments the bilan reads at a time, and returns the undo.
-func SetBilanPage(n int) func() {
-	old := bilanPage
-	bilanPage = n
-	return func() { bilanPage = old }
-}
