@@ -44,8 +44,9 @@ type BilanCandidate struct {
 
 // BilanBlock is one block the candidate holds, and how it was acquired.
 type BilanBlock struct {
-	Code string
-	How  string // e.g. "formation, jury du 12/06/2026"
+	Code       string
+	How        string // e.g. "formation, jury du 12/06/2026"
+	AtThisJury bool   // acquired at the row's jury (the year's), not earlier
 }
 
 // BilanJury is one row of the juries' sheet.
@@ -74,6 +75,7 @@ var (
 	BilanJuriesHeader       = []string{"Date du jury", "Lieu", "Rectification", "Candidats", "Certifiés", "Partiels", "Non certifiés"}
 	BilanTotalsHeader       = []string{"Code CQP", "Intitulé du CQP", "Voie d'accès", "Résultat", "Inscriptions"}
 	BilanOrganisationHeader = []string{"Organisme de formation", "Inscriptions", "Certifiés", "Partiels", "Non certifiés", NoJuryResult}
+	BilanBlockHeader        = []string{"Code CQP", "Bloc", "Acquis à un jury de l'année"}
 )
 
 // Result labels, as the service writes them in BilanCandidate.Result.
@@ -111,6 +113,8 @@ func WriteBilan(w io.Writer, src BilanSource) error {
 	type key struct{ code, title, route, result string }
 	byKey := map[key]int{}
 	byOrg := map[string]*[5]int{}
+	type block struct{ qualification, code string }
+	byBlock := map[block]int{}
 	sw, err := newBilanSheet(f, "Candidats", BilanCandidatesHeader, bilanCandidateWidths, headStyle)
 	if err != nil {
 		return err
@@ -126,6 +130,9 @@ func WriteBilan(w io.Writer, src BilanSource) error {
 		how := make([]string, len(c.Acquired))
 		for i, b := range c.Acquired {
 			codes[i], how[i] = b.Code, b.Code+" : "+b.How
+			if b.AtThisJury {
+				byBlock[block{c.QualificationCode, b.Code}]++
+			}
 		}
 		result := c.Result
 		if result == "" {
@@ -180,7 +187,8 @@ func WriteBilan(w io.Writer, src BilanSource) error {
 		return err
 	}
 
-	// Totaux: by qualification × route × result, then by training organisation below.
+	// Totaux: by qualification × route × result, then by training organisation, then by block
+	// (the blocks acquired at the year's juries), each table below the other.
 	if sw, err = newBilanSheet(f, "Totaux", BilanTotalsHeader, []float64{30, 34, 14, 22, 14, 14}, headStyle); err != nil {
 		return err
 	}
@@ -223,6 +231,26 @@ func WriteBilan(w io.Writer, src BilanSource) error {
 			name = "(sans organisme)"
 		}
 		if err := sw.SetRow(cell(1, row), []any{name, n[0], n[1], n[2], n[3], n[4]}); err != nil {
+			return err
+		}
+	}
+	row += 2
+	if err := sw.SetRow(cell(1, row), headerCells(BilanBlockHeader, headStyle)); err != nil {
+		return err
+	}
+	blocks := make([]block, 0, len(byBlock))
+	for b := range byBlock {
+		blocks = append(blocks, b)
+	}
+	sort.Slice(blocks, func(i, j int) bool {
+		if blocks[i].qualification != blocks[j].qualification {
+			return blocks[i].qualification < blocks[j].qualification
+		}
+		return blocks[i].code < blocks[j].code
+	})
+	for _, b := range blocks {
+		row++
+		if err := sw.SetRow(cell(1, row), []any{b.qualification, b.code, byBlock[b]}); err != nil {
 			return err
 		}
 	}

@@ -78,7 +78,7 @@ func bilanRow(c store.BilanCandidate) docs.BilanCandidate {
 		// The route of the enrolment it was acquired on and the session's date: an earlier
 		// session, or another route of the same person, shows here.
 		how := b.Route.Label() + ", jury du " + b.AcquiredOn.String()
-		r.Acquired = append(r.Acquired, docs.BilanBlock{Code: b.BlockCode, How: how})
+		r.Acquired = append(r.Acquired, docs.BilanBlock{Code: b.BlockCode, How: how, AtThisJury: c.SessionID != "" && b.SessionID == c.SessionID})
 	}
 	return r
 }

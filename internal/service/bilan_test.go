@@ -173,6 +173,23 @@ func TestTheAnnualBilanWorkbook(t *testing.T) {
 					t.Errorf("total %s: %d, want %d", k, got[k], n)
 				}
 			}
+			// Below, by block: candidate A acquired every block of her choice at the year's jury,
+			// candidate B all but BC5.
+			tot := rows("Totaux")
+			blocks := map[string]string{}
+			inBlocks := false
+			for _, r := range tot {
+				if len(r) > 1 && r[1] == "Bloc" {
+					inBlocks = true
+					continue
+				}
+				if inBlocks && len(r) == 3 {
+					blocks[r[1]] = r[2]
+				}
+			}
+			if blocks["BC1"] != "2" || blocks["BC5"] != "1" {
+				t.Errorf("totals by block %v", blocks)
+			}
 			j := rows("Jurys")
 			if len(j) != 2 || j[1][0] != "10/12/2026" || strings.Join(j[1][3:], " ") != "2 1 1 0" {
 				t.Errorf("juries %q", j)
