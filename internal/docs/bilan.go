@@ -8,6 +8,8 @@ import (
 	"time"
 
 	"github.com/xuri/excelize/v2"
+
+	"cqp/internal/domain"
 )
 
 // The annual bilan (issue 12): a workbook the secretariat and the branch read in Excel or
@@ -222,7 +224,7 @@ func WriteBilan(w io.Writer, src BilanSource) error {
 	for o := range byOrg {
 		orgs = append(orgs, o)
 	}
-	sort.Strings(orgs)
+	sort.Slice(orgs, func(i, j int) bool { return domain.Fold(orgs[i]) < domain.Fold(orgs[j]) }) // « École » among the E
 	for _, o := range orgs {
 		row++
 		n := byOrg[o]
