@@ -45,6 +45,7 @@ func commands() []command {
 		{"remind", "queue the reminders to VAE candidates who hold a file too long", runRemind},
 		{"purge", "erase the personal data whose retention is over (--dry-run counts only)", runPurge},
 		{"accrochage", "declare awards to the Caisse des Dépôts: accrochage export --out FILE | report FILE", runAccrochage},
+		{"report", "write a report: report bilan --year YYYY --out FILE (the annual bilan, XLSX)", runReport},
 		{"version", "print the version", func(_ context.Context, _ []string, env *environment) int {
 			fmt.Fprintf(env.stdout, "cqp %s\n", version)
 			return 0

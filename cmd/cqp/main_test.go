@@ -8,6 +8,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/xuri/excelize/v2"
+
 	"cqp/internal/frameworkfile"
 )
 
@@ -179,5 +181,25 @@ func TestMigrateReportsTheSchemaVersion(t *testing.T) {
 	code, out, errOut := runCLI(t, "", "migrate", "--data", t.TempDir())
 	if code != 0 || !strings.Contains(out, "version") {
 		t.Fatalf("%d %s %s", code, out, errOut)
+	}
+}
+
+func TestReportBilanWritesTheWorkbook(t *testing.T) {
+	dir := t.TempDir()
+	out := filepath.Join(dir, "bilan.xlsx")
+	code, stdout, errOut := runCLI(t, "", "report", "bilan", "--data", dir, "--year", "2026", "--out", out)
+	if code != 0 || !strings.Contains(stdout, "Bilan 2026 written to") {
+		t.Fatalf("%d %q %q", code, stdout, errOut)
+	}
+	f, err := excelize.OpenFile(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	if got := strings.Join(f.GetSheetList(), ","); got != "Candidats,Jurys,Totaux" {
+		t.Fatalf("sheets %s", got)
+	}
+	if code, _, errOut := runCLI(t, "", "report", "bilan", "--data", dir, "--year", "2026"); code != 2 || !strings.Contains(errOut, "--out") {
+		t.Fatalf("without --out: %d %q", code, errOut)
 	}
 }

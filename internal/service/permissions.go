@@ -21,6 +21,7 @@ const (
 	ActOrganisationRead         Action = "organisation.read"     // training organisations
 	ActOrganisationManage       Action = "organisation.manage"   // create OFs, grant, suspend, withdraw accreditations, obligations
 	ActRegisterExport           Action = "organisation.register" // the register of accredited OFs, for France Compétences
+	ActBilanExport              Action = "report.bilan"          // the annual bilan (XLSX) of the CQPs, for the CPNEFP
 	ActCompanyRead              Action = "company.read"          // companies
 	ActCompanyManage            Action = "company.manage"        // create companies
 	ActUserManage               Action = "user.manage"           // accounts and roles
@@ -127,6 +128,7 @@ var Permissions = map[Action]map[domain.Role]Access{
 	},
 	ActOrganisationManage: {domain.RoleSecretariat: AccessAll},
 	ActRegisterExport:     {domain.RoleSecretariat: AccessAll, domain.RoleBranch: AccessAll},
+	ActBilanExport:        {domain.RoleSecretariat: AccessAll, domain.RoleBranch: AccessAll},
 	ActCompanyRead: {
 		domain.RoleSecretariat: AccessAll, domain.RoleBranch: AccessAll,
 		domain.RoleTrainingOrganisation: AccessAll, // an OF picks the companies of its candidates

@@ -66,6 +66,7 @@ var actionLabels = map[string]string{
 	"accreditation.reinstate":        "Habilitation rétablie",
 	"accreditation.obligations":      "Obligations des organismes habilités modifiées",
 	"register.export":                "Registre des organismes habilités exporté",
+	"bilan.export":                   "Bilan exporté",
 	"company.create":                 "Entreprise créée",
 	"funder.create":                  "Financeur créé",
 	"user.create":                    "Compte créé",

@@ -191,6 +191,7 @@ func (s *Server) nav(ctx context.Context, a domain.Actor, path string) []navItem
 		{"Statistiques", "/statistiques", service.ActStatisticsRead},
 		{"Journal d'audit", "/audit", service.ActAuditRead},
 		{"Courriels", "/courriels", service.ActOutboxRead},
+		{"Rapports", "/rapports", service.ActBilanExport},
 		{"Paramètres", "/parametres", service.ActBranchSettings},
 	}
 	var out []navItem

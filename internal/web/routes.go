@@ -45,6 +45,7 @@ func (s *Server) registerRoutes() {
 	s.handle("GET /candidats/{id}/donnees-personnelles.pdf", service.ActPersonalDataExport, s.candidatePersonalDataPDF)
 
 	s.registerAdminRoutes()
+	s.registerReportRoutes()
 	s.registerActionRoutes()                          // routes_actions.go: actions, enrolment interviews, imports
 	s.registerFollowupRoutes()                        // routes_followup.go: hours, internships, logbook, continuous marks, statuses
 	s.registerEvaluationRoutes()                      // routes_evaluation.go: final grids, commissions, orals

@@ -1,0 +1,123 @@
+package demo
+
+import (
+	"context"
+	"io"
+	"log/slog"
+	"runtime"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/xuri/excelize/v2"
+
+	"cqp/internal/docs"
+	"cqp/internal/domain"
+	"cqp/internal/service"
+	"cqp/internal/store"
+)
+
+// BenchmarkBilan measures the annual bilan (issue 12) over the demo data and 100 000
+// synthetic candidates, against excelize's StreamWriter writing the same number of rows and
+// cells from memory: the time of each and the peak heap while it runs.
+//
+//	go test -run '^$' -bench BenchmarkBilan -benchtime 3x ./internal/demo/
+func BenchmarkBilan(b *testing.B) {
+	const year = 2026
+	for _, target := range benchTargets() {
+		b.Run(target.name, func(b *testing.B) {
+			s := target.open(b)
+			svc := service.New(s, time.Now, slog.New(slog.DiscardHandler), "")
+			sys := domain.SystemActor("benchmark")
+			ctx := context.Background()
+			rows := 0
+			if err := s.Read().BilanCandidates(ctx, year, func(store.BilanCandidate) error { rows++; return nil }); err != nil {
+				b.Fatal(err)
+			}
+			b.Logf("%d rows of %d cells", rows, len(docs.BilanCandidatesHeader))
+			b.Run("bilan", func(b *testing.B) {
+				peak := heapPeak(b, func() {
+					for b.Loop() {
+						if err := svc.WriteBilan(ctx, sys, year, io.Discard); err != nil {
+							b.Fatal(err)
+						}
+					}
+				})
+				b.ReportMetric(float64(rows), "rows")
+				b.ReportMetric(peak, "peak-heap-MB")
+			})
+			b.Run("streamwriter-from-memory", func(b *testing.B) {
+				peak := heapPeak(b, func() {
+					for b.Loop() {
+						if err := streamFromMemory(rows, len(docs.BilanCandidatesHeader)); err != nil {
+							b.Fatal(err)
+						}
+					}
+				})
+				b.ReportMetric(float64(rows), "rows")
+				b.ReportMetric(peak, "peak-heap-MB")
+			})
+		})
+	}
+}
+
+// streamFromMemory writes rows × cols cells like the bilan's (text, and two dates) with
+// StreamWriter and nothing else.
+func streamFromMemory(rows, cols int) error {
+	f := excelize.NewFile()
+	defer f.Close()
+	sw, err := f.NewStreamWriter("Sheet1")
+	if err != nil {
+		return err
+	}
+	date, err := f.NewStyle(&excelize.Style{CustomNumFmt: new("dd/mm/yyyy")})
+	if err != nil {
+		return err
+	}
+	on := time.Date(2026, 6, 1, 0, 0, 0, 0, time.UTC)
+	row := make([]any, cols)
+	for i := range row {
+		row[i] = "Chargé de clientèle"
+	}
+	row[10], row[11] = excelize.Cell{StyleID: date, Value: on}, excelize.Cell{StyleID: date, Value: on}
+	for r := 1; r <= rows+1; r++ {
+		cell, _ := excelize.CoordinatesToCellName(1, r)
+		if err := sw.SetRow(cell, row); err != nil {
+			return err
+		}
+	}
+	if err := sw.Flush(); err != nil {
+		return err
+	}
+	_, err = f.WriteTo(io.Discard)
+	return err
+}
+
+// heapPeak runs fn while sampling the heap in use every 10 ms, and returns its peak in MB.
+func heapPeak(b *testing.B, fn func()) float64 {
+	runtime.GC()
+	var peak uint64
+	var mu sync.Mutex
+	done := make(chan struct{})
+	var wg sync.WaitGroup
+	wg.Go(func() {
+		t := time.NewTicker(10 * time.Millisecond)
+		defer t.Stop()
+		var m runtime.MemStats
+		for {
+			select {
+			case <-done:
+				return
+			case <-t.C:
+				runtime.ReadMemStats(&m)
+				mu.Lock()
+				peak = max(peak, m.HeapInuse)
+				mu.Unlock()
+			}
+		}
+	})
+	fn()
+	close(done)
+	wg.Wait()
+	return float64(peak) / (1 << 20)
+}

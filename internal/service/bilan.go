@@ -1,0 +1,84 @@
+package service
+
+import (
+	"context"
+	"io"
+	"strconv"
+
+	"cqp/internal/docs"
+	"cqp/internal/domain"
+	"cqp/internal/store"
+)
+
+// The annual bilan (issue 12). A row of the candidates' sheet is an enrolment created in the
+// year or judged by a session of the year that is closed (its latest one, a rectification
+// superseding what it rectifies); the juries' sheet holds the sessions of the year that are
+// closed. The year runs on UTC dates, as the sessions' times are stored. The follow-up of
+// candidates at 6 and 12 months does not exist yet, so the bilan has no column for it.
+
+// BilanYears are the years the bilan can be asked for.
+const (
+	BilanFirstYear = 2020
+	BilanLastYear  = 2100
+)
+
+// WriteBilan checks the actor may export the bilan, records the export in the audit trail and
+// writes the workbook for year to w. The audit entry is written first: a download cut short
+// still says who asked for the data.
+func (s *Service) WriteBilan(ctx context.Context, a domain.Actor, year int, w io.Writer) error {
+	if err := Check(a, ActBilanExport); err != nil {
+		return err
+	}
+	if year < BilanFirstYear || year > BilanLastYear {
+		return domain.Errorf(domain.EINVALID, "Choisissez une année entre %d et %d.", BilanFirstYear, BilanLastYear)
+	}
+	y := strconv.Itoa(year)
+	if err := s.store.Write(ctx, func(q store.Q) error {
+		return s.audit(ctx, q, a, change{Action: "bilan.export", EntityType: "bilan", EntityID: y,
+			After: map[string]string{"annee": y, "format": "xlsx"}})
+	}); err != nil {
+		return err
+	}
+	q := s.store.Read()
+	juries, err := q.BilanJuries(ctx, year)
+	if err != nil {
+		return err
+	}
+	src := docs.BilanSource{Year: year, Juries: make([]docs.BilanJury, len(juries))}
+	for i, j := range juries {
+		src.Juries[i] = docs.BilanJury{Date: domain.DateOf(j.StartsAt).Time(), Place: j.Place, Rectification: j.Rectifies,
+			Candidates: j.Candidates, Certified: j.Certified, Partial: j.Partial, NotCertified: j.NotCertified}
+	}
+	src.Candidates = func(each func(docs.BilanCandidate) error) error {
+		return q.BilanCandidates(ctx, year, func(c store.BilanCandidate) error { return each(bilanRow(c)) })
+	}
+	return docs.WriteBilan(w, src)
+}
+
+// bilanRow puts a store row in the sheet's words.
+func bilanRow(c store.BilanCandidate) docs.BilanCandidate {
+	r := docs.BilanCandidate{Number: c.CandidateNumber, BirthName: c.BirthName, UsedName: c.UsedName, FirstNames: c.FirstNames,
+		QualificationCode: c.QualificationCode, QualificationTitle: c.QualificationTitle, Route: c.Route.Label(),
+		Organisation: c.Organisation, Company: c.Company, Public: c.Public.Label(),
+		EnrolledAt: domain.DateOf(c.EnrolledAt).Time(), JuryPlace: c.JuryPlace, Status: c.Status.Label(),
+		Blocks: c.Blocks, Documents: c.Documents}
+	if c.JuryDate != nil {
+		d := domain.DateOf(*c.JuryDate).Time()
+		r.JuryDate = &d
+	}
+	switch c.Outcome {
+	case string(domain.StatusCertified):
+		r.Result = docs.ResultCertified
+	case string(domain.StatusPartial):
+		r.Result = docs.ResultPartial
+	case string(domain.StatusNotCertified):
+		r.Result = docs.ResultNotCertified
+	}
+	for _, b := range c.Acquired {
+		// The route of the enrolment it was acquired on and the session's date: an earlier
+		// session, or another route of the same person, shows here.
+		how := b.Route.Label() + ", jury du " + b.AcquiredOn.String()
+		r.Acquired = append(r.Acquired, docs.BilanBlock{Code: b.BlockCode, How: how, AtThisJury: c.SessionID != "" && b.SessionID == c.SessionID})
+	}
+	return r
+}

@@ -1,0 +1,170 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"strings"
+	"time"
+
+	"cqp/internal/domain"
+)
+
+// The annual bilan (issue 12) reads every enrolment of a year through a callback, in one
+// streamed query: the year's enrolments are chosen once (a materialised CTE), and their blocks
+// acquired and documents come in the same stream as rows of their own, right after their
+// enrolment's, so that neither a page of rows nor a second connection is needed and the base is
+// read once. The sort of the year's rows is the database's (spilled to disk past its memory).
+
+// BilanCandidate is one row of the bilan: an enrolment created in the year, or judged by a
+// session of the year that is closed (the latest such session when there are several, as a
+// rectification supersedes what it rectifies).
+type BilanCandidate struct {
+	EnrolmentID        string
+	CandidateNumber    string
+	BirthName          string
+	UsedName           string
+	FirstNames         string
+	QualificationCode  string
+	QualificationTitle string
+	Route              domain.Route
+	Public             domain.Public
+	Status             domain.EnrolmentStatus
+	Organisation       string // "" when none
+	Company            string // "" when none
+	EnrolledAt         time.Time
+	SessionID          string     // "" when not judged by a session closed in the year
+	JuryDate           *time.Time // the session's date, nil when not judged in the year
+	JuryPlace          string
+	Outcome            string // certified, partial, not_certified; "" when not judged in the year
+	Blocks             []string
+	Acquired           []AcquiredBlock // every block the person holds in this qualification
+	Documents          []string        // numbers of the certificate and attestations not revoked
+}
+
+// BilanCandidates calls each for every enrolment of the year, by candidate number. Call it
+// on Read(): the rows stream while each runs.
+func (q Q) BilanCandidates(ctx context.Context, year int, each func(BilanCandidate) error) error {
+	from := time.Date(year, 1, 1, 0, 0, 0, 0, time.UTC)
+	rows, err := q.db.QueryContext(ctx,
+		`WITH latest AS (
+		     SELECT jc2.enrolment_id AS enrolment_id, MAX(s2.starts_at) AS starts_at
+		     FROM jury_sessions s2 JOIN jury_candidates jc2 ON jc2.session_id = s2.id
+		     WHERE s2.status = 'closed' AND s2.starts_at >= $1 AND s2.starts_at < $2
+		     GROUP BY jc2.enrolment_id),
+		 yr AS MATERIALIZED (
+		     SELECT e.id AS id, e.candidate_id AS candidate_id, e.qualification_id AS qualification_id, c.number AS number,
+		            latest.starts_at AS starts_at
+		     FROM enrolments e
+		     JOIN candidates c ON c.id = e.candidate_id
+		     LEFT JOIN latest ON latest.enrolment_id = e.id
+		     WHERE (e.created_at >= $1 AND e.created_at < $2) OR latest.enrolment_id IS NOT NULL)
+		 SELECT 0 AS kind, yr.number, yr.id, c.birth_name, c.used_name, c.first_names, qu.code, qu.title, e.route, e.public, e.status,
+		        COALESCE(o.name, ''), COALESCE(co.name, ''), e.created_at, e.blocks,
+		        COALESCE(s.id, ''), s.starts_at, COALESCE(s.place, ''), COALESCE(jc.outcome, ''), '' AS sub1, '' AS sub2
+		 FROM yr
+		 JOIN enrolments e ON e.id = yr.id
+		 JOIN candidates c ON c.id = e.candidate_id
+		 JOIN qualifications qu ON qu.id = e.qualification_id
+		 LEFT JOIN training_organisations o ON o.id = e.training_organisation_id
+		 LEFT JOIN companies co ON co.id = e.company_id
+		 LEFT JOIN jury_sessions s ON s.starts_at = yr.starts_at AND s.status = 'closed'
+		       AND s.id IN (SELECT session_id FROM jury_candidates WHERE enrolment_id = yr.id)
+		 LEFT JOIN jury_candidates jc ON jc.session_id = s.id AND jc.enrolment_id = yr.id
+		 UNION ALL
+		 SELECT 1, yr.number, yr.id, ab.block_code, ab.session_id, ab.acquired_on, src.route, ab.enrolment_id, '', '', '',
+		        '', '', NULL, '', '', NULL, '', '', '', ''
+		 FROM yr
+		 JOIN enrolments src ON src.candidate_id = yr.candidate_id AND src.qualification_id = yr.qualification_id
+		 JOIN acquired_blocks ab ON ab.enrolment_id = src.id
+		 UNION ALL
+		 SELECT 2, yr.number, yr.id, ce.number, '', '', '', '', '', '', '',
+		        '', '', NULL, '', '', NULL, '', '', '', ''
+		 FROM yr
+		 JOIN certificates ce ON ce.enrolment_id = yr.id AND ce.revoked_at IS NULL
+		 ORDER BY 2, 3, 1, 4, 6, 8`,
+		from, from.AddDate(1, 0, 0))
+	if err != nil {
+		return normalize(err)
+	}
+	defer rows.Close()
+	var cur BilanCandidate
+	have := false
+	for rows.Next() {
+		var kind int
+		var number, id, a, b, c, d, e, f, g, h, org, co, blocks, sessionID, place, outcome, x, y string
+		var enrolled, jury sql.NullTime
+		if err := rows.Scan(&kind, &number, &id, &a, &b, &c, &d, &e, &f, &g, &h, &org, &co, &enrolled, &blocks,
+			&sessionID, &jury, &place, &outcome, &x, &y); err != nil {
+			return normalize(err)
+		}
+		switch kind {
+		case 0:
+			if have {
+				if err := each(cur); err != nil {
+					return err
+				}
+			}
+			cur, have = BilanCandidate{EnrolmentID: id, CandidateNumber: number, BirthName: a, UsedName: b, FirstNames: c,
+				QualificationCode: d, QualificationTitle: e, Route: domain.Route(f), Public: domain.Public(g),
+				Status: domain.EnrolmentStatus(h), Organisation: org, Company: co, EnrolledAt: enrolled.Time,
+				Blocks: strings.Fields(blocks), SessionID: sessionID, JuryDate: timePtr(jury), JuryPlace: place, Outcome: outcome}, true
+		case 1:
+			if n := len(cur.Acquired); n > 0 && cur.Acquired[n-1].BlockCode == a {
+				continue // acquired twice on two enrolments: the first award counts
+			}
+			cur.Acquired = append(cur.Acquired, AcquiredBlock{BlockCode: a, SessionID: b, AcquiredOn: parseDate(c),
+				Route: domain.Route(d), EnrolmentID: e})
+		case 2:
+			cur.Documents = append(cur.Documents, a)
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return normalize(err)
+	}
+	if have {
+		return each(cur)
+	}
+	return nil
+}
+
+// BilanJury is one session closed in the year, with its candidates counted by outcome.
+type BilanJury struct {
+	ID           string
+	StartsAt     time.Time
+	Place        string
+	Rectifies    bool
+	Candidates   int
+	Certified    int
+	Partial      int
+	NotCertified int
+}
+
+// BilanJuries returns the sessions of the year that are closed, by date.
+func (q Q) BilanJuries(ctx context.Context, year int) ([]BilanJury, error) {
+	from := time.Date(year, 1, 1, 0, 0, 0, 0, time.UTC)
+	rows, err := q.db.QueryContext(ctx,
+		`SELECT s.id, s.starts_at, s.place, COALESCE(s.rectifies_session_id, ''), COUNT(jc.enrolment_id),
+		        COALESCE(SUM(CASE WHEN jc.outcome = 'certified' THEN 1 ELSE 0 END), 0),
+		        COALESCE(SUM(CASE WHEN jc.outcome = 'partial' THEN 1 ELSE 0 END), 0),
+		        COALESCE(SUM(CASE WHEN jc.outcome = 'not_certified' THEN 1 ELSE 0 END), 0)
+		 FROM jury_sessions s
+		 LEFT JOIN jury_candidates jc ON jc.session_id = s.id
+		 WHERE s.status = 'closed' AND s.starts_at >= $1 AND s.starts_at < $2
+		 GROUP BY s.id, s.starts_at, s.place, s.rectifies_session_id
+		 ORDER BY s.starts_at, s.id`, from, from.AddDate(1, 0, 0))
+	if err != nil {
+		return nil, normalize(err)
+	}
+	defer rows.Close()
+	var out []BilanJury
+	for rows.Next() {
+		var j BilanJury
+		var rect string
+		if err := rows.Scan(&j.ID, &j.StartsAt, &j.Place, &rect, &j.Candidates, &j.Certified, &j.Partial, &j.NotCertified); err != nil {
+			return nil, normalize(err)
+		}
+		j.Rectifies = rect != ""
+		out = append(out, j)
+	}
+	return out, normalize(rows.Err())
+}
