@@ -290,7 +290,11 @@ func (q Q) CountEnrolments(ctx context.Context, scope Scope, statuses ...domain.
 		query += ` JOIN candidates c ON c.id = e.candidate_id`
 		conds = append(conds, cond)
 	}
-	rows, err := q.db.QueryContext(ctx, query+whereAll(conds)+` GROUP BY e.route, e.status`, a...)
+	return scanEnrolmentCounts(q.db.QueryContext(ctx, query+whereAll(conds)+` GROUP BY e.route, e.status`, a...))
+}
+
+// scanEnrolmentCounts reads rows of route, status and count.
+func scanEnrolmentCounts(rows *sql.Rows, err error) ([]EnrolmentCount, error) {
 	if err != nil {
 		return nil, normalize(err)
 	}

@@ -31,13 +31,6 @@ type OutcomeCount struct {
 	DaysSum, DaysMin, DaysMax float64
 }
 
-// StepCount is how many enrolments of a route are at one status now.
-type StepCount struct {
-	Route  domain.Route
-	Status domain.EnrolmentStatus
-	Count  int
-}
-
 // judgedFrom is the FROM and WHERE of every figure about results: the outcomes of closed
 // sessions, a session corrected by a closed rectification counting no more (its rectification
 // counts instead).
@@ -122,26 +115,11 @@ func (q Q) OutcomesByOrganisation(ctx context.Context, f StatisticsFilter) ([]Ou
 }
 
 // StepCounts counts the enrolments at each status now, per route (the year does not apply).
-func (q Q) StepCounts(ctx context.Context, f StatisticsFilter) ([]StepCount, error) {
+func (q Q) StepCounts(ctx context.Context, f StatisticsFilter) ([]EnrolmentCount, error) {
 	var a args
 	query := `SELECT e.route, e.status, COUNT(*) FROM enrolments e WHERE 1 = 1` + enrolmentFilter(f, &a) +
 		` GROUP BY e.route, e.status`
-	rows, err := q.db.QueryContext(ctx, query, a...)
-	if err != nil {
-		return nil, normalize(err)
-	}
-	defer rows.Close()
-	var out []StepCount
-	for rows.Next() {
-		var c StepCount
-		var route, status string
-		if err := rows.Scan(&route, &status, &c.Count); err != nil {
-			return nil, normalize(err)
-		}
-		c.Route, c.Status = domain.Route(route), domain.EnrolmentStatus(status)
-		out = append(out, c)
-	}
-	return out, normalize(rows.Err())
+	return scanEnrolmentCounts(q.db.QueryContext(ctx, query, a...))
 }
 
 // daysBetween is the one expression that differs between the dialects: the days (with their
