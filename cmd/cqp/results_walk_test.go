@@ -39,6 +39,7 @@ func TestNoCommandWritesAResultWithoutAJury(t *testing.T) {
 		"remind":     {{"remind", "--data", dir}},
 		"purge":      {{"purge", "--data", dir, "--dry-run"}, {"purge", "--data", dir}},
 		"version":    {{"version"}},
+		"report":     {{"report", "bilan", "--data", dir, "--year", "2026", "--out", filepath.Join(dir, "bilan.xlsx")}},
 		"accrochage": {append([]string{"accrochage", "export", "--data", dir, "--out", flow}, cdcFlags...),
 			append(append([]string{"accrochage", "report", "--data", dir}, cdcFlags...), report)},
 	}
