@@ -27,6 +27,24 @@ type DashboardCard struct {
 // More is how many of the task's candidates Items does not name.
 func (c DashboardCard) More() int { return max(c.Count-len(c.Items), 0) }
 
+// addItem counts one more thing waiting on a task, named while fewer than DashboardItemsShown
+// are, with the page where it is done.
+func (c *DashboardCard) addItem(label, href string) {
+	c.Count++
+	if len(c.Items) < DashboardItemsShown {
+		c.Items = append(c.Items, DashboardItem{Label: label, Href: href})
+	}
+}
+
+// linkSingle points a task waiting on one thing straight at it; with several, the card keeps
+// the link to their list.
+func (c DashboardCard) linkSingle() DashboardCard {
+	if c.Count == 1 && len(c.Items) == 1 {
+		c.Href = c.Items[0].Href
+	}
+	return c
+}
+
 // Dashboard returns the cards of the actor's dashboard, by role.
 func (s *Service) Dashboard(ctx context.Context, a domain.Actor) ([]DashboardCard, error) {
 	if err := Check(a, ActDashboard); err != nil {

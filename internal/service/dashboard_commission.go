@@ -22,22 +22,18 @@ func (s *Service) commissionTasks(ctx context.Context, a domain.Actor) ([]Dashbo
 	now := s.Now()
 	next := DashboardCard{Label: "Oraux de certification à venir", Href: "/oraux", Task: true,
 		Hint: "Chaque oral montre le candidat, ses blocs et la grille de la commission."}
-	grids := DashboardCard{Label: "Grilles de commission à envoyer", Href: "/oraux", Task: true}
-	var gridHints []string
+	grids := DashboardCard{Label: "Grilles de commission à envoyer", Href: "/oraux", Task: true,
+		Hint: "Remplissez et envoyez la grille de chaque oral tenu."}
 	for _, o := range orals {
 		v := oralView(o)
 		if o.StartsAt.After(now) {
-			if next.Count == 0 {
-				where := ""
-				if o.Place != "" {
-					where = ", " + o.Place
-				} else if o.VideoLink != "" {
-					where = ", en visioconférence"
-				}
-				next.Hint = "Prochain : " + v.Candidate.DisplayName() + ", le " + v.LongDay() + " à " + v.Start() + where + "."
-				next.Href = "/oraux/" + o.ID
+			where := ""
+			if o.Place != "" {
+				where = ", " + o.Place
+			} else if o.VideoLink != "" {
+				where = ", en visioconférence"
 			}
-			next.Count++
+			next.addItem(v.Candidate.DisplayName()+", le "+v.LongDay()+" à "+v.Start()+where, "/oraux/"+o.ID)
 			continue
 		}
 		if !v.Voting(a.UserID) {
@@ -52,19 +48,8 @@ func (s *Service) commissionTasks(ctx context.Context, a domain.Actor) ([]Dashbo
 			sent = sent || g.Status == store.GridSubmitted
 		}
 		if !sent {
-			grids.Count++
-			grids.Href = "/oraux/" + o.ID
-			gridHints = append(gridHints, v.Candidate.DisplayName()+", entendu·e le "+v.Day())
+			grids.addItem(v.Candidate.DisplayName()+", entendu·e le "+v.Day(), "/oraux/"+o.ID)
 		}
 	}
-	if next.Count > 1 {
-		next.Href = "/oraux"
-	}
-	if grids.Count > 1 {
-		grids.Href = "/oraux"
-	}
-	if grids.Count > 0 {
-		grids.Hint = "Remplissez et envoyez la grille de l'oral : " + hintList(gridHints)
-	}
-	return []DashboardCard{next, grids}, nil
+	return []DashboardCard{next.linkSingle(), grids.linkSingle()}, nil
 }

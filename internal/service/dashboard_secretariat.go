@@ -12,9 +12,6 @@ import (
 // The secretariat's tasks: what must be done for the next orals, juries and documents, rather
 // than how many candidates stand at each step.
 
-// dashboardHintItems bounds the items a task's hint names.
-const dashboardHintItems = 3
-
 // secretariatTasks are the tasks of whoever runs the certification: sessions to prepare, their
 // documents to issue, commissions to staff and orals without a room.
 func (s *Service) secretariatTasks(ctx context.Context, a domain.Actor) ([]DashboardCard, error) {
@@ -29,8 +26,8 @@ func (s *Service) secretariatTasks(ctx context.Context, a domain.Actor) ([]Dashb
 	}
 	var cards []DashboardCard
 
-	prepare := DashboardCard{Label: "Sessions de jury à préparer", Href: "/jury/sessions", Task: true}
-	var prepareHints []string
+	prepare := DashboardCard{Label: "Sessions de jury à préparer", Href: "/jury/sessions", Task: true,
+		Hint: "Présentez-y des candidats et invitez assez de membres pour le quorum."}
 	for _, js := range sessions {
 		if js.Status != store.JuryPlanned {
 			continue // deliberating: too late to prepare
@@ -42,38 +39,23 @@ func (s *Service) secretariatTasks(ctx context.Context, a domain.Actor) ([]Dashb
 		if js.Invited < js.Quorum {
 			missing = append(missing, fmt.Sprintf("%s pour un quorum de %d", Plural(js.Invited, "invité", "invités"), js.Quorum))
 		}
-		if len(missing) == 0 {
-			continue
+		if len(missing) > 0 {
+			prepare.addItem("jury du "+js.StartsAt.In(domain.Paris()).Format("02/01/2006")+" : "+strings.Join(missing, ", "), "/jury/sessions/"+js.ID)
 		}
-		prepare.Count++
-		prepare.Href = "/jury/sessions/" + js.ID
-		prepareHints = append(prepareHints, "jury du "+js.StartsAt.In(domain.Paris()).Format("02/01/2006")+" : "+strings.Join(missing, ", "))
 	}
-	if prepare.Count > 1 {
-		prepare.Href = "/jury/sessions"
-	}
-	prepare.Hint = hintList(prepareHints)
-	cards = append(cards, prepare)
+	cards = append(cards, prepare.linkSingle())
 
 	if Can(a, ActCertificateIssue) {
 		closed, err := r.ClosedSessionsWithoutDocuments(ctx)
 		if err != nil {
 			return nil, err
 		}
-		issue := DashboardCard{Label: "Sessions closes dont les documents sont à délivrer", Href: "/delivrance", Task: true}
-		var issueHints []string
+		issue := DashboardCard{Label: "Sessions closes dont les documents sont à délivrer", Href: "/delivrance", Task: true,
+			Hint: "Délivrez les certificats et les attestations."}
 		for _, js := range closed {
-			issue.Count++
-			issue.Href = "/delivrance/" + js.ID
-			issueHints = append(issueHints, "jury du "+js.StartsAt.In(domain.Paris()).Format("02/01/2006"))
+			issue.addItem("jury du "+js.StartsAt.In(domain.Paris()).Format("02/01/2006"), "/delivrance/"+js.ID)
 		}
-		if issue.Count > 1 {
-			issue.Href = "/delivrance"
-		}
-		if issue.Count > 0 {
-			issue.Hint = "Délivrez les certificats et les attestations : " + hintList(issueHints)
-		}
-		cards = append(cards, issue)
+		cards = append(cards, issue.linkSingle())
 	}
 
 	commissions, err := r.Commissions(ctx)
@@ -90,44 +72,23 @@ func (s *Service) secretariatTasks(ctx context.Context, a domain.Actor) ([]Dashb
 			}
 		}
 		if voting < 2 {
-			staff.Count++
-			staff.Href = "/commissions/" + c.ID
+			staff.addItem(c.Name+" : "+Plural(voting, "membre votant", "membres votants"), "/commissions/"+c.ID)
 		}
 	}
-	if staff.Count > 1 {
-		staff.Href = "/commissions"
-	}
-	cards = append(cards, staff)
+	cards = append(cards, staff.linkSingle())
 
 	orals, err := r.ListOrals(ctx, store.OralFilter{From: now})
 	if err != nil {
 		return nil, err
 	}
-	room := DashboardCard{Label: "Oraux à venir sans salle ni visioconférence", Href: "/oraux", Task: true}
-	var roomHints []string
+	room := DashboardCard{Label: "Oraux à venir sans salle ni visioconférence", Href: "/oraux", Task: true,
+		Hint: "Indiquez où la commission entend le candidat, puis envoyez les convocations."}
 	for _, o := range orals {
 		if strings.TrimSpace(o.Place) == "" && strings.TrimSpace(o.VideoLink) == "" {
-			room.Count++
-			room.Href = "/oraux/" + o.ID
 			v := oralView(o)
-			roomHints = append(roomHints, v.Candidate.DisplayName()+" le "+v.Day()+" à "+v.Start())
+			room.addItem(v.Candidate.DisplayName()+" le "+v.Day()+" à "+v.Start(), "/oraux/"+o.ID)
 		}
 	}
-	if room.Count > 1 {
-		room.Href = "/oraux"
-	}
-	room.Hint = hintList(roomHints)
-	cards = append(cards, room)
+	cards = append(cards, room.linkSingle())
 	return cards, nil
-}
-
-// hintList names the first items of a task, and how many more there are.
-func hintList(items []string) string {
-	if len(items) == 0 {
-		return ""
-	}
-	if len(items) <= dashboardHintItems {
-		return strings.Join(items, " ; ") + "."
-	}
-	return strings.Join(items[:dashboardHintItems], " ; ") + fmt.Sprintf(" ; et %d autres.", len(items)-dashboardHintItems)
 }

@@ -155,10 +155,7 @@ func (s *Service) trainingTasks(ctx context.Context, a domain.Actor) ([]Dashboar
 			}
 			card.Items = append(card.Items, DashboardItem{Label: r.Candidate.DisplayName() + " : " + what, Href: k.Page(r.Enrolment.ID)})
 		}
-		if card.Count == 1 && len(card.Items) == 1 {
-			card.Href = card.Items[0].Href
-		}
-		cards = append(cards, card)
+		cards = append(cards, card.linkSingle())
 	}
 	return cards, nil
 }
