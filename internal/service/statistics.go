@@ -80,6 +80,7 @@ type Statistics struct {
 	Routes               []domain.Route
 	Steps                []StepRow
 	Delays               []DelayRow
+	Agreement            Agreement // evaluator agreement (agreement.go)
 }
 
 // Statistics computes the statistics page for the secretariat and the branch (CPNEFP).
@@ -254,7 +255,8 @@ func (s *Service) Statistics(ctx context.Context, a domain.Actor, in StatisticsF
 			out.Delays = append(out.Delays, *d)
 		}
 	}
-	return out, nil
+	out.Agreement, err = s.evaluatorAgreement(ctx, q, f, orgName)
+	return out, err
 }
 
 // noOrganisation names the results of enrolments without a training organisation (VAE).
