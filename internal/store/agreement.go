@@ -68,8 +68,11 @@ func (q Q) AgreementCounts(ctx context.Context, f StatisticsFilter, ev domain.Ev
 	acquired, notAcquired := a.add("acquired"), a.add("not_acquired")
 	query := `SELECT ` + owner + `, ` + verdict + `, v.commission_verdict, v.in_debate, v.decision, COUNT(*)
 	 FROM jury_block_verdicts v
-	 JOIN jury_sessions s ON s.id = v.session_id
-	 JOIN enrolments e ON e.id = v.enrolment_id
+	 JOIN jury_sessions s ON s.id = v.session_id`
+	if f.QualificationID != "" || f.Route != "" {
+		query += ` JOIN enrolments e ON e.id = v.enrolment_id` // read only when the filter needs it
+	}
+	query += `
 	 WHERE s.status = ` + closed + `
 	 AND NOT EXISTS (SELECT 1 FROM jury_sessions r WHERE r.rectifies_session_id = s.id AND r.status = ` + closed + `)
 	 AND ` + owner + ` <> ''
