@@ -126,3 +126,70 @@ func TestAgreementCountsReadTheVerdictsOfClosedSessions(t *testing.T) {
 		}
 	})
 }
+
+// The sessions closed before the verdicts were recorded at closing get theirs from their
+// snapshots when the migration runs: each block judged, with each evaluator present's verdict,
+// the debate and the decision; blocks acquired earlier and candidates without blocks give none.
+func TestBlockVerdictsMigrationReadsTheSnapshotsOfClosedSessions(t *testing.T) {
+	for _, target := range storetest.Targets(t) {
+		t.Run(target.Name, func(t *testing.T) {
+			ctx := context.Background()
+			s, err := store.Open(ctx, target.Options)
+			if err != nil {
+				t.Fatal(err)
+			}
+			t.Cleanup(func() { s.Close() })
+			if err := s.MigrateUpTo(ctx, 32); err != nil {
+				t.Fatal(err)
+			}
+			seed := seedCertificates(t, s, 2, "js1")
+			for _, stmt := range []string{
+				`INSERT INTO training_organisations (id, name, siret, city, created_at) VALUES ('of1', 'Institut Alpha', '44100000000011', 'Nantes', $1)`,
+				`INSERT INTO companies (id, name, siret, city, created_at) VALUES ('co1', 'Cabinet Durand', '55200000000011', 'Paris', $1)`,
+			} {
+				if err := s.ExecRaw(ctx, stmt, t0); err != nil {
+					t.Fatal(err)
+				}
+			}
+			if err := s.ExecRaw(ctx, `UPDATE enrolments SET training_organisation_id = 'of1', company_id = 'co1'`); err != nil {
+				t.Fatal(err)
+			}
+			verdict := func(ev, v string) string {
+				if v == "" {
+					return `{"evaluator":"` + ev + `","present":false,"acquired":0,"total":5}`
+				}
+				return `{"evaluator":"` + ev + `","present":true,"verdict":"` + v + `","acquired":5,"total":5}`
+			}
+			snapshot := `{"format":1,"session_id":"js1","candidates":[` +
+				`{"enrolment_id":"` + seed.enrolments[0] + `","route":"formation","outcome":"partial","blocks":[` +
+				`{"code":"BC1","outcome":"acquired","verdicts":[` + verdict("training_organisation", "acquired") + `,` + verdict("company_referent", "acquired") + `,` + verdict("commission", "acquired") + `]},` +
+				`{"code":"BC2","outcome":"not_acquired","in_debate":true,"decision":"NA","verdicts":[` + verdict("training_organisation", "not_acquired") + `,` + verdict("company_referent", "") + `,` + verdict("commission", "acquired") + `]},` +
+				`{"code":"BC3","outcome":"acquired","prior":true}]},` +
+				`{"enrolment_id":"` + seed.enrolments[1] + `","route":"formation","outcome":"not_certified","blocks":null}]}`
+			if err := s.ExecRaw(ctx, `UPDATE jury_sessions SET snapshot = $1, closed_at = $2 WHERE id = 'js1'`, snapshot, t0); err != nil {
+				t.Fatal(err)
+			}
+			if err := s.Migrate(ctx); err != nil {
+				t.Fatal(err)
+			}
+			got := map[string]int{}
+			for _, ev := range []domain.Evaluator{domain.EvaluatorTrainingOrganisation, domain.EvaluatorCompanyReferent} {
+				rows, err := s.Read().AgreementCounts(ctx, store.StatisticsFilter{}, ev)
+				if err != nil {
+					t.Fatal(err)
+				}
+				for _, r := range rows {
+					got[fmt.Sprintf("%s %s/%s debate=%v %s", r.OwnerID, r.Evaluator, r.Commission, r.InDebate, r.Decision)] += r.Count
+				}
+			}
+			want := map[string]int{
+				"of1 acquired/acquired debate=false ":      1,
+				"of1 not_acquired/acquired debate=true NA": 1,
+				"co1 acquired/acquired debate=false ":      1, // BC2 has no referent verdict: not compared
+			}
+			if !maps.Equal(got, want) {
+				t.Errorf("after the migration:\n got  %v\n want %v", got, want)
+			}
+		})
+	}
+}
