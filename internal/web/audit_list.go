@@ -233,6 +233,8 @@ func (s *Server) auditNames(r *http.Request, entries []domain.AuditEntry, people
 func (s *Server) auditRowOf(a domain.Actor, e domain.AuditEntry, names map[string]string) auditRow {
 	row := auditRow{AuditEntry: e, EntityName: names[e.EntityID], names: names}
 	switch e.EntityType {
+	case "list":
+		row.EntityName = exportedListNames[service.ExportedList(e.EntityID)]
 	case "training_organisation":
 		if row.EntityName != "" {
 			row.EntityHref = "/organismes/" + e.EntityID

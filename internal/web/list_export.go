@@ -12,6 +12,12 @@ import (
 // whole list leaves, never more than a batch of it in memory.
 const exportBatch = 500
 
+// exportedListNames name the exported lists in the audit trail.
+var exportedListNames = map[service.ExportedList]string{
+	service.ListCandidates: "candidats", service.ListActions: "actions de formation", service.ListVAE: "dossiers de VAE",
+	service.ListCertificates: "certificats et attestations", service.ListAudit: "journal d'audit", service.ListOutbox: "courriels",
+}
+
 // exportFormats are the formats every list is exported in, as the address ends.
 var exportFormats = []string{"csv", "xlsx"}
 

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/csv"
+	"errors"
 	"net/http"
 	"strings"
 	"testing"
@@ -119,9 +120,13 @@ func formulaCandidate(t *testing.T, s *site) domain.Candidate {
 		Candidate: domain.Candidate{BirthName: `=HYPERLINK("http://x","y")`, FirstNames: "-Zoé; \"la\"", BirthDate: domain.NewDate(1990, 11, 25),
 			Sex: domain.SexFemale, BirthINSEE: "75056", BirthCity: "Paris"},
 		Enrolment: &service.EnrolmentInput{QualificationCode: "IARD", Route: domain.RouteVAE, Public: domain.PublicEmployee,
-			TrainingOrganisationID: s.world.OrgA, CompanyID: s.world.CompanyA},
+			TrainingOrganisationID: s.world.OrgA, CompanyID: s.world.CompanyA, Blocks: []string{"OPT1", "OPT2"}},
 	})
 	if err != nil {
+		var de *domain.Error
+		if errors.As(err, &de) {
+			t.Fatalf("%v: %v", err, de.Fields)
+		}
 		t.Fatal(err)
 	}
 	return c
@@ -196,6 +201,10 @@ func TestTheCandidatesCSVKeepsTheFiltersAndNeutralisesFormulas(t *testing.T) {
 	if latest.ActorID != s.world.UserIDs[s.world.Accounts[domain.RoleSecretariat]] || latest.EntityID != "candidates" ||
 		!strings.Contains(latest.After, `"format":"csv"`) || !strings.Contains(latest.After, `"organisme":"`+s.world.OrgB+`"`) {
 		t.Errorf("latest export entry %+v", latest)
+	}
+	_, trail := s.do(t, sec, http.MethodGet, "/audit?action=list.")
+	if !strings.Contains(trail, "Liste exportée (CSV ou Excel)") || !strings.Contains(trail, "Liste : candidats") {
+		t.Errorf("the audit page does not say which list was exported")
 	}
 }
 
