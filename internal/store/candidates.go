@@ -158,6 +158,7 @@ type CandidatePage struct {
 // counted from the smallest set that answers it, while the page is read; the page's rows are
 // found on indexed columns alone before their displayed columns are read; and a page deep in
 // the whole list starts from the candidate it begins with instead of skipping every row before.
+// With a cursor (After), it reads the rows that follow it and counts nothing.
 func (q Q) ListCandidates(ctx context.Context, f CandidateFilter) (CandidatePage, error) {
 	var a args
 	cand, enrol, orgs := candidateConditions(f, &a)
@@ -280,8 +281,8 @@ func candidateConditions(f CandidateFilter, a *args) (cand, enrol, orgs []string
 		// that alone keeps every row within its scope.
 		cond := `e.training_organisation_id IN ` + a.in(f.Scope.TrainingOrganisationIDs)
 		if f.Task != nil {
-			// A task selects few enrolments on their status: read them first (below) rather than
-			// walk the organisation's candidates in name order.
+			// A task selects few enrolments on their status: ListCandidates reads them first
+			// rather than walk the organisation's candidates in name order.
 			enrol = append(enrol, cond)
 		} else {
 			orgs = append(orgs, cond)
