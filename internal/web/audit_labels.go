@@ -17,6 +17,7 @@ import (
 var actionLabels = map[string]string{
 	"candidate.create":               "Candidat enregistré",
 	"candidate.personal_data_export": "Données personnelles extraites (droit d'accès)",
+	"list.export":                    "Liste exportée (CSV ou Excel)",
 	"enrolment.create":               "Inscription enregistrée",
 	"blocs.final_stage":              "Évaluation finale de la voie blocs ouverte",
 	"enrolment.status":               "Statut d'inscription modifié",
@@ -140,6 +141,7 @@ var actionFamilies = []option{
 	{"jury.", "Jury"},
 	{"branch.", "Paramètres de la branche"},
 	{"certificate.", "Certificats et attestations"},
+	{"list.", "Exports de listes"},
 }
 
 // actionLabel is the French label of an audited action; an action without a label is shown
@@ -169,6 +171,7 @@ var entityLabels = map[string]string{
 	"branch":                "Branche",
 	"certificate":           "Certificat ou attestation de blocs",
 	"register":              "Registre des organismes habilités",
+	"list":                  "Liste",
 }
 
 func entityLabel(kind string) string {
@@ -191,7 +194,8 @@ func auditRoleLabel(role string) string {
 
 // auditFieldLabels names the keys of the before/after states in French.
 var auditFieldLabels = map[string]string{
-	"name": "nom", "siret": "SIRET", "city": "ville", "email": "e-mail", "Email": "e-mail", "Name": "nom",
+	"filters": "filtres",
+	"name":    "nom", "siret": "SIRET", "city": "ville", "email": "e-mail", "Email": "e-mail", "Name": "nom",
 	"Roles": "rôles", "role": "rôle", "scope": "périmètre", "qualification": "qualification",
 	"valid_from": "du", "valid_until": "au", "version": "version", "blocks": "blocs", "status": "statut",
 	"disabled": "désactivé", "route": "voie", "public": "public", "framework_version": "version du référentiel",
