@@ -25,7 +25,7 @@ import (
 const (
 	defaultBenchCandidates = 100_000
 	benchSeed              = 1
-	benchDataVersion = 11
+	benchDataVersion       = 11
 	// benchMails is how many mails with a certificate attached the data set's outbox holds:
 	// what one large jury session's issuing leaves there.
 	benchMails = 300

@@ -169,9 +169,19 @@ func (q Q) InsertJurySessionsBulk(ctx context.Context, sessions []BulkJurySessio
 		}); err != nil {
 		return err
 	}
-	return q.multiInsert(ctx, "acquired_blocks", []string{"enrolment_id", "block_code", "session_id", "acquired_on"},
+	if err := q.multiInsert(ctx, "acquired_blocks", []string{"enrolment_id", "block_code", "session_id", "acquired_on"},
 		len(acquired), func(i int) []any {
 			b := acquired[i]
 			return []any{b.EnrolmentID, b.BlockCode, b.SessionID, b.AcquiredOn.ISO()}
-		})
+		}); err != nil {
+		return err
+	}
+	for _, s := range sessions {
+		if s.Session.Status == JuryClosed {
+			if err := q.recordClosedSessionResults(ctx, s.Session.ID); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
 }

@@ -1,0 +1,46 @@
+-- +goose Up
+-- The statistics page's results, counted once per closed jury session (docs/PERFORMANCE.md):
+-- a closed session never changes, so its outcomes per qualification × route × training
+-- organisation are written when it closes, in the closing transaction, with the days from
+-- enrolment to the session's closing (sum, shortest, longest). A closed rectification deletes
+-- the rows of the session it corrects. The page then reads these rows instead of every judged
+-- enrolment.
+CREATE TABLE closed_session_results (
+    session_id                TEXT NOT NULL REFERENCES jury_sessions(id),
+    starts_at                 TIMESTAMP NOT NULL, -- the session's, for the filter by year
+    year                      INTEGER NOT NULL,   -- the year of starts_at in Paris
+    qualification_id          TEXT NOT NULL,
+    route                     TEXT NOT NULL,
+    training_organisation_id  TEXT NOT NULL,      -- '' for enrolments without one
+    outcome                   TEXT NOT NULL,      -- certified, partial, not_certified
+    enrolments                INTEGER NOT NULL,
+    days_sum                  REAL NOT NULL,
+    days_min                  REAL NOT NULL,
+    days_max                  REAL NOT NULL,
+    PRIMARY KEY (session_id, qualification_id, route, training_organisation_id, outcome)
+);
+CREATE INDEX closed_session_results_by_date ON closed_session_results (starts_at);
+
+-- The sessions closed before this table existed. The year in Paris is the UTC year one hour
+-- later: Paris is at UTC+1 (winter time) at every new year.
+INSERT INTO closed_session_results (session_id, starts_at, year, qualification_id, route, training_organisation_id,
+    outcome, enrolments, days_sum, days_min, days_max)
+SELECT s.id, s.starts_at, CAST(strftime('%Y', s.starts_at, '+1 hour') AS INTEGER), e.qualification_id, e.route,
+    COALESCE(e.training_organisation_id, ''), jc.outcome, COUNT(*),
+    SUM(julianday(COALESCE(s.closed_at, s.starts_at)) - julianday(e.created_at)),
+    MIN(julianday(COALESCE(s.closed_at, s.starts_at)) - julianday(e.created_at)),
+    MAX(julianday(COALESCE(s.closed_at, s.starts_at)) - julianday(e.created_at))
+FROM jury_candidates jc
+JOIN jury_sessions s ON s.id = jc.session_id
+JOIN enrolments e ON e.id = jc.enrolment_id
+WHERE s.status = 'closed' AND jc.outcome <> ''
+  AND NOT EXISTS (SELECT 1 FROM jury_sessions r WHERE r.rectifies_session_id = s.id AND r.status = 'closed')
+GROUP BY s.id, s.starts_at, e.qualification_id, e.route, COALESCE(e.training_organisation_id, ''), jc.outcome;
+
+-- « Candidates at each step now » filtered by qualification (and organisation) counts the
+-- enrolments by status and route from this index alone, never reading the table.
+CREATE INDEX enrolments_by_qualification_status ON enrolments (qualification_id, training_organisation_id, status, route);
+
+-- +goose Down
+DROP INDEX enrolments_by_qualification_status;
+DROP TABLE closed_session_results;
