@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"slices"
 	"strings"
 
 	"cqp/internal/domain"
@@ -176,12 +177,20 @@ func (q Q) InsertJurySessionsBulk(ctx context.Context, sessions []BulkJurySessio
 		}); err != nil {
 		return err
 	}
+	// Their results for the statistics, as CloseJurySession writes them, each year counted once.
+	var years []int
 	for _, s := range sessions {
 		if s.Session.Status == JuryClosed {
-			if err := q.recordClosedSessionResults(ctx, s.Session.ID); err != nil {
+			changed, err := q.writeClosedSessionResults(ctx, s.Session.ID)
+			if err != nil {
 				return err
+			}
+			for _, y := range changed {
+				if !slices.Contains(years, y) {
+					years = append(years, y)
+				}
 			}
 		}
 	}
-	return nil
+	return q.countResultsByYear(ctx, years)
 }

@@ -14,7 +14,8 @@ import (
 	"cqp/internal/store/storetest"
 )
 
-// The statistics read the results written once per closed session (closed_session_results):
+// The statistics read the results written once per closed session (closed_session_results,
+// added up by year into closed_results_by_year):
 // they must stay equal to the results counted from every judged enrolment, as the page did
 // before, on the demo data and synthetic candidates (sessions closed through the service and
 // in bulk), after a rectification and a rectification of it, and after the migration's
@@ -133,6 +134,9 @@ func equalStatistics(t *testing.T, s *store.Store, when string) statisticsTotals
 		{Route: domain.RouteFormation, QualificationID: quals[0].ID},
 		{TrainingOrganisationID: orgs[0].ID},
 		{JudgedFrom: lastFrom, JudgedUntil: lastUntil, QualificationID: quals[0].ID, TrainingOrganisationID: orgs[1].ID},
+		// Dates that are not new years: the rows per session.
+		{JudgedFrom: starts[len(starts)/2]},
+		{JudgedFrom: firstFrom.Add(time.Hour), JudgedUntil: starts[len(starts)-1], Route: domain.RouteFormation},
 	}
 	var totals statisticsTotals
 	for i, f := range filters {

@@ -3,8 +3,8 @@
 -- a closed session never changes, so its outcomes per qualification × route × training
 -- organisation are written when it closes, in the closing transaction, with the days from
 -- enrolment to the session's closing (sum, shortest, longest). A closed rectification deletes
--- the rows of the session it corrects. The page then reads these rows instead of every judged
--- enrolment.
+-- the rows of the session it corrects. Each year's rows are then added up into
+-- closed_results_by_year, which the page reads instead of every judged enrolment.
 CREATE TABLE closed_session_results (
     session_id                TEXT NOT NULL REFERENCES jury_sessions(id),
     starts_at                 TIMESTAMP NOT NULL, -- the session's, for the filter by year
@@ -19,7 +19,20 @@ CREATE TABLE closed_session_results (
     days_max                  REAL NOT NULL,
     PRIMARY KEY (session_id, qualification_id, route, training_organisation_id, outcome)
 );
-CREATE INDEX closed_session_results_by_date ON closed_session_results (starts_at);
+CREATE INDEX closed_session_results_by_year ON closed_session_results (year);
+
+CREATE TABLE closed_results_by_year (
+    year                      INTEGER NOT NULL,
+    qualification_id          TEXT NOT NULL,
+    route                     TEXT NOT NULL,
+    training_organisation_id  TEXT NOT NULL,
+    outcome                   TEXT NOT NULL,
+    enrolments                INTEGER NOT NULL,
+    days_sum                  REAL NOT NULL,
+    days_min                  REAL NOT NULL,
+    days_max                  REAL NOT NULL,
+    PRIMARY KEY (year, qualification_id, route, training_organisation_id, outcome)
+);
 
 -- The sessions closed before this table existed. The year in Paris is the UTC year one hour
 -- later: Paris is at UTC+1 (winter time) at every new year.
@@ -37,10 +50,17 @@ WHERE s.status = 'closed' AND jc.outcome <> ''
   AND NOT EXISTS (SELECT 1 FROM jury_sessions r WHERE r.rectifies_session_id = s.id AND r.status = 'closed')
 GROUP BY s.id, s.starts_at, e.qualification_id, e.route, COALESCE(e.training_organisation_id, ''), jc.outcome;
 
+INSERT INTO closed_results_by_year (year, qualification_id, route, training_organisation_id, outcome, enrolments,
+    days_sum, days_min, days_max)
+SELECT year, qualification_id, route, training_organisation_id, outcome, SUM(enrolments), SUM(days_sum), MIN(days_min), MAX(days_max)
+FROM closed_session_results
+GROUP BY year, qualification_id, route, training_organisation_id, outcome;
+
 -- « Candidates at each step now » filtered by qualification (and organisation) counts the
 -- enrolments by status and route from this index alone, never reading the table.
 CREATE INDEX enrolments_by_qualification_status ON enrolments (qualification_id, training_organisation_id, status, route);
 
 -- +goose Down
 DROP INDEX enrolments_by_qualification_status;
+DROP TABLE closed_results_by_year;
 DROP TABLE closed_session_results;
