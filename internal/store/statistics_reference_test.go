@@ -91,6 +91,15 @@ func (q Q) ReferenceOutcomesByOrganisation(ctx context.Context, f StatisticsFilt
 	return out, nil
 }
 
+// ReferenceStepCounts counts the enrolments at each status now, per route, from the
+// enrolments themselves.
+func (q Q) ReferenceStepCounts(ctx context.Context, f StatisticsFilter) ([]EnrolmentCount, error) {
+	var a args
+	query := `SELECT e.route, e.status, COUNT(*) FROM enrolments e WHERE 1 = 1` + enrolmentFilter(f, &a) +
+		` GROUP BY e.route, e.status`
+	return scanEnrolmentCounts(q.db.QueryContext(ctx, query, a...))
+}
+
 // MigrateDownTo rolls the migrations back to version, to apply the later ones again over the
 // rows written since (a backfill).
 func (s *Store) MigrateDownTo(ctx context.Context, version int64) error {

@@ -56,11 +56,52 @@ SELECT year, qualification_id, route, training_organisation_id, outcome, SUM(enr
 FROM closed_session_results
 GROUP BY year, qualification_id, route, training_organisation_id, outcome;
 
--- « Candidates at each step now » filtered by qualification (and organisation) counts the
--- enrolments by status and route from this index alone, never reading the table.
-CREATE INDEX enrolments_by_qualification_status ON enrolments (qualification_id, training_organisation_id, status, route);
+-- « Candidates at each step now »: the enrolments per qualification × organisation × route ×
+-- status, kept by triggers as enrolments are written. SQLite has one writer, so the counters
+-- never wait on each other; counting a million enrolments from an index took 150 ms a page.
+CREATE TABLE enrolment_step_counts (
+    qualification_id          TEXT NOT NULL,
+    training_organisation_id  TEXT NOT NULL, -- '' for enrolments without one
+    route                     TEXT NOT NULL,
+    status                    TEXT NOT NULL,
+    enrolments                INTEGER NOT NULL,
+    PRIMARY KEY (qualification_id, training_organisation_id, route, status)
+);
+INSERT INTO enrolment_step_counts (qualification_id, training_organisation_id, route, status, enrolments)
+SELECT qualification_id, COALESCE(training_organisation_id, ''), route, status, COUNT(*)
+FROM enrolments GROUP BY qualification_id, COALESCE(training_organisation_id, ''), route, status;
+
+-- +goose StatementBegin
+CREATE TRIGGER enrolment_step_counts_insert AFTER INSERT ON enrolments BEGIN
+    INSERT INTO enrolment_step_counts (qualification_id, training_organisation_id, route, status, enrolments)
+    VALUES (NEW.qualification_id, COALESCE(NEW.training_organisation_id, ''), NEW.route, NEW.status, 1)
+    ON CONFLICT (qualification_id, training_organisation_id, route, status) DO UPDATE SET enrolments = enrolments + 1;
+END;
+-- +goose StatementEnd
+
+-- +goose StatementBegin
+CREATE TRIGGER enrolment_step_counts_update AFTER UPDATE OF qualification_id, training_organisation_id, route, status ON enrolments BEGIN
+    UPDATE enrolment_step_counts SET enrolments = enrolments - 1
+    WHERE qualification_id = OLD.qualification_id AND training_organisation_id = COALESCE(OLD.training_organisation_id, '')
+      AND route = OLD.route AND status = OLD.status;
+    INSERT INTO enrolment_step_counts (qualification_id, training_organisation_id, route, status, enrolments)
+    VALUES (NEW.qualification_id, COALESCE(NEW.training_organisation_id, ''), NEW.route, NEW.status, 1)
+    ON CONFLICT (qualification_id, training_organisation_id, route, status) DO UPDATE SET enrolments = enrolments + 1;
+END;
+-- +goose StatementEnd
+
+-- +goose StatementBegin
+CREATE TRIGGER enrolment_step_counts_delete AFTER DELETE ON enrolments BEGIN
+    UPDATE enrolment_step_counts SET enrolments = enrolments - 1
+    WHERE qualification_id = OLD.qualification_id AND training_organisation_id = COALESCE(OLD.training_organisation_id, '')
+      AND route = OLD.route AND status = OLD.status;
+END;
+-- +goose StatementEnd
 
 -- +goose Down
-DROP INDEX enrolments_by_qualification_status;
+DROP TRIGGER enrolment_step_counts_delete;
+DROP TRIGGER enrolment_step_counts_update;
+DROP TRIGGER enrolment_step_counts_insert;
+DROP TABLE enrolment_step_counts;
 DROP TABLE closed_results_by_year;
 DROP TABLE closed_session_results;
