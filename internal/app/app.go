@@ -168,9 +168,9 @@ func (a *App) Run(ctx context.Context) error {
 }
 
 // housekeeping sends queued mail (when SMTP is configured), removes expired sessions and, every
-// hour, reminds the VAE candidates who hold a file too long (each reminder is recorded once,
-// however many servers run); at start and every day it erases the personal data whose
-// retention is over.
+// hour, folds the statistics' step counts (PostgreSQL) and reminds the VAE candidates who hold
+// a file too long (each reminder is recorded once, however many servers run); at start and
+// every day it erases the personal data whose retention is over.
 func (a *App) housekeeping(ctx context.Context) {
 	tick := time.NewTicker(15 * time.Second)
 	defer tick.Stop()
@@ -185,6 +185,9 @@ func (a *App) housekeeping(ctx context.Context) {
 		if i%240 == 0 {
 			if err := sessions.DeleteExpired(ctx); err != nil && ctx.Err() == nil {
 				a.Log.Warn("session cleanup", "error", err)
+			}
+			if err := a.Store.FoldStepCounts(ctx); err != nil && ctx.Err() == nil {
+				a.Log.Warn("statistics step counts fold", "error", err)
 			}
 			if n, err := a.Service.SendVAEReminders(ctx); err != nil && ctx.Err() == nil {
 				a.Log.Warn("VAE reminders", "error", err)

@@ -33,7 +33,11 @@ func (q Q) InsertCandidatesBulk(ctx context.Context, rows []BulkCandidate, reaso
 	if err := q.bulkEnrolments(ctx, rows); err != nil {
 		return err
 	}
-	return q.bulkFirstStatuses(ctx, rows, reason)
+	if err := q.bulkFirstStatuses(ctx, rows, reason); err != nil {
+		return err
+	}
+	// On PostgreSQL each INSERT of enrolments appended its step counts: one row per key again.
+	return q.foldStepCounts(ctx)
 }
 
 // multiInsert runs "INSERT INTO table (cols) VALUES (…), (…)" with one tuple per row, as many
