@@ -1,6 +1,7 @@
 package domain
 
 import (
+	"path/filepath"
 	"strings"
 	"time"
 )
@@ -347,3 +348,43 @@ type SubjectDraw struct {
 
 // InForce reports whether the draw is the oral's current subject of its kind.
 func (d SubjectDraw) InForce() bool { return d.ReplacedAt == nil }
+
+// CheckSubjectAttachment accepts a PDF without active content, of at most
+// SubjectMaxAttachmentBytes; the French message names the file and what is wrong.
+func CheckSubjectAttachment(filename string, content []byte) error {
+	name := SafeFilename(filename)
+	if len(content) > SubjectMaxAttachmentBytes {
+		return Errorf(EINVALID, "Le fichier « %s » dépasse 5 Mo : réduisez-le (par exemple en l'imprimant de nouveau en PDF) et recommencez.", name)
+	}
+	kind, err := SniffEvidence(name, content)
+	if err != nil {
+		return Errorf(EINVALID, "%s.", capitalise(err.Error()))
+	}
+	if kind != EvidencePDF {
+		return Errorf(EINVALID, "Le fichier « %s » n'est pas un PDF : seuls les PDF sont acceptés comme pièces jointes d'un sujet.", name)
+	}
+	return nil
+}
+
+// SafeFilename keeps the last element of a path sent by a browser, without control characters.
+func SafeFilename(filename string) string {
+	name := filepath.Base(strings.ReplaceAll(filename, `\`, "/"))
+	name = strings.Map(func(r rune) rune {
+		if r < 0x20 || r == 0x7f {
+			return -1
+		}
+		return r
+	}, name)
+	if name == "." || name == "/" || name == "" {
+		return "piece.pdf"
+	}
+	return name
+}
+
+func capitalise(s string) string {
+	if s == "" {
+		return s
+	}
+	r := []rune(s)
+	return strings.ToUpper(string(r[0])) + string(r[1:])
+}
