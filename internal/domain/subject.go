@@ -2,6 +2,7 @@ package domain
 
 import (
 	"path/filepath"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -387,4 +388,16 @@ func capitalise(s string) string {
 	}
 	r := []rune(s)
 	return strings.ToUpper(string(r[0])) + string(r[1:])
+}
+
+// SizeLabel is the attachment's size in French: « 812 octets », « 34 Ko », « 1,5 Mo ».
+func (a SubjectAttachment) SizeLabel() string {
+	switch {
+	case a.SizeBytes < 1024:
+		return strconv.FormatInt(a.SizeBytes, 10) + " octets"
+	case a.SizeBytes < 1<<20:
+		return strconv.FormatInt((a.SizeBytes+1023)/1024, 10) + " Ko"
+	}
+	tenths := (a.SizeBytes*10 + (1<<20)/2) / (1 << 20)
+	return strconv.FormatInt(tenths/10, 10) + "," + strconv.FormatInt(tenths%10, 10) + " Mo"
 }

@@ -509,3 +509,11 @@ func (s *Service) RetireSubject(ctx context.Context, a domain.Actor, id, reason 
 			Before: map[string]any{"status": cur.Status}, After: map[string]any{"status": domain.SubjectRetired}})
 	})
 }
+
+// OpenSubjectCall returns the call open today, if any, for whoever proposes or keeps the bank.
+func (s *Service) OpenSubjectCall(ctx context.Context, a domain.Actor) (domain.SubjectCall, bool, error) {
+	if !Can(a, ActSubjectPropose) && !Can(a, ActSubjectBankRead) && !Can(a, ActSubjectCallManage) {
+		return domain.SubjectCall{}, false, Check(a, ActSubjectPropose)
+	}
+	return s.store.Read().SubjectCallOpenOn(ctx, s.Today())
+}

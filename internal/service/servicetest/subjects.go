@@ -18,7 +18,10 @@ type SubjectWorld struct {
 	SubmittedA   string // a proposal of OrgA awaiting the committee
 	AcceptedCo   string // a proposal of CompanyA in the bank
 	DraftB       string // a draft of OrgB
+	DraftCo      string // a draft of CompanyA
 	AttachmentA  string // a PDF of DraftA
+	AttachmentS  string // a PDF of SubmittedA
+	AttachmentCo string // a PDF of DraftCo
 	CommitteeKey string // e-mail of the subject committee account
 }
 
@@ -85,11 +88,18 @@ func (w *World) buildSubjects(t testing.TB) SubjectWorld {
 	must(err)
 	sw.AttachmentA = att.ID
 	sw.SubmittedA = propose(ofA, "Résiliation d'un contrat")
+	att, err = svc.AddSubjectAttachment(ctx, ofA, sw.SubmittedA, "contrat.pdf", []byte(MinimalPDF))
+	must(err)
+	sw.AttachmentS = att.ID
 	must(svc.SubmitSubjectProposal(ctx, ofA, sw.SubmittedA))
 	sw.AcceptedCo = propose(co, "Devoir de conseil")
 	must(svc.SubmitSubjectProposal(ctx, co, sw.AcceptedCo))
 	_, err = svc.ReviewSubject(ctx, committee, sw.AcceptedCo, service.SubjectReviewInput{Decision: domain.SubjectDecisionAccepted, ValidityYears: 3})
 	must(err)
 	sw.DraftB = propose(ofB, "Sinistre habitation")
+	sw.DraftCo = propose(co, "Renouvellement d'une flotte")
+	att, err = svc.AddSubjectAttachment(ctx, co, sw.DraftCo, "flotte.pdf", []byte(MinimalPDF))
+	must(err)
+	sw.AttachmentCo = att.ID
 	return sw
 }
