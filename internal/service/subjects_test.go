@@ -242,3 +242,39 @@ func TestSubjectBank(t *testing.T) {
 		}
 	})
 }
+
+func TestSubjectDashboardTasks(t *testing.T) {
+	ctx := context.Background()
+	st := storetest.Open(t, storetest.Targets(t)[0])
+	w := servicetest.New(t, st)
+	sec := w.Actor(t, w.Accounts[domain.RoleSecretariat])
+	card := func(a domain.Actor, label string) service.DashboardCard {
+		t.Helper()
+		cards, err := w.Service.Dashboard(ctx, a)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, c := range cards {
+			if c.Label == label {
+				return c
+			}
+		}
+		t.Fatalf("no card %q", label)
+		return service.DashboardCard{}
+	}
+	if c := card(sec, "Appel à sujets d'évaluation à ouvrir"); c.Count != 1 || c.Items[0].Label != "appel 2026" {
+		t.Fatalf("before any call: %+v", c)
+	}
+	sw := w.Subjects(t)
+	if c := card(sec, "Appel à sujets d'évaluation à ouvrir"); c.Count != 0 {
+		t.Fatalf("with the 2026 call open: %+v", c)
+	}
+	c := card(w.Actor(t, sw.CommitteeKey), "Propositions de sujets à examiner")
+	if c.Count != 1 || !strings.Contains(c.Items[0].Label, "Résiliation d'un contrat") || c.Href != "/sujets/banque/"+sw.SubmittedA+"/examen" {
+		t.Fatalf("the committee's task: %+v", c)
+	}
+	// The session of the morning is past its day tomorrow: the secretariat is asked for another.
+	if c := card(sec, "Séance de la commission de sujets à programmer"); c.Count != 0 {
+		t.Fatalf("with today's session: %+v", c)
+	}
+}
