@@ -58,6 +58,9 @@ func (s *Server) renderSubjectForm(w http.ResponseWriter, r *http.Request, statu
 	if err != nil {
 		return err
 	}
+	if f.Get("duration_minutes") == "" && f.Error == "" {
+		f.Values.Set("duration_minutes", "20")
+	}
 	p := subjectFormPage{Form: f, Quals: quals, Proposers: proposers, Kinds: domain.SubjectKinds, SubjectID: id, FormAction: "/sujets/propositions"}
 	if id != "" {
 		p.FormAction = "/sujets/propositions/" + id
@@ -80,7 +83,6 @@ func (s *Server) renderSubjectForm(w http.ResponseWriter, r *http.Request, statu
 func (s *Server) subjectProposalNew(w http.ResponseWriter, r *http.Request) error {
 	f := emptyForm()
 	f.Values.Set("qualification", r.URL.Query().Get("qualification"))
-	f.Values.Set("duration_minutes", "20")
 	return s.renderSubjectForm(w, r, http.StatusOK, f, "")
 }
 
