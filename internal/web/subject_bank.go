@@ -232,7 +232,11 @@ func (s *Server) subjectCallCreate(w http.ResponseWriter, r *http.Request) error
 		}
 		return s.renderSubjectCalls(w, r, formStatus(err), subjectCallsPage{Form: f})
 	}
-	s.flash(r, "L'appel à sujets "+strconv.Itoa(c.Year)+" est enregistré : les organismes habilités en sont informés le jour de son ouverture, le "+c.OpensOn.String()+".")
+	msg := "L'appel à sujets " + strconv.Itoa(c.Year) + " est enregistré : les organismes habilités en seront informés par courriel le jour de son ouverture, le " + c.OpensOn.String() + "."
+	if c.AnnouncedAt != nil || !s.svc.Today().Before(c.OpensOn) {
+		msg = "L'appel à sujets " + strconv.Itoa(c.Year) + " est ouvert : les organismes habilités en sont informés par courriel."
+	}
+	s.flash(r, msg)
 	http.Redirect(w, r, "/sujets/appels", http.StatusSeeOther)
 	return nil
 }
