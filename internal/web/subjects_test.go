@@ -138,3 +138,25 @@ func TestTheMenusOfferTheSubjectBankToTheRolesThatUseIt(t *testing.T) {
 		t.Error("a candidate is offered the subject bank")
 	}
 }
+
+func TestTheSecretariatMakesAJuryMemberAMemberOfTheSubjectCommittee(t *testing.T) {
+	s := newSite(t)
+	juror := s.world.Accounts[domain.RoleJuryMember]
+	before := s.client(t, juror)
+	if status, _ := s.do(t, before, http.MethodGet, "/sujets/a-examiner"); status != http.StatusForbidden {
+		t.Fatalf("a juror reads the proposals: %d", status)
+	}
+	secretariat := s.client(t, s.world.Accounts[domain.RoleSecretariat])
+	_, body := s.do(t, secretariat, http.MethodGet, "/comptes/"+s.world.UserIDs[juror])
+	if !strings.Contains(body, "Membre de la commission de sujets") {
+		t.Fatal("the account page does not offer the subject committee role")
+	}
+	status, _, body := s.post(t, secretariat, "/comptes/"+s.world.UserIDs[juror]+"/roles", url.Values{"role": {"subject_committee"}})
+	if status != http.StatusSeeOther {
+		t.Fatalf("add the role: %d %.300s", status, body)
+	}
+	after := s.client(t, juror)
+	if status, _ := s.do(t, after, http.MethodGet, "/sujets/a-examiner"); status != http.StatusOK {
+		t.Fatalf("the new committee member: %d", status)
+	}
+}
