@@ -50,6 +50,9 @@ func (s *Service) CreateSubjectCall(ctx context.Context, a domain.Actor, in Subj
 		return c, err
 	}
 	err := s.store.Write(ctx, func(q store.Q) error {
+		if err := checkCallOverlap(ctx, q, c); err != nil {
+			return err
+		}
 		if err := q.CreateSubjectCall(ctx, c); err != nil {
 			return err
 		}
@@ -78,6 +81,9 @@ func (s *Service) UpdateSubjectCall(ctx context.Context, a domain.Actor, id stri
 		if err := next.Validate(); err != nil {
 			return err
 		}
+		if err := checkCallOverlap(ctx, q, next); err != nil {
+			return err
+		}
 		if err := q.UpdateSubjectCallDates(ctx, id, next.OpensOn, next.ClosesOn); err != nil {
 			return err
 		}
@@ -90,6 +96,22 @@ func (s *Service) UpdateSubjectCall(ctx context.Context, a domain.Actor, id stri
 	}
 	_, err = s.AnnounceSubjectCalls(ctx)
 	return err
+}
+
+// checkCallOverlap refuses a call whose dates overlap another's: one call at a time, so that a
+// submission belongs to one year's call.
+func checkCallOverlap(ctx context.Context, q store.Q, c domain.SubjectCall) error {
+	calls, err := q.SubjectCalls(ctx)
+	if err != nil {
+		return err
+	}
+	for _, o := range calls {
+		if o.ID != c.ID && !c.ClosesOn.Before(o.OpensOn) && !o.ClosesOn.Before(c.OpensOn) {
+			msg := fmt.Sprintf("Ces dates chevauchent l'appel %d (du %s au %s) : un seul appel est ouvert à la fois.", o.Year, o.OpensOn, o.ClosesOn)
+			return domain.FieldErrors{"opens_on": msg}.Err()
+		}
+	}
+	return nil
 }
 
 // AnnounceSubjectCalls queues, once per call, the opening mail to every training organisation

@@ -112,6 +112,10 @@ func TestSubjectBank(t *testing.T) {
 		if _, err := svc.CreateSubjectCall(ctx, sec, service.SubjectCallInput{Year: 2026, OpensOn: "01/01/2026", ClosesOn: "02/02/2026"}); domain.ErrorCode(err) != domain.ECONFLICT {
 			t.Fatalf("a second call for 2026: %v", err)
 		}
+		if _, err := svc.CreateSubjectCall(ctx, sec, service.SubjectCallInput{Year: 2027, OpensOn: "15/12/2026", ClosesOn: "31/01/2027"}); domain.ErrorCode(err) != domain.EINVALID ||
+			!strings.Contains(err.(*domain.Error).Fields["opens_on"], "chevauchent l'appel 2026") {
+			t.Fatalf("a call overlapping 2026's: %v", err)
+		}
 		if err := svc.UpdateSubjectCall(ctx, ofA, sw.CallID, service.SubjectCallInput{OpensOn: "01/11/2026", ClosesOn: "15/12/2026"}); domain.ErrorCode(err) != domain.EFORBIDDEN {
 			t.Fatalf("an OF set the call: %v", err)
 		}
@@ -215,6 +219,9 @@ func TestSubjectBank(t *testing.T) {
 	})
 
 	t.Run("the call's opening is mailed once to every accredited organisation", func(t *testing.T) {
+		if err := svc.UpdateSubjectCall(ctx, sec, sw.CallID, service.SubjectCallInput{OpensOn: "01/11/2026", ClosesOn: "19/11/2026"}); err != nil {
+			t.Fatal(err)
+		}
 		sys := domain.SystemActor("test")
 		o, err := svc.CreateTrainingOrganisation(ctx, sys, domain.TrainingOrganisation{Name: "Organisme C", SIRET: "55203253400646", Email: "contact@organisme-c.fr"})
 		if err != nil {

@@ -160,3 +160,17 @@ func TestTheSecretariatMakesAJuryMemberAMemberOfTheSubjectCommittee(t *testing.T
 		t.Fatalf("the new committee member: %d", status)
 	}
 }
+
+func TestACallOverlappingAnotherIsRefusedWithTheOtherCallsDates(t *testing.T) {
+	s := newSite(t)
+	sw := s.world.Subjects(t)
+	secretariat := s.client(t, s.world.Accounts[domain.RoleSecretariat])
+	status, _, body := s.post(t, secretariat, "/sujets/appels", url.Values{"year": {"2027"}, "opens_on": {"10/12/2026"}, "closes_on": {"31/01/2027"}})
+	if status != http.StatusUnprocessableEntity || !strings.Contains(body, "chevauchent l'appel 2026 (du 01/11/2026 au 15/12/2026)") || !strings.Contains(body, `value="10/12/2026"`) {
+		t.Fatalf("create: %d %.400s", status, body)
+	}
+	status, _, body = s.post(t, secretariat, "/sujets/appels/"+sw.CallID, url.Values{"opens_on": {"01/11/2026"}, "closes_on": {"31/10/2026"}})
+	if status != http.StatusUnprocessableEntity || !strings.Contains(body, "La date de clôture doit suivre la date d'ouverture") {
+		t.Fatalf("update: %d %.400s", status, body)
+	}
+}
