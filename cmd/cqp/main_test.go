@@ -156,7 +156,7 @@ func TestBackupWritesAUsableCopyAndSendsPostgreSQLUsersToPgDump(t *testing.T) {
 
 func TestRemindQueuesNothingOnAnEmptyDatabaseAndSaysSo(t *testing.T) {
 	code, out, errOut := runCLI(t, "", "remind", "--data", t.TempDir())
-	if code != 0 || !strings.Contains(out, "0 VAE reminder(s) queued") {
+	if code != 0 || !strings.Contains(out, "0 VAE reminder(s) queued") || !strings.Contains(out, "0 mail(s) announcing a call for subjects queued") {
 		t.Fatalf("%d %q %q", code, out, errOut)
 	}
 	code, out, _ = runCLI(t, "", "remind", "--data", t.TempDir(), "--vae-reminder-days", "0")

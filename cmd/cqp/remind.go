@@ -8,7 +8,8 @@ import (
 	"cqp/internal/service"
 )
 
-// runRemind queues, once, the reminders that "cqp serve" sends every hour: for a cron job when
+// runRemind queues, once, the reminders and call-for-subjects announcements that "cqp serve"
+// sends every hour: for a cron job when
 // the platform runs without a long-lived server, or to check the setting.
 func runRemind(ctx context.Context, args []string, env *environment) int {
 	cfg, _, code, ok := parseConfig("remind", args, env, []string{"data", "database", "base-url", "vae"}, nil)
@@ -22,6 +23,11 @@ func runRemind(ctx context.Context, args []string, env *environment) int {
 	defer st.Close()
 	svc := service.New(st, nil, newLogger(env.stderr), cfg.BaseURL)
 	svc.SetVAESettings(app.VAESettings(cfg))
+	announced, err := svc.AnnounceSubjectCalls(ctx)
+	if err != nil {
+		return failure(env, "remind", err)
+	}
+	fmt.Fprintf(env.stdout, "%d mail(s) announcing a call for subjects queued.\n", announced)
 	if cfg.VAEReminderDays == 0 {
 		fmt.Fprintln(env.stdout, "VAE reminders are off (--vae-reminder-days 0).")
 		return 0

@@ -168,8 +168,8 @@ func (a *App) Run(ctx context.Context) error {
 }
 
 // housekeeping sends queued mail (when SMTP is configured), removes expired sessions and, every
-// hour, reminds the VAE candidates who hold a file too long (each reminder is recorded once,
-// however many servers run); at start and every day it erases the personal data whose
+// hour, reminds the VAE candidates who hold a file too long and announces a call for subjects
+// on its opening day (each reminder and announcement is recorded once, however many servers run); at start and every day it erases the personal data whose
 // retention is over.
 func (a *App) housekeeping(ctx context.Context) {
 	tick := time.NewTicker(15 * time.Second)
@@ -190,6 +190,11 @@ func (a *App) housekeeping(ctx context.Context) {
 				a.Log.Warn("VAE reminders", "error", err)
 			} else if n > 0 {
 				a.Log.Info("VAE reminders queued", "count", n)
+			}
+			if n, err := a.Service.AnnounceSubjectCalls(ctx); err != nil && ctx.Err() == nil {
+				a.Log.Warn("subject call announcement", "error", err)
+			} else if n > 0 {
+				a.Log.Info("subject call announced", "mails", n)
 			}
 		}
 		if i%purgeEvery == 0 {

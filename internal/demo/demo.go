@@ -208,7 +208,7 @@ func accountsOf(cands []candidatePlan) Accounts {
 		out = append(out, acc(domain.RoleCompanyReferent, c.Referent, "referent."+c.Slug,
 			"les "+count(perCompany[j], "candidat", "candidats")+" de « "+c.Name+" » qu'il ou elle suit comme tuteur"))
 	}
-	for _, r := range []domain.Role{domain.RoleCommissionMember, domain.RoleJuryMember, domain.RoleJuryPresident, domain.RoleVAEAdviser} {
+	for _, r := range []domain.Role{domain.RoleCommissionMember, domain.RoleJuryMember, domain.RoleJuryPresident, domain.RoleVAEAdviser, domain.RoleSubjectCommittee} {
 		for _, s := range staff {
 			if s.Role == r {
 				out = append(out, acc(s.Role, s.Name, s.Local, s.Sees))
