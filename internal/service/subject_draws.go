@@ -449,4 +449,3 @@ func (s *Service) subjectDrawTask(ctx context.Context, r store.Q, orals []store.
 	}
 	return card.linkSingle(), nil
 }
-
