@@ -202,6 +202,9 @@ type DrawnSubject struct {
 	Subject     domain.Subject
 	Attachments []domain.SubjectAttachment
 	DrawnByName string
+	// Stale, for the secretariat and the committee, says the subject is no longer valid on the
+	// oral's day (retired since, or its validity ends before an oral moved later).
+	Stale string
 }
 
 // ReplacedDraw is a draw replaced by a redraw, as the secretariat and the committee read it.
@@ -288,7 +291,11 @@ func (s *Service) OralSubjects(ctx context.Context, a domain.Actor, oralID strin
 			if err != nil {
 				return OralSubjects{}, err
 			}
-			v.Subjects = append(v.Subjects, DrawnSubject{Draw: d, Subject: sub, Attachments: atts, DrawnByName: name(d.DrawnBy)})
+			ds := DrawnSubject{Draw: d, Subject: sub, Attachments: atts, DrawnByName: name(d.DrawnBy)}
+			if v.Staff && !sub.ValidOn(domain.DateOf(o.StartsAt)) {
+				ds.Stale = "Ce sujet n'est plus valide le jour de l'oral (retiré de la banque ou arrivé au terme de sa validité) : tirez-en un autre."
+			}
+			v.Subjects = append(v.Subjects, ds)
 			inForce[kind] = true
 		}
 	}

@@ -115,6 +115,15 @@ func TestTheDrawNeverGivesASubjectTheCandidateMetBefore(t *testing.T) {
 	// A retake, later: the subject met is out, even once the first oral is over.
 	retake := dw.schedule(t, "15/01/2027", "10:00")
 	missing(t, retake, domain.SubjectPracticalCase, "1 a déjà été rencontré par le candidat lors d'un oral précédent")
+	// Retired after the draw: the secretariat is told to draw another.
+	sec := dw.sec
+	if err := dw.Service.RetireSubject(dw.ctx, sec, only, "Réglementation modifiée"); err != nil {
+		t.Fatal(err)
+	}
+	v, err := dw.Service.OralSubjects(dw.ctx, sec, first.Oral.ID)
+	if err != nil || len(v.Subjects) != 1 || !strings.Contains(v.Subjects[0].Stale, "n'est plus valide") {
+		t.Fatalf("a retired subject in force: %+v %v", v.Subjects, err)
+	}
 }
 
 func TestTheDrawTakesTheLeastUsedSubjectsAtRandom(t *testing.T) {
