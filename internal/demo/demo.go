@@ -440,6 +440,9 @@ func (l loader) load(ctx context.Context, cands []candidatePlan) error {
 	}
 	// The blocs route's people: those whose blocks the historical session attests reach the
 	// final stage once it is closed; the one the recent session attests is presented there.
+	if err := l.subjectBank(ctx); err != nil { // subjects.go: before any oral, so that each draws its subjects
+		return err
+	}
 	blocsFW := blocsFramework(fws)
 	onBlocsRoute, blocsHistorical, blocsRecent, err := l.blocsRoute(ctx, blocsFW,
 		blocsIDs{Organisations: orgIDs, Companies: companyIDs, Referents: referentIDs})

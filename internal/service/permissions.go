@@ -84,6 +84,10 @@ const (
 	ActSubjectReview          Action = "subject.review"    // accept, accept with changes or refuse a submitted proposal
 	ActSubjectBankRead        Action = "subject.bank"      // the bank: every subject's texts, versions, reviews and use
 	ActSubjectRetire          Action = "subject.retire"    // take a subject out of the bank, with a reason
+	// The subjects drawn for an oral: the secretariat and the subject committee at any time, the
+	// oral's commission from the day of the oral (subject_draws.go); never the proposers.
+	ActSubjectDrawRead Action = "subject.draw.read"
+	ActSubjectRedraw   Action = "subject.redraw" // draw again one kind or both, with a reason
 )
 
 // Access is how far a role may carry an action.
@@ -220,6 +224,11 @@ var Permissions = map[Action]map[domain.Role]Access{
 	ActSubjectReview:          {domain.RoleSubjectCommittee: AccessAll},
 	ActSubjectBankRead:        {domain.RoleSecretariat: AccessAll, domain.RoleSubjectCommittee: AccessAll},
 	ActSubjectRetire:          {domain.RoleSecretariat: AccessAll, domain.RoleSubjectCommittee: AccessAll},
+	ActSubjectDrawRead: {
+		domain.RoleSecretariat: AccessAll, domain.RoleSubjectCommittee: AccessAll,
+		domain.RoleCommissionMember: AccessScoped, // the orals it hears, from their day
+	},
+	ActSubjectRedraw: {domain.RoleSecretariat: AccessAll},
 }
 
 // AccessFor returns the widest access any of the actor's roles gives for the action.

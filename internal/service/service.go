@@ -28,6 +28,8 @@ type Service struct {
 	passwordWork passwordWork
 	// verifications counts public lookups per address in memory (verification_limit.go).
 	verifications *verificationCounts
+	// pickSubject is the subject draw's random source (subject_draws.go); nil: math/rand/v2.
+	pickSubject func(n int) int
 }
 
 // New returns a Service. now is the clock (tests pass a fixed one); baseURL prefixes links in mails.

@@ -110,6 +110,8 @@ var actionLabels = map[string]string{
 	"commission.affiliations": "Rattachements d'un membre de commission modifiés",
 	"oral.schedule":           "Oral de certification programmé et convocations envoyées",
 	"oral.convocations":       "Convocations à un oral renvoyées",
+	"subject.draw":            "Sujet tiré dans la banque pour un oral",
+	"subject.redraw":          "Sujet d'un oral tiré de nouveau (motif)",
 
 	"jury.roster_set":      "Membre inscrit sur la liste du jury",
 	"jury.roster_remove":   "Membre retiré de la liste du jury",
