@@ -76,6 +76,8 @@ const (
 
 	// What the branch sees (issue 12).
 	ActStatisticsRead Action = "statistics.read" // the statistics page: results, steps, delays
+	// The secretariat types or corrects a candidate's answer to the outcome survey (a phone call).
+	ActSurveyRecord Action = "survey.record"
 )
 
 // Access is how far a role may carry an action.
@@ -201,6 +203,7 @@ var Permissions = map[Action]map[domain.Role]Access{
 	ActDeclarationRead:   {domain.RoleSecretariat: AccessAll},
 	ActDeclarationWrite:  {domain.RoleSecretariat: AccessAll},
 	ActStatisticsRead:    {domain.RoleSecretariat: AccessAll, domain.RoleBranch: AccessAll},
+	ActSurveyRecord:      {domain.RoleSecretariat: AccessAll},
 }
 
 // AccessFor returns the widest access any of the actor's roles gives for the action.
