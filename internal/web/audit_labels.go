@@ -59,6 +59,11 @@ var actionLabels = map[string]string{
 	"declaration.batch":              "Lot de déclaration à la Caisse des Dépôts constitué",
 	"declaration.report":             "Compte rendu de la Caisse des Dépôts appliqué",
 	"retention.rules":                "Durées de conservation modifiées",
+	"survey.send":                    "Questionnaire de devenir envoyé",
+	"survey.remind":                  "Questionnaire de devenir relancé",
+	"survey.answer":                  "Réponse au questionnaire de devenir (lien du courriel)",
+	"survey.record":                  "Réponse au questionnaire de devenir saisie par le secrétariat",
+	"survey.correct":                 "Réponse au questionnaire de devenir corrigée par le secrétariat",
 	"organisation.create":            "Organisme de formation créé",
 	"accreditation.create":           "Habilitation accordée",
 	"accreditation.suspend":          "Habilitation suspendue",
@@ -139,6 +144,7 @@ var actionFamilies = []option{
 	{"oral.", "Oraux de certification"},
 	{"jury.", "Jury"},
 	{"branch.", "Paramètres de la branche"},
+	{"survey.", "Devenir des candidats"},
 	{"certificate.", "Certificats et attestations"},
 }
 
@@ -169,6 +175,7 @@ var entityLabels = map[string]string{
 	"branch":                "Branche",
 	"certificate":           "Certificat ou attestation de blocs",
 	"register":              "Registre des organismes habilités",
+	"outcome_survey":        "Questionnaire de devenir",
 }
 
 func entityLabel(kind string) string {
@@ -201,6 +208,8 @@ var auditFieldLabels = map[string]string{
 	"referent": "référent", "held": "blocs déjà acquis", "by": "à l'initiative de", "referents": "référents précédents",
 	"birth_date": "né·e le", "sex": "sexe", "birth_insee": "INSEE de naissance", "birth_country": "pays de naissance",
 	"birth_city": "commune de naissance", "nir": "NIR",
+	"situation": "situation", "contract": "contrat", "job_title": "poste", "helped": "le CQP a aidé", "source": "source",
+	"wave":  "mois après le résultat",
 	"block": "bloc", "planned_hours": "heures prévues", "done_hours": "heures effectuées", "starts_on": "du", "ends_on": "au",
 	"hours": "heures", "label": "évaluation", "assessed_on": "le", "mark": "note", "action": "action", "on": "le",
 	"body": "compte rendu", "competence": "compétence", "assessment": "évaluation du savoir-faire",
