@@ -17,6 +17,7 @@ type surveyPublicPage struct {
 	Survey  service.SurveyForm
 	Choices surveyChoices
 	Refused string // why the link opens nothing to answer; "" otherwise
+	Posted  bool   // the refused link was sent answers, which were not recorded
 	Done    bool
 }
 
@@ -57,7 +58,8 @@ func (s *Server) surveyRefused(w http.ResponseWriter, r *http.Request, err error
 	default:
 		return err
 	}
-	s.render(w, r, status, "survey_public.html", "Questionnaire indisponible", surveyPublicPage{Refused: domain.ErrorMessage(err)})
+	s.render(w, r, status, "survey_public.html", "Questionnaire indisponible",
+		surveyPublicPage{Refused: domain.ErrorMessage(err), Posted: r.Method == http.MethodPost})
 	return nil
 }
 

@@ -148,7 +148,8 @@ func TestTheSurveyPageNeedsNoAccountAnswersOnceAndRefusesAUsedLink(t *testing.T)
 				answer.Set("job_title", "Autre poste")
 				status, _, body = s.post(t, anonymous, path, answer)
 			}
-			if status != http.StatusGone || !strings.Contains(body, "Ce questionnaire n'est plus disponible") || !strings.Contains(body, "déjà reçu une réponse") {
+			if status != http.StatusGone || !strings.Contains(body, "Ce questionnaire n'est plus disponible") || !strings.Contains(body, "déjà reçu une réponse") ||
+				strings.Contains(body, "n'ont pas été enregistrées") != (method == http.MethodPost) {
 				t.Errorf("%s used link: %d %.2000s", method, status, body)
 			}
 		}
