@@ -150,6 +150,10 @@ func TestOutcomeSurveys(t *testing.T) {
 			list[0].Answer.SIRET != "40483304800022" || list[0].Source != domain.SourceEmail {
 			t.Fatalf("got %+v %v", list, err)
 		}
+		if d, err := w.Service.PersonalDataExport(ctx, sec, w.CandidateB); err != nil || len(d.OutcomeSurveys) != 1 ||
+			d.OutcomeSurveys[0].JobTitle != "Chargé de clientèle" || d.OutcomeSurveys[0].Source != "email" {
+			t.Errorf("the right of access misses the survey: %+v %v", d.OutcomeSurveys, err)
+		}
 		if _, err := w.Service.CandidateOutcomeSurveys(ctx, w.Actor(t, w.Accounts[domain.RoleTrainingOrganisation]), w.CandidateB); domain.ErrorCode(err) != domain.ENOTFOUND {
 			t.Errorf("OF A read B's survey: %v", err)
 		}
