@@ -32,6 +32,10 @@ func DefaultSurveySettings() SurveySettings {
 // SurveyLinkDays is how long a survey's links work after it is sent.
 const SurveyLinkDays = 60
 
+// SurveyBatch bounds the surveys, and the reminders, one run queues per wave: a first run on
+// a large base spreads its mails over the following hours instead of one burst.
+const SurveyBatch = 2000
+
 // SurveyLateness is how late after its due date a survey is still sent: a server started
 // after a long stop, or the feature turned on, does not survey the candidates of years ago.
 const SurveyLateness = 90 * 24 * time.Hour
@@ -67,7 +71,7 @@ func (s *Service) SendOutcomeSurveys(ctx context.Context) (SurveyMailing, error)
 	sys := domain.SystemActor("Questionnaires de devenir")
 	for _, wave := range s.survey.Waves {
 		upTo := now.AddDate(0, -wave, 0)
-		due, err := s.store.Read().SurveysDue(ctx, wave, upTo.Add(-SurveyLateness), upTo)
+		due, err := s.store.Read().SurveysDue(ctx, wave, upTo.Add(-SurveyLateness), upTo, SurveyBatch)
 		if err != nil {
 			return out, err
 		}
@@ -107,7 +111,7 @@ func (s *Service) SendOutcomeSurveys(ctx context.Context) (SurveyMailing, error)
 	if s.survey.ReminderDays <= 0 {
 		return out, nil
 	}
-	waiting, err := s.store.Read().SurveysToRemind(ctx, now.AddDate(0, 0, -s.survey.ReminderDays), now)
+	waiting, err := s.store.Read().SurveysToRemind(ctx, now.AddDate(0, 0, -s.survey.ReminderDays), now, SurveyBatch)
 	if err != nil {
 		return out, err
 	}

@@ -49,9 +49,9 @@ type SurveyDue struct {
 }
 
 // SurveysDue lists the enrolments judged by a closed session (not corrected by a closed
-// rectification) that closed in (after, upTo], with no survey of that wave yet, by result date.
-// Erased candidates are left out.
-func (q Q) SurveysDue(ctx context.Context, wave int, after, upTo time.Time) ([]SurveyDue, error) {
+// rectification) that closed in (after, upTo], with no survey of that wave yet, by result date,
+// at most limit of them. Erased candidates are left out.
+func (q Q) SurveysDue(ctx context.Context, wave int, after, upTo time.Time, limit int) ([]SurveyDue, error) {
 	rows, err := q.db.QueryContext(ctx,
 		`SELECT e.id, e.candidate_id, s.id, s.closed_at
 		 FROM jury_sessions s
@@ -61,8 +61,9 @@ func (q Q) SurveysDue(ctx context.Context, wave int, after, upTo time.Time) ([]S
 		 WHERE s.status = $1 AND s.closed_at > $2 AND s.closed_at <= $3 AND jc.outcome <> '' AND c.erased_at IS NULL
 		   AND NOT EXISTS (SELECT 1 FROM jury_sessions r WHERE r.rectifies_session_id = s.id AND r.status = $1)
 		   AND NOT EXISTS (SELECT 1 FROM outcome_surveys o WHERE o.enrolment_id = e.id AND o.wave = $4)
-		 ORDER BY s.closed_at, e.id`,
-		string(JuryClosed), after.UTC(), upTo.UTC(), wave)
+		 ORDER BY s.closed_at, e.id
+		 LIMIT $5`,
+		string(JuryClosed), after.UTC(), upTo.UTC(), wave, limit)
 	if err != nil {
 		return nil, normalize(err)
 	}
@@ -101,10 +102,10 @@ func (q Q) AddOutcomeSurveyLink(ctx context.Context, hash, surveyID string, at t
 }
 
 // SurveysToRemind lists the surveys mailed at or before sentBefore, still unanswered, never
-// reminded, whose links still work at now.
-func (q Q) SurveysToRemind(ctx context.Context, sentBefore, now time.Time) ([]OutcomeSurvey, error) {
+// reminded, whose links still work at now, at most limit of them.
+func (q Q) SurveysToRemind(ctx context.Context, sentBefore, now time.Time, limit int) ([]OutcomeSurvey, error) {
 	return q.surveys(ctx, `WHERE o.mailed = 1 AND o.reminded_at IS NULL AND o.answered_at IS NULL
-		AND o.sent_at <= $1 AND o.expires_at > $2 ORDER BY o.sent_at, o.id`, sentBefore.UTC(), now.UTC())
+		AND o.sent_at <= $1 AND o.expires_at > $2 ORDER BY o.sent_at, o.id LIMIT $3`, sentBefore.UTC(), now.UTC(), limit)
 }
 
 // MarkSurveyReminded records the reminder of a survey; it reports false when it was already

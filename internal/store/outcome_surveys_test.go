@@ -44,13 +44,16 @@ func TestOutcomeSurveys(t *testing.T) {
 		sixMonths := closed.AddDate(0, 6, 0)
 
 		t.Run("the judged enrolments are due once the wave's delay is over, and only then", func(t *testing.T) {
-			due, err := s.Read().SurveysDue(ctx, 6, closed.Add(-time.Hour), closed.Add(-time.Minute))
+			due, err := s.Read().SurveysDue(ctx, 6, closed.Add(-time.Hour), closed.Add(-time.Minute), 100)
 			if err != nil || len(due) != 0 {
 				t.Fatalf("before the result: %+v %v", due, err)
 			}
-			due, err = s.Read().SurveysDue(ctx, 6, sixMonths.AddDate(0, -9, 0), sixMonths.AddDate(0, -6, 0))
+			due, err = s.Read().SurveysDue(ctx, 6, sixMonths.AddDate(0, -9, 0), sixMonths.AddDate(0, -6, 0), 100)
 			if err != nil || len(due) != 2 || due[0].EnrolmentID != "e1" || due[0].SessionID != "s1" || !due[0].ResultAt.Equal(closed) {
 				t.Fatalf("got %+v %v", due, err)
+			}
+			if due, _ := s.Read().SurveysDue(ctx, 6, sixMonths.AddDate(0, -9, 0), sixMonths.AddDate(0, -6, 0), 1); len(due) != 1 || due[0].EnrolmentID != "e1" {
+				t.Errorf("limited: %+v", due)
 			}
 		})
 
@@ -65,11 +68,11 @@ func TestOutcomeSurveys(t *testing.T) {
 				}
 				return q.AddOutcomeSurveyLink(ctx, "hash-1", "o1", sixMonths)
 			})
-			due, err := s.Read().SurveysDue(ctx, 6, closed.Add(-time.Hour), sixMonths)
+			due, err := s.Read().SurveysDue(ctx, 6, closed.Add(-time.Hour), sixMonths, 100)
 			if err != nil || len(due) != 1 || due[0].EnrolmentID != "e2" {
 				t.Fatalf("got %+v %v", due, err)
 			}
-			if due, _ := s.Read().SurveysDue(ctx, 12, closed.Add(-time.Hour), sixMonths); len(due) != 2 {
+			if due, _ := s.Read().SurveysDue(ctx, 12, closed.Add(-time.Hour), sixMonths, 100); len(due) != 2 {
 				t.Errorf("the 12-month wave is its own: %+v", due)
 			}
 		})
@@ -85,11 +88,11 @@ func TestOutcomeSurveys(t *testing.T) {
 		})
 
 		t.Run("an unanswered survey is reminded once", func(t *testing.T) {
-			if got, _ := s.Read().SurveysToRemind(ctx, sixMonths.Add(-time.Hour), sixMonths); len(got) != 0 {
+			if got, _ := s.Read().SurveysToRemind(ctx, sixMonths.Add(-time.Hour), sixMonths, 100); len(got) != 0 {
 				t.Fatalf("reminded too early: %+v", got)
 			}
 			at := sixMonths.AddDate(0, 0, 15)
-			got, err := s.Read().SurveysToRemind(ctx, at, at)
+			got, err := s.Read().SurveysToRemind(ctx, at, at, 100)
 			if err != nil || len(got) != 1 || got[0].ID != "o1" {
 				t.Fatalf("got %+v %v", got, err)
 			}
@@ -102,7 +105,7 @@ func TestOutcomeSurveys(t *testing.T) {
 				}
 				return nil
 			})
-			if got, _ := s.Read().SurveysToRemind(ctx, at, at); len(got) != 0 {
+			if got, _ := s.Read().SurveysToRemind(ctx, at, at, 100); len(got) != 0 {
 				t.Fatalf("reminded twice: %+v", got)
 			}
 		})
