@@ -237,7 +237,7 @@ func cleanSurveyAnswer(in *domain.SurveyAnswer) error {
 
 func surveyAudit(a domain.SurveyAnswer, source domain.SurveySource) map[string]any {
 	return map[string]any{"situation": string(a.Situation), "contract": string(a.Contract), "job_title": a.JobTitle,
-		"company": a.CompanyName, "siret": a.SIRET, "helped": string(a.Helped), "source": string(source)}
+		"company_name": a.CompanyName, "siret": a.SIRET, "helped": string(a.Helped), "source": string(source)}
 }
 
 // RecordOutcomeSurveyAnswer is the secretariat typing an answer, or correcting one, given by

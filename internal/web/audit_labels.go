@@ -208,7 +208,7 @@ var auditFieldLabels = map[string]string{
 	"referent": "référent", "held": "blocs déjà acquis", "by": "à l'initiative de", "referents": "référents précédents",
 	"birth_date": "né·e le", "sex": "sexe", "birth_insee": "INSEE de naissance", "birth_country": "pays de naissance",
 	"birth_city": "commune de naissance", "nir": "NIR",
-	"situation": "situation", "contract": "contrat", "job_title": "poste", "helped": "le CQP a aidé", "source": "source",
+	"company_name": "entreprise", "situation": "situation", "contract": "contrat", "job_title": "poste", "helped": "le CQP a aidé", "source": "source",
 	"wave":  "mois après le résultat",
 	"block": "bloc", "planned_hours": "heures prévues", "done_hours": "heures effectuées", "starts_on": "du", "ends_on": "au",
 	"hours": "heures", "label": "évaluation", "assessed_on": "le", "mark": "note", "action": "action", "on": "le",
@@ -300,6 +300,14 @@ func stateValue(key, v string, names map[string]string) string {
 	switch key {
 	case "status":
 		return domain.EnrolmentStatus(v).Label()
+	case "situation":
+		return domain.SurveySituation(v).Label()
+	case "contract":
+		return domain.SurveyContract(v).Label()
+	case "helped":
+		return domain.SurveyHelped(v).Label()
+	case "source":
+		return domain.SurveySource(v).Label()
 	case "session_status":
 		return store.JurySessionStatus(v).Label()
 	case "route":
