@@ -5,9 +5,6 @@ import "strings"
 // The candidates' follow-up (« devenir des candidats »): what a judged candidate says of their
 // situation 6 and 12 months after the result. The codes are stored; the labels are shown.
 
-// SurveyWaves are the months after the result at which a candidate is surveyed.
-var SurveyWaves = []int{6, 12}
-
 // SurveySituation is where the candidate stands at the survey.
 type SurveySituation string
 
