@@ -92,6 +92,8 @@ func New(svc *service.Service, log *slog.Logger) *API {
 
 		a.route("GET", "/audit", service.ActAuditRead, a.auditList),
 
+		a.route("GET", "/statistics", service.ActStatisticsRead, a.statisticsShow),
+
 		a.route("GET", "/verify/{code}", "", a.verifyShow),
 	}
 	a.mux = a.buildMux()

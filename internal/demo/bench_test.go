@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"testing"
 	"time"
 
@@ -18,18 +19,42 @@ import (
 	"cqp/internal/store/storetest"
 )
 
-// The benchmark's data set: the demo data plus benchCandidates synthetic candidates. Bump
+// The benchmark's data set: the demo data plus benchCandidates() synthetic candidates. Bump
 // benchDataVersion when Load or Synthetic change what they generate, so that cached sets are
 // rebuilt.
 const (
-	benchCandidates  = 100_000
-	benchSeed        = 1
-	benchDataVersion = 11
+	defaultBenchCandidates = 100_000
+	benchSeed              = 1
+	benchDataVersion       = 11
 	// benchMails is how many mails with a certificate attached the data set's outbox holds:
 	// what one large jury session's issuing leaves there.
-	benchMails  = 300
-	benchSchema = "bench_100k"
+	benchMails = 300
+	// benchCandidatesEnv sets how many synthetic candidates the data set holds (100 000 when
+	// unset), for the measures at a million.
+	benchCandidatesEnv = "CQP_BENCH_CANDIDATES"
 )
+
+// benchCandidates is the number of synthetic candidates of the data set.
+func benchCandidates(tb testing.TB) int {
+	v := os.Getenv(benchCandidatesEnv)
+	if v == "" {
+		return defaultBenchCandidates
+	}
+	n, err := strconv.Atoi(v)
+	if err != nil || n < 1 || n > 5_000_000 {
+		tb.Fatalf("%s=%q: give a number of candidates between 1 and 5000000", benchCandidatesEnv, v)
+	}
+	return n
+}
+
+// benchSchema is the PostgreSQL schema of the data set: bench_100k as before for the default
+// size, bench_N otherwise.
+func benchSchema(n int) string {
+	if n == defaultBenchCandidates {
+		return "bench_100k"
+	}
+	return fmt.Sprintf("bench_%d", n)
+}
 
 // BenchmarkCandidateList measures the candidates list as people use it, over the demo data
 // and 100 000 synthetic candidates, on SQLite and, when CQP_TEST_POSTGRES_URL is set, on
@@ -192,11 +217,12 @@ func fill(tb testing.TB, s *store.Store) {
 		tb.Fatal(err)
 	}
 	loaded := time.Now()
-	if err := Synthetic(ctx, s, benchCandidates, benchSeed); err != nil {
+	n := benchCandidates(tb)
+	if err := Synthetic(ctx, s, n, benchSeed); err != nil {
 		tb.Fatal(err)
 	}
 	tb.Logf("%s: demo data in %v, %d synthetic candidates in %v", s.Dialect(), loaded.Sub(start).Round(time.Millisecond),
-		benchCandidates, time.Since(loaded).Round(time.Millisecond))
+		n, time.Since(loaded).Round(time.Millisecond))
 	// The outbox after a large session's issuing: each mail carries a certificate of about
 	// 47 KB (the demo's own issued documents are a handful). One in ten failed to send.
 	pdf := benchPDF(tb, svc)
@@ -265,7 +291,7 @@ func tryOpenMigrated(o store.Options) (*store.Store, error) {
 // under another name and renamed once complete, so that an interrupted build is never used.
 func benchSQLite(tb testing.TB) *store.Store {
 	tb.Helper()
-	path := filepath.Join(os.TempDir(), fmt.Sprintf("cqp-bench-v%d-n%d-seed%d.db", benchDataVersion, benchCandidates, benchSeed))
+	path := filepath.Join(os.TempDir(), fmt.Sprintf("cqp-bench-v%d-n%d-seed%d.db", benchDataVersion, benchCandidates(tb), benchSeed))
 	if _, err := os.Stat(path); err == nil {
 		s, err := tryOpenMigrated(store.Options{SQLitePath: path})
 		if err == nil {
@@ -291,11 +317,13 @@ func benchSQLite(tb testing.TB) *store.Store {
 	return s
 }
 
-// benchPostgres opens the schema bench_100k of the database at base, building it when absent,
-// incomplete or from another version of the data set.
+// benchPostgres opens the schema bench_100k (bench_N at another size) of the database at base,
+// building it when absent, incomplete or from another version of the data set.
 func benchPostgres(tb testing.TB, base string) *store.Store {
 	tb.Helper()
 	ctx := context.Background()
+	n := benchCandidates(tb)
+	benchSchema := benchSchema(n)
 	admin, err := sql.Open("pgx", base)
 	if err != nil {
 		tb.Fatal(err)
@@ -310,7 +338,7 @@ func benchPostgres(tb testing.TB, base string) *store.Store {
 	u.RawQuery = q.Encode()
 
 	// The schema's comment names the data set once it is complete.
-	marker := fmt.Sprintf("cqp benchmark data v%d: %d candidates, seed %d", benchDataVersion, benchCandidates, benchSeed)
+	marker := fmt.Sprintf("cqp benchmark data v%d: %d candidates, seed %d", benchDataVersion, n, benchSeed)
 	var comment sql.NullString
 	err = admin.QueryRowContext(ctx, `SELECT obj_description(oid, 'pg_namespace') FROM pg_namespace WHERE nspname = $1`, benchSchema).Scan(&comment)
 	if err != nil && err != sql.ErrNoRows {

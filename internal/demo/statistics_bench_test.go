@@ -12,7 +12,10 @@ import (
 )
 
 // BenchmarkStatistics computes the statistics page (issue 12) over the benchmark's data set,
-// as the branch (CPNEFP) reads it: every year, then one year, qualification and OF.
+// as the branch (CPNEFP) reads it: every year, then one year, qualification and OF. At a
+// million candidates (scripts/bench-statistics.sh runs both sizes):
+//
+//	CQP_BENCH_CANDIDATES=1000000 go test -run '^$' -bench BenchmarkStatistics -benchtime 50x ./internal/demo/
 func BenchmarkStatistics(b *testing.B) {
 	for _, target := range benchTargets() {
 		b.Run(target.name, func(b *testing.B) {

@@ -436,6 +436,9 @@ func (s *Service) CloseJurySession(ctx context.Context, a domain.Actor, sessionI
 				}
 			}
 			e := inputs[i].enrolment
+			if err := q.InsertBlockVerdicts(ctx, blockVerdicts(js.ID, c, e)); err != nil {
+				return err
+			}
 			before := e.Status
 			e.Status, e.UpdatedAt = status, s.Now()
 			if err := q.SetEnrolmentStatus(ctx, newID(), e, "Délibération du jury du "+day.String(), a.UserID); err != nil {

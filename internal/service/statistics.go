@@ -63,7 +63,8 @@ type DelayRow struct {
 	MeanDays, MinDays, MaxDays float64
 }
 
-// Statistics is the statistics page's figures, each family computed by one GROUP BY query.
+// Statistics is the statistics page's figures, each family computed by one GROUP BY query:
+// the results over the rows each closed session wrote once (store.OutcomesByQualificationRoute).
 type Statistics struct {
 	Filter StatisticsFilter
 	At     time.Time // when the figures were computed
@@ -80,6 +81,7 @@ type Statistics struct {
 	Routes               []domain.Route
 	Steps                []StepRow
 	Delays               []DelayRow
+	Agreement            Agreement // evaluator agreement (agreement.go)
 }
 
 // Statistics computes the statistics page for the secretariat and the branch (CPNEFP).
@@ -159,7 +161,7 @@ func (s *Service) Statistics(ctx context.Context, a domain.Actor, in StatisticsF
 	}
 	byQR, byQ, byR := map[key]*ResultRow{}, map[key]*ResultRow{}, map[key]*ResultRow{}
 	for _, c := range counts {
-		y := c.SessionStartsAt.In(domain.Paris()).Year()
+		y := c.Year
 		ql, rl := qualTitle[c.QualificationID], c.Route.Label()
 		fold(byQR, key{y, ql, string(c.Route)}, func() ResultRow { return ResultRow{Year: y, Qualification: ql, Route: rl} }, c.Outcome, c.Count)
 		fold(byQ, key{0, ql, ""}, func() ResultRow { return ResultRow{Qualification: ql} }, c.Outcome, c.Count)
@@ -205,7 +207,7 @@ func (s *Service) Statistics(ctx context.Context, a domain.Actor, in StatisticsF
 	}
 	byO := map[key]*ResultRow{}
 	for _, c := range orgCounts {
-		y := c.SessionStartsAt.In(domain.Paris()).Year()
+		y := c.Year
 		name, ok := orgName[c.TrainingOrganisationID]
 		if !ok {
 			name = "Organisme " + c.TrainingOrganisationID
@@ -254,7 +256,8 @@ func (s *Service) Statistics(ctx context.Context, a domain.Actor, in StatisticsF
 			out.Delays = append(out.Delays, *d)
 		}
 	}
-	return out, nil
+	out.Agreement, err = s.evaluatorAgreement(ctx, q, f, orgName)
+	return out, err
 }
 
 // noOrganisation names the results of enrolments without a training organisation (VAE).

@@ -29,6 +29,10 @@ type AuditFilter struct {
 	From, To    time.Time // To exclusive; zero means open
 	Limit       int
 	Offset      int
+	// BeforeID, when set, keeps the entries older than this one (ids grow with time): an
+	// export walks the whole trail so, batch by batch. NoTotal leaves the total uncounted.
+	BeforeID string
+	NoTotal  bool
 }
 
 // ListAudit returns entries newest first.
@@ -61,8 +65,14 @@ func (q Q) ListAudit(ctx context.Context, f AuditFilter) ([]domain.AuditEntry, i
 		where = ` WHERE ` + strings.Join(conds, ` AND `)
 	}
 	var total int
-	if err := q.db.QueryRowContext(ctx, `SELECT COUNT(*) FROM audit_log`+where, a...).Scan(&total); err != nil {
-		return nil, 0, normalize(err)
+	if !f.NoTotal {
+		if err := q.db.QueryRowContext(ctx, `SELECT COUNT(*) FROM audit_log`+where, a...).Scan(&total); err != nil {
+			return nil, 0, normalize(err)
+		}
+	}
+	if f.BeforeID != "" {
+		conds = append(conds, `id < `+a.add(f.BeforeID))
+		where = ` WHERE ` + strings.Join(conds, ` AND `)
 	}
 	limit := f.Limit
 	if limit <= 0 || limit > 1000 {

@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"slices"
 	"strings"
 
 	"cqp/internal/domain"
@@ -169,9 +170,27 @@ func (q Q) InsertJurySessionsBulk(ctx context.Context, sessions []BulkJurySessio
 		}); err != nil {
 		return err
 	}
-	return q.multiInsert(ctx, "acquired_blocks", []string{"enrolment_id", "block_code", "session_id", "acquired_on"},
+	if err := q.multiInsert(ctx, "acquired_blocks", []string{"enrolment_id", "block_code", "session_id", "acquired_on"},
 		len(acquired), func(i int) []any {
 			b := acquired[i]
 			return []any{b.EnrolmentID, b.BlockCode, b.SessionID, b.AcquiredOn.ISO()}
-		})
+		}); err != nil {
+		return err
+	}
+	// Their results for the statistics, as CloseJurySession writes them, each year counted once.
+	var years []int
+	for _, s := range sessions {
+		if s.Session.Status == JuryClosed {
+			changed, err := q.writeClosedSessionResults(ctx, s.Session.ID)
+			if err != nil {
+				return err
+			}
+			for _, y := range changed {
+				if !slices.Contains(years, y) {
+					years = append(years, y)
+				}
+			}
+		}
+	}
+	return q.countResultsByYear(ctx, years)
 }

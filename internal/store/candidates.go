@@ -128,6 +128,9 @@ type CandidateFilter struct {
 	Scope  Scope
 	Limit  int
 	Offset int
+	// After, when set, reads the Limit rows (up to 1 000) that follow it in the list's order
+	// instead of a page from Offset, and counts nothing: an export walks the whole list so.
+	After *CandidateCursor
 	// CountLimit, when positive, stops counting past it: a Total above it is given as
 	// CountLimit with TotalCapped. A broad search (one letter matches nearly everyone) is
 	// then counted in the time it takes to find that many rows.
@@ -155,49 +158,17 @@ type CandidatePage struct {
 // counted from the smallest set that answers it, while the page is read; the page's rows are
 // found on indexed columns alone before their displayed columns are read; and a page deep in
 // the whole list starts from the candidate it begins with instead of skipping every row before.
+// With a cursor (After), it reads the rows that follow it and counts nothing.
 func (q Q) ListCandidates(ctx context.Context, f CandidateFilter) (CandidatePage, error) {
 	var a args
-	// Conditions on the candidate (c), on the enrolment (e), and on the enrolment's
-	// training organisation, which the page query places apart (see below).
-	var cand, enrol, orgs []string
-	if organisationOnly(f.Scope) {
-		// An OF sees its own enrolments only, not the candidate's enrolments with other OFs;
-		// that alone keeps every row within its scope.
-		cond := `e.training_organisation_id IN ` + a.in(f.Scope.TrainingOrganisationIDs)
-		if f.Task != nil {
-			// A task selects few enrolments on their status: read them first (below) rather than
-			// walk the organisation's candidates in name order.
-			enrol = append(enrol, cond)
-		} else {
-			orgs = append(orgs, cond)
-		}
-	} else if cond := candidateScopeSQL(f.Scope, &a); cond != "" {
-		cand = append(cand, cond)
-	}
-	for _, term := range strings.Fields(domain.Fold(f.Search)) {
-		cand = append(cand, `c.search_key LIKE `+a.add("%"+escapeLike(term)+"%")+` ESCAPE '\'`)
-	}
-	if f.TrainingOrganisationID != "" {
-		orgs = append(orgs, `e.training_organisation_id = `+a.add(f.TrainingOrganisationID))
-	}
-	if f.QualificationCode != "" {
-		enrol = append(enrol, `e.qualification_id IN (SELECT id FROM qualifications WHERE code = `+a.add(f.QualificationCode)+`)`)
-	}
-	if f.Route != "" {
-		enrol = append(enrol, `e.route = `+a.add(string(f.Route)))
-	}
-	if f.Status != "" {
-		enrol = append(enrol, `e.status = `+a.add(string(f.Status)))
-	}
-	if f.Stage != "" {
-		enrol = append(enrol, `e.stage = `+a.add(f.Stage))
-	}
-	if f.Task != nil {
-		enrol = append(enrol, taskSQL(*f.Task, &a))
-	}
+	cand, enrol, orgs := candidateConditions(f, &a)
 	limit := f.Limit
-	if limit <= 0 || limit > 500 {
+	if limit <= 0 || limit > 1000 || (f.After == nil && limit > 500) {
 		limit = 50
+	}
+	if f.After != nil {
+		rows, err := q.candidateRowsAfter(ctx, *f.After, cand, enrol, orgs, a, limit)
+		return CandidatePage{Rows: rows}, err
 	}
 	offset := max(f.Offset, 0)
 
@@ -238,7 +209,15 @@ func (q Q) ListCandidates(ctx context.Context, f CandidateFilter) (CandidatePage
 			return capTotal(CandidatePage{Rows: rows, Total: few}, f.CountLimit), err
 		}
 	}
-	join, conds := `LEFT JOIN enrolments e ON e.candidate_id = c.id`, slices.Concat(cand, enrol)
+	join, conds := candidateJoin(cand, enrol, orgs)
+	page, err := q.candidatePage(ctx, count, slices.Clone(a), join, conds, a, limit, offset)
+	return capTotal(page, f.CountLimit), err
+}
+
+// candidateJoin is how the list's rows are walked in name order: the candidates joined to
+// their enrolments, under the conditions.
+func candidateJoin(cand, enrol, orgs []string) (join string, conds []string) {
+	join, conds = `LEFT JOIN enrolments e ON e.candidate_id = c.id`, slices.Concat(cand, enrol)
 	if len(orgs) > 0 && len(enrol) == 0 {
 		// An organisation's enrolments are a large share of all of them: walking the candidates in
 		// name order finds a page sooner than sorting them all. Put in the join, with a condition
@@ -250,8 +229,89 @@ func (q Q) ListCandidates(ctx context.Context, f CandidateFilter) (CandidatePage
 	} else {
 		conds = append(conds, orgs...)
 	}
-	page, err := q.candidatePage(ctx, count, slices.Clone(a), join, conds, a, limit, offset)
-	return capTotal(page, f.CountLimit), err
+	return join, conds
+}
+
+// CandidateCursor is where a walk through the whole list stands: the last row read, by its
+// candidate and its enrolment (empty for a candidate listed without one). The zero cursor is
+// the start of the list.
+type CandidateCursor struct {
+	CandidateID string
+	EnrolmentID string
+}
+
+// CursorAfter is the cursor that follows row r.
+func CursorAfter(r CandidateRow) *CandidateCursor {
+	return &CandidateCursor{CandidateID: r.Candidate.ID, EnrolmentID: r.Enrolment.ID}
+}
+
+// candidateRowsAfter reads limit rows of the list from those that follow the cursor, in the
+// list's order, without counting: each batch starts from the cursor's candidate in the name
+// index, so a walk through the whole list costs the same for its last rows as for its first.
+func (q Q) candidateRowsAfter(ctx context.Context, after CandidateCursor, cand, enrol, orgs []string, a args, limit int) ([]CandidateRow, error) {
+	join, conds := candidateJoin(cand, enrol, orgs)
+	if after.CandidateID != "" {
+		var sortKey string
+		err := q.db.QueryRowContext(ctx, `SELECT sort_key FROM candidates WHERE id = $1`, after.CandidateID).Scan(&sortKey)
+		if err == sql.ErrNoRows { // erased since: start after where its name stood is unknown
+			return nil, domain.Errorf(domain.ECONFLICT, "Le candidat où reprendre la liste a été supprimé entretemps : recommencez l'export.")
+		}
+		if err != nil {
+			return nil, normalize(err)
+		}
+		if after.EnrolmentID == "" {
+			conds = append(conds, `(c.sort_key, c.id) > (`+a.add(sortKey)+`, `+a.add(after.CandidateID)+`)`)
+		} else {
+			// From the cursor's candidate on, but not its enrolments up to the cursor's.
+			cid, eid := a.add(after.CandidateID), a.add(after.EnrolmentID)
+			ec := `(SELECT created_at FROM enrolments WHERE id = ` + eid + `)`
+			conds = append(conds, `(c.sort_key, c.id) >= (`+a.add(sortKey)+`, `+cid+`)`,
+				`NOT (c.id = `+cid+` AND (e.id IS NULL OR e.created_at < `+ec+` OR (e.created_at = `+ec+` AND e.id <= `+eid+`)))`)
+		}
+	}
+	return q.pageRows(ctx, join, conds, a, limit, 0)
+}
+
+// candidateConditions are the list's conditions on the candidate (c), on the enrolment (e),
+// and on the enrolment's training organisation, which the page query places apart (see
+// ListCandidates).
+func candidateConditions(f CandidateFilter, a *args) (cand, enrol, orgs []string) {
+	if organisationOnly(f.Scope) {
+		// An OF sees its own enrolments only, not the candidate's enrolments with other OFs;
+		// that alone keeps every row within its scope.
+		cond := `e.training_organisation_id IN ` + a.in(f.Scope.TrainingOrganisationIDs)
+		if f.Task != nil {
+			// A task selects few enrolments on their status: ListCandidates reads them first
+			// rather than walk the organisation's candidates in name order.
+			enrol = append(enrol, cond)
+		} else {
+			orgs = append(orgs, cond)
+		}
+	} else if cond := candidateScopeSQL(f.Scope, a); cond != "" {
+		cand = append(cand, cond)
+	}
+	for _, term := range strings.Fields(domain.Fold(f.Search)) {
+		cand = append(cand, `c.search_key LIKE `+a.add("%"+escapeLike(term)+"%")+` ESCAPE '\'`)
+	}
+	if f.TrainingOrganisationID != "" {
+		orgs = append(orgs, `e.training_organisation_id = `+a.add(f.TrainingOrganisationID))
+	}
+	if f.QualificationCode != "" {
+		enrol = append(enrol, `e.qualification_id IN (SELECT id FROM qualifications WHERE code = `+a.add(f.QualificationCode)+`)`)
+	}
+	if f.Route != "" {
+		enrol = append(enrol, `e.route = `+a.add(string(f.Route)))
+	}
+	if f.Status != "" {
+		enrol = append(enrol, `e.status = `+a.add(string(f.Status)))
+	}
+	if f.Stage != "" {
+		enrol = append(enrol, `e.stage = `+a.add(f.Stage))
+	}
+	if f.Task != nil {
+		enrol = append(enrol, taskSQL(*f.Task, a))
+	}
+	return cand, enrol, orgs
 }
 
 // capTotal gives a total above limit (when positive) as limit, capped.

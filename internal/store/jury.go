@@ -298,8 +298,9 @@ func (q Q) SetJurySessionStatus(ctx context.Context, id string, from, to JurySes
 	return nil
 }
 
-// CloseJurySession freezes a deliberating session with its snapshot. A closed session is
-// never written again: closing it twice is a conflict.
+// CloseJurySession freezes a deliberating session with its snapshot, and writes its results
+// for the statistics (replacing those of the session it rectifies). A closed session is never
+// written again: closing it twice is a conflict.
 func (q Q) CloseJurySession(ctx context.Context, id, snapshot string, at time.Time, byUserID string) error {
 	res, err := q.db.ExecContext(ctx,
 		`UPDATE jury_sessions SET status = $1, snapshot = $2, closed_at = $3, closed_by = $4 WHERE id = $5 AND status = $6`,
@@ -310,7 +311,7 @@ func (q Q) CloseJurySession(ctx context.Context, id, snapshot string, at time.Ti
 		}
 		return err
 	}
-	return nil
+	return q.recordClosedSessionResults(ctx, id)
 }
 
 // JuryInvitation is a member invited to a session, with the college they sit for and whether

@@ -186,17 +186,24 @@ func (q Q) MarkMail(ctx context.Context, id string, sentAt *time.Time, sendErr s
 
 // ListMail returns the outbox, newest first.
 func (q Q) ListMail(ctx context.Context, limit int) ([]Mail, error) {
-	return q.listMail(ctx, limit, true)
+	return q.listMail(ctx, limit, true, "")
 }
 
 // ListMailWithoutAttachments returns the outbox, newest first, as ListMail does but without
 // the attachments' content (their name and type are kept): a list shows them, it does not
 // need their bytes, which are most of the outbox.
 func (q Q) ListMailWithoutAttachments(ctx context.Context, limit int) ([]Mail, error) {
-	return q.listMail(ctx, limit, false)
+	return q.listMail(ctx, limit, false, "")
 }
 
-func (q Q) listMail(ctx context.Context, limit int, attachments bool) ([]Mail, error) {
+// ListMailBefore returns, without their attachments' content, the limit messages that follow
+// the message beforeID in the outbox's order (newest first), or its newest when beforeID is
+// empty: an export walks the whole outbox so, batch by batch.
+func (q Q) ListMailBefore(ctx context.Context, beforeID string, limit int) ([]Mail, error) {
+	return q.listMail(ctx, limit, false, beforeID)
+}
+
+func (q Q) listMail(ctx context.Context, limit int, attachments bool, beforeID string) ([]Mail, error) {
 	if limit <= 0 {
 		limit = 100
 	}
@@ -204,9 +211,15 @@ func (q Q) listMail(ctx context.Context, limit int, attachments bool) ([]Mail, e
 	if attachments {
 		content = `attachment`
 	}
+	where, params := ``, []any{limit}
+	if beforeID != "" {
+		where = ` WHERE created_at < (SELECT created_at FROM outbox WHERE id = $2)
+			OR (created_at = (SELECT created_at FROM outbox WHERE id = $2) AND id < $2)`
+		params = append(params, beforeID)
+	}
 	rows, err := q.db.QueryContext(ctx, `SELECT id, to_addr, subject, body, created_at, sent_at, error,
-		attachment_name, attachment_type, `+content+` FROM outbox
-		ORDER BY created_at DESC, id DESC LIMIT $1`, limit)
+		attachment_name, attachment_type, `+content+` FROM outbox`+where+`
+		ORDER BY created_at DESC, id DESC LIMIT $1`, params...)
 	if err != nil {
 		return nil, normalize(err)
 	}

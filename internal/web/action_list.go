@@ -18,6 +18,17 @@ type actionListPage struct {
 	Page, Pages int
 	Prev, Next  string
 	Statuses    []option
+	Export      exportLinks
+}
+
+// actionFilterOf reads the list's filter from the address: the status. The page and its
+// exports read it the same way.
+func actionFilterOf(q url.Values) store.ActionFilter {
+	f := store.ActionFilter{Status: store.ActionStatus(q.Get("statut"))}
+	if !f.Status.Valid() {
+		f.Status = ""
+	}
+	return f
 }
 
 func (s *Server) actionList(w http.ResponseWriter, r *http.Request) error {
@@ -25,15 +36,14 @@ func (s *Server) actionList(w http.ResponseWriter, r *http.Request) error {
 	q := r.URL.Query()
 	pageNum, _ := strconv.Atoi(q.Get("page"))
 	pageNum = max(pageNum, 1)
-	f := store.ActionFilter{Status: store.ActionStatus(q.Get("statut")), Limit: actionsPerPage, Offset: (pageNum - 1) * actionsPerPage}
-	if !f.Status.Valid() {
-		f.Status = ""
-	}
+	f := actionFilterOf(q)
+	f.Limit, f.Offset = actionsPerPage, (pageNum-1)*actionsPerPage
 	res, err := s.svc.Actions(ctx, a, f)
 	if err != nil {
 		return err
 	}
-	p := actionListPage{Filter: q, Actions: res.Actions, Total: res.Total, Page: pageNum}
+	p := actionListPage{Filter: q, Actions: res.Actions, Total: res.Total, Page: pageNum,
+		Export: exportLinksOf("/actions", q, "la liste des actions de formation")}
 	p.Pages = max(1, (res.Total+actionsPerPage-1)/actionsPerPage)
 	link := func(n int) string {
 		v := url.Values{}

@@ -17,6 +17,7 @@ import (
 var actionLabels = map[string]string{
 	"candidate.create":               "Candidat enregistré",
 	"candidate.personal_data_export": "Données personnelles extraites (droit d'accès)",
+	"list.export":                    "Liste exportée (CSV ou Excel)",
 	"enrolment.create":               "Inscription enregistrée",
 	"blocs.final_stage":              "Évaluation finale de la voie blocs ouverte",
 	"enrolment.status":               "Statut d'inscription modifié",
@@ -146,6 +147,7 @@ var actionFamilies = []option{
 	{"branch.", "Paramètres de la branche"},
 	{"survey.", "Devenir des candidats"},
 	{"certificate.", "Certificats et attestations"},
+	{"list.", "Exports de listes"},
 }
 
 // actionLabel is the French label of an audited action; an action without a label is shown
@@ -176,6 +178,7 @@ var entityLabels = map[string]string{
 	"certificate":           "Certificat ou attestation de blocs",
 	"register":              "Registre des organismes habilités",
 	"outcome_survey":        "Questionnaire de devenir",
+	"list":                  "Liste",
 }
 
 func entityLabel(kind string) string {
@@ -198,7 +201,8 @@ func auditRoleLabel(role string) string {
 
 // auditFieldLabels names the keys of the before/after states in French.
 var auditFieldLabels = map[string]string{
-	"name": "nom", "siret": "SIRET", "city": "ville", "email": "e-mail", "Email": "e-mail", "Name": "nom",
+	"filters": "filtres",
+	"name":    "nom", "siret": "SIRET", "city": "ville", "email": "e-mail", "Email": "e-mail", "Name": "nom",
 	"Roles": "rôles", "role": "rôle", "scope": "périmètre", "qualification": "qualification",
 	"valid_from": "du", "valid_until": "au", "version": "version", "blocks": "blocs", "status": "statut",
 	"disabled": "désactivé", "route": "voie", "public": "public", "framework_version": "version du référentiel",

@@ -39,6 +39,7 @@ func (e auditRow) AfterText() string  { return compactState(e.After, e.names) }
 type auditListPage struct {
 	Filter      url.Values
 	Problems    []string // filters that could not be read
+	Export      exportLinks
 	Rows        []auditRow
 	Total       int
 	Page, Pages int
@@ -58,40 +59,13 @@ func (s *Server) auditList(w http.ResponseWriter, r *http.Request) error {
 	if pageNum < 1 {
 		pageNum = 1
 	}
-	p := auditListPage{Filter: q, Page: pageNum}
-	f := store.AuditFilter{Action: strings.TrimSpace(q.Get("action")), EntityType: q.Get("entite"), ActorID: q.Get("acteur"),
-		Limit: auditPerPage, Offset: (pageNum - 1) * auditPerPage}
-	nothing := false // a filter names something that does not exist: no entry can match
-	if raw := strings.TrimSpace(q.Get("candidat")); raw != "" {
-		id, err := s.candidateByNumber(ctx, a, raw)
-		if err != nil {
-			return err
-		}
-		if id == "" {
-			p.Problems = append(p.Problems, "Aucun candidat ne porte le numéro « "+raw+" ».")
-			nothing = true
-		}
-		f.CandidateID = id
+	p := auditListPage{Filter: q, Page: pageNum, Export: exportLinksOf("/audit", q, "le journal d'audit")}
+	f, problems, nothing, err := s.auditFilterOf(r)
+	if err != nil {
+		return err
 	}
-	for _, d := range []struct {
-		key, label string
-		into       *time.Time
-		next       bool
-	}{{"du", "de début", &f.From, false}, {"au", "de fin", &f.To, true}} {
-		raw := strings.TrimSpace(q.Get(d.key))
-		if raw == "" {
-			continue
-		}
-		day, err := domain.ParseFrenchDate(raw)
-		if err != nil {
-			p.Problems = append(p.Problems, "La date "+d.label+" « "+raw+" » doit être au format JJ/MM/AAAA ; ce filtre est ignoré.")
-			continue
-		}
-		if d.next {
-			day = day.AddDays(1) // the store's upper bound is exclusive
-		}
-		*d.into = parisMidnight(day)
-	}
+	p.Problems = problems
+	f.Limit, f.Offset = auditPerPage, (pageNum-1)*auditPerPage
 	people, err := s.svc.AuditPeople(ctx, a)
 	if err != nil {
 		return err
@@ -143,6 +117,47 @@ func (s *Server) auditList(w http.ResponseWriter, r *http.Request) error {
 	}
 	s.render(w, r, http.StatusOK, "audit_list.html", "Journal d'audit", p)
 	return nil
+}
+
+// auditFilterOf reads the trail's filters from the address: action (a prefix such as "user."
+// or a whole action), entity type, actor, candidate number, and dates JJ/MM/AAAA (both days
+// included). A filter that cannot be read is ignored and said in problems; nothing is true when
+// a filter names something that does not exist, so that no entry can match. The page and its
+// exports read them the same way.
+func (s *Server) auditFilterOf(r *http.Request) (f store.AuditFilter, problems []string, nothing bool, err error) {
+	ctx, a, q := r.Context(), actorFrom(r.Context()), r.URL.Query()
+	f = store.AuditFilter{Action: strings.TrimSpace(q.Get("action")), EntityType: q.Get("entite"), ActorID: q.Get("acteur")}
+	if raw := strings.TrimSpace(q.Get("candidat")); raw != "" {
+		id, err := s.candidateByNumber(ctx, a, raw)
+		if err != nil {
+			return f, nil, false, err
+		}
+		if id == "" {
+			problems = append(problems, "Aucun candidat ne porte le numéro « "+raw+" ».")
+			nothing = true
+		}
+		f.CandidateID = id
+	}
+	for _, d := range []struct {
+		key, label string
+		into       *time.Time
+		next       bool
+	}{{"du", "de début", &f.From, false}, {"au", "de fin", &f.To, true}} {
+		raw := strings.TrimSpace(q.Get(d.key))
+		if raw == "" {
+			continue
+		}
+		day, err := domain.ParseFrenchDate(raw)
+		if err != nil {
+			problems = append(problems, "La date "+d.label+" « "+raw+" » doit être au format JJ/MM/AAAA ; ce filtre est ignoré.")
+			continue
+		}
+		if d.next {
+			day = day.AddDays(1) // the store's upper bound is exclusive
+		}
+		*d.into = parisMidnight(day)
+	}
+	return f, problems, nothing, nil
 }
 
 // parisMidnight is the start of day d in Paris, as the trail's times are compared in UTC.
@@ -218,6 +233,8 @@ func (s *Server) auditNames(r *http.Request, entries []domain.AuditEntry, people
 func (s *Server) auditRowOf(a domain.Actor, e domain.AuditEntry, names map[string]string) auditRow {
 	row := auditRow{AuditEntry: e, EntityName: names[e.EntityID], names: names}
 	switch e.EntityType {
+	case "list":
+		row.EntityName = exportedListNames[service.ExportedList(e.EntityID)]
 	case "training_organisation":
 		if row.EntityName != "" {
 			row.EntityHref = "/organismes/" + e.EntityID

@@ -30,21 +30,17 @@ type candidatesListPage struct {
 	Organisations  []option
 	// Task, when the list is filtered on a dashboard task (a_faire), names it and links each
 	// row to where the work is done.
-	Task *service.CandidateTask
+	Task   *service.CandidateTask
+	Export exportLinks
 }
 
-func (s *Server) candidatesList(w http.ResponseWriter, r *http.Request) error {
-	ctx, a := r.Context(), actorFrom(r.Context())
+// candidateFilterOf reads the list's filters from the address: search, qualification, route,
+// status, organisation and dashboard task. The page and its exports read them the same way.
+func (s *Server) candidateFilterOf(r *http.Request) (store.CandidateFilter, *service.CandidateTask, error) {
 	q := r.URL.Query()
-	pageNum, _ := strconv.Atoi(q.Get("page"))
-	if pageNum < 1 {
-		pageNum = 1
-	}
 	f := store.CandidateFilter{
 		Search: q.Get("q"), QualificationCode: q.Get("qualification"), Route: domain.Route(q.Get("voie")),
 		Status: domain.EnrolmentStatus(q.Get("statut")), TrainingOrganisationID: q.Get("organisme"),
-		// One row more than a page tells whether a next page exists, whatever the count says.
-		Limit: candidatesPerPage + 1, Offset: (pageNum - 1) * candidatesPerPage, CountLimit: candidatesCounted,
 	}
 	if f.Route != "" && !f.Route.Valid() {
 		f.Route = ""
@@ -54,21 +50,37 @@ func (s *Server) candidatesList(w http.ResponseWriter, r *http.Request) error {
 	}
 	var task *service.CandidateTask
 	if key := q.Get("a_faire"); key != "" {
-		t, ok, err := s.svc.CandidateTask(ctx, a, key)
+		t, ok, err := s.svc.CandidateTask(r.Context(), actorFrom(r.Context()), key)
 		if err != nil {
-			return err
+			return f, nil, err
 		}
 		if ok {
 			task, f.Task = &t, &t.Task
 		}
 	}
+	return f, task, nil
+}
+
+func (s *Server) candidatesList(w http.ResponseWriter, r *http.Request) error {
+	ctx, a := r.Context(), actorFrom(r.Context())
+	q := r.URL.Query()
+	pageNum, _ := strconv.Atoi(q.Get("page"))
+	if pageNum < 1 {
+		pageNum = 1
+	}
+	f, task, err := s.candidateFilterOf(r)
+	if err != nil {
+		return err
+	}
+	// One row more than a page tells whether a next page exists, whatever the count says.
+	f.Limit, f.Offset, f.CountLimit = candidatesPerPage+1, (pageNum-1)*candidatesPerPage, candidatesCounted
 	res, err := s.svc.Candidates(ctx, a, f)
 	if err != nil {
 		return err
 	}
 	more := len(res.Rows) > candidatesPerPage
 	p := candidatesListPage{Filter: q, Rows: res.Rows[:min(len(res.Rows), candidatesPerPage)], Total: res.Total,
-		TotalCapped: res.TotalCapped, Page: pageNum, Task: task}
+		TotalCapped: res.TotalCapped, Page: pageNum, Task: task, Export: exportLinksOf("/candidats", q, "la liste des candidats")}
 	if !res.TotalCapped {
 		p.Pages = max(1, (res.Total+candidatesPerPage-1)/candidatesPerPage)
 	}

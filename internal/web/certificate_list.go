@@ -23,6 +23,21 @@ type certificateListPage struct {
 	Session     string // the session the list is narrowed to, by date
 	Kinds       []option
 	Statuses    []option
+	Export      exportLinks
+}
+
+// certificateFilterOf reads the list's filters from the address: kind, status, candidate and
+// session. The page and its exports read them the same way.
+func certificateFilterOf(q url.Values) store.CertificateFilter {
+	f := store.CertificateFilter{Kind: store.CertificateKind(q.Get("nature")), Status: q.Get("etat"),
+		CandidateID: q.Get("candidat"), SessionID: q.Get("session")}
+	if f.Kind != store.KindCertificate && f.Kind != store.KindAttestation {
+		f.Kind = ""
+	}
+	if f.Status != store.CertificateValid && f.Status != store.CertificateRevoked {
+		f.Status = ""
+	}
+	return f
 }
 
 // certificateList lists the documents the actor may read: a candidate's own, or every one for
@@ -34,21 +49,15 @@ func (s *Server) certificateList(w http.ResponseWriter, r *http.Request) error {
 	if pageNum < 1 {
 		pageNum = 1
 	}
-	f := store.CertificateFilter{Kind: store.CertificateKind(q.Get("nature")), Status: q.Get("etat"),
-		CandidateID: q.Get("candidat"), SessionID: q.Get("session"),
-		Limit: certificatesPerPage, Offset: (pageNum - 1) * certificatesPerPage}
-	if f.Kind != store.KindCertificate && f.Kind != store.KindAttestation {
-		f.Kind = ""
-	}
-	if f.Status != store.CertificateValid && f.Status != store.CertificateRevoked {
-		f.Status = ""
-	}
+	f := certificateFilterOf(q)
+	f.Limit, f.Offset = certificatesPerPage, (pageNum-1)*certificatesPerPage
 	res, err := s.svc.Certificates(ctx, a, f)
 	if err != nil {
 		return err
 	}
 	p := certificateListPage{Filter: q, Items: res.Items, Total: res.Total, Page: pageNum,
 		Own:      service.AccessFor(a, service.ActCertificateRead) == service.AccessScoped,
+		Export:   exportLinksOf("/certificats", q, "la liste des certificats et attestations"),
 		Kinds:    []option{{string(store.KindCertificate), "Certificats"}, {string(store.KindAttestation), "Attestations de blocs"}},
 		Statuses: []option{{store.CertificateValid, "Valides"}, {store.CertificateRevoked, "Révoqués"}}}
 	p.Pages = max(1, (res.Total+certificatesPerPage-1)/certificatesPerPage)

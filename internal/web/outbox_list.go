@@ -26,6 +26,7 @@ type outboxPage struct {
 	Rows   []mailRow
 	Failed int
 	Kept   int
+	Export exportLinks
 }
 
 func (s *Server) outboxList(w http.ResponseWriter, r *http.Request) error {
@@ -33,7 +34,7 @@ func (s *Server) outboxList(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	var p outboxPage
+	p := outboxPage{Export: exportLinksOf("/courriels", nil, "la liste des courriels")}
 	for _, m := range mails {
 		row := mailRow{Mail: m}
 		switch row.State() {

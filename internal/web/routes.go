@@ -57,6 +57,7 @@ func (s *Server) registerRoutes() {
 	s.registerVAECandidateRoutes() // routes_vae_candidate.go: admissibility file, experience file, evidence
 	s.registerPersonalDataRoutes() // routes_personal_data.go: privacy notice, retention rules, erasure on request
 	s.registerStatisticsRoutes()   // routes_statistics.go: what the branch sees (statistics)
+	s.registerExportRoutes()       // routes_exports.go: every list as CSV and XLSX
 	s.registerSurveyRoutes()       // routes_survey.go: the candidates' outcome survey (« devenir »)
 
 	if s.opts.API != nil {

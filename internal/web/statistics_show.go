@@ -56,6 +56,7 @@ type statisticsPage struct {
 	StepsChart                     barChart
 	Filtered                       bool
 	Surveys                        service.SurveyStatistics // « Devenir des candidats » (outcome_survey_stats.go)
+	Agreement                      agreementSection         // agreement_show.go
 }
 
 // frenchDecimal writes v with one decimal and a decimal comma: 87.5 → "87,5".
@@ -89,7 +90,8 @@ func (s *Server) statisticsShow(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	p := statisticsPage{Surveys: surveys, Stats: st, Year: qv.Get("annee"), Qualification: in.QualificationCode, Route: string(in.Route),
-		Organisation: in.OrganisationID, Filtered: year != 0 || in.QualificationCode != "" || in.Route != "" || in.OrganisationID != ""}
+		Organisation: in.OrganisationID, Filtered: year != 0 || in.QualificationCode != "" || in.Route != "" || in.OrganisationID != "",
+		Agreement: newAgreementSection(st.Agreement)}
 	for _, rt := range domain.Routes {
 		p.RouteOptions = append(p.RouteOptions, option{Value: string(rt), Label: rt.Label()})
 	}

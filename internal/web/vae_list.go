@@ -23,6 +23,19 @@ type vaeListPage struct {
 	Chosen      []string // the statuses filtered on, as in the URL
 	// CanRequest offers the request form (the secretariat, a company).
 	CanRequest bool
+	Export     exportLinks
+}
+
+// vaeFilterOf reads the list's filter from the address: the statuses. The page and its exports
+// read it the same way.
+func vaeFilterOf(q url.Values) service.VAEListFilter {
+	var f service.VAEListFilter
+	for _, raw := range q["statut"] {
+		if st := domain.VAEStatus(raw); st.Valid() {
+			f.Statuses = append(f.Statuses, st)
+		}
+	}
+	return f
 }
 
 // vaeList lists the VAE files the actor may see, oldest change first so that the list reads as
@@ -31,13 +44,11 @@ type vaeListPage struct {
 func (s *Server) vaeList(w http.ResponseWriter, r *http.Request) error {
 	ctx, a := r.Context(), actorFrom(r.Context())
 	p := vaeListPage{CanRequest: service.Can(a, service.ActVAERequest)}
-	var f service.VAEListFilter
-	for _, raw := range r.URL.Query()["statut"] {
-		if st := domain.VAEStatus(raw); st.Valid() {
-			f.Statuses = append(f.Statuses, st)
-			p.Chosen = append(p.Chosen, raw)
-		}
+	f := vaeFilterOf(r.URL.Query())
+	for _, st := range f.Statuses {
+		p.Chosen = append(p.Chosen, string(st))
 	}
+	p.Export = exportLinksOf("/vae", url.Values{"statut": p.Chosen}, "la liste des dossiers de VAE")
 	page, _ := strconv.Atoi(r.URL.Query().Get("page"))
 	page = max(page, 1)
 	f.Limit, f.Offset = service.VAEPageSize, (page-1)*service.VAEPageSize
