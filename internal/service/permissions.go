@@ -88,6 +88,8 @@ const (
 	// oral's commission from the day of the oral (subject_draws.go); never the proposers.
 	ActSubjectDrawRead Action = "subject.draw.read"
 	ActSubjectRedraw   Action = "subject.redraw" // draw again one kind or both, with a reason
+	// The secretariat types or corrects a candidate's answer to the outcome survey (a phone call).
+	ActSurveyRecord Action = "survey.record"
 )
 
 // Access is how far a role may carry an action.
@@ -229,6 +231,7 @@ var Permissions = map[Action]map[domain.Role]Access{
 		domain.RoleCommissionMember: AccessScoped, // the orals it hears, from their day
 	},
 	ActSubjectRedraw: {domain.RoleSecretariat: AccessAll},
+	ActSurveyRecord:  {domain.RoleSecretariat: AccessAll},
 }
 
 // AccessFor returns the widest access any of the actor's roles gives for the action.

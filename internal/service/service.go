@@ -23,6 +23,7 @@ type Service struct {
 	baseURL string
 	vae     VAESettings
 	cdc     CDCSettings
+	survey  SurveySettings
 	// passwordWork bounds the password hashes computed at once to the cores this process may
 	// use (GOMAXPROCS).
 	passwordWork passwordWork
@@ -37,7 +38,7 @@ func New(s *store.Store, now func() time.Time, log *slog.Logger, baseURL string)
 	if now == nil {
 		now = time.Now
 	}
-	return &Service{store: s, now: now, log: log, baseURL: baseURL, vae: DefaultVAESettings(),
+	return &Service{store: s, now: now, log: log, baseURL: baseURL, vae: DefaultVAESettings(), survey: DefaultSurveySettings(),
 		passwordWork: newPasswordWork(runtime.GOMAXPROCS(0)), verifications: newVerificationCounts(VerifyLimit, VerifyWindow)}
 }
 

@@ -72,6 +72,11 @@ var actionLabels = map[string]string{
 	"subject_committee.schedule":     "Séance de la commission de sujets programmée",
 	"declaration.report":             "Compte rendu de la Caisse des Dépôts appliqué",
 	"retention.rules":                "Durées de conservation modifiées",
+	"survey.send":                    "Questionnaire de devenir envoyé",
+	"survey.remind":                  "Questionnaire de devenir relancé",
+	"survey.answer":                  "Réponse au questionnaire de devenir (lien du courriel)",
+	"survey.record":                  "Réponse au questionnaire de devenir saisie par le secrétariat",
+	"survey.correct":                 "Réponse au questionnaire de devenir corrigée par le secrétariat",
 	"organisation.create":            "Organisme de formation créé",
 	"accreditation.create":           "Habilitation accordée",
 	"accreditation.suspend":          "Habilitation suspendue",
@@ -154,6 +159,7 @@ var actionFamilies = []option{
 	{"oral.", "Oraux de certification"},
 	{"jury.", "Jury"},
 	{"branch.", "Paramètres de la branche"},
+	{"survey.", "Devenir des candidats"},
 	{"certificate.", "Certificats et attestations"},
 	{"list.", "Exports de listes"},
 	{"subject", "Sujets d'évaluation"},
@@ -186,6 +192,7 @@ var entityLabels = map[string]string{
 	"branch":                    "Branche",
 	"certificate":               "Certificat ou attestation de blocs",
 	"register":                  "Registre des organismes habilités",
+	"outcome_survey":            "Questionnaire de devenir",
 	"list":                      "Liste",
 	"subject":                   "Sujet d'évaluation",
 	"subject_call":              "Appel à sujets",
@@ -223,6 +230,8 @@ var auditFieldLabels = map[string]string{
 	"referent": "référent", "held": "blocs déjà acquis", "by": "à l'initiative de", "referents": "référents précédents",
 	"birth_date": "né·e le", "sex": "sexe", "birth_insee": "INSEE de naissance", "birth_country": "pays de naissance",
 	"birth_city": "commune de naissance", "nir": "NIR",
+	"company_name": "entreprise", "situation": "situation", "contract": "contrat", "job_title": "poste", "helped": "le CQP a aidé", "source": "source",
+	"wave":  "mois après le résultat",
 	"block": "bloc", "planned_hours": "heures prévues", "done_hours": "heures effectuées", "starts_on": "du", "ends_on": "au",
 	"hours": "heures", "label": "évaluation", "assessed_on": "le", "mark": "note", "action": "action", "on": "le",
 	"body": "compte rendu", "competence": "compétence", "assessment": "évaluation du savoir-faire",
@@ -313,6 +322,14 @@ func stateValue(key, v string, names map[string]string) string {
 	switch key {
 	case "status":
 		return domain.EnrolmentStatus(v).Label()
+	case "situation":
+		return domain.SurveySituation(v).Label()
+	case "contract":
+		return domain.SurveyContract(v).Label()
+	case "helped":
+		return domain.SurveyHelped(v).Label()
+	case "source":
+		return domain.SurveySource(v).Label()
 	case "session_status":
 		return store.JurySessionStatus(v).Label()
 	case "route":
