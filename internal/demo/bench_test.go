@@ -312,13 +312,9 @@ func benchSQLite(tb testing.TB) *store.Store {
 	}
 	var s *store.Store
 	if old := name(benchUpgradableVersion); copyFile(old, building) == nil {
-		s = openMigrated(tb, store.Options{SQLitePath: building})
-		db, err := sql.Open("sqlite", "file:"+building+"?_pragma=busy_timeout(10000)")
-		if err != nil {
-			tb.Fatal(err)
-		}
-		addBenchVerdicts(tb, db)
-		db.Close()
+		s = upgradeBenchData(tb, store.Options{SQLitePath: building}, func() (*sql.DB, error) {
+			return sql.Open("sqlite", "file:"+building+"?_pragma=busy_timeout(10000)")
+		})
 	} else {
 		s = openMigrated(tb, store.Options{SQLitePath: building})
 		fill(tb, s)
@@ -362,22 +358,19 @@ func benchPostgres(tb testing.TB, base string) *store.Store {
 		tb.Fatal(err)
 	}
 	upgradable := fmt.Sprintf("cqp benchmark data v%d: %d candidates, seed %d", benchUpgradableVersion, n, benchSeed)
-	if comment.String == marker || comment.String == upgradable {
-		s, err := tryOpenMigrated(store.Options{PostgresURL: u.String()})
-		if err == nil && comment.String == upgradable {
-			db, err := sql.Open("pgx", u.String())
-			if err != nil {
-				tb.Fatal(err)
-			}
-			addBenchVerdicts(tb, db)
-			db.Close()
-			if _, err := admin.ExecContext(ctx, `VACUUM ANALYZE `+benchSchema+`.jury_block_verdicts`); err != nil {
-				tb.Fatal(err)
-			}
-			if _, err := admin.ExecContext(ctx, `COMMENT ON SCHEMA `+benchSchema+` IS '`+marker+`'`); err != nil {
-				tb.Fatal(err)
-			}
+	if comment.String == upgradable {
+		s := upgradeBenchData(tb, store.Options{PostgresURL: u.String()}, func() (*sql.DB, error) { return sql.Open("pgx", u.String()) })
+		tb.Cleanup(func() { s.Close() })
+		if _, err := admin.ExecContext(ctx, `VACUUM ANALYZE `+benchSchema+`.jury_block_verdicts`); err != nil {
+			tb.Fatal(err)
 		}
+		if _, err := admin.ExecContext(ctx, `COMMENT ON SCHEMA `+benchSchema+` IS '`+marker+`'`); err != nil {
+			tb.Fatal(err)
+		}
+		return s
+	}
+	if comment.String == marker {
+		s, err := tryOpenMigrated(store.Options{PostgresURL: u.String()})
 		if err == nil {
 			tb.Cleanup(func() { s.Close() })
 			return s

@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"cqp/internal/domain"
+	"cqp/internal/store"
 )
 
 // benchUpgradableVersion is the data set version that lacks only the evaluators' verdicts on
@@ -18,9 +19,37 @@ import (
 // snapshots keep only the outcomes); the upgrade replaces them, in one transaction.
 const benchUpgradableVersion = 11
 
+// benchUpgradeSchema is the schema version the verdicts are drawn at: the one before migration
+// 00036, whose backfill then counts them into the agreement per closed session.
+const benchUpgradeSchema = 35
+
+// upgradeBenchData opens a data set of benchUpgradableVersion, migrates it to
+// benchUpgradeSchema, draws the verdicts of its synthetic sessions through raw (a connection to
+// the same database) and migrates it to the end.
+func upgradeBenchData(tb testing.TB, o store.Options, raw func() (*sql.DB, error)) *store.Store {
+	tb.Helper()
+	ctx := context.Background()
+	s, err := store.Open(ctx, o)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	if err := s.MigrateTo(ctx, benchUpgradeSchema); err != nil {
+		tb.Fatal(err)
+	}
+	db, err := raw()
+	if err != nil {
+		tb.Fatal(err)
+	}
+	addBenchVerdicts(tb, db)
+	db.Close()
+	if err := s.Migrate(ctx); err != nil {
+		tb.Fatal(err)
+	}
+	return s
+}
+
 // addBenchVerdicts draws the verdicts of the synthetic sessions of an upgradable data set: the
-// closed sessions whose verdict rows all lack a verdict. db is the data set's database, already
-// migrated.
+// closed sessions whose verdict rows all lack a verdict. db is the data set's database.
 func addBenchVerdicts(tb testing.TB, db *sql.DB) {
 	tb.Helper()
 	ctx := context.Background()

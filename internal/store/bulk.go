@@ -183,8 +183,9 @@ func (q Q) InsertJurySessionsBulk(ctx context.Context, sessions []BulkJurySessio
 	if err := q.InsertBlockVerdicts(ctx, verdicts); err != nil {
 		return err
 	}
-	// Their results for the statistics, as CloseJurySession writes them, each year counted once.
-	var years []int
+	// Their results and agreement for the statistics, as CloseJurySession writes them, each year
+	// counted once.
+	var years, agreementYears []int
 	for _, s := range sessions {
 		if s.Session.Status == JuryClosed {
 			changed, err := q.writeClosedSessionResults(ctx, s.Session.ID)
@@ -196,7 +197,18 @@ func (q Q) InsertJurySessionsBulk(ctx context.Context, sessions []BulkJurySessio
 					years = append(years, y)
 				}
 			}
+			if changed, err = q.writeClosedSessionAgreement(ctx, s.Session.ID); err != nil {
+				return err
+			}
+			for _, y := range changed {
+				if !slices.Contains(agreementYears, y) {
+					agreementYears = append(agreementYears, y)
+				}
+			}
 		}
 	}
-	return q.countResultsByYear(ctx, years)
+	if err := q.countResultsByYear(ctx, years); err != nil {
+		return err
+	}
+	return q.countAgreementByYear(ctx, agreementYears)
 }
