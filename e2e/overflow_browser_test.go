@@ -130,6 +130,7 @@ func TestNoPageOverflowsTheScreenWhateverTheRoleAndWidth(t *testing.T) {
 	}
 
 	v := w.VAE(t)
+	sw := w.Subjects(t)
 	deep := []string{
 		"/demande-vae", "/verifier", "/verifier/" + cert.VerificationCode, "/confidentialite",
 		"/vae/" + v.SideA, "/vae/" + v.SideA + "/recevabilite", "/vae/" + v.SideA + "/experience", "/vae/" + v.SideA + "/versions/1",
@@ -140,6 +141,8 @@ func TestNoPageOverflowsTheScreenWhateverTheRoleAndWidth(t *testing.T) {
 		"/candidats/" + w.CandidateA, "/inscriptions/" + enrolmentA, "/inscriptions/" + enrolmentA + "/suivi",
 		"/inscriptions/" + enrolmentA + "/notes", "/inscriptions/" + enrolmentA + "/livret", "/inscriptions/" + enrolmentA + "/evaluation",
 		"/oraux/" + w.OralID, "/commissions/" + w.CommissionID, "/referentiels/" + w.FrameworkCC,
+		"/sujets/propositions/" + sw.DraftA, "/sujets/propositions/nouvelle?qualification=" + sw.Qualif.ID,
+		"/sujets/banque/" + sw.SubmittedA, "/sujets/banque/" + sw.SubmittedA + "/examen", "/sujets/banque/" + sw.AcceptedCo,
 	}
 	t.Logf("world ready in %s", time.Since(started).Round(time.Millisecond))
 
@@ -277,7 +280,7 @@ func crawlable(base, link string) (string, bool) {
 		return "", false
 	}
 	p := u.Path
-	for _, skip := range []string{"/static/", "/api/", "/deconnexion", "/healthz", "/preuves/"} {
+	for _, skip := range []string{"/static/", "/api/", "/deconnexion", "/healthz", "/preuves/", "/pieces/"} {
 		if strings.Contains(p, skip) {
 			return "", false
 		}

@@ -47,6 +47,8 @@ func TestInvalidConfigurationIsOneLineAndExitStatus2(t *testing.T) {
 		{"an evidence limit that is not a number", map[string]string{"CQP_EVIDENCE_MAX_MB": "dix"}, []string{"serve"}},
 		{"an evidence limit out of range", nil, []string{"remind", "--evidence-max-mb", "0"}},
 		{"a negative reminder delay", nil, []string{"remind", "--vae-reminder-days", "-1"}},
+		{"a second survey before the first", nil, []string{"remind", "--survey-first-months", "12", "--survey-second-months", "6"}},
+		{"a survey reminder after the link ends", nil, []string{"remind", "--survey-reminder-days", "60"}},
 		{"a purge with an argument it does not know", nil, []string{"purge", "--all"}},
 		{"a trusted proxy that is not a network", nil, []string{"serve", "--trusted-proxies", "10.0.0.0/8,proxy.example"}},
 	}
@@ -156,11 +158,16 @@ func TestBackupWritesAUsableCopyAndSendsPostgreSQLUsersToPgDump(t *testing.T) {
 
 func TestRemindQueuesNothingOnAnEmptyDatabaseAndSaysSo(t *testing.T) {
 	code, out, errOut := runCLI(t, "", "remind", "--data", t.TempDir())
-	if code != 0 || !strings.Contains(out, "0 VAE reminder(s) queued") {
+	if code != 0 || !strings.Contains(out, "0 VAE reminder(s) queued") || !strings.Contains(out, "0 mail(s) announcing a call for subjects queued") ||
+		!strings.Contains(out, "0 outcome survey(s) and 0 survey reminder(s) queued") {
 		t.Fatalf("%d %q %q", code, out, errOut)
 	}
 	code, out, _ = runCLI(t, "", "remind", "--data", t.TempDir(), "--vae-reminder-days", "0")
-	if code != 0 || !strings.Contains(out, "off") {
+	if code != 0 || !strings.Contains(out, "VAE reminders are off") {
+		t.Fatalf("%d %q", code, out)
+	}
+	code, out, _ = runCLI(t, "", "remind", "--data", t.TempDir(), "--survey-first-months", "0", "--survey-second-months", "0")
+	if code != 0 || !strings.Contains(out, "Outcome surveys are off") {
 		t.Fatalf("%d %q", code, out)
 	}
 }

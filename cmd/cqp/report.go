@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 
+	"cqp/internal/app"
 	"cqp/internal/domain"
 	"cqp/internal/service"
 )
@@ -28,7 +29,7 @@ func runReport(ctx context.Context, args []string, env *environment) int {
 	}
 	var out string
 	var year int
-	cfg, _, code, ok := parseConfig("report bilan", args[1:], env, []string{"data", "database"}, func(fs *flag.FlagSet) {
+	cfg, _, code, ok := parseConfig("report bilan", args[1:], env, []string{"data", "database", "survey"}, func(fs *flag.FlagSet) {
 		fs.StringVar(&out, "out", "", "the XLSX file to write")
 		fs.IntVar(&year, "year", 0, "the year of the bilan, e.g. 2026")
 	})
@@ -40,6 +41,7 @@ func runReport(ctx context.Context, args []string, env *environment) int {
 	}
 	sys := domain.SystemActor("cqp report")
 	return withService(ctx, cfg, env, "report bilan", func(svc *service.Service) error {
+		svc.SetSurveySettings(app.SurveySettings(cfg)) // the columns of each wave of the outcome survey
 		// Written beside the target and renamed, so that a file half written is never left as FILE.
 		tmp, err := os.CreateTemp(filepath.Dir(out), ".bilan-*.xlsx")
 		if err != nil {

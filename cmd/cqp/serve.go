@@ -37,7 +37,7 @@ func parseConfig(name string, args []string, env *environment, settings []string
 }
 
 func runServe(ctx context.Context, args []string, env *environment) int {
-	cfg, _, code, ok := parseConfig("serve", args, env, []string{"addr", "data", "database", "demo", "base-url", "smtp", "admin", "session", "vae", "proxies", "load", "cdc"}, nil)
+	cfg, _, code, ok := parseConfig("serve", args, env, []string{"addr", "data", "database", "demo", "base-url", "smtp", "admin", "session", "vae", "survey", "proxies", "load", "cdc"}, nil)
 	if !ok {
 		return code
 	}

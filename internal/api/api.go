@@ -65,6 +65,7 @@ func New(svc *service.Service, log *slog.Logger) *API {
 		a.route("GET", "/candidates/{id}", service.ActCandidateRead, a.candidateShow),
 		a.route("GET", "/candidates/{id}/timeline", service.ActCandidateRead, a.candidateTimeline),
 		a.route("GET", "/candidates/{id}/held-blocks", service.ActCandidateRead, a.candidateHeldBlocks),
+		a.route("GET", "/candidates/{id}/surveys", service.ActCandidateRead, a.candidateSurveys),
 		a.route("GET", "/candidates/{id}/personal-data", service.ActPersonalDataExport, a.candidatePersonalData),
 
 		a.route("GET", "/enrolments/{id}/blocks", service.ActCandidateRead, a.enrolmentBlocks),

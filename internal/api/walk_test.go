@@ -42,6 +42,7 @@ func TestEveryAPIRouteGivesEachRoleExactlyWhatThePermissionTableAllows(t *testin
 		"/api/v1/candidates/{id}":               "/api/v1/candidates/" + w.CandidateA,
 		"/api/v1/candidates/{id}/timeline":      "/api/v1/candidates/" + w.CandidateA + "/timeline",
 		"/api/v1/candidates/{id}/held-blocks":   "/api/v1/candidates/" + w.CandidateA + "/held-blocks",
+		"/api/v1/candidates/{id}/surveys":       "/api/v1/candidates/" + w.CandidateA + "/surveys",
 		"/api/v1/candidates/{id}/personal-data": "/api/v1/candidates/" + w.CandidateA + "/personal-data",
 		"/api/v1/enrolments/{id}/blocks":        "/api/v1/enrolments/" + w.EnrolmentA + "/blocks",
 		"/api/v1/enrolments/{id}/block-tests":   "/api/v1/enrolments/" + w.EnrolmentA + "/block-tests",

@@ -42,6 +42,7 @@ func Open(ctx context.Context, cfg config.Config, log *slog.Logger, now func() t
 	svc := service.New(st, now, log, cfg.BaseURL)
 	svc.SetVAESettings(VAESettings(cfg))
 	svc.SetCDCSettings(CDCSettings(cfg))
+	svc.SetSurveySettings(SurveySettings(cfg))
 	if err := EnsureShippedFramework(ctx, svc); err != nil {
 		st.Close()
 		return nil, err
@@ -70,6 +71,11 @@ func VAESettings(cfg config.Config) service.VAESettings {
 	v.MaxEvidenceBytes = int64(cfg.EvidenceMaxMB) << 20
 	v.ReminderDays = cfg.VAEReminderDays
 	return v
+}
+
+// SurveySettings are the outcome survey's delays from the configuration.
+func SurveySettings(cfg config.Config) service.SurveySettings {
+	return service.SurveySettings{Waves: []int{cfg.SurveyFirstMonths, cfg.SurveySecondMonths}, ReminderDays: cfg.SurveyReminderDays}
 }
 
 // CDCSettings are the declaration to the Caisse des Dépôts' settings from the configuration.
@@ -168,9 +174,10 @@ func (a *App) Run(ctx context.Context) error {
 }
 
 // housekeeping sends queued mail (when SMTP is configured), removes expired sessions and, every
-// hour, folds the statistics' step counts (PostgreSQL) and reminds the VAE candidates who hold
-// a file too long (each reminder is recorded once, however many servers run); at start and
-// every day it erases the personal data whose retention is over.
+// hour, folds the statistics' step counts (PostgreSQL), reminds the VAE candidates who hold a
+// file too long, sends the outcome surveys and their reminders that are due and announces a
+// call for subjects on its opening day (each mail is recorded once, however many servers run);
+// at start and every day it erases the personal data whose retention is over.
 func (a *App) housekeeping(ctx context.Context) {
 	tick := time.NewTicker(15 * time.Second)
 	defer tick.Stop()
@@ -193,6 +200,16 @@ func (a *App) housekeeping(ctx context.Context) {
 				a.Log.Warn("VAE reminders", "error", err)
 			} else if n > 0 {
 				a.Log.Info("VAE reminders queued", "count", n)
+			}
+			if n, err := a.Service.AnnounceSubjectCalls(ctx); err != nil && ctx.Err() == nil {
+				a.Log.Warn("subject call announcement", "error", err)
+			} else if n > 0 {
+				a.Log.Info("subject call announced", "mails", n)
+			}
+			if n, err := a.Service.SendOutcomeSurveys(ctx); err != nil && ctx.Err() == nil {
+				a.Log.Warn("outcome surveys", "error", err)
+			} else if n.Surveys+n.Reminders > 0 {
+				a.Log.Info("outcome surveys queued", "surveys", n.Surveys, "reminders", n.Reminders)
 			}
 		}
 		if i%purgeEvery == 0 {

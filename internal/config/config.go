@@ -38,6 +38,12 @@ type Config struct {
 	// candidate who holds a file is reminded (0: never).
 	EvidenceMaxMB   int
 	VAEReminderDays int
+	// The candidates' outcome survey (« devenir »): the months after the result of its two
+	// waves (0: no such wave), and the days before an unanswered survey is reminded once
+	// (0: never).
+	SurveyFirstMonths  int
+	SurveySecondMonths int
+	SurveyReminderDays int
 	// InsecureCookies drops the Secure attribute and the __Host- prefix, for plain-HTTP
 	// development on 127.0.0.1 only. It is set automatically for loopback addresses when
 	// BaseURL is http.
@@ -69,15 +75,18 @@ type Config struct {
 // Default returns the configuration used when nothing is given.
 func Default() Config {
 	return Config{
-		Addr:            "127.0.0.1:8080",
-		DataDir:         "cqp-data",
-		MailFrom:        "cqp@localhost",
-		SessionLifetime: 12 * time.Hour,
-		EvidenceMaxMB:   10,
-		VAEReminderDays: 30,
-		MaxRequests:     64,
-		MaxQueued:       128,
-		QueueWait:       2 * time.Second,
+		Addr:               "127.0.0.1:8080",
+		DataDir:            "cqp-data",
+		MailFrom:           "cqp@localhost",
+		SessionLifetime:    12 * time.Hour,
+		EvidenceMaxMB:      10,
+		VAEReminderDays:    30,
+		SurveyFirstMonths:  6,
+		SurveySecondMonths: 12,
+		SurveyReminderDays: 15,
+		MaxRequests:        64,
+		MaxQueued:          128,
+		QueueWait:          2 * time.Second,
 	}
 }
 
@@ -123,6 +132,10 @@ func Bind(fs *flag.FlagSet, c *Config, names ...string) {
 		case "vae":
 			fs.IntVar(&c.EvidenceMaxMB, "evidence-max-mb", c.envInt("CQP_EVIDENCE_MAX_MB", c.EvidenceMaxMB), "largest VAE evidence file accepted, in megabytes (CQP_EVIDENCE_MAX_MB)")
 			fs.IntVar(&c.VAEReminderDays, "vae-reminder-days", c.envInt("CQP_VAE_REMINDER_DAYS", c.VAEReminderDays), "days before a VAE candidate holding a file is reminded; 0 for never (CQP_VAE_REMINDER_DAYS)")
+		case "survey":
+			fs.IntVar(&c.SurveyFirstMonths, "survey-first-months", c.envInt("CQP_SURVEY_FIRST_MONTHS", c.SurveyFirstMonths), "months after the result at which a judged candidate gets the first outcome survey; 0 for none (CQP_SURVEY_FIRST_MONTHS)")
+			fs.IntVar(&c.SurveySecondMonths, "survey-second-months", c.envInt("CQP_SURVEY_SECOND_MONTHS", c.SurveySecondMonths), "months after the result of the second outcome survey; 0 for none (CQP_SURVEY_SECOND_MONTHS)")
+			fs.IntVar(&c.SurveyReminderDays, "survey-reminder-days", c.envInt("CQP_SURVEY_REMINDER_DAYS", c.SurveyReminderDays), "days before an unanswered outcome survey is reminded, once; 0 for never (CQP_SURVEY_REMINDER_DAYS)")
 		case "load":
 			fs.IntVar(&c.MaxRequests, "max-requests", c.envInt("CQP_MAX_REQUESTS", c.MaxRequests), "requests handled at once; beyond, they wait in the queue (CQP_MAX_REQUESTS)")
 			fs.IntVar(&c.MaxQueued, "max-queued", c.envInt("CQP_MAX_QUEUED", c.MaxQueued), "requests waiting for a turn; beyond, they are answered 503 with Retry-After; 0 for no waiting (CQP_MAX_QUEUED)")
@@ -188,6 +201,20 @@ func (c *Config) Resolve() error {
 	}
 	if c.VAEReminderDays < 0 || c.VAEReminderDays > 365 {
 		return &Error{fmt.Sprintf("the VAE reminder delay must be from 0 (never) to 365 days, not %d (--vae-reminder-days, CQP_VAE_REMINDER_DAYS)", c.VAEReminderDays)}
+	}
+	for _, m := range []struct {
+		months    int
+		flag, env string
+	}{{c.SurveyFirstMonths, "--survey-first-months", "CQP_SURVEY_FIRST_MONTHS"}, {c.SurveySecondMonths, "--survey-second-months", "CQP_SURVEY_SECOND_MONTHS"}} {
+		if m.months < 0 || m.months > 60 {
+			return &Error{fmt.Sprintf("an outcome survey comes from 0 (none) to 60 months after the result, not %d (%s, %s)", m.months, m.flag, m.env)}
+		}
+	}
+	if c.SurveyFirstMonths > 0 && c.SurveySecondMonths > 0 && c.SurveySecondMonths <= c.SurveyFirstMonths {
+		return &Error{fmt.Sprintf("the second outcome survey must come after the first: %d months is not after %d (--survey-second-months, CQP_SURVEY_SECOND_MONTHS)", c.SurveySecondMonths, c.SurveyFirstMonths)}
+	}
+	if c.SurveyReminderDays < 0 || c.SurveyReminderDays >= 60 {
+		return &Error{fmt.Sprintf("the outcome survey reminder comes from 0 (never) to 59 days after the survey, while its link works, not %d (--survey-reminder-days, CQP_SURVEY_REMINDER_DAYS)", c.SurveyReminderDays)}
 	}
 	if c.SessionLifetime < time.Minute {
 		return &Error{"the session lifetime must be at least one minute (CQP_SESSION_LIFETIME)"}

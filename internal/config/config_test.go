@@ -16,7 +16,7 @@ func parse(t *testing.T, env map[string]string, args ...string) (Config, error) 
 	c := Default()
 	fs := flag.NewFlagSet("test", flag.ContinueOnError)
 	fs.SetOutput(io.Discard)
-	Bind(fs, &c, "addr", "data", "database", "demo", "base-url", "smtp", "admin", "session", "proxies", "load")
+	Bind(fs, &c, "addr", "data", "database", "demo", "base-url", "smtp", "admin", "session", "proxies", "load", "survey")
 	if err := fs.Parse(args); err != nil {
 		return c, err
 	}
@@ -64,6 +64,9 @@ func TestInvalidConfigurationIsRefusedWithOneLine(t *testing.T) {
 		{"a negative queue", map[string]string{"CQP_MAX_QUEUED": "-1"}, nil, "CQP_MAX_QUEUED"},
 		{"a queue wait of zero", nil, []string{"--queue-wait", "0s"}, "--queue-wait"},
 		{"a queue wait that is not a duration", map[string]string{"CQP_QUEUE_WAIT": "deux"}, nil, "CQP_QUEUE_WAIT"},
+		{"an outcome survey before the result", nil, []string{"--survey-first-months", "-1"}, "--survey-first-months"},
+		{"a second outcome survey before the first", map[string]string{"CQP_SURVEY_FIRST_MONTHS": "12", "CQP_SURVEY_SECOND_MONTHS": "6"}, nil, "CQP_SURVEY_SECOND_MONTHS"},
+		{"a survey reminder after its link ends", nil, []string{"--survey-reminder-days", "60"}, "--survey-reminder-days"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -112,5 +115,22 @@ func TestOverloadBoundsHaveDefaultsAndCanBeSet(t *testing.T) {
 	}
 	if c.MaxRequests != 8 || c.MaxQueued != 0 || c.QueueWait != 500*time.Millisecond {
 		t.Fatalf("set: %d in flight, %d queued, %s wait", c.MaxRequests, c.MaxQueued, c.QueueWait)
+	}
+}
+
+func TestOutcomeSurveyDelaysHaveDefaultsAndCanBeSet(t *testing.T) {
+	c, err := parse(t, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.SurveyFirstMonths != 6 || c.SurveySecondMonths != 12 || c.SurveyReminderDays != 15 {
+		t.Fatalf("defaults: %d, %d months, reminder %d days", c.SurveyFirstMonths, c.SurveySecondMonths, c.SurveyReminderDays)
+	}
+	c, err = parse(t, map[string]string{"CQP_SURVEY_FIRST_MONTHS": "3", "CQP_SURVEY_REMINDER_DAYS": "0"}, "--survey-second-months", "0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.SurveyFirstMonths != 3 || c.SurveySecondMonths != 0 || c.SurveyReminderDays != 0 {
+		t.Fatalf("set: %d, %d months, reminder %d days", c.SurveyFirstMonths, c.SurveySecondMonths, c.SurveyReminderDays)
 	}
 }

@@ -121,6 +121,8 @@ var staff = []struct {
 	{domain.RoleJuryMember, "Nadia Haddad", "jury3", "les sessions de jury auxquelles ce membre est invité, leurs candidats et leurs débats"},
 	{domain.RoleJuryMember, "Patrick Roussel", "jury4", "les sessions de jury auxquelles ce membre est invité, leurs candidats et leurs débats"},
 	{domain.RoleVAEAdviser, "Sylvie Marchand", "accompagnateur", "les dossiers d'expérience VAE qui lui sont confiés, qu'elle commente"},
+	{domain.RoleSubjectCommittee, "Jacques Bertin", "sujets1", "les sujets d'évaluation proposés, qu'il examine en commission de sujets, et la banque de sujets"},
+	{domain.RoleSubjectCommittee, "Mireille Vasseur", "sujets2", "les sujets d'évaluation proposés, qu'elle examine en commission de sujets, et la banque de sujets"},
 }
 
 const (

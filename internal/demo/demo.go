@@ -208,7 +208,7 @@ func accountsOf(cands []candidatePlan) Accounts {
 		out = append(out, acc(domain.RoleCompanyReferent, c.Referent, "referent."+c.Slug,
 			"les "+count(perCompany[j], "candidat", "candidats")+" de « "+c.Name+" » qu'il ou elle suit comme tuteur"))
 	}
-	for _, r := range []domain.Role{domain.RoleCommissionMember, domain.RoleJuryMember, domain.RoleJuryPresident, domain.RoleVAEAdviser} {
+	for _, r := range []domain.Role{domain.RoleCommissionMember, domain.RoleJuryMember, domain.RoleJuryPresident, domain.RoleVAEAdviser, domain.RoleSubjectCommittee} {
 		for _, s := range staff {
 			if s.Role == r {
 				out = append(out, acc(s.Role, s.Name, s.Local, s.Sees))
@@ -249,7 +249,8 @@ func count(n int, one, many string) string {
 // candidates stand at every step of the formation route up to a recent closed jury session
 // (route.go), people on the blocs route at each of its steps, from a one-block enrolment by
 // their company to a final stage whose experience file awaits the commission's oral (blocs.go),
-// the certificates and block attestations of both sessions, and the secretariat. No
+// the certificates and block attestations of both sessions, the six-month outcome surveys of
+// the historical session's candidates, some answered (surveys.go), and the secretariat. No
 // result is set otherwise: every certified, partial or not certified enrolment comes from a
 // closed session (DOMAIN.md §7 rule 4). Every account's password is Password.
 //
@@ -440,6 +441,9 @@ func (l loader) load(ctx context.Context, cands []candidatePlan) error {
 	}
 	// The blocs route's people: those whose blocks the historical session attests reach the
 	// final stage once it is closed; the one the recent session attests is presented there.
+	if err := l.subjectBank(ctx); err != nil { // subjects.go: before any oral, so that each draws its subjects
+		return err
+	}
 	blocsFW := blocsFramework(fws)
 	onBlocsRoute, blocsHistorical, blocsRecent, err := l.blocsRoute(ctx, blocsFW,
 		blocsIDs{Organisations: orgIDs, Companies: companyIDs, Referents: referentIDs})
@@ -464,6 +468,9 @@ func (l loader) load(ctx context.Context, cands []candidatePlan) error {
 	}
 	if err := l.route(ctx, fws[0], routeIDs{Organisations: orgIDs, Companies: companyIDs, Referents: referentIDs, FunderID: funder.ID,
 		JuryMembers: members, BlocsPresented: blocsRecent, BlocsOrals: finalOrals}); err != nil {
+		return err
+	}
+	if err := l.outcomeSurveys(ctx); err != nil { // surveys.go
 		return err
 	}
 	_, err = l.user(ctx, secretariatName, SecretariatEmail, domain.RoleSecretariat, "")

@@ -95,8 +95,8 @@ func TestLoad(t *testing.T) {
 		})
 
 		t.Run("the accounts cover every role and each one logs in with the demo password", func(t *testing.T) {
-			if len(accounts.List) != 32 || accounts.Password != Password {
-				t.Fatalf("got %d accounts with password %q, want 32 with %q", len(accounts.List), accounts.Password, Password)
+			if len(accounts.List) != 34 || accounts.Password != Password {
+				t.Fatalf("got %d accounts with password %q, want 34 with %q", len(accounts.List), accounts.Password, Password)
 			}
 			roles := map[string]bool{}
 			for _, a := range accounts.List {

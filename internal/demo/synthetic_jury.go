@@ -26,6 +26,7 @@ const syntheticSessionSize = 400
 // days ago when that is still to come.
 type syntheticJury struct {
 	rng         *rand.Rand
+	seed        uint64 // draws each judged enrolment's verdicts (syntheticVerdicts)
 	branch      store.BranchRecord
 	settings    store.BranchSettings
 	members     []store.RosterMember
@@ -53,6 +54,7 @@ type syntheticSession struct {
 // a load holds tens of thousands of them.
 type judgedEnrolment struct {
 	enrolmentID, candidateID, number, name, fullName, birthDate string
+	organisationID, companyID                                   string
 	fw                                                          *store.FrameworkRecord
 	route                                                       domain.Route
 	outcome                                                     rules.CandidateOutcome
@@ -147,7 +149,7 @@ func (g *generator) judge(year int, fw *store.FrameworkRecord, c domain.Candidat
 		j.sessions = append(j.sessions, s)
 	}
 	je := judgedEnrolment{enrolmentID: e.ID, candidateID: c.ID, number: c.Number, name: c.DisplayName(), fullName: c.FullName(),
-		birthDate: c.BirthDate.ISO(), fw: fw, route: e.Route, outcome: rules.CandidateOutcome(e.Status), blocks: e.Blocks}
+		birthDate: c.BirthDate.ISO(), organisationID: e.TrainingOrganisationID, companyID: e.CompanyID, fw: fw, route: e.Route, outcome: rules.CandidateOutcome(e.Status), blocks: e.Blocks}
 	switch n := len(e.Blocks); e.Status {
 	case domain.StatusCertified:
 		je.acquired = 1<<n - 1
@@ -164,7 +166,8 @@ func (g *generator) judge(year int, fw *store.FrameworkRecord, c domain.Candidat
 const syntheticSessionsPerInsert = 16
 
 // insertSessions writes the sessions judged so far, closed by the president with their
-// snapshot, every roster member present, the outcomes and the acquired blocks.
+// snapshot, every roster member present, the outcomes, the acquired blocks and the evaluators'
+// verdicts on each block (syntheticVerdicts; the snapshot keeps only the blocks' outcomes).
 func (g *generator) insertSessions(ctx context.Context, q store.Q) error {
 	j := &g.jury
 	rows := make([]store.BulkJurySession, 0, syntheticSessionsPerInsert)
@@ -196,6 +199,9 @@ func (g *generator) insertSessions(ctx context.Context, q store.Q) error {
 			for _, b := range c.NewlyAcquired {
 				row.Acquired = append(row.Acquired, store.AcquiredBlock{EnrolmentID: c.EnrolmentID, BlockCode: b, SessionID: s.id, AcquiredOn: day})
 			}
+			je := s.candidates[k]
+			row.Verdicts = append(row.Verdicts, syntheticVerdicts(j.seed, verdictEnrolment{sessionID: s.id, enrolmentID: je.enrolmentID,
+				organisationID: je.organisationID, companyID: je.companyID, route: je.route, blocks: je.blocks, acquired: je.acquired})...)
 		}
 		rows = append(rows, row)
 		if len(rows) == cap(rows) || i == len(j.sessions)-1 {

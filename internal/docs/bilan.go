@@ -3,6 +3,7 @@ package docs
 import (
 	"fmt"
 	"io"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -42,7 +43,36 @@ type BilanCandidate struct {
 	Blocks             []string // the blocks aimed at
 	Acquired           []BilanBlock
 	Documents          []string
+	// Surveys are the outcome surveys (« devenir ») sent for the enrolment, any order.
+	Surveys []BilanSurvey
 }
+
+// BilanSurvey is one outcome survey of a row, in the sheet's words; AnsweredAt nil when the
+// candidate has not answered.
+type BilanSurvey struct {
+	Months                                                 int
+	Situation, Contract, JobTitle, Company, Helped, Source string
+	AnsweredAt                                             *time.Time
+}
+
+// BilanSurveyColumns are the candidates' sheet's columns of one wave of the outcome survey.
+func BilanSurveyColumns(months int) []string {
+	p := fmt.Sprintf("Devenir à %d mois : ", months)
+	return []string{p + "situation", p + "contrat", p + "poste", p + "entreprise", p + "le CQP a aidé", p + "date de réponse", p + "source"}
+}
+
+// BilanCandidatesColumns is the candidates' sheet's header: BilanCandidatesHeader, then the
+// columns of each wave of the outcome survey.
+func BilanCandidatesColumns(waves []int) []string {
+	out := slices.Clone(BilanCandidatesHeader)
+	for _, m := range waves {
+		out = append(out, BilanSurveyColumns(m)...)
+	}
+	return out
+}
+
+// NoSurveyAnswer is the situation shown for a survey sent and not answered.
+const NoSurveyAnswer = "Sans réponse"
 
 // BilanBlock is one block the candidate holds, and how it was acquired.
 type BilanBlock struct {
@@ -63,7 +93,9 @@ type BilanJury struct {
 type BilanSource struct {
 	Year       int
 	Candidates func(each func(BilanCandidate) error) error
-	Juries     []BilanJury
+	// SurveyWaves are the months of the outcome survey's waves, each a group of columns.
+	SurveyWaves []int
+	Juries      []BilanJury
 }
 
 // NoJuryResult is the result shown for an enrolment not judged in the year.
@@ -117,7 +149,11 @@ func WriteBilan(w io.Writer, src BilanSource) error {
 	byOrg := map[string]*[5]int{}
 	type block struct{ qualification, code string }
 	byBlock := map[block]int{}
-	sw, err := newBilanSheet(f, "Candidats", BilanCandidatesHeader, bilanCandidateWidths, headStyle)
+	header, widths := BilanCandidatesColumns(src.SurveyWaves), slices.Clone(bilanCandidateWidths)
+	for range src.SurveyWaves {
+		widths = append(widths, 26, 14, 24, 26, 12, 14, 16)
+	}
+	sw, err := newBilanSheet(f, "Candidats", header, widths, headStyle)
 	if err != nil {
 		return err
 	}
@@ -157,15 +193,19 @@ func WriteBilan(w io.Writer, src BilanSource) error {
 		default:
 			org[4]++
 		}
-		return sw.SetRow(cell(1, row), []any{c.Number, c.BirthName, c.UsedName, c.FirstNames, c.QualificationCode,
+		cells := []any{c.Number, c.BirthName, c.UsedName, c.FirstNames, c.QualificationCode,
 			c.QualificationTitle, c.Route, c.Organisation, c.Company, c.Public,
 			excelize.Cell{StyleID: dateStyle, Value: c.EnrolledAt}, jury, c.JuryPlace, result, c.Status,
-			strings.Join(c.Blocks, ", "), strings.Join(codes, ", "), strings.Join(how, " ; "), strings.Join(c.Documents, ", ")})
+			strings.Join(c.Blocks, ", "), strings.Join(codes, ", "), strings.Join(how, " ; "), strings.Join(c.Documents, ", ")}
+		for _, m := range src.SurveyWaves {
+			cells = append(cells, surveyCells(c.Surveys, m, dateStyle)...)
+		}
+		return sw.SetRow(cell(1, row), cells)
 	})
 	if err != nil {
 		return err
 	}
-	if err := finishBilanSheet(sw, "Candidats", len(BilanCandidatesHeader), row); err != nil {
+	if err := finishBilanSheet(sw, "Candidats", len(header), row); err != nil {
 		return err
 	}
 
@@ -290,6 +330,21 @@ func finishBilanSheet(sw *excelize.StreamWriter, sheet string, columns, last int
 		return err
 	}
 	return sw.Flush()
+}
+
+// surveyCells are the cells of one wave of a row: empty when no survey was sent, « Sans
+// réponse » when it was not answered.
+func surveyCells(surveys []BilanSurvey, months, dateStyle int) []any {
+	for _, sv := range surveys {
+		if sv.Months != months {
+			continue
+		}
+		if sv.AnsweredAt == nil {
+			return []any{NoSurveyAnswer, nil, nil, nil, nil, nil, nil}
+		}
+		return []any{sv.Situation, sv.Contract, sv.JobTitle, sv.Company, sv.Helped, excelize.Cell{StyleID: dateStyle, Value: *sv.AnsweredAt}, sv.Source}
+	}
+	return []any{nil, nil, nil, nil, nil, nil, nil}
 }
 
 func headerCells(header []string, style int) []any {

@@ -13,15 +13,16 @@ const (
 	RoleCommissionMember     Role = "commission_member"     // scope: the orals they are assigned
 	RoleJuryMember           Role = "jury_member"           // whole branch, session by session
 	RoleJuryPresident        Role = "jury_president"
-	RoleCandidate            Role = "candidate"   // scope: a candidate
-	RoleBranch               Role = "branch"      // read-only oversight
-	RoleFunder               Role = "funder"      // scope: a funder
-	RoleVAEAdviser           Role = "vae_adviser" // sees and comments the experience files the secretariat assigns them
+	RoleCandidate            Role = "candidate"         // scope: a candidate
+	RoleBranch               Role = "branch"            // read-only oversight
+	RoleFunder               Role = "funder"            // scope: a funder
+	RoleVAEAdviser           Role = "vae_adviser"       // sees and comments the experience files the secretariat assigns them
+	RoleSubjectCommittee     Role = "subject_committee" // whole branch: reviews the proposed subjects, keeps the bank
 )
 
 // Roles lists every role in the order menus show them.
 var Roles = []Role{RoleSecretariat, RoleTrainingOrganisation, RoleCompany, RoleCompanyReferent,
-	RoleCommissionMember, RoleJuryMember, RoleJuryPresident, RoleCandidate, RoleBranch, RoleFunder, RoleVAEAdviser}
+	RoleCommissionMember, RoleJuryMember, RoleJuryPresident, RoleCandidate, RoleBranch, RoleFunder, RoleVAEAdviser, RoleSubjectCommittee}
 
 // Valid reports whether r is a known role.
 func (r Role) Valid() bool {
@@ -58,6 +59,8 @@ func (r Role) Label() string {
 		return "Financeur (OPCO)"
 	case RoleVAEAdviser:
 		return "Accompagnateur VAE"
+	case RoleSubjectCommittee:
+		return "Membre de la commission de sujets"
 	}
 	return string(r)
 }

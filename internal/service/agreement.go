@@ -119,28 +119,13 @@ func (s *Service) evaluatorAgreement(ctx context.Context, q store.Q, f store.Sta
 	return out, nil
 }
 
-// add counts one group of blocks.
+// add counts one training organisation's or company's blocks.
 func (r *AgreementRow) add(c store.AgreementCount) {
-	ownA, comA := c.Evaluator == string(rules.VerdictAcquired), c.Commission == string(rules.VerdictAcquired)
-	switch {
-	case ownA && comA:
-		r.Table.BothAcquired += c.Count
-	case !ownA && !comA:
-		r.Table.BothNotAcquired += c.Count
-	case ownA:
-		r.Table.FirstOnly += c.Count
-	default:
-		r.Table.SecondOnly += c.Count
-	}
-	if c.InDebate && !ownA && comA {
-		r.Debates += c.Count
-		switch rules.JuryDecision(c.Decision) {
-		case rules.JuryNotAcquired:
-			r.WithEvaluator += c.Count
-		case rules.JuryAcquired:
-			r.WithCommission += c.Count
-		}
-	}
+	r.Table = r.Table.Add(rules.AgreementTable{BothAcquired: c.BothAcquired, BothNotAcquired: c.Neither,
+		FirstOnly: c.EvaluatorOnly, SecondOnly: c.CommissionOnly})
+	r.Debates += c.Debates
+	r.WithEvaluator += c.WithEvaluator
+	r.WithCommission += c.WithCommission
 }
 
 // blockVerdicts is what a closing session records for the agreement: each block it judged

@@ -13,8 +13,9 @@ import (
 // The annual bilan (issue 12). A row of the candidates' sheet is an enrolment created in the
 // year or judged by a session of the year that is closed (its latest one, a rectification
 // superseding what it rectifies); the juries' sheet holds the sessions of the year that are
-// closed. The year runs on UTC dates, as the sessions' times are stored. The follow-up of
-// candidates at 6 and 12 months does not exist yet, so the bilan has no column for it.
+// closed. The year runs on UTC dates, as the sessions' times are stored. Each wave of the
+// outcome survey (« devenir », at 6 and 12 months by default) adds its columns: the answer, its
+// date and its source, « Sans réponse » for a survey sent and not answered.
 
 // BilanYears are the years the bilan can be asked for.
 const (
@@ -44,7 +45,7 @@ func (s *Service) WriteBilan(ctx context.Context, a domain.Actor, year int, w io
 	if err != nil {
 		return err
 	}
-	src := docs.BilanSource{Year: year, Juries: make([]docs.BilanJury, len(juries))}
+	src := docs.BilanSource{Year: year, Juries: make([]docs.BilanJury, len(juries)), SurveyWaves: s.survey.Waves}
 	for i, j := range juries {
 		src.Juries[i] = docs.BilanJury{Date: domain.DateOf(j.StartsAt).Time(), Place: j.Place, Rectification: j.Rectifies,
 			Candidates: j.Candidates, Certified: j.Certified, Partial: j.Partial, NotCertified: j.NotCertified}
@@ -79,6 +80,19 @@ func bilanRow(c store.BilanCandidate) docs.BilanCandidate {
 		// session, or another route of the same person, shows here.
 		how := b.Route.Label() + ", jury du " + b.AcquiredOn.String()
 		r.Acquired = append(r.Acquired, docs.BilanBlock{Code: b.BlockCode, How: how, AtThisJury: c.SessionID != "" && b.SessionID == c.SessionID})
+	}
+	for _, sv := range c.Surveys {
+		b := docs.BilanSurvey{Months: sv.Wave}
+		if sv.AnsweredAt != nil {
+			d := domain.DateOf(*sv.AnsweredAt).Time()
+			b.AnsweredAt = &d
+			b.Situation, b.JobTitle, b.Company, b.Helped, b.Source = sv.Answer.Situation.Label(), sv.Answer.JobTitle,
+				sv.Answer.CompanyName, sv.Answer.Helped.Label(), sv.Source.Label()
+			if sv.Answer.Contract != "" {
+				b.Contract = sv.Answer.Contract.Label()
+			}
+		}
+		r.Surveys = append(r.Surveys, b)
 	}
 	return r
 }

@@ -65,7 +65,7 @@ func TestTheAnnualBilanWorkbook(t *testing.T) {
 			if got := f.GetSheetList(); strings.Join(got, ",") != "Candidats,Jurys,Totaux" {
 				t.Fatalf("sheets %v", got)
 			}
-			for sheet, header := range map[string][]string{"Candidats": docs.BilanCandidatesHeader, "Jurys": docs.BilanJuriesHeader, "Totaux": docs.BilanTotalsHeader} {
+			for sheet, header := range map[string][]string{"Candidats": docs.BilanCandidatesColumns([]int{6, 12}), "Jurys": docs.BilanJuriesHeader, "Totaux": docs.BilanTotalsHeader} {
 				if got := rows(sheet)[0]; strings.Join(got, "|") != strings.Join(header, "|") {
 					t.Errorf("%s header %q", sheet, got)
 				}

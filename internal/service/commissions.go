@@ -391,6 +391,8 @@ type ScheduledOral struct {
 	// NoEmail, when set, names the candidate without an e-mail address: their convocation must
 	// be handed over another way.
 	NoEmail string
+	// Subjects are the practical case and knowledge question drawn, or why none (subject_draws.go).
+	Subjects []SubjectDrawOutcome
 }
 
 // ScheduleOral schedules a candidate's oral before a commission and sends the convocations.
@@ -442,6 +444,9 @@ func (s *Service) ScheduleOral(ctx context.Context, a domain.Actor, in OralInput
 			return err
 		}
 		out.Oral = oralView(listing)
+		if out.Subjects, err = s.drawOralSubjects(ctx, q, a, o, cand, e, domain.SubjectKinds, nil, ""); err != nil {
+			return err
+		}
 		if err := s.audit(ctx, q, a, change{Action: "oral.schedule", EntityType: "oral", EntityID: o.ID, CandidateID: cand.ID,
 			After: oralState(out.Oral)}); err != nil {
 			return err

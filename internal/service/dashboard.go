@@ -70,7 +70,7 @@ func (s *Service) Dashboard(ctx context.Context, a domain.Actor) ([]DashboardCar
 			cards = append(cards, card)
 		}
 	}
-	for _, tasks := range []func(context.Context, domain.Actor) ([]DashboardCard, error){s.secretariatTasks, s.commissionTasks} {
+	for _, tasks := range []func(context.Context, domain.Actor) ([]DashboardCard, error){s.secretariatTasks, s.commissionTasks, s.subjectTasks} {
 		more, err := tasks(ctx, a)
 		if err != nil {
 			return nil, err

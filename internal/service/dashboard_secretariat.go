@@ -90,5 +90,10 @@ func (s *Service) secretariatTasks(ctx context.Context, a domain.Actor) ([]Dashb
 		}
 	}
 	cards = append(cards, room.linkSingle())
+	subjects, err := s.subjectDrawTask(ctx, r, orals)
+	if err != nil {
+		return nil, err
+	}
+	cards = append(cards, subjects)
 	return cards, nil
 }

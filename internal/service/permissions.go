@@ -76,6 +76,20 @@ const (
 
 	// What the branch sees (issue 12).
 	ActStatisticsRead Action = "statistics.read" // the statistics page: results, steps, delays
+
+	// The subject bank (issue 18).
+	ActSubjectPropose         Action = "subject.propose"   // write, submit and withdraw one's organisation's proposals, read their decisions
+	ActSubjectCallManage      Action = "subject.call"      // open the yearly call for proposals: its dates
+	ActSubjectCommitteeManage Action = "subject.committee" // schedule the subject committee's sessions and name their members
+	ActSubjectReview          Action = "subject.review"    // accept, accept with changes or refuse a submitted proposal
+	ActSubjectBankRead        Action = "subject.bank"      // the bank: every subject's texts, versions, reviews and use
+	ActSubjectRetire          Action = "subject.retire"    // take a subject out of the bank, with a reason
+	// The subjects drawn for an oral: the secretariat and the subject committee at any time, the
+	// oral's commission from the day of the oral (subject_draws.go); never the proposers.
+	ActSubjectDrawRead Action = "subject.draw.read"
+	ActSubjectRedraw   Action = "subject.redraw" // draw again one kind or both, with a reason
+	// The secretariat types or corrects a candidate's answer to the outcome survey (a phone call).
+	ActSurveyRecord Action = "survey.record"
 )
 
 // Access is how far a role may carry an action.
@@ -201,6 +215,23 @@ var Permissions = map[Action]map[domain.Role]Access{
 	ActDeclarationRead:   {domain.RoleSecretariat: AccessAll},
 	ActDeclarationWrite:  {domain.RoleSecretariat: AccessAll},
 	ActStatisticsRead:    {domain.RoleSecretariat: AccessAll, domain.RoleBranch: AccessAll},
+
+	// Training organisations propose every year, companies when they can (the guide); each
+	// reads only its own proposals, never the bank nor the draws.
+	ActSubjectPropose: {
+		domain.RoleTrainingOrganisation: AccessScoped, domain.RoleCompany: AccessScoped, domain.RoleCompanyReferent: AccessScoped,
+	},
+	ActSubjectCallManage:      {domain.RoleSecretariat: AccessAll},
+	ActSubjectCommitteeManage: {domain.RoleSecretariat: AccessAll},
+	ActSubjectReview:          {domain.RoleSubjectCommittee: AccessAll},
+	ActSubjectBankRead:        {domain.RoleSecretariat: AccessAll, domain.RoleSubjectCommittee: AccessAll},
+	ActSubjectRetire:          {domain.RoleSecretariat: AccessAll, domain.RoleSubjectCommittee: AccessAll},
+	ActSubjectDrawRead: {
+		domain.RoleSecretariat: AccessAll, domain.RoleSubjectCommittee: AccessAll,
+		domain.RoleCommissionMember: AccessScoped, // the orals it hears, from their day
+	},
+	ActSubjectRedraw: {domain.RoleSecretariat: AccessAll},
+	ActSurveyRecord:  {domain.RoleSecretariat: AccessAll},
 }
 
 // AccessFor returns the widest access any of the actor's roles gives for the action.

@@ -32,7 +32,28 @@ type PersonalData struct {
 	Certificates []PersonalCertificate `json:"certificates"`
 	Mails        []PersonalMail        `json:"mails"`
 	AuditTrail   []PersonalAuditEntry  `json:"audit_trail"`
-	Notes        map[string]string     `json:"notes,omitempty"`
+	// OutcomeSurveys are the candidate's outcome surveys (« devenir ») and their answers.
+	OutcomeSurveys []PersonalSurvey  `json:"outcome_surveys"`
+	Notes          map[string]string `json:"notes,omitempty"`
+}
+
+// PersonalSurvey is one outcome survey and what the candidate answered, or the secretariat
+// recorded for them.
+type PersonalSurvey struct {
+	EnrolmentID string     `json:"enrolment_id"`
+	Months      int        `json:"months"`
+	SentAt      time.Time  `json:"sent_at"`
+	RemindedAt  *time.Time `json:"reminded_at"`
+	AnsweredAt  *time.Time `json:"answered_at"`
+	Situation   string     `json:"situation"`
+	Contract    string     `json:"contract"`
+	JobTitle    string     `json:"job_title"`
+	CompanyName string     `json:"company_name"`
+	SIRET       string     `json:"siret"`
+	Helped      string     `json:"helped"`
+	Source      string     `json:"source"`
+	RecordedBy  string     `json:"recorded_by"`
+	RecordedAt  *time.Time `json:"recorded_at"`
 }
 
 // PersonalDataController is who holds the data: the branch.
@@ -434,7 +455,7 @@ func (s *Service) personalDataExport(ctx context.Context, a domain.Actor, candid
 func (s *Service) collectPersonalData(ctx context.Context, q store.Q, c domain.Candidate) (PersonalData, error) {
 	d := PersonalData{Format: PersonalDataFormat, ExportedAt: s.Now(), Purposes: personalDataPurposes,
 		Documents: personalDataDocuments, Enrolments: []PersonalEnrolment{}, Certificates: []PersonalCertificate{},
-		Mails: []PersonalMail{}, AuditTrail: []PersonalAuditEntry{},
+		Mails: []PersonalMail{}, AuditTrail: []PersonalAuditEntry{}, OutcomeSurveys: []PersonalSurvey{},
 		Notes: map[string]string{"account.last_login": "cqp keeps no login history."}}
 	if b, err := s.Branch(ctx); err == nil {
 		d.Controller = PersonalDataController{Name: b.Name, Code: b.Code}
@@ -512,6 +533,17 @@ func (s *Service) collectPersonalData(ctx context.Context, q store.Q, c domain.C
 		if len(entries) == 0 || offset+len(entries) >= total {
 			break
 		}
+	}
+	surveys, err := q.CandidateOutcomeSurveys(ctx, c.ID)
+	if err != nil {
+		return d, err
+	}
+	for _, sv := range surveys {
+		a := sv.Answer
+		d.OutcomeSurveys = append(d.OutcomeSurveys, PersonalSurvey{EnrolmentID: sv.EnrolmentID, Months: sv.Wave, SentAt: sv.SentAt,
+			RemindedAt: sv.RemindedAt, AnsweredAt: sv.AnsweredAt, Situation: string(a.Situation), Contract: string(a.Contract),
+			JobTitle: a.JobTitle, CompanyName: a.CompanyName, SIRET: a.SIRET, Helped: string(a.Helped), Source: string(sv.Source),
+			RecordedBy: sv.RecordedByName, RecordedAt: sv.RecordedAt})
 	}
 	return d, nil
 }

@@ -23,11 +23,14 @@ type Service struct {
 	baseURL string
 	vae     VAESettings
 	cdc     CDCSettings
+	survey  SurveySettings
 	// passwordWork bounds the password hashes computed at once to the cores this process may
 	// use (GOMAXPROCS).
 	passwordWork passwordWork
 	// verifications counts public lookups per address in memory (verification_limit.go).
 	verifications *verificationCounts
+	// pickSubject is the subject draw's random source (subject_draws.go); nil: math/rand/v2.
+	pickSubject func(n int) int
 }
 
 // New returns a Service. now is the clock (tests pass a fixed one); baseURL prefixes links in mails.
@@ -35,7 +38,7 @@ func New(s *store.Store, now func() time.Time, log *slog.Logger, baseURL string)
 	if now == nil {
 		now = time.Now
 	}
-	return &Service{store: s, now: now, log: log, baseURL: baseURL, vae: DefaultVAESettings(),
+	return &Service{store: s, now: now, log: log, baseURL: baseURL, vae: DefaultVAESettings(), survey: DefaultSurveySettings(),
 		passwordWork: newPasswordWork(runtime.GOMAXPROCS(0)), verifications: newVerificationCounts(VerifyLimit, VerifyWindow)}
 }
 

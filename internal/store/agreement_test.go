@@ -2,7 +2,6 @@ package store_test
 
 import (
 	"context"
-	"fmt"
 	"maps"
 	"slices"
 	"testing"
@@ -58,8 +57,17 @@ func TestAgreementCountsReadTheVerdictsOfClosedSessions(t *testing.T) {
 			for _, r := range rows {
 				outcomes[r.EnrolmentID] = "partial"
 			}
-			statisticsSession(t, s, id, branch, rectifies, starts, closedAt, outcomes)
-			if err := s.Write(ctx, func(q store.Q) error { return q.InsertBlockVerdicts(ctx, rows) }); err != nil {
+			// The verdicts are recorded before the closing, which counts them (as the service does).
+			statisticsSession(t, s, id, branch, rectifies, starts, nil, outcomes)
+			if err := s.Write(ctx, func(q store.Q) error {
+				if err := q.InsertBlockVerdicts(ctx, rows); err != nil {
+					return err
+				}
+				if closedAt == nil {
+					return nil
+				}
+				return q.CloseJurySession(ctx, id, "{}", *closedAt, "")
+			}); err != nil {
 				t.Fatal(err)
 			}
 		}
@@ -79,48 +87,52 @@ func TestAgreementCountsReadTheVerdictsOfClosedSessions(t *testing.T) {
 		session("js-wrong", "", starts.AddDate(-1, 0, 0), true, verdicts("js-wrong", b, w.OrgB, w.CompanyB, [5]string{"BC2", NA, NA, NA, ""}))
 		session("js-right", "js-wrong", starts.AddDate(-1, 0, 14), true, verdicts("js-right", b, w.OrgB, w.CompanyB, [5]string{"BC2", NA, A, NA, ""}))
 
-		count := func(f store.StatisticsFilter, ev domain.Evaluator) map[string]int {
+		count := func(f store.StatisticsFilter, ev domain.Evaluator) map[string]store.AgreementCount {
 			t.Helper()
 			rows, err := q.AgreementCounts(ctx, f, ev)
 			if err != nil {
 				t.Fatal(err)
 			}
-			out := map[string]int{}
+			out := map[string]store.AgreementCount{}
 			for _, r := range rows {
-				out[fmt.Sprintf("%s %s/%s debate=%v %s", r.OwnerID, r.Evaluator, r.Commission, r.InDebate, r.Decision)] += r.Count
+				if _, dup := out[r.OwnerID]; dup {
+					t.Errorf("two rows for %s", r.OwnerID)
+				}
+				out[r.OwnerID] = r
 			}
 			return out
 		}
-		check := func(name string, got, want map[string]int) {
+		check := func(name string, got, want map[string]store.AgreementCount) {
 			t.Helper()
 			if !maps.Equal(got, want) {
-				keys := slices.Sorted(maps.Keys(got))
-				t.Errorf("%s:\n got  %v (%v)\n want %v", name, got, keys, want)
+				t.Errorf("%s:\n got  %+v (%v)\n want %+v", name, got, slices.Sorted(maps.Keys(got)), want)
 			}
 		}
-		key := func(owner, ev, com string, decision string) string {
-			return fmt.Sprintf("%s %s/%s debate=%v %s", owner, ev, com, decision != "", decision)
+		// Counts: both acquired, the evaluator's « acquis » only, the commission's only, neither;
+		// debates, settled with the evaluator, with the commission.
+		table := func(owner string, n ...int) store.AgreementCount {
+			return store.AgreementCount{OwnerID: owner, BothAcquired: n[0], EvaluatorOnly: n[1], CommissionOnly: n[2], Neither: n[3],
+				Debates: n[4], WithEvaluator: n[5], WithCommission: n[6]}
 		}
-		check("organisations, every year", count(store.StatisticsFilter{}, domain.EvaluatorTrainingOrganisation), map[string]int{
-			key(w.OrgA, A, A, ""): 1, key(w.OrgA, NA, A, "NA"): 1, key(w.OrgA, A, A, "A"): 1, key(w.OrgA, A, NA, ""): 1,
-			key(w.OrgB, A, A, ""): 1, key(w.OrgB, NA, NA, ""): 1,
-		})
-		check("companies, every year", count(store.StatisticsFilter{}, domain.EvaluatorCompanyReferent), map[string]int{
-			key(w.CompanyA, A, A, ""): 2, key(w.CompanyA, A, A, "NA"): 1, key(w.CompanyA, NA, A, "A"): 1, key(w.CompanyA, A, NA, ""): 1,
-			key(w.CompanyB, A, NA, ""): 1,
-		})
+		orgA := table(w.OrgA, 2, 1, 1, 0, 1, 1, 0)
+		orgB := table(w.OrgB, 1, 0, 0, 1, 0, 0, 0)
+		companyA := table(w.CompanyA, 3, 1, 1, 0, 1, 0, 1)
+		check("organisations, every year", count(store.StatisticsFilter{}, domain.EvaluatorTrainingOrganisation),
+			map[string]store.AgreementCount{w.OrgA: orgA, w.OrgB: orgB})
+		check("companies, every year", count(store.StatisticsFilter{}, domain.EvaluatorCompanyReferent),
+			map[string]store.AgreementCount{w.CompanyA: companyA, w.CompanyB: table(w.CompanyB, 0, 1, 0, 0, 0, 0, 0)})
 		year := store.StatisticsFilter{JudgedFrom: time.Date(2026, 1, 1, 0, 0, 0, 0, domain.Paris()),
 			JudgedUntil: time.Date(2027, 1, 1, 0, 0, 0, 0, domain.Paris())}
-		check("companies in 2026", count(year, domain.EvaluatorCompanyReferent), map[string]int{
-			key(w.CompanyA, A, A, ""): 2, key(w.CompanyA, A, A, "NA"): 1, key(w.CompanyA, NA, A, "A"): 1, key(w.CompanyA, A, NA, ""): 1,
-		})
+		check("companies in 2026", count(year, domain.EvaluatorCompanyReferent), map[string]store.AgreementCount{w.CompanyA: companyA})
+		sinceJune := store.StatisticsFilter{JudgedFrom: time.Date(2026, 6, 1, 0, 0, 0, 0, domain.Paris())}
+		check("companies since June 2026 (per session)", count(sinceJune, domain.EvaluatorCompanyReferent), map[string]store.AgreementCount{w.CompanyA: companyA})
 		check("organisation B only", count(store.StatisticsFilter{TrainingOrganisationID: w.OrgB}, domain.EvaluatorTrainingOrganisation),
-			map[string]int{key(w.OrgB, A, A, ""): 1, key(w.OrgB, NA, NA, ""): 1})
-		if got := count(store.StatisticsFilter{QualificationID: ea.QualificationID, Route: ea.Route}, domain.EvaluatorTrainingOrganisation); got[key(w.OrgA, A, NA, "")] != 1 {
+			map[string]store.AgreementCount{w.OrgB: orgB})
+		if got := count(store.StatisticsFilter{QualificationID: ea.QualificationID, Route: ea.Route}, domain.EvaluatorTrainingOrganisation); got[w.OrgA].EvaluatorOnly != 1 {
 			t.Errorf("A's qualification and route: %v", got)
 		}
-		check("another qualification", count(store.StatisticsFilter{QualificationID: "no-such-qualification"}, domain.EvaluatorTrainingOrganisation), map[string]int{})
-		check("the VAE route", count(store.StatisticsFilter{Route: domain.RouteVAE}, domain.EvaluatorTrainingOrganisation), map[string]int{})
+		check("another qualification", count(store.StatisticsFilter{QualificationID: "no-such-qualification"}, domain.EvaluatorTrainingOrganisation), map[string]store.AgreementCount{})
+		check("the VAE route", count(store.StatisticsFilter{Route: domain.RouteVAE}, domain.EvaluatorTrainingOrganisation), map[string]store.AgreementCount{})
 		if _, err := q.AgreementCounts(ctx, store.StatisticsFilter{}, domain.EvaluatorCommission); err == nil {
 			t.Error("the commission compared with itself must be refused")
 		}
@@ -172,20 +184,20 @@ func TestBlockVerdictsMigrationReadsTheSnapshotsOfClosedSessions(t *testing.T) {
 			if err := s.Migrate(ctx); err != nil {
 				t.Fatal(err)
 			}
-			got := map[string]int{}
+			got := map[string]store.AgreementCount{}
 			for _, ev := range []domain.Evaluator{domain.EvaluatorTrainingOrganisation, domain.EvaluatorCompanyReferent} {
 				rows, err := s.Read().AgreementCounts(ctx, store.StatisticsFilter{}, ev)
 				if err != nil {
 					t.Fatal(err)
 				}
 				for _, r := range rows {
-					got[fmt.Sprintf("%s %s/%s debate=%v %s", r.OwnerID, r.Evaluator, r.Commission, r.InDebate, r.Decision)] += r.Count
+					got[r.OwnerID] = r
 				}
 			}
-			want := map[string]int{
-				"of1 acquired/acquired debate=false ":      1,
-				"of1 not_acquired/acquired debate=true NA": 1,
-				"co1 acquired/acquired debate=false ":      1, // BC2 has no referent verdict: not compared
+			want := map[string]store.AgreementCount{
+				// BC1 agreed; BC2's « non acquis » against the commission's « acquis » opened a debate the jury settled « non acquis ».
+				"of1": {OwnerID: "of1", BothAcquired: 1, CommissionOnly: 1, Debates: 1, WithEvaluator: 1},
+				"co1": {OwnerID: "co1", BothAcquired: 1}, // BC2 has no referent verdict: not compared
 			}
 			if !maps.Equal(got, want) {
 				t.Errorf("after the migration:\n got  %v\n want %v", got, want)

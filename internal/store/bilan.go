@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"strconv"
 	"strings"
 	"time"
 
@@ -39,6 +40,15 @@ type BilanCandidate struct {
 	Blocks             []string
 	Acquired           []AcquiredBlock // every block the person holds in this qualification
 	Documents          []string        // numbers of the certificate and attestations not revoked
+	Surveys            []BilanSurvey   // the follow-up surveys sent (6 and 12 months after the result)
+}
+
+// BilanSurvey is one follow-up survey of a bilan row: its answer when AnsweredAt is set.
+type BilanSurvey struct {
+	Wave       int
+	AnsweredAt *time.Time
+	Answer     domain.SurveyAnswer
+	Source     domain.SurveySource
 }
 
 // BilanCandidates calls each for every enrolment of the year, by candidate number. Call it
@@ -81,6 +91,11 @@ func (q Q) BilanCandidates(ctx context.Context, year int, each func(BilanCandida
 		        '', '', NULL, '', '', NULL, '', '', '', ''
 		 FROM yr
 		 JOIN certificates ce ON ce.enrolment_id = yr.id AND ce.revoked_at IS NULL
+		 UNION ALL
+		 SELECT 3, yr.number, yr.id, CAST(o.wave AS TEXT), o.situation, o.contract, o.job_title, o.company_name, o.helped, o.source, '',
+		        '', '', o.answered_at, '', '', NULL, '', '', '', ''
+		 FROM yr
+		 JOIN outcome_surveys o ON o.enrolment_id = yr.id
 		 ORDER BY 2, 3, 1, 4, 6, 8`,
 		from, from.AddDate(1, 0, 0))
 	if err != nil {
@@ -116,6 +131,11 @@ func (q Q) BilanCandidates(ctx context.Context, year int, each func(BilanCandida
 				Route: domain.Route(d), EnrolmentID: e})
 		case 2:
 			cur.Documents = append(cur.Documents, a)
+		case 3:
+			wave, _ := strconv.Atoi(a)
+			cur.Surveys = append(cur.Surveys, BilanSurvey{Wave: wave, AnsweredAt: timePtr(enrolled), Source: domain.SurveySource(g),
+				Answer: domain.SurveyAnswer{Situation: domain.SurveySituation(b), Contract: domain.SurveyContract(c), JobTitle: d,
+					CompanyName: e, Helped: domain.SurveyHelped(f)}})
 		}
 	}
 	if err := rows.Err(); err != nil {

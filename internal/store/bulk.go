@@ -119,12 +119,13 @@ func (q Q) bulkFirstStatuses(ctx context.Context, rows []BulkCandidate, reason s
 
 // BulkJurySession is a closed jury session of a generated data set: the members invited, all
 // present, the enrolments presented with the outcome the session gave each, in presentation
-// order, and the blocks they acquired at it.
+// order, the blocks they acquired at it and the evaluators' verdicts it read on each block.
 type BulkJurySession struct {
 	Session    JurySession // closed: Snapshot, ClosedAt and ClosedBy set
 	Members    []RosterMember
 	Candidates []JuryCandidate // SessionID is the session's; Position and Outcome set
 	Acquired   []AcquiredBlock
+	Verdicts   []BlockVerdicts
 }
 
 // InsertJurySessionsBulk inserts closed jury sessions, their invitations, their candidates with
@@ -153,7 +154,9 @@ func (q Q) InsertJurySessionsBulk(ctx context.Context, sessions []BulkJurySessio
 	var invitations []invitation
 	var candidates []JuryCandidate
 	var acquired []AcquiredBlock
+	var verdicts []BlockVerdicts
 	for _, s := range sessions {
+		verdicts = append(verdicts, s.Verdicts...)
 		for _, m := range s.Members {
 			invitations = append(invitations, invitation{s.Session, m})
 		}
@@ -181,8 +184,12 @@ func (q Q) InsertJurySessionsBulk(ctx context.Context, sessions []BulkJurySessio
 		}); err != nil {
 		return err
 	}
-	// Their results for the statistics, as CloseJurySession writes them, each year counted once.
-	var years []int
+	if err := q.InsertBlockVerdicts(ctx, verdicts); err != nil {
+		return err
+	}
+	// Their results and agreement for the statistics, as CloseJurySession writes them, each year
+	// counted once.
+	var years, agreementYears []int
 	for _, s := range sessions {
 		if s.Session.Status == JuryClosed {
 			changed, err := q.writeClosedSessionResults(ctx, s.Session.ID)
@@ -194,7 +201,18 @@ func (q Q) InsertJurySessionsBulk(ctx context.Context, sessions []BulkJurySessio
 					years = append(years, y)
 				}
 			}
+			if changed, err = q.writeClosedSessionAgreement(ctx, s.Session.ID); err != nil {
+				return err
+			}
+			for _, y := range changed {
+				if !slices.Contains(agreementYears, y) {
+					agreementYears = append(agreementYears, y)
+				}
+			}
 		}
 	}
-	return q.countResultsByYear(ctx, years)
+	if err := q.countResultsByYear(ctx, years); err != nil {
+		return err
+	}
+	return q.countAgreementByYear(ctx, agreementYears)
 }

@@ -422,8 +422,12 @@ func (q Q) RescheduleOral(ctx context.Context, o Oral) error {
 }
 
 // DeleteOral removes a cancelled oral (the service keeps its state and the reason in the
-// audit trail; grids belong to the enrolment, not to the oral).
+// audit trail; grids belong to the enrolment, not to the oral) with the subjects drawn for it:
+// a cancelled oral used no subject, and its next date draws again.
 func (q Q) DeleteOral(ctx context.Context, id string) error {
+	if _, err := q.db.ExecContext(ctx, `DELETE FROM subject_draws WHERE oral_id = $1`, id); err != nil {
+		return normalize(err)
+	}
 	res, err := q.db.ExecContext(ctx, `DELETE FROM orals WHERE id = $1`, id)
 	return mustAffect(res, err)
 }

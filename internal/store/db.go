@@ -162,6 +162,19 @@ func (s *Store) provider() (*goose.Provider, error) {
 // ErrSchemaTooNew means the database was migrated by a newer cqp than this one.
 var ErrSchemaTooNew = errors.New("database schema is newer than this cqp")
 
+// MigrateTo applies the migrations up to version and no further: the benchmarks upgrade a data
+// set kept from an older version at the schema its upgrade was written for, then Migrate.
+func (s *Store) MigrateTo(ctx context.Context, version int64) error {
+	p, err := s.provider()
+	if err != nil {
+		return fmt.Errorf("prepare migrations: %w", err)
+	}
+	if _, err := p.UpTo(ctx, version); err != nil {
+		return fmt.Errorf("apply migrations up to %d: %w", version, err)
+	}
+	return nil
+}
+
 // Migrate applies pending migrations. Several servers may call it at once on PostgreSQL: an
 // advisory lock lets one migrate while the others wait. It refuses a schema newer than the
 // migrations this binary holds.

@@ -299,7 +299,8 @@ func (q Q) SetJurySessionStatus(ctx context.Context, id string, from, to JurySes
 }
 
 // CloseJurySession freezes a deliberating session with its snapshot, and writes its results
-// for the statistics (replacing those of the session it rectifies). A closed session is never
+// and its evaluator agreement for the statistics (replacing those of the session it
+// rectifies): call it after InsertBlockVerdicts. A closed session is never
 // written again: closing it twice is a conflict.
 func (q Q) CloseJurySession(ctx context.Context, id, snapshot string, at time.Time, byUserID string) error {
 	res, err := q.db.ExecContext(ctx,
@@ -311,7 +312,10 @@ func (q Q) CloseJurySession(ctx context.Context, id, snapshot string, at time.Ti
 		}
 		return err
 	}
-	return q.recordClosedSessionResults(ctx, id)
+	if err := q.recordClosedSessionResults(ctx, id); err != nil {
+		return err
+	}
+	return q.recordClosedSessionAgreement(ctx, id)
 }
 
 // JuryInvitation is a member invited to a session, with the college they sit for and whether

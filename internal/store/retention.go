@@ -217,6 +217,9 @@ func (q Q) EraseCandidate(ctx context.Context, candidateID string, keepIdentity 
 	if _, err := affected(q.db.ExecContext(ctx, `UPDATE candidates SET `+identity+` WHERE id = $2`, at.UTC(), candidateID)); err != nil {
 		return e, err
 	}
+	if err := q.EraseOutcomeSurveys(ctx, candidateID); err != nil {
+		return e, err
+	}
 	if userID == "" {
 		return e, nil
 	}

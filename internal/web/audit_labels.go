@@ -58,8 +58,25 @@ var actionLabels = map[string]string{
 	"candidate.nir":                  "NIR enregistré ou corrigé",
 	"candidate.identity_correct":     "Identité du candidat corrigée",
 	"declaration.batch":              "Lot de déclaration à la Caisse des Dépôts constitué",
+	"subject.draft":                  "Proposition de sujet d'évaluation rédigée",
+	"subject.edit":                   "Proposition de sujet d'évaluation modifiée",
+	"subject.submit":                 "Proposition de sujet soumise à la commission de sujets",
+	"subject.withdraw":               "Proposition de sujet retirée par son auteur",
+	"subject.attach":                 "Pièce jointe ajoutée à une proposition de sujet",
+	"subject.detach":                 "Pièce jointe retirée d'une proposition de sujet",
+	"subject.review":                 "Décision de la commission de sujets",
+	"subject.retire":                 "Sujet retiré de la banque",
+	"subject_call.create":            "Appel à sujets d'évaluation ouvert",
+	"subject_call.dates":             "Dates de l'appel à sujets modifiées",
+	"subject_call.announce":          "Appel à sujets annoncé aux organismes habilités",
+	"subject_committee.schedule":     "Séance de la commission de sujets programmée",
 	"declaration.report":             "Compte rendu de la Caisse des Dépôts appliqué",
 	"retention.rules":                "Durées de conservation modifiées",
+	"survey.send":                    "Questionnaire de devenir envoyé",
+	"survey.remind":                  "Questionnaire de devenir relancé",
+	"survey.answer":                  "Réponse au questionnaire de devenir (lien du courriel)",
+	"survey.record":                  "Réponse au questionnaire de devenir saisie par le secrétariat",
+	"survey.correct":                 "Réponse au questionnaire de devenir corrigée par le secrétariat",
 	"organisation.create":            "Organisme de formation créé",
 	"accreditation.create":           "Habilitation accordée",
 	"accreditation.suspend":          "Habilitation suspendue",
@@ -98,6 +115,8 @@ var actionLabels = map[string]string{
 	"commission.affiliations": "Rattachements d'un membre de commission modifiés",
 	"oral.schedule":           "Oral de certification programmé et convocations envoyées",
 	"oral.convocations":       "Convocations à un oral renvoyées",
+	"subject.draw":            "Sujet tiré dans la banque pour un oral",
+	"subject.redraw":          "Sujet d'un oral tiré de nouveau (motif)",
 
 	"jury.roster_set":      "Membre inscrit sur la liste du jury",
 	"jury.roster_remove":   "Membre retiré de la liste du jury",
@@ -140,8 +159,10 @@ var actionFamilies = []option{
 	{"oral.", "Oraux de certification"},
 	{"jury.", "Jury"},
 	{"branch.", "Paramètres de la branche"},
+	{"survey.", "Devenir des candidats"},
 	{"certificate.", "Certificats et attestations"},
 	{"list.", "Exports de listes"},
+	{"subject", "Sujets d'évaluation"},
 }
 
 // actionLabel is the French label of an audited action; an action without a label is shown
@@ -155,23 +176,27 @@ func actionLabel(action string) string {
 
 // entityLabels names the kinds of record the audit trail is about.
 var entityLabels = map[string]string{
-	"candidate":             "Candidat",
-	"enrolment":             "Inscription",
-	"action":                "Action de formation",
-	"training_organisation": "Organisme de formation",
-	"company":               "Entreprise",
-	"funder":                "Financeur",
-	"user":                  "Compte",
-	"framework":             "Référentiel",
-	"api_token":             "Jeton d'API",
-	"evaluation_grid":       "Grille d'évaluation finale",
-	"commission":            "Commission d'évaluation",
-	"oral":                  "Oral de certification",
-	"jury_session":          "Session de jury",
-	"branch":                "Branche",
-	"certificate":           "Certificat ou attestation de blocs",
-	"register":              "Registre des organismes habilités",
-	"list":                  "Liste",
+	"candidate":                 "Candidat",
+	"enrolment":                 "Inscription",
+	"action":                    "Action de formation",
+	"training_organisation":     "Organisme de formation",
+	"company":                   "Entreprise",
+	"funder":                    "Financeur",
+	"user":                      "Compte",
+	"framework":                 "Référentiel",
+	"api_token":                 "Jeton d'API",
+	"evaluation_grid":           "Grille d'évaluation finale",
+	"commission":                "Commission d'évaluation",
+	"oral":                      "Oral de certification",
+	"jury_session":              "Session de jury",
+	"branch":                    "Branche",
+	"certificate":               "Certificat ou attestation de blocs",
+	"register":                  "Registre des organismes habilités",
+	"outcome_survey":            "Questionnaire de devenir",
+	"list":                      "Liste",
+	"subject":                   "Sujet d'évaluation",
+	"subject_call":              "Appel à sujets",
+	"subject_committee_session": "Séance de la commission de sujets",
 }
 
 func entityLabel(kind string) string {
@@ -205,6 +230,8 @@ var auditFieldLabels = map[string]string{
 	"referent": "référent", "held": "blocs déjà acquis", "by": "à l'initiative de", "referents": "référents précédents",
 	"birth_date": "né·e le", "sex": "sexe", "birth_insee": "INSEE de naissance", "birth_country": "pays de naissance",
 	"birth_city": "commune de naissance", "nir": "NIR",
+	"company_name": "entreprise", "situation": "situation", "contract": "contrat", "job_title": "poste", "helped": "le CQP a aidé", "source": "source",
+	"wave":  "mois après le résultat",
 	"block": "bloc", "planned_hours": "heures prévues", "done_hours": "heures effectuées", "starts_on": "du", "ends_on": "au",
 	"hours": "heures", "label": "évaluation", "assessed_on": "le", "mark": "note", "action": "action", "on": "le",
 	"body": "compte rendu", "competence": "compétence", "assessment": "évaluation du savoir-faire",
@@ -295,6 +322,14 @@ func stateValue(key, v string, names map[string]string) string {
 	switch key {
 	case "status":
 		return domain.EnrolmentStatus(v).Label()
+	case "situation":
+		return domain.SurveySituation(v).Label()
+	case "contract":
+		return domain.SurveyContract(v).Label()
+	case "helped":
+		return domain.SurveyHelped(v).Label()
+	case "source":
+		return domain.SurveySource(v).Label()
 	case "session_status":
 		return store.JurySessionStatus(v).Label()
 	case "route":

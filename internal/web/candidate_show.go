@@ -33,6 +33,14 @@ type candidatePage struct {
 	// PersonalData is "own" when the candidate reads their own file, "staff" when the actor
 	// may export any candidate's personal data, "" when the download links are not offered.
 	PersonalData string
+	// Surveys are the outcome surveys (« devenir ») of the enrolments the actor sees.
+	Surveys []store.OutcomeSurvey
+}
+
+// SurveySection is what the candidate page's outcome survey section needs.
+func (p candidatePage) SurveySection(a domain.Actor) map[string]any {
+	return map[string]any{"Surveys": p.Surveys, "CandidateID": p.Candidate.ID, "Record": surveyRecordable(a),
+		"Own": slices.Contains(a.Scopes(domain.RoleCandidate), p.Candidate.ID)}
 }
 
 func (s *Server) candidateShow(w http.ResponseWriter, r *http.Request) error {
@@ -85,6 +93,9 @@ func (s *Server) candidateShow(w http.ResponseWriter, r *http.Request) error {
 			return err
 		}
 		p.Certificates = certs.Items
+	}
+	if p.Surveys, err = s.svc.CandidateOutcomeSurveys(ctx, a, c.ID); err != nil {
+		return err
 	}
 	switch {
 	case slices.Contains(a.Scopes(domain.RoleCandidate), c.ID) && service.Can(a, service.ActPersonalDataExport):

@@ -41,6 +41,8 @@ type gridEditPage struct {
 	Blocks []gridBlockView
 	Form   *form
 	Action string // where the form posts
+	// Subjects are the subjects drawn for the member's orals, from the day of the oral.
+	Subjects []service.OralSubjects
 }
 
 // NextVersion is the version a correction creates.
@@ -103,7 +105,7 @@ func gridForm(v service.GridView) *form {
 }
 
 func (s *Server) renderGrid(w http.ResponseWriter, r *http.Request, status int, v service.GridView, f *form) {
-	p := gridEditPage{V: v, Form: f, Action: gridPath(v.Enrolment.ID, v.Evaluator)}
+	p := gridEditPage{V: v, Form: f, Action: gridPath(v.Enrolment.ID, v.Evaluator), Subjects: s.gridSubjects(r, v)}
 	for _, b := range v.Blocks {
 		bv := gridBlockView{GridBlock: b}
 		if v.TakesBlockTests && b.Markable() {

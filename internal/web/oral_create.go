@@ -23,7 +23,7 @@ func (s *Server) oralCreate(w http.ResponseWriter, r *http.Request) error {
 		}
 		return s.renderCommission(w, r, formStatus(err), f)
 	}
-	s.flash(r, "Oral programmé "+got.Oral.When()+" pour "+got.Oral.Candidate.DisplayName()+". "+convocationNote(got))
+	s.flash(r, "Oral programmé "+got.Oral.When()+" pour "+got.Oral.Candidate.DisplayName()+". "+convocationNote(got)+" "+service.SubjectDrawNote(got.Subjects))
 	http.Redirect(w, r, "/oraux/"+got.Oral.ID, http.StatusSeeOther)
 	return nil
 }

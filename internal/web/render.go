@@ -63,7 +63,9 @@ var funcs = template.FuncMap{
 		}
 		return ""
 	},
-	"actionLabel": actionLabel,
+	"actionLabel":          actionLabel,
+	"proposerOptions":      proposerOptions,
+	"qualificationOptions": qualificationOptions,
 	"dict": func(kv ...any) (map[string]any, error) {
 		if len(kv)%2 != 0 {
 			return nil, fmt.Errorf("dict needs key/value pairs")
@@ -182,6 +184,8 @@ func (s *Server) nav(ctx context.Context, a domain.Actor, path string) []navItem
 		{"Actions", "/actions", service.ActActionRead},
 		{"Commissions", "/commissions", service.ActCommissionManage},
 		{"Oraux", "/oraux", service.ActOralRead},
+		{"Sujets d'évaluation", "/sujets/propositions", service.ActSubjectPropose},
+		{"Sujets d'évaluation", "/sujets", service.ActSubjectBankRead},
 		{"Jury", "/jury/sessions", service.ActJuryRead},
 		{"Certificats", "/certificats", service.ActCertificateRead},
 		{"Référentiels", "/referentiels", service.ActFrameworkRead},

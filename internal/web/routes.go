@@ -58,6 +58,8 @@ func (s *Server) registerRoutes() {
 	s.registerPersonalDataRoutes() // routes_personal_data.go: privacy notice, retention rules, erasure on request
 	s.registerStatisticsRoutes()   // routes_statistics.go: what the branch sees (statistics)
 	s.registerExportRoutes()       // routes_exports.go: every list as CSV and XLSX
+	s.registerSubjectRoutes()      // routes_subjects.go: the subject bank: proposals, calls, committee, bank
+	s.registerSurveyRoutes()       // routes_survey.go: the candidates' outcome survey (« devenir »)
 
 	if s.opts.API != nil {
 		s.mux.Handle("/api/v1/", s.opts.API)

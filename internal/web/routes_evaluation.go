@@ -27,6 +27,7 @@ func (s *Server) registerEvaluationRoutes() {
 	s.handle("POST /oraux/{id}/convocations", service.ActCommissionManage, s.oralConvocations)
 	s.handle("POST /oraux/{id}/report", service.ActCommissionManage, s.oralMove)
 	s.handle("POST /oraux/{id}/annulation", service.ActCommissionManage, s.oralCancel)
+	s.registerSubjectDrawRoutes() // oral_subjects.go: the subjects drawn for an oral, the bank's statistics
 }
 
 // gridRoute is the address of one evaluator's grid.

@@ -55,7 +55,8 @@ type statisticsPage struct {
 	QualificationChart, RouteChart barChart
 	StepsChart                     barChart
 	Filtered                       bool
-	Agreement                      agreementSection // agreement_show.go
+	Surveys                        service.SurveyStatistics // « Devenir des candidats » (outcome_survey_stats.go)
+	Agreement                      agreementSection         // agreement_show.go
 }
 
 // frenchDecimal writes v with one decimal and a decimal comma: 87.5 → "87,5".
@@ -84,7 +85,11 @@ func (s *Server) statisticsShow(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	p := statisticsPage{Stats: st, Year: qv.Get("annee"), Qualification: in.QualificationCode, Route: string(in.Route),
+	surveys, err := s.svc.OutcomeSurveyStatistics(r.Context(), actorFrom(r.Context()), in)
+	if err != nil {
+		return err
+	}
+	p := statisticsPage{Surveys: surveys, Stats: st, Year: qv.Get("annee"), Qualification: in.QualificationCode, Route: string(in.Route),
 		Organisation: in.OrganisationID, Filtered: year != 0 || in.QualificationCode != "" || in.Route != "" || in.OrganisationID != "",
 		Agreement: newAgreementSection(st.Agreement)}
 	for _, rt := range domain.Routes {

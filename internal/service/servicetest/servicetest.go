@@ -39,7 +39,8 @@ type World struct {
 	CommissionID string                 // a commission on which the commission member sits
 	OralID       string                 // candidate A\'s oral before that commission
 
-	vae *VAEWorld // built on first call to VAE
+	vae      *VAEWorld     // built on first call to VAE
+	subjects *SubjectWorld // built on first call to Subjects
 }
 
 // New builds the world on a migrated store.
