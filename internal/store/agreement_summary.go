@@ -44,32 +44,12 @@ func (q Q) recordClosedSessionAgreement(ctx context.Context, sessionID string) e
 // writeClosedSessionAgreement writes a closed session's rows into closed_session_agreement and
 // deletes those of the session it rectifies. It returns the years whose rows changed.
 func (q Q) writeClosedSessionAgreement(ctx context.Context, sessionID string) ([]int, error) {
-	closed := string(JuryClosed)
-	rows, err := q.db.QueryContext(ctx, `SELECT DISTINCT year FROM closed_session_agreement
-		WHERE session_id IN (SELECT rectifies_session_id FROM jury_sessions WHERE id = $1 AND status = $2)
-		UNION SELECT `+q.parisYear("starts_at")+` FROM jury_sessions WHERE id = $1`, sessionID, closed)
+	years, err := q.dropRectifiedSessionRows(ctx, "closed_session_agreement", sessionID)
 	if err != nil {
-		return nil, normalize(err)
-	}
-	defer rows.Close()
-	var years []int
-	for rows.Next() {
-		var y int
-		if err := rows.Scan(&y); err != nil {
-			return nil, normalize(err)
-		}
-		years = append(years, y)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, normalize(err)
-	}
-	if _, err := q.db.ExecContext(ctx, `DELETE FROM closed_session_agreement
-		WHERE session_id IN (SELECT rectifies_session_id FROM jury_sessions WHERE id = $1 AND status = $2)`,
-		sessionID, closed); err != nil {
-		return nil, normalize(err)
+		return nil, err
 	}
 	for _, side := range agreementSides {
-		a := args{sessionID, closed, "acquired", "not_acquired", string(side.evaluator), "A", "NA"}
+		a := args{sessionID, string(JuryClosed), "acquired", "not_acquired", string(side.evaluator), "A", "NA"}
 		v := side.verdict
 		query := `INSERT INTO closed_session_agreement (session_id, starts_at, year, qualification_id, route,
 			training_organisation_id, evaluator, evaluator_id, both_acquired, evaluator_only, commission_only, neither,

@@ -80,12 +80,15 @@ func (q Q) recordClosedSessionResults(ctx context.Context, sessionID string) err
 	return q.countResultsByYear(ctx, years)
 }
 
-// writeClosedSessionResults writes a closed session's rows into closed_session_results and
-// deletes those of the session it rectifies. It returns the years whose rows changed.
-func (q Q) writeClosedSessionResults(ctx context.Context, sessionID string) ([]int, error) {
-	rows, err := q.db.QueryContext(ctx, `SELECT DISTINCT year FROM closed_session_results
+// dropRectifiedSessionRows deletes from a per-session summary table (closed_session_results,
+// closed_session_agreement) the rows of the session that sessionID rectifies, if it rectifies
+// one and is closed. It returns the years whose rows change: those deleted and the closing
+// session's own year. The table is one of the store's own names, never a caller's input.
+func (q Q) dropRectifiedSessionRows(ctx context.Context, table, sessionID string) ([]int, error) {
+	closed := string(JuryClosed)
+	rows, err := q.db.QueryContext(ctx, `SELECT DISTINCT year FROM `+table+`
 		WHERE session_id IN (SELECT rectifies_session_id FROM jury_sessions WHERE id = $1 AND status = $2)
-		UNION SELECT `+q.parisYear("starts_at")+` FROM jury_sessions WHERE id = $1`, sessionID, string(JuryClosed))
+		UNION SELECT `+q.parisYear("starts_at")+` FROM jury_sessions WHERE id = $1`, sessionID, closed)
 	if err != nil {
 		return nil, normalize(err)
 	}
@@ -101,10 +104,20 @@ func (q Q) writeClosedSessionResults(ctx context.Context, sessionID string) ([]i
 	if err := rows.Err(); err != nil {
 		return nil, normalize(err)
 	}
-	if _, err := q.db.ExecContext(ctx, `DELETE FROM closed_session_results
+	if _, err := q.db.ExecContext(ctx, `DELETE FROM `+table+`
 		WHERE session_id IN (SELECT rectifies_session_id FROM jury_sessions WHERE id = $1 AND status = $2)`,
-		sessionID, string(JuryClosed)); err != nil {
+		sessionID, closed); err != nil {
 		return nil, normalize(err)
+	}
+	return years, nil
+}
+
+// writeClosedSessionResults writes a closed session's rows into closed_session_results and
+// deletes those of the session it rectifies. It returns the years whose rows changed.
+func (q Q) writeClosedSessionResults(ctx context.Context, sessionID string) ([]int, error) {
+	years, err := q.dropRectifiedSessionRows(ctx, "closed_session_results", sessionID)
+	if err != nil {
+		return nil, err
 	}
 	var a args
 	d := q.daysBetween("COALESCE(s.closed_at, s.starts_at)", "e.created_at")
