@@ -2,14 +2,11 @@ package store_test
 
 import (
 	"context"
-	"log/slog"
 	"math"
 	"testing"
 	"time"
 
-	"cqp/internal/demo"
 	"cqp/internal/domain"
-	"cqp/internal/service"
 	"cqp/internal/store"
 	"cqp/internal/store/storetest"
 )
@@ -24,38 +21,12 @@ import (
 func TestStatisticsFromClosedSessionResultsEqualTheJudgedEnrolments(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, s *store.Store) {
 		ctx := context.Background()
-		svc := service.New(s, time.Now, slog.New(slog.DiscardHandler), "")
-		if _, err := demo.Load(ctx, svc); err != nil {
-			t.Fatal(err)
-		}
-		if err := demo.Synthetic(ctx, s, 2000, 7); err != nil {
-			t.Fatal(err)
-		}
+		loadDemoAndSynthetic(t, s, 2000, 7)
 		q := s.Read()
 		before := equalStatistics(t, s, "after the closings")
 
 		// Rectify the largest closed session: every outcome changes.
-		sessions, err := q.JurySessions(ctx)
-		if err != nil {
-			t.Fatal(err)
-		}
-		var target store.JurySession
-		var presented []store.JuryCandidate
-		for _, js := range sessions {
-			if js.Status != store.JuryClosed {
-				continue
-			}
-			cands, err := q.JuryCandidates(ctx, js.ID)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if len(cands) > len(presented) {
-				target, presented = js, cands
-			}
-		}
-		if len(presented) < 10 {
-			t.Fatalf("no closed session with candidates to rectify: %d", len(presented))
-		}
+		target, presented := largestClosedSession(t, q)
 		flip := map[string]string{"certified": "not_certified", "partial": "certified", "not_certified": "partial"}
 		outcomes := map[string]string{}
 		for _, c := range presented {

@@ -3,16 +3,13 @@ package store_test
 import (
 	"context"
 	"fmt"
-	"log/slog"
 	"slices"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
-	"cqp/internal/demo"
 	"cqp/internal/domain"
-	"cqp/internal/service"
 	"cqp/internal/store"
 	"cqp/internal/store/storetest"
 )
@@ -25,13 +22,7 @@ import (
 func TestStepCountsEqualTheEnrolments(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, s *store.Store) {
 		ctx := context.Background()
-		svc := service.New(s, time.Now, slog.New(slog.DiscardHandler), "")
-		if _, err := demo.Load(ctx, svc); err != nil {
-			t.Fatal(err)
-		}
-		if err := demo.Synthetic(ctx, s, 1000, 3); err != nil {
-			t.Fatal(err)
-		}
+		loadDemoAndSynthetic(t, s, 1000, 3)
 		folded(t, s, "after the bulk load")
 		equalStepCounts(t, s, "after the bulk load")
 		ids := enrolmentIDs(t, s)
@@ -115,13 +106,7 @@ func TestStepCountsConcurrentWriters(t *testing.T) {
 			t.Skip("SQLite has a single writer")
 		}
 		ctx := context.Background()
-		svc := service.New(s, time.Now, slog.New(slog.DiscardHandler), "")
-		if _, err := demo.Load(ctx, svc); err != nil {
-			t.Fatal(err)
-		}
-		if err := demo.Synthetic(ctx, s, 400, 5); err != nil {
-			t.Fatal(err)
-		}
+		loadDemoAndSynthetic(t, s, 400, 5)
 		ids := enrolmentIDs(t, s)
 
 		// Two transactions moving enrolments of the same key the same way: the second commits
