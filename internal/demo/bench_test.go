@@ -32,6 +32,9 @@ const (
 	// benchCandidatesEnv sets how many synthetic candidates the data set holds (100 000 when
 	// unset), for the measures at a million.
 	benchCandidatesEnv = "CQP_BENCH_CANDIDATES"
+	// benchDirEnv sets the directory of the SQLite data sets (the system's temporary directory
+	// when unset), so that a measure can migrate its own copy of a set others are using.
+	benchDirEnv = "CQP_BENCH_DIR"
 )
 
 // benchCandidates is the number of synthetic candidates of the data set.
@@ -291,7 +294,11 @@ func tryOpenMigrated(o store.Options) (*store.Store, error) {
 // under another name and renamed once complete, so that an interrupted build is never used.
 func benchSQLite(tb testing.TB) *store.Store {
 	tb.Helper()
-	path := filepath.Join(os.TempDir(), fmt.Sprintf("cqp-bench-v%d-n%d-seed%d.db", benchDataVersion, benchCandidates(tb), benchSeed))
+	dir := os.Getenv(benchDirEnv)
+	if dir == "" {
+		dir = os.TempDir()
+	}
+	path := filepath.Join(dir, fmt.Sprintf("cqp-bench-v%d-n%d-seed%d.db", benchDataVersion, benchCandidates(tb), benchSeed))
 	if _, err := os.Stat(path); err == nil {
 		s, err := tryOpenMigrated(store.Options{SQLitePath: path})
 		if err == nil {

@@ -11,10 +11,12 @@ import (
 )
 
 // The annual bilan (issue 12) reads every enrolment of a year through a callback, in one
-// streamed query: the year's enrolments are chosen once (a materialised CTE), and their blocks
-// acquired and documents come in the same stream as rows of their own, right after their
-// enrolment's, so that neither a page of rows nor a second connection is needed and the base is
-// read once. The sort of the year's rows is the database's (spilled to disk past its memory).
+// streamed query: the year's enrolments are chosen once (a materialised CTE) by index, those
+// created in the year (enrolments_by_created) and those judged by a session closed in the year
+// (jury_sessions_by_date), and their blocks acquired, documents (certificates_by_enrolment) and
+// surveys come in the same stream as rows of their own, right after their enrolment's, so that
+// neither a page of rows nor a second connection is needed and nothing outside the year is read.
+// Only the year's rows are sorted, by the database (spilled to disk past its memory).
 
 // BilanCandidate is one row of the bilan: an enrolment created in the year, or judged by a
 // session of the year that is closed (the latest such session when there are several, as a
@@ -64,10 +66,11 @@ func (q Q) BilanCandidates(ctx context.Context, year int, each func(BilanCandida
 		 yr AS MATERIALIZED (
 		     SELECT e.id AS id, e.candidate_id AS candidate_id, e.qualification_id AS qualification_id, c.number AS number,
 		            latest.starts_at AS starts_at
-		     FROM enrolments e
+		     FROM (SELECT id FROM enrolments WHERE created_at >= $1 AND created_at < $2
+		           UNION SELECT enrolment_id FROM latest) picked
+		     JOIN enrolments e ON e.id = picked.id
 		     JOIN candidates c ON c.id = e.candidate_id
-		     LEFT JOIN latest ON latest.enrolment_id = e.id
-		     WHERE (e.created_at >= $1 AND e.created_at < $2) OR latest.enrolment_id IS NOT NULL)
+		     LEFT JOIN latest ON latest.enrolment_id = e.id)
 		 SELECT 0 AS kind, yr.number, yr.id, c.birth_name, c.used_name, c.first_names, qu.code, qu.title, e.route, e.public, e.status,
 		        COALESCE(o.name, ''), COALESCE(co.name, ''), e.created_at, e.blocks,
 		        COALESCE(s.id, ''), s.starts_at, COALESCE(s.place, ''), COALESCE(jc.outcome, ''), '' AS sub1, '' AS sub2
