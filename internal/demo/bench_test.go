@@ -33,6 +33,9 @@ const (
 	// benchCandidatesEnv sets how many synthetic candidates the data set holds (100 000 when
 	// unset), for the measures at a million.
 	benchCandidatesEnv = "CQP_BENCH_CANDIDATES"
+	// benchDirEnv sets the directory of the SQLite data sets (the system's temporary directory
+	// when unset), so that a measure can migrate its own copy of a set others are using.
+	benchDirEnv = "CQP_BENCH_DIR"
 )
 
 // benchCandidates is the number of synthetic candidates of the data set.
@@ -294,8 +297,12 @@ func tryOpenMigrated(o store.Options) (*store.Store, error) {
 // build is never used.
 func benchSQLite(tb testing.TB) *store.Store {
 	tb.Helper()
+	dir := os.Getenv(benchDirEnv)
+	if dir == "" {
+		dir = os.TempDir()
+	}
 	name := func(version int) string {
-		return filepath.Join(os.TempDir(), fmt.Sprintf("cqp-bench-v%d-n%d-seed%d.db", version, benchCandidates(tb), benchSeed))
+		return filepath.Join(dir, fmt.Sprintf("cqp-bench-v%d-n%d-seed%d.db", version, benchCandidates(tb), benchSeed))
 	}
 	path := name(benchDataVersion)
 	if _, err := os.Stat(path); err == nil {

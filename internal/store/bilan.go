@@ -11,10 +11,13 @@ import (
 )
 
 // The annual bilan (issue 12) reads every enrolment of a year through a callback, in one
-// streamed query: the year's enrolments are chosen once (a materialised CTE), and their blocks
-// acquired and documents come in the same stream as rows of their own, right after their
-// enrolment's, so that neither a page of rows nor a second connection is needed and the base is
-// read once. The sort of the year's rows is the database's (spilled to disk past its memory).
+// streamed query: the year's enrolments, with their candidate's columns, are chosen and looked
+// up once (a materialised CTE) by index, those
+// created in the year (enrolments_by_created) and those judged by a session closed in the year
+// (jury_sessions_by_date), and their blocks acquired, documents (certificates_by_enrolment) and
+// surveys come in the same stream as rows of their own, right after their enrolment's, so that
+// neither a page of rows nor a second connection is needed and nothing outside the year is read.
+// Only the year's rows are sorted, by the database (spilled to disk past its memory).
 
 // BilanCandidate is one row of the bilan: an enrolment created in the year, or judged by a
 // session of the year that is closed (the latest such session when there are several, as a
@@ -63,20 +66,21 @@ func (q Q) BilanCandidates(ctx context.Context, year int, each func(BilanCandida
 		     GROUP BY jc2.enrolment_id),
 		 yr AS MATERIALIZED (
 		     SELECT e.id AS id, e.candidate_id AS candidate_id, e.qualification_id AS qualification_id, c.number AS number,
-		            latest.starts_at AS starts_at
-		     FROM enrolments e
+		            latest.starts_at AS starts_at, c.birth_name AS birth_name, c.used_name AS used_name, c.first_names AS first_names,
+		            e.route AS route, e.public AS public, e.status AS status, e.training_organisation_id AS organisation_id,
+		            e.company_id AS company_id, e.created_at AS created_at, e.blocks AS blocks
+		     FROM (SELECT id FROM enrolments WHERE created_at >= $1 AND created_at < $2
+		           UNION SELECT enrolment_id FROM latest) picked
+		     JOIN enrolments e ON e.id = picked.id
 		     JOIN candidates c ON c.id = e.candidate_id
-		     LEFT JOIN latest ON latest.enrolment_id = e.id
-		     WHERE (e.created_at >= $1 AND e.created_at < $2) OR latest.enrolment_id IS NOT NULL)
-		 SELECT 0 AS kind, yr.number, yr.id, c.birth_name, c.used_name, c.first_names, qu.code, qu.title, e.route, e.public, e.status,
-		        COALESCE(o.name, ''), COALESCE(co.name, ''), e.created_at, e.blocks,
+		     LEFT JOIN latest ON latest.enrolment_id = e.id)
+		 SELECT 0 AS kind, yr.number, yr.id, yr.birth_name, yr.used_name, yr.first_names, qu.code, qu.title, yr.route, yr.public, yr.status,
+		        COALESCE(o.name, ''), COALESCE(co.name, ''), yr.created_at, yr.blocks,
 		        COALESCE(s.id, ''), s.starts_at, COALESCE(s.place, ''), COALESCE(jc.outcome, ''), '' AS sub1, '' AS sub2
 		 FROM yr
-		 JOIN enrolments e ON e.id = yr.id
-		 JOIN candidates c ON c.id = e.candidate_id
-		 JOIN qualifications qu ON qu.id = e.qualification_id
-		 LEFT JOIN training_organisations o ON o.id = e.training_organisation_id
-		 LEFT JOIN companies co ON co.id = e.company_id
+		 JOIN qualifications qu ON qu.id = yr.qualification_id
+		 LEFT JOIN training_organisations o ON o.id = yr.organisation_id
+		 LEFT JOIN companies co ON co.id = yr.company_id
 		 LEFT JOIN jury_sessions s ON s.starts_at = yr.starts_at AND s.status = 'closed'
 		       AND s.id IN (SELECT session_id FROM jury_candidates WHERE enrolment_id = yr.id)
 		 LEFT JOIN jury_candidates jc ON jc.session_id = s.id AND jc.enrolment_id = yr.id
