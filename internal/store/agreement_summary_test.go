@@ -129,23 +129,9 @@ func equalAgreement(t *testing.T, s *store.Store, when string) agreementTotals {
 	t.Helper()
 	ctx := context.Background()
 	q := s.Read()
-	quals, err := q.Qualifications(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	orgs, err := q.ListTrainingOrganisations(ctx, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	starts, err := q.ClosedSessionStarts(ctx)
-	if err != nil || len(starts) == 0 {
-		t.Fatalf("closed sessions: %v %v", starts, err)
-	}
-	year := func(y int) (time.Time, time.Time) {
-		return time.Date(y, 1, 1, 0, 0, 0, 0, domain.Paris()), time.Date(y+1, 1, 1, 0, 0, 0, 0, domain.Paris())
-	}
-	lastFrom, lastUntil := year(starts[len(starts)-1].In(domain.Paris()).Year())
-	firstFrom, firstUntil := year(starts[0].In(domain.Paris()).Year())
+	p := readSummaryFilterParts(t, q)
+	quals, orgs, starts := p.quals, p.orgs, p.starts
+	lastFrom, lastUntil, firstFrom, firstUntil := p.lastFrom, p.lastUntil, p.firstFrom, p.firstUntil
 	filters := []store.StatisticsFilter{
 		{},
 		{JudgedFrom: lastFrom, JudgedUntil: lastUntil},

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"cqp/internal/demo"
+	"cqp/internal/domain"
 	"cqp/internal/service"
 	"cqp/internal/store"
 )
@@ -52,4 +53,39 @@ func largestClosedSession(t *testing.T, q store.Q) (store.JurySession, []store.J
 		t.Fatalf("no closed session with candidates to rectify: %d", len(presented))
 	}
 	return target, presented
+}
+
+// summaryFilterParts are what the equality tests build their filters from: the
+// qualifications, the training organisations, and the first and the last year of closed
+// sessions as Paris-time ranges.
+type summaryFilterParts struct {
+	quals                 []store.QualificationRecord
+	starts                []time.Time // the closed sessions' starts, in order
+	orgs                  []domain.TrainingOrganisation
+	firstFrom, firstUntil time.Time
+	lastFrom, lastUntil   time.Time
+}
+
+func readSummaryFilterParts(t *testing.T, q store.Q) summaryFilterParts {
+	t.Helper()
+	ctx := context.Background()
+	quals, err := q.Qualifications(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	orgs, err := q.ListTrainingOrganisations(ctx, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	starts, err := q.ClosedSessionStarts(ctx)
+	if err != nil || len(starts) == 0 {
+		t.Fatalf("closed sessions: %v %v", starts, err)
+	}
+	year := func(y int) (time.Time, time.Time) {
+		return time.Date(y, 1, 1, 0, 0, 0, 0, domain.Paris()), time.Date(y+1, 1, 1, 0, 0, 0, 0, domain.Paris())
+	}
+	p := summaryFilterParts{quals: quals, orgs: orgs, starts: starts}
+	p.lastFrom, p.lastUntil = year(starts[len(starts)-1].In(domain.Paris()).Year())
+	p.firstFrom, p.firstUntil = year(starts[0].In(domain.Paris()).Year())
+	return p
 }
