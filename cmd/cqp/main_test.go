@@ -203,7 +203,7 @@ func TestReportBilanWritesTheWorkbook(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer f.Close()
-	if got := strings.Join(f.GetSheetList(), ","); got != "Candidats,Jurys,Totaux" {
+	if got := strings.Join(f.GetSheetList(), ","); got != "Candidats,Actions,Jurys,Totaux" {
 		t.Fatalf("sheets %s", got)
 	}
 	if code, _, errOut := runCLI(t, "", "report", "bilan", "--data", dir, "--year", "2026"); code != 2 || !strings.Contains(errOut, "--out") {

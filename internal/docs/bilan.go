@@ -36,6 +36,7 @@ type BilanCandidate struct {
 	Company            string
 	Public             string
 	EnrolledAt         time.Time
+	EvaluatedAt        *time.Time // the latest oral before an evaluation commission
 	JuryDate           *time.Time
 	JuryPlace          string
 	Result             string // "" when not judged in the year
@@ -89,10 +90,23 @@ type BilanJury struct {
 	Candidates, Certified, Partial, NotCertified int
 }
 
-// BilanSource gives the bilan its rows: Candidates calls each once per row, in order.
+// BilanAction is one row of the actions' sheet, labels already in French.
+type BilanAction struct {
+	Title, Organisation, QualificationCode, QualificationTitle, Route string
+	StartsOn, EndsOn                                                  time.Time
+	Place                                                             string
+	PlannedHours                                                      int
+	Funder, Status                                                    string
+	DeclaredAt                                                        time.Time
+	Enrolments, Certified, Partial, NotCertified, Withdrawn           int
+}
+
+// BilanSource gives the bilan its rows: Candidates and Actions call each once per row, in
+// order.
 type BilanSource struct {
 	Year       int
 	Candidates func(each func(BilanCandidate) error) error
+	Actions    func(each func(BilanAction) error) error
 	// SurveyWaves are the months of the outcome survey's waves, each a group of columns.
 	SurveyWaves []int
 	Juries      []BilanJury
@@ -104,8 +118,12 @@ const NoJuryResult = "Sans jury dans l'année"
 // BilanCandidatesHeader, BilanJuriesHeader and the totals' headers are the sheets' columns.
 var (
 	BilanCandidatesHeader = []string{"N° candidat", "Nom de naissance", "Nom d'usage", "Prénoms", "Code CQP", "Intitulé du CQP",
-		"Voie d'accès", "Organisme de formation", "Entreprise", "Public", "Date d'inscription", "Date du jury", "Lieu du jury",
-		"Résultat", "Statut actuel", "Blocs visés", "Blocs acquis", "Acquisition des blocs", "N° certificat / attestations"}
+		"Voie d'accès", "Organisme de formation", "Entreprise", "Public", "Date d'inscription", "Date d'évaluation", "Date du jury",
+		"Lieu du jury", "Résultat", "Statut actuel", "Blocs visés", "Blocs acquis", "Blocs non acquis", "Acquisition des blocs",
+		"N° certificat / attestations"}
+	BilanActionsHeader = []string{"Action", "Organisme de formation", "Code CQP", "Intitulé du CQP", "Voie d'accès", "Début", "Fin",
+		"Lieu", "Heures prévues", "Financeur", "État de la déclaration", "Déclarée le", "Candidats inscrits", "Certifiés", "Partiels",
+		"Non certifiés", "Abandons"}
 	BilanJuriesHeader       = []string{"Date du jury", "Lieu", "Rectification", "Candidats", "Certifiés", "Partiels", "Non certifiés"}
 	BilanTotalsHeader       = []string{"Code CQP", "Intitulé du CQP", "Voie d'accès", "Résultat", "Inscriptions"}
 	BilanOrganisationHeader = []string{"Organisme de formation", "Inscriptions", "Certifiés", "Partiels", "Non certifiés", NoJuryResult}
@@ -119,7 +137,10 @@ const (
 	ResultNotCertified = "Non certifié"
 )
 
-var bilanCandidateWidths = []float64{14, 20, 16, 20, 10, 34, 12, 30, 30, 22, 14, 14, 18, 22, 22, 18, 18, 44, 34}
+var (
+	bilanCandidateWidths = []float64{14, 20, 16, 20, 10, 34, 12, 30, 30, 22, 14, 14, 14, 18, 22, 22, 18, 18, 18, 44, 34}
+	bilanActionWidths    = []float64{34, 30, 10, 34, 12, 12, 12, 20, 10, 24, 18, 12, 12, 10, 10, 12, 10}
+)
 
 // WriteBilan writes the bilan workbook to w.
 func WriteBilan(w io.Writer, src BilanSource) error {
@@ -136,7 +157,7 @@ func WriteBilan(w io.Writer, src BilanSource) error {
 	if err := f.SetSheetName("Sheet1", "Candidats"); err != nil {
 		return err
 	}
-	for _, name := range []string{"Jurys", "Totaux"} {
+	for _, name := range []string{"Actions", "Jurys", "Totaux"} {
 		if _, err := f.NewSheet(name); err != nil {
 			return err
 		}
@@ -160,10 +181,6 @@ func WriteBilan(w io.Writer, src BilanSource) error {
 	row := 1
 	err = src.Candidates(func(c BilanCandidate) error {
 		row++
-		var jury any
-		if c.JuryDate != nil {
-			jury = excelize.Cell{StyleID: dateStyle, Value: *c.JuryDate}
-		}
 		codes := make([]string, len(c.Acquired))
 		how := make([]string, len(c.Acquired))
 		for i, b := range c.Acquired {
@@ -173,8 +190,15 @@ func WriteBilan(w io.Writer, src BilanSource) error {
 			}
 		}
 		result := c.Result
+		var missing []string // blocks aimed at and not held, once a jury has judged them
 		if result == "" {
 			result = NoJuryResult
+		} else {
+			for _, b := range c.Blocks {
+				if !slices.Contains(codes, b) {
+					missing = append(missing, b)
+				}
+			}
 		}
 		byKey[key{c.QualificationCode, c.QualificationTitle, c.Route, result}]++
 		org := byOrg[c.Organisation]
@@ -195,8 +219,9 @@ func WriteBilan(w io.Writer, src BilanSource) error {
 		}
 		cells := []any{c.Number, c.BirthName, c.UsedName, c.FirstNames, c.QualificationCode,
 			c.QualificationTitle, c.Route, c.Organisation, c.Company, c.Public,
-			excelize.Cell{StyleID: dateStyle, Value: c.EnrolledAt}, jury, c.JuryPlace, result, c.Status,
-			strings.Join(c.Blocks, ", "), strings.Join(codes, ", "), strings.Join(how, " ; "), strings.Join(c.Documents, ", ")}
+			excelize.Cell{StyleID: dateStyle, Value: c.EnrolledAt}, dateCell(c.EvaluatedAt, dateStyle), dateCell(c.JuryDate, dateStyle),
+			c.JuryPlace, result, c.Status, strings.Join(c.Blocks, ", "), strings.Join(codes, ", "), strings.Join(missing, ", "),
+			strings.Join(how, " ; "), strings.Join(c.Documents, ", ")}
 		for _, m := range src.SurveyWaves {
 			cells = append(cells, surveyCells(c.Surveys, m, dateStyle)...)
 		}
@@ -206,6 +231,27 @@ func WriteBilan(w io.Writer, src BilanSource) error {
 		return err
 	}
 	if err := finishBilanSheet(sw, "Candidats", len(header), row); err != nil {
+		return err
+	}
+
+	// Actions.
+	if sw, err = newBilanSheet(f, "Actions", BilanActionsHeader, bilanActionWidths, headStyle); err != nil {
+		return err
+	}
+	row = 1
+	if src.Actions != nil {
+		err = src.Actions(func(a BilanAction) error {
+			row++
+			return sw.SetRow(cell(1, row), []any{a.Title, a.Organisation, a.QualificationCode, a.QualificationTitle, a.Route,
+				excelize.Cell{StyleID: dateStyle, Value: a.StartsOn}, excelize.Cell{StyleID: dateStyle, Value: a.EndsOn}, a.Place,
+				a.PlannedHours, a.Funder, a.Status, excelize.Cell{StyleID: dateStyle, Value: a.DeclaredAt}, a.Enrolments,
+				a.Certified, a.Partial, a.NotCertified, a.Withdrawn})
+		})
+		if err != nil {
+			return err
+		}
+	}
+	if err := finishBilanSheet(sw, "Actions", len(BilanActionsHeader), row); err != nil {
 		return err
 	}
 
@@ -301,6 +347,14 @@ func WriteBilan(w io.Writer, src BilanSource) error {
 	}
 	_, err = f.WriteTo(w)
 	return err
+}
+
+// dateCell is an Excel date cell for t, or an empty cell when t is nil.
+func dateCell(t *time.Time, style int) any {
+	if t == nil {
+		return nil
+	}
+	return excelize.Cell{StyleID: style, Value: *t}
 }
 
 // newBilanSheet starts a sheet's stream: widths, frozen header row, the header.

@@ -53,6 +53,15 @@ func (s *Service) WriteBilan(ctx context.Context, a domain.Actor, year int, w io
 	src.Candidates = func(each func(docs.BilanCandidate) error) error {
 		return q.BilanCandidates(ctx, year, func(c store.BilanCandidate) error { return each(bilanRow(c)) })
 	}
+	src.Actions = func(each func(docs.BilanAction) error) error {
+		return q.BilanActions(ctx, year, func(a store.BilanAction) error {
+			return each(docs.BilanAction{Title: a.Title, Organisation: a.Organisation, QualificationCode: a.QualificationCode,
+				QualificationTitle: a.QualificationTitle, Route: a.Route.Label(), StartsOn: a.StartsOn.Time(), EndsOn: a.EndsOn.Time(),
+				Place: a.Place, PlannedHours: a.PlannedHours, Funder: a.Funder, Status: a.Status.Label(),
+				DeclaredAt: domain.DateOf(a.DeclaredAt).Time(), Enrolments: a.Enrolments, Certified: a.Certified,
+				Partial: a.Partial, NotCertified: a.NotCertified, Withdrawn: a.Withdrawn})
+		})
+	}
 	return docs.WriteBilan(w, src)
 }
 
@@ -66,6 +75,10 @@ func bilanRow(c store.BilanCandidate) docs.BilanCandidate {
 	if c.JuryDate != nil {
 		d := domain.DateOf(*c.JuryDate).Time()
 		r.JuryDate = &d
+	}
+	if c.EvaluatedAt != nil {
+		d := domain.DateOf(*c.EvaluatedAt).Time()
+		r.EvaluatedAt = &d
 	}
 	switch c.Outcome {
 	case string(domain.StatusCertified):

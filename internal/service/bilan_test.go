@@ -44,6 +44,18 @@ func TestTheAnnualBilanWorkbook(t *testing.T) {
 			t.Fatal(err)
 		}
 
+		// Two actions of organisation A: one that runs across the new year, one that starts in 2027.
+		for _, a := range []struct {
+			title      string
+			start, end domain.Date
+		}{{"CQP CC — Paris 2026-2027", domain.NewDate(2026, 9, 1), domain.NewDate(2027, 6, 30)},
+			{"CQP CC — Lyon 2027", domain.NewDate(2027, 1, 4), domain.NewDate(2027, 12, 17)}} {
+			if _, err := w.Service.DeclareAction(ctx, sec, service.ActionInput{TrainingOrganisationID: w.OrgA, QualificationCode: "CC",
+				Route: domain.RouteFormation, Title: a.title, StartsOn: a.start, EndsOn: a.end, Place: "Paris", PlannedHours: 400}); err != nil {
+				t.Fatal(err)
+			}
+		}
+
 		var buf bytes.Buffer
 		if err := w.Service.WriteBilan(ctx, sec, 2026, &buf); err != nil {
 			t.Fatal(err)
@@ -61,11 +73,12 @@ func TestTheAnnualBilanWorkbook(t *testing.T) {
 			}
 			return r
 		}
-		t.Run("the workbook has its three sheets with their French headers, frozen and filtered", func(t *testing.T) {
-			if got := f.GetSheetList(); strings.Join(got, ",") != "Candidats,Jurys,Totaux" {
+		t.Run("the workbook has its four sheets with their French headers, frozen and filtered", func(t *testing.T) {
+			if got := f.GetSheetList(); strings.Join(got, ",") != "Candidats,Actions,Jurys,Totaux" {
 				t.Fatalf("sheets %v", got)
 			}
-			for sheet, header := range map[string][]string{"Candidats": docs.BilanCandidatesColumns([]int{6, 12}), "Jurys": docs.BilanJuriesHeader, "Totaux": docs.BilanTotalsHeader} {
+			for sheet, header := range map[string][]string{"Candidats": docs.BilanCandidatesColumns([]int{6, 12}), "Actions": docs.BilanActionsHeader,
+				"Jurys": docs.BilanJuriesHeader, "Totaux": docs.BilanTotalsHeader} {
 				if got := rows(sheet)[0]; strings.Join(got, "|") != strings.Join(header, "|") {
 					t.Errorf("%s header %q", sheet, got)
 				}
@@ -119,6 +132,24 @@ func TestTheAnnualBilanWorkbook(t *testing.T) {
 			}
 			if got := byName["Martin"][col["Résultat"]]; got != docs.ResultPartial {
 				t.Errorf("Martin's result %q", got)
+			}
+			// The commission withheld BC5 from Martin; Lefèvre holds every block she aimed at, and
+			// was heard by the commission on 09/12/2026.
+			if got := byName["Martin"][col["Blocs non acquis"]]; got != "BC5" {
+				t.Errorf("Martin's blocks not acquired %q", got)
+			}
+			if got := r[col["Blocs non acquis"]]; got != "" {
+				t.Errorf("Lefèvre's blocks not acquired %q", got)
+			}
+			if got := r[col["Date d'évaluation"]]; got != "09/12/2026" {
+				t.Errorf("Lefèvre's evaluation date %q, want her oral's", got)
+			}
+		})
+		t.Run("the actions' sheet holds the actions that run in the year, with their candidates counted", func(t *testing.T) {
+			acts := rows("Actions")
+			if len(acts) != 2 || acts[1][0] != "CQP CC — Paris 2026-2027" || acts[1][1] != "Organisme A" || acts[1][5] != "01/09/2026" ||
+				acts[1][6] != "30/06/2027" || acts[1][8] != "400" || acts[1][12] != "0" {
+				t.Errorf("actions %q", acts)
 			}
 		})
 		t.Run("a name typed as a formula stays a string cell, never a formula", func(t *testing.T) {

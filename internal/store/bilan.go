@@ -39,7 +39,8 @@ type BilanCandidate struct {
 	SessionID          string     // "" when not judged by a session closed in the year
 	JuryDate           *time.Time // the session's date, nil when not judged in the year
 	JuryPlace          string
-	Outcome            string // certified, partial, not_certified; "" when not judged in the year
+	EvaluatedAt        *time.Time // the latest oral before an evaluation commission, nil when none
+	Outcome            string     // certified, partial, not_certified; "" when not judged in the year
 	Blocks             []string
 	Acquired           []AcquiredBlock // every block the person holds in this qualification
 	Documents          []string        // numbers of the certificate and attestations not revoked
@@ -68,7 +69,8 @@ func (q Q) BilanCandidates(ctx context.Context, year int, each func(BilanCandida
 		     SELECT e.id AS id, e.candidate_id AS candidate_id, e.qualification_id AS qualification_id, c.number AS number,
 		            latest.starts_at AS starts_at, c.birth_name AS birth_name, c.used_name AS used_name, c.first_names AS first_names,
 		            e.route AS route, e.public AS public, e.status AS status, e.training_organisation_id AS organisation_id,
-		            e.company_id AS company_id, e.created_at AS created_at, e.blocks AS blocks
+		            e.company_id AS company_id, e.created_at AS created_at, e.blocks AS blocks,
+		            (SELECT MAX(ora.starts_at) FROM orals ora WHERE ora.enrolment_id = e.id) AS evaluated_at
 		     FROM (SELECT id FROM enrolments WHERE created_at >= $1 AND created_at < $2
 		           UNION SELECT enrolment_id FROM latest) picked
 		     JOIN enrolments e ON e.id = picked.id
@@ -76,7 +78,7 @@ func (q Q) BilanCandidates(ctx context.Context, year int, each func(BilanCandida
 		     LEFT JOIN latest ON latest.enrolment_id = e.id)
 		 SELECT 0 AS kind, yr.number, yr.id, yr.birth_name, yr.used_name, yr.first_names, qu.code, qu.title, yr.route, yr.public, yr.status,
 		        COALESCE(o.name, ''), COALESCE(co.name, ''), yr.created_at, yr.blocks,
-		        COALESCE(s.id, ''), s.starts_at, COALESCE(s.place, ''), COALESCE(jc.outcome, ''), '' AS sub1, '' AS sub2
+		        COALESCE(s.id, ''), s.starts_at, COALESCE(s.place, ''), COALESCE(jc.outcome, ''), '' AS sub1, '' AS sub2, yr.evaluated_at
 		 FROM yr
 		 JOIN qualifications qu ON qu.id = yr.qualification_id
 		 LEFT JOIN training_organisations o ON o.id = yr.organisation_id
@@ -86,18 +88,18 @@ func (q Q) BilanCandidates(ctx context.Context, year int, each func(BilanCandida
 		 LEFT JOIN jury_candidates jc ON jc.session_id = s.id AND jc.enrolment_id = yr.id
 		 UNION ALL
 		 SELECT 1, yr.number, yr.id, ab.block_code, ab.session_id, ab.acquired_on, src.route, ab.enrolment_id, '', '', '',
-		        '', '', NULL, '', '', NULL, '', '', '', ''
+		        '', '', NULL, '', '', NULL, '', '', '', '', NULL
 		 FROM yr
 		 JOIN enrolments src ON src.candidate_id = yr.candidate_id AND src.qualification_id = yr.qualification_id
 		 JOIN acquired_blocks ab ON ab.enrolment_id = src.id
 		 UNION ALL
 		 SELECT 2, yr.number, yr.id, ce.number, '', '', '', '', '', '', '',
-		        '', '', NULL, '', '', NULL, '', '', '', ''
+		        '', '', NULL, '', '', NULL, '', '', '', '', NULL
 		 FROM yr
 		 JOIN certificates ce ON ce.enrolment_id = yr.id AND ce.revoked_at IS NULL
 		 UNION ALL
 		 SELECT 3, yr.number, yr.id, CAST(o.wave AS TEXT), o.situation, o.contract, o.job_title, o.company_name, o.helped, o.source, '',
-		        '', '', o.answered_at, '', '', NULL, '', '', '', ''
+		        '', '', o.answered_at, '', '', NULL, '', '', '', '', NULL
 		 FROM yr
 		 JOIN outcome_surveys o ON o.enrolment_id = yr.id
 		 ORDER BY 2, 3, 1, 4, 6, 8`,
@@ -112,8 +114,9 @@ func (q Q) BilanCandidates(ctx context.Context, year int, each func(BilanCandida
 		var kind int
 		var number, id, a, b, c, d, e, f, g, h, org, co, blocks, sessionID, place, outcome, x, y string
 		var enrolled, jury sql.NullTime
+		var evaluated aggregateTime // an aggregate: SQLite gives it without its column's type
 		if err := rows.Scan(&kind, &number, &id, &a, &b, &c, &d, &e, &f, &g, &h, &org, &co, &enrolled, &blocks,
-			&sessionID, &jury, &place, &outcome, &x, &y); err != nil {
+			&sessionID, &jury, &place, &outcome, &x, &y, &evaluated); err != nil {
 			return normalize(err)
 		}
 		switch kind {
@@ -126,7 +129,7 @@ func (q Q) BilanCandidates(ctx context.Context, year int, each func(BilanCandida
 			cur, have = BilanCandidate{EnrolmentID: id, CandidateNumber: number, BirthName: a, UsedName: b, FirstNames: c,
 				QualificationCode: d, QualificationTitle: e, Route: domain.Route(f), Public: domain.Public(g),
 				Status: domain.EnrolmentStatus(h), Organisation: org, Company: co, EnrolledAt: enrolled.Time,
-				Blocks: strings.Fields(blocks), SessionID: sessionID, JuryDate: timePtr(jury), JuryPlace: place, Outcome: outcome}, true
+				Blocks: strings.Fields(blocks), SessionID: sessionID, JuryDate: timePtr(jury), JuryPlace: place, EvaluatedAt: evaluated.t, Outcome: outcome}, true
 		case 1:
 			if n := len(cur.Acquired); n > 0 && cur.Acquired[n-1].BlockCode == a {
 				continue // acquired twice on two enrolments: the first award counts
@@ -191,4 +194,65 @@ func (q Q) BilanJuries(ctx context.Context, year int) ([]BilanJury, error) {
 		out = append(out, j)
 	}
 	return out, normalize(rows.Err())
+}
+
+// BilanAction is one action (fiche action) whose period meets the year, with its enrolments
+// counted by where they stand now.
+type BilanAction struct {
+	ID                 string
+	Title              string
+	Organisation       string
+	QualificationCode  string
+	QualificationTitle string
+	Route              domain.Route
+	StartsOn, EndsOn   domain.Date
+	Place              string
+	PlannedHours       int
+	Funder             string // "" when none
+	Status             ActionStatus
+	DeclaredAt         time.Time
+	Enrolments         int
+	Certified          int
+	Partial            int
+	NotCertified       int
+	Withdrawn          int
+}
+
+// BilanActions calls each for every action that runs for at least one day of the year, by
+// start date, organisation and title. Call it on Read(): the rows stream while each runs.
+func (q Q) BilanActions(ctx context.Context, year int, each func(BilanAction) error) error {
+	first, last := domain.NewDate(year, 1, 1).ISO(), domain.NewDate(year, 12, 31).ISO()
+	rows, err := q.db.QueryContext(ctx,
+		`SELECT a.id, a.title, o.name, qu.code, qu.title, a.route, a.starts_on, a.ends_on, a.place, a.planned_hours,
+		        COALESCE(f.name, ''), a.status, a.created_at, COUNT(e.id),
+		        COALESCE(SUM(CASE WHEN e.status = 'certified' THEN 1 ELSE 0 END), 0),
+		        COALESCE(SUM(CASE WHEN e.status = 'partial' THEN 1 ELSE 0 END), 0),
+		        COALESCE(SUM(CASE WHEN e.status = 'not_certified' THEN 1 ELSE 0 END), 0),
+		        COALESCE(SUM(CASE WHEN e.status = 'withdrawn' THEN 1 ELSE 0 END), 0)
+		 FROM actions a
+		 JOIN training_organisations o ON o.id = a.training_organisation_id
+		 JOIN qualifications qu ON qu.id = a.qualification_id
+		 LEFT JOIN funders f ON f.id = a.funder_id
+		 LEFT JOIN enrolments e ON e.action_id = a.id
+		 WHERE a.starts_on <= $2 AND a.ends_on >= $1
+		 GROUP BY a.id, a.title, o.name, qu.code, qu.title, a.route, a.starts_on, a.ends_on, a.place, a.planned_hours, f.name, a.status, a.created_at
+		 ORDER BY a.starts_on, o.name, a.title, a.id`, first, last)
+	if err != nil {
+		return normalize(err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var a BilanAction
+		var starts, ends string
+		if err := rows.Scan(&a.ID, &a.Title, &a.Organisation, &a.QualificationCode, &a.QualificationTitle, &a.Route, &starts, &ends,
+			&a.Place, &a.PlannedHours, &a.Funder, &a.Status, &a.DeclaredAt, &a.Enrolments, &a.Certified, &a.Partial,
+			&a.NotCertified, &a.Withdrawn); err != nil {
+			return normalize(err)
+		}
+		a.StartsOn, a.EndsOn = parseDate(starts), parseDate(ends)
+		if err := each(a); err != nil {
+			return err
+		}
+	}
+	return normalize(rows.Err())
 }
