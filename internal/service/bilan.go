@@ -50,8 +50,11 @@ func (s *Service) WriteBilan(ctx context.Context, a domain.Actor, year int, w io
 		src.Juries[i] = docs.BilanJury{Date: domain.DateOf(j.StartsAt).Time(), Place: j.Place, Rectification: j.Rectifies,
 			Candidates: j.Candidates, Certified: j.Certified, Partial: j.Partial, NotCertified: j.NotCertified}
 	}
+	// The rows are read on one goroutine while the workbook is written on this one.
 	src.Candidates = func(each func(docs.BilanCandidate) error) error {
-		return q.BilanCandidates(ctx, year, func(c store.BilanCandidate) error { return each(bilanRow(c)) })
+		return readAhead(ctx, func(ctx context.Context, emit func(docs.BilanCandidate) error) error {
+			return q.BilanCandidates(ctx, year, func(c store.BilanCandidate) error { return emit(bilanRow(c)) })
+		}, each)
 	}
 	src.Actions = func(each func(docs.BilanAction) error) error {
 		return q.BilanActions(ctx, year, func(a store.BilanAction) error {
