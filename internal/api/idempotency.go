@@ -186,10 +186,14 @@ func (c *recorder) Write(b []byte) (int, error) {
 // Unwrap lets http.ResponseController reach the connection's writer.
 func (c *recorder) Unwrap() http.ResponseWriter { return c.ResponseWriter }
 
+// maxSpooledBody is the largest body a request with a key may have (128 MiB): more than any
+// upload the server accepts (VAE evidence: 100 MB at most).
+const maxSpooledBody = 128 << 20
+
 // readBody reads the request body whole to take its SHA-256, and returns a body for the
 // handler that gives the same bytes. Up to MaxBodyBytes it stays in memory; a larger body (an
 // upload, or one the handler will refuse as too large) goes to a temporary file that cleanup
-// removes.
+// removes, up to maxSpooledBody.
 func readBody(r *http.Request) (sum string, body io.ReadCloser, cleanup func(), err error) {
 	cleanup = func() {}
 	h := sha256.New()
@@ -215,8 +219,13 @@ func readBody(r *http.Request) (sum string, body io.ReadCloser, cleanup func(), 
 	if _, err := f.Write(buf.Bytes()); err != nil {
 		return "", nil, cleanup, err
 	}
-	if _, err := io.Copy(io.MultiWriter(f, h), r.Body); err != nil {
+	rest, err := io.Copy(io.MultiWriter(f, h), io.LimitReader(r.Body, maxSpooledBody-n+1))
+	if err != nil {
 		return "", nil, cleanup, unreadableBody(r, err)
+	}
+	if n+rest > maxSpooledBody {
+		return "", nil, cleanup, &requestError{Status: http.StatusRequestEntityTooLarge,
+			Detail: "Le corps d'une requête envoyée avec l'en-tête Idempotency-Key ne peut dépasser 128 Mio."}
 	}
 	if _, err := f.Seek(0, io.SeekStart); err != nil {
 		return "", nil, cleanup, err

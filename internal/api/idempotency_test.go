@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -143,6 +144,56 @@ func TestIdempotencyKeys(t *testing.T) {
 			sameAnswer(t, first, f.postWithKey(t, h, secretariat, "/api/v1/slow", "cle-lente", company))
 			if n := runs.Load(); n != 1 {
 				t.Errorf("the handler ran %d times", n)
+			}
+		})
+		t.Run("a key still running after some minutes was interrupted: the client must check the resource", func(t *testing.T) {
+			started, release := make(chan struct{}), make(chan struct{})
+			ap := api.New(f.svc, nil)
+			ap.AddRouteForTest("POST", "/stuck", service.ActCompanyManage, func(w http.ResponseWriter, r *http.Request, _ domain.Actor) error {
+				close(started)
+				<-release
+				w.WriteHeader(http.StatusNoContent)
+				return nil
+			})
+			h := ap.Handler()
+			firstDone := make(chan response)
+			go func() { firstDone <- f.postWithKey(t, h, secretariat, "/api/v1/stuck", "cle-bloquee", company) }()
+			<-started
+			f.clock.advance(service.IdempotencyStaleAfter)
+			r := f.postWithKey(t, h, secretariat, "/api/v1/stuck", "cle-bloquee", company)
+			close(release)
+			<-firstDone
+			wantStatus(t, r, http.StatusConflict)
+			if r.Header.Get("Retry-After") != "" || !strings.Contains(r.Problem(t).Detail, "Vérifiez l'état de la ressource") {
+				t.Errorf("stale key: %v %s", r.Header, r.Body)
+			}
+		})
+		t.Run("a large body reaches the handler whole, and an answer too large to keep still refuses duplicates", func(t *testing.T) {
+			var runs atomic.Int32
+			ap := api.New(f.svc, nil)
+			ap.AddRouteForTest("POST", "/echo", service.ActCompanyManage, func(w http.ResponseWriter, r *http.Request, _ domain.Actor) error {
+				runs.Add(1)
+				b, err := io.ReadAll(r.Body)
+				if err != nil {
+					return err
+				}
+				w.Header().Set("Content-Type", "application/json")
+				_, _ = w.Write(b)
+				return nil
+			})
+			h := ap.Handler()
+			big := map[string]string{"data": strings.Repeat("é", api.MaxBodyBytes)}
+			sent, err := json.Marshal(big)
+			must(t, err)
+			first := f.postWithKey(t, h, secretariat, "/api/v1/echo", "cle-volumineuse", big)
+			wantStatus(t, first, http.StatusOK)
+			if !bytes.Equal(first.Body, sent) {
+				t.Fatalf("the handler read %d bytes, %d were sent", len(first.Body), len(sent))
+			}
+			again := f.postWithKey(t, h, secretariat, "/api/v1/echo", "cle-volumineuse", big)
+			wantStatus(t, again, http.StatusConflict)
+			if !strings.Contains(again.Problem(t).Detail, "trop volumineuse") || runs.Load() != 1 {
+				t.Errorf("after %d runs: %s", runs.Load(), again.Body)
 			}
 		})
 		t.Run("a server error forgets the key, so that the retry runs again", func(t *testing.T) {
