@@ -5,7 +5,8 @@
 // decides whether the role may (403 otherwise), and the service enforces each record's scope
 // (outside it a record is 404, never 403). Responses are JSON documents of their own (DTOs),
 // separate from the domain types; errors are application/problem+json (RFC 9457) with a French
-// detail. The contract is openapi.yaml in this directory, a copy of docs/openapi.yaml.
+// detail. Every POST may carry an Idempotency-Key header that makes its retries safe
+// (idempotency.go). The contract is openapi.yaml in this directory, a copy of docs/openapi.yaml.
 package api
 
 import (

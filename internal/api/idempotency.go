@@ -183,6 +183,16 @@ func (c *recorder) Write(b []byte) (int, error) {
 	return c.ResponseWriter.Write(b)
 }
 
+// Flush sends what was written so far, for handlers that check for an http.Flusher.
+func (c *recorder) Flush() {
+	if f, ok := c.ResponseWriter.(http.Flusher); ok {
+		if c.status == 0 {
+			c.status = http.StatusOK
+		}
+		f.Flush()
+	}
+}
+
 // Unwrap lets http.ResponseController reach the connection's writer.
 func (c *recorder) Unwrap() http.ResponseWriter { return c.ResponseWriter }
 
