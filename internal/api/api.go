@@ -5,7 +5,8 @@
 // decides whether the role may (403 otherwise), and the service enforces each record's scope
 // (outside it a record is 404, never 403). Responses are JSON documents of their own (DTOs),
 // separate from the domain types; errors are application/problem+json (RFC 9457) with a French
-// detail. The contract is openapi.yaml in this directory, a copy of docs/openapi.yaml.
+// detail. Every POST may carry an Idempotency-Key header that makes its retries safe
+// (idempotency.go). The contract is openapi.yaml in this directory, a copy of docs/openapi.yaml.
 package api
 
 import (
@@ -178,7 +179,8 @@ func requestID(ctx context.Context) string {
 }
 
 // adapt runs the permission check before the handler: no or a bad token is 401, a role
-// without the action is 403. The handler's error becomes a problem document.
+// without the action is 403. A POST sent with an Idempotency-Key header runs at most once per
+// key and user (idempotency.go). The handler's error becomes a problem document.
 func (a *API) adapt(rt route) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		actor := domain.Actor{RequestID: requestID(r.Context())}
@@ -195,10 +197,21 @@ func (a *API) adapt(rt route) http.Handler {
 				return
 			}
 		}
-		if err := rt.handle(w, r, actor); err != nil {
-			a.problem(w, r, err)
+		if r.Method == http.MethodPost && actor.UserID != "" {
+			if keys := r.Header.Values(IdempotencyKeyHeader); len(keys) > 0 {
+				a.serveIdempotent(w, r, actor, rt, keys)
+				return
+			}
 		}
+		a.serve(w, r, actor, rt)
 	})
+}
+
+// serve runs the route's handler and turns its error into a problem document.
+func (a *API) serve(w http.ResponseWriter, r *http.Request, actor domain.Actor, rt route) {
+	if err := rt.handle(w, r, actor); err != nil {
+		a.problem(w, r, err)
+	}
 }
 
 // authenticate reads the bearer token of the Authorization header.

@@ -165,3 +165,29 @@ func TestEveryReferenceInTheOpenAPIDocumentResolves(t *testing.T) {
 	}
 	walk(s.root, "#")
 }
+
+// Every POST accepts an Idempotency-Key (idempotency.go does it for all routes): each one must
+// say so, and say it the same way.
+func TestEveryPostOperationAcceptsAnIdempotencyKey(t *testing.T) {
+	s := loadSpec(t)
+	const ref = "#/components/parameters/IdempotencyKey"
+	if _, err := s.resolve(ref); err != nil {
+		t.Fatal(err)
+	}
+	for path, item := range s.paths() {
+		op, ok := item.(map[string]any)["post"].(map[string]any)
+		if !ok {
+			continue
+		}
+		found := false
+		ps, _ := op["parameters"].([]any)
+		for _, p := range ps {
+			if pm, ok := p.(map[string]any); ok && pm["$ref"] == ref {
+				found = true
+			}
+		}
+		if !found {
+			t.Errorf("POST %s does not reference the parameter %s", path, ref)
+		}
+	}
+}

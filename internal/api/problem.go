@@ -34,6 +34,9 @@ type requestError struct {
 	Detail string
 	Fields map[string]string
 	Allow  string // the methods a 405 answer lists
+	// RetryAfter is the Retry-After header of an answer that asks the client to come back
+	// (a 409 for a request still running with the same idempotency key).
+	RetryAfter string
 }
 
 func (e *requestError) Error() string { return http.StatusText(e.Status) + ": " + e.Detail }
@@ -74,6 +77,9 @@ func ProblemOf(err error) Problem {
 		p.Status, p.Detail, p.Errors = re.Status, re.Detail, re.Fields
 		if re.Allow != "" {
 			p.header = http.Header{"Allow": {re.Allow}}
+		}
+		if re.RetryAfter != "" {
+			p.header = http.Header{"Retry-After": {re.RetryAfter}}
 		}
 	case errors.Is(err, context.DeadlineExceeded):
 		p.Status = http.StatusServiceUnavailable

@@ -173,9 +173,9 @@ func (a *App) Run(ctx context.Context) error {
 	return a.server.Shutdown(shutdownCtx)
 }
 
-// housekeeping sends queued mail (when SMTP is configured), removes expired sessions and, every
-// hour, folds the statistics' step counts (PostgreSQL), reminds the VAE candidates who hold a
-// file too long, sends the outcome surveys and their reminders that are due and announces a
+// housekeeping sends queued mail (when SMTP is configured) and, every hour, removes expired
+// sessions and the API's idempotency keys older than a day, folds the statistics' step counts
+// (PostgreSQL), reminds the VAE candidates who hold a file too long, sends the outcome surveys and their reminders that are due and announces a
 // call for subjects on its opening day (each mail is recorded once, however many servers run);
 // at start and every day it erases the personal data whose retention is over.
 func (a *App) housekeeping(ctx context.Context) {
@@ -192,6 +192,9 @@ func (a *App) housekeeping(ctx context.Context) {
 		if i%240 == 0 {
 			if err := sessions.DeleteExpired(ctx); err != nil && ctx.Err() == nil {
 				a.Log.Warn("session cleanup", "error", err)
+			}
+			if _, err := a.Service.PurgeIdempotencyKeys(ctx); err != nil && ctx.Err() == nil {
+				a.Log.Warn("API idempotency keys purge", "error", err)
 			}
 			if err := a.Store.FoldStepCounts(ctx); err != nil && ctx.Err() == nil {
 				a.Log.Warn("statistics step counts fold", "error", err)
