@@ -36,7 +36,13 @@ type juryWorld struct {
 
 func newJuryWorld(t testing.TB, st *store.Store) *juryWorld {
 	t.Helper()
-	w := &juryWorld{World: servicetest.New(t, st), spec: loadSpec(t), tokens: map[domain.Role]string{}}
+	return juryWorldOf(t, servicetest.New(t, st))
+}
+
+// juryWorldOf adds the jury sessions and the documents to a fixture world.
+func juryWorldOf(t testing.TB, sw *servicetest.World) *juryWorld {
+	t.Helper()
+	w := &juryWorld{World: sw, spec: loadSpec(t), tokens: map[domain.Role]string{}}
 	w.h = api.New(w.Service, slog.New(slog.NewTextHandler(io.Discard, nil))).Handler()
 	ctx := context.Background()
 	sys := domain.SystemActor("test")
