@@ -2,6 +2,7 @@ package api
 
 import (
 	"net/http"
+	"strconv"
 	"strings"
 
 	"cqp/internal/domain"
@@ -152,9 +153,15 @@ type commissionInput struct {
 	RepresentativeID string   `json:"representative_id"`
 }
 
-// commissionFields names, for the service's field names, the field of the request body.
-var commissionFields = map[string]string{"member1": "member_ids", "member2": "member_ids", "member3": "member_ids",
-	"representative": "representative_id"}
+// commissionFields names, for the service's field names (member1, member2… and
+// representative), the field of the request body.
+func commissionFields(members int) map[string]string {
+	names := map[string]string{"representative": "representative_id"}
+	for i := 1; i <= members+1; i++ {
+		names["member"+strconv.Itoa(i)] = "member_ids"
+	}
+	return names
+}
 
 func (a *API) commissionCreate(w http.ResponseWriter, r *http.Request, actor domain.Actor) error {
 	var in commissionInput
@@ -164,7 +171,7 @@ func (a *API) commissionCreate(w http.ResponseWriter, r *http.Request, actor dom
 	c, err := a.svc.CreateCommission(r.Context(), actor, service.CommissionInput{Name: in.Name, VotingMemberIDs: in.MemberIDs,
 		RepresentativeID: in.RepresentativeID})
 	if err != nil {
-		return renameFields(err, commissionFields)
+		return renameFields(err, commissionFields(len(in.MemberIDs)))
 	}
 	v, err := a.svc.Commission(r.Context(), actor, c.ID)
 	if err != nil {

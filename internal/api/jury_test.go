@@ -47,6 +47,8 @@ func TestTheSecretariatFormsACommissionSchedulesAnOralAndAMemberReadsOnlyTheirOw
 		if msg := r.Problem(t).Errors["member_ids"]; !strings.Contains(msg, "exactement deux membres") {
 			t.Errorf("errors[member_ids] = %q", msg)
 		}
+		r = w.do(t, "POST", "/api/v1/commissions", sec, map[string]any{"name": "Trois", "member_ids": []string{ids[0], ids[1], ids[0]}})
+		wantField(t, r, "member_ids", "Choisissez deux membres différents")
 		r = w.do(t, "POST", "/api/v1/commissions", sec, map[string]any{"name": "Commission de Lyon", "member_ids": ids})
 		wantStatus(t, r, http.StatusCreated)
 		c := r.JSON(t)
@@ -120,8 +122,13 @@ func TestAJuryMemberReadsTheSessionsTheyAreInvitedToAndNothingElse(t *testing.T)
 			t.Errorf("the secretariat reads %d sessions, want 3", len(items))
 		}
 		wantStatus(t, w.do(t, "GET", "/api/v1/jury-sessions/"+w.open+"/candidates/"+w.EnrolmentA, domain.RoleSecretariat, nil), http.StatusNotFound)
+		r := w.do(t, "GET", "/api/v1/jury-sessions/"+w.closed, domain.RoleBranch, nil) // read from its snapshot
+		wantStatus(t, r, http.StatusOK)
+		if s := r.JSON(t)["session"].(map[string]any); s["status"] != "closed" || s["closed_at"] == nil {
+			t.Errorf("closed session: %s", r.Body)
+		}
 		// Decisions and closing stay in the web interface.
-		r := w.do(t, "POST", "/api/v1/jury-sessions/"+w.open, domain.RoleJuryPresident, map[string]any{})
+		r = w.do(t, "POST", "/api/v1/jury-sessions/"+w.open, domain.RoleJuryPresident, map[string]any{})
 		wantStatus(t, r, http.StatusMethodNotAllowed)
 	})
 }
