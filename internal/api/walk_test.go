@@ -38,6 +38,7 @@ func TestEveryAPIRouteGivesEachRoleExactlyWhatThePermissionTableAllows(t *testin
 		tokens[role] = secret
 	}
 	vae := w.VAE(t)
+	jw := juryWorldOf(t, w)
 	samples := map[string]string{
 		"/api/v1/candidates/{id}":               "/api/v1/candidates/" + w.CandidateA,
 		"/api/v1/candidates/{id}/timeline":      "/api/v1/candidates/" + w.CandidateA + "/timeline",
@@ -53,6 +54,19 @@ func TestEveryAPIRouteGivesEachRoleExactlyWhatThePermissionTableAllows(t *testin
 		"/api/v1/vae/{id}/evidence/{evidence}":  "/api/v1/vae/" + vae.SideA + "/evidence/" + vae.EvidenceA,
 		"/api/v1/vae/{id}/review":               "/api/v1/vae/" + vae.SideA + "/review",
 		"/api/v1/verify/{code}":                 "/api/v1/verify/ACDEFGHJKMNP",
+
+		"/api/v1/commissions/{id}":                          "/api/v1/commissions/" + w.CommissionID,
+		"/api/v1/commissions/{id}/orals":                    "/api/v1/commissions/" + w.CommissionID + "/orals",
+		"/api/v1/orals/{id}":                                "/api/v1/orals/" + w.OralID,
+		"/api/v1/orals/{id}/convocations":                   "/api/v1/orals/" + w.OralID + "/convocations",
+		"/api/v1/jury-sessions/{id}":                        "/api/v1/jury-sessions/" + jw.open,
+		"/api/v1/jury-sessions/{id}/candidates/{enrolment}": "/api/v1/jury-sessions/" + jw.open + "/candidates/" + jw.enrolmentC,
+		"/api/v1/certificates/{id}":                         "/api/v1/certificates/" + jw.certA.ID,
+		"/api/v1/certificates/{id}/pdf":                     "/api/v1/certificates/" + jw.certA.ID + "/pdf",
+		"/api/v1/certificates/{id}/revocation":              "/api/v1/certificates/" + jw.certA.ID + "/revocation",
+		"/api/v1/companies/{id}/blocs-choices":              "/api/v1/companies/" + w.CompanyA + "/blocs-choices",
+		"/api/v1/companies/{id}/blocs-enrolments":           "/api/v1/companies/" + w.CompanyA + "/blocs-enrolments",
+		"/api/v1/candidates/{id}/blocs-final-stage":         "/api/v1/candidates/" + w.CandidateA + "/blocs-final-stage",
 	}
 	// hidden lists the roles that may do a route's action but to which the side-A sample is
 	// still hidden by design, so that they get 404 like any record outside their scope: a VAE
