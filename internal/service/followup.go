@@ -434,7 +434,10 @@ func (s *Service) SetTrainingHoursBatch(ctx context.Context, a domain.Actor, row
 			if code == "" {
 				add("block_code", "Indiquez le code du bloc, par exemple BC1.")
 			}
-			if id == "" || code == "" {
+			if strings.TrimSpace(row.Hours.Done) == "" {
+				add("hours", "Indiquez les heures effectuées du bloc.")
+			}
+			if id == "" || code == "" || strings.TrimSpace(row.Hours.Done) == "" {
 				continue
 			}
 			if first, dup := seen[[2]string{id, code}]; dup {
