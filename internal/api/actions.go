@@ -88,7 +88,6 @@ type actionDTO struct {
 func actionOf(a store.Action, enrolled []store.ActionEnrolment) actionDTO {
 	d := actionDTO{actionSummaryDTO: actionSummaryOf(a), Companies: []refDTO{}, Calendar: mapList(a.Calendar, calendarEntryOf),
 		Comments: []actionCommentDTO{}, Candidates: []actionCandidateDTO{}}
-	d.EnrolmentCount = max(d.EnrolmentCount, len(enrolled))
 	for _, c := range a.Companies {
 		d.Companies = append(d.Companies, refDTO{ID: c.ID, Name: c.Name})
 	}
@@ -244,7 +243,8 @@ func (a *API) actionCalendarAdd(w http.ResponseWriter, r *http.Request, actor do
 	return created(w, Prefix+"/actions/"+r.PathValue("id"), calendarEntryOf(e))
 }
 
-// actionReviewInput is the body of the secretariat's review routes; each reads its own field.
+// actionCommentInput, actionReviewInput and actionRefusalInput are the bodies of the
+// secretariat's review routes.
 type actionCommentInput struct {
 	Comment string `json:"comment"`
 }

@@ -118,16 +118,6 @@ func (n *textNumber) UnmarshalJSON(b []byte) error {
 	return nil
 }
 
-func (n textNumber) MarshalJSON() ([]byte, error) {
-	if !n.set {
-		return []byte("null"), nil
-	}
-	if _, err := strconv.Atoi(n.text); err == nil {
-		return []byte(n.text), nil
-	}
-	return json.Marshal(n.text)
-}
-
 // hoursInput turns sent hours into the service's typed hours: planned hours left out keep
 // those recorded.
 func hoursInput(planned, done textNumber) service.BlockHoursInput {
