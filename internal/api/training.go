@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"errors"
 	"net/http"
-	"strconv"
 	"strings"
 
 	"cqp/internal/domain"
@@ -124,9 +123,7 @@ func hoursInput(planned, done textNumber) service.BlockHoursInput {
 	return service.BlockHoursInput{Planned: planned.text, Done: done.text, KeepPlanned: !planned.set}
 }
 
-// tooManyRows answers a batch of more rows than one request takes.
+// tooManyRows answers a batch of more rows than one request takes, before any is read.
 func tooManyRows(n int) error {
-	return &requestError{Status: http.StatusRequestEntityTooLarge,
-		Detail: "Le lot compte " + strconv.Itoa(n) + " lignes : " + strconv.Itoa(service.MaxBatchRows) +
-			" au plus par requête. Découpez-le en plusieurs lots ; chacun est enregistré en entier ou pas du tout."}
+	return &requestError{Status: http.StatusRequestEntityTooLarge, Detail: service.BatchTooLarge(n)}
 }

@@ -210,7 +210,7 @@ func TestTrainingHoursBatch(t *testing.T) {
 			}
 			r := f.post(t, ofA, "/api/v1/training-hours/batch", map[string]any{"items": items})
 			wantStatus(t, r, http.StatusRequestEntityTooLarge)
-			if p := r.Problem(t); !strings.Contains(p.Detail, "1000 au plus") {
+			if p := r.Problem(t); p.Detail != "Le lot compte 1\u00a0001 lignes : 1\u00a0000 au plus par envoi. Découpez-le en plusieurs lots ; chacun est enregistré en entier ou pas du tout." {
 				t.Errorf("detail = %q", p.Detail)
 			}
 		})

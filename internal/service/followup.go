@@ -369,9 +369,15 @@ func BatchMessage(i int, msg string) string {
 	return "Ligne " + strconv.Itoa(i+1) + " : " + msg
 }
 
+// BatchTooLarge says, in French, why a batch of rows rows is refused: more than MaxBatchRows.
+func BatchTooLarge(rows int) string {
+	return "Le lot compte " + frenchInt(rows) + " lignes : " + frenchInt(MaxBatchRows) + " au plus par envoi. " +
+		"Découpez-le en plusieurs lots ; chacun est enregistré en entier ou pas du tout."
+}
+
 // batchTooLarge refuses a batch of more than MaxBatchRows rows.
 func batchTooLarge(rows int) error {
-	msg := "Le lot compte " + strconv.Itoa(rows) + " lignes : " + strconv.Itoa(MaxBatchRows) + " au plus par envoi. Découpez-le en plusieurs lots."
+	msg := BatchTooLarge(rows)
 	return &domain.Error{Code: domain.EINVALID, Message: msg, Fields: map[string]string{"items": msg}}
 }
 
