@@ -98,6 +98,7 @@ func New(svc *service.Service, log *slog.Logger) *API {
 		a.route("GET", "/verify/{code}", "", a.verifyShow),
 	}
 	a.routes = append(a.routes, a.juryRoutes()...)
+	a.routes = append(a.routes, a.trainingRoutes()...)
 	a.mux = a.buildMux()
 	return a
 }

@@ -39,6 +39,7 @@ func TestEveryAPIRouteGivesEachRoleExactlyWhatThePermissionTableAllows(t *testin
 	}
 	vae := w.VAE(t)
 	jw := juryWorldOf(t, w)
+	actionA := walkAction(t, w)
 	samples := map[string]string{
 		"/api/v1/candidates/{id}":               "/api/v1/candidates/" + w.CandidateA,
 		"/api/v1/candidates/{id}/timeline":      "/api/v1/candidates/" + w.CandidateA + "/timeline",
@@ -55,18 +56,31 @@ func TestEveryAPIRouteGivesEachRoleExactlyWhatThePermissionTableAllows(t *testin
 		"/api/v1/vae/{id}/review":               "/api/v1/vae/" + vae.SideA + "/review",
 		"/api/v1/verify/{code}":                 "/api/v1/verify/ACDEFGHJKMNP",
 
-		"/api/v1/commissions/{id}":                          "/api/v1/commissions/" + w.CommissionID,
-		"/api/v1/commissions/{id}/orals":                    "/api/v1/commissions/" + w.CommissionID + "/orals",
-		"/api/v1/orals/{id}":                                "/api/v1/orals/" + w.OralID,
-		"/api/v1/orals/{id}/convocations":                   "/api/v1/orals/" + w.OralID + "/convocations",
-		"/api/v1/jury-sessions/{id}":                        "/api/v1/jury-sessions/" + jw.open,
-		"/api/v1/jury-sessions/{id}/candidates/{enrolment}": "/api/v1/jury-sessions/" + jw.open + "/candidates/" + jw.enrolmentC,
-		"/api/v1/certificates/{id}":                         "/api/v1/certificates/" + jw.certA.ID,
-		"/api/v1/certificates/{id}/pdf":                     "/api/v1/certificates/" + jw.certA.ID + "/pdf",
-		"/api/v1/certificates/{id}/revocation":              "/api/v1/certificates/" + jw.certA.ID + "/revocation",
-		"/api/v1/companies/{id}/blocs-choices":              "/api/v1/companies/" + w.CompanyA + "/blocs-choices",
-		"/api/v1/companies/{id}/blocs-enrolments":           "/api/v1/companies/" + w.CompanyA + "/blocs-enrolments",
-		"/api/v1/candidates/{id}/blocs-final-stage":         "/api/v1/candidates/" + w.CandidateA + "/blocs-final-stage",
+		"/api/v1/commissions/{id}":                                 "/api/v1/commissions/" + w.CommissionID,
+		"/api/v1/commissions/{id}/orals":                           "/api/v1/commissions/" + w.CommissionID + "/orals",
+		"/api/v1/orals/{id}":                                       "/api/v1/orals/" + w.OralID,
+		"/api/v1/orals/{id}/convocations":                          "/api/v1/orals/" + w.OralID + "/convocations",
+		"/api/v1/jury-sessions/{id}":                               "/api/v1/jury-sessions/" + jw.open,
+		"/api/v1/jury-sessions/{id}/candidates/{enrolment}":        "/api/v1/jury-sessions/" + jw.open + "/candidates/" + jw.enrolmentC,
+		"/api/v1/certificates/{id}":                                "/api/v1/certificates/" + jw.certA.ID,
+		"/api/v1/certificates/{id}/pdf":                            "/api/v1/certificates/" + jw.certA.ID + "/pdf",
+		"/api/v1/certificates/{id}/revocation":                     "/api/v1/certificates/" + jw.certA.ID + "/revocation",
+		"/api/v1/companies/{id}/blocs-choices":                     "/api/v1/companies/" + w.CompanyA + "/blocs-choices",
+		"/api/v1/companies/{id}/blocs-enrolments":                  "/api/v1/companies/" + w.CompanyA + "/blocs-enrolments",
+		"/api/v1/candidates/{id}/blocs-final-stage":                "/api/v1/candidates/" + w.CandidateA + "/blocs-final-stage",
+		"/api/v1/actions/{id}":                                     "/api/v1/actions/" + actionA,
+		"/api/v1/actions/{id}/calendar":                            "/api/v1/actions/" + actionA + "/calendar",
+		"/api/v1/actions/{id}/comments":                            "/api/v1/actions/" + actionA + "/comments",
+		"/api/v1/actions/{id}/review":                              "/api/v1/actions/" + actionA + "/review",
+		"/api/v1/actions/{id}/refusal":                             "/api/v1/actions/" + actionA + "/refusal",
+		"/api/v1/actions/{id}/enrolments":                          "/api/v1/actions/" + actionA + "/enrolments",
+		"/api/v1/enrolments/{id}":                                  "/api/v1/enrolments/" + w.EnrolmentA,
+		"/api/v1/enrolments/{id}/intake":                           "/api/v1/enrolments/" + w.EnrolmentA + "/intake",
+		"/api/v1/enrolments/{id}/status":                           "/api/v1/enrolments/" + w.EnrolmentA + "/status",
+		"/api/v1/enrolments/{id}/followup":                         "/api/v1/enrolments/" + w.EnrolmentA + "/followup",
+		"/api/v1/enrolments/{id}/training-hours":                   "/api/v1/enrolments/" + w.EnrolmentA + "/training-hours",
+		"/api/v1/enrolments/{id}/internships":                      "/api/v1/enrolments/" + w.EnrolmentA + "/internships",
+		"/api/v1/enrolments/{id}/internships/{internship}/removal": "/api/v1/enrolments/" + w.EnrolmentA + "/internships/unknown/removal",
 	}
 	// hidden lists the roles that may do a route's action but to which the side-A sample is
 	// still hidden by design, so that they get 404 like any record outside their scope: a VAE
@@ -131,4 +145,23 @@ func TestEveryAPIRouteGivesEachRoleExactlyWhatThePermissionTableAllows(t *testin
 		})
 	}
 	servicetest.CheckResultsCameFromJuries(t, st)
+}
+
+// walkAction declares an action of side A that company A takes part in and the funder of the
+// world's funder account funds, so that every role reading actions reads it.
+func walkAction(t *testing.T, w *servicetest.World) string {
+	t.Helper()
+	ctx := context.Background()
+	sec := w.Actor(t, w.Accounts[domain.RoleSecretariat])
+	funders, err := w.Service.ActionFunders(ctx, sec)
+	if err != nil || len(funders) != 1 {
+		t.Fatalf("funders %v: %v", funders, err)
+	}
+	act, err := w.Service.DeclareAction(ctx, sec, service.ActionInput{TrainingOrganisationID: w.OrgA, QualificationCode: "CC",
+		Route: domain.RouteFormation, Title: "CQP CC — Paris 2027", StartsOn: domain.NewDate(2027, 1, 4), EndsOn: domain.NewDate(2027, 6, 30),
+		PlannedHours: 600, CompanyIDs: []string{w.CompanyA}, FunderID: funders[0].ID})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return act.ID
 }

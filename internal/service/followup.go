@@ -206,6 +206,9 @@ func (s *Service) Followup(ctx context.Context, a domain.Actor, enrolmentID stri
 type BlockHoursInput struct {
 	Planned string
 	Done    string
+	// KeepPlanned leaves the planned hours as recorded (none: 0) and records Done alone, for
+	// the systems that send the hours done and nothing else.
+	KeepPlanned bool
 }
 
 // HoursField names the form field of one block's planned ("planned") or done ("done") hours.
@@ -229,37 +232,108 @@ func parseHours(fe domain.FieldErrors, field, block, what, s string) int {
 	return n
 }
 
+// hoursChange is one block's hours, checked, to record.
+type hoursChange struct {
+	code          string
+	planned, done int
+	keepPlanned   bool
+}
+
+// openFollowup finds an enrolment whose training the actor records, and refuses it when its
+// follow-up is closed.
+func (s *Service) openFollowup(ctx context.Context, q store.Q, a domain.Actor, enrolmentID string) (followupRef, error) {
+	ref, err := s.followupEnrolment(ctx, q, a, ActTrainingRecord, enrolmentID)
+	if err != nil {
+		return ref, err
+	}
+	if msg := followupOpen(ref.Enrolment, ref.Record); msg != "" {
+		return ref, domain.Errorf(domain.ECONFLICT, "%s", msg)
+	}
+	return ref, nil
+}
+
+// checkBlockHours checks one block's typed hours for an enrolment: the block must be one it
+// presents, the hours whole numbers from 0 to maxBlockHours. Messages go to fe under the key
+// that key gives for "block", "planned" and "done".
+func checkBlockHours(fe domain.FieldErrors, ref followupRef, code string, h BlockHoursInput, key func(field string) string) (hoursChange, bool) {
+	if !contains(ref.Enrolment.Blocks, code) {
+		fe.Add(key("block"), "Le bloc « "+code+" » n'est pas présenté par le candidat.")
+		return hoursChange{}, false
+	}
+	n := len(fe)
+	c := hoursChange{code: code, keepPlanned: h.KeepPlanned}
+	if !h.KeepPlanned {
+		c.planned = parseHours(fe, key("planned"), code, "prévues", h.Planned)
+	}
+	c.done = parseHours(fe, key("done"), code, "effectuées", h.Done)
+	return c, len(fe) == n
+}
+
+// writeTrainingHours records an enrolment's checked hours in the caller's transaction and
+// audits each block that changes with its hours before and after. It returns how many blocks
+// changed: a block whose hours are already those, or a new one with no hours, does not.
+func (s *Service) writeTrainingHours(ctx context.Context, q store.Q, a domain.Actor, ref followupRef, changes []hoursChange) (int, error) {
+	current, err := q.TrainingHours(ctx, ref.Enrolment.ID)
+	if err != nil {
+		return 0, err
+	}
+	before := map[string]store.BlockHours{}
+	for _, h := range current {
+		before[h.BlockCode] = h
+	}
+	changed := 0
+	for _, c := range changes {
+		old, had := before[c.code]
+		if c.keepPlanned {
+			c.planned = old.Planned
+		}
+		if had && old.Planned == c.planned && old.Done == c.done {
+			continue
+		}
+		if !had && c.planned == 0 && c.done == 0 {
+			continue
+		}
+		if err := q.SetTrainingHours(ctx, ref.Enrolment.ID, store.BlockHours{BlockCode: c.code, Planned: c.planned, Done: c.done, UpdatedAt: s.Now()}); err != nil {
+			return changed, err
+		}
+		var b any
+		if had {
+			b = map[string]any{"block": c.code, "planned_hours": old.Planned, "done_hours": old.Done}
+		}
+		if err := s.audit(ctx, q, a, change{Action: "training.hours", EntityType: "enrolment", EntityID: ref.Enrolment.ID,
+			CandidateID: ref.Candidate.ID, Before: b, After: map[string]any{"block": c.code, "planned_hours": c.planned, "done_hours": c.done}}); err != nil {
+			return changed, err
+		}
+		before[c.code] = store.BlockHours{BlockCode: c.code, Planned: c.planned, Done: c.done}
+		changed++
+	}
+	return changed, nil
+}
+
 // SetTrainingHours records the planned and done hours of the enrolment's blocks, in one
 // transaction; blocks left out keep what they had. Each changed block is audited with its
 // hours before and after.
 func (s *Service) SetTrainingHours(ctx context.Context, a domain.Actor, enrolmentID string, in map[string]BlockHoursInput) error {
 	return s.store.Write(ctx, func(q store.Q) error {
-		ref, err := s.followupEnrolment(ctx, q, a, ActTrainingRecord, enrolmentID)
+		ref, err := s.openFollowup(ctx, q, a, enrolmentID)
 		if err != nil {
 			return err
 		}
-		if msg := followupOpen(ref.Enrolment, ref.Record); msg != "" {
-			return domain.Errorf(domain.ECONFLICT, "%s", msg)
-		}
 		fe := domain.FieldErrors{}
-		for code := range in {
+		for code, h := range in {
 			if !contains(ref.Enrolment.Blocks, code) {
-				fe.Add(HoursField("planned", code), "Le bloc « "+code+" » n'est pas présenté par le candidat.")
+				checkBlockHours(fe, ref, code, h, func(string) string { return HoursField("planned", code) })
 			}
 		}
-		type blockChange struct {
-			code          string
-			planned, done int
-		}
-		var changes []blockChange
-		for _, code := range ref.Enrolment.Blocks {
+		var changes []hoursChange
+		for _, code := range ref.Enrolment.Blocks { // framework order
 			h, ok := in[code]
 			if !ok {
 				continue
 			}
-			p := parseHours(fe, HoursField("planned", code), code, "prévues", h.Planned)
-			d := parseHours(fe, HoursField("done", code), code, "effectuées", h.Done)
-			changes = append(changes, blockChange{code, p, d})
+			if c, ok := checkBlockHours(fe, ref, code, h, func(kind string) string { return HoursField(kind, code) }); ok {
+				changes = append(changes, c)
+			}
 		}
 		if len(fe) == 0 && len(changes) == 0 {
 			fe.Add("hours", "Aucune heure à enregistrer : remplissez les heures d'au moins un bloc.")
@@ -267,41 +341,160 @@ func (s *Service) SetTrainingHours(ctx context.Context, a domain.Actor, enrolmen
 		if err := fe.Err(); err != nil {
 			return err
 		}
-		current, err := q.TrainingHours(ctx, ref.Enrolment.ID)
+		changed, err := s.writeTrainingHours(ctx, q, a, ref, changes)
 		if err != nil {
 			return err
-		}
-		before := map[string]store.BlockHours{}
-		for _, h := range current {
-			before[h.BlockCode] = h
-		}
-		changed := 0
-		for _, c := range changes {
-			old, had := before[c.code]
-			if had && old.Planned == c.planned && old.Done == c.done {
-				continue
-			}
-			if !had && c.planned == 0 && c.done == 0 {
-				continue
-			}
-			if err := q.SetTrainingHours(ctx, ref.Enrolment.ID, store.BlockHours{BlockCode: c.code, Planned: c.planned, Done: c.done, UpdatedAt: s.Now()}); err != nil {
-				return err
-			}
-			var b any
-			if had {
-				b = map[string]any{"block": c.code, "planned_hours": old.Planned, "done_hours": old.Done}
-			}
-			if err := s.audit(ctx, q, a, change{Action: "training.hours", EntityType: "enrolment", EntityID: ref.Enrolment.ID,
-				CandidateID: ref.Candidate.ID, Before: b, After: map[string]any{"block": c.code, "planned_hours": c.planned, "done_hours": c.done}}); err != nil {
-				return err
-			}
-			changed++
 		}
 		if changed == 0 {
 			return domain.Errorf(domain.ECONFLICT, "Ces heures sont déjà celles enregistrées : rien n'a changé.")
 		}
 		return nil
 	})
+}
+
+// MaxBatchRows bounds the rows of one batch: enough for an organisation's whole intake, small
+// enough for one transaction.
+const MaxBatchRows = 1000
+
+// BatchField names field of row i (counted from 0, as in the list sent) in the errors of a
+// batch: "items[i].field".
+func BatchField(i int, field string) string { return "items[" + strconv.Itoa(i) + "]." + field }
+
+// BatchMessage says msg about row i (counted from 0) as a person counts rows: « Ligne i+1 : … ».
+func BatchMessage(i int, msg string) string {
+	r, n := utf8.DecodeRuneInString(msg)
+	if n > 0 && !strings.HasPrefix(msg, "« ") {
+		msg = strings.ToLower(string(r)) + msg[n:]
+	}
+	return "Ligne " + strconv.Itoa(i+1) + " : " + msg
+}
+
+// BatchTooLarge says, in French, why a batch of rows rows is refused: more than MaxBatchRows.
+func BatchTooLarge(rows int) string {
+	return "Le lot compte " + frenchInt(rows) + " lignes : " + frenchInt(MaxBatchRows) + " au plus par envoi. " +
+		"Découpez-le en plusieurs lots ; chacun est enregistré en entier ou pas du tout."
+}
+
+// batchTooLarge refuses a batch of more than MaxBatchRows rows.
+func batchTooLarge(rows int) error {
+	msg := BatchTooLarge(rows)
+	return &domain.Error{Code: domain.EINVALID, Message: msg, Fields: map[string]string{"items": msg}}
+}
+
+// batchInvalid is the refusal of a batch with errors on some rows: nothing was recorded.
+func batchInvalid(fe domain.FieldErrors) error {
+	return &domain.Error{Code: domain.EINVALID, Fields: fe, Message: "Le lot contient des erreurs : rien n'est enregistré. " +
+		"Corrigez les lignes signalées et renvoyez le lot entier."}
+}
+
+// HoursRow is one row of a batch of training hours: one block of one enrolment.
+type HoursRow struct {
+	EnrolmentID string
+	BlockCode   string
+	Hours       BlockHoursInput
+}
+
+// HoursBatch is what a batch of training hours recorded.
+type HoursBatch struct {
+	Rows       int // rows received
+	Enrolments int // distinct enrolments
+	Changed    int // blocks whose hours changed (each audited)
+}
+
+// SetTrainingHoursBatch records the hours of many enrolments' blocks at once, all or nothing in
+// one transaction, each row checked as SetTrainingHours checks a block and each changed block
+// audited the same way. Errors are keyed by row (BatchField) and say the row (BatchMessage);
+// an enrolment outside the actor's scope is "introuvable" on its row, as if it did not exist.
+// A row whose hours are already those recorded changes nothing and is no error, so that a
+// system may send its whole table again.
+func (s *Service) SetTrainingHoursBatch(ctx context.Context, a domain.Actor, rows []HoursRow) (HoursBatch, error) {
+	out := HoursBatch{Rows: len(rows)}
+	if err := Check(a, ActTrainingRecord); err != nil {
+		return out, err
+	}
+	switch {
+	case len(rows) == 0:
+		return out, fieldError("items", "Le lot est vide : envoyez au moins une ligne.")
+	case len(rows) > MaxBatchRows:
+		return out, batchTooLarge(len(rows))
+	}
+	err := s.store.Write(ctx, func(q store.Q) error {
+		fe := domain.FieldErrors{}
+		type target struct {
+			ref     followupRef
+			err     string // why its rows cannot be recorded, or ""
+			changes []hoursChange
+		}
+		targets := map[string]*target{}
+		var order []string
+		seen := map[[2]string]int{}
+		for i, row := range rows {
+			key := func(field string) string {
+				return BatchField(i, map[string]string{"block": "block_code", "planned": "planned_hours", "done": "hours"}[field])
+			}
+			add := func(field, msg string) { fe.Add(BatchField(i, field), BatchMessage(i, msg)) }
+			id, code := strings.TrimSpace(row.EnrolmentID), strings.TrimSpace(row.BlockCode)
+			if id == "" {
+				add("enrolment_id", "Indiquez l'identifiant de l'inscription.")
+			}
+			if code == "" {
+				add("block_code", "Indiquez le code du bloc, par exemple BC1.")
+			}
+			if strings.TrimSpace(row.Hours.Done) == "" {
+				add("hours", "Indiquez les heures effectuées du bloc.")
+			}
+			if id == "" || code == "" || strings.TrimSpace(row.Hours.Done) == "" {
+				continue
+			}
+			if first, dup := seen[[2]string{id, code}]; dup {
+				add("block_code", "le bloc « "+code+" » de cette inscription figure déjà à la ligne "+strconv.Itoa(first+1)+" : une ligne par bloc.")
+				continue
+			}
+			seen[[2]string{id, code}] = i
+			tg, ok := targets[id]
+			if !ok {
+				tg = &target{}
+				ref, err := s.openFollowup(ctx, q, a, id)
+				switch domain.ErrorCode(err) {
+				case "":
+					tg.ref = ref
+				case domain.ENOTFOUND, domain.ECONFLICT:
+					tg.err = domain.ErrorMessage(err)
+				default:
+					return err
+				}
+				targets[id] = tg
+				order = append(order, id)
+			}
+			if tg.err != "" {
+				add("enrolment_id", tg.err)
+				continue
+			}
+			rowErrors := domain.FieldErrors{}
+			if c, ok := checkBlockHours(rowErrors, tg.ref, code, row.Hours, key); ok {
+				tg.changes = append(tg.changes, c)
+			}
+			for k, msg := range rowErrors {
+				fe.Add(k, BatchMessage(i, msg))
+			}
+		}
+		if len(fe) > 0 {
+			return batchInvalid(fe)
+		}
+		for _, id := range order {
+			n, err := s.writeTrainingHours(ctx, q, a, targets[id].ref, targets[id].changes)
+			if err != nil {
+				return err
+			}
+			out.Changed += n
+		}
+		out.Enrolments = len(order)
+		return nil
+	})
+	if err != nil {
+		return HoursBatch{Rows: len(rows)}, err
+	}
+	return out, nil
 }
 
 // InternshipInput is an internship period as typed.
