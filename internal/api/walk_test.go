@@ -38,6 +38,8 @@ func TestEveryAPIRouteGivesEachRoleExactlyWhatThePermissionTableAllows(t *testin
 		tokens[role] = secret
 	}
 	vae := w.VAE(t)
+	marksAction, _ := seedMarksAction(t, w, w.OrgA, "CC Walk")
+	enrolmentA := "/api/v1/enrolments/" + w.EnrolmentA
 	samples := map[string]string{
 		"/api/v1/candidates/{id}":               "/api/v1/candidates/" + w.CandidateA,
 		"/api/v1/candidates/{id}/timeline":      "/api/v1/candidates/" + w.CandidateA + "/timeline",
@@ -53,6 +55,17 @@ func TestEveryAPIRouteGivesEachRoleExactlyWhatThePermissionTableAllows(t *testin
 		"/api/v1/vae/{id}/evidence/{evidence}":  "/api/v1/vae/" + vae.SideA + "/evidence/" + vae.EvidenceA,
 		"/api/v1/vae/{id}/review":               "/api/v1/vae/" + vae.SideA + "/review",
 		"/api/v1/verify/{code}":                 "/api/v1/verify/ACDEFGHJKMNP",
+
+		"/api/v1/enrolments/{id}/continuous-marks":                       enrolmentA + "/continuous-marks",
+		"/api/v1/enrolments/{id}/continuous-marks/{assessment}/removal":  enrolmentA + "/continuous-marks/walk/removal",
+		"/api/v1/actions/{id}/continuous-marks":                          "/api/v1/actions/" + marksAction + "/continuous-marks",
+		"/api/v1/enrolments/{id}/logbook":                                enrolmentA + "/logbook",
+		"/api/v1/enrolments/{id}/grids/training-organisation":            enrolmentA + "/grids/training-organisation",
+		"/api/v1/enrolments/{id}/grids/training-organisation/submission": enrolmentA + "/grids/training-organisation/submission",
+		"/api/v1/enrolments/{id}/grids/company-referent":                 enrolmentA + "/grids/company-referent",
+		"/api/v1/enrolments/{id}/grids/company-referent/submission":      enrolmentA + "/grids/company-referent/submission",
+		"/api/v1/enrolments/{id}/grids/commission":                       enrolmentA + "/grids/commission",
+		"/api/v1/enrolments/{id}/grids/commission/submission":            enrolmentA + "/grids/commission/submission",
 	}
 	// hidden lists the roles that may do a route's action but to which the side-A sample is
 	// still hidden by design, so that they get 404 like any record outside their scope: a VAE
