@@ -226,6 +226,11 @@ func TestEvaluationRoutesServeTheirRoleOnItsSideOnly(t *testing.T) {
 			if msg := p.field("marks." + ew.groupEnrolmentA); !strings.Contains(msg, "hors de 0 à 20") {
 				t.Fatalf("wrong mark: %s", p.raw)
 			}
+			body["marks"] = map[string]string{ew.enrolmentB: "14"}
+			p = c.do(t, "org", "POST", path, body).want(t, http.StatusUnprocessableEntity)
+			if msg := p.field("marks." + ew.enrolmentB); !strings.Contains(msg, "pas un candidat de l'action") {
+				t.Fatalf("enrolment outside the action: %s", p.raw)
+			}
 			body["marks"] = map[string]string{ew.groupEnrolmentA: "14"}
 			r := c.do(t, "org", "POST", path, body).want(t, http.StatusCreated)
 			if r.body["recorded"] != 1.0 {

@@ -257,7 +257,20 @@ func (a *API) groupMarksRecord(w http.ResponseWriter, r *http.Request, actor dom
 }
 
 // renameGroupFields names each candidate's mark by its place in the body: marks.<enrolment>.
+// The web form's advice to reload the page becomes the API's: take the enrolment out.
 func renameGroupFields(err error) error {
+	var de *domain.Error
+	if errors.As(err, &de) && len(de.Fields) > 0 {
+		out := *de
+		out.Fields = domain.FieldErrors{}
+		for k, msg := range de.Fields {
+			if strings.Contains(msg, "rechargez la page") {
+				msg = "Cette inscription n'est pas un candidat de l'action : retirez-la de marks, ou vérifiez son identifiant."
+			}
+			out.Fields[k] = msg
+		}
+		err = &out
+	}
 	return renameFieldsBy(err, func(k string) string {
 		if id, found := strings.CutPrefix(k, service.GroupMarkField("")); found {
 			return "marks." + id
