@@ -99,6 +99,7 @@ func New(svc *service.Service, log *slog.Logger) *API {
 	}
 	a.routes = append(a.routes, a.juryRoutes()...)
 	a.routes = append(a.routes, a.trainingRoutes()...)
+	a.routes = append(a.routes, a.evaluationRoutes()...)
 	a.mux = a.buildMux()
 	return a
 }

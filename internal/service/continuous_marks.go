@@ -2,6 +2,7 @@ package service
 
 import (
 	"context"
+	"errors"
 	"sort"
 	"strconv"
 	"strings"
@@ -240,6 +241,44 @@ func (s *Service) checkAssessmentHeader(fe domain.FieldErrors, label, on string)
 	return label, d
 }
 
+// checkAssessment validates one assessment of a block of an enrolment already reached for
+// ActTrainingRecord and returns it ready to store: a conflict when the block's marks are closed,
+// field errors (block, label, on, mark) when the assessment is wrong. It is the one check behind
+// a single assessment and a batch of them.
+func (s *Service) checkAssessment(ref followupRef, a domain.Actor, in AssessmentInput) (store.ContinuousAssessment, error) {
+	code := strings.TrimSpace(in.BlockCode)
+	if msg := marksClosed(ref.Enrolment, ref.Record, code); msg != "" {
+		return store.ContinuousAssessment{}, domain.Errorf(domain.ECONFLICT, "%s", msg)
+	}
+	fe := domain.FieldErrors{}
+	if !contains(ref.Enrolment.Blocks, code) {
+		fe.Add("block", "Choisissez un des blocs présentés par le candidat ("+strings.Join(ref.Enrolment.Blocks, ", ")+").")
+	}
+	label, on := s.checkAssessmentHeader(fe, in.Label, in.On)
+	mark, msg := ParseMark(in.Mark)
+	if msg != "" {
+		name := code
+		if name == "" {
+			name = "choisi"
+		}
+		fe.Add("mark", "Note du bloc "+name+" : "+msg+".")
+	}
+	if err := fe.Err(); err != nil {
+		return store.ContinuousAssessment{}, err
+	}
+	return store.ContinuousAssessment{ID: newID(), EnrolmentID: ref.Enrolment.ID, BlockCode: code, Label: label, Mark: mark,
+		AssessedOn: on, CreatedAt: s.Now(), CreatedBy: a.UserID, CreatedByName: a.Name, Round: len(ref.Record.Judged)}, nil
+}
+
+// storeAssessment writes a checked assessment and its audit entry.
+func (s *Service) storeAssessment(ctx context.Context, q store.Q, a domain.Actor, ref followupRef, m store.ContinuousAssessment) error {
+	if err := q.AddContinuousAssessment(ctx, m); err != nil {
+		return err
+	}
+	return s.audit(ctx, q, a, change{Action: "continuous_mark.create", EntityType: "enrolment", EntityID: ref.Enrolment.ID,
+		CandidateID: ref.Candidate.ID, After: assessmentState(m)})
+}
+
 // AddContinuousAssessment records one assessment of one block of an enrolment.
 func (s *Service) AddContinuousAssessment(ctx context.Context, a domain.Actor, enrolmentID string, in AssessmentInput) (store.ContinuousAssessment, error) {
 	var m store.ContinuousAssessment
@@ -248,35 +287,123 @@ func (s *Service) AddContinuousAssessment(ctx context.Context, a domain.Actor, e
 		if err != nil {
 			return err
 		}
-		code := strings.TrimSpace(in.BlockCode)
-		if msg := marksClosed(ref.Enrolment, ref.Record, code); msg != "" {
-			return domain.Errorf(domain.ECONFLICT, "%s", msg)
-		}
-		fe := domain.FieldErrors{}
-		if !contains(ref.Enrolment.Blocks, code) {
-			fe.Add("block", "Choisissez un des blocs présentés par le candidat ("+strings.Join(ref.Enrolment.Blocks, ", ")+").")
-		}
-		label, on := s.checkAssessmentHeader(fe, in.Label, in.On)
-		mark, msg := ParseMark(in.Mark)
-		if msg != "" {
-			name := code
-			if name == "" {
-				name = "choisi"
-			}
-			fe.Add("mark", "Note du bloc "+name+" : "+msg+".")
-		}
-		if err := fe.Err(); err != nil {
+		if m, err = s.checkAssessment(ref, a, in); err != nil {
 			return err
 		}
-		m = store.ContinuousAssessment{ID: newID(), EnrolmentID: ref.Enrolment.ID, BlockCode: code, Label: label, Mark: mark,
-			AssessedOn: on, CreatedAt: s.Now(), CreatedBy: a.UserID, CreatedByName: a.Name, Round: len(ref.Record.Judged)}
-		if err := q.AddContinuousAssessment(ctx, m); err != nil {
-			return err
-		}
-		return s.audit(ctx, q, a, change{Action: "continuous_mark.create", EntityType: "enrolment", EntityID: ref.Enrolment.ID,
-			CandidateID: ref.Candidate.ID, After: assessmentState(m)})
+		return s.storeAssessment(ctx, q, a, ref, m)
 	})
 	return m, err
+}
+
+// MaxAssessmentBatch is the most assessments one batch records.
+const MaxAssessmentBatch = 1000
+
+// BatchAssessment is one row of a batch of assessments: the enrolment and its assessment.
+type BatchAssessment struct {
+	EnrolmentID string
+	AssessmentInput
+}
+
+// BatchRowField names a row's field in a batch's errors: items[i].field, i counted from 0.
+func BatchRowField(i int, field string) string { return "items[" + strconv.Itoa(i) + "]." + field }
+
+// batchRowMessage starts a row's message with its line number, counted from 1.
+func batchRowMessage(i int, msg string) string { return "Ligne " + strconv.Itoa(i+1) + " : " + msg }
+
+// AddContinuousAssessments records many assessments, of any enrolments the actor enters marks
+// for, all or nothing in one transaction: each row goes through the same check as a single
+// assessment, and any wrong row refuses the whole batch, every row's errors listed under
+// items[i].field (enrolment_id, block, label, on, mark) with messages starting « Ligne N : ». An
+// enrolment outside the actor's scope is that row's « introuvable », as if it did not exist.
+func (s *Service) AddContinuousAssessments(ctx context.Context, a domain.Actor, rows []BatchAssessment) ([]store.ContinuousAssessment, error) {
+	if err := Check(a, ActTrainingRecord); err != nil {
+		return nil, err
+	}
+	switch {
+	case len(rows) == 0:
+		msg := "Envoyez au moins une note."
+		return nil, &domain.Error{Code: domain.EINVALID, Message: msg, Fields: domain.FieldErrors{"items": msg}}
+	case len(rows) > MaxAssessmentBatch:
+		msg := "La demande contient " + strconv.Itoa(len(rows)) + " lignes : envoyez au plus 1 000 notes à la fois, en plusieurs demandes si besoin. Aucune note n'est enregistrée."
+		return nil, &domain.Error{Code: domain.EINVALID, Message: msg, Fields: domain.FieldErrors{"items": msg}}
+	}
+	var out []store.ContinuousAssessment
+	err := s.store.Write(ctx, func(q store.Q) error {
+		out = out[:0]
+		type reached struct {
+			ref followupRef
+			err error
+		}
+		refs := map[string]reached{}
+		fe := domain.FieldErrors{}
+		bad := 0
+		var refsOf []followupRef
+		for i, row := range rows {
+			id := strings.TrimSpace(row.EnrolmentID)
+			if id == "" {
+				fe.Add(BatchRowField(i, "enrolment_id"), batchRowMessage(i, "indiquez l'inscription."))
+				bad++
+				continue
+			}
+			r, seen := refs[id]
+			if !seen {
+				r.ref, r.err = s.followupEnrolment(ctx, q, a, ActTrainingRecord, id)
+				refs[id] = r
+			}
+			if r.err != nil {
+				if domain.ErrorCode(r.err) != domain.ENOTFOUND {
+					return r.err
+				}
+				fe.Add(BatchRowField(i, "enrolment_id"), batchRowMessage(i, "inscription introuvable."))
+				bad++
+				continue
+			}
+			m, err := s.checkAssessment(r.ref, a, row.AssessmentInput)
+			var de *domain.Error
+			switch {
+			case err == nil:
+				out = append(out, m)
+				refsOf = append(refsOf, r.ref)
+				continue
+			case !errors.As(err, &de):
+				return err
+			case de.Code == domain.ECONFLICT:
+				fe.Add(BatchRowField(i, "block"), batchRowMessage(i, de.Message))
+			case de.Code == domain.EINVALID:
+				for _, k := range sortedFields(de.Fields) {
+					fe.Add(BatchRowField(i, k), batchRowMessage(i, de.Fields[k]))
+				}
+			default:
+				return err
+			}
+			bad++
+		}
+		if bad > 0 {
+			msg := "Aucune note n'est enregistrée : " + strconv.Itoa(bad) + " ligne(s) sur " + strconv.Itoa(len(rows)) +
+				" contiennent des erreurs. Corrigez les lignes signalées, puis renvoyez l'ensemble."
+			return &domain.Error{Code: domain.EINVALID, Message: msg, Fields: fe}
+		}
+		for i, m := range out {
+			if err := s.storeAssessment(ctx, q, a, refsOf[i], m); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// sortedFields lists field names in order, so that messages merge the same way every time.
+func sortedFields(m map[string]string) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
 }
 
 func assessmentState(m store.ContinuousAssessment) map[string]string {
