@@ -58,6 +58,9 @@ func countAll(t *testing.T, svc *service.Service) counts {
 	return counts{len(users), page.Total, audit}
 }
 
+// The demo's accounts cover every role and see the candidates and files their descriptions
+// count; its candidates span every qualification, route and status; loading again changes
+// nothing. Its last subtest loads again: TestTheLoadedDemo runs it after the read-only checks.
 func checkAccountsCandidatesAndFiles(t *testing.T, d loadedDemo) {
 	ctx, svc, accounts := context.Background(), d.svc, d.accounts
 	secretariat := actorOf(t, svc, SecretariatEmail)

@@ -18,14 +18,18 @@ type loadedDemo struct {
 }
 
 // TestTheLoadedDemo loads the demo once per database and runs every check of the loaded demo
-// against it, each a subtest that runs alone with -run 'TestTheLoadedDemo/sqlite/<name>'.
+// against it, each a subtest that runs alone with -run 'TestTheLoadedDemo/sqlite/<name>'. The
+// checks were top-level tests that each loaded the demo on each database, the load being
+// nearly all of their time. The orals' subjects and the documents, once checked on SQLite
+// alone, are now checked on PostgreSQL too.
 //
 // The checks read, except three writes, ordered so that no check reads what another wrote
-// before it: printing a document keeps its rendered PDF (the documents check); the load
+// before it: printing a document keeps its rendered PDF (the documents check); the accounts
 // check's last subtest loads again and checks that nothing changed; the formation route check
 // verifies a certificate (counted per address, in the service's memory) and loads again. The
-// read-only checks run first, the load check before the formation route check, whose
-// subtests ran after its own second load already.
+// read-only checks run first, the accounts check before the formation route check, whose
+// later subtests ran after its own second load already. Logging in writes nothing that
+// lasts: a successful login gives back the attempt it counted.
 func TestTheLoadedDemo(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, s *store.Store) {
 		svc := newService(s)
@@ -43,7 +47,7 @@ func TestTheLoadedDemo(t *testing.T) {
 			{"results come from closed jury sessions", checkResultsComeFromClosedJurySessions},      // results_test.go
 			{"the orals draw their subjects from the bank", checkOralsDrawTheirSubjectsFromTheBank}, // subjects_test.go
 			{"the documents print no placeholder", checkDocumentsPrintNoPlaceholder},                // documents_test.go: keeps rendered PDFs
-			{"the accounts, candidates and files", checkAccountsCandidatesAndFiles},                 // demo_test.go: loads again last
+			{"the accounts see their candidates and files", checkAccountsCandidatesAndFiles},        // demo_test.go: loads again last
 			{"candidates stand at every step of the formation route", checkFormationRoute},          // route_test.go: verifies, loads again
 		} {
 			t.Run(c.name, func(t *testing.T) { c.check(t, d) })

@@ -31,6 +31,9 @@ func allRouteEnrolments(t *testing.T, svc *service.Service, a domain.Actor) []st
 	return out
 }
 
+// Every accredited organisation's action has candidates at every step of the formation route,
+// judged by the demo's jury sessions. It verifies a certificate and loads again: TestTheLoadedDemo
+// runs it last.
 func checkFormationRoute(t *testing.T, d loadedDemo) {
 	ctx, svc, accounts := context.Background(), d.svc, d.accounts
 	secretariat := actorOf(t, svc, SecretariatEmail)
