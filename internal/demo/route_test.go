@@ -144,12 +144,12 @@ func checkFormationRoute(t *testing.T, d loadedDemo) {
 		if err != nil || len(commissions) != 1 || len(commissions[0].Members) != 2 || commissions[0].Orals != 2*accreditedOrganisations+blocsAt(blocsFinalSubmitted) {
 			t.Fatalf("commissions %+v, %v", commissions, err)
 		}
+		u, err := svc.UserByEmail(ctx, secretariat, email("commission1"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		member := actorOf(t, svc, email("commission2")) // one login, not one per member
 		for _, m := range commissions[0].Members {
-			u, err := svc.UserByEmail(ctx, secretariat, email("commission1"))
-			if err != nil {
-				t.Fatal(err)
-			}
-			member := actorOf(t, svc, email("commission2"))
 			if m.UserID != u.ID && m.UserID != member.UserID {
 				t.Errorf("commission member %s is not a demo commission member", m.Name)
 			}
