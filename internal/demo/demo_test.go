@@ -58,254 +58,250 @@ func countAll(t *testing.T, svc *service.Service) counts {
 	return counts{len(users), page.Total, audit}
 }
 
-func TestLoad(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, s *store.Store) {
-		ctx := context.Background()
-		svc := newService(s)
-		accounts, err := Load(ctx, svc)
+// The demo's accounts cover every role and see the candidates and files their descriptions
+// count; its candidates span every qualification, route and status; loading again changes
+// nothing. Its last subtest loads again: TestTheLoadedDemo runs it after the read-only checks.
+func checkAccountsCandidatesAndFiles(t *testing.T, d loadedDemo) {
+	ctx, svc, accounts := context.Background(), d.svc, d.accounts
+	secretariat := actorOf(t, svc, SecretariatEmail)
+
+	t.Run("the secretariat sees the 40 planned candidates and those of the actions across every qualification, route and many statuses", func(t *testing.T) {
+		page, err := svc.Candidates(ctx, secretariat, store.CandidateFilter{Limit: 100})
 		if err != nil {
 			t.Fatal(err)
 		}
-		secretariat := actorOf(t, svc, SecretariatEmail)
+		// One line per enrolment: the VAE candidate redirected to the blocs route has two, and
+		// so do the blocs route's people at the final stage.
+		if want := 40 + routeCandidates() + 1 + blocsEnrolments(); page.Total != want || len(page.Rows) != want {
+			t.Fatalf("got %d candidates (%d rows), want %d", page.Total, len(page.Rows), want)
+		}
+		quals, routes, statuses := map[string]int{}, map[domain.Route]int{}, map[domain.EnrolmentStatus]int{}
+		for _, r := range page.Rows {
+			quals[r.Enrolment.QualificationCode]++
+			routes[r.Enrolment.Route]++
+			statuses[r.Enrolment.Status]++
+		}
+		if len(quals) != 3 || len(routes) != 3 {
+			t.Fatalf("qualifications %v, routes %v: want 3 of each", quals, routes)
+		}
+		for _, st := range domain.EnrolmentStatuses {
+			if statuses[st] == 0 {
+				t.Errorf("no candidate has status %s (%v)", st, statuses)
+			}
+		}
+	})
 
-		t.Run("the secretariat sees the 40 planned candidates and those of the actions across every qualification, route and many statuses", func(t *testing.T) {
-			page, err := svc.Candidates(ctx, secretariat, store.CandidateFilter{Limit: 100})
+	t.Run("the accounts cover every role and each one logs in with the demo password", func(t *testing.T) {
+		if len(accounts.List) != 34 || accounts.Password != Password {
+			t.Fatalf("got %d accounts with password %q, want 34 with %q", len(accounts.List), accounts.Password, Password)
+		}
+		roles := map[string]bool{}
+		for _, a := range accounts.List {
+			roles[a.Role] = true
+			if a.Password != Password || !strings.HasSuffix(a.Email, "@"+Domain) || a.Sees == "" || a.Name == "" {
+				t.Errorf("incomplete account %+v", a)
+			}
+			u, err := svc.UserByEmail(ctx, domain.SystemActor("test"), a.Email)
+			if err != nil {
+				t.Fatalf("account %s: %v", a.Email, err)
+			}
+			if len(u.Roles) != 1 || u.Roles[0].Role.Label() != a.Role {
+				t.Errorf("account %s has roles %+v, the list says %s", a.Email, u.Roles, a.Role)
+			}
+		}
+		for _, r := range domain.Roles {
+			if !roles[r.Label()] {
+				t.Errorf("no demo account for %s", r.Label())
+			}
+		}
+		for _, email := range []string{"of.lyon@demo.cqp.test", "referent.nantes@demo.cqp.test", "candidat.eloise.lefevre@demo.cqp.test"} {
+			actorOf(t, svc, email)
+		}
+		routes := map[string]bool{}
+		for _, c := range plan() {
+			if c.Account {
+				routes[string(c.Route)] = true
+			}
+		}
+		if len(routes) != len(domain.Routes) {
+			t.Errorf("the candidates with an account follow the routes %v, not all three", routes)
+		}
+	})
+
+	t.Run("each organisation's, company's and referent's description counts the candidates and files it sees", func(t *testing.T) {
+		for _, a := range accounts.List {
+			var files bool
+			switch a.Role {
+			case domain.RoleTrainingOrganisation.Label():
+				files = true
+			case domain.RoleCompany.Label(), domain.RoleCompanyReferent.Label():
+			default:
+				continue
+			}
+			actor := actorOf(t, svc, a.Email)
+			page, err := svc.Candidates(ctx, actor, store.CandidateFilter{Limit: 500})
 			if err != nil {
 				t.Fatal(err)
 			}
-			// One line per enrolment: the VAE candidate redirected to the blocs route has two, and
-			// so do the blocs route's people at the final stage.
-			if want := 40 + routeCandidates() + 1 + blocsEnrolments(); page.Total != want || len(page.Rows) != want {
-				t.Fatalf("got %d candidates (%d rows), want %d", page.Total, len(page.Rows), want)
-			}
-			quals, routes, statuses := map[string]int{}, map[domain.Route]int{}, map[domain.EnrolmentStatus]int{}
+			seen := map[string]bool{}
 			for _, r := range page.Rows {
-				quals[r.Enrolment.QualificationCode]++
-				routes[r.Enrolment.Route]++
-				statuses[r.Enrolment.Status]++
+				seen[r.Candidate.ID] = true
 			}
-			if len(quals) != 3 || len(routes) != 3 {
-				t.Fatalf("qualifications %v, routes %v: want 3 of each", quals, routes)
-			}
-			for _, st := range domain.EnrolmentStatuses {
-				if statuses[st] == 0 {
-					t.Errorf("no candidate has status %s (%v)", st, statuses)
-				}
-			}
-		})
-
-		t.Run("the accounts cover every role and each one logs in with the demo password", func(t *testing.T) {
-			if len(accounts.List) != 34 || accounts.Password != Password {
-				t.Fatalf("got %d accounts with password %q, want 34 with %q", len(accounts.List), accounts.Password, Password)
-			}
-			roles := map[string]bool{}
-			for _, a := range accounts.List {
-				roles[a.Role] = true
-				if a.Password != Password || !strings.HasSuffix(a.Email, "@"+Domain) || a.Sees == "" || a.Name == "" {
-					t.Errorf("incomplete account %+v", a)
-				}
-				u, err := svc.UserByEmail(ctx, domain.SystemActor("test"), a.Email)
-				if err != nil {
-					t.Fatalf("account %s: %v", a.Email, err)
-				}
-				if len(u.Roles) != 1 || u.Roles[0].Role.Label() != a.Role {
-					t.Errorf("account %s has roles %+v, the list says %s", a.Email, u.Roles, a.Role)
-				}
-			}
-			for _, r := range domain.Roles {
-				if !roles[r.Label()] {
-					t.Errorf("no demo account for %s", r.Label())
-				}
-			}
-			for _, email := range []string{"of.lyon@demo.cqp.test", "referent.nantes@demo.cqp.test", "candidat.eloise.lefevre@demo.cqp.test"} {
-				actorOf(t, svc, email)
-			}
-			routes := map[string]bool{}
-			for _, c := range plan() {
-				if c.Account {
-					routes[string(c.Route)] = true
-				}
-			}
-			if len(routes) != len(domain.Routes) {
-				t.Errorf("the candidates with an account follow the routes %v, not all three", routes)
-			}
-		})
-
-		t.Run("each organisation's, company's and referent's description counts the candidates and files it sees", func(t *testing.T) {
-			for _, a := range accounts.List {
-				var files bool
-				switch a.Role {
-				case domain.RoleTrainingOrganisation.Label():
-					files = true
-				case domain.RoleCompany.Label(), domain.RoleCompanyReferent.Label():
-				default:
-					continue
-				}
-				actor := actorOf(t, svc, a.Email)
-				page, err := svc.Candidates(ctx, actor, store.CandidateFilter{Limit: 500})
+			got := []int{len(seen)}
+			if files {
+				vae, err := svc.VAEFiles(ctx, actor, service.VAEListFilter{})
 				if err != nil {
 					t.Fatal(err)
 				}
-				seen := map[string]bool{}
-				for _, r := range page.Rows {
-					seen[r.Candidate.ID] = true
-				}
-				got := []int{len(seen)}
-				if files {
-					vae, err := svc.VAEFiles(ctx, actor, service.VAEListFilter{})
-					if err != nil {
-						t.Fatal(err)
-					}
-					got = append(got, len(vae))
-					if strings.Contains(a.Sees, "habilitation a expiré") {
-						got = got[1:] // it enrols nobody: its description counts its files
-					}
-				}
-				if want := numbersIn(a.Sees); !slices.Equal(got, want) {
-					t.Errorf("%s sees %v, its description says %q", a.Email, got, a.Sees)
+				got = append(got, len(vae))
+				if strings.Contains(a.Sees, "habilitation a expiré") {
+					got = got[1:] // it enrols nobody: its description counts its files
 				}
 			}
-		})
+			if want := numbersIn(a.Sees); !slices.Equal(got, want) {
+				t.Errorf("%s sees %v, its description says %q", a.Email, got, a.Sees)
+			}
+		}
+	})
 
-		t.Run("the VAE files stand at every step of the route, each reached through the route's own steps", func(t *testing.T) {
-			files, err := svc.VAEFiles(ctx, secretariat, service.VAEListFilter{})
-			if err != nil {
-				t.Fatal(err)
+	t.Run("the VAE files stand at every step of the route, each reached through the route's own steps", func(t *testing.T) {
+		files, err := svc.VAEFiles(ctx, secretariat, service.VAEListFilter{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		statuses := map[domain.VAEStatus]int{}
+		for _, f := range files {
+			statuses[f.File.Status]++
+		}
+		for _, st := range domain.VAEStatuses {
+			if statuses[st] == 0 {
+				t.Errorf("no VAE file is %s (%v)", st, statuses)
 			}
-			statuses := map[domain.VAEStatus]int{}
-			for _, f := range files {
-				statuses[f.File.Status]++
-			}
-			for _, st := range domain.VAEStatuses {
-				if statuses[st] == 0 {
-					t.Errorf("no VAE file is %s (%v)", st, statuses)
-				}
-			}
-			gaelle := actorOf(t, svc, "candidat.gaelle.kervella@demo.cqp.test")
-			mine, err := svc.VAEFiles(ctx, gaelle, service.VAEListFilter{})
-			if err != nil || len(mine) != 1 {
-				t.Fatalf("Gaëlle's files: %d %v", len(mine), err)
-			}
-			v, err := svc.VAE(ctx, gaelle, mine[0].File.EnrolmentID)
-			if err != nil || !v.CanFillExperience || len(v.Evidence) != 1 || len(v.Comments) != 1 || len(v.ExperienceMissing) == 0 {
-				t.Fatalf("Gaëlle's experience file: %+v %v", v.File, err)
-			}
-			adviser := actorOf(t, svc, "accompagnateur@demo.cqp.test")
-			if followed, err := svc.VAEFiles(ctx, adviser, service.VAEListFilter{}); err != nil || len(followed) != 1 {
-				t.Fatalf("the adviser follows %d files: %v", len(followed), err)
-			}
-			expired := actorOf(t, svc, "of.lille@demo.cqp.test")
-			if toReview, err := svc.VAEFiles(ctx, expired, service.VAEListFilter{Statuses: []domain.VAEStatus{domain.VAEUnderReview}}); err != nil || len(toReview) != 1 {
-				t.Fatalf("the organisation whose accreditation expired has %d files to review: %v", len(toReview), err)
-			}
-		})
+		}
+		gaelle := actorOf(t, svc, "candidat.gaelle.kervella@demo.cqp.test")
+		mine, err := svc.VAEFiles(ctx, gaelle, service.VAEListFilter{})
+		if err != nil || len(mine) != 1 {
+			t.Fatalf("Gaëlle's files: %d %v", len(mine), err)
+		}
+		v, err := svc.VAE(ctx, gaelle, mine[0].File.EnrolmentID)
+		if err != nil || !v.CanFillExperience || len(v.Evidence) != 1 || len(v.Comments) != 1 || len(v.ExperienceMissing) == 0 {
+			t.Fatalf("Gaëlle's experience file: %+v %v", v.File, err)
+		}
+		adviser := actorOf(t, svc, "accompagnateur@demo.cqp.test")
+		if followed, err := svc.VAEFiles(ctx, adviser, service.VAEListFilter{}); err != nil || len(followed) != 1 {
+			t.Fatalf("the adviser follows %d files: %v", len(followed), err)
+		}
+		expired := actorOf(t, svc, "of.lille@demo.cqp.test")
+		if toReview, err := svc.VAEFiles(ctx, expired, service.VAEListFilter{Statuses: []domain.VAEStatus{domain.VAEUnderReview}}); err != nil || len(toReview) != 1 {
+			t.Fatalf("the organisation whose accreditation expired has %d files to review: %v", len(toReview), err)
+		}
+	})
 
-		t.Run("a search for lefevre finds the three Lefèvre whatever their accents", func(t *testing.T) {
-			page, err := svc.Candidates(ctx, secretariat, store.CandidateFilter{Search: "lefevre"})
-			if err != nil {
-				t.Fatal(err)
-			}
-			var names []string
-			for _, r := range page.Rows {
-				names = append(names, r.Candidate.DisplayName())
-			}
-			slices.Sort(names)
-			want := []string{"Chloé LEFÈVRE", "Frédéric LEFÈVRE", "Éloïse LEFÈVRE"}
-			if !slices.Equal(names, want) {
-				t.Fatalf("got %q, want %q", names, want)
-			}
-		})
+	t.Run("a search for lefevre finds the three Lefèvre whatever their accents", func(t *testing.T) {
+		page, err := svc.Candidates(ctx, secretariat, store.CandidateFilter{Search: "lefevre"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var names []string
+		for _, r := range page.Rows {
+			names = append(names, r.Candidate.DisplayName())
+		}
+		slices.Sort(names)
+		want := []string{"Chloé LEFÈVRE", "Frédéric LEFÈVRE", "Éloïse LEFÈVRE"}
+		if !slices.Equal(names, want) {
+			t.Fatalf("got %q, want %q", names, want)
+		}
+	})
 
-		t.Run("a training organisation sees only its own candidates", func(t *testing.T) {
-			of := actorOf(t, svc, "of.lyon@demo.cqp.test")
-			ofID := of.Scopes(domain.RoleTrainingOrganisation)[0]
-			own, err := svc.Candidates(ctx, of, store.CandidateFilter{Limit: 100})
-			if err != nil {
-				t.Fatal(err)
+	t.Run("a training organisation sees only its own candidates", func(t *testing.T) {
+		of := actorOf(t, svc, "of.lyon@demo.cqp.test")
+		ofID := of.Scopes(domain.RoleTrainingOrganisation)[0]
+		own, err := svc.Candidates(ctx, of, store.CandidateFilter{Limit: 100})
+		if err != nil {
+			t.Fatal(err)
+		}
+		all, err := svc.Candidates(ctx, secretariat, store.CandidateFilter{TrainingOrganisationID: ofID, Limit: 100})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if own.Total == 0 || own.Total != all.Total || own.Total >= 40 {
+			t.Fatalf("the organisation sees %d candidates, the secretariat counts %d with it", own.Total, all.Total)
+		}
+		for _, r := range own.Rows {
+			if r.Enrolment.TrainingOrganisationName != "École Supérieure du Courtage de Lyon" {
+				t.Errorf("the Lyon organisation sees %s enrolled with %q", r.Candidate.DisplayName(), r.Enrolment.TrainingOrganisationName)
 			}
-			all, err := svc.Candidates(ctx, secretariat, store.CandidateFilter{TrainingOrganisationID: ofID, Limit: 100})
-			if err != nil {
-				t.Fatal(err)
-			}
-			if own.Total == 0 || own.Total != all.Total || own.Total >= 40 {
-				t.Fatalf("the organisation sees %d candidates, the secretariat counts %d with it", own.Total, all.Total)
-			}
-			for _, r := range own.Rows {
-				if r.Enrolment.TrainingOrganisationName != "École Supérieure du Courtage de Lyon" {
-					t.Errorf("the Lyon organisation sees %s enrolled with %q", r.Candidate.DisplayName(), r.Enrolment.TrainingOrganisationName)
-				}
-			}
-			other, err := svc.Candidates(ctx, secretariat, store.CandidateFilter{Search: "eloise lefevre"})
-			if err != nil || other.Total != 1 {
-				t.Fatalf("find Éloïse: %+v %v", other, err)
-			}
-			if name := other.Rows[0].Enrolment.TrainingOrganisationName; name != organisations[0].Name {
-				t.Fatalf("Éloïse is enrolled with %q, the plan says %q", name, organisations[0].Name)
-			}
-			if _, err := svc.Candidate(ctx, of, other.Rows[0].Candidate.ID); domain.ErrorCode(err) != domain.ENOTFOUND {
-				t.Fatalf("the Lyon organisation reads another organisation's candidate: %v", err)
-			}
-		})
+		}
+		other, err := svc.Candidates(ctx, secretariat, store.CandidateFilter{Search: "eloise lefevre"})
+		if err != nil || other.Total != 1 {
+			t.Fatalf("find Éloïse: %+v %v", other, err)
+		}
+		if name := other.Rows[0].Enrolment.TrainingOrganisationName; name != organisations[0].Name {
+			t.Fatalf("Éloïse is enrolled with %q, the plan says %q", name, organisations[0].Name)
+		}
+		if _, err := svc.Candidate(ctx, of, other.Rows[0].Candidate.ID); domain.ErrorCode(err) != domain.ENOTFOUND {
+			t.Fatalf("the Lyon organisation reads another organisation's candidate: %v", err)
+		}
+	})
 
-		t.Run("a referent sees the candidates of their company, each followed by them", func(t *testing.T) {
-			ref := actorOf(t, svc, "referent.nantes@demo.cqp.test")
-			page, err := svc.Candidates(ctx, ref, store.CandidateFilter{Limit: 100})
-			if err != nil {
-				t.Fatal(err)
+	t.Run("a referent sees the candidates of their company, each followed by them", func(t *testing.T) {
+		ref := actorOf(t, svc, "referent.nantes@demo.cqp.test")
+		page, err := svc.Candidates(ctx, ref, store.CandidateFilter{Limit: 100})
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := 0
+		for _, c := range plan() {
+			if c.Company >= 0 && companies[c.Company].Slug == "nantes" {
+				want++
 			}
-			want := 0
-			for _, c := range plan() {
-				if c.Company >= 0 && companies[c.Company].Slug == "nantes" {
-					want++
-				}
+		}
+		if want == 0 || page.Total != want {
+			t.Fatalf("the Nantes referent sees %d candidates, the plan gives the company %d", page.Total, want)
+		}
+		for _, r := range page.Rows {
+			c, err := svc.Candidate(ctx, ref, r.Candidate.ID)
+			if err != nil || c.Enrolments[0].CompanyName != "Atlantique Assurances Conseil" || c.Enrolments[0].ReferentName != "Yannick Le Goff" {
+				t.Fatalf("the referent reads %+v, %v", c.Enrolments, err)
 			}
-			if want == 0 || page.Total != want {
-				t.Fatalf("the Nantes referent sees %d candidates, the plan gives the company %d", page.Total, want)
-			}
-			for _, r := range page.Rows {
-				c, err := svc.Candidate(ctx, ref, r.Candidate.ID)
-				if err != nil || c.Enrolments[0].CompanyName != "Atlantique Assurances Conseil" || c.Enrolments[0].ReferentName != "Yannick Le Goff" {
-					t.Fatalf("the referent reads %+v, %v", c.Enrolments, err)
-				}
-			}
-		})
+		}
+	})
 
-		t.Run("a candidate reads their own file with its status history and nobody else's", func(t *testing.T) {
-			me := actorOf(t, svc, "candidat.mamadou.n-diaye@demo.cqp.test")
-			id := me.Scopes(domain.RoleCandidate)[0]
-			c, err := svc.Candidate(ctx, me, id)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if c.BirthName != "N'Diaye" || c.BirthCountry != "Sénégal" || len(c.Enrolments) != 1 {
-				t.Fatalf("own file: %+v", c)
-			}
-			e := c.Enrolments[0]
-			if len(e.History) != len(steps(e.Route, e.Status))+1 || e.History[len(e.History)-1].Status != e.Status {
-				t.Fatalf("history %+v does not lead to status %s", e.History, e.Status)
-			}
-			page, err := svc.Candidates(ctx, secretariat, store.CandidateFilter{Search: "oeuvray"})
-			if err != nil || page.Total != 1 {
-				t.Fatalf("find Œuvray: %+v %v", page, err)
-			}
-			if _, err := svc.Candidate(ctx, me, page.Rows[0].Candidate.ID); domain.ErrorCode(err) != domain.ENOTFOUND {
-				t.Fatalf("a candidate reads another candidate's file: %v", err)
-			}
-		})
+	t.Run("a candidate reads their own file with its status history and nobody else's", func(t *testing.T) {
+		me := actorOf(t, svc, "candidat.mamadou.n-diaye@demo.cqp.test")
+		id := me.Scopes(domain.RoleCandidate)[0]
+		c, err := svc.Candidate(ctx, me, id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if c.BirthName != "N'Diaye" || c.BirthCountry != "Sénégal" || len(c.Enrolments) != 1 {
+			t.Fatalf("own file: %+v", c)
+		}
+		e := c.Enrolments[0]
+		if len(e.History) != len(steps(e.Route, e.Status))+1 || e.History[len(e.History)-1].Status != e.Status {
+			t.Fatalf("history %+v does not lead to status %s", e.History, e.Status)
+		}
+		page, err := svc.Candidates(ctx, secretariat, store.CandidateFilter{Search: "oeuvray"})
+		if err != nil || page.Total != 1 {
+			t.Fatalf("find Œuvray: %+v %v", page, err)
+		}
+		if _, err := svc.Candidate(ctx, me, page.Rows[0].Candidate.ID); domain.ErrorCode(err) != domain.ENOTFOUND {
+			t.Fatalf("a candidate reads another candidate's file: %v", err)
+		}
+	})
 
-		t.Run("loading again changes nothing and returns the same accounts", func(t *testing.T) {
-			before := countAll(t, svc)
-			again, err := Load(ctx, svc)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if after := countAll(t, svc); after != before {
-				t.Fatalf("second load changed the database: %+v → %+v", before, after)
-			}
-			if again.Password != accounts.Password || !slices.Equal(again.List, accounts.List) {
-				t.Fatal("second load returned other accounts")
-			}
-		})
+	t.Run("loading again changes nothing and returns the same accounts", func(t *testing.T) {
+		before := countAll(t, svc)
+		again, err := Load(ctx, svc)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if after := countAll(t, svc); after != before {
+			t.Fatalf("second load changed the database: %+v → %+v", before, after)
+		}
+		if again.Password != accounts.Password || !slices.Equal(again.List, accounts.List) {
+			t.Fatal("second load returned other accounts")
+		}
 	})
 }
 

@@ -6,19 +6,13 @@ import (
 
 	"cqp/internal/domain"
 	"cqp/internal/store"
-	"cqp/internal/store/storetest"
 )
 
 // The demo's bank holds accepted subjects of every qualification, written by two training
 // organisations and a company, and each of its orals drew a practical case and a knowledge
 // question that neither the candidate's organisation nor company wrote.
-func TestTheDemoOralsDrawTheirSubjectsFromTheBank(t *testing.T) {
-	ctx := context.Background()
-	s := storetest.Open(t, storetest.Targets(t)[0])
-	svc := newService(s)
-	if _, err := Load(ctx, svc); err != nil {
-		t.Fatal(err)
-	}
+func checkOralsDrawTheirSubjectsFromTheBank(t *testing.T, d loadedDemo) {
+	ctx, s, svc := context.Background(), d.s, d.svc
 	q := s.Read()
 	bank, err := q.Subjects(ctx, store.SubjectFilter{Statuses: []domain.SubjectStatus{domain.SubjectAccepted}})
 	if err != nil {
