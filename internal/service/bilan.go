@@ -17,6 +17,13 @@ import (
 // outcome survey (« devenir », at 6 and 12 months by default) adds its columns: the answer, its
 // date and its source, « Sans réponse » for a survey sent and not answered.
 
+// bilanChunk is how many enrolments one query of the bilan reads, and bilanReaders how many
+// such queries run at once: enough to keep the cores busy while the workbook is written.
+const (
+	bilanChunk   = 500
+	bilanReaders = 2
+)
+
 // BilanYears are the years the bilan can be asked for.
 const (
 	BilanFirstYear = 2020
@@ -50,10 +57,21 @@ func (s *Service) WriteBilan(ctx context.Context, a domain.Actor, year int, w io
 		src.Juries[i] = docs.BilanJury{Date: domain.DateOf(j.StartsAt).Time(), Place: j.Place, Rectification: j.Rectifies,
 			Candidates: j.Candidates, Certified: j.Certified, Partial: j.Partial, NotCertified: j.NotCertified}
 	}
-	// The rows are read on one goroutine while the workbook is written on this one.
+	ids, err := q.BilanEnrolmentIDs(ctx, year)
+	if err != nil {
+		return err
+	}
+	// The rows are read by chunks of enrolments, bilanReaders at a time, while the workbook is
+	// written on this goroutine.
 	src.Candidates = func(each func(docs.BilanCandidate) error) error {
-		return readAhead(ctx, func(ctx context.Context, emit func(docs.BilanCandidate) error) error {
-			return q.BilanCandidates(ctx, year, func(c store.BilanCandidate) error { return emit(bilanRow(c)) })
+		chunks := (len(ids) + bilanChunk - 1) / bilanChunk
+		return readChunks(ctx, chunks, bilanReaders, func(ctx context.Context, i int) ([]docs.BilanCandidate, error) {
+			rows := make([]docs.BilanCandidate, 0, bilanChunk)
+			err := q.BilanCandidates(ctx, year, ids[i*bilanChunk:min((i+1)*bilanChunk, len(ids))], func(c store.BilanCandidate) error {
+				rows = append(rows, bilanRow(c))
+				return nil
+			})
+			return rows, err
 		}, each)
 	}
 	src.Actions = func(each func(docs.BilanAction) error) error {

@@ -10,14 +10,14 @@ import (
 	"cqp/internal/domain"
 )
 
-// The annual bilan (issue 12) reads every enrolment of a year through a callback, in one
-// streamed query: the year's enrolments, with their candidate's columns, are chosen and looked
-// up once (a materialised CTE) by index, those
-// created in the year (enrolments_by_created) and those judged by a session closed in the year
-// (jury_sessions_by_date), and their blocks acquired, documents (certificates_by_enrolment) and
-// surveys come in the same stream as rows of their own, right after their enrolment's, so that
-// neither a page of rows nor a second connection is needed and nothing outside the year is read.
-// Only the year's rows are sorted, by the database (spilled to disk past its memory).
+// The annual bilan (issue 12) reads the year's enrolments in two steps: BilanEnrolmentIDs
+// chooses them, by index (those created in the year, enrolments_by_created, and those judged by
+// a session closed in the year, jury_sessions_by_date) and gives their ids in the bilan's
+// order; BilanCandidates then reads a chunk of them whole, in one streamed query: each
+// enrolment and its candidate looked up once (a materialised CTE), and its blocks acquired,
+// documents (certificates_by_enrolment) and surveys in the same stream as rows of their own,
+// right after their enrolment's. Chunks are independent, so the service reads several at once
+// on separate connections while it writes the workbook; only a chunk's rows are sorted.
 
 // BilanCandidate is one row of the bilan: an enrolment created in the year, or judged by a
 // session of the year that is closed (the latest such session when there are several, as a
@@ -55,15 +55,57 @@ type BilanSurvey struct {
 	Source     domain.SurveySource
 }
 
-// BilanCandidates calls each for every enrolment of the year, by candidate number. Call it
-// on Read(): the rows stream while each runs.
-func (q Q) BilanCandidates(ctx context.Context, year int, each func(BilanCandidate) error) error {
+// BilanEnrolmentIDs returns the ids of the year's enrolments in the bilan's order: by
+// candidate number, then enrolment. BilanCandidates then reads them in chunks.
+func (q Q) BilanEnrolmentIDs(ctx context.Context, year int) ([]string, error) {
 	from := time.Date(year, 1, 1, 0, 0, 0, 0, time.UTC)
+	rows, err := q.db.QueryContext(ctx,
+		`SELECT e.id
+		 FROM (SELECT id FROM enrolments WHERE created_at >= $1 AND created_at < $2
+		       UNION
+		       SELECT jc.enrolment_id FROM jury_sessions s JOIN jury_candidates jc ON jc.session_id = s.id
+		       WHERE s.status = 'closed' AND s.starts_at >= $1 AND s.starts_at < $2) picked
+		 JOIN enrolments e ON e.id = picked.id
+		 JOIN candidates c ON c.id = e.candidate_id
+		 ORDER BY c.number, e.id`, from, from.AddDate(1, 0, 0))
+	if err != nil {
+		return nil, normalize(err)
+	}
+	defer rows.Close()
+	var ids []string
+	for rows.Next() {
+		var id string
+		if err := rows.Scan(&id); err != nil {
+			return nil, normalize(err)
+		}
+		ids = append(ids, id)
+	}
+	return ids, normalize(rows.Err())
+}
+
+// BilanCandidates calls each for the enrolments ids of the year (some of those
+// BilanEnrolmentIDs returned), by candidate number. Call it on Read(): the rows stream while
+// each runs.
+func (q Q) BilanCandidates(ctx context.Context, year int, ids []string, each func(BilanCandidate) error) error {
+	if len(ids) == 0 {
+		return nil
+	}
+	from := time.Date(year, 1, 1, 0, 0, 0, 0, time.UTC)
+	a := args{from, from.AddDate(1, 0, 0)}
+	in := a.in(ids)
+	// SQLite, seeing a chunk's few enrolments, would rather scan every acquired block,
+	// certificate and survey and probe the chunk for each (half a second a chunk at 100 000
+	// candidates): CROSS JOIN keeps the chunk outside and its rows found by index (50 ms).
+	// PostgreSQL plans this well by itself, and takes no ON after CROSS JOIN.
+	fromChunk := "JOIN"
+	if q.dialect == SQLite {
+		fromChunk = "CROSS JOIN"
+	}
 	rows, err := q.db.QueryContext(ctx,
 		`WITH latest AS (
 		     SELECT jc2.enrolment_id AS enrolment_id, MAX(s2.starts_at) AS starts_at
 		     FROM jury_sessions s2 JOIN jury_candidates jc2 ON jc2.session_id = s2.id
-		     WHERE s2.status = 'closed' AND s2.starts_at >= $1 AND s2.starts_at < $2
+		     WHERE s2.status = 'closed' AND s2.starts_at >= $1 AND s2.starts_at < $2 AND jc2.enrolment_id IN `+in+`
 		     GROUP BY jc2.enrolment_id),
 		 yr AS MATERIALIZED (
 		     SELECT e.id AS id, e.candidate_id AS candidate_id, e.qualification_id AS qualification_id, c.number AS number,
@@ -71,11 +113,10 @@ func (q Q) BilanCandidates(ctx context.Context, year int, each func(BilanCandida
 		            e.route AS route, e.public AS public, e.status AS status, e.training_organisation_id AS organisation_id,
 		            e.company_id AS company_id, e.created_at AS created_at, e.blocks AS blocks,
 		            (SELECT MAX(ora.starts_at) FROM orals ora WHERE ora.enrolment_id = e.id) AS evaluated_at
-		     FROM (SELECT id FROM enrolments WHERE created_at >= $1 AND created_at < $2
-		           UNION SELECT enrolment_id FROM latest) picked
-		     JOIN enrolments e ON e.id = picked.id
+		     FROM enrolments e
 		     JOIN candidates c ON c.id = e.candidate_id
-		     LEFT JOIN latest ON latest.enrolment_id = e.id)
+		     LEFT JOIN latest ON latest.enrolment_id = e.id
+		     WHERE e.id IN `+in+`)
 		 SELECT 0 AS kind, yr.number, yr.id, yr.birth_name, yr.used_name, yr.first_names, qu.code, qu.title, yr.route, yr.public, yr.status,
 		        COALESCE(o.name, ''), COALESCE(co.name, ''), yr.created_at, yr.blocks,
 		        COALESCE(s.id, ''), s.starts_at, COALESCE(s.place, ''), COALESCE(jc.outcome, ''), '' AS sub1, '' AS sub2, yr.evaluated_at
@@ -90,20 +131,19 @@ func (q Q) BilanCandidates(ctx context.Context, year int, each func(BilanCandida
 		 SELECT 1, yr.number, yr.id, ab.block_code, ab.session_id, ab.acquired_on, src.route, ab.enrolment_id, '', '', '',
 		        '', '', NULL, '', '', NULL, '', '', '', '', NULL
 		 FROM yr
-		 JOIN enrolments src ON src.candidate_id = yr.candidate_id AND src.qualification_id = yr.qualification_id
-		 JOIN acquired_blocks ab ON ab.enrolment_id = src.id
+		 `+fromChunk+` enrolments src ON src.candidate_id = yr.candidate_id AND src.qualification_id = yr.qualification_id
+		 `+fromChunk+` acquired_blocks ab ON ab.enrolment_id = src.id
 		 UNION ALL
 		 SELECT 2, yr.number, yr.id, ce.number, '', '', '', '', '', '', '',
 		        '', '', NULL, '', '', NULL, '', '', '', '', NULL
 		 FROM yr
-		 JOIN certificates ce ON ce.enrolment_id = yr.id AND ce.revoked_at IS NULL
+		 `+fromChunk+` certificates ce ON ce.enrolment_id = yr.id AND ce.revoked_at IS NULL
 		 UNION ALL
 		 SELECT 3, yr.number, yr.id, CAST(o.wave AS TEXT), o.situation, o.contract, o.job_title, o.company_name, o.helped, o.source, '',
 		        '', '', o.answered_at, '', '', NULL, '', '', '', '', NULL
 		 FROM yr
-		 JOIN outcome_surveys o ON o.enrolment_id = yr.id
-		 ORDER BY 2, 3, 1, 4, 6, 8`,
-		from, from.AddDate(1, 0, 0))
+		 `+fromChunk+` outcome_surveys o ON o.enrolment_id = yr.id
+		 ORDER BY 2, 3, 1, 4, 6, 8`, a...)
 	if err != nil {
 		return normalize(err)
 	}

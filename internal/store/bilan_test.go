@@ -56,7 +56,11 @@ func TestBilanReadsTheYearsEnrolmentsAndClosedSessions(t *testing.T) {
 		read := func(t *testing.T, year int) []store.BilanCandidate {
 			t.Helper()
 			var out []store.BilanCandidate
-			if err := s.Read().BilanCandidates(ctx, year, func(c store.BilanCandidate) error {
+			ids, err := s.Read().BilanEnrolmentIDs(ctx, year)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := s.Read().BilanCandidates(ctx, year, ids, func(c store.BilanCandidate) error {
 				out = append(out, c)
 				return nil
 			}); err != nil {
@@ -88,6 +92,19 @@ func TestBilanReadsTheYearsEnrolmentsAndClosedSessions(t *testing.T) {
 			}
 			if got := read(t, 2027); len(got) != 0 {
 				t.Fatalf("2027: %+v", got)
+			}
+		})
+		t.Run("a chunk of the year's enrolments reads those alone, whole", func(t *testing.T) {
+			var got []store.BilanCandidate
+			if err := s.Read().BilanCandidates(ctx, 2026, []string{"e2", "e3"}, func(c store.BilanCandidate) error {
+				got = append(got, c)
+				return nil
+			}); err != nil {
+				t.Fatal(err)
+			}
+			if len(got) != 2 || got[0].EnrolmentID != "e2" || got[0].SessionID != "s1" || len(got[0].Acquired) != 2 ||
+				got[1].EnrolmentID != "e3" || got[1].SessionID != "" || len(got[1].Acquired) != 1 {
+				t.Fatalf("chunk e2, e3: %+v", got)
 			}
 		})
 		t.Run("the juries of a year are its closed sessions, counted by outcome", func(t *testing.T) {
