@@ -96,6 +96,7 @@ func New(svc *service.Service, log *slog.Logger) *API {
 
 		a.route("GET", "/verify/{code}", "", a.verifyShow),
 	}
+	a.routes = append(a.routes, a.eventRoutes()...)
 	a.mux = a.buildMux()
 	return a
 }

@@ -52,6 +52,9 @@ const apiPrefix = "/api/v1"
 // never passes an entry that commits afterwards.
 const DefaultEventSettle = 5 * time.Second
 
+// The bound is the first id of the millisecond after now - settle, so that with no settle
+// (tests) an entry written this very millisecond shows.
+
 // SetEventSettle changes how old an entry must be to show in the feed (tests set 0).
 func (s *Service) SetEventSettle(d time.Duration) { s.eventSettle = d }
 
@@ -118,7 +121,7 @@ func (s *Service) Events(ctx context.Context, a domain.Actor, cursor string, lim
 	if limit <= 0 || limit > EventsMaxLimit {
 		limit = EventsDefaultLimit
 	}
-	entries, err := s.store.Read().ListEvents(ctx, sc, after, eventBound(time.Now().Add(-s.eventSettle)), limit)
+	entries, err := s.store.Read().ListEvents(ctx, sc, after, eventBound(time.Now().Add(time.Millisecond-s.eventSettle)), limit)
 	if err != nil {
 		return EventPage{}, err
 	}
