@@ -56,7 +56,7 @@ func TestTheChangeFeedShowsEachReaderOnlyItsScopeOnceAndInOrder(t *testing.T) {
 
 		t.Run("an OF sees its candidate's events and none of the other side's", func(t *testing.T) {
 			for _, c := range []struct {
-				a         domain.Actor
+				a          domain.Actor
 				own, other string
 			}{{ofA, w.CandidateA, w.CandidateB}, {ofB, w.CandidateB, w.CandidateA}} {
 				events := allEvents(t, w.Service, c.a, 100)

@@ -28,6 +28,29 @@ var candidateEventKinds = []string{"candidate", "enrolment", "oral", "certificat
 // candidate, both ending in id), cut at limit before the parts are merged: the query reads
 // the caller's own records' entries, never the whole trail.
 func (q Q) ListEvents(ctx context.Context, sc EventScope, after, before string, limit int) ([]domain.AuditEntry, error) {
+	query, a := eventsSQL(sc, after, before, limit)
+	if query == "" {
+		return nil, nil
+	}
+	rows, err := q.db.QueryContext(ctx, query, a...)
+	if err != nil {
+		return nil, normalize(err)
+	}
+	defer rows.Close()
+	var out []domain.AuditEntry
+	for rows.Next() {
+		var e domain.AuditEntry
+		if err := rows.Scan(&e.ID, &e.At, &e.ActorID, &e.ActorName, &e.ActorRole, &e.Action, &e.EntityType, &e.EntityID,
+			&e.CandidateID, &e.Before, &e.After, &e.Reason, &e.RequestID); err != nil {
+			return nil, normalize(err)
+		}
+		out = append(out, e)
+	}
+	return out, normalize(rows.Err())
+}
+
+// eventsSQL builds ListEvents' query; "" when the scope reads nothing.
+func eventsSQL(sc EventScope, after, before string, limit int) (string, args) {
 	var a args
 	window := func() string {
 		w := `id > ` + a.add(after)
@@ -69,27 +92,13 @@ func (q Q) ListEvents(ctx context.Context, sc EventScope, after, before string, 
 			part(`candidate_id IN ` + a.in(ids) + ` AND entity_type IN ` + a.in(candidateEventKinds))
 		}
 		if len(parts) == 0 {
-			return nil, nil
+			return "", nil
 		}
 		where = `id IN (` + strings.Join(parts, ` UNION `) + `)`
 	}
-	rows, err := q.db.QueryContext(ctx, `SELECT id, at, actor_id, actor_name, actor_role, action, entity_type, entity_id,
-		candidate_id, before_state, after_state, reason, request_id FROM audit_log WHERE `+where+
-		` ORDER BY id LIMIT `+a.add(limit), a...)
-	if err != nil {
-		return nil, normalize(err)
-	}
-	defer rows.Close()
-	var out []domain.AuditEntry
-	for rows.Next() {
-		var e domain.AuditEntry
-		if err := rows.Scan(&e.ID, &e.At, &e.ActorID, &e.ActorName, &e.ActorRole, &e.Action, &e.EntityType, &e.EntityID,
-			&e.CandidateID, &e.Before, &e.After, &e.Reason, &e.RequestID); err != nil {
-			return nil, normalize(err)
-		}
-		out = append(out, e)
-	}
-	return out, normalize(rows.Err())
+	return `SELECT id, at, actor_id, actor_name, actor_role, action, entity_type, entity_id,
+		candidate_id, before_state, after_state, reason, request_id FROM audit_log WHERE ` + where +
+		` ORDER BY id LIMIT ` + a.add(limit), a
 }
 
 // AuditEntry returns one entry of the trail.

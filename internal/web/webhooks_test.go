@@ -39,7 +39,8 @@ func TestAccountPageManagesWebhooksInFrench(t *testing.T) {
 	}
 	_, page = s.do(t, c, http.MethodGet, "/compte")
 	if strings.Contains(page, service.WebhookSecretPrefix) || !strings.Contains(page, receiver.URL+"/cqp") || !strings.Contains(page, "Aucun envoi pour l'instant") {
-		_, tail, _ := strings.Cut(page, `id="webhooks"`); t.Errorf("after creation the page shows: %s", tail)
+		_, tail, _ := strings.Cut(page, `id="webhooks"`)
+		t.Errorf("after creation the page shows: %s", tail)
 	}
 
 	// A change within the organisation's scope is delivered and logged.
