@@ -6,6 +6,7 @@ import (
 
 	"cqp/internal/domain"
 	"cqp/internal/service"
+	"cqp/internal/store"
 )
 
 // eventRoutes serves the change feed (issue 17): what changed, from the audit trail, within
@@ -13,6 +14,10 @@ import (
 func (a *API) eventRoutes() []route {
 	return []route{
 		a.route("GET", "/events", service.ActEventRead, a.eventsList),
+		a.route("GET", "/webhooks", service.ActEventRead, a.webhooksList),
+		a.route("POST", "/webhooks", service.ActEventRead, a.webhookCreate),
+		a.route("POST", "/webhooks/{id}/disable", service.ActEventRead, a.webhookDisable),
+		a.route("DELETE", "/webhooks/{id}", service.ActEventRead, a.webhookDelete),
 	}
 }
 
@@ -58,4 +63,90 @@ func (a *API) eventsList(w http.ResponseWriter, r *http.Request, actor domain.Ac
 		items[i] = eventOf(e)
 	}
 	return ok(w, eventPageDTO{Items: items, NextCursor: p.NextCursor})
+}
+
+// webhookDTO is one of the caller's webhooks with its last delivery attempts, newest first.
+// Its secret is never shown again after its creation.
+type webhookDTO struct {
+	ID         string              `json:"id"`
+	URL        string              `json:"url"`
+	Active     bool                `json:"active"`
+	CreatedAt  time.Time           `json:"created_at"`
+	DisabledAt *time.Time          `json:"disabled_at"`
+	Attempts   []webhookAttemptDTO `json:"attempts"`
+	Secret     string              `json:"secret,omitempty"`
+}
+
+type webhookAttemptDTO struct {
+	EventID    string    `json:"event_id"`
+	EventType  string    `json:"event_type"`
+	At         time.Time `json:"at"`
+	StatusCode *int      `json:"status_code"`
+	DurationMS int       `json:"duration_ms"`
+	Error      string    `json:"error"`
+}
+
+func webhookOf(w store.Webhook, attempts []store.WebhookAttempt) webhookDTO {
+	d := webhookDTO{ID: w.ID, URL: w.URL, Active: w.DisabledAt == nil, CreatedAt: w.CreatedAt.UTC(), DisabledAt: w.DisabledAt,
+		Attempts: make([]webhookAttemptDTO, 0, len(attempts))}
+	for _, at := range attempts {
+		x := webhookAttemptDTO{EventID: at.EventID, EventType: at.EventType, At: at.At.UTC(), DurationMS: at.DurationMS, Error: at.Error}
+		if at.StatusCode != 0 {
+			code := at.StatusCode
+			x.StatusCode = &code
+		}
+		d.Attempts = append(d.Attempts, x)
+	}
+	return d
+}
+
+func (a *API) webhooksList(w http.ResponseWriter, r *http.Request, actor domain.Actor) error {
+	if err := newQuery(r).err(); err != nil {
+		return err
+	}
+	views, err := a.svc.Webhooks(r.Context(), actor)
+	if err != nil {
+		return err
+	}
+	items := make([]webhookDTO, len(views))
+	for i, v := range views {
+		items[i] = webhookOf(v.Webhook, v.Attempts)
+	}
+	return ok(w, struct {
+		Items []webhookDTO `json:"items"`
+	}{items})
+}
+
+type webhookCreateDTO struct {
+	URL string `json:"url"`
+}
+
+func (a *API) webhookCreate(w http.ResponseWriter, r *http.Request, actor domain.Actor) error {
+	var in webhookCreateDTO
+	if err := decodeJSON(w, r, &in); err != nil {
+		return err
+	}
+	secret, hook, err := a.svc.CreateWebhook(r.Context(), actor, in.URL)
+	if err != nil {
+		return err
+	}
+	d := webhookOf(hook, nil)
+	d.Secret = secret
+	return created(w, Prefix+"/webhooks", d)
+}
+
+func (a *API) webhookDisable(w http.ResponseWriter, r *http.Request, actor domain.Actor) error {
+	if err := a.svc.DisableWebhook(r.Context(), actor, r.PathValue("id")); err != nil {
+		return err
+	}
+	w.WriteHeader(http.StatusNoContent)
+	return nil
+}
+
+func (a *API) webhookDelete(w http.ResponseWriter, r *http.Request, actor domain.Actor) error {
+	if err := a.svc.DeleteWebhook(r.Context(), actor, r.PathValue("id")); err != nil {
+		return err
+	}
+	w.WriteHeader(http.StatusNoContent)
+	return nil
 }

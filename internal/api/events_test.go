@@ -9,6 +9,7 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"reflect"
+	"strings"
 	"sync"
 	"testing"
 
@@ -36,19 +37,23 @@ func TestTheChangeFeedPagesThroughTheCallersScope(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		get := func(t *testing.T, path string) (int, map[string]any) {
+		call := func(t *testing.T, method, path, in string) (int, map[string]any) {
 			t.Helper()
-			req := httptest.NewRequest(http.MethodGet, path, nil)
+			req := httptest.NewRequest(method, path, strings.NewReader(in))
 			req.Header.Set("Authorization", "Bearer "+token)
+			req.Header.Set("Content-Type", "application/json")
 			rec := httptest.NewRecorder()
 			h.ServeHTTP(rec, req)
-			s.checkResponse(t, http.MethodGet, path, rec.Code, rec.Header().Get("Content-Type"), rec.Body.Bytes())
+			s.checkResponse(t, method, path, rec.Code, rec.Header().Get("Content-Type"), rec.Body.Bytes())
 			var body map[string]any
-			if err := json.Unmarshal(rec.Body.Bytes(), &body); err != nil {
-				t.Fatalf("%s: %v", path, err)
+			if rec.Code != http.StatusNoContent {
+				if err := json.Unmarshal(rec.Body.Bytes(), &body); err != nil {
+					t.Fatalf("%s: %v", path, err)
+				}
 			}
 			return rec.Code, body
 		}
+		get := func(t *testing.T, path string) (int, map[string]any) { return call(t, http.MethodGet, path, "") }
 
 		items := map[string]map[string]any{}
 		cursor := ""
@@ -105,8 +110,14 @@ func TestTheChangeFeedPagesThroughTheCallersScope(t *testing.T) {
 			mu.Unlock()
 		}))
 		defer srv.Close()
-		if _, _, err := w.Service.CreateWebhook(ctx, ofA, srv.URL); err != nil {
-			t.Fatal(err)
+		status, body = call(t, http.MethodPost, "/api/v1/webhooks", `{"url":"ftp://exemple.fr"}`)
+		if errs, _ := body["errors"].(map[string]any); status != http.StatusUnprocessableEntity || errs["url"] == nil {
+			t.Errorf("an ftp address: %d %v", status, body)
+		}
+		status, body = call(t, http.MethodPost, "/api/v1/webhooks", `{"url":"`+srv.URL+`"}`)
+		hookID, _ := body["id"].(string)
+		if secret, _ := body["secret"].(string); status != http.StatusCreated || !strings.HasPrefix(secret, service.WebhookSecretPrefix) {
+			t.Fatalf("webhook creation: %d %v", status, body)
 		}
 		if _, err := w.Service.CreateCandidate(ctx, domain.SystemActor("test"), service.CandidateInput{
 			Candidate: domain.Candidate{BirthName: "Nouveau", FirstNames: "Jean", BirthDate: domain.NewDate(1990, 1, 2),
@@ -133,5 +144,36 @@ func TestTheChangeFeedPagesThroughTheCallersScope(t *testing.T) {
 				t.Errorf("delivery %s\nfeed item %v", b, feed[i])
 			}
 		}
+
+		// The list shows the log but never the secret; the owner disables, then deletes.
+		_, body = get(t, "/api/v1/webhooks")
+		hooks := body["items"].([]any)
+		if len(hooks) != 1 || hooks[0].(map[string]any)["secret"] != nil || len(hooks[0].(map[string]any)["attempts"].([]any)) != len(delivered) {
+			t.Errorf("webhooks %v", body)
+		}
+		for _, c := range []struct {
+			method, path string
+			want         int
+		}{
+			{http.MethodPost, "/api/v1/webhooks/" + hookID + "/disable", http.StatusNoContent},
+			{http.MethodPost, "/api/v1/webhooks/" + hookID + "/disable", http.StatusConflict},
+			{http.MethodDelete, "/api/v1/webhooks/" + hookID, http.StatusNoContent},
+			{http.MethodDelete, "/api/v1/webhooks/" + hookID, http.StatusNotFound},
+		} {
+			if status, body := call(t, c.method, c.path, ""); status != c.want {
+				t.Errorf("%s %s: %d %v, want %d", c.method, c.path, status, body, c.want)
+			}
+		}
 	})
 }
+
+// webhookReaders are the roles that read the change feed and so manage webhooks.
+var webhookReaders = func() []domain.Role {
+	var out []domain.Role
+	for _, r := range domain.Roles {
+		if service.RoleCan(r, service.ActEventRead) {
+			out = append(out, r)
+		}
+	}
+	return out
+}()
