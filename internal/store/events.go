@@ -23,6 +23,11 @@ type EventScope struct {
 // candidateEventKinds are the kinds of a candidate's own events they read.
 var candidateEventKinds = []string{"candidate", "enrolment", "oral", "certificate", "vae_file"}
 
+// noDraws keeps out of a restricted feed the subject draws written on an oral: the subjects
+// are read by the secretariat, the subject committee and, from the day of the oral, its
+// commission (service.ActSubjectDrawRead), never before nor by the others.
+const noDraws = `action NOT LIKE 'subject.%'`
+
 // ListEvents returns at most limit audit entries with after < id < before, oldest first, within
 // scope. Each part of a restricted scope is one index range of the trail (by entity or by
 // candidate, both ending in id), cut at limit before the parts are merged: the query reads
@@ -69,7 +74,11 @@ func eventsSQL(sc EventScope, after, before string, limit int) (string, args) {
 				` ORDER BY id LIMIT `+strconv.Itoa(limit)+`) b`+strconv.Itoa(len(parts)))
 		}
 		entities := func(kind, ids string) {
-			part(`entity_type = ` + a.add(kind) + ` AND entity_id IN (` + ids + `)`)
+			cond := `entity_type = ` + a.add(kind) + ` AND entity_id IN (` + ids + `)`
+			if kind == "oral" {
+				cond += ` AND ` + noDraws
+			}
+			part(cond)
 		}
 		if ids := sc.TrainingOrganisationIDs; len(ids) > 0 {
 			entities("candidate", `SELECT candidate_id FROM enrolments WHERE training_organisation_id IN `+a.in(ids))
@@ -89,7 +98,7 @@ func eventsSQL(sc EventScope, after, before string, limit int) (string, args) {
 				a.add(sc.CommissionMemberUserID))
 		}
 		if ids := sc.CandidateIDs; len(ids) > 0 {
-			part(`candidate_id IN ` + a.in(ids) + ` AND entity_type IN ` + a.in(candidateEventKinds))
+			part(`candidate_id IN ` + a.in(ids) + ` AND entity_type IN ` + a.in(candidateEventKinds) + ` AND ` + noDraws)
 		}
 		if len(parts) == 0 {
 			return "", nil
