@@ -100,6 +100,7 @@ func New(svc *service.Service, log *slog.Logger) *API {
 	a.routes = append(a.routes, a.juryRoutes()...)
 	a.routes = append(a.routes, a.trainingRoutes()...)
 	a.routes = append(a.routes, a.evaluationRoutes()...)
+	a.routes = append(a.routes, a.eventRoutes()...)
 	a.mux = a.buildMux()
 	return a
 }

@@ -93,6 +93,8 @@ func TestEveryAPIRouteGivesEachRoleExactlyWhatThePermissionTableAllows(t *testin
 		"/api/v1/enrolments/{id}/grids/company-referent/submission":      enrolmentA + "/grids/company-referent/submission",
 		"/api/v1/enrolments/{id}/grids/commission":                       enrolmentA + "/grids/commission",
 		"/api/v1/enrolments/{id}/grids/commission/submission":            enrolmentA + "/grids/commission/submission",
+		"/api/v1/webhooks/{id}":                                          "/api/v1/webhooks/inconnu",
+		"/api/v1/webhooks/{id}/disable":                                  "/api/v1/webhooks/inconnu/disable",
 	}
 	// hidden lists the roles that may do a route's action but to which the side-A sample is
 	// still hidden by design, so that they get 404 like any record outside their scope: a VAE
@@ -101,6 +103,10 @@ func TestEveryAPIRouteGivesEachRoleExactlyWhatThePermissionTableAllows(t *testin
 	// admissibility file).
 	hidden := map[string][]domain.Role{
 		"/api/v1/vae/{id}/evidence/{evidence}": {domain.RoleCompany, domain.RoleTrainingOrganisation},
+		// A webhook is its owner's alone: the sample is nobody's, so every reader of the feed
+		// gets 404, as for someone else's webhook.
+		"/api/v1/webhooks/{id}":         webhookReaders,
+		"/api/v1/webhooks/{id}/disable": webhookReaders,
 	}
 	do := func(method, path, token string) int {
 		var body io.Reader

@@ -146,6 +146,7 @@ func (a *App) Run(ctx context.Context) error {
 	bg, stop := context.WithCancel(ctx)
 	defer stop()
 	go a.housekeeping(bg)
+	go a.webhooks(bg)
 	// Public lookups are counted in memory and added to the shared count every second; the
 	// last flush runs once the server has stopped serving, before Run returns.
 	flushed := make(chan struct{})
@@ -222,6 +223,27 @@ func (a *App) housekeeping(ctx context.Context) {
 		case <-ctx.Done():
 			return
 		case <-tick.C:
+		}
+	}
+}
+
+// webhooks queues the change feed's new events for each webhook and sends the deliveries
+// that are due, every few seconds (service.RunWebhooks).
+func (a *App) webhooks(ctx context.Context) {
+	tick := time.NewTicker(5 * time.Second)
+	defer tick.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-tick.C:
+		}
+		run, err := a.Service.RunWebhooks(ctx)
+		switch {
+		case err != nil && ctx.Err() == nil:
+			a.Log.Warn("webhooks", "error", err)
+		case run.Delivered+run.Retried+run.Failed > 0:
+			a.Log.Info("webhooks", "queued", run.Queued, "delivered", run.Delivered, "retried", run.Retried, "failed", run.Failed)
 		}
 	}
 }

@@ -90,6 +90,10 @@ const (
 	ActSubjectRedraw   Action = "subject.redraw" // draw again one kind or both, with a reason
 	// The secretariat types or corrects a candidate's answer to the outcome survey (a phone call).
 	ActSurveyRecord Action = "survey.record"
+
+	// The change feed (issue 17): what changed, from the audit trail, within the reader's
+	// scope; the same readers subscribe webhooks to it on « Mon compte ».
+	ActEventRead Action = "event.read"
 )
 
 // Access is how far a role may carry an action.
@@ -232,6 +236,14 @@ var Permissions = map[Action]map[domain.Role]Access{
 	},
 	ActSubjectRedraw: {domain.RoleSecretariat: AccessAll},
 	ActSurveyRecord:  {domain.RoleSecretariat: AccessAll},
+	ActEventRead: {
+		domain.RoleSecretariat: AccessAll, domain.RoleBranch: AccessAll,
+		domain.RoleTrainingOrganisation: AccessScoped, // its candidates, enrolments, actions and their orals
+		domain.RoleCompany:              AccessScoped, // its employees and their enrolments
+		domain.RoleCompanyReferent:      AccessScoped, // the enrolments it follows
+		domain.RoleCommissionMember:     AccessScoped, // the orals of its commissions
+		domain.RoleCandidate:            AccessScoped, // their own
+	},
 }
 
 // AccessFor returns the widest access any of the actor's roles gives for the action.

@@ -6,6 +6,7 @@ import (
 	"context"
 	"encoding/json"
 	"log/slog"
+	"net/http"
 	"runtime"
 	"time"
 
@@ -31,6 +32,10 @@ type Service struct {
 	verifications *verificationCounts
 	// pickSubject is the subject draw's random source (subject_draws.go); nil: math/rand/v2.
 	pickSubject func(n int) int
+	// eventSettle is how old an audit entry must be to show in the change feed (events.go).
+	eventSettle time.Duration
+	// webhookClient sends the webhooks' deliveries (webhooks.go).
+	webhookClient *http.Client
 }
 
 // New returns a Service. now is the clock (tests pass a fixed one); baseURL prefixes links in mails.
@@ -39,7 +44,8 @@ func New(s *store.Store, now func() time.Time, log *slog.Logger, baseURL string)
 		now = time.Now
 	}
 	return &Service{store: s, now: now, log: log, baseURL: baseURL, vae: DefaultVAESettings(), survey: DefaultSurveySettings(),
-		passwordWork: newPasswordWork(runtime.GOMAXPROCS(0)), verifications: newVerificationCounts(VerifyLimit, VerifyWindow)}
+		passwordWork: newPasswordWork(runtime.GOMAXPROCS(0)), verifications: newVerificationCounts(VerifyLimit, VerifyWindow),
+		eventSettle: DefaultEventSettle, webhookClient: newWebhookClient()}
 }
 
 // Store exposes the store for wiring (sessions) and health checks.

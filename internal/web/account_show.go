@@ -18,6 +18,13 @@ type accountPage struct {
 	NewToken    string // the secret of a token just created, shown once
 	DefaultDays int
 	MaxDays     int
+
+	// The webhooks (issue 17), for the roles that read the change feed.
+	CanWebhooks      bool
+	WebhookForm      *form
+	Webhooks         []service.WebhookView
+	NewWebhookSecret string // the secret of a webhook just created, shown once
+	WebhookLogSize   int
 }
 
 // tokenRow is one API token on « Mon compte », with what became of it.
@@ -45,6 +52,16 @@ func (s *Server) renderAccount(w http.ResponseWriter, r *http.Request, status in
 		p.TokenForm.Values.Set("days", strconv.Itoa(service.DefaultAPITokenDays))
 	}
 	p.DefaultDays, p.MaxDays = service.DefaultAPITokenDays, service.MaxAPITokenDays
+	a := actorFrom(r.Context())
+	if p.CanWebhooks = service.Can(a, service.ActEventRead); p.CanWebhooks {
+		if p.Webhooks, err = s.svc.Webhooks(r.Context(), a); err != nil {
+			return err
+		}
+		if p.WebhookForm == nil {
+			p.WebhookForm = emptyForm()
+		}
+		p.WebhookLogSize = service.WebhookLogSize
+	}
 	s.render(w, r, status, "account.html", "Mon compte", p)
 	return nil
 }
@@ -114,5 +131,50 @@ func (s *Server) accountTokenRevoke(w http.ResponseWriter, r *http.Request) erro
 		return err
 	}
 	http.Redirect(w, r, "/compte", http.StatusSeeOther)
+	return nil
+}
+
+// accountWebhookCreate subscribes an address to the change feed and shows its secret once, on
+// this response only.
+func (s *Server) accountWebhookCreate(w http.ResponseWriter, r *http.Request) error {
+	if err := parseForm(w, r); err != nil {
+		return err
+	}
+	f := newForm(r)
+	secret, _, err := s.svc.CreateWebhook(r.Context(), actorFrom(r.Context()), r.PostForm.Get("url"))
+	if err != nil {
+		if !f.fail(err) {
+			return err
+		}
+		return s.renderAccount(w, r, formStatus(err), accountPage{WebhookForm: f})
+	}
+	return s.renderAccount(w, r, http.StatusOK, accountPage{NewWebhookSecret: secret})
+}
+
+func (s *Server) accountWebhookDisable(w http.ResponseWriter, r *http.Request) error {
+	err := s.svc.DisableWebhook(r.Context(), actorFrom(r.Context()), r.PathValue("id"))
+	switch domain.ErrorCode(err) {
+	case "":
+		s.flash(r, "Le webhook est désactivé : plus rien ne lui est envoyé. Son journal reste consultable.")
+	case domain.ENOTFOUND, domain.ECONFLICT:
+		s.flash(r, "Ce webhook n'existe pas ou est déjà désactivé.")
+	default:
+		return err
+	}
+	http.Redirect(w, r, "/compte#webhooks", http.StatusSeeOther)
+	return nil
+}
+
+func (s *Server) accountWebhookDelete(w http.ResponseWriter, r *http.Request) error {
+	err := s.svc.DeleteWebhook(r.Context(), actorFrom(r.Context()), r.PathValue("id"))
+	switch domain.ErrorCode(err) {
+	case "":
+		s.flash(r, "Le webhook est supprimé, avec son journal d'envois.")
+	case domain.ENOTFOUND:
+		s.flash(r, "Ce webhook n'existe pas ou a déjà été supprimé.")
+	default:
+		return err
+	}
+	http.Redirect(w, r, "/compte#webhooks", http.StatusSeeOther)
 	return nil
 }

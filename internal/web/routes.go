@@ -33,6 +33,9 @@ func (s *Server) registerRoutes() {
 	s.handle("POST /compte/mot-de-passe", service.ActAccount, s.accountPasswordSubmit)
 	s.handle("POST /compte/jetons", service.ActAccount, s.accountTokenCreate)
 	s.handle("POST /compte/jetons/{id}/revocation", service.ActAccount, s.accountTokenRevoke)
+	s.handle("POST /compte/webhooks", service.ActEventRead, s.accountWebhookCreate)
+	s.handle("POST /compte/webhooks/{id}/desactivation", service.ActEventRead, s.accountWebhookDisable)
+	s.handle("POST /compte/webhooks/{id}/suppression", service.ActEventRead, s.accountWebhookDelete)
 
 	s.handle("GET /candidats", service.ActCandidateList, s.candidatesList)
 	s.handle("GET /blocs", service.ActCandidateList, s.blocsOverview)

@@ -127,6 +127,8 @@ func coreSamples(t testing.TB, w *servicetest.World) routeSamples {
 			"/comptes/{id}/desactivation":             "/comptes/" + user + "/desactivation",
 			"/comptes/{id}/activation":                "/comptes/" + user + "/activation",
 			"/compte/jetons/{id}/revocation":          "/compte/jetons/none/revocation",
+			"/compte/webhooks/{id}/desactivation":     "/compte/webhooks/none/desactivation",
+			"/compte/webhooks/{id}/suppression":       "/compte/webhooks/none/suppression",
 			"/referentiels/{code}/versions":           "/referentiels/CC/versions",
 			"/referentiels/{code}/export":             "/referentiels/CC/export",
 		},
