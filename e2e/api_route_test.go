@@ -336,6 +336,27 @@ func TestAPIFormationRouteToTheCertificate(t *testing.T) {
 	secWeb.submit(session+"/presences", url.Values{"present": jurors})
 	secWeb.submit(session+"/ouverture", nil)
 	president.submit(session+"/cloture", confirmClose)
+	var js struct {
+		Session struct {
+			Status string `json:"status"`
+		} `json:"session"`
+		Candidates []struct {
+			EnrolmentID string `json:"enrolment_id"`
+			Outcome     string `json:"outcome"`
+		} `json:"candidates"`
+	}
+	sec.call("GET", "/jury-sessions/"+sessionID, nil, "", http.StatusOK, &js)
+	if js.Session.Status != "closed" || len(js.Candidates) != 1 || js.Candidates[0].EnrolmentID != enrolment.ID ||
+		js.Candidates[0].Outcome != "certified" {
+		t.Fatalf("the closed session through the API: %+v", js)
+	}
+	var closed struct {
+		Status string `json:"status"`
+	}
+	of.call("GET", e, nil, "", http.StatusOK, &closed)
+	if closed.Status != "certified" {
+		t.Fatalf("the enrolment after the jury: %q", closed.Status)
+	}
 
 	// The secretariat issues the documents; the certificate is read through the API.
 	w.ConfirmFrameworks(t)
