@@ -135,6 +135,17 @@ func TestAPIFormationRouteToTheCertificate(t *testing.T) {
 	sec := apiToken(t, base, w.Accounts[domain.RoleSecretariat])
 	referent := apiToken(t, base, w.Accounts[domain.RoleCompanyReferent])
 	member := apiToken(t, base, w.Accounts[domain.RoleCommissionMember])
+	var me struct {
+		Email string `json:"email"`
+		Token struct {
+			Name      string `json:"name"`
+			ExpiresAt string `json:"expires_at"`
+		} `json:"token"`
+	}
+	of.call("GET", "/me", nil, "", http.StatusOK, &me)
+	if me.Email != of.email || me.Token.Name != "Logiciel de l'organisme" || me.Token.ExpiresAt == "" {
+		t.Fatalf("the token's account: %+v", me)
+	}
 
 	// The organisation declares its action; the secretariat examines it.
 	var action struct {
