@@ -321,12 +321,12 @@ func TestAMarksBatchIsAllOrNothing(t *testing.T) {
 			t.Fatalf("audit %d entries, %v", len(entries), err)
 		}
 
-		many := make([]any, service.MaxAssessmentBatch+1)
+		many := make([]any, service.MaxBatchRows+1)
 		for i := range many {
 			many[i] = row(ew.enrolmentA, fmt.Sprint(i%20))
 		}
-		p = c.do(t, "org", "POST", "/api/v1/continuous-marks/batch", map[string]any{"items": many}).want(t, http.StatusUnprocessableEntity)
-		if !strings.Contains(p.body["detail"].(string), "au plus 1 000") {
+		p = c.do(t, "org", "POST", "/api/v1/continuous-marks/batch", map[string]any{"items": many}).want(t, http.StatusRequestEntityTooLarge)
+		if !strings.Contains(p.body["detail"].(string), "au plus par envoi") {
 			t.Fatalf("too many rows: %s", p.body["detail"])
 		}
 	})

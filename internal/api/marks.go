@@ -154,6 +154,9 @@ func (a *API) marksBatch(w http.ResponseWriter, r *http.Request, actor domain.Ac
 	if err := decodeJSON(w, r, &in); err != nil {
 		return err
 	}
+	if len(in.Items) > service.MaxBatchRows {
+		return tooManyRows(len(in.Items))
+	}
 	rows := make([]service.BatchAssessment, len(in.Items))
 	for i, x := range in.Items {
 		rows[i] = service.BatchAssessment{EnrolmentID: x.EnrolmentID,

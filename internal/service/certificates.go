@@ -978,7 +978,7 @@ func (s *Service) RevokeCertificate(ctx context.Context, a domain.Actor, id, rea
 	fe := domain.FieldErrors{}
 	switch {
 	case reason == "":
-		fe.Add("reason", "Indiquez la raison de la révocation (fraude, erreur…) : elle est affichée à quiconque vérifie le document.")
+		fe.Add("reason", "Indiquez la raison de la révocation (fraude, erreur…) : elle reste au dossier et au journal ; la vérification publique dit seulement que le document est révoqué, et depuis quand.")
 	case utf8.RuneCountInString(reason) > maxRevocationReason:
 		fe.Add("reason", fmt.Sprintf("La raison ne peut dépasser %d caractères.", maxRevocationReason))
 	}

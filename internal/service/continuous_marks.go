@@ -295,20 +295,11 @@ func (s *Service) AddContinuousAssessment(ctx context.Context, a domain.Actor, e
 	return m, err
 }
 
-// MaxAssessmentBatch is the most assessments one batch records.
-const MaxAssessmentBatch = 1000
-
 // BatchAssessment is one row of a batch of assessments: the enrolment and its assessment.
 type BatchAssessment struct {
 	EnrolmentID string
 	AssessmentInput
 }
-
-// BatchRowField names a row's field in a batch's errors: items[i].field, i counted from 0.
-func BatchRowField(i int, field string) string { return "items[" + strconv.Itoa(i) + "]." + field }
-
-// batchRowMessage starts a row's message with its line number, counted from 1.
-func batchRowMessage(i int, msg string) string { return "Ligne " + strconv.Itoa(i+1) + " : " + msg }
 
 // AddContinuousAssessments records many assessments, of any enrolments the actor enters marks
 // for, all or nothing in one transaction: each row goes through the same check as a single
@@ -323,9 +314,8 @@ func (s *Service) AddContinuousAssessments(ctx context.Context, a domain.Actor, 
 	case len(rows) == 0:
 		msg := "Envoyez au moins une note."
 		return nil, &domain.Error{Code: domain.EINVALID, Message: msg, Fields: domain.FieldErrors{"items": msg}}
-	case len(rows) > MaxAssessmentBatch:
-		msg := "La demande contient " + strconv.Itoa(len(rows)) + " lignes : envoyez au plus 1 000 notes à la fois, en plusieurs demandes si besoin. Aucune note n'est enregistrée."
-		return nil, &domain.Error{Code: domain.EINVALID, Message: msg, Fields: domain.FieldErrors{"items": msg}}
+	case len(rows) > MaxBatchRows:
+		return nil, batchTooLarge(len(rows))
 	}
 	var out []store.ContinuousAssessment
 	err := s.store.Write(ctx, func(q store.Q) error {
@@ -341,7 +331,7 @@ func (s *Service) AddContinuousAssessments(ctx context.Context, a domain.Actor, 
 		for i, row := range rows {
 			id := strings.TrimSpace(row.EnrolmentID)
 			if id == "" {
-				fe.Add(BatchRowField(i, "enrolment_id"), batchRowMessage(i, "indiquez l'inscription."))
+				fe.Add(BatchField(i, "enrolment_id"), BatchMessage(i, "indiquez l'inscription."))
 				bad++
 				continue
 			}
@@ -354,7 +344,7 @@ func (s *Service) AddContinuousAssessments(ctx context.Context, a domain.Actor, 
 				if domain.ErrorCode(r.err) != domain.ENOTFOUND {
 					return r.err
 				}
-				fe.Add(BatchRowField(i, "enrolment_id"), batchRowMessage(i, "inscription introuvable."))
+				fe.Add(BatchField(i, "enrolment_id"), BatchMessage(i, "inscription introuvable."))
 				bad++
 				continue
 			}
@@ -368,10 +358,10 @@ func (s *Service) AddContinuousAssessments(ctx context.Context, a domain.Actor, 
 			case !errors.As(err, &de):
 				return err
 			case de.Code == domain.ECONFLICT:
-				fe.Add(BatchRowField(i, "block"), batchRowMessage(i, de.Message))
+				fe.Add(BatchField(i, "block"), BatchMessage(i, de.Message))
 			case de.Code == domain.EINVALID:
 				for _, k := range sortedFields(de.Fields) {
-					fe.Add(BatchRowField(i, k), batchRowMessage(i, de.Fields[k]))
+					fe.Add(BatchField(i, k), BatchMessage(i, de.Fields[k]))
 				}
 			default:
 				return err
