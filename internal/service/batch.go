@@ -46,4 +46,3 @@ func batchInvalid(fe domain.FieldErrors) error {
 	return &domain.Error{Code: domain.EINVALID, Fields: fe, Message: "Le lot contient des erreurs : rien n'est enregistré. " +
 		"Corrigez les lignes signalées et renvoyez le lot entier."}
 }
-
