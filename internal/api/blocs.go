@@ -68,19 +68,6 @@ func (a *API) blocsChoices(w http.ResponseWriter, r *http.Request, actor domain.
 	return ok(w, d)
 }
 
-// identityInput is a new person's identity in a request body.
-type identityInput struct {
-	BirthName    string `json:"birth_name"`
-	UsedName     string `json:"used_name"`
-	FirstNames   string `json:"first_names"`
-	BirthDate    string `json:"birth_date"`
-	Sex          string `json:"sex"`
-	BirthINSEE   string `json:"birth_insee"`
-	BirthCountry string `json:"birth_country"`
-	BirthCity    string `json:"birth_city"`
-	Email        string `json:"email"`
-}
-
 // blocsEnrolmentInput is the body of POST /companies/{id}/blocs-enrolments: either an employee
 // already known (candidate_id) or a new person (candidate).
 type blocsEnrolmentInput struct {
@@ -141,17 +128,9 @@ func (a *API) blocsEnrol(w http.ResponseWriter, r *http.Request, actor domain.Ac
 		if in.Candidate != nil {
 			id = *in.Candidate
 		}
-		si.Candidate = domain.Candidate{BirthName: id.BirthName, UsedName: id.UsedName, FirstNames: id.FirstNames, Sex: domain.Sex(id.Sex),
-			BirthINSEE: id.BirthINSEE, BirthCountry: id.BirthCountry, BirthCity: strings.TrimSpace(id.BirthCity), Email: id.Email}
-		if raw := strings.TrimSpace(id.BirthDate); raw != "" {
-			d, err := domain.ParseISODate(raw)
-			if err != nil {
-				badBirthDate = true
-			}
-			si.Candidate.BirthDate = d
-		} else {
-			badBirthDate = true
-		}
+		var dated bool
+		si.Candidate, dated = id.candidate()
+		badBirthDate = !dated
 	}
 	out, err := a.svc.EnrolInBlocs(r.Context(), actor, si)
 	if err != nil {

@@ -74,16 +74,8 @@ func (a *API) candidatePersonalData(w http.ResponseWriter, r *http.Request, acto
 
 // candidateInput is the body of POST /candidates.
 type candidateInput struct {
-	BirthName    string          `json:"birth_name"`
-	UsedName     string          `json:"used_name"`
-	FirstNames   string          `json:"first_names"`
-	BirthDate    string          `json:"birth_date"`
-	Sex          string          `json:"sex"`
-	BirthINSEE   string          `json:"birth_insee"`
-	BirthCountry string          `json:"birth_country"`
-	BirthCity    string          `json:"birth_city"`
-	Email        string          `json:"email"`
-	Enrolment    *enrolmentInput `json:"enrolment"`
+	identityInput
+	Enrolment *enrolmentInput `json:"enrolment"`
 }
 
 type enrolmentInput struct {
@@ -110,16 +102,13 @@ func (a *API) candidateCreate(w http.ResponseWriter, r *http.Request, actor doma
 	if err := decodeJSON(w, r, &in); err != nil {
 		return err
 	}
-	c := domain.Candidate{BirthName: in.BirthName, UsedName: in.UsedName, FirstNames: in.FirstNames, Sex: domain.Sex(in.Sex),
-		BirthINSEE: in.BirthINSEE, BirthCountry: in.BirthCountry, BirthCity: strings.TrimSpace(in.BirthCity), Email: in.Email}
+	c, dated := in.candidate()
 	fe := domain.FieldErrors{}
-	switch d, err := domain.ParseISODate(strings.TrimSpace(in.BirthDate)); {
+	switch {
 	case strings.TrimSpace(in.BirthDate) == "":
 		fe.Add("birth_date", "Indiquez la date de naissance au format AAAA-MM-JJ, par exemple 1990-05-17.")
-	case err != nil:
+	case !dated:
 		fe.Add("birth_date", "La date de naissance doit être au format AAAA-MM-JJ, par exemple 1990-05-17.")
-	default:
-		c.BirthDate = d
 	}
 	if len(fe) > 0 {
 		// The date cannot reach the service; report it with every other identity problem.

@@ -166,9 +166,10 @@ func (a *API) actionEnrol(w http.ResponseWriter, r *http.Request, actor domain.A
 	default:
 		var c domain.Candidate
 		if id := in.Candidate; id != nil {
-			c = domain.Candidate{BirthName: id.BirthName, UsedName: id.UsedName, FirstNames: id.FirstNames, Sex: domain.Sex(id.Sex),
-				BirthINSEE: id.BirthINSEE, BirthCountry: id.BirthCountry, BirthCity: strings.TrimSpace(id.BirthCity), Email: id.Email,
-				BirthDate: isoDate(fe, "candidate.birth_date", id.BirthDate, "La date de naissance doit être au format AAAA-MM-JJ, par exemple 1990-05-17.")}
+			var dated bool
+			if c, dated = id.candidate(); !dated && strings.TrimSpace(id.BirthDate) != "" {
+				fe.Add("candidate.birth_date", "La date de naissance doit être au format AAAA-MM-JJ, par exemple 1990-05-17.")
+			}
 		}
 		for _, f := range []string{"birth_name", "used_name", "first_names", "birth_date", "sex", "birth_insee", "birth_country", "birth_city", "email", "nir"} {
 			names[f] = "candidate." + f

@@ -211,6 +211,13 @@ func hiddenCharacter(v reflect.Value, path string) (field, msg string) {
 		for i := 0; i < t.NumField(); i++ {
 			f := t.Field(i)
 			name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
+			if f.Anonymous && name == "" && f.Type.Kind() == reflect.Struct {
+				// An embedded struct's fields are the body's own, as encoding/json reads them.
+				if field, msg := hiddenCharacter(v.Field(i), path); msg != "" {
+					return field, msg
+				}
+				continue
+			}
 			if !f.IsExported() || name == "-" || strings.Contains(name, "password") {
 				continue
 			}
