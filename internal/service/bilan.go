@@ -20,7 +20,7 @@ import (
 // bilanChunk is how many enrolments one query of the bilan reads, and bilanReaders how many
 // such queries run at once: enough to keep the cores busy while the workbook is written.
 const (
-	bilanChunk   = 500
+	bilanChunk   = 1000
 	bilanReaders = 2
 )
 
