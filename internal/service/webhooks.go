@@ -46,12 +46,6 @@ const (
 // webhookBackoff is the wait before each new attempt; after the last, the delivery fails.
 var webhookBackoff = []time.Duration{time.Minute, 5 * time.Minute, 30 * time.Minute, 2 * time.Hour, 12 * time.Hour}
 
-func newWebhookClient() *http.Client {
-	return &http.Client{Timeout: WebhookTimeout, CheckRedirect: func(*http.Request, []*http.Request) error {
-		return http.ErrUseLastResponse
-	}}
-}
-
 // checkWebhookURL accepts an https address, or an http one on this machine (tests, a local
 // development), and says in French what is wrong otherwise.
 func checkWebhookURL(raw string) (string, string) {
@@ -355,6 +349,7 @@ func (s *Service) post(ctx context.Context, w store.Webhook, now time.Time, even
 	if err != nil {
 		return 0, "Adresse inutilisable : " + err.Error()
 	}
+	req = req.WithContext(withLoopback(ctx, req.URL.Hostname()))
 	req.Header.Set("Content-Type", "application/json")
 	req.Header.Set("User-Agent", "cqp-webhooks/1")
 	req.Header.Set("X-CQP-Event-Id", eventID)
@@ -365,6 +360,9 @@ func (s *Service) post(ctx context.Context, w store.Webhook, now time.Time, even
 		var ne net.Error
 		if errors.As(err, &ne) && ne.Timeout() {
 			return 0, fmt.Sprintf("Pas de réponse en %d s.", int(WebhookTimeout.Seconds()))
+		}
+		if errors.Is(err, errWebhookPrivateAddress) {
+			return 0, "Envoi refusé : l'adresse mène à un réseau privé ou local, que les webhooks n'atteignent pas. Indiquez l'adresse publique de votre système."
 		}
 		return 0, "Connexion impossible : " + err.Error()
 	}
