@@ -84,28 +84,11 @@ func decodeEventCursor(cursor string) (string, error) {
 	return string(b), nil
 }
 
-// eventScope turns the actor's roles into the part of the trail they read.
+// eventScope turns the actor's roles into the part of the trail they read: the same parts of
+// the platform as the candidates they see, read as events.
 func eventScope(a domain.Actor) (store.EventScope, error) {
-	all, scoped, err := scopedAssignments(a, ActEventRead)
-	if all || err != nil {
-		return store.EventScope{}, err
-	}
-	sc := store.EventScope{Restricted: true}
-	for _, r := range scoped {
-		switch r.Role {
-		case domain.RoleTrainingOrganisation:
-			sc.TrainingOrganisationIDs = append(sc.TrainingOrganisationIDs, r.ScopeID)
-		case domain.RoleCompany:
-			sc.CompanyIDs = append(sc.CompanyIDs, r.ScopeID)
-		case domain.RoleCompanyReferent:
-			sc.ReferentUserID = a.UserID
-		case domain.RoleCommissionMember:
-			sc.CommissionMemberUserID = a.UserID
-		case domain.RoleCandidate:
-			sc.CandidateIDs = append(sc.CandidateIDs, r.ScopeID)
-		}
-	}
-	return sc, nil
+	sc, err := candidateScope(a, ActEventRead)
+	return store.EventScope(sc), err
 }
 
 // Events returns the feed's page after cursor (the start when ""), at most limit events.

@@ -11,13 +11,14 @@ import (
 // EventScope is how much of the audit trail a change feed reader sees. Unrestricted, every
 // entry; restricted, only the entries about the records each scope names, and of those only
 // the kinds of record the role reads on the record itself.
+// Its fields are Scope's, in the same order: the service builds one from the other.
 type EventScope struct {
 	Restricted              bool
 	TrainingOrganisationIDs []string // its candidates, enrolments, actions and their orals
 	CompanyIDs              []string // its employees and their enrolments
 	ReferentUserID          string   // the enrolments this referent follows
-	CommissionMemberUserID  string   // the orals of the commissions this user sits on
 	CandidateIDs            []string // these candidates' own file, enrolments, orals, certificates, VAE files
+	CommissionMemberUserID  string   // the orals of the commissions this user sits on
 }
 
 // candidateEventKinds are the kinds of a candidate's own events they read.
