@@ -122,22 +122,17 @@ func (a *API) blocsEnrol(w http.ResponseWriter, r *http.Request, actor domain.Ac
 	}
 	si := service.BlocsEnrolmentInput{CandidateID: candidateID, QualificationCode: strings.TrimSpace(in.Qualification),
 		TrainingOrganisationID: in.TrainingOrganisationID, CompanyID: r.PathValue("id"), ReferentUserID: in.ReferentID, Blocks: in.Blocks}
-	badBirthDate := false
+	fe := domain.FieldErrors{}
 	if candidateID == "" {
 		var id identityInput
 		if in.Candidate != nil {
 			id = *in.Candidate
 		}
-		var dated bool
-		si.Candidate, dated = id.candidate()
-		badBirthDate = !dated
+		si.Candidate = id.candidate(fe, "candidate.birth_date")
 	}
 	out, err := a.svc.EnrolInBlocs(r.Context(), actor, si)
 	if err != nil {
-		if badBirthDate {
-			err = replaceFieldMessages(err, map[string]string{"birth_date": isoDateMessage("la date de naissance")})
-		}
-		return renameFields(err, blocsFields)
+		return withFields(renameFields(isoMessages(err), blocsFields), fe)
 	}
 	return created(w, Prefix+"/enrolments/"+out.Enrolment.ID+"/blocks", enrolledOf(out))
 }
@@ -197,14 +192,13 @@ func (a *API) finalStageOpen(w http.ResponseWriter, r *http.Request, actor domai
 	if err := decodeJSON(w, r, &in); err != nil {
 		return err
 	}
-	validUntil, bad := frenchDate(in.ValidUntil)
+	fe := domain.FieldErrors{}
+	validUntil := isoDate(fe, "valid_until", in.ValidUntil,
+		"La date limite de dépôt du dossier d'expérience doit être au format AAAA-MM-JJ, par exemple 2027-06-30.")
 	out, err := a.svc.OpenBlocsFinalStage(r.Context(), actor, service.FinalStageInput{CandidateID: r.PathValue("id"),
-		QualificationCode: strings.TrimSpace(in.Qualification), Optional: in.Optional, ValidUntil: validUntil, Reason: in.Reason})
+		QualificationCode: strings.TrimSpace(in.Qualification), Optional: in.Optional, ValidUntil: serviceDate(validUntil), Reason: in.Reason})
 	if err != nil {
-		if bad {
-			err = replaceFieldMessages(err, map[string]string{"valid_until": isoDateMessage("la date limite de dépôt du dossier d'expérience")})
-		}
-		return err
+		return withFields(isoMessages(err), fe)
 	}
 	return created(w, Prefix+"/vae/"+out.Enrolment.ID, enrolledOf(out))
 }

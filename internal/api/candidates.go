@@ -102,13 +102,10 @@ func (a *API) candidateCreate(w http.ResponseWriter, r *http.Request, actor doma
 	if err := decodeJSON(w, r, &in); err != nil {
 		return err
 	}
-	c, dated := in.candidate()
 	fe := domain.FieldErrors{}
-	switch {
-	case strings.TrimSpace(in.BirthDate) == "":
+	c := in.candidate(fe, "birth_date")
+	if strings.TrimSpace(in.BirthDate) == "" {
 		fe.Add("birth_date", "Indiquez la date de naissance au format AAAA-MM-JJ, par exemple 1990-05-17.")
-	case !dated:
-		fe.Add("birth_date", "La date de naissance doit être au format AAAA-MM-JJ, par exemple 1990-05-17.")
 	}
 	if len(fe) > 0 {
 		// The date cannot reach the service; report it with every other identity problem.

@@ -207,14 +207,12 @@ func (a *API) oralSchedule(w http.ResponseWriter, r *http.Request, actor domain.
 	if err := decodeJSON(w, r, &in); err != nil {
 		return err
 	}
-	date, badDate := frenchDate(in.Date)
+	fe := domain.FieldErrors{}
+	date := isoDate(fe, "date", in.Date, "La date de l'oral doit être au format AAAA-MM-JJ, par exemple 2026-12-09.")
 	got, err := a.svc.ScheduleOral(r.Context(), actor, service.OralInput{CommissionID: r.PathValue("id"), EnrolmentID: in.EnrolmentID,
-		Date: date, Time: in.Time, Duration: itoaOrEmpty(in.DurationMinutes), Place: in.Place, VideoLink: in.VideoLink})
+		Date: serviceDate(date), Time: in.Time, Duration: itoaOrEmpty(in.DurationMinutes), Place: in.Place, VideoLink: in.VideoLink})
 	if err != nil {
-		if badDate {
-			err = replaceFieldMessages(err, map[string]string{"date": isoDateMessage("la date de l'oral")})
-		}
-		return renameFields(err, oralFields)
+		return withFields(renameFields(isoMessages(err), oralFields), fe)
 	}
 	return created(w, Prefix+"/orals/"+got.Oral.ID, scheduledOralOf(got, true))
 }

@@ -161,15 +161,12 @@ func (a *API) actionEnrol(w http.ResponseWriter, r *http.Request, actor domain.A
 		return fe.Err()
 	case known:
 		who := service.KnownCandidate{Number: in.CandidateNumber, BirthDate: isoDate(fe, "candidate_birth_date", in.CandidateBirthDate,
-			"La date de naissance doit être au format AAAA-MM-JJ, par exemple 1998-05-04.")}
+			birthDateFormat)}
 		out, err = a.svc.EnrolKnownInAction(r.Context(), actor, r.PathValue("id"), who, enrol)
 	default:
 		var c domain.Candidate
 		if id := in.Candidate; id != nil {
-			var dated bool
-			if c, dated = id.candidate(); !dated && strings.TrimSpace(id.BirthDate) != "" {
-				fe.Add("candidate.birth_date", "La date de naissance doit être au format AAAA-MM-JJ, par exemple 1990-05-17.")
-			}
+			c = id.candidate(fe, "candidate.birth_date")
 		}
 		for _, f := range []string{"birth_name", "used_name", "first_names", "birth_date", "sex", "birth_insee", "birth_country", "birth_city", "email", "nir"} {
 			names[f] = "candidate." + f

@@ -20,15 +20,14 @@ type identityInput struct {
 	Email        string `json:"email"`
 }
 
-// candidate is the identity in the domain's words; dated is false when the birth date is
-// missing or not written AAAA-MM-JJ (the candidate then has none), for the caller to say so.
-func (in identityInput) candidate() (c domain.Candidate, dated bool) {
-	c = domain.Candidate{BirthName: in.BirthName, UsedName: in.UsedName, FirstNames: in.FirstNames, Sex: domain.Sex(in.Sex),
-		BirthINSEE: in.BirthINSEE, BirthCountry: in.BirthCountry, BirthCity: strings.TrimSpace(in.BirthCity), Email: in.Email}
-	d, err := domain.ParseISODate(strings.TrimSpace(in.BirthDate))
-	if err != nil {
-		return c, false
-	}
-	c.BirthDate = d
-	return c, true
+// candidate is the identity in the domain's words. A birth date not written AAAA-MM-JJ is
+// reported on fe under dateField (isoDate) and left out: the service then says it is missing,
+// and fe's message wins (withFields).
+func (in identityInput) candidate(fe domain.FieldErrors, dateField string) domain.Candidate {
+	return domain.Candidate{BirthName: in.BirthName, UsedName: in.UsedName, FirstNames: in.FirstNames, Sex: domain.Sex(in.Sex),
+		BirthINSEE: in.BirthINSEE, BirthCountry: in.BirthCountry, BirthCity: strings.TrimSpace(in.BirthCity), Email: in.Email,
+		BirthDate: isoDate(fe, dateField, in.BirthDate, birthDateFormat)}
 }
+
+// birthDateFormat is the message of a birth date not written AAAA-MM-JJ.
+const birthDateFormat = "La date de naissance doit être au format AAAA-MM-JJ, par exemple 1990-05-17."

@@ -2,9 +2,7 @@ package api
 
 import (
 	"strconv"
-	"strings"
 
-	"cqp/internal/domain"
 	"cqp/internal/service"
 )
 
@@ -38,26 +36,6 @@ func (a *API) juryRoutes() []route {
 		a.route("GET", "/candidates/{id}/blocs-final-stage", service.ActBlocsFinal, a.finalStageOptions),
 		a.route("POST", "/candidates/{id}/blocs-final-stage", service.ActBlocsFinal, a.finalStageOpen),
 	}
-}
-
-// frenchDate turns an API date (AAAA-MM-JJ) into the form the service reads (JJ/MM/AAAA).
-// bad reports a date absent or not in the API's format: the service's message, which names
-// the web form's format, is then replaced by one naming the API's.
-func frenchDate(raw string) (french string, bad bool) {
-	raw = strings.TrimSpace(raw)
-	if raw == "" {
-		return "", true
-	}
-	d, err := domain.ParseISODate(raw)
-	if err != nil {
-		return "?" + raw, true // never a valid JJ/MM/AAAA date: the service refuses it
-	}
-	return d.String(), false
-}
-
-// isoDateMessage is the message of a date the API could not read.
-func isoDateMessage(what string) string {
-	return "Indiquez " + what + " au format AAAA-MM-JJ, par exemple 2026-12-09."
 }
 
 // itoaOrEmpty gives the service a number it reads as text; 0 (absent) is empty.

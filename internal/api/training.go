@@ -54,6 +54,15 @@ func isoDate(fe domain.FieldErrors, field, raw, msg string) domain.Date {
 	return d
 }
 
+// serviceDate is a date read by isoDate in the form the service reads (JJ/MM/AAAA), "" when
+// it is zero: the service then says the date is missing, and isoDate's message wins.
+func serviceDate(d domain.Date) string {
+	if d.IsZero() {
+		return ""
+	}
+	return d.String()
+}
+
 // withFields returns err with fe's messages added, fe's winning: they were found while reading
 // the request and say more precisely what is wrong than the service, which saw a missing
 // value. Errors other than invalid data pass unchanged.
