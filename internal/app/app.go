@@ -197,8 +197,8 @@ func (a *App) housekeeping(ctx context.Context) {
 			if _, err := a.Service.PurgeIdempotencyKeys(ctx); err != nil && ctx.Err() == nil {
 				a.Log.Warn("API idempotency keys purge", "error", err)
 			}
-			if err := a.Store.FoldStepCounts(ctx); err != nil && ctx.Err() == nil {
-				a.Log.Warn("statistics step counts fold", "error", err)
+			if err := a.Store.FoldCounts(ctx); err != nil && ctx.Err() == nil {
+				a.Log.Warn("statistics counters fold", "error", err)
 			}
 			if n, err := a.Service.SendVAEReminders(ctx); err != nil && ctx.Err() == nil {
 				a.Log.Warn("VAE reminders", "error", err)

@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
-	"io"
 	"log/slog"
 	"net/url"
 	"os"
@@ -26,7 +25,7 @@ import (
 const (
 	defaultBenchCandidates = 100_000
 	benchSeed              = 1
-	benchDataVersion       = 12
+	benchDataVersion       = 13
 	// benchMails is how many mails with a certificate attached the data set's outbox holds:
 	// what one large jury session's issuing leaves there.
 	benchMails = 300
@@ -291,9 +290,7 @@ func tryOpenMigrated(o store.Options) (*store.Store, error) {
 	return s, nil
 }
 
-// benchSQLite opens the cached SQLite data set, building it first when absent: from a copy of
-// the set of benchUpgradableVersion when there is one (addBenchVerdicts), from scratch
-// otherwise. It is built under another name and renamed once complete, so that an interrupted
+// benchSQLite opens the cached SQLite data set, building it first when absent. It is built under another name and renamed once complete, so that an interrupted
 // build is never used.
 func benchSQLite(tb testing.TB) *store.Store {
 	tb.Helper()
@@ -301,10 +298,7 @@ func benchSQLite(tb testing.TB) *store.Store {
 	if dir == "" {
 		dir = os.TempDir()
 	}
-	name := func(version int) string {
-		return filepath.Join(dir, fmt.Sprintf("cqp-bench-v%d-n%d-seed%d.db", version, benchCandidates(tb), benchSeed))
-	}
-	path := name(benchDataVersion)
+	path := filepath.Join(dir, fmt.Sprintf("cqp-bench-v%d-n%d-seed%d.db", benchDataVersion, benchCandidates(tb), benchSeed))
 	if _, err := os.Stat(path); err == nil {
 		s, err := tryOpenMigrated(store.Options{SQLitePath: path})
 		if err == nil {
@@ -317,15 +311,8 @@ func benchSQLite(tb testing.TB) *store.Store {
 	for _, suffix := range []string{"", "-wal", "-shm"} {
 		_ = os.Remove(building + suffix)
 	}
-	var s *store.Store
-	if old := name(benchUpgradableVersion); copyFile(old, building) == nil {
-		s = upgradeBenchData(tb, store.Options{SQLitePath: building}, func() (*sql.DB, error) {
-			return sql.Open("sqlite", "file:"+building+"?_pragma=busy_timeout(10000)")
-		})
-	} else {
-		s = openMigrated(tb, store.Options{SQLitePath: building})
-		fill(tb, s)
-	}
+	s := openMigrated(tb, store.Options{SQLitePath: building})
+	fill(tb, s)
 	if err := s.Close(); err != nil { // the last connection folds the WAL into the file
 		tb.Fatal(err)
 	}
@@ -364,18 +351,6 @@ func benchPostgres(tb testing.TB, base string) *store.Store {
 	if err != nil && err != sql.ErrNoRows {
 		tb.Fatal(err)
 	}
-	upgradable := fmt.Sprintf("cqp benchmark data v%d: %d candidates, seed %d", benchUpgradableVersion, n, benchSeed)
-	if comment.String == upgradable {
-		s := upgradeBenchData(tb, store.Options{PostgresURL: u.String()}, func() (*sql.DB, error) { return sql.Open("pgx", u.String()) })
-		tb.Cleanup(func() { s.Close() })
-		if _, err := admin.ExecContext(ctx, `VACUUM ANALYZE `+benchSchema+`.jury_block_verdicts`); err != nil {
-			tb.Fatal(err)
-		}
-		if _, err := admin.ExecContext(ctx, `COMMENT ON SCHEMA `+benchSchema+` IS '`+marker+`'`); err != nil {
-			tb.Fatal(err)
-		}
-		return s
-	}
 	if comment.String == marker {
 		s, err := tryOpenMigrated(store.Options{PostgresURL: u.String()})
 		if err == nil {
@@ -395,31 +370,13 @@ func benchPostgres(tb testing.TB, base string) *store.Store {
 	fill(tb, s)
 	// What autovacuum does shortly after a bulk load: plans rest on real statistics, and
 	// index-only scans on a visibility map.
-	if _, err := admin.ExecContext(ctx, `VACUUM ANALYZE `+benchSchema+`.candidates, `+benchSchema+`.enrolments`); err != nil {
+	if _, err := admin.ExecContext(ctx, `VACUUM ANALYZE `+benchSchema+`.candidates, `+benchSchema+`.enrolments, `+benchSchema+`.outcome_surveys`); err != nil {
 		tb.Fatal(err)
 	}
 	if _, err := admin.ExecContext(ctx, `COMMENT ON SCHEMA `+benchSchema+` IS '`+marker+`'`); err != nil {
 		tb.Fatal(err)
 	}
 	return s
-}
-
-// copyFile copies the file at from to to.
-func copyFile(from, to string) error {
-	in, err := os.Open(from)
-	if err != nil {
-		return err
-	}
-	defer in.Close()
-	out, err := os.Create(to)
-	if err != nil {
-		return err
-	}
-	if _, err := io.Copy(out, in); err != nil {
-		out.Close()
-		return err
-	}
-	return out.Close()
 }
 
 // BenchmarkLoad measures loading the demo data set into a fresh, migrated SQLite database, as

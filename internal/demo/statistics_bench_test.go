@@ -12,7 +12,8 @@ import (
 )
 
 // BenchmarkStatistics computes the statistics page (issue 12) over the benchmark's data set,
-// as the branch (CPNEFP) reads it: every year, then one year, qualification and OF. At a
+// as the branch (CPNEFP) reads it: every year, then one year, qualification and OF; each
+// iteration asks what the page asks, the results and the follow-up surveys' figures. At a
 // million candidates (scripts/bench-statistics.sh runs both sizes):
 //
 //	CQP_BENCH_CANDIDATES=1000000 go test -run '^$' -bench BenchmarkStatistics -benchtime 50x ./internal/demo/
@@ -30,7 +31,12 @@ func BenchmarkStatistics(b *testing.B) {
 			if all.Total.Judged == 0 || len(all.Years) == 0 || len(all.Organisations) < 2 {
 				b.Fatalf("no results to count: %+v", all.Total)
 			}
-			b.Logf("%s: %d judged, %d certified over %d years", target.name, all.Total.Judged, all.Total.Certified, len(all.Years))
+			surveys, err := svc.OutcomeSurveyStatistics(ctx, branch, service.StatisticsFilter{})
+			if err != nil || !surveys.Any() {
+				b.Fatalf("no surveys to count: %+v %v", surveys, err)
+			}
+			b.Logf("%s: %d judged, %d certified over %d years; %d surveys at %d months", target.name, all.Total.Judged, all.Total.Certified,
+				len(all.Years), surveys.Waves[0].Sent, surveys.Waves[0].Months)
 			filtered := service.StatisticsFilter{Year: all.Years[len(all.Years)-1], QualificationCode: all.Qualifications[0].Code,
 				OrganisationID: all.Organisations[1].ID}
 			for _, p := range []struct {
@@ -42,6 +48,9 @@ func BenchmarkStatistics(b *testing.B) {
 					for b.Loop() {
 						start := time.Now()
 						_, err := svc.Statistics(ctx, branch, p.in)
+						if err == nil {
+							_, err = svc.OutcomeSurveyStatistics(ctx, branch, p.in)
+						}
 						durations = append(durations, time.Since(start))
 						if err != nil {
 							b.Fatal(fmt.Errorf("%s: %w", p.name, err))

@@ -121,6 +121,7 @@ func newGenerator(ctx context.Context, r store.Q, seed uint64, now time.Time) (*
 		thisYear: now.Add(-48 * time.Hour).In(domain.Paris()).Year(), orgs: map[string][]string{}}
 	// The jury's draws have their own stream, so that the people stay those of the seed.
 	g.jury.rng = rand.New(rand.NewPCG(seed, 0x6a757279))
+	g.jury.surveyRng = rand.New(rand.NewPCG(seed, 0x73757276))
 	g.jury.seed = seed
 	var err error
 	if g.fws, err = r.LatestFrameworks(ctx); err != nil {

@@ -26,7 +26,8 @@ const syntheticSessionSize = 400
 // days ago when that is still to come.
 type syntheticJury struct {
 	rng         *rand.Rand
-	seed        uint64 // draws each judged enrolment's verdicts (syntheticVerdicts)
+	surveyRng   *rand.Rand // draws the follow-up surveys (syntheticSurveys)
+	seed        uint64     // draws each judged enrolment's verdicts (syntheticVerdicts)
 	branch      store.BranchRecord
 	settings    store.BranchSettings
 	members     []store.RosterMember
@@ -166,8 +167,9 @@ func (g *generator) judge(year int, fw *store.FrameworkRecord, c domain.Candidat
 const syntheticSessionsPerInsert = 16
 
 // insertSessions writes the sessions judged so far, closed by the president with their
-// snapshot, every roster member present, the outcomes, the acquired blocks and the evaluators'
-// verdicts on each block (syntheticVerdicts; the snapshot keeps only the blocks' outcomes).
+// snapshot, every roster member present, the outcomes, the acquired blocks, the evaluators'
+// verdicts on each block (syntheticVerdicts; the snapshot keeps only the blocks' outcomes) and
+// the follow-up surveys due since (syntheticSurveys).
 func (g *generator) insertSessions(ctx context.Context, q store.Q) error {
 	j := &g.jury
 	rows := make([]store.BulkJurySession, 0, syntheticSessionsPerInsert)
@@ -202,6 +204,7 @@ func (g *generator) insertSessions(ctx context.Context, q store.Q) error {
 			je := s.candidates[k]
 			row.Verdicts = append(row.Verdicts, syntheticVerdicts(j.seed, verdictEnrolment{sessionID: s.id, enrolmentID: je.enrolmentID,
 				organisationID: je.organisationID, companyID: je.companyID, route: je.route, blocks: je.blocks, acquired: je.acquired})...)
+			row.Surveys = append(row.Surveys, syntheticSurveys(j.surveyRng, g.now, s.id, s.closedAt, je)...)
 		}
 		rows = append(rows, row)
 		if len(rows) == cap(rows) || i == len(j.sessions)-1 {

@@ -3,7 +3,6 @@ package service
 import (
 	"context"
 	"slices"
-	"time"
 
 	"cqp/internal/domain"
 	"cqp/internal/store"
@@ -57,7 +56,7 @@ func (s *Service) OutcomeSurveyStatistics(ctx context.Context, a domain.Actor, i
 		return out, err
 	}
 	q := s.store.Read()
-	f := store.SurveyFilter{Route: in.Route, TrainingOrganisationID: in.OrganisationID}
+	f := store.SurveyFilter{Year: in.Year, Route: in.Route, TrainingOrganisationID: in.OrganisationID}
 	if in.QualificationCode != "" {
 		quals, err := q.Qualifications(ctx)
 		if err != nil {
@@ -71,10 +70,6 @@ func (s *Service) OutcomeSurveyStatistics(ctx context.Context, a domain.Actor, i
 		if f.QualificationID == "" {
 			return out, domain.Errorf(domain.EINVALID, "Cette qualification n'existe pas : choisissez-en une dans la liste.")
 		}
-	}
-	if in.Year != 0 {
-		f.JudgedFrom = time.Date(in.Year, 1, 1, 0, 0, 0, 0, domain.Paris())
-		f.JudgedUntil = time.Date(in.Year+1, 1, 1, 0, 0, 0, 0, domain.Paris())
 	}
 	counts, err := q.SurveyCounts(ctx, f)
 	if err != nil {

@@ -37,7 +37,7 @@ func (q Q) InsertCandidatesBulk(ctx context.Context, rows []BulkCandidate, reaso
 		return err
 	}
 	// On PostgreSQL each INSERT of enrolments appended its step counts: one row per key again.
-	return q.foldStepCounts(ctx)
+	return q.foldCounts(ctx)
 }
 
 // multiInsert runs "INSERT INTO table (cols) VALUES (…), (…)" with one tuple per row, as many
@@ -126,6 +126,7 @@ type BulkJurySession struct {
 	Candidates []JuryCandidate // SessionID is the session's; Position and Outcome set
 	Acquired   []AcquiredBlock
 	Verdicts   []BlockVerdicts
+	Surveys    []OutcomeSurvey // the follow-up surveys sent since, with their answers
 }
 
 // InsertJurySessionsBulk inserts closed jury sessions, their invitations, their candidates with
@@ -155,8 +156,10 @@ func (q Q) InsertJurySessionsBulk(ctx context.Context, sessions []BulkJurySessio
 	var candidates []JuryCandidate
 	var acquired []AcquiredBlock
 	var verdicts []BlockVerdicts
+	var surveys []OutcomeSurvey
 	for _, s := range sessions {
 		verdicts = append(verdicts, s.Verdicts...)
+		surveys = append(surveys, s.Surveys...)
 		for _, m := range s.Members {
 			invitations = append(invitations, invitation{s.Session, m})
 		}
@@ -187,6 +190,21 @@ func (q Q) InsertJurySessionsBulk(ctx context.Context, sessions []BulkJurySessio
 	if err := q.InsertBlockVerdicts(ctx, verdicts); err != nil {
 		return err
 	}
+	if err := q.multiInsert(ctx, "outcome_surveys", []string{"id", "enrolment_id", "candidate_id", "session_id", "wave", "result_at",
+		"sent_at", "mailed", "expires_at", "reminded_at", "answered_at", "situation", "contract", "job_title", "company_name", "siret",
+		"helped", "source", "recorded_by", "recorded_by_name", "recorded_at"}, len(surveys), func(i int) []any {
+		o := surveys[i]
+		mailed := 0
+		if o.Mailed {
+			mailed = 1
+		}
+		return []any{o.ID, o.EnrolmentID, o.CandidateID, o.SessionID, o.Wave, o.ResultAt.UTC(), o.SentAt.UTC(), mailed,
+			o.ExpiresAt.UTC(), nullTime(o.RemindedAt), nullTime(o.AnsweredAt), string(o.Answer.Situation), string(o.Answer.Contract),
+			o.Answer.JobTitle, o.Answer.CompanyName, o.Answer.SIRET, string(o.Answer.Helped), string(o.Source), o.RecordedBy,
+			o.RecordedByName, nullTime(o.RecordedAt)}
+	}); err != nil {
+		return err
+	}
 	// Their results and agreement for the statistics, as CloseJurySession writes them, each year
 	// counted once.
 	var years, agreementYears []int
@@ -214,5 +232,9 @@ func (q Q) InsertJurySessionsBulk(ctx context.Context, sessions []BulkJurySessio
 	if err := q.countResultsByYear(ctx, years); err != nil {
 		return err
 	}
-	return q.countAgreementByYear(ctx, agreementYears)
+	if err := q.countAgreementByYear(ctx, agreementYears); err != nil {
+		return err
+	}
+	// On PostgreSQL each INSERT of surveys appended its counts: one row per key again.
+	return q.foldCounts(ctx)
 }

@@ -229,41 +229,41 @@ type SurveyCount struct {
 	Count     int
 }
 
-// SurveyFilter narrows the survey figures like the statistics page's filter: the judging
-// session's start in [JudgedFrom, JudgedUntil), the enrolment's qualification, route and
-// training organisation. Zero values do not filter.
+// SurveyFilter narrows the survey figures like the statistics page's filter: the year (in
+// Paris) of the judging session's start, the enrolment's qualification, route and training
+// organisation. Zero values do not filter.
 type SurveyFilter struct {
-	JudgedFrom, JudgedUntil time.Time
-	QualificationID         string
-	Route                   domain.Route
-	TrainingOrganisationID  string
+	Year                   int
+	QualificationID        string
+	Route                  domain.Route
+	TrainingOrganisationID string
 }
 
 // SurveyCounts counts the surveys by wave, situation and whether the CQP helped, for the
-// statistics page, in one GROUP BY: the jury filter bounds the judging session's start.
+// statistics page. It adds up the counters the writes of outcome_surveys keep (migration
+// 00042): on SQLite outcome_survey_counts, updated in place by triggers; on PostgreSQL the
+// rows its statement triggers append to outcome_survey_deltas, folded from time to time
+// (FoldCounts). ReferenceSurveyCounts, in the tests, counts the surveys themselves.
 func (q Q) SurveyCounts(ctx context.Context, f SurveyFilter) ([]SurveyCount, error) {
 	var a args
-	query := `SELECT o.wave, o.situation, o.helped, COUNT(*)
-		FROM outcome_surveys o
-		JOIN jury_sessions s ON s.id = o.session_id
-		JOIN enrolments e ON e.id = o.enrolment_id
-		WHERE 1 = 1`
-	if !f.JudgedFrom.IsZero() {
-		query += ` AND s.starts_at >= ` + a.add(f.JudgedFrom.UTC())
+	table := "outcome_survey_counts"
+	if q.dialect == Postgres {
+		table = "outcome_survey_deltas"
 	}
-	if !f.JudgedUntil.IsZero() {
-		query += ` AND s.starts_at < ` + a.add(f.JudgedUntil.UTC())
+	query := `SELECT c.wave, c.situation, c.helped, SUM(c.surveys) FROM ` + table + ` c WHERE 1 = 1`
+	if f.Year != 0 {
+		query += ` AND c.year = ` + a.add(f.Year)
 	}
 	if f.QualificationID != "" {
-		query += ` AND e.qualification_id = ` + a.add(f.QualificationID)
+		query += ` AND c.qualification_id = ` + a.add(f.QualificationID)
 	}
 	if f.Route != "" {
-		query += ` AND e.route = ` + a.add(string(f.Route))
+		query += ` AND c.route = ` + a.add(string(f.Route))
 	}
 	if f.TrainingOrganisationID != "" {
-		query += ` AND e.training_organisation_id = ` + a.add(f.TrainingOrganisationID)
+		query += ` AND c.training_organisation_id = ` + a.add(f.TrainingOrganisationID)
 	}
-	rows, err := q.db.QueryContext(ctx, query+` GROUP BY o.wave, o.situation, o.helped`, a...)
+	rows, err := q.db.QueryContext(ctx, query+` GROUP BY c.wave, c.situation, c.helped HAVING SUM(c.surveys) > 0`, a...)
 	if err != nil {
 		return nil, normalize(err)
 	}

@@ -171,7 +171,7 @@ func TestOutcomeSurveys(t *testing.T) {
 			if len(got) != 2 || got["employed_branch/yes"] != 1 || got["/"] != 1 {
 				t.Fatalf("got %v", got)
 			}
-			counts, _ = s.Read().SurveyCounts(ctx, store.SurveyFilter{JudgedFrom: closed.AddDate(1, 0, 0)})
+			counts, _ = s.Read().SurveyCounts(ctx, store.SurveyFilter{Year: closed.In(domain.Paris()).Year() + 1})
 			if len(counts) != 0 {
 				t.Errorf("a later year counted: %+v", counts)
 			}

@@ -244,7 +244,7 @@ func (q Q) OutcomesByOrganisation(ctx context.Context, f StatisticsFilter) ([]Ou
 // It adds up a few thousand rows instead of counting every enrolment: on SQLite the counters
 // the triggers on enrolments keep (enrolment_step_counts); on PostgreSQL, whose writers would
 // queue on shared counters, the rows its statement triggers append (enrolment_step_deltas:
-// + and − per qualification × OF × route × status), folded from time to time (FoldStepCounts).
+// + and − per qualification × OF × route × status), folded from time to time (FoldCounts).
 func (q Q) StepCounts(ctx context.Context, f StatisticsFilter) ([]EnrolmentCount, error) {
 	var a args
 	table := "enrolment_step_counts"

@@ -110,3 +110,43 @@ func (s *Store) MigrateDownTo(ctx context.Context, version int64) error {
 	_, err = p.DownTo(ctx, version)
 	return err
 }
+
+// ReferenceSurveyCounts counts the surveys by wave, situation and help from the surveys
+// themselves, joined to their judging session and enrolment, as the statistics page did
+// before the counters of migration 00042.
+func (q Q) ReferenceSurveyCounts(ctx context.Context, f SurveyFilter) ([]SurveyCount, error) {
+	var a args
+	query := `SELECT o.wave, o.situation, o.helped, COUNT(*)
+		FROM outcome_surveys o
+		JOIN jury_sessions s ON s.id = o.session_id
+		JOIN enrolments e ON e.id = o.enrolment_id
+		WHERE 1 = 1`
+	if f.Year != 0 {
+		query += ` AND ` + q.parisYear("s.starts_at") + ` = ` + a.add(f.Year)
+	}
+	if f.QualificationID != "" {
+		query += ` AND e.qualification_id = ` + a.add(f.QualificationID)
+	}
+	if f.Route != "" {
+		query += ` AND e.route = ` + a.add(string(f.Route))
+	}
+	if f.TrainingOrganisationID != "" {
+		query += ` AND COALESCE(e.training_organisation_id, '') = ` + a.add(f.TrainingOrganisationID)
+	}
+	rows, err := q.db.QueryContext(ctx, query+` GROUP BY o.wave, o.situation, o.helped`, a...)
+	if err != nil {
+		return nil, normalize(err)
+	}
+	defer rows.Close()
+	var out []SurveyCount
+	for rows.Next() {
+		var c SurveyCount
+		var situation, helped string
+		if err := rows.Scan(&c.Wave, &situation, &helped, &c.Count); err != nil {
+			return nil, normalize(err)
+		}
+		c.Situation, c.Helped = domain.SurveySituation(situation), domain.SurveyHelped(helped)
+		out = append(out, c)
+	}
+	return out, normalize(rows.Err())
+}

@@ -80,7 +80,7 @@ func TestStepCountsEqualTheEnrolments(t *testing.T) {
 		exec(t, s, `DELETE FROM enrolments WHERE id = $1`, ids[60]+"-again")
 		equalStepCounts(t, s, "after deletions")
 
-		if err := s.FoldStepCounts(ctx); err != nil {
+		if err := s.FoldCounts(ctx); err != nil {
 			t.Fatal(err)
 		}
 		folded(t, s, "after a fold")
@@ -166,7 +166,7 @@ func TestStepCountsConcurrentWriters(t *testing.T) {
 			return nil
 		})
 		if err == nil {
-			err = s.FoldStepCounts(ctx)
+			err = s.FoldCounts(ctx)
 		}
 		close(secondDone)
 		if err != nil {
@@ -210,7 +210,7 @@ func TestStepCountsConcurrentWriters(t *testing.T) {
 					return
 				default:
 				}
-				if err := s.FoldStepCounts(ctx); err != nil {
+				if err := s.FoldCounts(ctx); err != nil {
 					errs <- err
 					return
 				}
@@ -224,7 +224,7 @@ func TestStepCountsConcurrentWriters(t *testing.T) {
 			t.Error(err)
 		}
 		equalStepCounts(t, s, "after concurrent writers and folds")
-		if err := s.FoldStepCounts(ctx); err != nil {
+		if err := s.FoldCounts(ctx); err != nil {
 			t.Fatal(err)
 		}
 		folded(t, s, "after the last fold")

@@ -43,3 +43,23 @@ func (s *Store) strings(ctx context.Context, query string, args ...any) ([]strin
 	}
 	return out, normalize(rows.Err())
 }
+
+// SurveyDeltaRows counts the rows of outcome_survey_deltas and the keys whose sum is not zero
+// (PostgreSQL).
+func (s *Store) SurveyDeltaRows(ctx context.Context) (rows, keys int, err error) {
+	err = s.reader.QueryRowContext(ctx, `SELECT (SELECT COUNT(*) FROM outcome_survey_deltas),
+		(SELECT COUNT(*) FROM (SELECT 1 FROM outcome_survey_deltas
+			GROUP BY year, qualification_id, route, training_organisation_id, wave, situation, helped HAVING SUM(surveys) <> 0) k)`).Scan(&rows, &keys)
+	return rows, keys, normalize(err)
+}
+
+// SurveyIDs lists every outcome survey's id in order.
+func (s *Store) SurveyIDs(ctx context.Context) ([]string, error) {
+	return s.strings(ctx, `SELECT id FROM outcome_surveys ORDER BY id`)
+}
+
+// SurveyYears lists the years (in Paris) of the sessions that judged a surveyed enrolment.
+func (s *Store) SurveyYears(ctx context.Context) ([]string, error) {
+	return s.strings(ctx, `SELECT DISTINCT CAST(`+Q{dialect: s.dialect}.parisYear("js.starts_at")+` AS TEXT) FROM outcome_surveys o
+		JOIN jury_sessions js ON js.id = o.session_id ORDER BY 1`)
+}
