@@ -61,13 +61,17 @@ func (s *Service) WriteBilan(ctx context.Context, a domain.Actor, year int, w io
 	if err != nil {
 		return err
 	}
+	names, err := q.BilanNames(ctx, year)
+	if err != nil {
+		return err
+	}
 	// The rows are read by chunks of enrolments, bilanReaders at a time, while the workbook is
 	// written on this goroutine.
 	src.Candidates = func(each func(docs.BilanCandidate) error) error {
 		chunks := (len(ids) + bilanChunk - 1) / bilanChunk
 		return readChunks(ctx, chunks, bilanReaders, func(ctx context.Context, i int) ([]docs.BilanCandidate, error) {
 			rows := make([]docs.BilanCandidate, 0, bilanChunk)
-			err := q.BilanCandidates(ctx, year, ids[i*bilanChunk:min((i+1)*bilanChunk, len(ids))], func(c store.BilanCandidate) error {
+			err := q.BilanCandidates(ctx, year, names, ids[i*bilanChunk:min((i+1)*bilanChunk, len(ids))], func(c store.BilanCandidate) error {
 				rows = append(rows, bilanRow(c))
 				return nil
 			})

@@ -83,10 +83,71 @@ func (q Q) BilanEnrolmentIDs(ctx context.Context, year int) ([]string, error) {
 	return ids, normalize(rows.Err())
 }
 
+// BilanNames are what the bilan's rows name by id, read once for the whole bilan instead of
+// joined to every row: qualifications, training organisations, companies, and the year's
+// closed jury sessions. Those tables are small beside the enrolments, and each join was an
+// index lookup per row (docs/PERFORMANCE.md, « The annual bilan »).
+type BilanNames struct {
+	qualifications map[string][2]string // code, title
+	organisations  map[string]string
+	companies      map[string]string
+	sessions       map[string]BilanJury // the year's closed sessions: StartsAt and Place
+}
+
+// BilanNames reads the names the rows of the year's bilan refer to.
+func (q Q) BilanNames(ctx context.Context, year int) (BilanNames, error) {
+	from := time.Date(year, 1, 1, 0, 0, 0, 0, time.UTC)
+	n := BilanNames{qualifications: map[string][2]string{}, organisations: map[string]string{}, companies: map[string]string{},
+		sessions: map[string]BilanJury{}}
+	read := func(query string, scan func(rows *sql.Rows) error, args ...any) error {
+		rows, err := q.db.QueryContext(ctx, query, args...)
+		if err != nil {
+			return normalize(err)
+		}
+		defer rows.Close()
+		for rows.Next() {
+			if err := scan(rows); err != nil {
+				return normalize(err)
+			}
+		}
+		return normalize(rows.Err())
+	}
+	var id, a, b string
+	err := read(`SELECT id, code, title FROM qualifications`, func(rows *sql.Rows) error {
+		err := rows.Scan(&id, &a, &b)
+		n.qualifications[id] = [2]string{a, b}
+		return err
+	})
+	if err == nil {
+		err = read(`SELECT id, name FROM training_organisations`, func(rows *sql.Rows) error {
+			err := rows.Scan(&id, &a)
+			n.organisations[id] = a
+			return err
+		})
+	}
+	if err == nil {
+		err = read(`SELECT id, name FROM companies`, func(rows *sql.Rows) error {
+			err := rows.Scan(&id, &a)
+			n.companies[id] = a
+			return err
+		})
+	}
+	if err == nil {
+		err = read(`SELECT id, starts_at, place FROM jury_sessions WHERE status = 'closed' AND starts_at >= $1 AND starts_at < $2`,
+			func(rows *sql.Rows) error {
+				var j BilanJury
+				err := rows.Scan(&j.ID, &j.StartsAt, &j.Place)
+				n.sessions[j.ID] = j
+				return err
+			}, from, from.AddDate(1, 0, 0))
+	}
+	return n, err
+}
+
 // BilanCandidates calls each for the enrolments ids of the year (some of those
-// BilanEnrolmentIDs returned), by candidate number. Call it on Read(): the rows stream while
-// each runs.
-func (q Q) BilanCandidates(ctx context.Context, year int, ids []string, each func(BilanCandidate) error) error {
+// BilanEnrolmentIDs returned), by candidate number, naming what they refer to from names
+// (BilanNames of the same year). Call it on Read(): the rows stream while each runs.
+func (q Q) BilanCandidates(ctx context.Context, year int, names BilanNames, ids []string, each func(BilanCandidate) error) error {
 	if len(ids) == 0 {
 		return nil
 	}
@@ -108,32 +169,26 @@ func (q Q) BilanCandidates(ctx context.Context, year int, ids []string, each fun
 	if q.dialect == SQLite {
 		fromChunk = "CROSS JOIN"
 	}
+	// Each enrolment's judging session is the latest of the year's closed sessions that judged
+	// it (a rectification supersedes what it rectifies); names gives its date and place.
 	rows, err := q.db.QueryContext(ctx,
-		`WITH latest AS (
-		     SELECT jc2.enrolment_id AS enrolment_id, MAX(s2.starts_at) AS starts_at
-		     FROM jury_sessions s2 JOIN jury_candidates jc2 ON jc2.session_id = s2.id
-		     WHERE s2.status = 'closed' AND s2.starts_at >= $1 AND s2.starts_at < $2 AND jc2.enrolment_id IN `+in+`
-		     GROUP BY jc2.enrolment_id),
-		 yr AS MATERIALIZED (
+		`WITH yr AS MATERIALIZED (
 		     SELECT e.id AS id, e.candidate_id AS candidate_id, e.qualification_id AS qualification_id, c.number AS number,
-		            latest.starts_at AS starts_at, c.birth_name AS birth_name, c.used_name AS used_name, c.first_names AS first_names,
-		            e.route AS route, e.public AS public, e.status AS status, e.training_organisation_id AS organisation_id,
-		            e.company_id AS company_id, e.created_at AS created_at, e.blocks AS blocks,
+		            c.birth_name AS birth_name, c.used_name AS used_name, c.first_names AS first_names,
+		            e.route AS route, e.public AS public, e.status AS status, COALESCE(e.training_organisation_id, '') AS organisation_id,
+		            COALESCE(e.company_id, '') AS company_id, e.created_at AS created_at, e.blocks AS blocks,
+		            (SELECT jc.session_id FROM jury_candidates jc JOIN jury_sessions s ON s.id = jc.session_id
+		             WHERE jc.enrolment_id = e.id AND s.status = 'closed' AND s.starts_at >= $1 AND s.starts_at < $2
+		             ORDER BY s.starts_at DESC, s.id DESC LIMIT 1) AS session_id,
 		            (SELECT MAX(ora.starts_at) FROM orals ora WHERE ora.enrolment_id = e.id) AS evaluated_at
 		     FROM enrolments e
 		     JOIN candidates c ON c.id = e.candidate_id
-		     LEFT JOIN latest ON latest.enrolment_id = e.id
 		     WHERE e.id IN `+in+`)
-		 SELECT 0 AS kind, yr.number, yr.id, yr.birth_name, yr.used_name, yr.first_names, qu.code, qu.title, yr.route, yr.public, yr.status,
-		        COALESCE(o.name, ''), COALESCE(co.name, ''), yr.created_at, yr.blocks,
-		        COALESCE(s.id, ''), s.starts_at, COALESCE(s.place, ''), COALESCE(jc.outcome, ''), '' AS sub1, '' AS sub2, yr.evaluated_at
+		 SELECT 0 AS kind, yr.number, yr.id, yr.birth_name, yr.used_name, yr.first_names, yr.qualification_id, '' AS sub0, yr.route, yr.public, yr.status,
+		        yr.organisation_id, yr.company_id, yr.created_at, yr.blocks,
+		        COALESCE(yr.session_id, ''), NULL AS jury_at, '' AS place, COALESCE(jc.outcome, ''), '' AS sub1, '' AS sub2, yr.evaluated_at
 		 FROM yr
-		 JOIN qualifications qu ON qu.id = yr.qualification_id
-		 LEFT JOIN training_organisations o ON o.id = yr.organisation_id
-		 LEFT JOIN companies co ON co.id = yr.company_id
-		 LEFT JOIN jury_sessions s ON s.starts_at = yr.starts_at AND s.status = 'closed'
-		       AND s.id IN (SELECT session_id FROM jury_candidates WHERE enrolment_id = yr.id)
-		 LEFT JOIN jury_candidates jc ON jc.session_id = s.id AND jc.enrolment_id = yr.id
+		 LEFT JOIN jury_candidates jc ON jc.session_id = yr.session_id AND jc.enrolment_id = yr.id
 		 UNION ALL
 		 SELECT 1, yr.number, yr.id, ab.block_code, ab.session_id, ab.acquired_on, src.route, ab.enrolment_id, '', '', '',
 		        '', '', NULL, '', '', NULL, '', '', '', '', NULL
@@ -173,10 +228,15 @@ func (q Q) BilanCandidates(ctx context.Context, year int, ids []string, each fun
 					return err
 				}
 			}
+			qu := names.qualifications[d]
 			cur, have = BilanCandidate{EnrolmentID: id, CandidateNumber: number, BirthName: a, UsedName: b, FirstNames: c,
-				QualificationCode: d, QualificationTitle: e, Route: domain.Route(f), Public: domain.Public(g),
-				Status: domain.EnrolmentStatus(h), Organisation: org, Company: co, EnrolledAt: enrolled.Time,
-				Blocks: strings.Fields(blocks), SessionID: sessionID, JuryDate: timePtr(jury), JuryPlace: place, EvaluatedAt: evaluated.t, Outcome: outcome}, true
+				QualificationCode: qu[0], QualificationTitle: qu[1], Route: domain.Route(f), Public: domain.Public(g),
+				Status: domain.EnrolmentStatus(h), Organisation: names.organisations[org], Company: names.companies[co], EnrolledAt: enrolled.Time,
+				Blocks: strings.Fields(blocks), SessionID: sessionID, EvaluatedAt: evaluated.t, Outcome: outcome}, true
+			if js, ok := names.sessions[sessionID]; ok {
+				at := js.StartsAt
+				cur.JuryDate, cur.JuryPlace = &at, js.Place
+			}
 		case 1:
 			if n := len(cur.Acquired); n > 0 && cur.Acquired[n-1].BlockCode == a {
 				continue // acquired twice on two enrolments: the first award counts

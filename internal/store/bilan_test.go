@@ -60,7 +60,7 @@ func TestBilanReadsTheYearsEnrolmentsAndClosedSessions(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if err := s.Read().BilanCandidates(ctx, year, ids, func(c store.BilanCandidate) error {
+			if err := s.Read().BilanCandidates(ctx, year, bilanNames(t, s, year), ids, func(c store.BilanCandidate) error {
 				out = append(out, c)
 				return nil
 			}); err != nil {
@@ -96,7 +96,7 @@ func TestBilanReadsTheYearsEnrolmentsAndClosedSessions(t *testing.T) {
 		})
 		t.Run("a chunk of the year's enrolments reads those alone, whole", func(t *testing.T) {
 			var got []store.BilanCandidate
-			if err := s.Read().BilanCandidates(ctx, 2026, []string{"e2", "e3"}, func(c store.BilanCandidate) error {
+			if err := s.Read().BilanCandidates(ctx, 2026, bilanNames(t, s, 2026), []string{"e2", "e3"}, func(c store.BilanCandidate) error {
 				got = append(got, c)
 				return nil
 			}); err != nil {
@@ -115,4 +115,14 @@ func TestBilanReadsTheYearsEnrolmentsAndClosedSessions(t *testing.T) {
 			}
 		})
 	})
+}
+
+// bilanNames reads the names of a year's bilan.
+func bilanNames(t *testing.T, s *store.Store, year int) store.BilanNames {
+	t.Helper()
+	n, err := s.Read().BilanNames(context.Background(), year)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return n
 }
