@@ -71,7 +71,7 @@ func (s *Service) WriteBilan(ctx context.Context, a domain.Actor, year int, w io
 		chunks := (len(ids) + bilanChunk - 1) / bilanChunk
 		return readChunks(ctx, chunks, bilanReaders, func(ctx context.Context, i int) ([]docs.BilanCandidate, error) {
 			rows := make([]docs.BilanCandidate, 0, bilanChunk)
-			err := q.BilanCandidates(ctx, year, names, ids[i*bilanChunk:min((i+1)*bilanChunk, len(ids))], func(c store.BilanCandidate) error {
+			err := q.BilanCandidates(ctx, names, ids[i*bilanChunk:min((i+1)*bilanChunk, len(ids))], func(c store.BilanCandidate) error {
 				rows = append(rows, bilanRow(c))
 				return nil
 			})

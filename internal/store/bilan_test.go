@@ -60,7 +60,7 @@ func TestBilanReadsTheYearsEnrolmentsAndClosedSessions(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if err := s.Read().BilanCandidates(ctx, year, bilanNames(t, s, year), ids, func(c store.BilanCandidate) error {
+			if err := s.Read().BilanCandidates(ctx, bilanNames(t, s, year), ids, func(c store.BilanCandidate) error {
 				out = append(out, c)
 				return nil
 			}); err != nil {
@@ -96,7 +96,7 @@ func TestBilanReadsTheYearsEnrolmentsAndClosedSessions(t *testing.T) {
 		})
 		t.Run("a chunk of the year's enrolments reads those alone, whole", func(t *testing.T) {
 			var got []store.BilanCandidate
-			if err := s.Read().BilanCandidates(ctx, 2026, bilanNames(t, s, 2026), []string{"e2", "e3"}, func(c store.BilanCandidate) error {
+			if err := s.Read().BilanCandidates(ctx, bilanNames(t, s, 2026), []string{"e2", "e3"}, func(c store.BilanCandidate) error {
 				got = append(got, c)
 				return nil
 			}); err != nil {
@@ -112,6 +112,39 @@ func TestBilanReadsTheYearsEnrolmentsAndClosedSessions(t *testing.T) {
 			if err != nil || len(j) != 1 || j[0].ID != "s1" || j[0].Candidates != 1 || j[0].Partial != 1 || j[0].Certified != 0 ||
 				!j[0].StartsAt.Equal(june) || j[0].Place != "Paris s1" {
 				t.Fatalf("juries %+v %v", j, err)
+			}
+		})
+		t.Run("a later session closed in the year supersedes an earlier one; one closed the next year does not", func(t *testing.T) {
+			for _, js := range []struct {
+				id, outcome string
+				at          time.Time
+			}{{"s4", "certified", june.AddDate(0, 3, 0)}, {"s5", "not_certified", june.AddDate(1, 0, 0)}} {
+				if err := s.Write(ctx, func(q store.Q) error {
+					if err := q.CreateJurySession(ctx, store.JurySession{ID: js.id, BranchID: "b1", StartsAt: js.at, Place: "Paris " + js.id,
+						Quorum: 4, Status: store.JuryPlanned, CreatedAt: t0}); err != nil {
+						return err
+					}
+					if err := q.AddJuryCandidate(ctx, js.id, "e2"); err != nil {
+						return err
+					}
+					if err := q.SetJurySessionStatus(ctx, js.id, store.JuryPlanned, store.JuryDeliberating); err != nil {
+						return err
+					}
+					if err := q.SetJuryOutcome(ctx, js.id, "e2", js.outcome); err != nil {
+						return err
+					}
+					return q.CloseJurySession(ctx, js.id, "{}", js.at, "u-bruno")
+				}); err != nil {
+					t.Fatal(err)
+				}
+			}
+			got := read(t, 2026)
+			if len(got) != 3 || got[1].EnrolmentID != "e2" || got[1].SessionID != "s4" || got[1].Outcome != "certified" ||
+				got[1].JuryPlace != "Paris s4" || got[1].JuryDate == nil || !got[1].JuryDate.Equal(june.AddDate(0, 3, 0)) {
+				t.Fatalf("2026: %+v", got)
+			}
+			if got := read(t, 2027); len(got) != 1 || got[0].SessionID != "s5" || got[0].Outcome != "not_certified" {
+				t.Fatalf("2027: %+v", got)
 			}
 		})
 	})

@@ -80,7 +80,11 @@ func Open(ctx context.Context, o Options) (*Store, error) {
 		w.Close()
 		return nil, fmt.Errorf("open sqlite database %s: %w", o.SQLitePath, err)
 	}
-	r, err := sql.Open("sqlite", "file:"+o.SQLitePath+"?"+pragmas+"&_pragma=query_only(1)")
+	// The readers map the file (up to SQLite's own ceiling of 2 GiB in this build) instead of
+	// copying each page in with a read system call: long reads such as the bilan's look up
+	// pages all over the file, and those calls were a sixth of its CPU (docs/PERFORMANCE.md).
+	// The writer keeps ordinary reads and writes.
+	r, err := sql.Open("sqlite", "file:"+o.SQLitePath+"?"+pragmas+"&_pragma=query_only(1)&_pragma=mmap_size(2147418112)")
 	if err != nil {
 		w.Close()
 		return nil, fmt.Errorf("open sqlite: %w", err)

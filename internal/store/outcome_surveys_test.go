@@ -183,7 +183,7 @@ func TestOutcomeSurveys(t *testing.T) {
 
 		t.Run("the bilan carries the surveys of each enrolment in its one stream", func(t *testing.T) {
 			var e1 store.BilanCandidate
-			if err := s.Read().BilanCandidates(ctx, 2026, bilanNames(t, s, 2026), []string{"e1"}, func(c store.BilanCandidate) error {
+			if err := s.Read().BilanCandidates(ctx, bilanNames(t, s, 2026), []string{"e1"}, func(c store.BilanCandidate) error {
 				if c.EnrolmentID == "e1" {
 					e1 = c
 				}
