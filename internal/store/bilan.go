@@ -61,14 +61,14 @@ type BilanSurvey struct {
 func (q Q) BilanEnrolmentIDs(ctx context.Context, year int) ([]string, error) {
 	from := time.Date(year, 1, 1, 0, 0, 0, 0, time.UTC)
 	rows, err := q.db.QueryContext(ctx,
-		`SELECT e.id
-		 FROM (SELECT id FROM enrolments WHERE created_at >= $1 AND created_at < $2
+		`SELECT picked.id
+		 FROM (SELECT id, candidate_id FROM enrolments WHERE created_at >= $1 AND created_at < $2
 		       UNION
-		       SELECT jc.enrolment_id FROM jury_sessions s JOIN jury_candidates jc ON jc.session_id = s.id
+		       SELECT e.id, e.candidate_id FROM jury_sessions s JOIN jury_candidates jc ON jc.session_id = s.id
+		       JOIN enrolments e ON e.id = jc.enrolment_id
 		       WHERE s.status = 'closed' AND s.starts_at >= $1 AND s.starts_at < $2) picked
-		 JOIN enrolments e ON e.id = picked.id
-		 JOIN candidates c ON c.id = e.candidate_id
-		 ORDER BY c.number, e.id`, from, from.AddDate(1, 0, 0))
+		 JOIN candidates c ON c.id = picked.candidate_id
+		 ORDER BY c.number, picked.id`, from, from.AddDate(1, 0, 0))
 	if err != nil {
 		return nil, normalize(err)
 	}
