@@ -126,7 +126,8 @@ func sameKind(t *testing.T, target storetest.Target) storetest.Target {
 }
 
 // insertOlderDocument stores a document as issued before issuing required a confirmed
-// framework: its titles include placeholder wording and its framework still flags them.
+// framework: its titles include placeholder wording and its framework still flags them. Its
+// holder and branch hold the characters HTML and JSON escape.
 func insertOlderDocument(t *testing.T, w *servicetest.World, code string) {
 	t.Helper()
 	ctx := context.Background()
@@ -141,8 +142,8 @@ func insertOlderDocument(t *testing.T, w *servicetest.World, code string) {
 			return err
 		}
 		_, err = q.InsertCertificate(ctx, store.Certificate{ID: "old-cert", Number: "COURTAGE-2026-000001", Kind: store.KindAttestation,
-			VerificationCode: code, EnrolmentID: w.EnrolmentA, CandidateID: w.CandidateA, SessionID: "old", HolderName: "Éloïse LEFÈVRE",
-			HolderBirthDate: domain.NewDate(1995, 3, 14), BranchName: "Courtage", QualificationCode: "CC", QualificationTitle: "Chargé de clientèle",
+			VerificationCode: code, EnrolmentID: w.EnrolmentA, CandidateID: w.CandidateA, SessionID: "old", HolderName: `Éloïse D'ARTAGNAN "<&>"`,
+			HolderBirthDate: domain.NewDate(1995, 3, 14), BranchName: "Courtage & <Cie>", QualificationCode: "CC", QualificationTitle: "Chargé de clientèle",
 			RNCP: "RNCP12345",
 			Blocks: []store.CertificateBlock{{Code: "BC3", Title: "Gérer la relation clientèle <& « »>"},
 				{Code: "OPT1", Title: "Bloc optionnel 1 — à compléter par la branche"}},
