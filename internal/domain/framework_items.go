@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"reflect"
 	"strings"
+	"unicode"
 )
 
 // FrameworkItemKind is the kind of a framework item that may be flagged to confirm.
@@ -206,9 +207,34 @@ func ReadsAsPlaceholder(s string) bool {
 	return false
 }
 
+// foldForPlaceholder writes s in lower case, à and é, è, ê without their accents, the typographic
+// apostrophe as a straight one and every run of spaces as one space, without spaces at either
+// end. It is one pass and one allocation: the public verification folds every title it shows.
 func foldForPlaceholder(s string) string {
-	r := strings.NewReplacer("à", "a", "é", "e", "è", "e", "ê", "e", "’", "'", "\u00a0", " ")
-	return strings.Join(strings.Fields(r.Replace(strings.ToLower(s))), " ")
+	var b strings.Builder
+	b.Grow(len(s))
+	space := false // spaces were skipped since the last character written
+	for _, r := range s {
+		r = unicode.ToLower(r)
+		switch r {
+		case 'à':
+			r = 'a'
+		case 'é', 'è', 'ê':
+			r = 'e'
+		case '’':
+			r = '\''
+		}
+		if unicode.IsSpace(r) {
+			space = true
+			continue
+		}
+		if space && b.Len() > 0 {
+			b.WriteByte(' ')
+		}
+		space = false
+		b.WriteRune(r)
+	}
+	return b.String()
 }
 
 // PublicTitle is the title a public page may print for an item: its title once the branch

@@ -2,6 +2,7 @@ package domain
 
 import (
 	"slices"
+	"strings"
 	"testing"
 )
 
@@ -169,4 +170,23 @@ func TestReadsAsPlaceholder(t *testing.T) {
 		PublicTitle("Gérer la relation clientèle", false) != "Gérer la relation clientèle" {
 		t.Error("PublicTitle prints a title still to confirm or placeholder wording")
 	}
+}
+
+// foldWithReplacer is how foldForPlaceholder was first written, plain and slower: the fold
+// must give the same text.
+func foldWithReplacer(s string) string {
+	r := strings.NewReplacer("à", "a", "é", "e", "è", "e", "ê", "e", "’", "'", "\u00a0", " ")
+	return strings.Join(strings.Fields(r.Replace(strings.ToLower(s))), " ")
+}
+
+func FuzzFoldForPlaceholderIsTheReplacersFold(f *testing.F) {
+	for _, s := range []string{"", " ", "Bloc optionnel 1 — à compléter par la branche", "  BLOC\u00a0OPTIONNEL —\tÀ COMPLÉTER  ",
+		"Texte d’attente", "ÊTRE È É", "\xff\xfe invalid", "İstanbul ǅ ẞ", "a\u2028b\u0085c"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		if got, want := foldForPlaceholder(s), foldWithReplacer(s); got != want {
+			t.Fatalf("foldForPlaceholder(%q) = %q, want %q", s, got, want)
+		}
+	})
 }
