@@ -172,7 +172,7 @@ func TestReadsAsPlaceholder(t *testing.T) {
 	}
 }
 
-// foldWithReplacer is how foldForPlaceholder was first written, plain and slower: the fold
+// foldWithReplacer is how the fold for placeholder wording was first written, plain and slower: the fold
 // must give the same text.
 func foldWithReplacer(s string) string {
 	r := strings.NewReplacer("à", "a", "é", "e", "è", "e", "ê", "e", "’", "'", "\u00a0", " ")
@@ -185,8 +185,14 @@ func FuzzFoldForPlaceholderIsTheReplacersFold(f *testing.F) {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
-		if got, want := foldForPlaceholder(s), foldWithReplacer(s); got != want {
-			t.Fatalf("foldForPlaceholder(%q) = %q, want %q", s, got, want)
+		if got, want := string(appendFoldForPlaceholder([]byte("kept "), s)), "kept "+foldWithReplacer(s); got != want {
+			t.Fatalf("appendFoldForPlaceholder(%q) = %q, want %q", s, got, want)
 		}
 	})
+}
+
+func TestReadingAShortTitleAsPlaceholderAllocatesNothing(t *testing.T) {
+	if n := testing.AllocsPerRun(100, func() { ReadsAsPlaceholder("Bloc optionnel 1 — à compléter par la branche") }); n != 0 {
+		t.Errorf("%v allocations", n)
+	}
 }
