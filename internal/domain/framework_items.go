@@ -1,9 +1,11 @@
 package domain
 
 import (
+	"bytes"
 	"fmt"
 	"reflect"
-	"strings"
+	"unicode"
+	"unicode/utf8"
 )
 
 // FrameworkItemKind is the kind of a framework item that may be flagged to confirm.
@@ -197,18 +199,43 @@ var placeholderWordings = []string{"a completer", "texte d'attente"}
 // own: it contains « à compléter » or « texte d'attente », whatever the case, the accents or
 // the apostrophe. Such a text is never printed on a document and cannot be confirmed as is.
 func ReadsAsPlaceholder(s string) bool {
-	folded := foldForPlaceholder(s)
+	var buf [256]byte // titles fit: folding them allocates nothing
+	folded := appendFoldForPlaceholder(buf[:0], s)
 	for _, w := range placeholderWordings {
-		if strings.Contains(folded, w) {
+		if bytes.Contains(folded, []byte(w)) {
 			return true
 		}
 	}
 	return false
 }
 
-func foldForPlaceholder(s string) string {
-	r := strings.NewReplacer("à", "a", "é", "e", "è", "e", "ê", "e", "’", "'", "\u00a0", " ")
-	return strings.Join(strings.Fields(r.Replace(strings.ToLower(s))), " ")
+// appendFoldForPlaceholder appends to dst s in lower case, à and é, è, ê without their
+// accents, the typographic apostrophe as a straight one and every run of spaces as one space,
+// without spaces at either end. The public verification folds every title it shows.
+func appendFoldForPlaceholder(dst []byte, s string) []byte {
+	start := len(dst)
+	space := false // spaces were skipped since the last character written
+	for _, r := range s {
+		r = unicode.ToLower(r)
+		switch r {
+		case 'à':
+			r = 'a'
+		case 'é', 'è', 'ê':
+			r = 'e'
+		case '’':
+			r = '\''
+		}
+		if unicode.IsSpace(r) {
+			space = true
+			continue
+		}
+		if space && len(dst) > start {
+			dst = append(dst, ' ')
+		}
+		space = false
+		dst = utf8.AppendRune(dst, r)
+	}
+	return dst
 }
 
 // PublicTitle is the title a public page may print for an item: its title once the branch

@@ -2,6 +2,7 @@ package domain
 
 import (
 	"slices"
+	"strings"
 	"testing"
 )
 
@@ -168,5 +169,30 @@ func TestReadsAsPlaceholder(t *testing.T) {
 	if PublicTitle("Gérer la relation clientèle", true) != "" || PublicTitle("Bloc optionnel 1 — à compléter par la branche", false) != "" ||
 		PublicTitle("Gérer la relation clientèle", false) != "Gérer la relation clientèle" {
 		t.Error("PublicTitle prints a title still to confirm or placeholder wording")
+	}
+}
+
+// foldWithReplacer is how the fold for placeholder wording was first written, plain and slower: the fold
+// must give the same text.
+func foldWithReplacer(s string) string {
+	r := strings.NewReplacer("à", "a", "é", "e", "è", "e", "ê", "e", "’", "'", "\u00a0", " ")
+	return strings.Join(strings.Fields(r.Replace(strings.ToLower(s))), " ")
+}
+
+func FuzzFoldForPlaceholderIsTheReplacersFold(f *testing.F) {
+	for _, s := range []string{"", " ", "Bloc optionnel 1 — à compléter par la branche", "  BLOC\u00a0OPTIONNEL —\tÀ COMPLÉTER  ",
+		"Texte d’attente", "ÊTRE È É", "\xff\xfe invalid", "İstanbul ǅ ẞ", "a\u2028b\u0085c"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		if got, want := string(appendFoldForPlaceholder([]byte("kept "), s)), "kept "+foldWithReplacer(s); got != want {
+			t.Fatalf("appendFoldForPlaceholder(%q) = %q, want %q", s, got, want)
+		}
+	})
+}
+
+func TestReadingAShortTitleAsPlaceholderAllocatesNothing(t *testing.T) {
+	if n := testing.AllocsPerRun(100, func() { ReadsAsPlaceholder("Bloc optionnel 1 — à compléter par la branche") }); n != 0 {
+		t.Errorf("%v allocations", n)
 	}
 }

@@ -148,8 +148,7 @@ func (s *Service) VerifyCertificate(ctx context.Context, code, ip string) (Verif
 	if !ok {
 		return Verification{}, domain.Errorf(domain.ENOTFOUND, "%s", malformedCodeMessage)
 	}
-	r := s.store.Read()
-	c, err := r.CertificateByCode(ctx, normalized)
+	c, err := s.store.Read().PublicCertificateByCode(ctx, normalized)
 	if err != nil {
 		if domain.ErrorCode(err) == domain.ENOTFOUND {
 			return Verification{}, domain.Errorf(domain.ENOTFOUND,
@@ -159,48 +158,55 @@ func (s *Service) VerifyCertificate(ctx context.Context, code, ip string) (Verif
 		return Verification{}, err
 	}
 	v := Verification{Code: c.VerificationCode, Number: c.Number, Kind: c.Kind, HolderName: c.HolderName, BranchName: c.BranchName,
-		QualificationCode: c.QualificationCode, QualificationTitle: c.QualificationTitle, RNCP: c.RNCP, BlockCode: c.BlockCode, Blocks: c.Blocks,
-		AwardedOn: c.AwardedOn, Revoked: c.Revoked()}
+		QualificationCode: c.QualificationCode, RNCP: c.RNCP, BlockCode: c.BlockCode, AwardedOn: c.AwardedOn, Revoked: c.RevokedAt != nil}
 	if c.RevokedAt != nil {
 		v.RevokedOn = domain.DateOf(*c.RevokedAt)
 	}
-	if err := publicWording(ctx, r, c, &v); err != nil {
-		return Verification{}, err
-	}
+	publicWording(c, &v)
 	return v, nil
 }
 
 // publicWording blanks, in what the public page shows of a document, every title its
 // framework version still flags to confirm or that reads as placeholder wording: the page then
 // shows the code alone. Documents issued since issuing requires a confirmed framework never
-// hold one; a document issued before may, and the public page does not print it.
-func publicWording(ctx context.Context, r store.Q, c store.Certificate, v *Verification) error {
-	flagged := map[string]bool{}
-	competenceFlagged := map[[2]string]bool{} // block, competence
-	qualificationFlagged := false
-	fw, err := r.FlaggedFrameworkOf(ctx, c.EnrolmentID)
-	switch {
-	case err == nil && fw != nil:
-		qualificationFlagged = fw.Qualification.ToConfirm
-		for _, b := range fw.Blocks {
-			flagged[b.Code] = b.ToConfirm
-			for _, c := range b.Competences {
-				competenceFlagged[[2]string{b.Code, c.Code}] = c.ToConfirm
-			}
-		}
-	case err != nil && domain.ErrorCode(err) != domain.ENOTFOUND:
-		return err
+// hold one; a document issued before may, and the public page does not print it. The
+// document's blocks are the verification's own, so their titles are blanked in place.
+func publicWording(c store.PublicCertificate, v *Verification) {
+	fw := c.Flagged
+	if fw == nil {
+		fw = &domain.Framework{}
 	}
-	v.QualificationTitle = domain.PublicTitle(c.QualificationTitle, qualificationFlagged)
-	v.Blocks = make([]store.CertificateBlock, len(c.Blocks))
-	for i, b := range c.Blocks {
-		v.Blocks[i] = store.CertificateBlock{Code: b.Code, Title: domain.PublicTitle(b.Title, flagged[b.Code])}
-		for _, c := range b.Competences {
-			v.Blocks[i].Competences = append(v.Blocks[i].Competences, store.CertificateCompetence{Code: c.Code,
-				Title: domain.PublicTitle(c.Title, competenceFlagged[[2]string{b.Code, c.Code}])})
+	v.QualificationTitle = domain.PublicTitle(c.QualificationTitle, fw.Qualification.ToConfirm)
+	for i := range c.Blocks {
+		b := &c.Blocks[i]
+		fb := flaggedBlock(fw, b.Code)
+		b.Title = domain.PublicTitle(b.Title, fb != nil && fb.ToConfirm)
+		for j := range b.Competences {
+			comp := &b.Competences[j]
+			comp.Title = domain.PublicTitle(comp.Title, fb != nil && flaggedCompetence(fb, comp.Code))
+		}
+	}
+	v.Blocks = c.Blocks
+}
+
+// flaggedBlock is the framework's block with a code, nil when it has none.
+func flaggedBlock(fw *domain.Framework, code string) *domain.Block {
+	for i := range fw.Blocks {
+		if fw.Blocks[i].Code == code {
+			return &fw.Blocks[i]
 		}
 	}
 	return nil
+}
+
+// flaggedCompetence reports whether a block's competence with a code is flagged to confirm.
+func flaggedCompetence(b *domain.Block, code string) bool {
+	for _, c := range b.Competences {
+		if c.Code == code {
+			return c.ToConfirm
+		}
+	}
+	return false
 }
 
 // VerificationURL is the public address of a document's verification page, printed and put

@@ -273,6 +273,64 @@ func (q Q) CertificateByCode(ctx context.Context, code string) (Certificate, err
 	return q.oneCertificate(ctx, `c.verification_code = $1`, code)
 }
 
+// PublicCertificate is what the public verification reads of a document: what anyone may
+// learn of it (never who issued or revoked it, why, its signatories nor its holder's birth
+// date), and the items its framework version still flags to confirm.
+type PublicCertificate struct {
+	Number             string
+	Kind               CertificateKind
+	VerificationCode   string
+	HolderName         string
+	BranchName         string
+	QualificationCode  string
+	QualificationTitle string
+	RNCP               string
+	BlockCode          string
+	Blocks             []CertificateBlock
+	AwardedOn          domain.Date
+	RevokedAt          *time.Time
+	// Flagged is the framework version the document's enrolment follows when it still flags
+	// items to confirm; nil when it flags none or the enrolment is gone.
+	Flagged *domain.Framework
+}
+
+// PublicCertificateByCode returns what the public verification shows of the document with a
+// normalised verification code, ENOTFOUND when none has it. It is one query, without the
+// users who issued or revoked it, and a framework version with nothing to confirm is not
+// read: anyone may ask it, 30 times a minute from each address.
+func (q Q) PublicCertificateByCode(ctx context.Context, code string) (PublicCertificate, error) {
+	var (
+		c                                       PublicCertificate
+		kind, blocks, awarded, frameworkID, def string
+		revoked                                 sql.NullTime
+	)
+	err := q.db.QueryRowContext(ctx, `SELECT c.number, c.kind, c.verification_code, c.holder_name, c.branch_name,
+		c.qualification_code, c.qualification_title, c.rncp, c.block_code, c.blocks, c.awarded_on, c.revoked_at,
+		COALESCE(f.id, ''), CASE WHEN f.to_confirm_count > 0 THEN f.definition ELSE '' END
+		FROM certificates c
+		LEFT JOIN enrolments e ON e.id = c.enrolment_id
+		LEFT JOIN frameworks f ON f.id = e.framework_id
+		WHERE c.verification_code = $1`, code).Scan(&c.Number, &kind, &c.VerificationCode, &c.HolderName, &c.BranchName,
+		&c.QualificationCode, &c.QualificationTitle, &c.RNCP, &c.BlockCode, &blocks, &awarded, &revoked, &frameworkID, &def)
+	if errors.Is(err, sql.ErrNoRows) {
+		return PublicCertificate{}, domain.Errorf(domain.ENOTFOUND, "Certificat ou attestation introuvable.")
+	}
+	if err != nil {
+		return PublicCertificate{}, normalize(err)
+	}
+	c.Kind, c.AwardedOn, c.RevokedAt = CertificateKind(kind), parseDate(awarded), timePtr(revoked)
+	if err := json.Unmarshal([]byte(blocks), &c.Blocks); err != nil {
+		return PublicCertificate{}, fmt.Errorf("decode blocks of certificate %s: %w", c.Number, err)
+	}
+	if def != "" {
+		c.Flagged = new(domain.Framework)
+		if err := json.Unmarshal([]byte(def), c.Flagged); err != nil {
+			return PublicCertificate{}, fmt.Errorf("decode framework %s: %w", frameworkID, err)
+		}
+	}
+	return c, nil
+}
+
 // Certificate statuses a list may be narrowed to.
 const (
 	CertificateValid   = "valid"

@@ -177,6 +177,41 @@ func TestCertificateStore(t *testing.T) {
 			}
 		})
 
+		t.Run("the public verification reads what anyone may learn, and its framework only when it flags items", func(t *testing.T) {
+			public := store.PublicCertificate{Number: want.Number, Kind: want.Kind, VerificationCode: want.VerificationCode,
+				HolderName: want.HolderName, BranchName: want.BranchName, QualificationCode: want.QualificationCode,
+				QualificationTitle: want.QualificationTitle, RNCP: want.RNCP, BlockCode: want.BlockCode, Blocks: want.Blocks, AwardedOn: want.AwardedOn}
+			fw, err := s.Read().Framework(ctx, "f1")
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, flags := range []int{0, 2} {
+				if err := s.ExecRaw(ctx, `UPDATE frameworks SET to_confirm_count = $1 WHERE id = 'f1'`, flags); err != nil {
+					t.Fatal(err)
+				}
+				got, err := s.Read().PublicCertificateByCode(ctx, "ACDEFGHJKMNP")
+				if err != nil {
+					t.Fatal(err)
+				}
+				if flags > 0 && (got.Flagged == nil || fmt.Sprintf("%+v", *got.Flagged) != fmt.Sprintf("%+v", fw.Framework)) {
+					t.Errorf("%d items to confirm: framework %+v", flags, got.Flagged)
+				}
+				if flags == 0 && got.Flagged != nil {
+					t.Errorf("nothing to confirm, yet the framework is read")
+				}
+				got.Flagged = nil
+				if fmt.Sprintf("%+v", got) != fmt.Sprintf("%+v", public) {
+					t.Errorf("got  %+v\nwant %+v", got, public)
+				}
+			}
+			if err := s.ExecRaw(ctx, `UPDATE frameworks SET to_confirm_count = $1 WHERE id = 'f1'`, fw.ToConfirmCount); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := s.Read().PublicCertificateByCode(ctx, "ACDEFGHJKMNQ"); domain.ErrorCode(err) != domain.ENOTFOUND {
+				t.Errorf("unknown code: %v", err)
+			}
+		})
+
 		t.Run("a document's first PDF is kept, and stays", func(t *testing.T) {
 			keep := func(pdf string) error {
 				return write(func(q store.Q) error { return q.KeepCertificatePDF(ctx, "cert1", []byte(pdf)) })
@@ -294,6 +329,9 @@ func TestCertificateStore(t *testing.T) {
 			c, err := s.Read().Certificate(ctx, "cert2")
 			if err != nil || !c.Revoked() || !c.RevokedAt.Equal(at) || c.RevokedReason != "Fraude établie" || c.RevokedByName != "Titulaire" {
 				t.Fatalf("revoked %+v, %v", c, err)
+			}
+			if p, err := s.Read().PublicCertificateByCode(ctx, "ACDEFGHJKMNR"); err != nil || p.RevokedAt == nil || !p.RevokedAt.Equal(at) {
+				t.Fatalf("the public verification of a revoked document %+v, %v", p, err)
 			}
 			if err := write(func(q store.Q) error { return q.RevokeCertificate(ctx, "cert2", at, "cu-holder", "encore") }); domain.ErrorCode(err) != domain.ECONFLICT {
 				t.Fatalf("second revocation: %v", err)

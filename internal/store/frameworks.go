@@ -233,28 +233,3 @@ func (q Q) LatestFrameworks(ctx context.Context) ([]FrameworkRecord, error) {
 		WHERE f.version = (SELECT MAX(version) FROM frameworks g WHERE g.qualification_id = f.qualification_id)
 		ORDER BY qu.code`))
 }
-
-// FlaggedFrameworkOf returns the framework version an enrolment follows when it still flags
-// items to confirm, nil when it flags none, and ENOTFOUND when the enrolment is gone. It is
-// one query, without the enrolment's history nor the version's count of enrolments, and a
-// version with nothing to confirm is not decoded: the public verification page asks it on
-// every lookup, for its flags alone.
-func (q Q) FlaggedFrameworkOf(ctx context.Context, enrolmentID string) (*domain.Framework, error) {
-	var (
-		id, def string
-		flagged int
-	)
-	err := q.db.QueryRowContext(ctx, `SELECT f.id, f.to_confirm_count, CASE WHEN f.to_confirm_count > 0 THEN f.definition ELSE '' END
-		FROM enrolments e JOIN frameworks f ON f.id = e.framework_id WHERE e.id = $1`, enrolmentID).Scan(&id, &flagged, &def)
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, &domain.Error{Code: domain.ENOTFOUND, Message: "Inscription introuvable."}
-	}
-	if err != nil || flagged == 0 {
-		return nil, normalize(err)
-	}
-	var fw domain.Framework
-	if err := json.Unmarshal([]byte(def), &fw); err != nil {
-		return nil, fmt.Errorf("decode framework %s: %w", id, err)
-	}
-	return &fw, nil
-}

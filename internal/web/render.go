@@ -12,6 +12,7 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"cqp/internal/domain"
@@ -26,6 +27,29 @@ var staticFiles embed.FS
 
 type pages struct {
 	byName map[string]*template.Template
+
+	// buffers keeps the buffers pages were rendered into, so that a page does not grow a new
+	// one from 64 bytes each time; one grown past maxKeptBuffer (a long list) is let go.
+	buffers sync.Pool
+}
+
+// maxKeptBuffer is the largest render buffer kept for the next page.
+const maxKeptBuffer = 64 << 10
+
+// buffer returns an empty buffer to render a page into; release gives it back.
+func (p *pages) buffer() *bytes.Buffer {
+	if b, ok := p.buffers.Get().(*bytes.Buffer); ok {
+		return b
+	}
+	return new(bytes.Buffer)
+}
+
+// release gives back a buffer whose bytes were written out and are no longer used.
+func (p *pages) release(b *bytes.Buffer) {
+	if b.Cap() <= maxKeptBuffer {
+		b.Reset()
+		p.buffers.Put(b)
+	}
 }
 
 var funcs = template.FuncMap{
@@ -258,8 +282,9 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name
 	if r.Context().Value(sessionLoadedKey) != nil {
 		p.Flash = s.sessions.PopString(r.Context(), flashKey)
 	}
-	var buf bytes.Buffer
-	if err := t.ExecuteTemplate(&buf, "layout.html", p); err != nil {
+	buf := s.pages.buffer()
+	defer s.pages.release(buf)
+	if err := t.ExecuteTemplate(buf, "layout.html", p); err != nil {
 		s.log.Error("render", "template", name, "error", err, "request_id", requestID(r.Context()))
 		http.Error(w, "Erreur interne.", http.StatusInternalServerError)
 		return

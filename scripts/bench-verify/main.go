@@ -7,6 +7,7 @@
 // serving the same bytes is measured in the same run, on the same machine, as the ceiling.
 //
 //	go run ./scripts/bench-verify -duration 5s -conns 64
+//	go run ./scripts/bench-verify -cpuprofile /tmp/verify.pprof -profile api
 //
 // scripts/bench-verify.sh runs it; docs/PERFORMANCE.md (« Public verification ») has the figures.
 package main
@@ -41,9 +42,18 @@ func main() {
 	perAddress := flag.Int("per-address", 10, "requests sent from one client address before the next (below the limit)")
 	rounds := flag.Int("rounds", 2, "times each target is measured, alternating; the best round is kept")
 	database := flag.String("database", "", "PostgreSQL URL; empty for a fresh SQLite file in a temporary directory")
-	cpuProfile := flag.String("cpuprofile", "", "write a CPU profile of the last round of GET /verifier/{code} to this file")
+	cpuProfile := flag.String("cpuprofile", "", "write a CPU profile of the last round of the -profile target to this file")
+	profileTarget := flag.String("profile", "page", "the target -cpuprofile profiles: page (GET /verifier/{code}) or api (GET /api/v1/verify/{code})")
 	flag.Parse()
 	profile = *cpuProfile
+	switch *profileTarget {
+	case "page":
+		profiled = 1
+	case "api":
+		profiled = 3
+	default:
+		fail(fmt.Errorf("-profile %q: page or api", *profileTarget))
+	}
 	if *perAddress >= service.VerifyLimit {
 		fail(fmt.Errorf("-per-address %d reaches the limit of %d lookups a minute", *perAddress, service.VerifyLimit))
 	}
@@ -52,8 +62,12 @@ func main() {
 	}
 }
 
-// profile is where the -cpuprofile goes; "" for none.
-var profile string
+// profile is where the -cpuprofile goes; "" for none. profiled is the index of the target
+// it profiles.
+var (
+	profile  string
+	profiled int
+)
 
 func fail(err error) {
 	fmt.Fprintln(os.Stderr, "bench-verify:", err)
@@ -137,8 +151,8 @@ func run(duration time.Duration, conns, perAddress, rounds int, database string)
 	var next atomic.Uint64                   // request number, across targets: every request gets its address
 	for round := 0; round < rounds; round++ {
 		for i, t := range targets {
-			profiled := profile != "" && round == rounds-1 && i == 1
-			if profiled {
+			profiling := profile != "" && round == rounds-1 && i == profiled
+			if profiling {
 				f, err := os.Create(profile)
 				if err != nil {
 					return err
@@ -151,7 +165,7 @@ func run(duration time.Duration, conns, perAddress, rounds int, database string)
 			cpu0 := cpuTime()
 			rate, statuses, err := hammer(client, t.url, duration, conns, perAddress, &next)
 			cpu := float64((cpuTime() - cpu0).Microseconds()) / (rate * duration.Seconds())
-			if profiled {
+			if profiling {
 				pprof.StopCPUProfile()
 			}
 			if err != nil {
