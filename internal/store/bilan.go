@@ -1,22 +1,26 @@
 package store
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"encoding/json"
+	"errors"
+	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"cqp/internal/domain"
 )
 
 // The annual bilan (issue 12) reads the year's enrolments in two steps: BilanEnrolmentIDs
-// chooses them, by index (those created in the year, enrolments_by_created, and those judged by
-// a session closed in the year, jury_sessions_by_date) and gives their ids in the bilan's
-// order; BilanCandidates then reads a chunk of them whole, in one streamed query: each
+// chooses them, by index (those created in the year, enrolments_by_created_covering, and those
+// judged by a session closed in the year, jury_sessions_by_date) and gives their ids in the
+// bilan's order; BilanCandidates then reads a chunk of them whole, in one streamed query: each
 // enrolment and its candidate looked up once (a materialised CTE), and its blocks acquired,
-// documents (certificates_by_enrolment) and surveys in the same stream as rows of their own,
+// documents (certificates_by_enrolment), surveys and judging sessions in the same stream as rows of their own,
 // right after their enrolment's. Chunks are independent, so the service reads several at once
 // on separate connections while it writes the workbook; only a chunk's rows are sorted.
 
@@ -57,31 +61,69 @@ type BilanSurvey struct {
 }
 
 // BilanEnrolmentIDs returns the ids of the year's enrolments in the bilan's order: by
-// candidate number, then enrolment. BilanCandidates then reads them in chunks.
+// candidate number, then enrolment. BilanCandidates then reads them in chunks. The two halves
+// of the year (created in it, judged by a session closed in it) are read at once on two
+// connections when q is not a transaction, each from its indexes, then merged and sorted here:
+// SQLite spent as long building the union and sorting it in temporary B-trees as reading them.
 func (q Q) BilanEnrolmentIDs(ctx context.Context, year int) ([]string, error) {
 	from := time.Date(year, 1, 1, 0, 0, 0, 0, time.UTC)
-	rows, err := q.db.QueryContext(ctx,
-		`SELECT picked.id
-		 FROM (SELECT id, candidate_id FROM enrolments WHERE created_at >= $1 AND created_at < $2
-		       UNION
-		       SELECT e.id, e.candidate_id FROM jury_sessions s JOIN jury_candidates jc ON jc.session_id = s.id
-		       JOIN enrolments e ON e.id = jc.enrolment_id
-		       WHERE s.status = 'closed' AND s.starts_at >= $1 AND s.starts_at < $2) picked
-		 JOIN candidates c ON c.id = picked.candidate_id
-		 ORDER BY c.number, picked.id`, from, from.AddDate(1, 0, 0))
+	until := from.AddDate(1, 0, 0)
+	var created, judged []bilanKey
+	var errCreated, errJudged error
+	readCreated := func() {
+		created, errCreated = q.bilanKeys(ctx, `SELECT c.number, e.id FROM enrolments e JOIN candidates c ON c.id = e.candidate_id
+			WHERE e.created_at >= $1 AND e.created_at < $2`, from, until)
+	}
+	readJudged := func() {
+		judged, errJudged = q.bilanKeys(ctx, `SELECT c.number, e.id FROM jury_sessions s
+			JOIN jury_candidates jc ON jc.session_id = s.id
+			JOIN enrolments e ON e.id = jc.enrolment_id
+			JOIN candidates c ON c.id = e.candidate_id
+			WHERE s.status = 'closed' AND s.starts_at >= $1 AND s.starts_at < $2`, from, until)
+	}
+	if _, inTx := q.db.(*sql.Tx); inTx { // one connection: one query at a time
+		readCreated()
+		readJudged()
+	} else {
+		var wg sync.WaitGroup
+		wg.Go(readCreated)
+		readJudged()
+		wg.Wait()
+	}
+	if err := errors.Join(errCreated, errJudged); err != nil {
+		return nil, err
+	}
+	keys := append(created, judged...)
+	slices.SortFunc(keys, func(a, b bilanKey) int {
+		return cmp.Or(strings.Compare(a.number, b.number), strings.Compare(a.id, b.id))
+	})
+	keys = slices.Compact(keys) // judged in the year and created in it
+	ids := make([]string, len(keys))
+	for i, k := range keys {
+		ids[i] = k.id
+	}
+	return ids, nil
+}
+
+// bilanKey is an enrolment of the bilan and its candidate's number, by which the bilan is
+// ordered.
+type bilanKey struct{ number, id string }
+
+func (q Q) bilanKeys(ctx context.Context, query string, args ...any) ([]bilanKey, error) {
+	rows, err := q.db.QueryContext(ctx, query, args...)
 	if err != nil {
 		return nil, normalize(err)
 	}
 	defer rows.Close()
-	var ids []string
+	var out []bilanKey
 	for rows.Next() {
-		var id string
-		if err := rows.Scan(&id); err != nil {
+		var k bilanKey
+		if err := rows.Scan(&k.number, &k.id); err != nil {
 			return nil, normalize(err)
 		}
-		ids = append(ids, id)
+		out = append(out, k)
 	}
-	return ids, normalize(rows.Err())
+	return out, normalize(rows.Err())
 }
 
 // BilanNames are what the bilan's rows name by id, read once for the whole bilan instead of
@@ -146,7 +188,7 @@ func (q Q) BilanNames(ctx context.Context, year int) (BilanNames, error) {
 }
 
 // BilanCandidates calls each for the enrolments ids of a year (some of those
-// BilanEnrolmentIDs returned), by candidate number, naming what they refer to from names
+// BilanEnrolmentIDs returned), in the order of ids, naming what they refer to from names
 // (BilanNames of the same year, which also bounds the sessions that count). Call it on Read(): the rows stream while each runs.
 func (q Q) BilanCandidates(ctx context.Context, names BilanNames, ids []string, each func(BilanCandidate) error) error {
 	if len(ids) == 0 {
@@ -213,13 +255,18 @@ func (q Q) BilanCandidates(ctx context.Context, names BilanNames, ids []string, 
 		        '', '', NULL, '', '', NULL, '', '', '', '', NULL
 		 FROM yr
 		 `+fromChunk+` jury_candidates jc ON jc.enrolment_id = yr.id
-		 ORDER BY 2, 3, 1, 4, 6, 8`, a...)
+`, a...)
 	if err != nil {
 		return normalize(err)
 	}
 	defer rows.Close()
-	var cur BilanCandidate
-	have := false
+	// The rows come in no order (sorting them cost SQLite temporary B-trees): each is put in
+	// its enrolment's place, and what an enrolment holds is put in order once it is complete.
+	pos := make(map[string]int, len(ids))
+	for i, id := range ids {
+		pos[id] = i
+	}
+	out := make([]BilanCandidate, len(ids))
 	for rows.Next() {
 		var kind int
 		var number, id, a, b, c, d, e, f, g, h, org, co, blocks, sessionID, place, outcome, x, y string
@@ -229,27 +276,29 @@ func (q Q) BilanCandidates(ctx context.Context, names BilanNames, ids []string, 
 			&sessionID, &jury, &place, &outcome, &x, &y, &evaluated); err != nil {
 			return normalize(err)
 		}
+		i, ok := pos[id]
+		if !ok {
+			continue
+		}
+		cur := &out[i]
 		switch kind {
 		case 0:
-			if have {
-				if err := each(cur); err != nil {
-					return err
-				}
-			}
 			qu := names.qualifications[d]
-			cur, have = BilanCandidate{EnrolmentID: id, CandidateNumber: number, BirthName: a, UsedName: b, FirstNames: c,
-				QualificationCode: qu[0], QualificationTitle: qu[1], Route: domain.Route(f), Public: domain.Public(g),
-				Status: domain.EnrolmentStatus(h), Organisation: names.organisations[org], Company: names.companies[co], EnrolledAt: enrolled.Time,
-				Blocks: strings.Fields(blocks), SessionID: sessionID, EvaluatedAt: evaluated.t, Outcome: outcome}, true
-
+			cur.EnrolmentID, cur.CandidateNumber, cur.BirthName, cur.UsedName, cur.FirstNames = id, number, a, b, c
+			cur.QualificationCode, cur.QualificationTitle = qu[0], qu[1]
+			cur.Route, cur.Public, cur.Status = domain.Route(f), domain.Public(g), domain.EnrolmentStatus(h)
+			cur.Organisation, cur.Company, cur.EnrolledAt = names.organisations[org], names.companies[co], enrolled.Time
+			cur.Blocks, cur.EvaluatedAt = strings.Fields(blocks), evaluated.t
 		case 1:
-			if n := len(cur.Acquired); n > 0 && cur.Acquired[n-1].BlockCode == a {
-				continue // acquired twice on two enrolments: the first award counts
-			}
 			cur.Acquired = append(cur.Acquired, AcquiredBlock{BlockCode: a, SessionID: b, AcquiredOn: parseDate(c),
 				Route: domain.Route(d), EnrolmentID: e})
 		case 2:
 			cur.Documents = append(cur.Documents, a)
+		case 3:
+			wave, _ := strconv.Atoi(a)
+			cur.Surveys = append(cur.Surveys, BilanSurvey{Wave: wave, AnsweredAt: timePtr(enrolled), Source: domain.SurveySource(g),
+				Answer: domain.SurveyAnswer{Situation: domain.SurveySituation(b), Contract: domain.SurveyContract(c), JobTitle: d,
+					CompanyName: e, Helped: domain.SurveyHelped(f)}})
 		case 4:
 			js, ok := names.sessions[a]
 			if !ok || (cur.JuryDate != nil && (js.StartsAt.Before(*cur.JuryDate) || js.StartsAt.Equal(*cur.JuryDate) && js.ID < cur.SessionID)) {
@@ -257,18 +306,26 @@ func (q Q) BilanCandidates(ctx context.Context, names BilanNames, ids []string, 
 			}
 			at := js.StartsAt
 			cur.SessionID, cur.Outcome, cur.JuryDate, cur.JuryPlace = js.ID, b, &at, js.Place
-		case 3:
-			wave, _ := strconv.Atoi(a)
-			cur.Surveys = append(cur.Surveys, BilanSurvey{Wave: wave, AnsweredAt: timePtr(enrolled), Source: domain.SurveySource(g),
-				Answer: domain.SurveyAnswer{Situation: domain.SurveySituation(b), Contract: domain.SurveyContract(c), JobTitle: d,
-					CompanyName: e, Helped: domain.SurveyHelped(f)}})
 		}
 	}
 	if err := rows.Err(); err != nil {
 		return normalize(err)
 	}
-	if have {
-		return each(cur)
+	for i := range out {
+		c := &out[i]
+		if c.EnrolmentID == "" {
+			continue // gone since the ids were read
+		}
+		// A block acquired twice, on two enrolments: the first award counts.
+		slices.SortFunc(c.Acquired, func(a, b AcquiredBlock) int {
+			return cmp.Or(strings.Compare(a.BlockCode, b.BlockCode), a.AcquiredOn.Time().Compare(b.AcquiredOn.Time()), strings.Compare(a.EnrolmentID, b.EnrolmentID))
+		})
+		c.Acquired = slices.CompactFunc(c.Acquired, func(a, b AcquiredBlock) bool { return a.BlockCode == b.BlockCode })
+		slices.Sort(c.Documents)
+		slices.SortFunc(c.Surveys, func(a, b BilanSurvey) int { return cmp.Compare(a.Wave, b.Wave) })
+		if err := each(*c); err != nil {
+			return err
+		}
 	}
 	return nil
 }

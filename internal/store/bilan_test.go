@@ -138,7 +138,23 @@ func TestBilanReadsTheYearsEnrolmentsAndClosedSessions(t *testing.T) {
 					t.Fatal(err)
 				}
 			}
+			// The same person's earlier enrolment in the qualification acquired BC1 first.
+			old := time.Date(2024, 3, 1, 9, 0, 0, 0, time.UTC)
+			if err := s.Write(ctx, func(q store.Q) error {
+				if err := q.CreateEnrolment(ctx, domain.Enrolment{ID: "e2b", CandidateID: "c2", FrameworkID: "f1", QualificationID: "q1",
+					Route: domain.RouteBlocs, Public: domain.PublicEmployee, Status: domain.StatusPartial, Blocks: []string{"BC1"},
+					CreatedAt: old, UpdatedAt: old}, ""); err != nil {
+					return err
+				}
+				return q.AddAcquiredBlock(ctx, store.AcquiredBlock{EnrolmentID: "e2b", BlockCode: "BC1", SessionID: "s2", AcquiredOn: domain.NewDate(2025, 12, 10)})
+			}); err != nil {
+				t.Fatal(err)
+			}
 			got := read(t, 2026)
+			if len(got) != 3 || len(got[1].Acquired) != 2 || got[1].Acquired[0].BlockCode != "BC1" || got[1].Acquired[0].EnrolmentID != "e2b" ||
+				got[1].Acquired[0].Route != domain.RouteBlocs || got[1].Acquired[1].BlockCode != "BC2" || got[1].Acquired[1].EnrolmentID != "e2" {
+				t.Errorf("a block acquired on two enrolments counts once, from its first award: %+v", got[1].Acquired)
+			}
 			if len(got) != 3 || got[1].EnrolmentID != "e2" || got[1].SessionID != "s4" || got[1].Outcome != "certified" ||
 				got[1].JuryPlace != "Paris s4" || got[1].JuryDate == nil || !got[1].JuryDate.Equal(june.AddDate(0, 3, 0)) {
 				t.Fatalf("2026: %+v", got)
