@@ -11,8 +11,7 @@
 # cqp-bench-v*-n<N>-seed1.db (3 GB and several minutes for a million), PostgreSQL schemas
 # bench_100k and bench_1000000 in the database of CQP_TEST_POSTGRES_URL. A data set built
 # before migration 00031 is migrated on opening, which backfills its closed sessions' results.
-# A version-11 set (before the synthetic evaluators' verdicts) is upgraded to version 12 by
-# drawing them (internal/demo/bench_upgrade_test.go): copied for SQLite, in place for PostgreSQL.
+# A set of an older data version (below 13: no follow-up surveys) is rebuilt.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
