@@ -331,8 +331,9 @@ type EnrolmentCount struct {
 
 // CountEnrolments counts the enrolments in scope at these statuses by route and status, in one
 // query: each count is the total ListCandidates gives for that route and status in that scope.
-// The statuses keep it on the status index, away from the finished enrolments that are most
-// of them.
+// Unrestricted or for training organisations alone, it adds up the step counters; for other
+// scopes the statuses keep it on the status index, away from the finished enrolments that are
+// most of them.
 func (q Q) CountEnrolments(ctx context.Context, scope Scope, statuses ...domain.EnrolmentStatus) ([]EnrolmentCount, error) {
 	if len(statuses) == 0 {
 		return nil, nil
@@ -342,11 +343,18 @@ func (q Q) CountEnrolments(ctx context.Context, scope Scope, statuses ...domain.
 	for i, s := range statuses {
 		st[i] = string(s)
 	}
+	if !scope.Restricted || organisationOnly(scope) {
+		// The step counters hold these counts (StepCounts): a few thousand rows instead of every
+		// enrolment under way (docs/PERFORMANCE.md, « The secretariat's dashboard »).
+		query := `SELECT c.route, c.status, SUM(c.enrolments) FROM ` + q.stepCountsTable() + ` c WHERE c.status IN ` + a.in(st)
+		if organisationOnly(scope) {
+			query += ` AND c.training_organisation_id IN ` + a.in(scope.TrainingOrganisationIDs)
+		}
+		return scanEnrolmentCounts(q.db.QueryContext(ctx, query+` GROUP BY c.route, c.status HAVING SUM(c.enrolments) > 0`, a...))
+	}
 	query := `SELECT e.route, e.status, COUNT(*) FROM enrolments e`
 	conds := []string{`e.status IN ` + a.in(st)}
-	if organisationOnly(scope) {
-		conds = append(conds, `e.training_organisation_id IN `+a.in(scope.TrainingOrganisationIDs))
-	} else if cond := candidateScopeSQL(scope, &a); cond != "" {
+	if cond := candidateScopeSQL(scope, &a); cond != "" {
 		query += ` JOIN candidates c ON c.id = e.candidate_id`
 		conds = append(conds, cond)
 	}

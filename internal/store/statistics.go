@@ -247,11 +247,7 @@ func (q Q) OutcomesByOrganisation(ctx context.Context, f StatisticsFilter) ([]Ou
 // + and − per qualification × OF × route × status), folded from time to time (FoldCounts).
 func (q Q) StepCounts(ctx context.Context, f StatisticsFilter) ([]EnrolmentCount, error) {
 	var a args
-	table := "enrolment_step_counts"
-	if q.dialect == Postgres {
-		table = "enrolment_step_deltas"
-	}
-	query := `SELECT c.route, c.status, SUM(c.enrolments) FROM ` + table + ` c WHERE 1 = 1`
+	query := `SELECT c.route, c.status, SUM(c.enrolments) FROM ` + q.stepCountsTable() + ` c WHERE 1 = 1`
 	if f.QualificationID != "" {
 		query += ` AND c.qualification_id = ` + a.add(f.QualificationID)
 	}
@@ -262,6 +258,15 @@ func (q Q) StepCounts(ctx context.Context, f StatisticsFilter) ([]EnrolmentCount
 		query += ` AND c.training_organisation_id = ` + a.add(f.TrainingOrganisationID)
 	}
 	return scanEnrolmentCounts(q.db.QueryContext(ctx, query+` GROUP BY c.status, c.route HAVING SUM(c.enrolments) > 0`, a...))
+}
+
+// stepCountsTable is where the step counts are: counters on SQLite, appended rows on
+// PostgreSQL (see StepCounts).
+func (q Q) stepCountsTable() string {
+	if q.dialect == Postgres {
+		return "enrolment_step_deltas"
+	}
+	return "enrolment_step_counts"
 }
 
 // daysBetween is the one expression that differs between the dialects: the days (with their
