@@ -115,13 +115,9 @@ func (s *Service) Dashboard(ctx context.Context, a domain.Actor) ([]DashboardCar
 		}
 	}
 	if Can(a, ActFrameworkImport) {
-		fws, err := s.store.Read().LatestFrameworks(ctx)
+		n, err := s.store.Read().ToConfirmInLatestFrameworks(ctx)
 		if err != nil {
 			return nil, err
-		}
-		n := 0
-		for _, f := range fws {
-			n += f.ToConfirmCount
 		}
 		cards = append(cards, DashboardCard{Label: "Éléments de référentiel à confirmer par la branche", Count: n, Href: "/referentiels", Task: true})
 	}
