@@ -31,20 +31,22 @@ done
 echo "Load average after: $(cut -d' ' -f1-3 /proc/loadavg)." >&2
 
 echo
-echo "| candidates | database | rows | bilan | StreamWriter from memory | ratio | peak heap (bilan / StreamWriter) |"
-echo "|---|---|---|---|---|---|---|"
-# Lines: N target/case-CPUS iterations ns/op ns/op peak peak-heap-MB rows rows
+echo "| candidates | database | rows | bilan | StreamWriter from memory | ratio | CPU (bilan / StreamWriter) | peak heap (bilan / StreamWriter) |"
+echo "|---|---|---|---|---|---|---|---|"
+# Lines: N target/case-CPUS iterations ns/op ns/op cpu cpu-ms/op peak peak-heap-MB rows rows
 awk '{
 	split($2, part, "/"); which = part[2]; sub(/-[0-9]+$/, "", which)
-	peak = ""; rows = ""
-	for (i = 3; i <= NF; i++) { if ($i == "peak-heap-MB") peak = $(i-1); if ($i == "rows") rows = $(i-1) }
+	peak = ""; rows = ""; cpu = ""
+	for (i = 3; i <= NF; i++) {
+		if ($i == "peak-heap-MB") peak = $(i-1); if ($i == "rows") rows = $(i-1); if ($i == "cpu-ms/op") cpu = $(i-1)
+	}
 	key = $1 " " part[1]
-	if (which == "bilan") { bilan[key] = $4; bpeak[key] = peak; nrows[key] = rows; order[++n] = key }
-	else { stream[key] = $4; speak[key] = peak }
+	if (which == "bilan") { bilan[key] = $4; bpeak[key] = peak; bcpu[key] = cpu; nrows[key] = rows; order[++n] = key }
+	else { stream[key] = $4; speak[key] = peak; scpu[key] = cpu }
 } END {
 	for (i = 1; i <= n; i++) {
 		k = order[i]; split(k, kp, " ")
-		printf "| %d | %s | %d | %.2f s | %.2f s | %.1f × | %.0f MB / %.0f MB |\n", kp[1], kp[2], nrows[k],
-			bilan[k] / 1e9, stream[k] / 1e9, bilan[k] / stream[k], bpeak[k], speak[k]
+		printf "| %d | %s | %d | %.2f s | %.2f s | %.1f × | %.2f s / %.2f s | %.0f MB / %.0f MB |\n", kp[1], kp[2], nrows[k],
+			bilan[k] / 1e9, stream[k] / 1e9, bilan[k] / stream[k], bcpu[k] / 1000, scpu[k] / 1000, bpeak[k], speak[k]
 	}
 }' "$out"
