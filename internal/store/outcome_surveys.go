@@ -263,7 +263,11 @@ func (q Q) SurveyCounts(ctx context.Context, f SurveyFilter) ([]SurveyCount, err
 	if f.TrainingOrganisationID != "" {
 		query += ` AND c.training_organisation_id = ` + a.add(f.TrainingOrganisationID)
 	}
-	rows, err := q.db.QueryContext(ctx, query+` GROUP BY c.wave, c.situation, c.helped HAVING SUM(c.surveys) > 0`, a...)
+	return scanSurveyCounts(q.db.QueryContext(ctx, query+` GROUP BY c.wave, c.situation, c.helped HAVING SUM(c.surveys) > 0`, a...))
+}
+
+// scanSurveyCounts reads rows of wave, situation, helped and count.
+func scanSurveyCounts(rows *sql.Rows, err error) ([]SurveyCount, error) {
 	if err != nil {
 		return nil, normalize(err)
 	}

@@ -133,20 +133,5 @@ func (q Q) ReferenceSurveyCounts(ctx context.Context, f SurveyFilter) ([]SurveyC
 	if f.TrainingOrganisationID != "" {
 		query += ` AND COALESCE(e.training_organisation_id, '') = ` + a.add(f.TrainingOrganisationID)
 	}
-	rows, err := q.db.QueryContext(ctx, query+` GROUP BY o.wave, o.situation, o.helped`, a...)
-	if err != nil {
-		return nil, normalize(err)
-	}
-	defer rows.Close()
-	var out []SurveyCount
-	for rows.Next() {
-		var c SurveyCount
-		var situation, helped string
-		if err := rows.Scan(&c.Wave, &situation, &helped, &c.Count); err != nil {
-			return nil, normalize(err)
-		}
-		c.Situation, c.Helped = domain.SurveySituation(situation), domain.SurveyHelped(helped)
-		out = append(out, c)
-	}
-	return out, normalize(rows.Err())
+	return scanSurveyCounts(q.db.QueryContext(ctx, query+` GROUP BY o.wave, o.situation, o.helped`, a...))
 }
