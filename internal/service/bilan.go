@@ -61,7 +61,7 @@ func (s *Service) WriteBilan(ctx context.Context, a domain.Actor, year int, w io
 	if err != nil {
 		return err
 	}
-	names, err := q.BilanNames(ctx, year)
+	names, err := q.BilanNames(ctx, juries)
 	if err != nil {
 		return err
 	}

@@ -20,9 +20,10 @@ import (
 // judged by a session closed in the year, jury_sessions_by_date) and gives their ids in the
 // bilan's order; BilanCandidates then reads a chunk of them whole, in one streamed query: each
 // enrolment and its candidate looked up once (a materialised CTE), and its blocks acquired,
-// documents (certificates_by_enrolment), surveys and judging sessions in the same stream as rows of their own,
-// right after their enrolment's. Chunks are independent, so the service reads several at once
-// on separate connections while it writes the workbook; only a chunk's rows are sorted.
+// documents (certificates_by_enrolment), surveys and judging sessions as rows of their own,
+// put in their enrolment's place in Go. What the rows name (qualifications, organisations,
+// companies, sessions) is read once per bilan (BilanNames). Chunks are independent, so the
+// service reads several at once on separate connections while it writes the workbook.
 
 // BilanCandidate is one row of the bilan: an enrolment created in the year, or judged by a
 // session of the year that is closed (the latest such session when there are several, as a
@@ -137,13 +138,16 @@ type BilanNames struct {
 	sessions       map[string]BilanJury // the year's closed sessions: StartsAt and Place
 }
 
-// BilanNames reads the names the rows of the year's bilan refer to.
-func (q Q) BilanNames(ctx context.Context, year int) (BilanNames, error) {
-	from := time.Date(year, 1, 1, 0, 0, 0, 0, time.UTC)
+// BilanNames reads the names the rows of a year's bilan refer to; juries are the year's
+// closed sessions (BilanJuries), which bound the sessions that count.
+func (q Q) BilanNames(ctx context.Context, juries []BilanJury) (BilanNames, error) {
 	n := BilanNames{qualifications: map[string][2]string{}, organisations: map[string]string{}, companies: map[string]string{},
-		sessions: map[string]BilanJury{}}
-	read := func(query string, scan func(rows *sql.Rows) error, args ...any) error {
-		rows, err := q.db.QueryContext(ctx, query, args...)
+		sessions: make(map[string]BilanJury, len(juries))}
+	for _, j := range juries {
+		n.sessions[j.ID] = j
+	}
+	read := func(query string, scan func(rows *sql.Rows) error) error {
+		rows, err := q.db.QueryContext(ctx, query)
 		if err != nil {
 			return normalize(err)
 		}
@@ -174,15 +178,6 @@ func (q Q) BilanNames(ctx context.Context, year int) (BilanNames, error) {
 			n.companies[id] = a
 			return err
 		})
-	}
-	if err == nil {
-		err = read(`SELECT id, starts_at, place FROM jury_sessions WHERE status = 'closed' AND starts_at >= $1 AND starts_at < $2`,
-			func(rows *sql.Rows) error {
-				var j BilanJury
-				err := rows.Scan(&j.ID, &j.StartsAt, &j.Place)
-				n.sessions[j.ID] = j
-				return err
-			}, from, from.AddDate(1, 0, 0))
 	}
 	return n, err
 }

@@ -169,7 +169,11 @@ func TestBilanReadsTheYearsEnrolmentsAndClosedSessions(t *testing.T) {
 // bilanNames reads the names of a year's bilan.
 func bilanNames(t *testing.T, s *store.Store, year int) store.BilanNames {
 	t.Helper()
-	n, err := s.Read().BilanNames(context.Background(), year)
+	juries, err := s.Read().BilanJuries(context.Background(), year)
+	if err != nil {
+		t.Fatal(err)
+	}
+	n, err := s.Read().BilanNames(context.Background(), juries)
 	if err != nil {
 		t.Fatal(err)
 	}

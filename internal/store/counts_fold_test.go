@@ -293,12 +293,22 @@ func cmpStrings(a, b string) int {
 // folded checks on PostgreSQL that enrolment_step_deltas holds one row per key.
 func folded(t *testing.T, s *store.Store, when string) {
 	t.Helper()
+	oneRowPerKey(t, s, when, "step counts", s.StepDeltaRows)
+}
+
+// oneRowPerKey checks on PostgreSQL that a delta table, counted by rows, holds one row per key
+// and some keys.
+func oneRowPerKey(t *testing.T, s *store.Store, when, what string, rows func(context.Context) (rows, keys int, err error)) {
+	t.Helper()
 	if s.Dialect() != store.Postgres {
 		return
 	}
-	rows, keys := stepDeltaRows(t, s)
-	if rows != keys || keys == 0 {
-		t.Errorf("%s: %d rows of step counts for %d keys", when, rows, keys)
+	n, keys, err := rows(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n != keys || keys == 0 {
+		t.Errorf("%s: %d rows of %s for %d keys", when, n, what, keys)
 	}
 }
 

@@ -163,14 +163,5 @@ func equalSurveyCounts(t *testing.T, s *store.Store, when string) {
 // surveysFolded checks on PostgreSQL that outcome_survey_deltas holds one row per key.
 func surveysFolded(t *testing.T, s *store.Store, when string) {
 	t.Helper()
-	if s.Dialect() != store.Postgres {
-		return
-	}
-	rows, keys, err := s.SurveyDeltaRows(context.Background())
-	if err != nil {
-		t.Fatal(err)
-	}
-	if rows != keys || keys == 0 {
-		t.Errorf("%s: %d rows of survey counts for %d keys", when, rows, keys)
-	}
+	oneRowPerKey(t, s, when, "survey counts", s.SurveyDeltaRows)
 }
