@@ -226,20 +226,21 @@ func (q Q) FrameworkVersions(ctx context.Context, qualificationID string) ([]Fra
 	return scanFrameworks(q.db.QueryContext(ctx, frameworkSelect+` WHERE f.qualification_id = $1 ORDER BY f.version DESC`, qualificationID))
 }
 
+// latestFrameworkOnly keeps, of the frameworks f, each qualification's latest version.
+const latestFrameworkOnly = `WHERE f.version = (SELECT MAX(version) FROM frameworks g WHERE g.qualification_id = f.qualification_id)`
+
 // ToConfirmInLatestFrameworks is how many items of the latest framework of each
 // qualification the branch has still to confirm, for the dashboards: LatestFrameworks also
 // counts every version's enrolments, a million index entries at a million candidates.
 func (q Q) ToConfirmInLatestFrameworks(ctx context.Context) (int, error) {
 	var n int
-	err := q.db.QueryRowContext(ctx, `SELECT COALESCE(SUM(f.to_confirm_count), 0) FROM frameworks f
-		WHERE f.version = (SELECT MAX(version) FROM frameworks g WHERE g.qualification_id = f.qualification_id)`).Scan(&n)
+	err := q.db.QueryRowContext(ctx, `SELECT COALESCE(SUM(f.to_confirm_count), 0) FROM frameworks f `+latestFrameworkOnly).Scan(&n)
 	return n, normalize(err)
 }
 
 // LatestFrameworks returns the newest version of every qualification, by qualification code.
 func (q Q) LatestFrameworks(ctx context.Context) ([]FrameworkRecord, error) {
 	return scanFrameworks(q.db.QueryContext(ctx, frameworkSelect+`
-		JOIN qualifications qu ON qu.id = f.qualification_id
-		WHERE f.version = (SELECT MAX(version) FROM frameworks g WHERE g.qualification_id = f.qualification_id)
+		JOIN qualifications qu ON qu.id = f.qualification_id `+latestFrameworkOnly+`
 		ORDER BY qu.code`))
 }
