@@ -111,14 +111,8 @@ func equalSurveyCounts(t *testing.T, s *store.Store, when string) {
 	t.Helper()
 	ctx := context.Background()
 	q := s.Read()
-	quals, err := q.Qualifications(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	orgs, err := q.ListTrainingOrganisations(ctx, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
+	parts := readSummaryFilterParts(t, q)
+	quals, orgs := parts.quals, parts.orgs
 	years, err := s.SurveyYears(ctx)
 	if err != nil || len(years) < 2 {
 		t.Fatalf("years of surveyed results: %v %v", years, err)
