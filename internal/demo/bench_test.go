@@ -61,7 +61,10 @@ func benchSchema(n int) string {
 
 // BenchmarkCandidateList measures the candidates list as people use it, over the demo data
 // and 100 000 synthetic candidates, on SQLite and, when CQP_TEST_POSTGRES_URL is set, on
-// PostgreSQL. It reports the median and 95th percentile of each query in milliseconds; run it
+// PostgreSQL. Each iteration asks the service for the page, then runs its floor: plain SQL
+// statements giving the same rows and the same total, through the same driver on its own pool
+// (bareListQueries); the two alternate so that the machine's load weighs on both alike. It
+// reports the median and 95th percentile of each in milliseconds, and their ratios; run it
 // with a fixed count of iterations so that the percentiles rest on enough samples:
 //
 //	go test -run '^$' -bench BenchmarkCandidateList -benchtime 200x ./internal/demo/
@@ -72,9 +75,11 @@ func BenchmarkCandidateList(b *testing.B) {
 	for _, target := range benchTargets() {
 		b.Run(target.name, func(b *testing.B) {
 			s := target.open(b)
+			bare := target.bare(b)
 			svc := service.New(s, time.Now, slog.New(slog.DiscardHandler), "")
 			secretariat := benchActor(b, svc, SecretariatEmail)
 			organisation := benchActor(b, svc, email("of."+organisations[1].Slug))
+			floors := bareListQueries(b, bare, organisations[1].Name)
 			queries := []struct {
 				name   string
 				actor  domain.Actor
@@ -90,7 +95,8 @@ func BenchmarkCandidateList(b *testing.B) {
 			for _, q := range queries {
 				b.Run(q.name, func(b *testing.B) {
 					ctx := context.Background()
-					var durations []time.Duration
+					floor := floors[q.name]
+					var durations, bareDurations []time.Duration
 					for b.Loop() {
 						start := time.Now()
 						page, err := svc.Candidates(ctx, q.actor, q.filter)
@@ -101,10 +107,26 @@ func BenchmarkCandidateList(b *testing.B) {
 						if len(page.Rows) == 0 {
 							b.Fatalf("%s returned no row (total %d)", q.name, page.Total)
 						}
+						start = time.Now()
+						rows, total, err := floor.run(ctx, bare)
+						bareDurations = append(bareDurations, time.Since(start))
+						if err != nil {
+							b.Fatalf("%s, bare SQL: %v", q.name, err)
+						}
+						if err := sameListPage(page, rows, total); err != nil {
+							b.Fatalf("%s: the bare SQL is not the same page: %v", q.name, err)
+						}
 					}
 					slices.Sort(durations)
-					b.ReportMetric(percentile(durations, 50), "p50-ms")
-					b.ReportMetric(percentile(durations, 95), "p95-ms")
+					slices.Sort(bareDurations)
+					p50, p95 := percentile(durations, 50), percentile(durations, 95)
+					bare50, bare95 := percentile(bareDurations, 50), percentile(bareDurations, 95)
+					b.ReportMetric(p50, "p50-ms")
+					b.ReportMetric(p95, "p95-ms")
+					b.ReportMetric(bare50, "bare-p50-ms")
+					b.ReportMetric(bare95, "bare-p95-ms")
+					b.ReportMetric(p50/bare50, "x-bare-p50")
+					b.ReportMetric(p95/bare95, "x-bare-p95")
 				})
 			}
 		})
@@ -176,13 +198,17 @@ func BenchmarkDashboard(b *testing.B) {
 type benchTarget struct {
 	name string
 	open func(testing.TB) *store.Store
+	// bare opens a plain pool on the data set open built, through the same driver: the
+	// floors' connection.
+	bare func(testing.TB) *sql.DB
 }
 
 // benchTargets is SQLite, and PostgreSQL when CQP_TEST_POSTGRES_URL is set.
 func benchTargets() []benchTarget {
-	targets := []benchTarget{{"sqlite", benchSQLite}}
+	targets := []benchTarget{{"sqlite", benchSQLite, bareSQLite}}
 	if base := os.Getenv(storetest.PostgresURLEnv); base != "" {
-		targets = append(targets, benchTarget{"postgres", func(tb testing.TB) *store.Store { return benchPostgres(tb, base) }})
+		targets = append(targets, benchTarget{"postgres", func(tb testing.TB) *store.Store { return benchPostgres(tb, base) },
+			func(tb testing.TB) *sql.DB { return barePostgres(tb, base) }})
 	}
 	return targets
 }
@@ -290,15 +316,20 @@ func tryOpenMigrated(o store.Options) (*store.Store, error) {
 	return s, nil
 }
 
-// benchSQLite opens the cached SQLite data set, building it first when absent. It is built under another name and renamed once complete, so that an interrupted
-// build is never used.
-func benchSQLite(tb testing.TB) *store.Store {
-	tb.Helper()
+// benchSQLitePath is the file of the SQLite data set.
+func benchSQLitePath(tb testing.TB) string {
 	dir := os.Getenv(benchDirEnv)
 	if dir == "" {
 		dir = os.TempDir()
 	}
-	path := filepath.Join(dir, fmt.Sprintf("cqp-bench-v%d-n%d-seed%d.db", benchDataVersion, benchCandidates(tb), benchSeed))
+	return filepath.Join(dir, fmt.Sprintf("cqp-bench-v%d-n%d-seed%d.db", benchDataVersion, benchCandidates(tb), benchSeed))
+}
+
+// benchSQLite opens the cached SQLite data set, building it first when absent. It is built under another name and renamed once complete, so that an interrupted
+// build is never used.
+func benchSQLite(tb testing.TB) *store.Store {
+	tb.Helper()
+	path := benchSQLitePath(tb)
 	if _, err := os.Stat(path); err == nil {
 		s, err := tryOpenMigrated(store.Options{SQLitePath: path})
 		if err == nil {
@@ -324,6 +355,18 @@ func benchSQLite(tb testing.TB) *store.Store {
 	return s
 }
 
+// benchPostgresURL is base with the data set's schema as its search path.
+func benchPostgresURL(tb testing.TB, base string) *url.URL {
+	u, err := url.Parse(base)
+	if err != nil {
+		tb.Fatalf("parse %s: %v", storetest.PostgresURLEnv, err)
+	}
+	q := u.Query()
+	q.Set("search_path", benchSchema(benchCandidates(tb)))
+	u.RawQuery = q.Encode()
+	return u
+}
+
 // benchPostgres opens the schema bench_100k (bench_N at another size) of the database at base,
 // building it when absent, incomplete or from another version of the data set.
 func benchPostgres(tb testing.TB, base string) *store.Store {
@@ -336,13 +379,7 @@ func benchPostgres(tb testing.TB, base string) *store.Store {
 		tb.Fatal(err)
 	}
 	defer admin.Close()
-	u, err := url.Parse(base)
-	if err != nil {
-		tb.Fatalf("parse %s: %v", storetest.PostgresURLEnv, err)
-	}
-	q := u.Query()
-	q.Set("search_path", benchSchema)
-	u.RawQuery = q.Encode()
+	u := benchPostgresURL(tb, base)
 
 	// The schema's comment names the data set once it is complete.
 	marker := fmt.Sprintf("cqp benchmark data v%d: %d candidates, seed %d", benchDataVersion, n, benchSeed)
