@@ -52,7 +52,7 @@ type bareListQuery struct {
 
 // bareRow is what the list shows of a row, as the floor reads it.
 type bareRow struct {
-	candidateID, number, birthName, usedName, firstNames, birthDate, email string
+	candidateID, number, birthName, usedName, firstNames, birthDate, email                 string
 	enrolmentID, qualificationCode, qualificationTitle, route, status, organisation, stage string
 }
 
