@@ -417,24 +417,26 @@ func (q Q) candidatePage(ctx context.Context, count string, countArgs args, join
 var deepOffset = 5000
 
 // listEveryCandidate is the whole list: every candidate once, and once more for each
-// enrolment after their first. Deep in it, the page starts from the candidate at the right
-// position in the candidates' own index, which is cheap to walk, and skips from there only the
-// extra rows of the candidates before it that have several enrolments.
+// enrolment after their first. Its total is counted from counters, not from the rows: the
+// enrolments (the step counters' sum) plus the candidates without one (enrolment_count = 0,
+// a partial index), so that the first page of a million candidates does not count a million
+// rows three times over (migration 00045). Deep in the list, the page starts from the
+// candidate at the right position in the candidates' own index, which is cheap to walk, and
+// skips from there only the extra rows of the candidates before it that have several
+// enrolments (another partial index).
 func (q Q) listEveryCandidate(ctx context.Context, limit, offset int) (CandidatePage, error) {
-	const candidates, enrolments, enrolled = `(SELECT COUNT(*) FROM candidates)`, `(SELECT COUNT(*) FROM enrolments)`,
-		`(SELECT COUNT(*) FROM (SELECT DISTINCT candidate_id FROM enrolments) d)`
+	total := `(SELECT COUNT(*) FROM candidates WHERE enrolment_count = 0) + (SELECT COALESCE(SUM(enrolments), 0) FROM ` + q.stepCountsTable() + `)`
 	join := `LEFT JOIN enrolments e ON e.candidate_id = c.id`
 	if offset < deepOffset {
-		return q.candidatePage(ctx, `SELECT `+candidates+` + `+enrolments+` - `+enrolled, nil, join, nil, nil, limit, offset)
+		return q.candidatePage(ctx, `SELECT `+total, nil, join, nil, nil, limit, offset)
 	}
 	var page CandidatePage
-	var nc, ne, nd int
-	err := q.db.QueryRowContext(ctx, `SELECT `+candidates+`, `+enrolments+`, `+enrolled).Scan(&nc, &ne, &nd)
+	var extra int // rows beyond one per candidate
+	err := q.db.QueryRowContext(ctx, `SELECT `+total+`,
+		(SELECT COALESCE(SUM(enrolment_count - 1), 0) FROM candidates WHERE enrolment_count > 1)`).Scan(&page.Total, &extra)
 	if err != nil {
 		return page, normalize(err)
 	}
-	page.Total = nc + ne - nd
-	extra := ne - nd // rows beyond one per candidate
 	// The candidate at position offset-extra starts at a row no later than offset.
 	var sortKey, id string
 	err = q.db.QueryRowContext(ctx, `SELECT sort_key, id FROM candidates ORDER BY sort_key, id LIMIT 1 OFFSET $1`,
@@ -449,9 +451,8 @@ func (q Q) listEveryCandidate(ctx context.Context, limit, offset int) (Candidate
 	start := max(offset-extra, 0)
 	if extra > 0 {
 		var before int
-		err := q.db.QueryRowContext(ctx, `SELECT COALESCE(SUM(m.n - 1), 0)
-			FROM (SELECT candidate_id, COUNT(*) AS n FROM enrolments GROUP BY candidate_id HAVING COUNT(*) > 1) m
-			JOIN candidates c ON c.id = m.candidate_id WHERE (c.sort_key, c.id) < ($1, $2)`, sortKey, id).Scan(&before)
+		err := q.db.QueryRowContext(ctx, `SELECT COALESCE(SUM(enrolment_count - 1), 0) FROM candidates
+			WHERE enrolment_count > 1 AND (sort_key, id) < ($1, $2)`, sortKey, id).Scan(&before)
 		if err != nil {
 			return page, normalize(err)
 		}

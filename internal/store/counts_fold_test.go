@@ -18,7 +18,8 @@ import (
 // (PostgreSQL) stays equal to the enrolments counted one by one under the page's filters:
 // after the bulk load, enrolments inserted, moved between statuses, routes, qualifications and
 // organisations one by one and many per statement, deleted, after a fold and after migrating
-// down and up again.
+// down and up again. So do each candidate's number of enrolments and the whole candidates
+// list's total, which rests on them (equalEnrolmentCounts).
 func TestStepCountsEqualTheEnrolments(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, s *store.Store) {
 		ctx := context.Background()
@@ -47,6 +48,7 @@ func TestStepCountsEqualTheEnrolments(t *testing.T) {
 			training_organisation_id, company_id, referent_user_id, blocks, created_at, updated_at
 			FROM enrolments WHERE id = $1`, ids[60])
 		equalStepCounts(t, s, "after inserts")
+		equalEnrolmentCounts(t, s, "after inserts")
 
 		// Status changes one by one, as the service makes them.
 		statuses := []domain.EnrolmentStatus{domain.StatusInTraining, domain.StatusAwaitingJury, domain.StatusWithdrawn}
@@ -67,6 +69,10 @@ func TestStepCountsEqualTheEnrolments(t *testing.T) {
 		exec(t, s, `UPDATE enrolments SET training_organisation_id = $1 WHERE id IN (`+quoted(ids[190:210])+`)`, orgs[1].ID)
 		exec(t, s, `UPDATE enrolments SET training_organisation_id = NULL WHERE id IN (`+quoted(ids[210:220])+`)`)
 		equalStepCounts(t, s, "after updates of many enrolments")
+		// An enrolment moved to another candidate (nothing does it today), one alone and many.
+		exec(t, s, `UPDATE enrolments SET candidate_id = (SELECT candidate_id FROM enrolments WHERE id = $1) WHERE id = $2`, ids[0], ids[1]+"-copy")
+		exec(t, s, `UPDATE enrolments SET candidate_id = (SELECT candidate_id FROM enrolments WHERE id = $1) WHERE id IN (`+quoted(suffixed(ids[2:6], "-copy"))+`)`, ids[7])
+		equalEnrolmentCounts(t, s, "after enrolments moved between candidates")
 		if s.Dialect() == store.Postgres {
 			before, _ := stepDeltaRows(t, s)
 			exec(t, s, `UPDATE enrolments SET updated_at = updated_at WHERE id IN (`+quoted(ids[:300])+`)`)
@@ -79,6 +85,8 @@ func TestStepCountsEqualTheEnrolments(t *testing.T) {
 		exec(t, s, `DELETE FROM enrolments WHERE id LIKE '%-copy' AND id IN (`+quoted(suffixed(ids[:40], "-copy"))+`)`)
 		exec(t, s, `DELETE FROM enrolments WHERE id = $1`, ids[60]+"-again")
 		equalStepCounts(t, s, "after deletions")
+		exec(t, s, `DELETE FROM enrolments WHERE id IN (`+quoted(suffixed(ids[:60], "-copy"))+`)`)
+		equalEnrolmentCounts(t, s, "after deletions")
 
 		if err := s.FoldCounts(ctx); err != nil {
 			t.Fatal(err)
@@ -95,6 +103,7 @@ func TestStepCountsEqualTheEnrolments(t *testing.T) {
 		}
 		folded(t, s, "after migrating down and up")
 		equalStepCounts(t, s, "after migrating down and up")
+		equalEnrolmentCounts(t, s, "after migrating down and up")
 	})
 }
 
@@ -291,6 +300,51 @@ func cmpStrings(a, b string) int {
 }
 
 // folded checks on PostgreSQL that enrolment_step_deltas holds one row per key.
+// equalEnrolmentCounts checks that each candidate's enrolment_count is their number of
+// enrolments, and that the whole candidates list (whose total and deep pages rest on those
+// counts and on the step counters) has as many rows as the join of candidates and enrolments
+// and ends, on its last page read deep, with the join's last row.
+func equalEnrolmentCounts(t *testing.T, s *store.Store, when string) {
+	t.Helper()
+	ctx := context.Background()
+	wrong, err := s.CountRaw(ctx, `SELECT COUNT(*) FROM candidates c
+		WHERE c.enrolment_count <> (SELECT COUNT(*) FROM enrolments e WHERE e.candidate_id = c.id)`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if wrong > 0 {
+		t.Errorf("%s: %d candidates' enrolment_count differ from their enrolments", when, wrong)
+	}
+	several, err := s.CountRaw(ctx, `SELECT COUNT(*) FROM candidates WHERE enrolment_count > 1`)
+	if err != nil || several == 0 {
+		t.Fatalf("%s: no candidate with several enrolments (%v): the check proves nothing about extra rows", when, err)
+	}
+	rows, err := s.CountRaw(ctx, `SELECT COUNT(*) FROM candidates c LEFT JOIN enrolments e ON e.candidate_id = c.id`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	restore := store.SetDeepOffset(1)
+	defer restore()
+	page, err := s.Read().ListCandidates(ctx, store.CandidateFilter{Limit: 3, Offset: rows - 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if page.Total != rows || len(page.Rows) != 2 {
+		t.Fatalf("%s: the whole list counts %d rows and ends with %d rows from %d; the join has %d", when, page.Total, len(page.Rows), rows-2, rows)
+	}
+	last, err := s.CountRaw(ctx, `SELECT COUNT(*) FROM candidates c LEFT JOIN enrolments e ON e.candidate_id = c.id
+		WHERE (c.sort_key, c.id, COALESCE(e.created_at, c.created_at), COALESCE(e.id, '')) >=
+		(SELECT c2.sort_key, c2.id, COALESCE(e2.created_at, c2.created_at), COALESCE(e2.id, '') FROM candidates c2
+		 LEFT JOIN enrolments e2 ON e2.candidate_id = c2.id WHERE c2.id = $1 AND COALESCE(e2.id, '') = $2)`,
+		page.Rows[0].Candidate.ID, page.Rows[0].Enrolment.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if last != 2 {
+		t.Errorf("%s: the whole list's last page starts %d rows from the end of the join, not 2", when, last)
+	}
+}
+
 func folded(t *testing.T, s *store.Store, when string) {
 	t.Helper()
 	oneRowPerKey(t, s, when, "step counts", s.StepDeltaRows)

@@ -42,3 +42,10 @@ func (q Q) ExecRaw(ctx context.Context, query string, args ...any) error {
 	_, err := q.db.ExecContext(ctx, query, args...)
 	return normalize(err)
 }
+
+// CountRaw runs a query that returns one number, on the reader.
+func (s *Store) CountRaw(ctx context.Context, query string, args ...any) (int, error) {
+	var n int
+	err := s.reader.QueryRowContext(ctx, query, args...).Scan(&n)
+	return n, normalize(err)
+}
