@@ -1,5 +1,7 @@
 package store
 
+import "maps"
+
 // SetDeepOffset makes the whole candidates list start deep pages from a candidate from offset
 // n on, so that tests reach that path with a few rows; it returns what restores the default.
 func SetDeepOffset(n int) (restore func()) {
@@ -11,7 +13,9 @@ func SetDeepOffset(n int) (restore func()) {
 // SetEnrolmentDrivenLimit sets how many matching enrolments the list reads first and sorts
 // when only enrolment conditions filter it (0: never); it returns what restores the default.
 func SetEnrolmentDrivenLimit(n int) (restore func()) {
-	old := enrolmentDrivenLimit
-	enrolmentDrivenLimit = n
+	old := maps.Clone(enrolmentDrivenLimit)
+	for d := range enrolmentDrivenLimit {
+		enrolmentDrivenLimit[d] = n
+	}
 	return func() { enrolmentDrivenLimit = old }
 }
