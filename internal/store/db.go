@@ -15,7 +15,8 @@ import (
 	"path/filepath"
 	"time"
 
-	_ "github.com/jackc/pgx/v5/stdlib" // registers the "pgx" driver
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/stdlib" // also registers the "pgx" driver the tests open
 	"github.com/pressly/goose/v3"
 	"github.com/pressly/goose/v3/lock"
 	_ "modernc.org/sqlite" // registers the "sqlite" driver
@@ -53,10 +54,18 @@ type Options struct {
 // Open connects to the database. It does not migrate: call Migrate.
 func Open(ctx context.Context, o Options) (*Store, error) {
 	if o.PostgresURL != "" {
-		db, err := sql.Open("pgx", o.PostgresURL)
+		cfg, err := pgx.ParseConfig(o.PostgresURL)
 		if err != nil {
 			return nil, fmt.Errorf("open postgres: %w", err)
 		}
+		// No JIT compilation unless the URL asks for it: cqp's queries are short, and
+		// PostgreSQL compiled those its planner costs high (a training organisation's tasks at
+		// a million candidates) for 10 to 25 ms each, longer than they then ran
+		// (docs/PERFORMANCE.md, « A training organisation's dashboard at a million »).
+		if _, set := cfg.RuntimeParams["jit"]; !set {
+			cfg.RuntimeParams["jit"] = "off"
+		}
+		db := stdlib.OpenDB(*cfg)
 		db.SetMaxOpenConns(20)
 		db.SetMaxIdleConns(10)
 		db.SetConnMaxIdleTime(5 * time.Minute)
