@@ -30,10 +30,15 @@ func bareSQLite(tb testing.TB) *sql.DB {
 	return db
 }
 
-// barePostgres opens the PostgreSQL data set's schema without the store.
+// barePostgres opens the PostgreSQL data set's schema without the store, with the session
+// setting the store gives its connections (no JIT compilation).
 func barePostgres(tb testing.TB, base string) *sql.DB {
 	tb.Helper()
-	db, err := sql.Open("pgx", benchPostgresURL(tb, base).String())
+	u := benchPostgresURL(tb, base)
+	q := u.Query()
+	q.Set("jit", "off")
+	u.RawQuery = q.Encode()
+	db, err := sql.Open("pgx", u.String())
 	if err != nil {
 		tb.Fatal(err)
 	}
