@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"cqp/internal/domain"
 )
@@ -161,7 +162,7 @@ type CandidatePage struct {
 // With a cursor (After), it reads the rows that follow it and counts nothing.
 func (q Q) ListCandidates(ctx context.Context, f CandidateFilter) (CandidatePage, error) {
 	var a args
-	cand, enrol, orgs := candidateConditions(f, &a)
+	cand, enrol, orgs := candidateConditions(f, &a, q.dialect)
 	limit := f.Limit
 	if limit <= 0 || limit > 1000 || (f.After == nil && limit > 500) {
 		limit = 50
@@ -276,7 +277,7 @@ func (q Q) candidateRowsAfter(ctx context.Context, after CandidateCursor, cand, 
 // candidateConditions are the list's conditions on the candidate (c), on the enrolment (e),
 // and on the enrolment's training organisation, which the page query places apart (see
 // ListCandidates).
-func candidateConditions(f CandidateFilter, a *args) (cand, enrol, orgs []string) {
+func candidateConditions(f CandidateFilter, a *args, dialect Dialect) (cand, enrol, orgs []string) {
 	if organisationOnly(f.Scope) {
 		// An OF sees its own enrolments only, not the candidate's enrolments with other OFs;
 		// that alone keeps every row within its scope.
@@ -292,7 +293,7 @@ func candidateConditions(f CandidateFilter, a *args) (cand, enrol, orgs []string
 		cand = append(cand, cond)
 	}
 	for _, term := range strings.Fields(domain.Fold(f.Search)) {
-		cand = append(cand, `c.search_key LIKE `+a.add("%"+escapeLike(term)+"%")+` ESCAPE '\'`)
+		cand = append(cand, searchCondition(term, a, dialect))
 	}
 	if f.TrainingOrganisationID != "" {
 		orgs = append(orgs, `e.training_organisation_id = `+a.add(f.TrainingOrganisationID))
@@ -523,6 +524,19 @@ func organisationOnly(s Scope) bool {
 	rest.TrainingOrganisationIDs = nil
 	var unused args
 	return candidateScopeSQL(rest, &unused) == "1 = 0"
+}
+
+// searchCondition is the condition on candidate alias c that its search key holds term. On
+// SQLite a term of three characters or more is looked up in the trigram table
+// candidates_search (migration 00047) instead of checked against every candidate; shorter
+// terms, which no trigram index serves, and terms holding a LIKE wildcard, which that table's
+// LIKE cannot escape, are checked candidate by candidate as before. PostgreSQL's trigram
+// index serves the LIKE itself.
+func searchCondition(term string, a *args, dialect Dialect) string {
+	if dialect == SQLite && utf8.RuneCountInString(term) >= 3 && !strings.ContainsAny(term, `%_\`) {
+		return `c.id IN (SELECT candidate_id FROM candidates_search WHERE search_key LIKE ` + a.add("%"+term+"%") + `)`
+	}
+	return `c.search_key LIKE ` + a.add("%"+escapeLike(term)+"%") + ` ESCAPE '\'`
 }
 
 func escapeLike(s string) string {

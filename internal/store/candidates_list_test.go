@@ -5,6 +5,7 @@ import (
 	"context"
 	"fmt"
 	"math/rand/v2"
+	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -352,6 +353,98 @@ func TestBulkCandidatesReadBackLikeCreatedOnes(t *testing.T) {
 				e.ID != c.Enrolments[0].ID || e.Status != c.Enrolments[0].Status || e.TrainingOrganisationID != c.Enrolments[0].TrainingOrganisationID ||
 				len(e.History) != 1 || e.History[0].Status != e.Status || e.History[0].Reason != "Reprise" {
 				t.Fatalf("bulk candidate read back as %+v, enrolment %+v", got, e)
+			}
+		}
+	})
+}
+
+// The search finds candidates by what they are called now: after their identity is corrected,
+// after an erasure leaves only their number, after a deletion; and on SQLite, whose search
+// reads a trigram table kept by triggers (migration 00047), in a backup copy too, where the
+// candidates' rowids may have been renumbered.
+func TestSearchFollowsTheCandidates(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		ctx := context.Background()
+		people := []domain.Candidate{
+			{ID: "s1", Number: "C-2026-00001", BirthName: "Lefèvre", FirstNames: "Éloïse", BirthDate: domain.NewDate(1990, 5, 12), Sex: "F", CreatedAt: t0},
+			{ID: "s2", Number: "C-2026-00002", BirthName: "Martin", FirstNames: "Paul", BirthDate: domain.NewDate(1985, 1, 2), Sex: "M", CreatedAt: t0},
+			{ID: "s3", Number: "C-2026-00003", BirthName: "Dupré", FirstNames: "Zoé", BirthDate: domain.NewDate(2001, 7, 30), Sex: "F", CreatedAt: t0},
+		}
+		err := s.Write(ctx, func(q store.Q) error {
+			for _, c := range people {
+				if err := q.CreateCandidate(ctx, c); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		found := func(s *store.Store, when, search string, want ...string) {
+			t.Helper()
+			page, err := s.Read().ListCandidates(ctx, store.CandidateFilter{Search: search})
+			if err != nil {
+				t.Fatal(err)
+			}
+			var got []string
+			for _, r := range page.Rows {
+				got = append(got, r.Candidate.ID)
+			}
+			if !slices.Equal(got, want) || page.Total != len(want) {
+				t.Errorf("%s, « %s »: %v (total %d), want %v", when, search, got, page.Total, want)
+			}
+		}
+		found(s, "created", "lefev", "s1")
+		found(s, "created", "ÉLOÏSE lef", "s1")
+		found(s, "created", "1990", "s1")
+		found(s, "created", "zo", "s3") // two letters: no trigram, checked one by one
+
+		renamed := people[0]
+		renamed.BirthName = "Moreau"
+		if err := s.Write(ctx, func(q store.Q) error { return q.UpdateCandidateIdentity(ctx, renamed) }); err != nil {
+			t.Fatal(err)
+		}
+		found(s, "renamed", "lefev")
+		found(s, "renamed", "moreau eloise", "s1")
+
+		if err := s.Write(ctx, func(q store.Q) error {
+			_, err := q.EraseCandidate(ctx, "s2", false, t0)
+			return err
+		}); err != nil {
+			t.Fatal(err)
+		}
+		found(s, "erased", "martin")
+		found(s, "erased", "C-2026-00002", "s2")
+
+		if err := s.ExecRaw(ctx, `DELETE FROM candidates WHERE id = 's3'`); err != nil {
+			t.Fatal(err)
+		}
+		found(s, "deleted", "dupre")
+
+		if s.Dialect() != store.SQLite {
+			return
+		}
+		copyPath := filepath.Join(t.TempDir(), "copie.db")
+		if err := s.Backup(ctx, copyPath); err != nil {
+			t.Fatal(err)
+		}
+		backup, err := store.Open(ctx, store.Options{SQLitePath: copyPath})
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer backup.Close()
+		found(backup, "in the backup", "moreau", "s1")
+		renamed.BirthName = "Lefèvre-Moreau"
+		if err := backup.Write(ctx, func(q store.Q) error { return q.UpdateCandidateIdentity(ctx, renamed) }); err != nil {
+			t.Fatal(err)
+		}
+		found(backup, "renamed in the backup", "lefevre moreau", "s1")
+		found(backup, "renamed in the backup", "eloise", "s1")
+		for _, db := range []*store.Store{s, backup} {
+			rows, err := db.CountRaw(ctx, `SELECT COUNT(*) FROM candidates_search`)
+			if err != nil || rows != 2 {
+				t.Errorf("the trigram table holds %d rows for 2 candidates (%v)", rows, err)
 			}
 		}
 	})

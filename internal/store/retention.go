@@ -212,7 +212,8 @@ func (q Q) EraseCandidate(ctx context.Context, candidateID string, keepIdentity 
 	}
 	identity := `email = '', birth_insee = '', birth_country = '', birth_city = '', erased_at = $1`
 	if !keepIdentity {
-		identity += `, birth_name = '', used_name = '', first_names = '', birth_date = '', sort_key = '~', search_key = number`
+		identity += `, birth_name = '', used_name = '', first_names = '', birth_date = '', sort_key = '~',
+			search_key = LOWER(REPLACE(number, '-', ' '))` // the number folded as domain.Fold does: found by it on PostgreSQL too
 	}
 	if _, err := affected(q.db.ExecContext(ctx, `UPDATE candidates SET `+identity+` WHERE id = $2`, at.UTC(), candidateID)); err != nil {
 		return e, err
