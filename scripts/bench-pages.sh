@@ -3,7 +3,9 @@
 # searches, filters, a deep page, an organisation's scope: BenchmarkCandidateList) and each
 # role's dashboard and the outbox (BenchmarkDashboard), at 100 000 and 1 000 000 synthetic
 # candidates, on SQLite and, when CQP_TEST_POSTGRES_URL is set, on PostgreSQL; prints a
-# Markdown table of p50 / p95 for docs/PERFORMANCE.md.
+# Markdown table of p50 / p95 for docs/PERFORMANCE.md, with, for the list, its floor (the bare
+# SQL giving the same page through the same driver, measured in the same iterations) and the
+# ratio of the two.
 #
 #   scripts/bench-pages.sh
 #   SIZES=100000 ITERATIONS=30 scripts/bench-pages.sh
@@ -29,12 +31,16 @@ done
 echo "Load average after: $(cut -d' ' -f1-3 /proc/loadavg)." >&2
 
 echo
-echo "| candidates | database | page | p50 | p95 |"
-echo "|---|---|---|---|---|"
-# Lines: N target/page-CPUS iterations ns/op p50 p50-ms p95 p95-ms
+echo "| candidates | database | page | p50 | p95 | floor p50 | floor p95 | × floor p50 | × floor p95 |"
+echo "|---|---|---|---|---|---|---|---|---|"
+# Lines: N target/page-CPUS iterations ns/op value unit value unit …
 awk '{
 	split($2, part, "/"); page = part[2]; sub(/-[0-9]+$/, "", page)
-	p50 = ""; p95 = ""
-	for (i = 3; i <= NF; i++) { if ($i == "p50-ms") p50 = $(i-1); if ($i == "p95-ms") p95 = $(i-1) }
-	printf "| %d | %s | %s | %s ms | %s ms |\n", $1, part[1], page, p50, p95
+	delete m
+	for (i = 4; i <= NF; i++) m[$i] = $(i-1)
+	floor50 = ("bare-p50-ms" in m) ? m["bare-p50-ms"] " ms" : "—"
+	floor95 = ("bare-p95-ms" in m) ? m["bare-p95-ms"] " ms" : "—"
+	x50 = ("x-bare-p50" in m) ? sprintf("%.2f", m["x-bare-p50"]) : "—"
+	x95 = ("x-bare-p95" in m) ? sprintf("%.2f", m["x-bare-p95"]) : "—"
+	printf "| %d | %s | %s | %s ms | %s ms | %s | %s | %s | %s |\n", $1, part[1], page, m["p50-ms"], m["p95-ms"], floor50, floor95, x50, x95
 }' "$out"
