@@ -67,7 +67,11 @@ func Open(ctx context.Context, o Options) (*Store, error) {
 		}
 		db := stdlib.OpenDB(*cfg)
 		db.SetMaxOpenConns(20)
-		db.SetMaxIdleConns(10)
+		// All twenty stay open between requests: with ten kept idle, a burst above ten (public
+		// verification from 64 clients) closed connections as they came back and opened new
+		// ones, each a new PostgreSQL process, which cost more CPU than the queries
+		// (docs/PERFORMANCE.md, « Public verification »).
+		db.SetMaxIdleConns(20)
 		db.SetConnMaxIdleTime(5 * time.Minute)
 		if err := db.PingContext(ctx); err != nil {
 			db.Close()

@@ -293,8 +293,9 @@ func cpuTime() time.Duration {
 }
 
 // databaseCPUTime is the CPU time, user and system, that the PostgreSQL server processes of
-// this machine have used (0 without any, as with SQLite): /proc/PID/stat of each process whose
-// name is postgres, in clock ticks of 1/100 s (USER_HZ, the same on every Linux).
+// this machine have used, ended backends included (0 without any, as with SQLite):
+// /proc/PID/stat of each process whose name is postgres, in clock ticks of 1/100 s (USER_HZ,
+// the same on every Linux).
 func databaseCPUTime() time.Duration {
 	entries, err := os.ReadDir("/proc")
 	if err != nil {
@@ -315,12 +316,15 @@ func databaseCPUTime() time.Duration {
 			continue
 		}
 		fields := strings.Fields(string(stat[end+1:]))
-		if len(fields) < 13 {
+		if len(fields) < 15 {
 			continue
 		}
-		utime, _ := strconv.ParseInt(fields[11], 10, 64)
-		stime, _ := strconv.ParseInt(fields[12], 10, 64)
-		ticks += utime + stime
+		// utime, stime, then cutime and cstime: the server's main process reaps the backends
+		// the pool closes, and their CPU moves there instead of vanishing.
+		for _, f := range fields[11:15] {
+			t, _ := strconv.ParseInt(f, 10, 64)
+			ticks += t
+		}
 	}
 	return time.Duration(ticks) * 10 * time.Millisecond
 }
