@@ -87,12 +87,18 @@ func bareListQueries(tb testing.TB, db *sql.DB, organisation string) map[string]
 	}
 	everyone := `LEFT JOIN enrolments e ON e.candidate_id = c.id`
 	enrolled := `JOIN enrolments e ON e.candidate_id = c.id`
-	capped := floor(everyone, ` WHERE c.search_key LIKE $1`, `LIMIT 51`, "%e%") // a search matches the folded names
-	capped.count = `SELECT COUNT(*) FROM (SELECT 1 FROM candidates c ` + everyone + ` WHERE c.search_key LIKE $1 LIMIT 1001) capped`
+	// A search as the list page asks it: 51 rows, to know whether a next page exists, and the
+	// total counted up to 1 000. It matches the folded names, as the store's.
+	asThePageAsks := func(pattern string) bareListQuery {
+		f := floor(everyone, ` WHERE c.search_key LIKE $1`, `LIMIT 51`, pattern)
+		f.count = `SELECT COUNT(*) FROM (SELECT 1 FROM candidates c ` + everyone + ` WHERE c.search_key LIKE $1 LIMIT 1001) capped`
+		return f
+	}
 	return map[string]bareListQuery{
 		"first-page":           floor(everyone, ``, `LIMIT 50`),
 		"search-lefevre":       floor(everyone, ` WHERE c.search_key LIKE $1`, `LIMIT 50`, "%lefevre%"),
-		"search-e-acute":       capped,
+		"search-lefevre-page":  asThePageAsks("%lefevre%"),
+		"search-e-acute":       asThePageAsks("%e%"),
 		"qualification-status": floor(enrolled, ` WHERE e.qualification_id IN (SELECT id FROM qualifications WHERE code = $1) AND e.status = $2`, `LIMIT 50`, "CC", string(domain.StatusAwaitingJury)),
 		"page-1001":            floor(everyone, ``, `LIMIT 50 OFFSET 50000`),
 		"organisation-scoped":  floor(enrolled, ` WHERE e.training_organisation_id = $1`, `LIMIT 50`, organisationID),
