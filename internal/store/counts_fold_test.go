@@ -127,47 +127,44 @@ func TestStepCountsConcurrentWriters(t *testing.T) {
 			}
 			return q.SetEnrolmentStatus(ctx, change, domain.Enrolment{ID: id, Status: domain.StatusWithdrawn, UpdatedAt: time.Now()}, "test", "")
 		}
-		firstWrote, secondDone := make(chan struct{}), make(chan struct{})
-		firstErr := make(chan error, 1)
-		go func() {
-			firstErr <- s.Write(ctx, func(q store.Q) error {
-				if err := setStatus(q, same[0], "first"); err != nil {
-					close(firstWrote)
-					return err
-				}
-				close(firstWrote)
-				<-secondDone
-				return nil
-			})
-		}()
-		<-firstWrote
+		// holdOpen starts a writer that changes id's status and keeps its transaction open
+		// until release, which returns that writer's error.
+		holdOpen := func(id, change string) (release func() error) {
+			wrote, done := make(chan struct{}), make(chan struct{})
+			written := make(chan error, 1)
+			go func() {
+				written <- s.Write(ctx, func(q store.Q) error {
+					err := setStatus(q, id, change)
+					close(wrote)
+					if err != nil {
+						return err
+					}
+					<-done
+					return nil
+				})
+			}()
+			<-wrote
+			return func() error {
+				close(done)
+				return <-written
+			}
+		}
+		release := holdOpen(same[0], "first")
 		err := s.Write(ctx, func(q store.Q) error {
 			if err := setStatus(q, same[1], "second"); err != nil {
 				return err
 			}
 			return q.ExecRaw(ctx, `SELECT 1`)
 		})
-		close(secondDone)
+		firstErr := release()
 		if err != nil {
 			t.Fatalf("the second writer waited on the first: %v", err)
 		}
-		if err := <-firstErr; err != nil {
-			t.Fatal(err)
+		if firstErr != nil {
+			t.Fatal(firstErr)
 		}
 		// A fold while a writer's rows are not committed leaves them, and takes no lock they hold.
-		firstWrote, secondDone = make(chan struct{}), make(chan struct{})
-		go func() {
-			firstErr <- s.Write(ctx, func(q store.Q) error {
-				if err := setStatus(q, same[2], "third"); err != nil {
-					close(firstWrote)
-					return err
-				}
-				close(firstWrote)
-				<-secondDone
-				return nil
-			})
-		}()
-		<-firstWrote
+		release = holdOpen(same[2], "third")
 		err = s.Write(ctx, func(q store.Q) error {
 			if err := q.ExecRaw(ctx, `SET LOCAL lock_timeout = '20s'`); err != nil {
 				return err
@@ -177,12 +174,12 @@ func TestStepCountsConcurrentWriters(t *testing.T) {
 		if err == nil {
 			err = s.FoldCounts(ctx)
 		}
-		close(secondDone)
+		firstErr = release()
 		if err != nil {
 			t.Fatalf("the fold waited on a writer: %v", err)
 		}
-		if err := <-firstErr; err != nil {
-			t.Fatal(err)
+		if firstErr != nil {
+			t.Fatal(firstErr)
 		}
 		equalStepCounts(t, s, "after the two transactions and a fold")
 
