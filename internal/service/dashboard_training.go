@@ -134,7 +134,7 @@ func (s *Service) trainingTasks(ctx context.Context, a domain.Actor) ([]Dashboar
 	}
 	// Each task's count and first candidates are read at once, on as many connections: on a
 	// training organisation's dashboard at a million candidates they were four reads of 8 to
-	// 30 ms one after the other (docs/PERFORMANCE.md).
+	// 54 ms one after the other (docs/PERFORMANCE.md).
 	type taskPage struct {
 		kind trainingTask
 		page store.CandidatePage

@@ -61,7 +61,7 @@ func Open(ctx context.Context, o Options) (*Store, error) {
 		// No JIT compilation unless the URL asks for it: cqp's queries are short, and
 		// PostgreSQL compiled those its planner costs high (a training organisation's tasks at
 		// a million candidates) for 10 to 25 ms each, longer than they then ran
-		// (docs/PERFORMANCE.md, « A training organisation's dashboard at a million »).
+		// (docs/PERFORMANCE.md, « At a million candidates, against the bare SQL »).
 		if _, set := cfg.RuntimeParams["jit"]; !set {
 			cfg.RuntimeParams["jit"] = "off"
 		}
