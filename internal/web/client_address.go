@@ -66,7 +66,7 @@ func withClientAddress(next http.Handler, trusted []netip.Prefix) http.Handler {
 		return next
 	}
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		r2 := r.Clone(r.Context())
+		r2 := r.WithContext(r.Context()) // a shallow copy: nothing below changes the headers
 		r2.RemoteAddr = net.JoinHostPort(clientAddress(r, trusted), "0")
 		next.ServeHTTP(w, r2)
 	})

@@ -13,14 +13,18 @@ import (
 	"cqp/internal/domain"
 )
 
-func withRequestID(next http.Handler) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		var b [8]byte
-		_, _ = rand.Read(b[:])
-		id := hex.EncodeToString(b[:])
-		w.Header().Set("X-Request-Id", id)
-		next.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), requestIDKey, id)))
-	})
+// requestInfo is what the request log knows of a request: the id it gives it, and the route
+// pattern the handler below matched (adapt writes it). One value in the context, not two: each
+// value is a copy of the request, on every request.
+type requestInfo struct {
+	id      string
+	pattern string
+}
+
+func newRequestID() string {
+	var b [8]byte
+	_, _ = rand.Read(b[:])
+	return hex.EncodeToString(b[:])
 }
 
 type statusRecorder struct {
@@ -44,14 +48,17 @@ func (s *statusRecorder) Write(b []byte) (int, error) {
 
 func (s *statusRecorder) Unwrap() http.ResponseWriter { return s.ResponseWriter }
 
-// logRequests logs one line per request: method, route pattern (never the query string, which
-// may hold names), status, duration and request id. No personal data.
+// logRequests gives each request an id (the X-Request-Id header, and requestID below) and
+// logs one line for it: method, route pattern (never the query string, which may hold names),
+// status, duration and request id. No personal data.
 func (s *Server) logRequests(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := time.Now()
+		info := &requestInfo{id: newRequestID()}
+		w.Header().Set("X-Request-Id", info.id)
 		rec := &statusRecorder{ResponseWriter: w}
-		pattern := ""
-		next.ServeHTTP(rec, r.WithContext(context.WithValue(r.Context(), patternKey, &pattern)))
+		next.ServeHTTP(rec, r.WithContext(context.WithValue(r.Context(), requestInfoKey, info)))
+		pattern := info.pattern
 		if pattern == "" {
 			pattern = "(unmatched)"
 			if strings.HasPrefix(r.URL.Path, "/api/v1/") {
@@ -59,7 +66,7 @@ func (s *Server) logRequests(next http.Handler) http.Handler {
 			}
 		}
 		s.log.Info("request", "method", r.Method, "route", pattern, "status", rec.status,
-			"duration_ms", time.Since(start).Milliseconds(), "request_id", requestID(r.Context()))
+			"duration_ms", time.Since(start).Milliseconds(), "request_id", info.id)
 	})
 }
 
@@ -93,18 +100,29 @@ func servedOverHTTPS(baseURL string) bool {
 	return err == nil && strings.EqualFold(u.Scheme, "https")
 }
 
+// securityHeaderNames are the headers every answer carries, by canonical name, and
+// securityHeaderValues their values; the last, Strict-Transport-Security, only over HTTPS.
+var (
+	securityHeaderNames = [...]string{"Content-Security-Policy", "X-Content-Type-Options", "X-Frame-Options",
+		"Referrer-Policy", "Permissions-Policy", "Cross-Origin-Opener-Policy", "Strict-Transport-Security"}
+	securityHeaderValues = [len(securityHeaderNames)]string{contentSecurityPolicy, "nosniff", "DENY",
+		"same-origin", "camera=(), microphone=(), geolocation=()", "same-origin", strictTransportSecurity}
+)
+
 // securityHeaders sets the headers every answer carries; hsts adds Strict-Transport-Security.
+// Their values are copied into one array per answer, each header a full slice of it (Add
+// copies it, Set replaces it): one allocation per answer instead of one per header.
 func securityHeaders(next http.Handler, hsts bool) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		n := len(securityHeaderNames)
+		if !hsts && r.TLS == nil {
+			n--
+		}
+		values := new([len(securityHeaderValues)]string)
+		*values = securityHeaderValues
 		h := w.Header()
-		h.Set("Content-Security-Policy", contentSecurityPolicy)
-		h.Set("X-Content-Type-Options", "nosniff")
-		h.Set("X-Frame-Options", "DENY")
-		h.Set("Referrer-Policy", "same-origin")
-		h.Set("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
-		h.Set("Cross-Origin-Opener-Policy", "same-origin")
-		if hsts || r.TLS != nil {
-			h.Set("Strict-Transport-Security", strictTransportSecurity)
+		for i := range n {
+			h[securityHeaderNames[i]] = values[i : i+1 : i+1]
 		}
 		next.ServeHTTP(w, r)
 	})

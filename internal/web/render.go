@@ -279,7 +279,7 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name
 	}
 	a := actorFrom(r.Context())
 	p := page{Title: title, Actor: a, Nav: s.nav(r.Context(), a, r.URL.Path), Path: r.URL.Path, RequestID: requestID(r.Context()), Data: data}
-	if r.Context().Value(sessionLoadedKey) != nil {
+	if r.Context().Value(actorKey) != nil { // the session is read
 		p.Flash = s.sessions.PopString(r.Context(), flashKey)
 	}
 	buf := s.pages.buffer()

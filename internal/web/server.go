@@ -108,8 +108,8 @@ func (s *Server) handle(pattern string, act service.Action, h handlerFunc) {
 
 func (s *Server) adapt(act service.Action, h handlerFunc) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if p, ok := r.Context().Value(patternKey).(*string); ok {
-			*p = r.Pattern
+		if info, ok := r.Context().Value(requestInfoKey).(*requestInfo); ok {
+			info.pattern = r.Pattern
 		}
 		if act != "" {
 			if err := service.Check(actorFrom(r.Context()), act); err != nil {
@@ -142,7 +142,6 @@ func (s *Server) Handler() http.Handler {
 	h = securityHeaders(h, servedOverHTTPS(s.opts.BaseURL))
 	h = s.recoverPanics(h)
 	h = s.logRequests(h)
-	h = withRequestID(h)
 	h = withClientAddress(h, s.opts.TrustedProxies)
 	return h
 }
@@ -150,10 +149,8 @@ func (s *Server) Handler() http.Handler {
 type ctxKey int
 
 const (
-	actorKey ctxKey = iota
-	requestIDKey
-	sessionLoadedKey // set once the session middleware has run: flash messages are readable
-	patternKey       // *string where the matched route pattern is written, for the request log
+	actorKey       ctxKey = iota // set once the session is read: flash messages are readable
+	requestInfoKey               // *requestInfo: the request's id, and its route pattern for the log
 )
 
 func actorFrom(ctx context.Context) domain.Actor {
@@ -162,8 +159,10 @@ func actorFrom(ctx context.Context) domain.Actor {
 }
 
 func requestID(ctx context.Context) string {
-	id, _ := ctx.Value(requestIDKey).(string)
-	return id
+	if info, ok := ctx.Value(requestInfoKey).(*requestInfo); ok {
+		return info.id
+	}
+	return ""
 }
 
 // A session holds the id of the account logged in, and the account's session generation at
@@ -195,7 +194,6 @@ func (s *Server) loadActor(next http.Handler) http.Handler {
 				s.sessions.Put(ctx, flashKey, "Votre session a pris fin : le mot de passe du compte a changé, ou le compte est désactivé. Connectez-vous à nouveau.")
 			}
 		}
-		ctx = context.WithValue(ctx, sessionLoadedKey, true)
 		next.ServeHTTP(w, r.WithContext(context.WithValue(ctx, actorKey, a)))
 	})
 }
