@@ -26,7 +26,8 @@ import (
 //     and the window it belongs to: the window is the database's, opened at the first hit it
 //     counted (up to a second after the first lookup, never before).
 //   - The first time a server sees an address it reads the shared count (a read, no write),
-//     so a client moving to another server starts there from what it has used.
+//     so a client moving to another server starts there from what it has used. It reads it
+//     once: the lookups that arrive meanwhile wait for that read.
 //   - So a server learns the others' hits on an address when it first sees it, then at each
 //     flush that follows a lookup it admitted: in the second before that flush it may admit
 //     lookups the others had already used. An address gets at most VerifyLimit lookups per
@@ -58,10 +59,11 @@ type verificationCounts struct {
 
 // verificationCounter is one address's window as this server knows it.
 type verificationCounter struct {
-	start    time.Time // when the window opened
-	known    int       // hits in the database at the last flush or read, this server's included
-	inflight int       // hits being added to the database by the flush under way
-	pending  int       // hits admitted since
+	reading  chan struct{} // while the shared count is read: closed, and nil, once it is
+	start    time.Time     // when the window opened
+	known    int           // hits in the database at the last flush or read, this server's included
+	inflight int           // hits being added to the database by the flush under way
+	pending  int           // hits admitted since
 }
 
 func newVerificationCounts(limit int, window time.Duration) *verificationCounts {
@@ -69,37 +71,61 @@ func newVerificationCounts(limit int, window time.Duration) *verificationCounts 
 }
 
 // admit counts one lookup from ip at now, reading the shared count the first time the address
-// is seen, and says whether it is within the limit.
+// is seen, and says whether it is within the limit. Lookups that come from the address while
+// its count is being read wait for that read rather than read it too: a client sends its
+// lookups at once, and each would otherwise cost a query.
 func (c *verificationCounts) admit(ctx context.Context, st *store.Store, ip string, now time.Time) (bool, error) {
 	key := store.HitVerification + ip
-	c.mu.Lock()
-	if e := c.current(key, now); e != nil {
-		ok := c.count(e)
-		c.mu.Unlock()
-		return ok, nil
+	for {
+		c.mu.Lock()
+		e := c.current(key, now)
+		switch {
+		case e == nil && len(c.counters) >= c.max:
+			c.mu.Unlock()
+			var n int
+			err := st.Write(ctx, func(q store.Q) error {
+				var err error
+				n, err = q.Hit(ctx, key, now, c.window)
+				return err
+			})
+			return n <= c.limit, err
+		case e == nil:
+			e = &verificationCounter{start: now, reading: make(chan struct{})}
+			c.counters[key] = e
+			c.mu.Unlock()
+			return c.read(ctx, st, key, e, now)
+		case e.reading != nil:
+			reading := e.reading
+			c.mu.Unlock()
+			select {
+			case <-reading: // counted now, or forgotten if the read failed: look again
+			case <-ctx.Done():
+				return false, ctx.Err()
+			}
+		default:
+			ok := c.count(e)
+			c.mu.Unlock()
+			return ok, nil
+		}
 	}
-	full := len(c.counters) >= c.max
-	c.mu.Unlock()
-	if full {
-		var n int
-		err := st.Write(ctx, func(q store.Q) error {
-			var err error
-			n, err = q.Hit(ctx, key, now, c.window)
-			return err
-		})
-		return n <= c.limit, err
-	}
+}
+
+// read fills e, just put in the table for key, with the shared count, admits the lookup that
+// asked for it, and lets the lookups waiting on it go. A read that fails takes e out of the
+// table, so that the next lookup reads again.
+func (c *verificationCounts) read(ctx context.Context, st *store.Store, key string, e *verificationCounter, now time.Time) (bool, error) {
 	known, start, err := st.Read().Hits(ctx, key, now, c.window)
-	if err != nil {
-		return false, err
-	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	e := c.current(key, now)
-	if e == nil { // else another lookup from the address read it first
-		e = &verificationCounter{start: start, known: known}
-		c.counters[key] = e
+	close(e.reading)
+	e.reading = nil
+	if err != nil {
+		if c.counters[key] == e {
+			delete(c.counters, key)
+		}
+		return false, err
 	}
+	e.start, e.known = start, known
 	return c.count(e), nil
 }
 

@@ -3,6 +3,8 @@ package service
 import (
 	"context"
 	"path/filepath"
+	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -77,6 +79,68 @@ func TestVerificationCountsStayBounded(t *testing.T) {
 		n, _, err := st.Read().Hits(ctx, store.HitVerification+"192.0.2.4", at, time.Minute)
 		if err != nil || n != 1 {
 			t.Fatalf("the database counts %d hits (%v), want 1", n, err)
+		}
+	})
+}
+
+func TestVerificationCountsReadEachAddressOnce(t *testing.T) {
+	ctx := context.Background()
+	st, err := store.Open(ctx, store.Options{SQLitePath: filepath.Join(t.TempDir(), "cqp.db")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	if err := st.Migrate(ctx); err != nil {
+		t.Fatal(err)
+	}
+	t0 := time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
+	const limit = 5
+	// Another server has admitted all but one of the address's lookups.
+	key := store.HitVerification + "192.0.2.9"
+	if err := st.Write(ctx, func(q store.Q) error {
+		_, _, err := q.AddHits(ctx, key, limit-1, t0, time.Minute)
+		return err
+	}); err != nil {
+		t.Fatal(err)
+	}
+
+	t.Run("a read that fails leaves the address to the next lookup", func(t *testing.T) {
+		c := newVerificationCounts(limit, time.Minute)
+		cancelled, cancel := context.WithCancel(ctx)
+		cancel()
+		if _, err := c.admit(cancelled, st, "192.0.2.9", t0); err == nil {
+			t.Fatal("a lookup whose read failed was answered")
+		}
+		if c.size() != 0 {
+			t.Fatalf("%d addresses in memory after a failed read", c.size())
+		}
+		if ok, err := c.admit(ctx, st, "192.0.2.9", t0); err != nil || !ok {
+			t.Fatalf("the next lookup: admitted %v, %v", ok, err)
+		}
+		if ok, err := c.admit(ctx, st, "192.0.2.9", t0); err != nil || ok {
+			t.Fatalf("the lookup past the shared limit: admitted %v, %v", ok, err)
+		}
+	})
+	t.Run("lookups that come at once from an address are admitted up to the shared count", func(t *testing.T) {
+		c := newVerificationCounts(limit, time.Minute)
+		var (
+			wg       sync.WaitGroup
+			admitted atomic.Int32
+		)
+		for range 20 {
+			wg.Go(func() {
+				ok, err := c.admit(ctx, st, "192.0.2.9", t0)
+				if err != nil {
+					t.Error(err)
+				}
+				if ok {
+					admitted.Add(1)
+				}
+			})
+		}
+		wg.Wait()
+		if n := admitted.Load(); n != 1 {
+			t.Fatalf("%d of 20 lookups admitted, the shared count leaves 1", n)
 		}
 	})
 }
