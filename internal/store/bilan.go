@@ -82,7 +82,7 @@ func (q Q) BilanEnrolmentIDs(ctx context.Context, year int) ([]string, error) {
 			JOIN candidates c ON c.id = e.candidate_id
 			WHERE s.status = 'closed' AND s.starts_at >= $1 AND s.starts_at < $2`, from, until)
 	}
-	if _, inTx := q.db.(*sql.Tx); inTx { // one connection: one query at a time
+	if !q.onPool() { // one connection: one query at a time
 		readCreated()
 		readJudged()
 	} else {

@@ -276,6 +276,13 @@ type Q struct {
 	dialect Dialect
 }
 
+// onPool reports whether q runs on the read pool, where queries may run side by side on
+// several connections; a transaction's Q has one connection and runs one query at a time.
+func (q Q) onPool() bool {
+	_, inTx := q.db.(*sql.Tx)
+	return !inTx
+}
+
 // Read returns a Q on the read pool.
 func (s *Store) Read() Q {
 	if s.prepared != nil {

@@ -49,3 +49,6 @@ func (s *Store) CountRaw(ctx context.Context, query string, args ...any) (int, e
 	err := s.reader.QueryRowContext(ctx, query, args...).Scan(&n)
 	return n, normalize(err)
 }
+
+// OnPool reports whether q may run queries side by side (onPool).
+func (q Q) OnPool() bool { return q.onPool() }

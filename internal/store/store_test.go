@@ -371,3 +371,23 @@ func asError(err error, target **domain.Error) bool {
 	}
 	return false
 }
+
+// The read pool runs a list's count beside its page, on two connections; a transaction has one
+// and must run them one after the other. SQLite's read pool is a wrapper that keeps prepared
+// statements (preparedReads): it too is a pool.
+func TestReadsRunOnThePoolAndWritesInTheirTransaction(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		if !s.Read().OnPool() {
+			t.Error("a read is not on the pool: a list would count its rows after reading its page")
+		}
+		err := s.Write(context.Background(), func(q store.Q) error {
+			if q.OnPool() {
+				t.Error("a write transaction counts as a pool: it would run two queries at once on one connection")
+			}
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+	})
+}
