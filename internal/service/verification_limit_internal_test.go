@@ -11,16 +11,23 @@ import (
 	"cqp/internal/store"
 )
 
-func TestVerificationCountsStayBounded(t *testing.T) {
-	ctx := context.Background()
-	st, err := store.Open(ctx, store.Options{SQLitePath: filepath.Join(t.TempDir(), "cqp.db")})
+// openCountsStore is a migrated SQLite store of the test's own.
+func openCountsStore(t *testing.T) *store.Store {
+	t.Helper()
+	st, err := store.Open(context.Background(), store.Options{SQLitePath: filepath.Join(t.TempDir(), "cqp.db")})
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { st.Close() })
-	if err := st.Migrate(ctx); err != nil {
+	if err := st.Migrate(context.Background()); err != nil {
 		t.Fatal(err)
 	}
+	return st
+}
+
+func TestVerificationCountsStayBounded(t *testing.T) {
+	ctx := context.Background()
+	st := openCountsStore(t)
 	t0 := time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
 	c := newVerificationCounts(3, time.Minute)
 	c.max = 2
@@ -85,14 +92,7 @@ func TestVerificationCountsStayBounded(t *testing.T) {
 
 func TestVerificationCountsReadEachAddressOnce(t *testing.T) {
 	ctx := context.Background()
-	st, err := store.Open(ctx, store.Options{SQLitePath: filepath.Join(t.TempDir(), "cqp.db")})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
-	if err := st.Migrate(ctx); err != nil {
-		t.Fatal(err)
-	}
+	st := openCountsStore(t)
 	t0 := time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
 	const limit = 5
 	// Another server has admitted all but one of the address's lookups.
