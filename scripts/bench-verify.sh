@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Measures public verification (GET /verifier/{code} and GET /api/v1/verify/{code}) against a
-# bare net/http handler serving the same bytes, in one run on this machine: the real server on
+# bare net/http handler serving the same bytes, and against the same handler doing the
+# document's lookup first (the floor of any answer read from the database), in one run on
+# this machine: the real server on
 # a fresh SQLite file with the demo data, 64 connections, client addresses rotated below the
 # lookup limit. Prints a Markdown table for docs/PERFORMANCE.md (« Public verification »).
 #

@@ -4,7 +4,9 @@
 // /api/v1/verify/{code} from -conns connections at once for -duration each. Every request
 // carries an X-Forwarded-For address (the server trusts 127.0.0.1 as its proxy), a new one every
 // -per-address requests, so that no client reaches the lookup limit. A bare net/http handler
-// serving the same bytes is measured in the same run, on the same machine, as the ceiling.
+// serving the same bytes is measured in the same run, on the same machine, as the ceiling, and
+// the same handler reading the document first (store.Q.PublicCertificateByCode) as the floor
+// of any answer read from the database.
 //
 //	go run ./scripts/bench-verify -duration 5s -conns 64
 //	go run ./scripts/bench-verify -cpuprofile /tmp/verify.pprof -profile api
