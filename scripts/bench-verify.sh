@@ -2,9 +2,8 @@
 # Measures public verification (GET /verifier/{code} and GET /api/v1/verify/{code}) against a
 # bare net/http handler serving the same bytes, and against the same handler doing the
 # document's lookup first (the floor of any answer read from the database), in one run on
-# this machine: the real server on
-# a fresh SQLite file with the demo data, 64 connections, client addresses rotated below the
-# lookup limit. Prints a Markdown table for docs/PERFORMANCE.md (« Public verification »).
+# this machine: the real server on a fresh SQLite file with the demo data, 64 connections,
+# client addresses rotated below the lookup limit. Prints a Markdown table for docs/PERFORMANCE.md (« Public verification »).
 #
 #   scripts/bench-verify.sh
 #   DURATION=10s ROUNDS=3 scripts/bench-verify.sh
