@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"time"
 	"unicode/utf8"
 
 	"golang.org/x/text/unicode/norm"
@@ -947,22 +948,42 @@ func (s *Service) SessionDocumentsZIP(ctx context.Context, a domain.Actor, sessi
 		return CertificateFile{}, err
 	}
 	s.keepRendered(ctx, p.Items, pdfs, fresh)
-	var buf bytes.Buffer
-	zw := zip.NewWriter(&buf)
+	files := make([]zipFile, len(p.Items))
 	for i, c := range p.Items {
-		w, err := zw.CreateHeader(&zip.FileHeader{Name: ArchiveFileName(c), Method: zip.Deflate, Modified: c.IssuedAt.UTC()})
-		if err != nil {
-			return CertificateFile{}, err
-		}
-		if _, err := w.Write(pdfs[i]); err != nil {
-			return CertificateFile{}, err
-		}
+		files[i] = zipFile{name: ArchiveFileName(c), modified: c.IssuedAt.UTC(), content: pdfs[i]}
 	}
-	if err := zw.Close(); err != nil {
+	content, err := zipFiles(files)
+	if err != nil {
 		return CertificateFile{}, err
 	}
 	name := "documents-jury-" + domain.DateOf(sess.StartsAt).ISO() + ".zip"
-	return CertificateFile{Name: name, Type: "application/zip", Content: buf.Bytes()}, nil
+	return CertificateFile{Name: name, Type: "application/zip", Content: content}, nil
+}
+
+// zipFile is one file of a ZIP archive.
+type zipFile struct {
+	name     string
+	modified time.Time
+	content  []byte
+}
+
+// zipFiles deflates files, in order, into one ZIP archive.
+func zipFiles(files []zipFile) ([]byte, error) {
+	var buf bytes.Buffer
+	zw := zip.NewWriter(&buf)
+	for _, f := range files {
+		w, err := zw.CreateHeader(&zip.FileHeader{Name: f.name, Method: zip.Deflate, Modified: f.modified})
+		if err != nil {
+			return nil, err
+		}
+		if _, err := w.Write(f.content); err != nil {
+			return nil, err
+		}
+	}
+	if err := zw.Close(); err != nil {
+		return nil, err
+	}
+	return buf.Bytes(), nil
 }
 
 // maxRevocationReason bounds the reason of a revocation, in characters.

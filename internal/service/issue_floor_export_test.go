@@ -1,8 +1,6 @@
 package service
 
 import (
-	"archive/zip"
-	"bytes"
 	"context"
 
 	"cqp/internal/docs"
@@ -25,23 +23,15 @@ func (s *Service) SessionDocumentInputs(ctx context.Context, sessionID string) (
 }
 
 // RenderAndZip is what issuing a session cannot do without: each document rendered once, on
-// every processor, then the PDFs deflated into one ZIP, as SessionDocumentsZIP writes it.
+// every processor, then the PDFs deflated into one ZIP by the code SessionDocumentsZIP uses.
 func RenderAndZip(ds []docs.CertificateDoc, names []string) ([]byte, error) {
 	pdfs, err := docs.CertificatePDFs(ds)
 	if err != nil {
 		return nil, err
 	}
-	var buf bytes.Buffer
-	zw := zip.NewWriter(&buf)
+	files := make([]zipFile, len(pdfs))
 	for i, pdf := range pdfs {
-		w, err := zw.CreateHeader(&zip.FileHeader{Name: names[i], Method: zip.Deflate})
-		if err != nil {
-			return nil, err
-		}
-		if _, err := w.Write(pdf); err != nil {
-			return nil, err
-		}
+		files[i] = zipFile{name: names[i], content: pdf}
 	}
-	err = zw.Close()
-	return buf.Bytes(), err
+	return zipFiles(files)
 }
